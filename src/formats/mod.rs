@@ -1,0 +1,189 @@
+//! File formats: bytes to [`Tree`] and back, and where each format keeps the `sops` metadata.
+//!
+//! Formats are the closed set the SOPS file format defines (plus TOML), so [`Format`] is an enum
+//! with `match` dispatch. A format module knows nothing of keys or crypto: it parses plaintext or
+//! encrypted files alike into a tree whose leaves are plain scalars (ENC strings are just
+//! strings here), and emits a tree back in sops's exact layout.
+
+pub mod json;
+pub mod yaml;
+
+use std::fmt;
+use std::path::Path;
+
+use crate::tree::{Tree, Value};
+
+/// A file format sops-rs reads and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// YAML (go-yaml v3 semantics, as sops).
+    Yaml,
+    /// JSON.
+    Json,
+    /// dotenv (`KEY=value` lines).
+    Dotenv,
+    /// INI.
+    Ini,
+    /// Any file, stored whole as one string under `data`.
+    Binary,
+}
+
+impl Format {
+    /// The format named on the command line (`--input-type`/`--output-type`).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Some(match name {
+            "yaml" => Format::Yaml,
+            "json" => Format::Json,
+            "dotenv" => Format::Dotenv,
+            "ini" => Format::Ini,
+            "binary" => Format::Binary,
+            _ => return None,
+        })
+    }
+
+    /// The format sops picks from a file name: `.yaml`/`.yml`, `.json`, `.env`, `.ini`, else binary.
+    pub fn from_path(path: &Path) -> Format {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("yaml" | "yml") => Format::Yaml,
+            Some("json") => Format::Json,
+            Some("env") => Format::Dotenv,
+            Some("ini") => Format::Ini,
+            _ => Format::Binary,
+        }
+    }
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+            Format::Dotenv => "dotenv",
+            Format::Ini => "ini",
+            Format::Binary => "binary",
+        }
+    }
+
+    /// Parses a whole file.
+    pub fn parse(self, input: &[u8]) -> Result<Tree, FormatError> {
+        match self {
+            Format::Yaml => yaml::parse(input),
+            Format::Json => json::parse(input),
+            Format::Binary => Ok(binary_tree(input)),
+            Format::Dotenv | Format::Ini => Err(FormatError::unsupported(self)),
+        }
+    }
+
+    /// Emits a whole file.
+    pub fn emit(self, tree: &Tree, options: &EmitOptions) -> Result<Vec<u8>, FormatError> {
+        match self {
+            Format::Yaml => yaml::emit(tree, options.yaml_indent()),
+            Format::Json => json::emit(tree, options.json_indent()),
+            Format::Binary => binary_bytes(tree),
+            Format::Dotenv | Format::Ini => Err(FormatError::unsupported(self)),
+        }
+    }
+
+    /// Emits one value for `decrypt --extract`: strings raw, anything else in this format.
+    pub fn emit_value(self, value: &Value, options: &EmitOptions) -> Result<Vec<u8>, FormatError> {
+        if let Value::Scalar(crate::tree::Scalar::Str(s)) = value {
+            return Ok(s.as_bytes().to_vec());
+        }
+        match self {
+            Format::Yaml => yaml::emit_value(value, options.yaml_indent()),
+            Format::Json => json::emit_value(value, options.json_indent()),
+            _ => Err(FormatError::new(format!(
+                "cannot extract a structured value as {}",
+                self.name()
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Layout settings for emitting (`stores` in the config, `--indent` on the command line).
+#[derive(Clone, Debug, Default)]
+pub struct EmitOptions {
+    /// Overrides the indent of every store (`--indent`).
+    pub indent: Option<i64>,
+}
+
+impl EmitOptions {
+    /// YAML indent: 4 by default, as sops.
+    pub fn yaml_indent(&self) -> usize {
+        match self.indent {
+            Some(n) if n > 0 => n as usize,
+            _ => 4,
+        }
+    }
+
+    /// JSON indent: `None` means a tab (sops's default), `Some(n)` n spaces.
+    pub fn json_indent(&self) -> Option<usize> {
+        match self.indent {
+            Some(n) if n >= 0 => Some(n as usize),
+            _ => None,
+        }
+    }
+}
+
+/// A parse or emit failure. The message names a position or a tree path, never a value.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct FormatError {
+    /// 1-based line, where known.
+    pub line: Option<usize>,
+    /// 1-based column, where known.
+    pub column: Option<usize>,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl FormatError {
+    /// An error without a position.
+    pub fn new(message: impl Into<String>) -> Self {
+        FormatError { line: None, column: None, message: message.into() }
+    }
+
+    /// An error at a 1-based line and column.
+    pub fn at(line: usize, column: usize, message: impl Into<String>) -> Self {
+        FormatError { line: Some(line), column: Some(column), message: message.into() }
+    }
+
+    fn unsupported(format: Format) -> Self {
+        FormatError::new(format!("the {format} format is not supported yet"))
+    }
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "line {line}, column {column}: {}", self.message),
+            (Some(line), None) => write!(f, "line {line}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+/// The key under which the binary store keeps the whole file.
+pub const BINARY_DATA_KEY: &str = "data";
+
+fn binary_tree(input: &[u8]) -> Tree {
+    let mut map = crate::tree::Map::default();
+    let text = String::from_utf8_lossy(input).into_owned();
+    map.push(BINARY_DATA_KEY, Value::str(text));
+    Tree { documents: vec![map] }
+}
+
+fn binary_bytes(tree: &Tree) -> Result<Vec<u8>, FormatError> {
+    let data = tree.documents.first().and_then(|doc| doc.get(BINARY_DATA_KEY));
+    match data {
+        Some(Value::Scalar(crate::tree::Scalar::Str(s))) => Ok(s.as_bytes().to_vec()),
+        _ => Err(FormatError::new(
+            "cannot write binary output: the tree has no string 'data' key \
+             (use --output-type to pick a structured format)",
+        )),
+    }
+}
