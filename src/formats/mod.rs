@@ -144,12 +144,20 @@ pub struct FormatError {
 impl FormatError {
     /// An error without a position.
     pub fn new(message: impl Into<String>) -> Self {
-        FormatError { line: None, column: None, message: message.into() }
+        FormatError {
+            line: None,
+            column: None,
+            message: message.into(),
+        }
     }
 
     /// An error at a 1-based line and column.
     pub fn at(line: usize, column: usize, message: impl Into<String>) -> Self {
-        FormatError { line: Some(line), column: Some(column), message: message.into() }
+        FormatError {
+            line: Some(line),
+            column: Some(column),
+            message: message.into(),
+        }
     }
 
     fn unsupported(format: Format) -> Self {
@@ -160,7 +168,9 @@ impl FormatError {
 impl fmt::Display for FormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.line, self.column) {
-            (Some(line), Some(column)) => write!(f, "line {line}, column {column}: {}", self.message),
+            (Some(line), Some(column)) => {
+                write!(f, "line {line}, column {column}: {}", self.message)
+            }
             (Some(line), None) => write!(f, "line {line}: {}", self.message),
             _ => f.write_str(&self.message),
         }
@@ -174,11 +184,16 @@ fn binary_tree(input: &[u8]) -> Tree {
     let mut map = crate::tree::Map::default();
     let text = String::from_utf8_lossy(input).into_owned();
     map.push(BINARY_DATA_KEY, Value::str(text));
-    Tree { documents: vec![map] }
+    Tree {
+        documents: vec![map],
+    }
 }
 
 fn binary_bytes(tree: &Tree) -> Result<Vec<u8>, FormatError> {
-    let data = tree.documents.first().and_then(|doc| doc.get(BINARY_DATA_KEY));
+    let data = tree
+        .documents
+        .first()
+        .and_then(|doc| doc.get(BINARY_DATA_KEY));
     match data {
         Some(Value::Scalar(crate::tree::Scalar::Str(s))) => Ok(s.as_bytes().to_vec()),
         _ => Err(FormatError::new(

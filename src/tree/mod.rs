@@ -61,7 +61,10 @@ pub struct Comment {
 impl Comment {
     /// A comment on a line of its own.
     pub fn new(text: impl Into<String>) -> Self {
-        Comment { text: text.into(), inline: false }
+        Comment {
+            text: text.into(),
+            inline: false,
+        }
     }
 }
 
@@ -151,7 +154,10 @@ impl Map {
 
     /// Appends an entry.
     pub fn push(&mut self, key: impl Into<String>, value: Value) {
-        self.items.push(MapItem::Entry { key: key.into(), value });
+        self.items.push(MapItem::Entry {
+            key: key.into(),
+            value,
+        });
     }
 
     /// Removes every entry with this key and returns the values in order.

@@ -15,12 +15,22 @@ struct Digits {
 
 fn shortest_digits(f: f64) -> Digits {
     let formatted = format!("{:e}", f);
-    let (mantissa, exponent) = formatted.split_once('e').expect("{:e} always has an exponent");
+    let (mantissa, exponent) = formatted
+        .split_once('e')
+        .expect("{:e} always has an exponent");
     let exponent: i32 = exponent.parse().expect("{:e} exponent is an integer");
     let negative = mantissa.starts_with('-');
     let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
-    let digits = if digits.chars().all(|c| c == '0') { "0".to_string() } else { digits };
-    Digits { negative, digits, point: exponent + 1 }
+    let digits = if digits.chars().all(|c| c == '0') {
+        "0".to_string()
+    } else {
+        digits
+    };
+    Digits {
+        negative,
+        digits,
+        point: exponent + 1,
+    }
 }
 
 fn special(f: f64) -> Option<&'static str> {
@@ -179,7 +189,10 @@ mod tests {
         assert_eq!(format_json(1e-7).unwrap(), "1e-7");
         assert_eq!(format_json(1e21).unwrap(), "1e+21");
         assert_eq!(format_json(1.5e-10).unwrap(), "1.5e-10");
-        assert_eq!(format_json(12345678901234567000.0).unwrap(), "12345678901234567000");
+        assert_eq!(
+            format_json(12345678901234567000.0).unwrap(),
+            "12345678901234567000"
+        );
         assert_eq!(format_json(25.4).unwrap(), "25.4");
         assert_eq!(format_json(0.000001).unwrap(), "0.000001");
         assert!(format_json(f64::NAN).is_none());

@@ -55,7 +55,10 @@ pub enum PathError {
 impl TreePath {
     /// Parses `["key"][0]['other']`.
     pub fn parse(text: &str) -> Result<Self, PathError> {
-        let err = |reason| PathError::Syntax { path: text.to_string(), reason };
+        let err = |reason| PathError::Syntax {
+            path: text.to_string(),
+            reason,
+        };
         let bytes = text.as_bytes();
         let mut steps = Vec::new();
         let mut i = 0;
@@ -130,7 +133,11 @@ impl TreePath {
     }
 
     fn wrong_kind(&self, depth: usize, expected: &'static str) -> PathError {
-        let at = if depth == 0 { "the document root".to_string() } else { self.prefix(depth) };
+        let at = if depth == 0 {
+            "the document root".to_string()
+        } else {
+            self.prefix(depth)
+        };
         PathError::WrongKind { at, expected }
     }
 
@@ -175,7 +182,9 @@ impl TreePath {
         let (last, parents) = self.0.split_last().expect("paths are never empty");
         let container: &mut Value;
         if parents.is_empty() {
-            let Step::Key(key) = last else { return Err(self.wrong_kind(0, "list")) };
+            let Step::Key(key) = last else {
+                return Err(self.wrong_kind(0, "list"));
+            };
             return remove_key(root, key).ok_or_else(|| PathError::KeyNotFound(self.to_string()));
         }
         let parent_path = TreePath(parents.to_vec());
@@ -204,9 +213,12 @@ impl TreePath {
     }
 
     fn get_mut<'a>(&self, root: &'a mut Map) -> Result<&'a mut Value, PathError> {
-        let Step::Key(first) = &self.0[0] else { return Err(self.wrong_kind(0, "list")) };
-        let mut current =
-            root.get_mut(first).ok_or_else(|| PathError::KeyNotFound(self.prefix(1)))?;
+        let Step::Key(first) = &self.0[0] else {
+            return Err(self.wrong_kind(0, "list"));
+        };
+        let mut current = root
+            .get_mut(first)
+            .ok_or_else(|| PathError::KeyNotFound(self.prefix(1)))?;
         for (offset, step) in self.0[1..].iter().enumerate() {
             let depth = offset + 1;
             current = match (current, step) {
@@ -351,8 +363,13 @@ mod tests {
         assert_eq!(path.get(&root).unwrap(), &int(5));
         assert!(!path.set(&mut root, int(5)).unwrap());
         let list = TreePath::parse(r#"["a"]["b"]"#).unwrap();
-        TreePath::parse(r#"["a"]["b"][7]"#).unwrap().set(&mut root, int(6)).unwrap();
-        let Value::List(items) = list.get(&root).unwrap() else { panic!("not a list") };
+        TreePath::parse(r#"["a"]["b"][7]"#)
+            .unwrap()
+            .set(&mut root, int(6))
+            .unwrap();
+        let Value::List(items) = list.get(&root).unwrap() else {
+            panic!("not a list")
+        };
         assert_eq!(items.len(), 2);
     }
 
@@ -360,11 +377,23 @@ mod tests {
     fn unset_removes_and_reports_missing() {
         let mut root = Map::default();
         root.push("a", int(1));
-        root.push("l", Value::List(vec![ListItem::Value(int(1)), ListItem::Value(int(2))]));
-        TreePath::parse(r#"["a"]"#).unwrap().unset(&mut root).unwrap();
+        root.push(
+            "l",
+            Value::List(vec![ListItem::Value(int(1)), ListItem::Value(int(2))]),
+        );
+        TreePath::parse(r#"["a"]"#)
+            .unwrap()
+            .unset(&mut root)
+            .unwrap();
         assert!(root.get("a").is_none());
-        TreePath::parse(r#"["l"][1]"#).unwrap().unset(&mut root).unwrap();
-        assert_eq!(root.get("l"), Some(&Value::List(vec![ListItem::Value(int(1))])));
+        TreePath::parse(r#"["l"][1]"#)
+            .unwrap()
+            .unset(&mut root)
+            .unwrap();
+        assert_eq!(
+            root.get("l"),
+            Some(&Value::List(vec![ListItem::Value(int(1))]))
+        );
         assert_eq!(
             TreePath::parse(r#"["a"]"#).unwrap().unset(&mut root),
             Err(PathError::KeyNotFound(r#"["a"]"#.into()))

@@ -31,7 +31,9 @@ impl Timestamp {
         let date = Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()?;
         let time = Time::from_hms_nano(hour, minute, second, nanosecond).ok()?;
         let offset = UtcOffset::from_whole_seconds(offset_seconds).ok()?;
-        Some(Timestamp(PrimitiveDateTime::new(date, time).assume_offset(offset)))
+        Some(Timestamp(
+            PrimitiveDateTime::new(date, time).assume_offset(offset),
+        ))
     }
 
     /// Parses RFC 3339 as Go's `time.Parse(time.RFC3339, s)` does: `T` separator, optional
@@ -148,7 +150,13 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["", "2024-01-01", "2024-01-01 00:00:00Z", "2024-13-01T00:00:00Z", "x"] {
+        for bad in [
+            "",
+            "2024-01-01",
+            "2024-01-01 00:00:00Z",
+            "2024-13-01T00:00:00Z",
+            "x",
+        ] {
             assert!(Timestamp::parse_rfc3339(bad).is_none(), "{bad}");
         }
     }

@@ -18,7 +18,11 @@ pub fn vectors_dir() -> PathBuf {
     let dir = std::env::var_os("SOPS_RS_VECTORS")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("../shared/vectors/sops"));
-    assert!(dir.join("manifest.json").is_file(), "shared vectors not found at {}", dir.display());
+    assert!(
+        dir.join("manifest.json").is_file(),
+        "shared vectors not found at {}",
+        dir.display()
+    );
     dir
 }
 

@@ -1,0 +1,13 @@
+//! Cryptography on values: the data key, the `ENC[AES256_GCM,...]` value codec, the MAC, Shamir
+//! key splitting, and the tree walk that applies them under the selection rules.
+//!
+//! Nothing here knows about file formats or master keys: it sees a [`crate::tree::Tree`] and a
+//! [`DataKey`].
+
+pub mod cipher;
+pub mod data_key;
+pub mod mac;
+pub mod tree_cipher;
+
+pub use cipher::{EncValue, ValueCipher};
+pub use data_key::DataKey;
