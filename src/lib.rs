@@ -2,5 +2,19 @@
 
 pub mod crypto;
 pub mod formats;
+pub mod keys;
+pub mod metadata;
 pub mod selection;
 pub mod tree;
+
+/// The top-level key that holds the metadata in YAML and JSON files.
+pub const SOPS_KEY: &str = "sops";
+
+pub mod error;
+pub mod io;
+pub mod sops_file;
+
+pub use error::{Error, Result};
+pub use formats::Format;
+pub use sops_file::{EncryptPlan, SopsFile};
+pub use tree::Tree;

@@ -7,6 +7,7 @@
 pub mod cipher;
 pub mod data_key;
 pub mod mac;
+pub mod shamir;
 pub mod tree_cipher;
 
 pub use cipher::{EncValue, ValueCipher};

@@ -109,7 +109,7 @@ pub fn format_g(f: f64) -> String {
     let d = shortest_digits(f);
     let exp = if d.digits == "0" { 0 } else { d.point - 1 };
     let mut out = String::new();
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         lay_out_exponent(&d, &mut out);
     } else {
         lay_out_fixed(&d, &mut out);

@@ -180,7 +180,6 @@ impl TreePath {
     /// Removes the entry or list element at this path.
     pub fn unset(&self, root: &mut Map) -> Result<(), PathError> {
         let (last, parents) = self.0.split_last().expect("paths are never empty");
-        let container: &mut Value;
         if parents.is_empty() {
             let Step::Key(key) = last else {
                 return Err(self.wrong_kind(0, "list"));
@@ -188,7 +187,7 @@ impl TreePath {
             return remove_key(root, key).ok_or_else(|| PathError::KeyNotFound(self.to_string()));
         }
         let parent_path = TreePath(parents.to_vec());
-        container = parent_path.get_mut(root)?;
+        let container = parent_path.get_mut(root)?;
         match (container, last) {
             (Value::Map(map), Step::Key(key)) => {
                 remove_key(map, key).ok_or_else(|| PathError::KeyNotFound(self.to_string()))

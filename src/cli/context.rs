@@ -1,0 +1,57 @@
+//! Turns the environment into a [`KeyContext`]: the one place that reads key-related variables.
+
+use std::path::PathBuf;
+
+use sops_rs::keys::{AgeIdentitySources, KeyContext, KeyKind};
+use zeroize::Zeroizing;
+
+use super::error::{CliError, code};
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The user's config directory as Go's `os.UserConfigDir` finds it on Unix.
+fn user_config_dir() -> Option<PathBuf> {
+    var("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| var("HOME").map(|home| PathBuf::from(home).join(".config")))
+}
+
+/// Reads the age identity sources sops reads.
+pub fn key_context_from_env() -> KeyContext {
+    let home = var("HOME").map(PathBuf::from);
+    let mut age = AgeIdentitySources::default();
+    age.inline_keys = var("SOPS_AGE_KEY").map(Zeroizing::new);
+    age.key_file = var("SOPS_AGE_KEY_FILE").map(PathBuf::from);
+    age.key_command = var("SOPS_AGE_KEY_CMD");
+    age.ssh_key_file = var("SOPS_AGE_SSH_PRIVATE_KEY_FILE").map(PathBuf::from);
+    age.default_ssh_keys = home
+        .map(|h| vec![h.join(".ssh/id_ed25519"), h.join(".ssh/id_rsa")])
+        .unwrap_or_default();
+    age.default_key_file = user_config_dir().map(|d| d.join("sops/age/keys.txt"));
+    KeyContext { age }
+}
+/// Parses `--decryption-order` / `SOPS_DECRYPTION_ORDER` (`age,pgp`).
+pub fn decryption_order(text: Option<&str>) -> Result<Vec<KeyKind>, CliError> {
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return Ok(sops_rs::sops_file::DEFAULT_DECRYPTION_ORDER.to_vec());
+    };
+    let mut order = Vec::new();
+    for name in text.split(',').map(str::trim) {
+        let kind = KeyKind::from_tag(name).ok_or_else(|| {
+            CliError::new(
+                code::GENERIC,
+                format!("unknown key type {name:?} in decryption order"),
+            )
+        })?;
+        if order.contains(&kind) {
+            return Err(CliError::new(
+                code::DUPLICATE_DECRYPTION_KEY_TYPE,
+                format!("key type {name} appears twice in the decryption order"),
+            ));
+        }
+        order.push(kind);
+    }
+    Ok(order)
+}

@@ -1,0 +1,59 @@
+//! `CliError`: an exit code and a message. sops's exit codes live here, because scripts depend
+//! on them, and every library error is turned into one in a single place.
+
+use sops_rs::Error;
+use sops_rs::selection::RuleError;
+
+/// sops's exit codes (cmd/sops/codes).
+pub mod code {
+    pub const GENERIC: u8 = 1;
+    pub const COULD_NOT_READ_INPUT: u8 = 2;
+    pub const COULD_NOT_WRITE_OUTPUT: u8 = 3;
+    pub const ERROR_DUMPING_TREE: u8 = 4;
+    pub const CONFLICTING_PARAMETERS: u8 = 8;
+    pub const ERROR_ENCRYPTING_TREE: u8 = 23;
+    pub const ERROR_DECRYPTING_TREE: u8 = 25;
+    pub const MAC_MISMATCH: u8 = 51;
+    pub const INVALID_TREE_PATH: u8 = 91;
+    pub const NEED_AT_LEAST_ONE_DOCUMENT: u8 = 92;
+    pub const NO_FILE_SPECIFIED: u8 = 100;
+    pub const DUPLICATE_DECRYPTION_KEY_TYPE: u8 = 112;
+    pub const COULD_NOT_RETRIEVE_KEY: u8 = 128;
+    pub const FILE_ALREADY_ENCRYPTED: u8 = 203;
+}
+
+/// An error as the user sees it: one message and sops's exit code.
+#[derive(Debug)]
+pub struct CliError {
+    /// The process exit code.
+    pub code: u8,
+    /// The message printed to stderr.
+    pub message: String,
+}
+
+impl CliError {
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        CliError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Maps a library error; `encrypting` picks 23 over 25 for value errors.
+    pub fn from_library(error: Error, encrypting: bool) -> Self {
+        let code = match &error {
+            Error::Read { .. } | Error::Parse { .. } => code::COULD_NOT_READ_INPUT,
+            Error::Write { .. } => code::COULD_NOT_WRITE_OUTPUT,
+            Error::Emit { .. } => code::ERROR_DUMPING_TREE,
+            Error::AlreadyEncrypted { .. } => code::FILE_ALREADY_ENCRYPTED,
+            Error::NoDocuments { .. } => code::NEED_AT_LEAST_ONE_DOCUMENT,
+            Error::NoDataKey { .. } | Error::Shamir(_) => code::COULD_NOT_RETRIEVE_KEY,
+            Error::Value { .. } if encrypting => code::ERROR_ENCRYPTING_TREE,
+            Error::Value { .. } => code::ERROR_DECRYPTING_TREE,
+            Error::MacMismatch { .. } | Error::MacUndecryptable { .. } => code::MAC_MISMATCH,
+            Error::Rule(RuleError::Conflict(_)) => code::CONFLICTING_PARAMETERS,
+            _ => code::GENERIC,
+        };
+        CliError::new(code, error.to_string())
+    }
+}

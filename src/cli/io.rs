@@ -1,0 +1,132 @@
+//! Reading the input (a file or standard input) and writing the output (stdout, -i, --output)
+//! for the commands, with sops's rules and exit codes.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use sops_rs::Format;
+
+use super::CommonArgs;
+use super::error::{CliError, code};
+
+/// The input of a command.
+pub struct Input {
+    /// The file, or `None` for standard input.
+    pub path: Option<PathBuf>,
+    /// The name used in messages.
+    pub name: String,
+    /// The whole content.
+    pub bytes: Vec<u8>,
+}
+
+/// Reads FILE, or standard input for `None` / `-`.
+pub fn read_input(file: Option<&Path>) -> Result<Input, CliError> {
+    match file.filter(|f| f.as_os_str() != "-") {
+        Some(path) => {
+            if !path.exists() {
+                return Err(CliError::new(
+                    code::NO_FILE_SPECIFIED,
+                    format!("{}: cannot operate on non-existent file", path.display()),
+                ));
+            }
+            let bytes = std::fs::read(path).map_err(|e| {
+                CliError::new(
+                    code::COULD_NOT_READ_INPUT,
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+            Ok(Input {
+                path: Some(path.to_path_buf()),
+                name: path.display().to_string(),
+                bytes,
+            })
+        }
+        None => {
+            let mut bytes = Vec::new();
+            std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
+                CliError::new(
+                    code::COULD_NOT_READ_INPUT,
+                    format!("cannot read standard input: {e}"),
+                )
+            })?;
+            Ok(Input {
+                path: None,
+                name: "standard input".into(),
+                bytes,
+            })
+        }
+    }
+}
+
+fn parse_type(name: &str, flag: &str) -> Result<Format, CliError> {
+    Format::from_name(name).ok_or_else(|| {
+        CliError::new(
+            code::GENERIC,
+            format!("{flag}: unknown format {name:?} (expected yaml, json, dotenv, ini or binary)"),
+        )
+    })
+}
+
+/// The input and output formats: flags first, then the (overridden) file name.
+pub fn formats(input: &Input, args: &CommonArgs) -> Result<(Format, Format), CliError> {
+    let by_name = args
+        .filename_override
+        .as_deref()
+        .or(input.path.as_deref())
+        .map(Format::from_path);
+    let input_format = match &args.input_type {
+        Some(name) => parse_type(name, "--input-type")?,
+        None => by_name.unwrap_or(Format::Binary),
+    };
+    let output_format = match &args.output_type {
+        Some(name) => parse_type(name, "--output-type")?,
+        None => input_format,
+    };
+    Ok((input_format, output_format))
+}
+
+/// Checks -i / --output against the input before any work is done.
+pub fn check_destination(input: &Input, args: &CommonArgs) -> Result<(), CliError> {
+    if args.in_place && args.output.is_some() {
+        return Err(CliError::new(
+            code::CONFLICTING_PARAMETERS,
+            "--in-place and --output cannot be used together",
+        ));
+    }
+    if args.in_place && input.path.is_none() {
+        return Err(CliError::new(
+            code::CONFLICTING_PARAMETERS,
+            "--in-place needs a file, not standard input",
+        ));
+    }
+    Ok(())
+}
+
+/// Writes the result where the flags say: in place, to --output, or to standard output.
+pub fn write_output(input: &Input, args: &CommonArgs, bytes: &[u8]) -> Result<(), CliError> {
+    let target = if args.in_place {
+        input.path.as_deref()
+    } else {
+        args.output.as_deref()
+    };
+    match target {
+        Some(path) => sops_rs::io::write_atomic(path, bytes).map_err(|e| {
+            CliError::new(
+                code::COULD_NOT_WRITE_OUTPUT,
+                format!("cannot write {}: {e}", path.display()),
+            )
+        }),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+                Ok(()) => Ok(()),
+                // A closed pipe (`| head`) is not a failure.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(CliError::new(
+                    code::COULD_NOT_WRITE_OUTPUT,
+                    format!("cannot write output: {e}"),
+                )),
+            }
+        }
+    }
+}

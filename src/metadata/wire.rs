@@ -1,0 +1,268 @@
+//! The on-disk `sops` block, read and written exactly as sops 3.12 does.
+//!
+//! Written field order is the order of sops's Go struct (not alphabetical): `shamir_threshold`,
+//! `key_groups` (only with several groups), the top-level key lists (only with one group, each
+//! omitted when empty), `lastmodified`, `mac`, `pgp`, the selection rule, `mac_only_encrypted`,
+//! `version`. Reading accepts every layout sops has written: empty lists and nulls, any key
+//! order, strings for numbers and booleans (INI and dotenv), unknown fields.
+
+use super::Metadata;
+use crate::keys::recorded::RecordedKey;
+use crate::keys::{AgeKey, KeyGroup, KeyKind, KeySlot, MasterKey};
+use crate::selection::{RULE_FIELDS, Rule};
+
+use crate::tree::{ListItem, Map, MapItem, Scalar, Timestamp, Value};
+
+/// The metadata block is missing or malformed. Never holds a secret.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("invalid sops metadata: {0}")]
+pub struct WireError(pub String);
+
+fn err<T>(message: impl Into<String>) -> Result<T, WireError> {
+    Err(WireError(message.into()))
+}
+
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Scalar(Scalar::Str(s)) => Some(s.clone()),
+        Value::Scalar(Scalar::Int(i)) => Some(i.to_string()),
+        Value::Scalar(Scalar::Float(f)) => Some(crate::tree::number::format_f(*f)),
+        Value::Scalar(Scalar::Bool(b)) => Some(b.to_string()),
+        Value::Scalar(Scalar::Time(t)) => Some(t.to_rfc3339_nano()),
+        _ => None,
+    }
+}
+
+fn text_field(map: &Map, name: &str) -> Result<String, WireError> {
+    match map.get(name) {
+        None | Some(Value::Scalar(Scalar::Null)) => Ok(String::new()),
+        Some(value) => {
+            scalar_text(value).ok_or_else(|| WireError(format!("{name} is not a string")))
+        }
+    }
+}
+
+fn timestamp_field(map: &Map, name: &str) -> Result<Timestamp, WireError> {
+    let text = text_field(map, name)?;
+    match map.get(name) {
+        Some(Value::Scalar(Scalar::Time(t))) => Ok(*t),
+        _ => Timestamp::parse_rfc3339(&text)
+            .ok_or_else(|| WireError(format!("{name} is not an RFC 3339 timestamp"))),
+    }
+}
+
+fn list_field<'a>(map: &'a Map, name: &str) -> Result<Vec<&'a Value>, WireError> {
+    match map.get(name) {
+        None | Some(Value::Scalar(Scalar::Null)) => Ok(Vec::new()),
+        Some(Value::List(items)) => Ok(items
+            .iter()
+            .filter_map(|item| match item {
+                ListItem::Value(v) => Some(v),
+                ListItem::Comment(_) => None,
+            })
+            .collect()),
+        Some(_) => err(format!("{name} is not a list")),
+    }
+}
+
+fn read_group(map: &Map, where_: &str) -> Result<KeyGroup, WireError> {
+    let mut group = KeyGroup::new();
+    for kind in KeyKind::GROUP_ORDER {
+        for (index, entry) in list_field(map, kind.tag())?.into_iter().enumerate() {
+            let Value::Map(entry) = entry else {
+                return err(format!("{where_}{}[{index}] is not a mapping", kind.tag()));
+            };
+            group.push(read_slot(kind, entry).map_err(|WireError(m)| {
+                WireError(format!("{where_}{}[{index}]: {m}", kind.tag()))
+            })?);
+        }
+    }
+    Ok(group)
+}
+
+fn read_slot(kind: KeyKind, entry: &Map) -> Result<KeySlot, WireError> {
+    let enc = text_field(entry, "enc")?;
+    let (key, created_at): (Box<dyn MasterKey>, _) = match kind {
+        KeyKind::Age => (
+            Box::new(AgeKey::from_metadata(&text_field(entry, "recipient")?)),
+            None,
+        ),
+        other => {
+            let created_at = timestamp_field(entry, "created_at")?;
+            (
+                Box::new(RecordedKey::new(other, entry.clone())),
+                Some(created_at),
+            )
+        }
+    };
+    Ok(KeySlot {
+        key,
+        enc,
+        created_at,
+    })
+}
+
+/// Reads the value stored under `sops`.
+pub fn from_value(value: &Value) -> Result<Metadata, WireError> {
+    let Value::Map(map) = value else {
+        return err("the sops entry is not a mapping");
+    };
+    let last_modified = timestamp_field(map, "lastmodified")?;
+    let top_group = read_group(map, "")?;
+    let key_groups = if !top_group.is_empty() {
+        vec![top_group]
+    } else {
+        let mut groups = Vec::new();
+        for (index, group) in list_field(map, "key_groups")?.into_iter().enumerate() {
+            let Value::Map(group) = group else {
+                return err(format!("key_groups[{index}] is not a mapping"));
+            };
+            groups.push(read_group(group, &format!("key_groups[{index}]."))?);
+        }
+        groups
+    };
+    if key_groups.is_empty() {
+        return err("no keys found in file");
+    }
+    let shamir_threshold = match text_field(map, "shamir_threshold")?.as_str() {
+        "" => 0,
+        text => text
+            .parse()
+            .map_err(|_| WireError("shamir_threshold is not a number".into()))?,
+    };
+    let mac_only_encrypted = match text_field(map, "mac_only_encrypted")?.as_str() {
+        "" | "false" | "False" | "FALSE" | "0" => false,
+        "true" | "True" | "TRUE" | "1" => true,
+        _ => return err("mac_only_encrypted is not a boolean"),
+    };
+    let rule_texts: Vec<String> = RULE_FIELDS
+        .iter()
+        .map(|field| text_field(map, field))
+        .collect::<Result<_, _>>()?;
+    let pairs: Vec<(&'static str, &str)> = RULE_FIELDS
+        .iter()
+        .copied()
+        .zip(rule_texts.iter().map(String::as_str))
+        .collect();
+    let rule = Rule::from_fields(&pairs).map_err(|e| WireError(e.to_string()))?;
+    Ok(Metadata {
+        key_groups,
+        shamir_threshold,
+        last_modified,
+        mac: text_field(map, "mac")?,
+        rule,
+        mac_only_encrypted,
+        version: text_field(map, "version")?,
+    })
+}
+
+fn key_list(group: &KeyGroup, kind: KeyKind) -> Vec<ListItem> {
+    group
+        .iter()
+        .filter(|slot| slot.key.kind() == kind)
+        .map(|slot| {
+            ListItem::Value(Value::Map(
+                slot.key.entry(&slot.enc, slot.created_at.as_ref()),
+            ))
+        })
+        .collect()
+}
+
+/// Builds the value to store under `sops`.
+pub fn to_value(metadata: &Metadata) -> Value {
+    let mut map = Map::default();
+    if metadata.shamir_threshold != 0 {
+        map.push(
+            "shamir_threshold",
+            Value::Scalar(Scalar::Int(metadata.shamir_threshold as i64)),
+        );
+    }
+    let single = metadata.key_groups.len() == 1;
+    if !single {
+        let groups = metadata
+            .key_groups
+            .iter()
+            .map(|group| {
+                let mut entry = Map::default();
+                for kind in [
+                    KeyKind::Pgp,
+                    KeyKind::AwsKms,
+                    KeyKind::GcpKms,
+                    KeyKind::AzureKeyVault,
+                ] {
+                    let list = key_list(group, kind);
+                    if !list.is_empty() {
+                        entry.push(kind.tag(), Value::List(list));
+                    }
+                }
+                // sops's group struct has no omitempty on these two.
+                entry.push("hc_vault", Value::List(key_list(group, KeyKind::HcVault)));
+                entry.push("age", Value::List(key_list(group, KeyKind::Age)));
+                ListItem::Value(Value::Map(entry))
+            })
+            .collect();
+        map.push("key_groups", Value::List(groups));
+    }
+    let empty = KeyGroup::new();
+    let top = if single {
+        &metadata.key_groups[0]
+    } else {
+        &empty
+    };
+    for kind in [
+        KeyKind::AwsKms,
+        KeyKind::GcpKms,
+        KeyKind::AzureKeyVault,
+        KeyKind::HcVault,
+        KeyKind::Age,
+    ] {
+        let list = key_list(top, kind);
+        if !list.is_empty() {
+            map.push(kind.tag(), Value::List(list));
+        }
+    }
+    map.push(
+        "lastmodified",
+        Value::str(metadata.last_modified.to_rfc3339()),
+    );
+    map.push("mac", Value::str(&metadata.mac));
+    let pgp = key_list(top, KeyKind::Pgp);
+    if !pgp.is_empty() {
+        map.push("pgp", Value::List(pgp));
+    }
+    if let Some(rule) = &metadata.rule {
+        let (field, text) = rule.field();
+        map.push(field, Value::str(text));
+    }
+    if metadata.mac_only_encrypted {
+        map.push("mac_only_encrypted", Value::Scalar(Scalar::Bool(true)));
+    }
+    map.push("version", Value::str(&metadata.version));
+    Value::Map(map)
+}
+
+/// Removes the `sops` entry from every document and returns the first document's. Errors when
+/// the first document has two.
+pub fn take_metadata(documents: &mut [Map]) -> Result<Option<Value>, WireError> {
+    let mut first = None;
+    for (index, document) in documents.iter_mut().enumerate() {
+        let mut found = document.remove_all(crate::SOPS_KEY);
+        if index == 0 {
+            if found.len() > 1 {
+                return err("found duplicate sops entry");
+            }
+            first = found.pop();
+        }
+    }
+    Ok(first)
+}
+
+/// Appends the `sops` entry as the last item of every document.
+pub fn put_metadata(documents: &mut [Map], value: &Value) {
+    for document in documents {
+        document.items.push(MapItem::Entry {
+            key: crate::SOPS_KEY.to_string(),
+            value: value.clone(),
+        });
+    }
+}

@@ -1,0 +1,315 @@
+//! A sops file in memory: its tree and its metadata, and the operations that join the layers:
+//! load an encrypted file, encrypt a plaintext tree for a set of key groups, recover the data
+//! key from the master keys, decrypt with the MAC check, and write the file back.
+
+use std::fmt::Write as _;
+
+use zeroize::Zeroizing;
+
+use crate::crypto::mac::{decrypt_mac, encrypt_mac};
+use crate::crypto::tree_cipher::{Direction, walk_tree};
+use crate::crypto::{DataKey, ValueCipher, shamir};
+use crate::error::{Error, Result};
+use crate::formats::{EmitOptions, Format};
+use crate::keys::{KeyContext, KeyGroup, KeyKind, KeySlot, MasterKey};
+use crate::metadata::{FORMAT_VERSION, Metadata, wire};
+use crate::selection::Rule;
+use crate::tree::{Timestamp, Tree};
+
+/// What a new file is encrypted with.
+pub struct EncryptPlan {
+    /// Master keys per group; several groups split the data key with Shamir.
+    pub key_groups: Vec<Vec<Box<dyn MasterKey>>>,
+    /// Groups needed to decrypt (0: all of them).
+    pub shamir_threshold: usize,
+    /// Which leaves are encrypted; `None` stores no rule (binary files) and uses the default.
+    pub rule: Option<Rule>,
+    /// Whether only encrypted leaves go into the MAC.
+    pub mac_only_encrypted: bool,
+}
+
+/// The order key types are tried in when decrypting (`SOPS_DECRYPTION_ORDER`), by default
+/// age then pgp, then the rest in group order.
+pub const DEFAULT_DECRYPTION_ORDER: [KeyKind; 2] = [KeyKind::Age, KeyKind::Pgp];
+
+/// An encrypted file: values are `ENC[...]` strings, metadata is separate.
+pub struct SopsFile {
+    /// The tree without the `sops` entry.
+    pub tree: Tree,
+    /// The metadata.
+    pub metadata: Metadata,
+}
+
+/// How the encrypted form of a format is parsed: the binary store keeps its envelope as JSON.
+fn encrypted_format(format: Format) -> Format {
+    match format {
+        Format::Binary => Format::Json,
+        other => other,
+    }
+}
+
+/// Whether parsed plaintext already carries sops metadata (`filestatus`, `encrypt` refusal).
+pub fn has_metadata(tree: &Tree) -> bool {
+    tree.documents
+        .first()
+        .is_some_and(|doc| doc.get(crate::SOPS_KEY).is_some())
+}
+
+impl SopsFile {
+    /// Parses an encrypted file. `file` names it in errors.
+    pub fn parse(format: Format, input: &[u8], file: &str) -> Result<SopsFile> {
+        let format = encrypted_format(format);
+        let mut tree = format.parse(input).map_err(|source| Error::Parse {
+            file: file.to_string(),
+            format,
+            source,
+        })?;
+        let metadata_error = |source| Error::Metadata {
+            file: file.to_string(),
+            source,
+        };
+        let value = wire::take_metadata(&mut tree.documents)
+            .map_err(metadata_error)?
+            .ok_or_else(|| Error::MetadataNotFound {
+                file: file.to_string(),
+            })?;
+        let metadata = wire::from_value(&value).map_err(metadata_error)?;
+        Ok(SopsFile { tree, metadata })
+    }
+
+    /// Encrypts a plaintext tree under a fresh data key.
+    pub fn encrypt(
+        mut tree: Tree,
+        plan: EncryptPlan,
+        ctx: &KeyContext,
+        now: Timestamp,
+        file: &str,
+    ) -> Result<SopsFile> {
+        if tree.documents.is_empty() {
+            return Err(Error::NoDocuments {
+                file: file.to_string(),
+            });
+        }
+        if has_metadata(&tree) {
+            return Err(Error::AlreadyEncrypted {
+                file: file.to_string(),
+            });
+        }
+        if plan.key_groups.iter().all(Vec::is_empty) {
+            return Err(Error::NoMasterKeys);
+        }
+        let data_key = DataKey::generate();
+        let key_groups = wrap_for_groups(&data_key, plan.key_groups, plan.shamir_threshold, ctx)?;
+        let mut metadata = Metadata {
+            shamir_threshold: if key_groups.len() > 1 {
+                plan.shamir_threshold
+            } else {
+                0
+            },
+            key_groups,
+            last_modified: now,
+            mac: String::new(),
+            rule: plan.rule,
+            mac_only_encrypted: plan.mac_only_encrypted,
+            version: FORMAT_VERSION.to_string(),
+        };
+        if metadata.key_groups.len() > 1 && metadata.shamir_threshold == 0 {
+            metadata.shamir_threshold = metadata.key_groups.len();
+        }
+        let mut cipher = ValueCipher::new(&data_key);
+        let rule = metadata.effective_rule();
+        let mut sops_file = SopsFile {
+            tree: Tree::default(),
+            metadata,
+        };
+        let outcome = walk_tree(
+            &mut tree,
+            &mut cipher,
+            &rule,
+            sops_file.metadata.mac_only_encrypted,
+            Direction::Encrypt,
+        )
+        .map_err(|source| Error::Value {
+            file: file.to_string(),
+            source,
+        })?;
+        sops_file.metadata.mac = encrypt_mac(&mut cipher, &outcome.mac, &now);
+        sops_file.tree = tree;
+        Ok(sops_file)
+    }
+
+    /// Recovers the data key, trying key types in `order` first within each group.
+    pub fn data_key(&self, ctx: &KeyContext, order: &[KeyKind], file: &str) -> Result<DataKey> {
+        let mut report = String::new();
+        let mut shares: Vec<Zeroizing<Vec<u8>>> = Vec::new();
+        let groups = &self.metadata.key_groups;
+        for (index, group) in groups.iter().enumerate() {
+            let mut slots: Vec<&KeySlot> = group.iter().collect();
+            slots.sort_by_key(|slot| {
+                order
+                    .iter()
+                    .position(|kind| *kind == slot.key.kind())
+                    .unwrap_or(order.len())
+            });
+            let mut recovered = None;
+            let mut failures = String::new();
+            for slot in slots {
+                match slot.key.unwrap(&slot.enc, ctx) {
+                    Ok(Some(secret)) => {
+                        recovered = Some(secret);
+                        break;
+                    }
+                    Ok(None) => {
+                        let hint = no_credentials_hint(slot.key.kind());
+                        let _ = writeln!(
+                            failures,
+                            "    {} {}: {hint}",
+                            slot.key.kind(),
+                            slot.key.id()
+                        );
+                    }
+                    Err(e) => {
+                        let _ =
+                            writeln!(failures, "    {} {}: {e}", slot.key.kind(), slot.key.id());
+                    }
+                }
+            }
+            match recovered {
+                Some(secret) => shares.push(secret),
+                None => {
+                    let _ = write!(report, "  group {}: failed\n{failures}", index + 1);
+                }
+            }
+        }
+        let no_key = |report: String| Error::NoDataKey {
+            file: file.to_string(),
+            report: report.trim_end().to_string(),
+        };
+        if groups.len() == 1 {
+            let secret = shares.pop().ok_or_else(|| no_key(report.clone()))?;
+            return DataKey::from_slice(&secret)
+                .ok_or_else(|| no_key("  the recovered data key is not 32 bytes long".into()));
+        }
+        let needed = self.metadata.shamir_threshold.max(2);
+        if shares.len() < needed {
+            let _ = write!(
+                report,
+                "  {} of {needed} required key groups could be decrypted",
+                shares.len()
+            );
+            return Err(no_key(report));
+        }
+        let parts: Vec<&[u8]> = shares.iter().map(|s| s.as_slice()).collect();
+        let secret = shamir::combine(&parts)?;
+        DataKey::from_slice(&secret)
+            .ok_or_else(|| no_key("  the combined data key is not 32 bytes long".into()))
+    }
+
+    /// Decrypts the values in place and checks the MAC (unless `ignore_mac`). Returns the cipher,
+    /// which remembers every IV for re-encryption with unchanged ciphertexts.
+    pub fn decrypt(&mut self, key: &DataKey, ignore_mac: bool, file: &str) -> Result<ValueCipher> {
+        let mut cipher = ValueCipher::new(key);
+        let rule = self.metadata.effective_rule();
+        let outcome = walk_tree(
+            &mut self.tree,
+            &mut cipher,
+            &rule,
+            self.metadata.mac_only_encrypted,
+            Direction::Decrypt,
+        )
+        .map_err(|source| Error::Value {
+            file: file.to_string(),
+            source,
+        })?;
+        if !ignore_mac {
+            let stored = decrypt_mac(
+                &mut cipher,
+                &self.metadata.mac,
+                &self.metadata.last_modified,
+            )
+            .map_err(|_| Error::MacUndecryptable {
+                file: file.to_string(),
+            })?;
+            if stored.is_empty() {
+                return Err(Error::MacMismatch {
+                    file: file.to_string(),
+                    detail: "the file has no MAC",
+                });
+            }
+            if stored != outcome.mac {
+                return Err(Error::MacMismatch {
+                    file: file.to_string(),
+                    detail: "the values do not match the stored MAC",
+                });
+            }
+        }
+        Ok(cipher)
+    }
+
+    /// Writes the encrypted file: the metadata goes last in every document.
+    pub fn emit(&mut self, format: Format, options: &EmitOptions) -> Result<Vec<u8>> {
+        let format = encrypted_format(format);
+        let value = wire::to_value(&self.metadata);
+        wire::put_metadata(&mut self.tree.documents, &value);
+        let result = format.emit(&self.tree, options);
+        for document in &mut self.tree.documents {
+            document.items.pop();
+        }
+        result.map_err(|source| Error::Emit { format, source })
+    }
+}
+
+fn no_credentials_hint(kind: KeyKind) -> &'static str {
+    match kind {
+        KeyKind::Age => {
+            "no age identity found (set SOPS_AGE_KEY_FILE, SOPS_AGE_KEY or SOPS_AGE_KEY_CMD, \
+             or create ~/.config/sops/age/keys.txt)"
+        }
+        _ => "no credentials available",
+    }
+}
+
+fn wrap_for_groups(
+    data_key: &DataKey,
+    groups: Vec<Vec<Box<dyn MasterKey>>>,
+    threshold: usize,
+    ctx: &KeyContext,
+) -> Result<Vec<KeyGroup>> {
+    let secrets: Vec<Zeroizing<Vec<u8>>> = if groups.len() > 1 {
+        let threshold = if threshold == 0 {
+            groups.len()
+        } else {
+            threshold
+        };
+        shamir::split(data_key.as_bytes(), groups.len(), threshold)?
+    } else {
+        vec![Zeroizing::new(data_key.as_bytes().to_vec())]
+    };
+    let mut failures = Vec::new();
+    let mut wrapped = Vec::with_capacity(groups.len());
+    for (keys, secret) in groups.into_iter().zip(&secrets) {
+        if keys.is_empty() {
+            failures.push("empty key group provided".to_string());
+            continue;
+        }
+        let mut group = KeyGroup::new();
+        for key in keys {
+            match key.wrap(secret, ctx) {
+                Ok(enc) => {
+                    let created_at = (key.kind() != KeyKind::Age).then(Timestamp::now_utc_seconds);
+                    group.push(KeySlot {
+                        key,
+                        enc,
+                        created_at,
+                    });
+                }
+                Err(e) => failures.push(format!("{} {}: {e}", key.kind(), key.id())),
+            }
+        }
+        wrapped.push(group);
+    }
+    if !failures.is_empty() {
+        return Err(Error::KeyGeneration(failures));
+    }
+    Ok(wrapped)
+}
