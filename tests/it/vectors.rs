@@ -1,0 +1,204 @@
+//! The shared vectors written by real sops: every YAML, JSON and binary file an age key opens
+//! decrypts to its `*.plain.json`; every must-fail file fails with sops's exit code and prints
+//! no plaintext.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value as Json;
+use sops_rs::keys::{AgeIdentitySources, KeyContext};
+use sops_rs::sops_file::DEFAULT_DECRYPTION_ORDER;
+use sops_rs::tree::{ListItem, Map, MapItem, Scalar, Value};
+use sops_rs::{Format, SopsFile};
+
+use crate::support::{sops_rs_command, vectors_dir};
+
+struct Vector {
+    file: String,
+    format: String,
+    expect: String,
+    identities: Vec<String>,
+    plain: Option<String>,
+}
+
+fn manifest() -> Vec<Vector> {
+    let text = std::fs::read_to_string(vectors_dir().join("manifest.json")).unwrap();
+    let manifest: Json = serde_json::from_str(&text).unwrap();
+    manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| Vector {
+            file: f["file"].as_str().unwrap().to_string(),
+            format: f["format"].as_str().unwrap_or_default().to_string(),
+            expect: f["expect"].as_str().unwrap().to_string(),
+            identities: f["age_identity_files"]
+                .as_array()
+                .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default(),
+            plain: f["plain"].as_str().map(String::from),
+        })
+        .collect()
+}
+
+fn context(identity_files: &[PathBuf]) -> KeyContext {
+    let mut age = AgeIdentitySources::default();
+    let keys: String = identity_files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    age.inline_keys = Some(zeroize::Zeroizing::new(keys));
+    KeyContext { age }
+}
+
+fn map_to_json(map: &Map) -> Json {
+    let mut object = serde_json::Map::new();
+    for item in &map.items {
+        if let MapItem::Entry { key, value } = item {
+            object.insert(key.clone(), to_json(value));
+        }
+    }
+    Json::Object(object)
+}
+
+fn to_json(value: &Value) -> Json {
+    match value {
+        Value::Map(map) => map_to_json(map),
+        Value::List(items) => Json::Array(
+            items
+                .iter()
+                .filter_map(|item| match item {
+                    ListItem::Value(v) => Some(to_json(v)),
+                    ListItem::Comment(_) => None,
+                })
+                .collect(),
+        ),
+        Value::Scalar(scalar) => match scalar {
+            Scalar::Null => Json::Null,
+            Scalar::Bool(b) => Json::Bool(*b),
+            Scalar::Int(i) => Json::from(*i),
+            Scalar::Float(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
+            Scalar::Str(s) => Json::String(s.clone()),
+            Scalar::Time(t) => Json::String(t.to_rfc3339_nano()),
+            Scalar::Bytes(b) => Json::String(String::from_utf8_lossy(b).into_owned()),
+        },
+    }
+}
+
+/// Equality that treats `1` and `1.0` as the same number (plain.json writes floats with `.0`).
+fn same(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => x.as_f64() == y.as_f64(),
+        },
+        (Json::Array(x), Json::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+        (Json::Object(x), Json::Object(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
+        }
+        _ => a == b,
+    }
+}
+
+fn decrypt_with(path: &Path, format: Format, identity_files: &[PathBuf]) -> sops_rs::Result<Json> {
+    let bytes = std::fs::read(path).unwrap();
+    let name = path.display().to_string();
+    let mut file = SopsFile::parse(format, &bytes, &name)?;
+    let key = file.data_key(&context(identity_files), &DEFAULT_DECRYPTION_ORDER, &name)?;
+    file.decrypt(&key, false, &name)?;
+    let docs: Vec<Json> = file.tree.documents.iter().map(map_to_json).collect();
+    Ok(if docs.len() == 1 { docs.into_iter().next().unwrap() } else { Json::Array(docs) })
+}
+
+fn format_of(name: &str) -> Option<Format> {
+    match name {
+        "yaml" => Some(Format::Yaml),
+        "json" => Some(Format::Json),
+        "binary" => Some(Format::Binary),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_age_vector_decrypts_to_its_plaintext() {
+    let dir = vectors_dir();
+    let mut checked = Vec::new();
+    for v in manifest().iter().filter(|v| v.expect == "ok" && !v.identities.is_empty()) {
+        let Some(format) = format_of(&v.format) else { continue };
+        let identities: Vec<PathBuf> = v.identities.iter().map(|f| dir.join(f)).collect();
+        let got = decrypt_with(&dir.join(&v.file), format, &identities)
+            .unwrap_or_else(|e| panic!("{}: {e}", v.file));
+        let want: Json =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(v.plain.as_ref().unwrap())).unwrap())
+                .unwrap();
+        assert!(same(&got, &want), "{}: decrypted tree differs\n got: {got}\nwant: {want}", v.file);
+        checked.push(v.file.clone());
+    }
+    // YAML, JSON and binary files opened by age: 3.12.2 set + history + sops-nix.
+    assert!(checked.len() >= 16, "only {} vectors checked: {checked:?}", checked.len());
+}
+
+#[test]
+fn each_listed_age_identity_opens_its_file_alone() {
+    let dir = vectors_dir();
+    for v in manifest().iter().filter(|v| v.expect == "ok" && !v.identities.is_empty()) {
+        let Some(format) = format_of(&v.format) else { continue };
+        if v.file.contains("shamir") {
+            continue;
+        }
+        for identity in &v.identities {
+            decrypt_with(&dir.join(&v.file), format, &[dir.join(identity)])
+                .unwrap_or_else(|e| panic!("{} with {identity}: {e}", v.file));
+        }
+    }
+}
+
+#[test]
+fn shamir_two_of_three_opens_with_any_two_identities_only() {
+    let dir = crate::support::generated_dir();
+    let file = dir.join("groups/shamir-2-of-3.yaml");
+    let key = |n: u8| dir.join(format!("keys/age{n}.txt"));
+    for pair in [[1, 2], [1, 3], [2, 3]] {
+        decrypt_with(&file, Format::Yaml, &[key(pair[0]), key(pair[1])])
+            .unwrap_or_else(|e| panic!("pair {pair:?}: {e}"));
+    }
+    for single in 1..=3 {
+        let err = decrypt_with(&file, Format::Yaml, &[key(single)]).unwrap_err();
+        assert!(matches!(err, sops_rs::Error::NoDataKey { .. }), "{err}");
+    }
+}
+
+#[test]
+fn must_fail_vectors_fail_with_sops_exit_codes_and_print_nothing() {
+    let dir = vectors_dir();
+    let home = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for v in manifest().iter().filter(|v| v.expect == "mac_mismatch" || v.expect == "decrypt_error") {
+        let Some(identity) = v.identities.first() else { continue };
+        let output = sops_rs_command(home.path())
+            .env("SOPS_AGE_KEY_FILE", dir.join(identity))
+            .args(["decrypt", &dir.join(&v.file).display().to_string()])
+            .output()
+            .unwrap();
+        let expected = if v.expect == "mac_mismatch" { 51 } else { 25 };
+        assert_eq!(output.status.code(), Some(expected), "{}: {}", v.file, String::from_utf8_lossy(&output.stderr));
+        assert!(output.stdout.is_empty(), "{}: printed output", v.file);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{}: not one line: {stderr}", v.file);
+        checked += 1;
+    }
+    assert!(checked >= 4, "only {checked} must-fail vectors checked");
+}
+
+#[test]
+fn a_plaintext_file_is_reported_as_not_encrypted() {
+    let dir = vectors_dir();
+    let home = tempfile::tempdir().unwrap();
+    let output = sops_rs_command(home.path())
+        .args(["decrypt", &dir.join("functional-tests/res/plainfile.yaml").display().to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("sops metadata not found"));
+    assert!(output.stdout.is_empty());
+}
