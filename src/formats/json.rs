@@ -11,6 +11,8 @@
 //! `encoding/json` scalar rules (HTML escaping on) re-indented by Go's `json.Indent` (TAB by
 //! default), plus a final newline. Comments in the tree are dropped.
 
+use base64::prelude::*;
+
 use super::FormatError;
 use crate::tree::number::format_json;
 use crate::tree::path::{Step, TreePath};
@@ -42,11 +44,15 @@ pub fn emit(tree: &Tree, indent: Option<usize>) -> Result<Vec<u8>, FormatError> 
     Ok(emitter.out)
 }
 
-/// Emits a single value (for `--extract`), in the same layout as [`emit`].
+/// Emits a single value for `decrypt --extract`, as sops does: a mapping is written as a whole
+/// file (sops's `EmitPlainFile`, final newline), anything else by `EmitValue`, which re-indents
+/// the value and adds **no** final newline (`[\n\t1\n]`, `1`, `true`).
 pub fn emit_value(value: &Value, indent: Option<usize>) -> Result<Vec<u8>, FormatError> {
     let mut emitter = Emitter::new(indent);
     emitter.value(value)?;
-    emitter.out.push(b'\n');
+    if let Value::Map(_) = value {
+        emitter.out.push(b'\n');
+    }
     Ok(emitter.out)
 }
 
@@ -478,7 +484,9 @@ impl Emitter {
             },
             Scalar::Str(s) => write_string(&mut self.out, s),
             Scalar::Time(t) => write_string(&mut self.out, &t.to_rfc3339_nano()),
-            Scalar::Bytes(b) => write_string(&mut self.out, &String::from_utf8_lossy(b)),
+            // Go's json.Marshal of a []byte (what sops's cipher returns for `type:bytes`):
+            // a standard, padded base64 string.
+            Scalar::Bytes(b) => write_string(&mut self.out, &BASE64_STANDARD.encode(b)),
         }
         Ok(())
     }
@@ -727,7 +735,7 @@ mod tests {
         let t = Timestamp::parse_rfc3339("2024-01-02T03:04:05.5+01:00").unwrap();
         let mut map = Map::default();
         map.push("t", Value::Scalar(Scalar::Time(t)));
-        map.push("b", Value::Scalar(Scalar::Bytes(b"ab\xffc<".to_vec())));
+        map.push("b", Value::Scalar(Scalar::Bytes(b"ab\xffc<>?".to_vec())));
         map.push("i", Value::Scalar(Scalar::Int(i64::MIN)));
         let out = emit_str(
             &Tree {
@@ -737,7 +745,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "{\n\t\"t\": \"2024-01-02T03:04:05.5+01:00\",\n\t\"b\": \"ab\u{FFFD}c\\u003c\",\n\
+            "{\n\t\"t\": \"2024-01-02T03:04:05.5+01:00\",\n\t\"b\": \"YWL/Yzw+Pw==\",\n\
              \t\"i\": -9223372036854775808\n}\n"
         );
     }
@@ -766,11 +774,29 @@ mod tests {
             String::from_utf8(emit_value(value, None).unwrap()).unwrap(),
             "{\n\t\"b\": [\n\t\t1,\n\t\t\"x\"\n\t]\n}\n"
         );
+        // Everything but a mapping goes without a final newline, as sops's EmitValue.
         assert_eq!(
             emit_value(&Value::Scalar(Scalar::Int(5)), None).unwrap(),
-            b"5\n"
+            b"5"
         );
-        assert_eq!(emit_value(&Value::List(vec![]), Some(4)).unwrap(), b"[]\n");
+        assert_eq!(emit_value(&Value::List(vec![]), Some(4)).unwrap(), b"[]");
+        assert_eq!(
+            emit_value(
+                map.get("a")
+                    .and_then(|a| match a {
+                        Value::Map(m) => m.get("b"),
+                        _ => None,
+                    })
+                    .unwrap(),
+                Some(2)
+            )
+            .unwrap(),
+            b"[\n  1,\n  \"x\"\n]"
+        );
+        assert_eq!(
+            emit_value(&Value::Map(Map::default()), None).unwrap(),
+            b"{}\n"
+        );
     }
 
     fn pos(input: &str) -> (usize, usize) {

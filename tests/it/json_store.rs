@@ -261,3 +261,43 @@ fn integers_keep_every_digit() {
         b"{\n\t\"a\": 12345678901234567,\n\t\"b\": 0,\n\t\"c\": 1\n}\n"
     );
 }
+
+/// `sops decrypt --extract` of non-string values: mappings come out as a whole file (final
+/// newline), lists and scalars via sops's `EmitValue` (no final newline).
+#[test]
+fn sops_extract_matches_emit_value() {
+    let home = tempfile::tempdir().unwrap();
+    let (key_file, recipient) = age_identity();
+    std::fs::write(home.path().join("config.yaml"), "{}\n").unwrap();
+    let input = r#"{"m": {"a": [1, {"b": "<x>"}], "e": {}}, "l": [[], [2.5, true, null]],
+        "e": {}, "el": [], "n": 7, "f": 0.5, "t": false, "z": null}"#;
+    let plain = home.path().join("extract.json");
+    std::fs::write(&plain, input).unwrap();
+    let encrypted = run_ok(
+        sops_command(home.path())
+            .arg("--config")
+            .arg(home.path().join("config.yaml"))
+            .args(["encrypt", "--age", &recipient])
+            .arg(&plain),
+        "encrypt",
+    );
+    let enc_path = home.path().join("extract.enc.json");
+    std::fs::write(&enc_path, &encrypted).unwrap();
+    let tree = as_sops_3_12(&json::parse(input.as_bytes()).unwrap());
+    let doc = &tree.documents[0];
+    for key in ["m", "l", "e", "el", "n", "f", "t", "z"] {
+        let extracted = run_ok(
+            sops_command(home.path())
+                .env("SOPS_AGE_KEY_FILE", &key_file)
+                .args(["decrypt", "--extract", &format!("[\"{key}\"]")])
+                .arg(&enc_path),
+            &format!("extract {key}"),
+        );
+        let ours = json::emit_value(doc.get(key).unwrap(), None).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&extracted),
+            "--extract [\"{key}\"]"
+        );
+    }
+}
