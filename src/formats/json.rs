@@ -18,9 +18,9 @@ use crate::tree::number::format_json;
 use crate::tree::path::{Step, TreePath};
 use crate::tree::{ListItem, Map, MapItem, Scalar, Tree, Value};
 
-/// Deepest nesting of objects and arrays the parser accepts, to bound recursion (here and in
-/// every tree walker downstream) well within a 2 MiB thread stack even in debug builds. Go's
-/// decoder allows 10000; no real sops file comes near either.
+/// Deepest nesting of objects and arrays the parser accepts. It bounds recursion, in this parser
+/// and in the recursive walkers that later process the tree, well within a 2 MiB thread stack
+/// even in debug builds. Go's decoder allows 10000; no real sops file comes near either.
 pub const MAX_DEPTH: usize = 500;
 
 /// Parses a JSON document (a top-level object) into a one-document tree.
