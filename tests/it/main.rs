@@ -2,7 +2,10 @@
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands.
 //! - `vectors`: every sops-written vector an age key opens decrypts to its plaintext; must-fail
 //!   vectors fail with sops's exit codes.
+//! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
+//! - `json_store`: the JSON store against sops-written files and the real sops binary.
 
 mod interop_sops;
+mod json_store;
 mod support;
 mod vectors;
