@@ -246,6 +246,32 @@ impl SopsFile {
         Ok(cipher)
     }
 
+    /// Encrypts a decrypted tree again under the same data key. The `cipher` returned by
+    /// [`SopsFile::decrypt`] reuses the IV of every value that did not change, so unchanged
+    /// values keep their exact ciphertext. `now` becomes the new `lastmodified`.
+    pub fn reencrypt(
+        &mut self,
+        cipher: &mut ValueCipher,
+        now: Timestamp,
+        file: &str,
+    ) -> Result<()> {
+        let rule = self.metadata.effective_rule();
+        let outcome = walk_tree(
+            &mut self.tree,
+            cipher,
+            &rule,
+            self.metadata.mac_only_encrypted,
+            Direction::Encrypt,
+        )
+        .map_err(|source| Error::Value {
+            file: file.to_string(),
+            source,
+        })?;
+        self.metadata.last_modified = now;
+        self.metadata.mac = encrypt_mac(cipher, &outcome.mac, &now);
+        Ok(())
+    }
+
     /// Writes the encrypted file: the metadata goes last in every document.
     pub fn emit(&mut self, format: Format, options: &EmitOptions) -> Result<Vec<u8>> {
         let format = encrypted_format(format);

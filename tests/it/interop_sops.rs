@@ -7,52 +7,9 @@ use std::process::Output;
 
 use crate::support::{sops_command, sops_rs_command};
 
-const YAML_INPUT: &str = r#"# top comment
-string: hello world
-integer: 42
-negative: -17
-float: 1.5
-whole: 2.0
-enabled: true
-nothing: null
-empty: ""
-date: 2024-01-31
-quoted: "123"
-unicode: "héllo ☃ 😀"
-multiline: |
-    line one
-    line two
-list:
-    - first
-    # a comment inside a list
-    - 2
-    - [nested, list]
-    - {key: value}
-nested:
-    # head comment
-    db:
-        user: admin # inline comment
-        password: hunter2
-        port_unencrypted: 5432
-public_unencrypted:
-    kept: in clear
-password: top-secret
-secret_token: abc
-"#;
+const YAML_INPUT: &str = include_str!("../../fixtures/plain/everything.yaml");
 
-const JSON_INPUT: &str = r#"{
-  "string": "hello <world> & co",
-  "integer": 42,
-  "float": 0.5,
-  "bool": false,
-  "null": null,
-  "empty": "",
-  "unicode": "héllo ☃",
-  "list": [1, "two", [3, {"four": 4}], {}, []],
-  "db": {"user": "admin", "password": "hunter2", "port_unencrypted": 5432},
-  "escapes": "quote\" backslash\\ newline\n tab\t"
-}
-"#;
+const JSON_INPUT: &str = include_str!("../../fixtures/plain/everything.json");
 
 struct Env {
     home: tempfile::TempDir,
@@ -74,12 +31,19 @@ impl Env {
                 .expect("age-keygen must be installed (scripts/install-test-deps.sh)");
             assert!(out.status.success());
             let text = std::fs::read_to_string(&path).unwrap();
-            let recipient = text.lines().find_map(|l| l.strip_prefix("# public key: ")).unwrap();
+            let recipient = text
+                .lines()
+                .find_map(|l| l.strip_prefix("# public key: "))
+                .unwrap();
             recipients.push(recipient.to_string());
             key_files.push(path);
         }
         std::fs::write(home.path().join("empty-config.yaml"), "{}\n").unwrap();
-        Env { home, key_files, recipients }
+        Env {
+            home,
+            key_files,
+            recipients,
+        }
     }
 
     fn write(&self, name: &str, content: &str) -> PathBuf {
@@ -89,13 +53,20 @@ impl Env {
     }
 
     fn config(&self) -> String {
-        self.home.path().join("empty-config.yaml").display().to_string()
+        self.home
+            .path()
+            .join("empty-config.yaml")
+            .display()
+            .to_string()
     }
 
     fn sops(&self, key: usize, args: &[&str]) -> Output {
         let mut cmd = sops_command(self.home.path());
         cmd.env("SOPS_AGE_KEY_FILE", &self.key_files[key]);
-        cmd.args(["--config", &self.config()]).args(args).output().unwrap()
+        cmd.args(["--config", &self.config()])
+            .args(args)
+            .output()
+            .unwrap()
     }
 
     fn ours(&self, key: usize, args: &[&str]) -> Output {
@@ -137,11 +108,20 @@ fn sops_reads_ours(env: &Env, name: &str, input: &str, rule_flags: &[&str], glob
     sops_args.extend(rule_flags);
     sops_args.push(&plain_s);
     let theirs = ok(env.sops(0, &sops_args), "sops encrypt");
-    let theirs_file = env.write(&format!("sops-{name}"), std::str::from_utf8(&theirs).unwrap());
+    let theirs_file = env.write(
+        &format!("sops-{name}"),
+        std::str::from_utf8(&theirs).unwrap(),
+    );
 
     for key in 0..2 {
-        let ours_plain = ok(env.sops(key, &["decrypt", &path_str(&ours_file)]), "sops decrypt of ours");
-        let sops_plain = ok(env.sops(key, &["decrypt", &path_str(&theirs_file)]), "sops decrypt of its own");
+        let ours_plain = ok(
+            env.sops(key, &["decrypt", &path_str(&ours_file)]),
+            "sops decrypt of ours",
+        );
+        let sops_plain = ok(
+            env.sops(key, &["decrypt", &path_str(&theirs_file)]),
+            "sops decrypt of its own",
+        );
         assert_eq!(
             String::from_utf8_lossy(&ours_plain),
             String::from_utf8_lossy(&sops_plain),
@@ -152,7 +132,11 @@ fn sops_reads_ours(env: &Env, name: &str, input: &str, rule_flags: &[&str], glob
     let clear = |bytes: &[u8]| {
         String::from_utf8_lossy(bytes)
             .lines()
-            .filter(|l| !l.contains("ENC[") && !l.contains("sops") && !l.trim_start().starts_with("lastmodified"))
+            .filter(|l| {
+                !l.contains("ENC[")
+                    && !l.contains("sops")
+                    && !l.trim_start().starts_with("lastmodified")
+            })
             .map(String::from)
             .collect::<Vec<_>>()
     };
@@ -160,7 +144,11 @@ fn sops_reads_ours(env: &Env, name: &str, input: &str, rule_flags: &[&str], glob
         let text = String::from_utf8_lossy(bytes).into_owned();
         text.split("sops").next().unwrap_or_default().to_string()
     };
-    assert_eq!(clear(before_metadata(&ours).as_bytes()), clear(before_metadata(&theirs).as_bytes()), "{name} {rule_flags:?}");
+    assert_eq!(
+        clear(before_metadata(&ours).as_bytes()),
+        clear(before_metadata(&theirs).as_bytes()),
+        "{name} {rule_flags:?}"
+    );
 }
 
 #[test]
@@ -177,14 +165,26 @@ fn sops_decrypts_what_sops_rs_encrypts_yaml() {
     ] {
         sops_reads_ours(&env, "app.yaml", YAML_INPUT, rule, &[]);
     }
-    sops_reads_ours(&env, "app.yaml", YAML_INPUT, &["--encrypted-regex", "^password$"], &["--mac-only-encrypted"]);
+    sops_reads_ours(
+        &env,
+        "app.yaml",
+        YAML_INPUT,
+        &["--encrypted-regex", "^password$"],
+        &["--mac-only-encrypted"],
+    );
 }
 
 #[test]
 fn sops_decrypts_what_sops_rs_encrypts_json() {
     let env = Env::new();
     sops_reads_ours(&env, "app.json", JSON_INPUT, &[], &[]);
-    sops_reads_ours(&env, "app.json", JSON_INPUT, &["--encrypted-regex", "^password$"], &[]);
+    sops_reads_ours(
+        &env,
+        "app.json",
+        JSON_INPUT,
+        &["--encrypted-regex", "^password$"],
+        &[],
+    );
 }
 
 /// sops encrypts; sops-rs decrypts to exactly the bytes sops prints.
@@ -196,11 +196,24 @@ fn ours_reads_sops(env: &Env, name: &str, input: &str, extra: &[&str]) {
     let plain_s = path_str(&plain);
     args.push(&plain_s);
     let encrypted = ok(env.sops(0, &args), "sops encrypt");
-    let file = env.write(&format!("enc-{name}"), std::str::from_utf8(&encrypted).unwrap());
+    let file = env.write(
+        &format!("enc-{name}"),
+        std::str::from_utf8(&encrypted).unwrap(),
+    );
     for key in 0..2 {
-        let theirs = ok(env.sops(key, &["decrypt", &path_str(&file)]), "sops decrypt");
-        let ours = ok(env.ours(key, &["decrypt", &path_str(&file)]), "sops-rs decrypt");
-        assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs), "{name} {extra:?}");
+        let theirs = ok(
+            env.sops(key, &["decrypt", &path_str(&file)]),
+            "sops decrypt",
+        );
+        let ours = ok(
+            env.ours(key, &["decrypt", &path_str(&file)]),
+            "sops-rs decrypt",
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&theirs),
+            "{name} {extra:?}"
+        );
     }
 }
 
@@ -208,7 +221,12 @@ fn ours_reads_sops(env: &Env, name: &str, input: &str, extra: &[&str]) {
 fn sops_rs_decrypts_what_sops_encrypts() {
     let env = Env::new();
     ours_reads_sops(&env, "a.yaml", YAML_INPUT, &[]);
-    ours_reads_sops(&env, "a.yaml", YAML_INPUT, &["--encrypted-comment-regex", "inline"]);
+    ours_reads_sops(
+        &env,
+        "a.yaml",
+        YAML_INPUT,
+        &["--encrypted-comment-regex", "inline"],
+    );
     ours_reads_sops(&env, "a.json", JSON_INPUT, &[]);
     ours_reads_sops(&env, "a.json", JSON_INPUT, &["--unencrypted-regex", "^db$"]);
 }

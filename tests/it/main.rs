@@ -1,11 +1,17 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands.
+//! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `vectors`: every sops-written vector an age key opens decrypts to its plaintext; must-fail
 //!   vectors fail with sops's exit codes.
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
+//! - `parity`: sops-written files re-encrypt byte for byte with the same key, IVs and time.
+//! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
 
+mod cli;
 mod interop_sops;
 mod json_store;
+mod parity;
+mod properties;
 mod support;
 mod vectors;

@@ -77,7 +77,9 @@ fn to_json(value: &Value) -> Json {
             Scalar::Null => Json::Null,
             Scalar::Bool(b) => Json::Bool(*b),
             Scalar::Int(i) => Json::from(*i),
-            Scalar::Float(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
+            Scalar::Float(f) => serde_json::Number::from_f64(*f)
+                .map(Json::Number)
+                .unwrap_or(Json::Null),
             Scalar::Str(s) => Json::String(s.clone()),
             Scalar::Time(t) => Json::String(t.to_rfc3339_nano()),
             Scalar::Bytes(b) => Json::String(String::from_utf8_lossy(b).into_owned()),
@@ -92,9 +94,14 @@ fn same(a: &Json, b: &Json) -> bool {
             (Some(x), Some(y)) => x == y,
             _ => x.as_f64() == y.as_f64(),
         },
-        (Json::Array(x), Json::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+        (Json::Array(x), Json::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
         (Json::Object(x), Json::Object(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
         }
         _ => a == b,
     }
@@ -107,7 +114,11 @@ fn decrypt_with(path: &Path, format: Format, identity_files: &[PathBuf]) -> sops
     let key = file.data_key(&context(identity_files), &DEFAULT_DECRYPTION_ORDER, &name)?;
     file.decrypt(&key, false, &name)?;
     let docs: Vec<Json> = file.tree.documents.iter().map(map_to_json).collect();
-    Ok(if docs.len() == 1 { docs.into_iter().next().unwrap() } else { Json::Array(docs) })
+    Ok(if docs.len() == 1 {
+        docs.into_iter().next().unwrap()
+    } else {
+        Json::Array(docs)
+    })
 }
 
 fn format_of(name: &str) -> Option<Format> {
@@ -123,26 +134,45 @@ fn format_of(name: &str) -> Option<Format> {
 fn every_age_vector_decrypts_to_its_plaintext() {
     let dir = vectors_dir();
     let mut checked = Vec::new();
-    for v in manifest().iter().filter(|v| v.expect == "ok" && !v.identities.is_empty()) {
-        let Some(format) = format_of(&v.format) else { continue };
+    for v in manifest()
+        .iter()
+        .filter(|v| v.expect == "ok" && !v.identities.is_empty())
+    {
+        let Some(format) = format_of(&v.format) else {
+            continue;
+        };
         let identities: Vec<PathBuf> = v.identities.iter().map(|f| dir.join(f)).collect();
         let got = decrypt_with(&dir.join(&v.file), format, &identities)
             .unwrap_or_else(|e| panic!("{}: {e}", v.file));
-        let want: Json =
-            serde_json::from_str(&std::fs::read_to_string(dir.join(v.plain.as_ref().unwrap())).unwrap())
-                .unwrap();
-        assert!(same(&got, &want), "{}: decrypted tree differs\n got: {got}\nwant: {want}", v.file);
+        let want: Json = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(v.plain.as_ref().unwrap())).unwrap(),
+        )
+        .unwrap();
+        assert!(
+            same(&got, &want),
+            "{}: decrypted tree differs\n got: {got}\nwant: {want}",
+            v.file
+        );
         checked.push(v.file.clone());
     }
     // YAML, JSON and binary files opened by age: 3.12.2 set + history + sops-nix.
-    assert!(checked.len() >= 16, "only {} vectors checked: {checked:?}", checked.len());
+    assert!(
+        checked.len() >= 16,
+        "only {} vectors checked: {checked:?}",
+        checked.len()
+    );
 }
 
 #[test]
 fn each_listed_age_identity_opens_its_file_alone() {
     let dir = vectors_dir();
-    for v in manifest().iter().filter(|v| v.expect == "ok" && !v.identities.is_empty()) {
-        let Some(format) = format_of(&v.format) else { continue };
+    for v in manifest()
+        .iter()
+        .filter(|v| v.expect == "ok" && !v.identities.is_empty())
+    {
+        let Some(format) = format_of(&v.format) else {
+            continue;
+        };
         if v.file.contains("shamir") {
             continue;
         }
@@ -173,18 +203,34 @@ fn must_fail_vectors_fail_with_sops_exit_codes_and_print_nothing() {
     let dir = vectors_dir();
     let home = tempfile::tempdir().unwrap();
     let mut checked = 0;
-    for v in manifest().iter().filter(|v| v.expect == "mac_mismatch" || v.expect == "decrypt_error") {
-        let Some(identity) = v.identities.first() else { continue };
+    for v in manifest()
+        .iter()
+        .filter(|v| v.expect == "mac_mismatch" || v.expect == "decrypt_error")
+    {
+        let Some(identity) = v.identities.first() else {
+            continue;
+        };
         let output = sops_rs_command(home.path())
             .env("SOPS_AGE_KEY_FILE", dir.join(identity))
             .args(["decrypt", &dir.join(&v.file).display().to_string()])
             .output()
             .unwrap();
         let expected = if v.expect == "mac_mismatch" { 51 } else { 25 };
-        assert_eq!(output.status.code(), Some(expected), "{}: {}", v.file, String::from_utf8_lossy(&output.stderr));
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "{}: {}",
+            v.file,
+            String::from_utf8_lossy(&output.stderr)
+        );
         assert!(output.stdout.is_empty(), "{}: printed output", v.file);
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(stderr.trim_end().lines().count(), 1, "{}: not one line: {stderr}", v.file);
+        assert_eq!(
+            stderr.trim_end().lines().count(),
+            1,
+            "{}: not one line: {stderr}",
+            v.file
+        );
         checked += 1;
     }
     assert!(checked >= 4, "only {checked} must-fail vectors checked");
@@ -195,7 +241,12 @@ fn a_plaintext_file_is_reported_as_not_encrypted() {
     let dir = vectors_dir();
     let home = tempfile::tempdir().unwrap();
     let output = sops_rs_command(home.path())
-        .args(["decrypt", &dir.join("functional-tests/res/plainfile.yaml").display().to_string()])
+        .args([
+            "decrypt",
+            &dir.join("functional-tests/res/plainfile.yaml")
+                .display()
+                .to_string(),
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
