@@ -5,7 +5,10 @@
 //! encrypted files alike into a tree whose leaves are plain scalars (ENC strings are just
 //! strings here), and emits a tree back in sops's exact layout.
 
+pub mod dotenv;
+pub mod ini;
 pub mod json;
+pub mod toml;
 pub mod yaml;
 
 use std::fmt;
@@ -26,6 +29,8 @@ pub enum Format {
     Ini,
     /// Any file, stored whole as one string under `data`.
     Binary,
+    /// TOML (a sops-rs extension: real sops cannot read it).
+    Toml,
 }
 
 impl Format {
@@ -37,6 +42,7 @@ impl Format {
             "dotenv" => Format::Dotenv,
             "ini" => Format::Ini,
             "binary" => Format::Binary,
+            "toml" => Format::Toml,
             _ => return None,
         })
     }
@@ -48,6 +54,7 @@ impl Format {
             Some("json") => Format::Json,
             Some("env") => Format::Dotenv,
             Some("ini") => Format::Ini,
+            Some("toml") => Format::Toml,
             _ => Format::Binary,
         }
     }
@@ -60,6 +67,7 @@ impl Format {
             Format::Dotenv => "dotenv",
             Format::Ini => "ini",
             Format::Binary => "binary",
+            Format::Toml => "toml",
         }
     }
 
@@ -69,7 +77,9 @@ impl Format {
             Format::Yaml => yaml::parse(input),
             Format::Json => json::parse(input),
             Format::Binary => Ok(binary_tree(input)),
-            Format::Dotenv | Format::Ini => Err(FormatError::unsupported(self)),
+            Format::Dotenv => dotenv::parse(input),
+            Format::Ini => ini::parse(input),
+            Format::Toml => toml::parse(input),
         }
     }
 
@@ -79,7 +89,9 @@ impl Format {
             Format::Yaml => yaml::emit(tree, options.yaml_indent()),
             Format::Json => json::emit(tree, options.json_indent()),
             Format::Binary => binary_bytes(tree),
-            Format::Dotenv | Format::Ini => Err(FormatError::unsupported(self)),
+            Format::Dotenv => dotenv::emit(tree),
+            Format::Ini => ini::emit(tree),
+            Format::Toml => toml::emit(tree),
         }
     }
 
@@ -91,7 +103,10 @@ impl Format {
         match self {
             Format::Yaml => yaml::emit_value(value, options.yaml_indent()),
             Format::Json => json::emit_value(value, options.json_indent()),
-            _ => Err(FormatError::new(format!(
+            Format::Dotenv => dotenv::emit_value(value),
+            Format::Ini => ini::emit_value(value),
+            Format::Toml => toml::emit_value(value),
+            Format::Binary => Err(FormatError::new(format!(
                 "cannot extract a structured value as {}",
                 self.name()
             ))),
@@ -160,7 +175,8 @@ impl FormatError {
         }
     }
 
-    fn unsupported(format: Format) -> Self {
+    /// The format's store is not built yet.
+    pub fn unsupported(format: Format) -> Self {
         FormatError::new(format!("the {format} format is not supported yet"))
     }
 }

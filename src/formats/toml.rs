@@ -1,0 +1,19 @@
+//! The toml store. (Not built yet.)
+
+use super::{Format, FormatError};
+use crate::tree::{Tree, Value};
+
+/// Parses a toml file into a one-document tree; sops metadata ends up under a top-level `sops` key.
+pub fn parse(_input: &[u8]) -> Result<Tree, FormatError> {
+    Err(FormatError::unsupported(Format::Toml))
+}
+
+/// Emits a tree; a top-level `sops` entry is written where this format keeps metadata.
+pub fn emit(_tree: &Tree) -> Result<Vec<u8>, FormatError> {
+    Err(FormatError::unsupported(Format::Toml))
+}
+
+/// Emits one value for `--extract`.
+pub fn emit_value(_value: &Value) -> Result<Vec<u8>, FormatError> {
+    Err(FormatError::unsupported(Format::Toml))
+}
