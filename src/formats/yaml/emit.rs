@@ -301,9 +301,20 @@ impl Emitter<'_> {
     fn write_string(&mut self, s: &str, style: Style, block_indent: usize) {
         match style {
             Style::Plain => self.out.push_str(s),
+            Style::MergeTag => self.out.push_str("!!merge <<"),
             Style::Single => {
                 self.out.push('\'');
-                self.out.push_str(&s.replace('\'', "''"));
+                for c in s.chars() {
+                    match c {
+                        '\'' => self.out.push_str("''"),
+                        '\u{2028}' | '\u{2029}' => {
+                            // A line break inside quotes: the next line is indented.
+                            self.out.push(c);
+                            self.pad(block_indent);
+                        }
+                        c => self.out.push(c),
+                    }
+                }
                 self.out.push('\'');
             }
             Style::Double => write_double_quoted(self.out, s),
@@ -347,6 +358,8 @@ pub enum Style {
     Double,
     /// `|` block.
     Literal,
+    /// The string `<<`, which yaml.v3 writes as `!!merge <<`.
+    MergeTag,
 }
 
 /// libyaml's "printable" test as yaml.v3 applies it (characters above U+FFFF are not printable).
@@ -373,6 +386,9 @@ fn is_blank_or_end(c: Option<char>) -> bool {
 pub fn string_style(s: &str, key: bool) -> Style {
     if s.is_empty() {
         return Style::Double;
+    }
+    if s == "<<" {
+        return Style::MergeTag;
     }
     let a = analyze(s);
     if s.contains('\n') {
@@ -471,8 +487,11 @@ fn analyze(s: &str) -> Analysis {
 
 fn write_double_quoted(out: &mut String, s: &str) {
     out.push('"');
+    // yaml.v3's BOM test looks at the start of the string, not at the current character: a
+    // string that starts with U+FEFF has every character escaped.
+    let bom = s.starts_with('\u{FEFF}');
     for c in s.chars() {
-        let escape = !is_printable(c) || c == '\u{FEFF}' || is_break(c) || c == '"' || c == '\\';
+        let escape = bom || !is_printable(c) || is_break(c) || c == '"' || c == '\\';
         if !escape {
             out.push(c);
             continue;
@@ -550,7 +569,9 @@ mod tests {
             "ENC[AES256_GCM,data:x,type:str]"
         );
         assert_eq!(q("---"), "'---'");
-        assert_eq!(q("<<"), "\"<<\"");
+        assert_eq!(q("<<"), "!!merge <<");
+        assert_eq!(q("\u{FEFF}b\u{e9}"), "\"\\uFEFF\\x62\\xE9\"");
+        assert_eq!(q("x\u{2028}y"), "'x\u{2028}    y'");
     }
 
     #[test]

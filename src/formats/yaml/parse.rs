@@ -104,19 +104,30 @@ struct Pending {
 enum Frame {
     Map {
         items: Vec<Item>,
-        key: Option<(String, usize)>,
+        key: Option<(String, usize, bool)>,
         seen: HashMap<String, usize>,
         line: usize,
+        col: usize,
         anchor: usize,
+        indent: Option<usize>,
     },
     List {
         items: Vec<Item>,
         line: usize,
+        col: usize,
         anchor: usize,
+        indent: Option<usize>,
     },
 }
 
 impl Frame {
+    /// The column of the block's keys or dashes, once known.
+    fn indent(&self) -> Option<usize> {
+        match self {
+            Frame::Map { indent, .. } | Frame::List { indent, .. } => *indent,
+        }
+    }
+
     fn items_mut(&mut self) -> &mut Vec<Item> {
         match self {
             Frame::Map { items, .. } | Frame::List { items, .. } => items,
@@ -131,6 +142,34 @@ struct Builder<'s> {
     right: Vec<Pending>,
     anchors: HashMap<usize, Node>,
     root: Option<(Node, usize)>,
+    /// The scalar being added is a plain `<<` (yaml.v3 merge key).
+    merge_key: bool,
+}
+
+fn is_mergeable(node: &Node) -> bool {
+    match node {
+        Node::Map(_) => true,
+        Node::List(items) => items.iter().all(|i| match &i.kind {
+            Kind::Value { value, .. } => matches!(value, Node::Map(_)),
+            _ => true,
+        }),
+        Node::Scalar(_) => false,
+    }
+}
+
+/// The column of the `-` that introduces a sequence element starting at `col` on `line`.
+fn dash_column(lines: &[&str], line: usize, col: usize) -> usize {
+    let text = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
+    let before: Vec<char> = text.chars().take(col).collect();
+    let mut i = before.len();
+    while i > 0 && before[i - 1] == ' ' {
+        i -= 1;
+    }
+    if i > 0 && before[i - 1] == '-' {
+        i - 1
+    } else {
+        col
+    }
 }
 
 fn comment_of(text: &str) -> Comment {
@@ -149,6 +188,7 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
         right: Vec::new(),
         anchors: HashMap::new(),
         root: None,
+        merge_key: false,
     };
     let mut docs = Vec::new();
     for idx in 0..events.len() {
@@ -180,6 +220,11 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let scalar = resolve_event_scalar(value, *style, tag.as_ref(), span)?;
+                b.merge_key = value == "<<"
+                    && match tag {
+                        None => *style == ScalarStyle::Plain,
+                        Some(t) => t.suffix() == "merge",
+                    };
                 let is_key = b.next_is_key();
                 b.flush_head(false);
                 let node = Node::Scalar(scalar);
@@ -188,6 +233,7 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
                 }
                 let _ = is_key;
                 b.add_node(node, span.start.line(), span.start.col(), false)?;
+                b.merge_key = false;
             }
             Event::Alias(id) => {
                 b.flush_head(false);
@@ -205,7 +251,9 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
                     key: None,
                     seen: HashMap::new(),
                     line: span.start.line(),
+                    col: span.start.col(),
                     anchor: *anchor,
+                    indent: None,
                 });
             }
             Event::SequenceStart(_, anchor, _) => {
@@ -213,7 +261,9 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
                 b.stack.push(Frame::List {
                     items: Vec::new(),
                     line: span.start.line(),
+                    col: span.start.col(),
                     anchor: *anchor,
+                    indent: None,
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -222,23 +272,26 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
                     b.flush_foot(tc);
                 }
                 let frame = b.stack.pop().expect("balanced events");
-                let (node, line, anchor) = match frame {
+                let (node, line, col, anchor) = match frame {
                     Frame::Map {
                         items,
                         line,
+                        col,
                         anchor,
                         ..
-                    } => (Node::Map(items), line, anchor),
+                    } => (Node::Map(items), line, col, anchor),
                     Frame::List {
                         items,
                         line,
+                        col,
                         anchor,
-                    } => (Node::List(items), line, anchor),
+                        ..
+                    } => (Node::List(items), line, col, anchor),
                 };
                 if anchor != 0 {
                     b.anchors.insert(anchor, node.clone());
                 }
-                b.add_node(node, line, 0, false)?;
+                b.add_node(node, line, col, false)?;
             }
             Event::UnresolvedAlias(..) => {
                 return Err(at(span, "alias to an unknown anchor"));
@@ -274,7 +327,7 @@ fn collect_events(text: &str) -> Result<Vec<(Event<'_>, Span)>, FormatError> {
 
 /// The column of the first non-blank character on the line of the next node (or 0 at the end
 /// of the document): comments indented deeper than it are foot comments of what came before.
-fn next_token_column(rest: &[(Event<'_>, Span)], lines: &[&str]) -> usize {
+fn next_token_column(rest: &[(Event<'_>, Span)], lines: &[&str]) -> Option<usize> {
     for (event, span) in rest {
         match event {
             Event::Scalar(..)
@@ -285,13 +338,13 @@ fn next_token_column(rest: &[(Event<'_>, Span)], lines: &[&str]) -> usize {
                     .get(span.start.line().saturating_sub(1))
                     .copied()
                     .unwrap_or("");
-                return line.chars().take_while(|c| *c == ' ').count();
+                return Some(line.chars().take_while(|c| *c == ' ').count());
             }
-            Event::DocumentEnd | Event::StreamEnd | Event::DocumentStart(..) => return 0,
+            Event::DocumentEnd | Event::StreamEnd | Event::DocumentStart(..) => return None,
             _ => {}
         }
     }
-    0
+    None
 }
 
 fn resolve_event_scalar(
@@ -365,21 +418,25 @@ impl<'s> Builder<'s> {
 
     /// At the end of a block: comments right after its content and indented deeper than the
     /// next token stay inside it (yaml.v3 foot comments); the rest wait for the next node.
-    fn flush_foot(&mut self, next_col: usize) {
-        let mut split = 0;
-        let mut i = 0;
-        while i < self.pending.len() {
-            let mut j = i + 1;
-            while j < self.pending.len() && self.pending[j].line == self.pending[j - 1].line + 1 {
-                j += 1;
+    /// At the end of a block, before the next token (at column `next_col`, `None` at the end
+    /// of the document): own-line comments that yaml.v3 makes foot comments of what came
+    /// before stay inside the closing block; the rest wait for the next node.
+    ///
+    /// Observed with sops 3.12.2: blank-line separated blocks indented deeper than the next
+    /// token are feet; a block that mixes indents is split when it directly follows the
+    /// content, else it all goes to the next token. At the end of the document, a comment
+    /// goes to the deepest open block indented no deeper than the comment.
+    fn flush_foot(&mut self, next_col: Option<usize>) {
+        let split = match next_col {
+            Some(tc) => self.foot_split(tc),
+            None => {
+                let indent = self.stack.last().and_then(Frame::indent).unwrap_or(0);
+                self.pending
+                    .iter()
+                    .take_while(|p| p.col > 0 && p.col >= indent)
+                    .count()
             }
-            if self.pending[i..j].iter().all(|p| p.col > next_col) {
-                split = j;
-                i = j;
-            } else {
-                break;
-            }
-        }
+        };
         if split == 0 {
             return;
         }
@@ -396,6 +453,37 @@ impl<'s> Builder<'s> {
         }
     }
 
+    fn foot_split(&self, tc: usize) -> usize {
+        let p = &self.pending;
+        let mut split = 0;
+        let mut i = 0;
+        while i < p.len() {
+            let mut j = i + 1;
+            while j < p.len() && p[j].line == p[j - 1].line + 1 {
+                j += 1;
+            }
+            let deeper = p[i..j].iter().take_while(|c| c.col > tc).count();
+            if deeper == j - i {
+                split = j;
+                i = j;
+                continue;
+            }
+            if i == 0 && !self.blank_line_above(p[0].line) {
+                split = deeper;
+            }
+            break;
+        }
+        split
+    }
+
+    fn blank_line_above(&self, line: usize) -> bool {
+        line >= 2
+            && self
+                .lines
+                .get(line - 2)
+                .is_some_and(|l| l.trim_matches([' ', '\t', '\r']).is_empty())
+    }
+
     fn add_node(
         &mut self,
         node: Node,
@@ -408,7 +496,10 @@ impl<'s> Builder<'s> {
             None => {
                 self.root = Some((node, line));
             }
-            Some(Frame::List { items, .. }) => {
+            Some(Frame::List { items, indent, .. }) => {
+                if indent.is_none() {
+                    *indent = Some(dash_column(&self.lines, line, col));
+                }
                 items.push(Item {
                     kind: Kind::Value {
                         value: node,
@@ -419,7 +510,11 @@ impl<'s> Builder<'s> {
                 });
             }
             Some(Frame::Map {
-                items, key, seen, ..
+                items,
+                key,
+                seen,
+                indent,
+                ..
             }) => match key.take() {
                 None => {
                     let Node::Scalar(Scalar::Str(k)) = node else {
@@ -437,9 +532,19 @@ impl<'s> Builder<'s> {
                         ));
                     }
                     seen.insert(k.clone(), line);
-                    *key = Some((k, line));
+                    if indent.is_none() {
+                        *indent = Some(col);
+                    }
+                    *key = Some((k, line, self.merge_key));
                 }
-                Some((k, key_line)) => {
+                Some((k, key_line, merge)) => {
+                    if merge && !is_mergeable(&node) {
+                        return Err(FormatError::at(
+                            key_line,
+                            1,
+                            "map merge requires map or sequence of maps as the value",
+                        ));
+                    }
                     items.push(Item {
                         kind: Kind::Entry {
                             key: k,
