@@ -114,7 +114,7 @@ mod tests {
         let two = String::from_utf8(emit(&parse(input.as_bytes()).unwrap(), 2).unwrap()).unwrap();
         assert_eq!(
             two,
-            "a:\n  - k: v\n    l:\n      m: |\n        text\n  - - x\n    - y\n"
+            "a:\n  - k: v\n    l:\n      m: |\n        text\n  - - x\n    - z\n"
         );
     }
 
