@@ -20,15 +20,21 @@ pub fn load_config(args: &CommonArgs) -> Result<Option<Config>, CliError> {
     let path = match &args.config {
         Some(path) => path.clone(),
         None => {
-            let cwd = std::env::current_dir()
-                .map_err(|e| CliError::new(code::GENERIC, format!("cannot read the current directory: {e}")))?;
+            let cwd = std::env::current_dir().map_err(|e| {
+                CliError::new(
+                    code::GENERIC,
+                    format!("cannot read the current directory: {e}"),
+                )
+            })?;
             match sops_rs::config::find(&cwd) {
                 Some(path) => path,
                 None => return Ok(None),
             }
         }
     };
-    Config::load(&path).map(Some).map_err(|e| CliError::new(code::GENERIC, e.to_string()))
+    Config::load(&path)
+        .map(Some)
+        .map_err(|e| CliError::new(code::GENERIC, e.to_string()))
 }
 
 /// Layout from the config's `stores` section, overridden by `--indent`.
@@ -58,8 +64,13 @@ pub fn master_key(spec: &KeySpec) -> Result<Box<dyn MasterKey>, CliError> {
     let kind = KeyKind::from_tag(spec.kind).expect("config only yields known kinds");
     let id = spec.id.as_str();
     Ok(match kind {
-        KeyKind::Age => Box::new(AgeKey::new(id).map_err(|e| CliError::new(code::GENERIC, e.to_string()))?),
-        KeyKind::Pgp => Box::new(RecordedKey::new(kind, entry(&[("created_at", ""), ("enc", ""), ("fp", id)]))),
+        KeyKind::Age => {
+            Box::new(AgeKey::new(id).map_err(|e| CliError::new(code::GENERIC, e.to_string()))?)
+        }
+        KeyKind::Pgp => Box::new(RecordedKey::new(
+            kind,
+            entry(&[("created_at", ""), ("enc", ""), ("fp", id)]),
+        )),
         KeyKind::AwsKms => Box::new(RecordedKey::new(
             kind,
             entry(&[
@@ -69,15 +80,22 @@ pub fn master_key(spec: &KeySpec) -> Result<Box<dyn MasterKey>, CliError> {
                 ("aws_profile", spec.aws_profile.as_deref().unwrap_or("")),
             ]),
         )),
-        KeyKind::GcpKms => {
-            Box::new(RecordedKey::new(kind, entry(&[("resource_id", id), ("created_at", ""), ("enc", "")])))
-        }
+        KeyKind::GcpKms => Box::new(RecordedKey::new(
+            kind,
+            entry(&[("resource_id", id), ("created_at", ""), ("enc", "")]),
+        )),
         KeyKind::AzureKeyVault => {
             let (url, rest) = id.split_once("/keys/").unwrap_or((id, ""));
             let (name, version) = rest.split_once('/').unwrap_or((rest, ""));
             Box::new(RecordedKey::new(
                 kind,
-                entry(&[("vault_url", url), ("name", name), ("version", version), ("created_at", ""), ("enc", "")]),
+                entry(&[
+                    ("vault_url", url),
+                    ("name", name),
+                    ("version", version),
+                    ("created_at", ""),
+                    ("enc", ""),
+                ]),
             ))
         }
         KeyKind::HcVault => {
@@ -85,7 +103,13 @@ pub fn master_key(spec: &KeySpec) -> Result<Box<dyn MasterKey>, CliError> {
             let (engine, key) = path.rsplit_once("/keys/").unwrap_or((path, ""));
             Box::new(RecordedKey::new(
                 kind,
-                entry(&[("vault_address", address), ("engine_path", engine), ("key_name", key), ("created_at", ""), ("enc", "")]),
+                entry(&[
+                    ("vault_address", address),
+                    ("engine_path", engine),
+                    ("key_name", key),
+                    ("created_at", ""),
+                    ("enc", ""),
+                ]),
             ))
         }
     })
@@ -116,13 +140,39 @@ pub fn flag_keys(args: &CommonArgs) -> Vec<KeySpec> {
             Some((arn, role)) => (arn.to_string(), Some(role.to_string())),
             None => (arn, None),
         };
-        keys.push(KeySpec { kind: "kms", id: arn, kms_role: role, kms_context: Vec::new(), aws_profile: args.aws_profile.clone() });
+        keys.push(KeySpec {
+            kind: "kms",
+            id: arn,
+            kms_role: role,
+            kms_context: Vec::new(),
+            aws_profile: args.aws_profile.clone(),
+        });
     }
-    keys.extend(split_list(&args.gcp_kms).into_iter().map(|id| simple("gcp_kms", id)));
-    keys.extend(split_list(&args.azure_kv).into_iter().map(|id| simple("azure_kv", id)));
-    keys.extend(split_list(&args.pgp).into_iter().map(|id| simple("pgp", id.replace(' ', ""))));
-    keys.extend(split_list(&args.hc_vault_transit).into_iter().map(|id| simple("hc_vault", id)));
-    keys.extend(split_list(&args.age).into_iter().map(|id| simple("age", id)));
+    keys.extend(
+        split_list(&args.gcp_kms)
+            .into_iter()
+            .map(|id| simple("gcp_kms", id)),
+    );
+    keys.extend(
+        split_list(&args.azure_kv)
+            .into_iter()
+            .map(|id| simple("azure_kv", id)),
+    );
+    keys.extend(
+        split_list(&args.pgp)
+            .into_iter()
+            .map(|id| simple("pgp", id.replace(' ', ""))),
+    );
+    keys.extend(
+        split_list(&args.hc_vault_transit)
+            .into_iter()
+            .map(|id| simple("hc_vault", id)),
+    );
+    keys.extend(
+        split_list(&args.age)
+            .into_iter()
+            .map(|id| simple("age", id)),
+    );
     keys
 }
 
@@ -141,7 +191,8 @@ pub fn encrypt_plan(
     target: &Path,
     format: Format,
 ) -> Result<EncryptPlan, CliError> {
-    let config_error = |e: sops_rs::config::ConfigError| CliError::new(code::GENERIC, e.to_string());
+    let config_error =
+        |e: sops_rs::config::ConfigError| CliError::new(code::GENERIC, e.to_string());
     let rule = match config {
         Some(config) => config.rule_for(target).map_err(config_error)?,
         None => None,
@@ -174,11 +225,18 @@ pub fn encrypt_plan(
     let texts: Vec<String> = RULE_FIELDS
         .iter()
         .zip(cli)
-        .map(|(field, flag)| flag.clone().unwrap_or_else(|| rule_text(config_rule, field)))
+        .map(|(field, flag)| {
+            flag.clone()
+                .unwrap_or_else(|| rule_text(config_rule, field))
+        })
         .collect();
-    let pairs: Vec<(&'static str, &str)> =
-        RULE_FIELDS.iter().copied().zip(texts.iter().map(String::as_str)).collect();
-    let selection = Rule::from_fields(&pairs).map_err(|e| CliError::from_library(e.into(), true))?;
+    let pairs: Vec<(&'static str, &str)> = RULE_FIELDS
+        .iter()
+        .copied()
+        .zip(texts.iter().map(String::as_str))
+        .collect();
+    let selection =
+        Rule::from_fields(&pairs).map_err(|e| CliError::from_library(e.into(), true))?;
     // sops stores no rule and no MAC option for binary files: the one value is always encrypted.
     let binary = format == Format::Binary;
     let threshold = match args.shamir_secret_sharing_threshold {
@@ -188,7 +246,11 @@ pub fn encrypt_plan(
     Ok(EncryptPlan {
         key_groups,
         shamir_threshold: threshold,
-        rule: if binary { None } else { Some(selection.unwrap_or_else(Metadata::default_rule)) },
+        rule: if binary {
+            None
+        } else {
+            Some(selection.unwrap_or_else(Metadata::default_rule))
+        },
         mac_only_encrypted: !binary
             && (args.mac_only_encrypted || rule.is_some_and(|r| r.mac_only_encrypted)),
     })

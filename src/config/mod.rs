@@ -43,7 +43,13 @@ pub struct KeySpec {
 
 impl KeySpec {
     fn simple(kind: &'static str, id: &str) -> KeySpec {
-        KeySpec { kind, id: id.to_string(), kms_role: None, kms_context: Vec::new(), aws_profile: None }
+        KeySpec {
+            kind,
+            id: id.to_string(),
+            kms_role: None,
+            kms_context: Vec::new(),
+            aws_profile: None,
+        }
     }
 }
 
@@ -117,7 +123,10 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn error(&self, message: impl Into<String>) -> ConfigError {
-        ConfigError { file: self.file.to_string(), message: message.into() }
+        ConfigError {
+            file: self.file.to_string(),
+            message: message.into(),
+        }
     }
 
     fn text(&self, map: &Map, field: &str, at: &str) -> Result<Option<String>, ConfigError> {
@@ -160,7 +169,11 @@ impl Reader<'_> {
     /// itself hold commas); entries trimmed, empty ones dropped.
     fn key_list(&self, map: &Map, field: &str, at: &str) -> Result<Vec<String>, ConfigError> {
         let split = |s: &str| -> Vec<String> {
-            s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
         };
         match map.get(field) {
             None | Some(Value::Scalar(Scalar::Null)) => Ok(Vec::new()),
@@ -171,7 +184,9 @@ impl Reader<'_> {
                     match item {
                         Value::Scalar(Scalar::Str(s)) => out.extend(split(s)),
                         _ => {
-                            return Err(self.error(format!("{at}{field}[{index}]: expected a string")));
+                            return Err(
+                                self.error(format!("{at}{field}[{index}]: expected a string"))
+                            );
                         }
                     }
                 }
@@ -266,7 +281,11 @@ impl Reader<'_> {
                 .ok_or_else(|| self.error(format!("{here}resource_id: missing")))?;
             keys.push(KeySpec::simple("gcp_kms", &id));
         }
-        for (index, entry) in self.entry_list(map, "azure_keyvault", at)?.into_iter().enumerate() {
+        for (index, entry) in self
+            .entry_list(map, "azure_keyvault", at)?
+            .into_iter()
+            .enumerate()
+        {
             let here = format!("{at}azure_keyvault[{index}].");
             let url = self.text(entry, "vaultUrl", &here)?.unwrap_or_default();
             let key = self.text(entry, "key", &here)?.unwrap_or_default();
@@ -289,7 +308,12 @@ impl Reader<'_> {
         Ok(unique)
     }
 
-    fn entry_list<'m>(&self, map: &'m Map, field: &str, at: &str) -> Result<Vec<&'m Map>, ConfigError> {
+    fn entry_list<'m>(
+        &self,
+        map: &'m Map,
+        field: &str,
+        at: &str,
+    ) -> Result<Vec<&'m Map>, ConfigError> {
         match map.get(field) {
             None | Some(Value::Scalar(Scalar::Null)) => Ok(Vec::new()),
             Some(Value::List(items)) => values(items)
@@ -318,8 +342,11 @@ impl Reader<'_> {
             .iter()
             .map(|field| self.text(map, field, at).map(Option::unwrap_or_default))
             .collect::<Result<_, _>>()?;
-        let pairs: Vec<(&'static str, &str)> =
-            RULE_FIELDS.iter().copied().zip(texts.iter().map(String::as_str)).collect();
+        let pairs: Vec<(&'static str, &str)> = RULE_FIELDS
+            .iter()
+            .copied()
+            .zip(texts.iter().map(String::as_str))
+            .collect();
         let rule = Rule::from_fields(&pairs).map_err(|e| self.error(format!("{at}: {e}")))?;
         let threshold = self.int(map, "shamir_threshold", at)?.unwrap_or(0);
         if !(0..=255).contains(&threshold) {
@@ -335,7 +362,9 @@ impl Reader<'_> {
     }
 
     fn stores(&self, map: &Map) -> Result<Stores, ConfigError> {
-        let Some(value) = map.get("stores") else { return Ok(Stores::default()) };
+        let Some(value) = map.get("stores") else {
+            return Ok(Stores::default());
+        };
         let Value::Map(stores) = value else {
             return Err(self.error("stores: expected a mapping"));
         };
@@ -353,7 +382,9 @@ impl Reader<'_> {
         if result.yaml_indent.is_some_and(|n| n < 0) {
             return Err(self.error("stores.yaml.indent: must not be negative"));
         }
-        if result.json_indent.is_some_and(|n| n < -1) || result.json_binary_indent.is_some_and(|n| n < -1) {
+        if result.json_indent.is_some_and(|n| n < -1)
+            || result.json_binary_indent.is_some_and(|n| n < -1)
+        {
             return Err(self.error("stores.json.indent: must be -1 (tab) or more"));
         }
         Ok(result)
@@ -371,8 +402,10 @@ impl Config {
     /// Reads and checks a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| ConfigError { file: file.clone(), message: format!("cannot read: {e}") })?;
+        let bytes = std::fs::read(path).map_err(|e| ConfigError {
+            file: file.clone(),
+            message: format!("cannot read: {e}"),
+        })?;
         Self::parse(&bytes, path)
     }
 
@@ -380,7 +413,9 @@ impl Config {
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Config, ConfigError> {
         let file = path.display().to_string();
         let reader = Reader { file: &file };
-        let tree = Format::Yaml.parse(bytes).map_err(|e| reader.error(e.to_string()))?;
+        let tree = Format::Yaml
+            .parse(bytes)
+            .map_err(|e| reader.error(e.to_string()))?;
         let empty = Map::default();
         let root = tree.documents.first().unwrap_or(&empty);
         let creation_rules = match root.get("creation_rules") {
@@ -390,7 +425,9 @@ impl Config {
                     .entry_list(root, "creation_rules", "")?
                     .into_iter()
                     .enumerate()
-                    .map(|(index, rule)| reader.creation_rule(rule, &format!("creation_rules[{index}].")))
+                    .map(|(index, rule)| {
+                        reader.creation_rule(rule, &format!("creation_rules[{index}]."))
+                    })
                     .collect::<Result<Vec<_>, _>>()?,
             ),
         };
@@ -400,7 +437,11 @@ impl Config {
             .enumerate()
             .map(|(index, rule)| {
                 Ok(DestinationRule {
-                    path_regex: reader.regex(rule, "path_regex", &format!("destination_rules[{index}]."))?,
+                    path_regex: reader.regex(
+                        rule,
+                        "path_regex",
+                        &format!("destination_rules[{index}]."),
+                    )?,
                     fields: rule.clone(),
                 })
             })
@@ -417,7 +458,9 @@ impl Config {
     /// directory when inside it, else absolute). `Ok(None)` when the config has no
     /// `creation_rules`; an error when it has some and none matches.
     pub fn rule_for(&self, file: &Path) -> Result<Option<&CreationRule>, ConfigError> {
-        let Some(rules) = &self.creation_rules else { return Ok(None) };
+        let Some(rules) = &self.creation_rules else {
+            return Ok(None);
+        };
         let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
         let config_dir = self
             .path
@@ -471,10 +514,22 @@ stores:
     #[test]
     fn picks_rules_by_path_relative_to_the_config() {
         let config = config();
-        let rule = config.rule_for(Path::new("/repo/secrets/app.yaml")).unwrap().unwrap();
-        assert_eq!(rule.key_groups[0].iter().map(|k| k.id.as_str()).collect::<Vec<_>>(), ["age1aaa", "age1bbb"]);
+        let rule = config
+            .rule_for(Path::new("/repo/secrets/app.yaml"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            rule.key_groups[0]
+                .iter()
+                .map(|k| k.id.as_str())
+                .collect::<Vec<_>>(),
+            ["age1aaa", "age1bbb"]
+        );
         assert!(matches!(rule.rule, Some(Rule::EncryptedRegex(_))));
-        let rule = config.rule_for(Path::new("/repo/other.yaml")).unwrap().unwrap();
+        let rule = config
+            .rule_for(Path::new("/repo/other.yaml"))
+            .unwrap()
+            .unwrap();
         assert_eq!(rule.key_groups[0][0].id, "age1eee");
         assert_eq!(config.stores.yaml_indent, Some(2));
     }
@@ -482,14 +537,20 @@ stores:
     #[test]
     fn reads_key_groups_with_merge_and_kms_details() {
         let config = config();
-        let rule = config.rule_for(Path::new("/repo/groups/x.json")).unwrap().unwrap();
+        let rule = config
+            .rule_for(Path::new("/repo/groups/x.json"))
+            .unwrap()
+            .unwrap();
         assert_eq!(rule.shamir_threshold, 2);
         assert_eq!(rule.key_groups.len(), 2);
         assert_eq!(rule.key_groups[0][1].id, "FBC7B9E2");
         let second = &rule.key_groups[1];
         assert_eq!(second[0].id, "age1ddd");
         assert_eq!(second[1].kms_role.as_deref(), Some("arn:aws:iam::1:role/r"));
-        assert_eq!(second[1].kms_context, vec![("a".into(), "1".into()), ("b".into(), "2".into())]);
+        assert_eq!(
+            second[1].kms_context,
+            vec![("a".into(), "1".into()), ("b".into(), "2".into())]
+        );
     }
 
     #[test]

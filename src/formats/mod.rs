@@ -159,7 +159,10 @@ impl EmitOptions {
 
     /// The options for the binary store's envelope: its own indent setting as the JSON indent.
     pub fn for_binary_envelope(&self) -> EmitOptions {
-        EmitOptions { json_indent: self.json_binary_indent, ..self.clone() }
+        EmitOptions {
+            json_indent: self.json_binary_indent,
+            ..self.clone()
+        }
     }
 }
 

@@ -284,18 +284,38 @@ impl Emitter<'_> {
             Scalar::Float(f) => self.out.push_str(&number::format_yaml(*f)),
             Scalar::Time(t) => self.out.push_str(&t.to_rfc3339_nano()),
             Scalar::Str(text) => {
-                let style = string_style(text, false);
+                let style = self.checked_style(text, block_indent);
                 self.write_string(text, style, block_indent);
                 return style == Style::Literal;
             }
             Scalar::Bytes(b) => {
                 let text = String::from_utf8_lossy(b).into_owned();
-                let style = string_style(&text, false);
+                let style = self.checked_style(&text, block_indent);
                 self.write_string(&text, style, block_indent);
                 return style == Style::Literal;
             }
         }
         false
+    }
+
+    /// sops's style for a value string, except where go-yaml writes a block scalar that no YAML
+    /// reader accepts (sops cannot read it back either): a literal that needs an indentation
+    /// indicator (text starting with a space or a newline) whose content column is not the
+    /// owning key's column plus one step, as happens inside sequence items. Those are written
+    /// double-quoted instead. Encrypted files never hit this (their values are ENC strings).
+    fn checked_style(&self, text: &str, block_indent: usize) -> Style {
+        let style = string_style(text, false);
+        if style != Style::Literal || !(text.starts_with(' ') || text.starts_with('\n')) {
+            return style;
+        }
+        let line = self.out.rsplit('\n').next().unwrap_or_default();
+        let owner_column = line.len() - line.trim_start_matches(' ').len();
+        let owner_is_key = !line[owner_column..].starts_with('-');
+        if owner_is_key && block_indent == owner_column + self.step {
+            style
+        } else {
+            Style::Double
+        }
     }
 
     fn write_string(&mut self, s: &str, style: Style, block_indent: usize) {
