@@ -8,7 +8,9 @@ fn main() -> ExitCode {
     match cli::run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("{}", error.message);
+            if !error.message.is_empty() {
+                eprintln!("{}", error.message);
+            }
             ExitCode::from(error.code)
         }
     }

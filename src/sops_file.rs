@@ -272,6 +272,29 @@ impl SopsFile {
         Ok(())
     }
 
+    /// Wraps `key` for new key groups, replacing the old ones (Shamir-split when there are
+    /// several). The threshold is kept within the number of groups.
+    pub fn rewrap(
+        &mut self,
+        key: &DataKey,
+        groups: Vec<Vec<Box<dyn MasterKey>>>,
+        threshold: usize,
+        ctx: &KeyContext,
+    ) -> Result<()> {
+        let threshold = effective_threshold(groups.len(), threshold);
+        self.metadata.key_groups = wrap_for_groups(key, groups, threshold, ctx)?;
+        self.metadata.shamir_threshold = threshold;
+        Ok(())
+    }
+
+    /// Takes the current key groups apart into their keys (to edit and re-wrap them).
+    pub fn take_keys(&mut self) -> Vec<Vec<Box<dyn MasterKey>>> {
+        std::mem::take(&mut self.metadata.key_groups)
+            .into_iter()
+            .map(|group| group.into_iter().map(|slot| slot.key).collect())
+            .collect()
+    }
+
     /// Writes the encrypted file: the metadata goes last in every document.
     pub fn emit(&mut self, format: Format, options: &EmitOptions) -> Result<Vec<u8>> {
         let options = if format == Format::Binary {
@@ -288,6 +311,16 @@ impl SopsFile {
             document.items.pop();
         }
         result.map_err(|source| Error::Emit { format, source })
+    }
+}
+
+/// The Shamir threshold a file with `groups` key groups gets for a requested `threshold`:
+/// none for one group, all groups when unset, else kept between 2 and the number of groups.
+pub fn effective_threshold(groups: usize, threshold: usize) -> usize {
+    match groups {
+        0 | 1 => 0,
+        _ if threshold == 0 => groups,
+        _ => threshold.clamp(2, groups),
     }
 }
 

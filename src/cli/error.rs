@@ -10,8 +10,10 @@ pub mod code {
     pub const COULD_NOT_READ_INPUT: u8 = 2;
     pub const COULD_NOT_WRITE_OUTPUT: u8 = 3;
     pub const ERROR_DUMPING_TREE: u8 = 4;
+    pub const INVALID_SET_FORMAT: u8 = 7;
     pub const CONFLICTING_PARAMETERS: u8 = 8;
     pub const ERROR_ENCRYPTING_TREE: u8 = 23;
+    pub const CANNOT_CHANGE_KEYS_FROM_NON_EXISTENT_FILE: u8 = 49;
     pub const ERROR_DECRYPTING_TREE: u8 = 25;
     pub const MAC_MISMATCH: u8 = 51;
     pub const INVALID_TREE_PATH: u8 = 91;
@@ -36,6 +38,14 @@ impl CliError {
         CliError {
             code,
             message: message.into(),
+        }
+    }
+
+    /// An exit code with nothing to print (a child process's own exit code).
+    pub fn silent(code: u8) -> Self {
+        CliError {
+            code,
+            message: String::new(),
         }
     }
 

@@ -7,8 +7,13 @@ mod context;
 mod decrypt;
 mod encrypt;
 pub mod error;
+mod exec;
+mod filestatus;
 mod io;
+mod keys;
+mod open;
 mod plan;
+mod set;
 
 use std::path::PathBuf;
 
@@ -62,6 +67,46 @@ enum Command {
                             sops-rs decrypt --output-type json app.enc.yaml"
     )]
     Decrypt(FileArg),
+    /// Encrypt a file again under a new data key, optionally adding or removing keys.
+    #[command(after_help = "Examples:\n  sops-rs rotate -i app.enc.yaml\n  \
+                            sops-rs rotate -i --add-age age1... --rm-age age1old... app.enc.yaml")]
+    Rotate(Box<keys::RotateArgs>),
+    /// Make files' keys match the config's creation rule (values are not re-encrypted).
+    #[command(after_help = "Examples:\n  sops-rs updatekeys -y secrets/*.enc.yaml")]
+    Updatekeys(keys::UpdateKeysArgs),
+    /// Add or delete key groups (Shamir secret sharing).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sops-rs groups add --file app.enc.yaml --age age1... -i\n  \
+                            sops-rs groups delete --file app.enc.yaml 1 -i"
+    )]
+    Groups(keys::GroupsCommand),
+    /// Set one value of an encrypted file (VALUE is JSON); other values keep their ciphertext.
+    #[command(
+        after_help = "Examples:\n  sops-rs set app.enc.yaml '[\"db\"][\"password\"]' '\"s3cret\"'\n  \
+                            echo '{\"a\": 1}' | sops-rs set --value-stdin app.enc.yaml '[\"nested\"]'"
+    )]
+    Set(set::SetArgs),
+    /// Remove one key or list element from an encrypted file.
+    #[command(after_help = "Examples:\n  sops-rs unset app.enc.yaml '[\"db\"][\"password\"]'")]
+    Unset(set::UnsetArgs),
+    /// Run a command with the file's top-level values as environment variables.
+    #[command(
+        name = "exec-env",
+        after_help = "Examples:\n  sops-rs exec-env app.enc.env './deploy.sh'\n  \
+                            sops-rs exec-env --pristine app.enc.yaml 'env'"
+    )]
+    ExecEnv(exec::ExecEnvArgs),
+    /// Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default).
+    #[command(
+        name = "exec-file",
+        after_help = "Examples:\n  sops-rs exec-file app.enc.json 'jq .db {}'\n  \
+                            sops-rs exec-file --no-fifo --filename app.json app.enc.json 'tool --config {}'"
+    )]
+    ExecFile(exec::ExecFileArgs),
+    /// Print {"encrypted":true} or {"encrypted":false} for a file.
+    #[command(after_help = "Examples:\n  sops-rs filestatus app.enc.yaml")]
+    Filestatus(FileArg),
 }
 
 #[derive(Args, Debug)]
@@ -186,6 +231,20 @@ pub fn run() -> Result<(), CliError> {
     match (&cli.command, cli.legacy_encrypt, cli.legacy_decrypt) {
         (Some(Command::Encrypt(arg)), ..) => encrypt::run(arg.file.as_deref(), common),
         (Some(Command::Decrypt(arg)), ..) => decrypt::run(arg.file.as_deref(), common),
+        (Some(Command::Rotate(rotate)), ..) => keys::rotate(rotate, common),
+        (Some(Command::Updatekeys(update)), ..) => keys::update_keys(update, common),
+        (Some(Command::Groups(groups)), ..) => keys::groups(groups, common),
+        (Some(Command::Set(set)), ..) => set::set(set, common),
+        (Some(Command::Unset(unset)), ..) => set::unset(unset, common),
+        (Some(Command::ExecEnv(exec)), ..) => exec::exec_env(exec, common),
+        (Some(Command::ExecFile(exec)), ..) => exec::exec_file(exec, common),
+        (Some(Command::Filestatus(arg)), ..) => match &arg.file {
+            Some(file) => filestatus::run(file, common),
+            None => Err(CliError::new(
+                code::NO_FILE_SPECIFIED,
+                "filestatus needs a file",
+            )),
+        },
         (None, true, _) => encrypt::run(cli.legacy_file.as_deref(), common),
         (None, _, true) => decrypt::run(cli.legacy_file.as_deref(), common),
         (None, false, false) => Err(CliError::new(

@@ -128,6 +128,32 @@ impl Scalar {
     }
 }
 
+impl Scalar {
+    /// The text sops's `ValToString` gives a value in flat outputs (dotenv, INI, `exec-env`):
+    /// strings as they are, floats with Go's `'G'` format and a `.0` added when it has neither a
+    /// point nor an exponent, times as RFC 3339 without fractions.
+    pub fn to_flat_string(&self) -> String {
+        match self {
+            Scalar::Null => String::new(),
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Float(f) => {
+                let mut text = number::format_g(*f);
+                if f.is_finite() {
+                    text = text.replace('e', "E");
+                }
+                if !text.contains(['.', 'E']) {
+                    text.push_str(".0");
+                }
+                text
+            }
+            Scalar::Str(s) => s.clone(),
+            Scalar::Time(t) => t.to_rfc3339(),
+            Scalar::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        }
+    }
+}
+
 impl Value {
     /// A string leaf.
     pub fn str(s: impl Into<String>) -> Self {

@@ -1,6 +1,8 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
+//! - `commands`: config rules, Shamir groups (with real sops), set/unset, rotate, updatekeys,
+//!   groups, exec-env/exec-file, filestatus.
 //! - `vectors`: every sops-written vector an age key opens decrypts to its plaintext; must-fail
 //!   vectors fail with sops's exit codes.
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
@@ -10,6 +12,7 @@
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
 
 mod cli;
+mod commands;
 mod interop_sops;
 mod json_store;
 mod parity;

@@ -1,0 +1,208 @@
+//! `exec-env` and `exec-file`: hand decrypted secrets to a child process without writing
+//! plaintext to disk (a FIFO by default; a 0600 file in a private directory with --no-fifo,
+//! removed afterwards).
+
+use std::fs::File;
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Component, Path, PathBuf};
+use std::process::{Command, ExitStatus};
+
+use clap::Args;
+use sops_rs::tree::{MapItem, Value};
+
+use super::CommonArgs;
+use super::error::{CliError, code};
+use super::open::Opened;
+
+#[derive(Args, Debug)]
+pub struct ExecEnvArgs {
+    /// The encrypted file.
+    pub file: PathBuf,
+    /// The command, run with /bin/sh -c.
+    pub command: String,
+    /// Start the command with only the secrets in its environment.
+    #[arg(long)]
+    pub pristine: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExecFileArgs {
+    /// The encrypted file.
+    pub file: PathBuf,
+    /// The command, run with /bin/sh -c; every `{}` is replaced by the plaintext file's path.
+    pub command: String,
+    /// Write a regular 0600 file instead of a FIFO (for programs that seek or read twice).
+    #[arg(long)]
+    pub no_fifo: bool,
+    /// The plaintext file's name inside its private directory.
+    #[arg(long, default_value = "tmp-file", value_name = "NAME")]
+    pub filename: String,
+}
+
+fn exit_with(status: ExitStatus) -> Result<(), CliError> {
+    use std::os::unix::process::ExitStatusExt;
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(code) => Err(CliError::silent(code as u8)),
+        None => Err(CliError::silent(128 + status.signal().unwrap_or(0) as u8)),
+    }
+}
+
+fn spawn_error(e: std::io::Error) -> CliError {
+    CliError::new(code::GENERIC, format!("cannot run the command: {e}"))
+}
+
+pub fn exec_env(exec: &ExecEnvArgs, args: &CommonArgs) -> Result<(), CliError> {
+    let opened = Opened::open(Some(&exec.file), args)?;
+    let mut command = Command::new("/bin/sh");
+    command.arg("-c").arg(&exec.command);
+    if exec.pristine {
+        command.env_clear();
+    }
+    for document in &opened.file.tree.documents {
+        for item in &document.items {
+            let MapItem::Entry { key, value } = item else {
+                continue;
+            };
+            let Value::Scalar(scalar) = value else {
+                return Err(CliError::new(
+                    code::GENERIC,
+                    format!(
+                        "{}: cannot put the nested value of {key:?} in an environment variable",
+                        opened.input.name
+                    ),
+                ));
+            };
+            if key.contains('=') || key.contains('\0') {
+                return Err(CliError::new(
+                    code::GENERIC,
+                    format!(
+                        "{}: key {key:?} cannot be an environment variable name",
+                        opened.input.name
+                    ),
+                ));
+            }
+            command.env(key, scalar.to_flat_string());
+        }
+    }
+    exit_with(command.status().map_err(spawn_error)?)
+}
+
+/// A private directory removed with everything in it when dropped.
+struct PrivateDir(PathBuf);
+
+impl Drop for PrivateDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn private_dir() -> Result<PrivateDir, CliError> {
+    let base = std::env::temp_dir();
+    for _ in 0..16 {
+        let candidate = base.join(format!("sops-rs-exec-{:016x}", rand_suffix()));
+        match std::fs::DirBuilder::new().mode(0o700).create(&candidate) {
+            Ok(()) => return Ok(PrivateDir(candidate)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                return Err(CliError::new(
+                    code::COULD_NOT_WRITE_OUTPUT,
+                    format!("cannot create a private directory: {e}"),
+                ));
+            }
+        }
+    }
+    Err(CliError::new(
+        code::COULD_NOT_WRITE_OUTPUT,
+        "cannot create a private directory",
+    ))
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now())
+}
+
+pub fn exec_file(exec: &ExecFileArgs, args: &CommonArgs) -> Result<(), CliError> {
+    let name = Path::new(&exec.filename);
+    if name.components().count() != 1
+        || !matches!(name.components().next(), Some(Component::Normal(_)))
+    {
+        return Err(CliError::new(
+            code::GENERIC,
+            "--filename must be a plain file name",
+        ));
+    }
+    let opened = Opened::open(Some(&exec.file), args)?;
+    let options = opened.emit_options(args);
+    let plaintext = zeroize::Zeroizing::new(
+        opened
+            .output_format
+            .emit(&opened.file.tree, &options)
+            .map_err(|source| {
+                CliError::from_library(
+                    sops_rs::Error::Emit {
+                        format: opened.output_format,
+                        source,
+                    },
+                    false,
+                )
+            })?,
+    );
+    let dir = private_dir()?;
+    let path = dir.0.join(name);
+    let command_line = exec.command.replace("{}", &path.display().to_string());
+    let mut command = Command::new("/bin/sh");
+    command.arg("-c").arg(&command_line);
+    let write_error = |e: std::io::Error| {
+        CliError::new(
+            code::COULD_NOT_WRITE_OUTPUT,
+            format!("cannot write the plaintext file: {e}"),
+        )
+    };
+    if exec.no_fifo {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(write_error)?;
+        file.write_all(&plaintext).map_err(write_error)?;
+        drop(file);
+        return exit_with(command.status().map_err(spawn_error)?);
+    }
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        &path,
+        rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+    )
+    .map_err(|e| write_error(e.into()))?;
+    let mut child = command.spawn().map_err(spawn_error)?;
+    // Opening a FIFO for writing blocks until a reader opens it, so the writer runs beside the
+    // child; once the child is gone, a non-blocking reader releases a writer still waiting.
+    let writer = {
+        let path = path.clone();
+        let data = plaintext.clone();
+        std::thread::spawn(move || -> std::io::Result<()> {
+            let mut fifo = File::options().write(true).open(&path)?;
+            match fifo.write_all(&data) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e),
+                _ => Ok(()),
+            }
+        })
+    };
+    let status = child.wait().map_err(spawn_error)?;
+    if !writer.is_finished() {
+        // Opening (and at once closing) a reader wakes a writer blocked in open(); its write
+        // then fails with a broken pipe instead of waiting for a reader that never comes.
+        drop(
+            File::options()
+                .read(true)
+                .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+                .open(&path),
+        );
+    }
+    let _ = writer.join();
+    exit_with(status)
+}

@@ -1,0 +1,417 @@
+//! Commands that change who can open a file: `rotate` (new data key, every value re-encrypted),
+//! `updatekeys` (apply the config's creation rule), `groups add` / `groups delete`. The last two
+//! and `updatekeys` re-wrap the same data key, so the values and the MAC stay as they are.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use sops_rs::SopsFile;
+use sops_rs::config::KeySpec;
+use sops_rs::crypto::{DataKey, ValueCipher};
+use sops_rs::keys::MasterKey;
+use sops_rs::sops_file::effective_threshold;
+use sops_rs::tree::Timestamp;
+
+use super::CommonArgs;
+use super::context::{decryption_order, key_context_from_env};
+use super::error::{CliError, code};
+use super::io::{Input, check_destination, formats, read_input, write_output};
+use super::open::Opened;
+use super::plan::{emit_options, flag_keys, load_config, master_key};
+
+/// `--add-*` / `--rm-*` flags, comma-separated lists.
+#[derive(Args, Debug, Default)]
+pub struct KeyChanges {
+    /// age recipients to add.
+    #[arg(long, value_name = "RECIPIENTS")]
+    add_age: Option<String>,
+    /// age recipients to remove.
+    #[arg(long, value_name = "RECIPIENTS")]
+    rm_age: Option<String>,
+    /// PGP fingerprints to add.
+    #[arg(long, value_name = "FPS")]
+    add_pgp: Option<String>,
+    /// PGP fingerprints to remove.
+    #[arg(long, value_name = "FPS")]
+    rm_pgp: Option<String>,
+    /// AWS KMS ARNs to add.
+    #[arg(long, value_name = "ARNS")]
+    add_kms: Option<String>,
+    /// AWS KMS ARNs to remove.
+    #[arg(long, value_name = "ARNS")]
+    rm_kms: Option<String>,
+    /// GCP KMS resource IDs to add.
+    #[arg(long, value_name = "IDS")]
+    add_gcp_kms: Option<String>,
+    /// GCP KMS resource IDs to remove.
+    #[arg(long, value_name = "IDS")]
+    rm_gcp_kms: Option<String>,
+    /// Azure Key Vault key URLs to add.
+    #[arg(long, value_name = "URLS")]
+    add_azure_kv: Option<String>,
+    /// Azure Key Vault key URLs to remove.
+    #[arg(long, value_name = "URLS")]
+    rm_azure_kv: Option<String>,
+    /// Vault Transit URIs to add.
+    #[arg(long, value_name = "URIS")]
+    add_hc_vault_transit: Option<String>,
+    /// Vault Transit URIs to remove.
+    #[arg(long, value_name = "URIS")]
+    rm_hc_vault_transit: Option<String>,
+}
+
+fn specs(kind: &'static str, list: &Option<String>) -> Vec<KeySpec> {
+    list.iter()
+        .flat_map(|l| l.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|id| KeySpec {
+            kind,
+            id: id.to_string(),
+            kms_role: None,
+            kms_context: Vec::new(),
+            aws_profile: None,
+        })
+        .collect()
+}
+
+impl KeyChanges {
+    fn added(&self) -> Vec<KeySpec> {
+        [
+            specs("age", &self.add_age),
+            specs("pgp", &self.add_pgp),
+            specs("kms", &self.add_kms),
+            specs("gcp_kms", &self.add_gcp_kms),
+            specs("azure_kv", &self.add_azure_kv),
+            specs("hc_vault", &self.add_hc_vault_transit),
+        ]
+        .concat()
+    }
+
+    fn removed(&self) -> Vec<KeySpec> {
+        [
+            specs("age", &self.rm_age),
+            specs("pgp", &self.rm_pgp),
+            specs("kms", &self.rm_kms),
+            specs("gcp_kms", &self.rm_gcp_kms),
+            specs("azure_kv", &self.rm_azure_kv),
+            specs("hc_vault", &self.rm_hc_vault_transit),
+        ]
+        .concat()
+    }
+
+    fn any(&self) -> bool {
+        !self.added().is_empty() || !self.removed().is_empty()
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct RotateArgs {
+    /// The encrypted file.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub changes: KeyChanges,
+}
+
+#[derive(Args, Debug)]
+pub struct UpdateKeysArgs {
+    /// The encrypted files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Apply the changes without asking.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GroupsCommand {
+    /// Add a key group made of the keys given with --age, --pgp, ...
+    Add {
+        /// The encrypted file.
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Delete the key group at INDEX (0-based).
+    Delete {
+        /// The encrypted file.
+        #[arg(long)]
+        file: PathBuf,
+        /// The group's index.
+        index: usize,
+    },
+}
+
+fn key_error(e: sops_rs::Error) -> CliError {
+    CliError::from_library(e, true)
+}
+
+fn apply_changes(
+    groups: &mut Vec<Vec<Box<dyn MasterKey>>>,
+    changes: &KeyChanges,
+) -> Result<(), CliError> {
+    let removed = changes.removed();
+    for group in groups.iter_mut() {
+        group.retain(|key| {
+            !removed
+                .iter()
+                .any(|spec| spec.kind == key.kind().tag() && spec.id == key.id())
+        });
+    }
+    let added = changes.added();
+    if !added.is_empty() {
+        if groups.is_empty() {
+            groups.push(Vec::new());
+        }
+        for spec in &added {
+            let already = groups[0]
+                .iter()
+                .any(|k| k.kind().tag() == spec.kind && k.id() == spec.id);
+            if !already {
+                groups[0].push(master_key(spec)?);
+            }
+        }
+    }
+    groups.retain(|group| !group.is_empty());
+    Ok(())
+}
+
+pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
+    if !rotate.file.exists() && rotate.changes.any() {
+        return Err(CliError::new(
+            code::CANNOT_CHANGE_KEYS_FROM_NON_EXISTENT_FILE,
+            format!(
+                "{}: cannot change keys of a non-existent file",
+                rotate.file.display()
+            ),
+        ));
+    }
+    let mut opened = Opened::open(Some(&rotate.file), args)?;
+    check_destination(&opened.input, args)?;
+    let mut groups = opened.file.take_keys();
+    apply_changes(&mut groups, &rotate.changes)?;
+    if groups.is_empty() {
+        return Err(CliError::new(
+            code::GENERIC,
+            "rotate would leave the file without any key",
+        ));
+    }
+    let threshold = opened.file.metadata.shamir_threshold;
+    let new_key = DataKey::generate();
+    opened
+        .file
+        .rewrap(&new_key, groups, threshold, &opened.ctx)
+        .map_err(key_error)?;
+    // A new cipher: every value gets a fresh IV under the new key.
+    let mut cipher = ValueCipher::new(&new_key);
+    opened
+        .file
+        .reencrypt(
+            &mut cipher,
+            Timestamp::now_utc_seconds(),
+            &opened.input.name,
+        )
+        .map_err(key_error)?;
+    let options = opened.emit_options(args);
+    let bytes = opened
+        .file
+        .emit(opened.output_format, &options)
+        .map_err(key_error)?;
+    write_output(&opened.input, args, &bytes)
+}
+
+/// An encrypted file whose data key is recovered but whose values stay encrypted.
+struct Sealed {
+    input: Input,
+    format: sops_rs::Format,
+    file: SopsFile,
+    key: DataKey,
+}
+
+fn open_sealed(path: &Path, args: &CommonArgs) -> Result<Sealed, CliError> {
+    let input = read_input(Some(path))?;
+    let (format, _) = formats(&input, args)?;
+    let library = |e| CliError::from_library(e, false);
+    let file = SopsFile::parse(format, &input.bytes, &input.name).map_err(library)?;
+    let order = decryption_order(args.decryption_order.as_deref())?;
+    let key = file
+        .data_key(&key_context_from_env(), &order, &input.name)
+        .map_err(library)?;
+    Ok(Sealed {
+        input,
+        format,
+        file,
+        key,
+    })
+}
+
+fn describe(groups: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    for (index, group) in groups.iter().enumerate() {
+        out.push_str(&format!("Group {}\n", index + 1));
+        for key in group {
+            out.push_str(&format!("    {key}\n"));
+        }
+    }
+    out
+}
+
+fn ask(question: &str) -> bool {
+    eprint!("{question} (y/n): ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).is_ok()
+        && answer.trim().eq_ignore_ascii_case("y")
+}
+
+pub fn update_keys(update: &UpdateKeysArgs, args: &CommonArgs) -> Result<(), CliError> {
+    let config = load_config(args)?.ok_or_else(|| {
+        CliError::new(
+            code::GENERIC,
+            "updatekeys needs a config file (.sops-rs.yaml or .sops.yaml) with creation rules",
+        )
+    })?;
+    for path in &update.files {
+        let mut sealed = open_sealed(path, args)?;
+        let rule = config
+            .rule_for(path)
+            .map_err(|e| CliError::new(code::GENERIC, e.to_string()))?
+            .ok_or_else(|| {
+                CliError::new(
+                    code::GENERIC,
+                    format!("config {}: no creation_rules", config.path.display()),
+                )
+            })?;
+        let current: Vec<Vec<String>> = sealed
+            .file
+            .metadata
+            .key_groups
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|s| format!("{} {}", s.key.kind(), s.key.id()))
+                    .collect()
+            })
+            .collect();
+        let wanted: Vec<Vec<String>> = rule
+            .key_groups
+            .iter()
+            .map(|g| g.iter().map(|k| format!("{} {}", k.kind, k.id)).collect())
+            .collect();
+        let threshold = if rule.shamir_threshold > 0 {
+            rule.shamir_threshold
+        } else {
+            sealed.file.metadata.shamir_threshold
+        };
+        let wanted_threshold = effective_threshold(wanted.len(), threshold);
+        if current == wanted && wanted_threshold == sealed.file.metadata.shamir_threshold {
+            eprintln!("File {} already up to date", path.display());
+            continue;
+        }
+        eprintln!(
+            "The following changes will be made to the file's key groups:\nnow:\n{}after:\n{}",
+            describe(&current),
+            describe(&wanted)
+        );
+        if !update.yes {
+            if !std::io::stdin().is_terminal() {
+                return Err(CliError::new(
+                    code::GENERIC,
+                    "updatekeys needs -y when standard input is not a terminal",
+                ));
+            }
+            if !ask("Is this okay?") {
+                eprintln!("Changes to {} were not applied", path.display());
+                continue;
+            }
+        }
+        let groups = rule
+            .key_groups
+            .iter()
+            .map(|g| g.iter().map(master_key).collect::<Result<Vec<_>, _>>())
+            .collect::<Result<Vec<_>, _>>()?;
+        sealed
+            .file
+            .rewrap(&sealed.key, groups, threshold, &key_context_from_env())
+            .map_err(key_error)?;
+        write_sealed(&mut sealed, args, true)?;
+        eprintln!("File {} synced with new keys", path.display());
+    }
+    Ok(())
+}
+
+fn write_sealed(sealed: &mut Sealed, args: &CommonArgs, in_place: bool) -> Result<(), CliError> {
+    let config = load_config(args).ok().flatten();
+    let options = emit_options(args, config.as_ref());
+    let bytes = sealed
+        .file
+        .emit(sealed.format, &options)
+        .map_err(key_error)?;
+    if in_place {
+        let path = sealed
+            .input
+            .path
+            .clone()
+            .expect("sealed files come from paths");
+        sops_rs::io::write_atomic(&path, &bytes).map_err(|e| {
+            CliError::new(
+                code::COULD_NOT_WRITE_OUTPUT,
+                format!("cannot write {}: {e}", path.display()),
+            )
+        })
+    } else {
+        write_output(&sealed.input, args, &bytes)
+    }
+}
+
+pub fn groups(command: &GroupsCommand, args: &CommonArgs) -> Result<(), CliError> {
+    let (path, index) = match command {
+        GroupsCommand::Add { file } => (file, None),
+        GroupsCommand::Delete { file, index } => (file, Some(*index)),
+    };
+    let mut sealed = open_sealed(path, args)?;
+    check_destination(&sealed.input, args)?;
+    let mut groups = sealed.file.take_keys();
+    match index {
+        None => {
+            let keys = flag_keys(args)
+                .iter()
+                .map(master_key)
+                .collect::<Result<Vec<_>, _>>()?;
+            if keys.is_empty() {
+                return Err(CliError::new(
+                    code::GENERIC,
+                    "groups add needs keys: --age, --pgp, --kms, ...",
+                ));
+            }
+            groups.push(keys);
+        }
+        Some(index) => {
+            if index >= groups.len() {
+                return Err(CliError::new(
+                    code::GENERIC,
+                    format!(
+                        "there is no key group {index} (the file has {})",
+                        groups.len()
+                    ),
+                ));
+            }
+            groups.remove(index);
+            if groups.is_empty() {
+                return Err(CliError::new(
+                    code::GENERIC,
+                    "cannot delete the last key group",
+                ));
+            }
+        }
+    }
+    let threshold = match args.shamir_secret_sharing_threshold {
+        Some(n) if n > 0 => n,
+        _ => sealed.file.metadata.shamir_threshold,
+    };
+    sealed
+        .file
+        .rewrap(&sealed.key, groups, threshold, &key_context_from_env())
+        .map_err(key_error)?;
+    write_sealed(&mut sealed, args, args.in_place)
+}

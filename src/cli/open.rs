@@ -1,0 +1,83 @@
+//! Opening an encrypted file for a command: read it, find its format, recover the data key
+//! and decrypt it, keeping the cipher so that unchanged values keep their ciphertext when the
+//! file is written back.
+
+use std::path::Path;
+
+use sops_rs::SopsFile;
+use sops_rs::config::Config;
+use sops_rs::crypto::ValueCipher;
+use sops_rs::formats::{EmitOptions, Format};
+use sops_rs::keys::KeyContext;
+use sops_rs::tree::Timestamp;
+
+use super::CommonArgs;
+use super::context::{decryption_order, key_context_from_env};
+use super::error::CliError;
+use super::io::{Input, formats, read_input};
+use super::plan::{emit_options, load_config};
+
+/// An encrypted file, decrypted in memory.
+pub struct Opened {
+    /// Where it came from.
+    pub input: Input,
+    /// The format to write (`--output-type`, else the input's).
+    pub output_format: Format,
+    /// Tree (plaintext) and metadata.
+    pub file: SopsFile,
+    /// The cipher that decrypted it (remembers every IV).
+    pub cipher: ValueCipher,
+    /// Key credentials.
+    pub ctx: KeyContext,
+    /// The config, when one was found (a broken one is reported by commands that need it).
+    pub config: Option<Config>,
+}
+
+impl Opened {
+    /// Reads and decrypts FILE (or standard input).
+    pub fn open(file: Option<&Path>, args: &CommonArgs) -> Result<Opened, CliError> {
+        let input = read_input(file)?;
+        let (input_format, output_format) = formats(&input, args)?;
+        let order = decryption_order(args.decryption_order.as_deref())?;
+        let library = |e| CliError::from_library(e, false);
+        let mut sops_file =
+            SopsFile::parse(input_format, &input.bytes, &input.name).map_err(library)?;
+        let ctx = key_context_from_env();
+        let key = sops_file
+            .data_key(&ctx, &order, &input.name)
+            .map_err(library)?;
+        let cipher = sops_file
+            .decrypt(&key, args.ignore_mac, &input.name)
+            .map_err(library)?;
+        Ok(Opened {
+            input,
+            output_format,
+            file: sops_file,
+            cipher,
+            ctx,
+            config: load_config(args).ok().flatten(),
+        })
+    }
+
+    /// Layout for output.
+    pub fn emit_options(&self, args: &CommonArgs) -> EmitOptions {
+        emit_options(args, self.config.as_ref())
+    }
+
+    /// Encrypts the (changed) tree again with the same key and unchanged IVs, and emits it in
+    /// the output format.
+    pub fn reencrypt_and_emit(&mut self, args: &CommonArgs) -> Result<Vec<u8>, CliError> {
+        let library = |e| CliError::from_library(e, true);
+        self.file
+            .reencrypt(
+                &mut self.cipher,
+                Timestamp::now_utc_seconds(),
+                &self.input.name,
+            )
+            .map_err(library)?;
+        let options = self.emit_options(args);
+        self.file
+            .emit(self.output_format, &options)
+            .map_err(library)
+    }
+}

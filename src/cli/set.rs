@@ -1,0 +1,167 @@
+//! `sops-rs set FILE PATH VALUE` and `sops-rs unset FILE PATH`: change one value of an
+//! encrypted file in place. Every other value keeps its exact ciphertext.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use sops_rs::Format;
+use sops_rs::tree::Value;
+use sops_rs::tree::path::{PathError, TreePath};
+
+use super::CommonArgs;
+use super::error::{CliError, code};
+use super::open::Opened;
+
+#[derive(Args, Debug)]
+pub struct SetArgs {
+    /// The encrypted file.
+    pub file: PathBuf,
+    /// Where to set, e.g. '["db"]["password"]'.
+    pub path: String,
+    /// The new value as JSON ('"text"', 5, true, {"a": 1}); with --value-file, a file holding it.
+    pub value: Option<String>,
+    /// VALUE names a file whose content is the JSON value.
+    #[arg(long, conflicts_with = "value_stdin")]
+    pub value_file: bool,
+    /// Read the JSON value from standard input (no VALUE argument).
+    #[arg(long)]
+    pub value_stdin: bool,
+    /// Do not rewrite the file when the value is already there.
+    #[arg(long)]
+    pub idempotent: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct UnsetArgs {
+    /// The encrypted file.
+    pub file: PathBuf,
+    /// What to remove, e.g. '["db"]["password"]' or '["list"][0]'.
+    pub path: String,
+    /// Succeed without writing when the path does not exist.
+    #[arg(long)]
+    pub idempotent: bool,
+}
+
+fn parse_path(text: &str) -> Result<TreePath, CliError> {
+    TreePath::parse(text).map_err(|e| CliError::new(code::INVALID_SET_FORMAT, e.to_string()))
+}
+
+/// Parses a JSON value (any JSON, not only objects) with the JSON store's typing.
+fn parse_json_value(text: &[u8]) -> Result<Value, CliError> {
+    let mut wrapped = b"{\"v\":".to_vec();
+    wrapped.extend_from_slice(text);
+    wrapped.push(b'}');
+    let tree = Format::Json.parse(&wrapped).map_err(|e| {
+        CliError::new(
+            code::INVALID_SET_FORMAT,
+            format!("the value is not valid JSON: {}", e.message),
+        )
+    })?;
+    Ok(tree.documents[0]
+        .get("v")
+        .cloned()
+        .expect("wrapped value is present"))
+}
+
+fn write_back(opened: &mut Opened, args: &CommonArgs) -> Result<(), CliError> {
+    let bytes = opened.reencrypt_and_emit(args)?;
+    let path = opened
+        .input
+        .path
+        .clone()
+        .expect("set and unset work on files");
+    sops_rs::io::write_atomic(&path, &bytes).map_err(|e| {
+        CliError::new(
+            code::COULD_NOT_WRITE_OUTPUT,
+            format!("cannot write {}: {e}", path.display()),
+        )
+    })
+}
+
+fn require_file(path: &Path) -> Result<(), CliError> {
+    if path.as_os_str() == "-" {
+        return Err(CliError::new(
+            code::NO_FILE_SPECIFIED,
+            "set and unset need a file, not standard input",
+        ));
+    }
+    Ok(())
+}
+
+pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
+    require_file(&set.file)?;
+    let path = parse_path(&set.path)?;
+    let raw = match (&set.value, set.value_file, set.value_stdin) {
+        (Some(_), _, true) => {
+            return Err(CliError::new(
+                code::NO_FILE_SPECIFIED,
+                "--value-stdin takes no VALUE argument",
+            ));
+        }
+        (None, _, true) => {
+            let mut buffer = Vec::new();
+            std::io::stdin().read_to_end(&mut buffer).map_err(|e| {
+                CliError::new(
+                    code::COULD_NOT_READ_INPUT,
+                    format!("cannot read standard input: {e}"),
+                )
+            })?;
+            buffer
+        }
+        (Some(file), true, false) => std::fs::read(file).map_err(|e| {
+            CliError::new(
+                code::COULD_NOT_READ_INPUT,
+                format!("cannot read {file}: {e}"),
+            )
+        })?,
+        (Some(value), false, false) => value.as_bytes().to_vec(),
+        (None, _, false) => {
+            return Err(CliError::new(
+                code::NO_FILE_SPECIFIED,
+                "set needs FILE PATH VALUE",
+            ));
+        }
+    };
+    let value = parse_json_value(&raw)?;
+    let mut opened = Opened::open(Some(&set.file), args)?;
+    let document = opened.file.tree.documents.first_mut().ok_or_else(|| {
+        CliError::new(
+            code::INVALID_SET_FORMAT,
+            format!("{}: the file has no document", opened.input.name),
+        )
+    })?;
+    let changed = path.set(document, value).map_err(|e| {
+        CliError::new(
+            code::INVALID_SET_FORMAT,
+            format!("{}: {e}", opened.input.name),
+        )
+    })?;
+    if !changed && set.idempotent {
+        return Ok(());
+    }
+    write_back(&mut opened, args)
+}
+
+pub fn unset(unset: &UnsetArgs, args: &CommonArgs) -> Result<(), CliError> {
+    require_file(&unset.file)?;
+    let path = parse_path(&unset.path)?;
+    let mut opened = Opened::open(Some(&unset.file), args)?;
+    let Some(document) = opened.file.tree.documents.first_mut() else {
+        return if unset.idempotent {
+            Ok(())
+        } else {
+            Err(CliError::new(code::GENERIC, "the file has no document"))
+        };
+    };
+    match path.unset(document) {
+        Ok(()) => write_back(&mut opened, args),
+        Err(PathError::KeyNotFound(_) | PathError::IndexOutOfBounds { .. }) if unset.idempotent => {
+            Ok(())
+        }
+        Err(e) => Err(CliError::new(
+            code::GENERIC,
+            format!("{}: {e}", opened.input.name),
+        )),
+    }
+}

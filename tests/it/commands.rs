@@ -1,0 +1,449 @@
+//! Key management and editing commands: config rules, Shamir key groups (checked against the
+//! real sops), set/unset, rotate, updatekeys, groups, exec-env/exec-file, filestatus.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::support::{sops_command, sops_rs_command};
+
+struct Keys {
+    dir: tempfile::TempDir,
+    files: Vec<PathBuf>,
+    recipients: Vec<String>,
+}
+
+impl Keys {
+    fn new(count: usize) -> Keys {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        let mut recipients = Vec::new();
+        for n in 0..count {
+            let identity = age::x25519::Identity::generate();
+            use age::secrecy::ExposeSecret;
+            let path = dir.path().join(format!("key{n}.txt"));
+            std::fs::write(&path, format!("{}\n", identity.to_string().expose_secret())).unwrap();
+            files.push(path);
+            recipients.push(identity.to_public().to_string());
+        }
+        Keys {
+            dir,
+            files,
+            recipients,
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, content: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+
+    /// A key file holding the identities with these indices.
+    fn identities(&self, which: &[usize]) -> PathBuf {
+        let name = format!(
+            "ids-{}.txt",
+            which.iter().map(|i| i.to_string()).collect::<String>()
+        );
+        let text: String = which
+            .iter()
+            .map(|&i| std::fs::read_to_string(&self.files[i]).unwrap())
+            .collect();
+        self.write(&name, &text)
+    }
+
+    fn ours(&self, identities: &[usize], args: &[&str]) -> Output {
+        let mut cmd = sops_rs_command(self.dir.path());
+        cmd.env("SOPS_AGE_KEY_FILE", self.identities(identities));
+        cmd.args(args).stdin(Stdio::null()).output().unwrap()
+    }
+
+    fn sops(&self, identities: &[usize], args: &[&str]) -> Output {
+        let mut cmd: Command = sops_command(self.dir.path());
+        cmd.env("SOPS_AGE_KEY_FILE", self.identities(identities));
+        cmd.args(args).stdin(Stdio::null()).output().unwrap()
+    }
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// The `ENC[...]` value on the line that starts with `key:` (first match).
+fn enc_of(text: &str, key: &str) -> String {
+    text.lines()
+        .find(|l| l.trim_start().starts_with(&format!("{key}:")))
+        .and_then(|l| l.split_once(": "))
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_else(|| panic!("no {key} in {text}"))
+}
+
+const SAMPLE: &str =
+    "db:\n    user: admin\n    password: hunter2\ntoken: abc\nlist:\n    - 1\n    - 2\n";
+
+#[test]
+fn creation_rules_pick_keys_and_rules_by_path() {
+    let keys = Keys::new(2);
+    std::fs::create_dir(keys.path("prod")).unwrap();
+    keys.write(
+        ".sops-rs.yaml",
+        &format!(
+            "creation_rules:\n  - path_regex: prod/.*\\.yaml$\n    encrypted_regex: ^password$\n    age: {}\n  - age: [{}]\n",
+            keys.recipients[0], keys.recipients[1]
+        ),
+    );
+    let prod = keys.write("prod/app.yaml", SAMPLE);
+    let dev = keys.write("dev.yaml", SAMPLE);
+    let prod_enc = ok(keys.ours(&[0], &["encrypt", &s(&prod)]));
+    assert!(
+        prod_enc.contains("user: admin") && !prod_enc.contains("hunter2"),
+        "{prod_enc}"
+    );
+    assert!(prod_enc.contains(&keys.recipients[0]) && !prod_enc.contains(&keys.recipients[1]));
+    assert!(prod_enc.contains("encrypted_regex: ^password$"));
+    let dev_enc = ok(keys.ours(&[1], &["encrypt", &s(&dev)]));
+    assert!(!dev_enc.contains("admin") && dev_enc.contains(&keys.recipients[1]));
+    // .sops.yaml is used when .sops-rs.yaml is absent, and --config picks a file explicitly.
+    std::fs::rename(keys.path(".sops-rs.yaml"), keys.path(".sops.yaml")).unwrap();
+    let again = ok(keys.ours(&[0], &["encrypt", &s(&prod)]));
+    assert!(again.contains("encrypted_regex"));
+    let bad = keys.write("bad.yaml", "creation_rules:\n  - age: [5]\n");
+    let out = keys.ours(&[0], &["--config", &s(&bad), "encrypt", &s(&dev)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.yaml") && stderr.contains("creation_rules[0].age"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn shamir_files_written_by_sops_rs_open_in_sops_with_any_two_keys() {
+    let keys = Keys::new(3);
+    let config = keys.write(
+        "shamir.yaml",
+        &format!(
+            "creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n      - age: [{}]\n      - age: [{}]\n      - age: [{}]\n",
+            keys.recipients[0], keys.recipients[1], keys.recipients[2]
+        ),
+    );
+    let plain = keys.write("s.yaml", SAMPLE);
+    let encrypted = ok(keys.ours(&[0], &["--config", &s(&config), "encrypt", &s(&plain)]));
+    assert!(encrypted.contains("shamir_threshold: 2") && encrypted.contains("key_groups:"));
+    let file = keys.write("s.enc.yaml", &encrypted);
+    for pair in [[0, 1], [0, 2], [1, 2]] {
+        assert_eq!(
+            ok(keys.sops(&pair, &["decrypt", &s(&file)])),
+            SAMPLE,
+            "sops with {pair:?}"
+        );
+        assert_eq!(
+            ok(keys.ours(&pair, &["decrypt", &s(&file)])),
+            SAMPLE,
+            "sops-rs with {pair:?}"
+        );
+    }
+    for single in 0..3 {
+        let sops = keys.sops(&[single], &["decrypt", &s(&file)]);
+        assert_eq!(
+            sops.status.code(),
+            Some(128),
+            "sops opened it with key {single} alone"
+        );
+        let ours = keys.ours(&[single], &["decrypt", &s(&file)]);
+        assert_eq!(
+            ours.status.code(),
+            Some(128),
+            "sops-rs opened it with key {single} alone"
+        );
+        assert!(ours.stdout.is_empty());
+    }
+    // And the other way: sops writes a 2-of-3 file, sops-rs opens it with two keys only.
+    let theirs = ok(keys.sops(&[0], &["--config", &s(&config), "encrypt", &s(&plain)]));
+    let theirs = keys.write("t.enc.yaml", &theirs);
+    assert_eq!(ok(keys.ours(&[1, 2], &["decrypt", &s(&theirs)])), SAMPLE);
+    assert_eq!(
+        keys.ours(&[2], &["decrypt", &s(&theirs)]).status.code(),
+        Some(128)
+    );
+}
+
+#[test]
+fn set_and_unset_change_only_their_path() {
+    let keys = Keys::new(1);
+    let plain = keys.write("f.yaml", SAMPLE);
+    let file = keys.path("f.enc.yaml");
+    std::fs::write(
+        &file,
+        ok(keys.ours(&[0], &["encrypt", "--age", &keys.recipients[0], &s(&plain)])),
+    )
+    .unwrap();
+    let before = std::fs::read_to_string(&file).unwrap();
+    ok(keys.ours(
+        &[0],
+        &["set", &s(&file), r#"["db"]["password"]"#, r#""s3cret""#],
+    ));
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        enc_of(&before, "user"),
+        enc_of(&after, "user"),
+        "untouched value re-encrypted"
+    );
+    assert_eq!(enc_of(&before, "token"), enc_of(&after, "token"));
+    assert_ne!(enc_of(&before, "password"), enc_of(&after, "password"));
+    // sops agrees with the new content and the new MAC.
+    let decrypted = ok(keys.sops(&[0], &["decrypt", &s(&file)]));
+    assert_eq!(decrypted, SAMPLE.replace("hunter2", "s3cret"));
+    ok(keys.ours(
+        &[0],
+        &[
+            "set",
+            &s(&file),
+            r#"["new"]["nested"]"#,
+            r#"{"n": 5, "l": [true]}"#,
+        ],
+    ));
+    ok(keys.ours(&[0], &["unset", &s(&file), r#"["token"]"#]));
+    let decrypted = ok(keys.sops(&[0], &["decrypt", "--output-type", "json", &s(&file)]));
+    assert!(
+        !decrypted.contains("token") && decrypted.contains("\"n\": 5"),
+        "{decrypted}"
+    );
+    let last = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(enc_of(&before, "user"), enc_of(&last, "user"));
+    // Missing paths: an error, or a no-op with --idempotent that leaves the file byte-identical.
+    let out = keys.ours(&[0], &["unset", &s(&file), r#"["token"]"#]);
+    assert_eq!(out.status.code(), Some(1));
+    ok(keys.ours(&[0], &["unset", "--idempotent", &s(&file), r#"["token"]"#]));
+    ok(keys.ours(
+        &[0],
+        &[
+            "set",
+            "--idempotent",
+            &s(&file),
+            r#"["db"]["user"]"#,
+            r#""admin""#,
+        ],
+    ));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), last);
+    let out = keys.ours(&[0], &["set", &s(&file), r#"["db"]"#, "{not json"]);
+    assert_eq!(out.status.code(), Some(7));
+    let out = keys.ours(&[0], &["set", &s(&file), "db", r#""x""#]);
+    assert_eq!(out.status.code(), Some(7));
+}
+
+#[test]
+fn rotate_changes_every_ciphertext_and_keeps_values() {
+    let keys = Keys::new(2);
+    let plain = keys.write("f.yaml", SAMPLE);
+    let file = keys.path("f.enc.yaml");
+    std::fs::write(
+        &file,
+        ok(keys.ours(&[0], &["encrypt", "--age", &keys.recipients[0], &s(&plain)])),
+    )
+    .unwrap();
+    let before = std::fs::read_to_string(&file).unwrap();
+    ok(keys.ours(
+        &[0],
+        &["rotate", "-i", "--add-age", &keys.recipients[1], &s(&file)],
+    ));
+    let after = std::fs::read_to_string(&file).unwrap();
+    for key in ["user", "password", "token", "mac"] {
+        assert_ne!(
+            enc_of(&before, key),
+            enc_of(&after, key),
+            "{key} kept its ciphertext"
+        );
+    }
+    assert_eq!(ok(keys.sops(&[1], &["decrypt", &s(&file)])), SAMPLE);
+    ok(keys.ours(
+        &[1],
+        &["rotate", "-i", "--rm-age", &keys.recipients[0], &s(&file)],
+    ));
+    assert_eq!(
+        keys.ours(&[0], &["decrypt", &s(&file)]).status.code(),
+        Some(128)
+    );
+    assert_eq!(ok(keys.ours(&[1], &["decrypt", &s(&file)])), SAMPLE);
+    let out = keys.ours(
+        &[0],
+        &[
+            "rotate",
+            "--add-age",
+            &keys.recipients[0],
+            &s(&keys.path("missing.yaml")),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(49));
+}
+
+#[test]
+fn updatekeys_and_groups_change_recipients_not_values() {
+    let keys = Keys::new(3);
+    let plain = keys.write("f.yaml", SAMPLE);
+    let file = keys.path("f.enc.yaml");
+    std::fs::write(
+        &file,
+        ok(keys.ours(&[0], &["encrypt", "--age", &keys.recipients[0], &s(&plain)])),
+    )
+    .unwrap();
+    let before = std::fs::read_to_string(&file).unwrap();
+    let config = keys.write(
+        "rules.yaml",
+        &format!(
+            "creation_rules:\n  - age: {},{}\n",
+            keys.recipients[1], keys.recipients[2]
+        ),
+    );
+    let out = keys.ours(&[0], &["--config", &s(&config), "updatekeys", &s(&file)]);
+    assert_ne!(
+        out.status.code(),
+        Some(0),
+        "updatekeys without -y on a non-terminal must not apply"
+    );
+    ok(keys.ours(
+        &[0],
+        &["--config", &s(&config), "updatekeys", "-y", &s(&file)],
+    ));
+    let after = std::fs::read_to_string(&file).unwrap();
+    let data = |t: &str| t.split("\nsops:\n").next().unwrap().to_string();
+    assert_eq!(data(&before), data(&after), "values changed");
+    assert_eq!(enc_of(&before, "mac"), enc_of(&after, "mac"));
+    assert!(!after.contains(&keys.recipients[0]) && after.contains(&keys.recipients[2]));
+    assert_eq!(
+        keys.ours(&[0], &["decrypt", &s(&file)]).status.code(),
+        Some(128)
+    );
+    assert_eq!(ok(keys.sops(&[2], &["decrypt", &s(&file)])), SAMPLE);
+    let out = keys.ours(
+        &[1],
+        &["--config", &s(&config), "updatekeys", "-y", &s(&file)],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already up to date"));
+
+    ok(keys.ours(
+        &[1],
+        &[
+            "groups",
+            "add",
+            "--file",
+            &s(&file),
+            "--age",
+            &keys.recipients[0],
+            "-i",
+        ],
+    ));
+    let grouped = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(data(&before), data(&grouped));
+    assert!(grouped.contains("key_groups:") && grouped.contains("shamir_threshold: 2"));
+    assert_eq!(ok(keys.sops(&[0, 1], &["decrypt", &s(&file)])), SAMPLE);
+    assert_eq!(
+        keys.sops(&[0], &["decrypt", &s(&file)]).status.code(),
+        Some(128)
+    );
+    ok(keys.ours(
+        &[0, 1],
+        &["groups", "delete", "--file", &s(&file), "1", "-i"],
+    ));
+    assert_eq!(ok(keys.ours(&[1], &["decrypt", &s(&file)])), SAMPLE);
+    assert!(
+        !std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("key_groups")
+    );
+}
+
+#[test]
+fn exec_env_and_exec_file_hand_secrets_to_the_child_only() {
+    let keys = Keys::new(1);
+    let plain = keys.write("f.yaml", "user: admin\npassword: hunter2\nport: 5432\n");
+    let file = keys.path("f.enc.yaml");
+    std::fs::write(
+        &file,
+        ok(keys.ours(&[0], &["encrypt", "--age", &keys.recipients[0], &s(&plain)])),
+    )
+    .unwrap();
+    let tmp = keys.path("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = sops_rs_command(keys.dir.path());
+        cmd.env("SOPS_AGE_KEY_FILE", &keys.files[0])
+            .env("TMPDIR", &tmp)
+            .env("OUTER", "kept");
+        cmd.args(args).stdin(Stdio::null()).output().unwrap()
+    };
+    let out = run(&[
+        "exec-env",
+        &s(&file),
+        "echo \"$user $password $port ${OUTER:-gone}\"",
+    ]);
+    assert_eq!(ok(out), "admin hunter2 5432 kept\n");
+    let out = run(&[
+        "exec-env",
+        "--pristine",
+        &s(&file),
+        "echo \"$password ${OUTER:-gone}\"",
+    ]);
+    assert_eq!(ok(out), "hunter2 gone\n");
+    let out = run(&["exec-env", &s(&file), "exit 7"]);
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "the child's exit code is passed on"
+    );
+    let out = run(&["exec-file", "--output-type", "json", &s(&file), "cat {}"]);
+    assert_eq!(
+        ok(out),
+        "{\n\t\"user\": \"admin\",\n\t\"password\": \"hunter2\",\n\t\"port\": 5432\n}\n"
+    );
+    let out = run(&[
+        "exec-file",
+        "--no-fifo",
+        "--filename",
+        "app.yaml",
+        &s(&file),
+        "cat {}; echo {}",
+    ]);
+    let text = ok(out);
+    assert!(
+        text.starts_with("user: admin\n") && text.trim_end().ends_with("/app.yaml"),
+        "{text}"
+    );
+    // A command that never opens the FIFO must not hang sops-rs.
+    ok(run(&["exec-file", &s(&file), "true"]));
+    let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
+    assert!(left.is_empty(), "plaintext left in TMPDIR: {left:?}");
+}
+
+#[test]
+fn filestatus_reports_encryption() {
+    let keys = Keys::new(1);
+    let plain = keys.write("f.yaml", SAMPLE);
+    assert_eq!(
+        ok(keys.ours(&[0], &["filestatus", &s(&plain)])),
+        "{\"encrypted\":false}\n"
+    );
+    let file = keys.path("f.enc.yaml");
+    std::fs::write(
+        &file,
+        ok(keys.ours(&[0], &["encrypt", "--age", &keys.recipients[0], &s(&plain)])),
+    )
+    .unwrap();
+    assert_eq!(
+        ok(keys.ours(&[0], &["filestatus", &s(&file)])),
+        "{\"encrypted\":true}\n"
+    );
+}
