@@ -10,6 +10,7 @@ pub mod code {
     pub const COULD_NOT_READ_INPUT: u8 = 2;
     pub const COULD_NOT_WRITE_OUTPUT: u8 = 3;
     pub const ERROR_DUMPING_TREE: u8 = 4;
+    pub const INVALID_ENCRYPTION_CONTEXT: u8 = 6;
     pub const INVALID_SET_FORMAT: u8 = 7;
     pub const CONFLICTING_PARAMETERS: u8 = 8;
     pub const ERROR_ENCRYPTING_TREE: u8 = 23;

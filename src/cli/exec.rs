@@ -24,6 +24,9 @@ pub struct ExecEnvArgs {
     /// Start the command with only the secrets in its environment.
     #[arg(long)]
     pub pristine: bool,
+    /// Replace sops-rs with the command instead of running it as a child.
+    #[arg(long)]
+    pub same_process: bool,
 }
 
 #[derive(Args, Debug)]
@@ -85,6 +88,11 @@ pub fn exec_env(exec: &ExecEnvArgs, args: &CommonArgs) -> Result<(), CliError> {
             }
             command.env(key, scalar.to_flat_string());
         }
+    }
+    if exec.same_process {
+        use std::os::unix::process::CommandExt;
+        drop(opened);
+        return Err(spawn_error(command.exec()));
     }
     exit_with(command.status().map_err(spawn_error)?)
 }

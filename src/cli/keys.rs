@@ -374,7 +374,7 @@ pub fn groups(command: &GroupsCommand, args: &CommonArgs) -> Result<(), CliError
     let mut groups = sealed.file.take_keys();
     match index {
         None => {
-            let keys = flag_keys(args)
+            let keys = flag_keys(args)?
                 .iter()
                 .map(master_key)
                 .collect::<Result<Vec<_>, _>>()?;

@@ -181,6 +181,9 @@ struct CommonArgs {
     /// HashiCorp Vault Transit key URIs, comma-separated.
     #[arg(long, global = true, env = "SOPS_VAULT_URIS", value_name = "URIS")]
     hc_vault_transit: Option<String>,
+    /// AWS KMS encryption context for new keys: key:value pairs, comma-separated.
+    #[arg(long, global = true, value_name = "CONTEXT")]
+    encryption_context: Option<String>,
     /// Number of key groups needed to decrypt (Shamir threshold).
     #[arg(long, global = true, value_name = "N")]
     shamir_secret_sharing_threshold: Option<usize>,

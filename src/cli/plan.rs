@@ -125,8 +125,32 @@ fn split_list(value: &Option<String>) -> Vec<String> {
         .collect()
 }
 
+/// Parses `--encryption-context k:v,k2:v2` into sorted pairs.
+pub fn encryption_context(args: &CommonArgs) -> Result<Vec<(String, String)>, CliError> {
+    let mut pairs = Vec::new();
+    for item in args.encryption_context.iter().flat_map(|c| c.split(',')) {
+        if item.trim().is_empty() {
+            continue;
+        }
+        match item.split_once(':') {
+            Some((key, value)) if !key.is_empty() => {
+                pairs.push((key.to_string(), value.to_string()))
+            }
+            _ => {
+                return Err(CliError::new(
+                    code::INVALID_ENCRYPTION_CONTEXT,
+                    format!("invalid --encryption-context item {item:?}: expected key:value"),
+                ));
+            }
+        }
+    }
+    pairs.sort();
+    Ok(pairs)
+}
+
 /// The keys named by the key flags (`--age`, `--pgp`, ...), as one group, in sops's order.
-pub fn flag_keys(args: &CommonArgs) -> Vec<KeySpec> {
+pub fn flag_keys(args: &CommonArgs) -> Result<Vec<KeySpec>, CliError> {
+    let context = encryption_context(args)?;
     let simple = |kind: &'static str, id: String| KeySpec {
         kind,
         id,
@@ -144,7 +168,7 @@ pub fn flag_keys(args: &CommonArgs) -> Vec<KeySpec> {
             kind: "kms",
             id: arn,
             kms_role: role,
-            kms_context: Vec::new(),
+            kms_context: context.clone(),
             aws_profile: args.aws_profile.clone(),
         });
     }
@@ -173,7 +197,7 @@ pub fn flag_keys(args: &CommonArgs) -> Vec<KeySpec> {
             .into_iter()
             .map(|id| simple("age", id)),
     );
-    keys
+    Ok(keys)
 }
 
 fn rule_text(rule: Option<&Rule>, field: &str) -> String {
@@ -197,7 +221,7 @@ pub fn encrypt_plan(
         Some(config) => config.rule_for(target).map_err(config_error)?,
         None => None,
     };
-    let flagged = flag_keys(args);
+    let flagged = flag_keys(args)?;
     let groups: Vec<Vec<KeySpec>> = if !flagged.is_empty() {
         vec![flagged]
     } else if let Some(rule) = rule {

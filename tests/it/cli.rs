@@ -262,6 +262,17 @@ fn sops_exit_codes_for_bad_usage() {
             8,
         ),
         (vec!["encrypt".into(), s(&plain)], 1),
+        (
+            vec![
+                "encrypt".into(),
+                "--kms".into(),
+                "arn:aws:kms:us-east-1:1:key/x".into(),
+                "--encryption-context".into(),
+                "nocolon".into(),
+                s(&plain),
+            ],
+            6,
+        ),
         (vec!["decrypt".into(), s(&plain)], 1),
         (
             vec![

@@ -447,3 +447,18 @@ fn filestatus_reports_encryption() {
         "{\"encrypted\":true}\n"
     );
 }
+
+#[test]
+fn the_annotated_example_config_parses() {
+    let path = crate::support::repo_root().join(".sops-rs.yaml.example");
+    let config = sops_rs::config::Config::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let rules = config.creation_rules.as_ref().unwrap();
+    assert_eq!(rules.len(), 3);
+    let shared = config
+        .rule_for(&crate::support::repo_root().join("shared/x.yaml"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(shared.key_groups.len(), 3);
+    assert_eq!(shared.shamir_threshold, 2);
+    assert_eq!(config.stores.yaml_indent, Some(4));
+}
