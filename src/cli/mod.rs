@@ -104,6 +104,18 @@ enum Command {
                             sops-rs exec-file --no-fifo --filename app.json app.enc.json 'tool --config {}'"
     )]
     ExecFile(exec::ExecFileArgs),
+    /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  sops-rs completion bash > /etc/bash_completion.d/sops-rs\n  \
+                            sops-rs completion zsh > \"${fpath[1]}/_sops-rs\""
+    )]
+    Completion {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(hide = true)]
+    Man,
     /// Print {"encrypted":true} or {"encrypted":false} for a file.
     #[command(after_help = "Examples:\n  sops-rs filestatus app.enc.yaml")]
     Filestatus(FileArg),
@@ -143,6 +155,7 @@ struct CommonArgs {
         long = "age",
         global = true,
         env = "SOPS_AGE_RECIPIENTS",
+        hide_env_values = true,
         value_name = "RECIPIENTS"
     )]
     age: Option<String>,
@@ -152,6 +165,7 @@ struct CommonArgs {
         long = "pgp",
         global = true,
         env = "SOPS_PGP_FP",
+        hide_env_values = true,
         value_name = "FPS"
     )]
     pgp: Option<String>,
@@ -161,6 +175,7 @@ struct CommonArgs {
         long = "kms",
         global = true,
         env = "SOPS_KMS_ARN",
+        hide_env_values = true,
         value_name = "ARNS"
     )]
     kms: Option<String>,
@@ -168,18 +183,31 @@ struct CommonArgs {
     #[arg(long, global = true, value_name = "PROFILE")]
     aws_profile: Option<String>,
     /// GCP KMS resource IDs, comma-separated.
-    #[arg(long, global = true, env = "SOPS_GCP_KMS_IDS", value_name = "IDS")]
+    #[arg(
+        long,
+        global = true,
+        env = "SOPS_GCP_KMS_IDS",
+        hide_env_values = true,
+        value_name = "IDS"
+    )]
     gcp_kms: Option<String>,
     /// Azure Key Vault key URLs, comma-separated.
     #[arg(
         long,
         global = true,
         env = "SOPS_AZURE_KEYVAULT_URLS",
+        hide_env_values = true,
         value_name = "URLS"
     )]
     azure_kv: Option<String>,
     /// HashiCorp Vault Transit key URIs, comma-separated.
-    #[arg(long, global = true, env = "SOPS_VAULT_URIS", value_name = "URIS")]
+    #[arg(
+        long,
+        global = true,
+        env = "SOPS_VAULT_URIS",
+        hide_env_values = true,
+        value_name = "URIS"
+    )]
     hc_vault_transit: Option<String>,
     /// AWS KMS encryption context for new keys: key:value pairs, comma-separated.
     #[arg(long, global = true, value_name = "CONTEXT")]
@@ -188,7 +216,13 @@ struct CommonArgs {
     #[arg(long, global = true, value_name = "N")]
     shamir_secret_sharing_threshold: Option<usize>,
     /// The config file to use instead of searching for .sops-rs.yaml / .sops.yaml.
-    #[arg(long, global = true, env = "SOPS_CONFIG", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "SOPS_CONFIG",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
     config: Option<PathBuf>,
     /// Decrypt even when the MAC does not match.
     #[arg(long, global = true)]
@@ -222,6 +256,7 @@ struct CommonArgs {
         long,
         global = true,
         env = "SOPS_DECRYPTION_ORDER",
+        hide_env_values = true,
         value_name = "TYPES"
     )]
     decryption_order: Option<String>,
@@ -241,6 +276,17 @@ pub fn run() -> Result<(), CliError> {
         (Some(Command::Unset(unset)), ..) => set::unset(unset, common),
         (Some(Command::ExecEnv(exec)), ..) => exec::exec_env(exec, common),
         (Some(Command::ExecFile(exec)), ..) => exec::exec_file(exec, common),
+        (Some(Command::Completion { shell }), ..) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "sops-rs", &mut std::io::stdout());
+            Ok(())
+        }
+        (Some(Command::Man), ..) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command)
+                .render(&mut std::io::stdout())
+                .map_err(|e| CliError::new(code::COULD_NOT_WRITE_OUTPUT, e.to_string()))
+        }
         (Some(Command::Filestatus(arg)), ..) => match &arg.file {
             Some(file) => filestatus::run(file, common),
             None => Err(CliError::new(

@@ -1,6 +1,7 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
+//! - `generated`: completions and man page match the CLI; every command has help examples.
 //! - `commands`: config rules, Shamir groups (with real sops), set/unset, rotate, updatekeys,
 //!   groups, exec-env/exec-file, filestatus.
 //! - `vectors`: every sops-written vector an age key opens decrypts to its plaintext; must-fail
@@ -12,6 +13,7 @@
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
 
 mod cli;
+mod generated;
 mod commands;
 mod interop_sops;
 mod json_store;

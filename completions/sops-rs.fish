@@ -1,0 +1,491 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_sops_rs_global_optspecs
+    string join \n e/encrypt d/decrypt i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= aws-profile= gcp-kms= azure-kv= hc-vault-transit= encryption-context= shamir-secret-sharing-threshold= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= h/help V/version
+end
+
+function __fish_sops_rs_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_sops_rs_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_sops_rs_using_subcommand
+    set -l cmd (__fish_sops_rs_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s e -l encrypt -d 'Encrypt FILE (legacy form of `encrypt`)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s d -l decrypt -d 'Decrypt FILE (legacy form of `decrypt`)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s V -l version -d 'Print version'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "rotate" -d 'Encrypt a file again under a new data key, optionally adding or removing keys'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "updatekeys" -d 'Make files\' keys match the config\'s creation rule (values are not re-encrypted)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "groups" -d 'Add or delete key groups (Shamir secret sharing)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "set" -d 'Set one value of an encrypted file (VALUE is JSON); other values keep their ciphertext'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "unset" -d 'Remove one key or list element from an encrypted file'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "exec-env" -d 'Run a command with the file\'s top-level values as environment variables'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "man" -d 'Print the man page (roff)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-age -d 'age recipients to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-age -d 'age recipients to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-pgp -d 'PGP fingerprints to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-pgp -d 'PGP fingerprints to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-kms -d 'AWS KMS ARNs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-kms -d 'AWS KMS ARNs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-gcp-kms -d 'GCP KMS resource IDs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-gcp-kms -d 'GCP KMS resource IDs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-azure-kv -d 'Azure Key Vault key URLs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-azure-kv -d 'Azure Key Vault key URLs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-hc-vault-transit -d 'Vault Transit URIs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s y -l yes -d 'Apply the changes without asking'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -f -a "add" -d 'Add a key group made of the keys given with --age, --pgp, ...'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -f -a "delete" -d 'Delete the key group at INDEX (0-based)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l file -d 'The encrypted file' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l file -d 'The encrypted file' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a key group made of the keys given with --age, --pgp, ...'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete the key group at INDEX (0-based)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-file -d 'VALUE names a file whose content is the JSON value'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-stdin -d 'Read the JSON value from standard input (no VALUE argument)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l idempotent -d 'Do not rewrite the file when the value is already there'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l idempotent -d 'Succeed without writing when the path does not exist'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l pristine -d 'Start the command with only the secrets in its environment'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l same-process -d 'Replace sops-rs with the command instead of running it as a child'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename -d 'The plaintext file\'s name inside its private directory' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l no-fifo -d 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "rotate" -d 'Encrypt a file again under a new data key, optionally adding or removing keys'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "updatekeys" -d 'Make files\' keys match the config\'s creation rule (values are not re-encrypted)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "groups" -d 'Add or delete key groups (Shamir secret sharing)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "set" -d 'Set one value of an encrypted file (VALUE is JSON); other values keep their ciphertext'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "unset" -d 'Remove one key or list element from an encrypted file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "exec-env" -d 'Run a command with the file\'s top-level values as environment variables'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "man" -d 'Print the man page (roff)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "add" -d 'Add a key group made of the keys given with --age, --pgp, ...'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "delete" -d 'Delete the key group at INDEX (0-based)'

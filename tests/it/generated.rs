@@ -1,0 +1,48 @@
+//! The committed shell completions and man page match the CLI (regenerate them with
+//! `scripts/generate-docs.sh`), and every subcommand has examples in its help.
+
+use crate::support::{repo_root, sops_rs_command};
+
+fn generated(args: &[&str]) -> String {
+    let home = tempfile::tempdir().unwrap();
+    let out = sops_rs_command(home.path()).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn completions_and_man_page_match_the_cli() {
+    let root = repo_root();
+    for (file, args) in [
+        ("completions/sops-rs.bash", &["completion", "bash"][..]),
+        ("completions/_sops-rs", &["completion", "zsh"]),
+        ("completions/sops-rs.fish", &["completion", "fish"]),
+        ("completions/sops-rs.elv", &["completion", "elvish"]),
+        ("completions/_sops-rs.ps1", &["completion", "powershell"]),
+        ("docs/man/sops-rs.1", &["man"]),
+    ] {
+        let committed = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+        assert!(
+            committed == generated(args),
+            "{file} is out of date: run scripts/generate-docs.sh"
+        );
+    }
+}
+
+#[test]
+fn every_subcommand_has_examples_in_its_help() {
+    let help = generated(&["--help"]);
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 11, "{commands:?}");
+    for command in commands {
+        let text = generated(&[command, "--help"]);
+        assert!(text.contains("Examples:"), "`sops-rs {command} --help` has no examples");
+    }
+}
