@@ -48,6 +48,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --encrypt 'Encrypt FILE (legacy form of `encrypt`)'
             cand -d 'Decrypt FILE (legacy form of `decrypt`)'
             cand --decrypt 'Decrypt FILE (legacy form of `decrypt`)'
+            cand -s 'Show the sops metadata in the editor (legacy form of `edit -s`)'
+            cand --show-master-keys 'Show the sops metadata in the editor (legacy form of `edit -s`)'
             cand -i 'Write the result back to the input file'
             cand --in-place 'Write the result back to the input file'
             cand --ignore-mac 'Decrypt even when the MAC does not match'
@@ -58,6 +60,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --version 'Print version'
             cand encrypt 'Encrypt a file and print the result (or write it with -i / --output)'
             cand decrypt 'Decrypt a file and print the plaintext (or write it with -i / --output)'
+            cand edit 'Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext'
             cand rotate 'Encrypt a file again under a new data key, optionally adding or removing keys'
             cand updatekeys 'Make files'' keys match the config''s creation rule (values are not re-encrypted)'
             cand groups 'Add or delete key groups (Shamir secret sharing)'
@@ -131,6 +134,42 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --encrypted-comment-regex 'Encrypt only values after a comment matching this regex'
             cand --indent 'Indentation of YAML and JSON output'
             cand --decryption-order 'Key types to try first when decrypting, comma-separated (default: age,pgp)'
+            cand -i 'Write the result back to the input file'
+            cand --in-place 'Write the result back to the input file'
+            cand --ignore-mac 'Decrypt even when the MAC does not match'
+            cand --mac-only-encrypted 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sops-rs;edit'= {
+            cand --output 'Write the result to this file instead of standard output'
+            cand --extract 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]'''
+            cand --input-type 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)'
+            cand --output-type 'Output format (default: the input format)'
+            cand --filename-override 'Treat the input as if it had this file name (format detection, standard input)'
+            cand -a 'age recipients to encrypt for, comma-separated'
+            cand --age 'age recipients to encrypt for, comma-separated'
+            cand -p 'PGP fingerprints to encrypt for, comma-separated'
+            cand --pgp 'PGP fingerprints to encrypt for, comma-separated'
+            cand -k 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated'
+            cand --kms 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated'
+            cand --aws-profile 'AWS profile for the KMS keys'
+            cand --gcp-kms 'GCP KMS resource IDs, comma-separated'
+            cand --azure-kv 'Azure Key Vault key URLs, comma-separated'
+            cand --hc-vault-transit 'HashiCorp Vault Transit key URIs, comma-separated'
+            cand --encryption-context 'AWS KMS encryption context for new keys: key:value pairs, comma-separated'
+            cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
+            cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
+            cand --unencrypted-suffix 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]'
+            cand --encrypted-suffix 'Encrypt only keys with this suffix (and everything below them)'
+            cand --unencrypted-regex 'Leave keys matching this regex (and everything below them) unencrypted'
+            cand --encrypted-regex 'Encrypt only keys matching this regex (and everything below them)'
+            cand --unencrypted-comment-regex 'Leave values after a comment matching this regex unencrypted'
+            cand --encrypted-comment-regex 'Encrypt only values after a comment matching this regex'
+            cand --indent 'Indentation of YAML and JSON output'
+            cand --decryption-order 'Key types to try first when decrypting, comma-separated (default: age,pgp)'
+            cand -s 'Show the sops metadata in the editor too (it cannot be changed there)'
+            cand --show-master-keys 'Show the sops metadata in the editor too (it cannot be changed there)'
             cand -i 'Write the result back to the input file'
             cand --in-place 'Write the result back to the input file'
             cand --ignore-mac 'Decrypt even when the MAC does not match'
@@ -587,6 +626,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         &'sops-rs;help'= {
             cand encrypt 'Encrypt a file and print the result (or write it with -i / --output)'
             cand decrypt 'Decrypt a file and print the plaintext (or write it with -i / --output)'
+            cand edit 'Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext'
             cand rotate 'Encrypt a file again under a new data key, optionally adding or removing keys'
             cand updatekeys 'Make files'' keys match the config''s creation rule (values are not re-encrypted)'
             cand groups 'Add or delete key groups (Shamir secret sharing)'
@@ -602,6 +642,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         &'sops-rs;help;encrypt'= {
         }
         &'sops-rs;help;decrypt'= {
+        }
+        &'sops-rs;help;edit'= {
         }
         &'sops-rs;help;rotate'= {
         }

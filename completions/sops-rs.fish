@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sops_rs_global_optspecs
-    string join \n e/encrypt d/decrypt i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= aws-profile= gcp-kms= azure-kv= hc-vault-transit= encryption-context= shamir-secret-sharing-threshold= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= h/help V/version
+    string join \n e/encrypt d/decrypt s/show-master-keys i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= aws-profile= gcp-kms= azure-kv= hc-vault-transit= encryption-context= shamir-secret-sharing-threshold= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= h/help V/version
 end
 
 function __fish_sops_rs_needs_command
@@ -49,6 +49,7 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -l indent -d 'Indentation 
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s e -l encrypt -d 'Encrypt FILE (legacy form of `encrypt`)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s d -l decrypt -d 'Decrypt FILE (legacy form of `decrypt`)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s s -l show-master-keys -d 'Show the sops metadata in the editor (legacy form of `edit -s`)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
@@ -56,6 +57,7 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -s h -l help -d 'Print hel
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s V -l version -d 'Print version'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "edit" -d 'Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "rotate" -d 'Encrypt a file again under a new data key, optionally adding or removing keys'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "updatekeys" -d 'Make files\' keys match the config\'s creation rule (values are not re-encrypted)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "groups" -d 'Add or delete key groups (Shamir secret sharing)'
@@ -121,6 +123,34 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s i -l in-plac
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s s -l show-master-keys -d 'Show the sops metadata in the editor too (it cannot be changed there)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-age -d 'age recipients to add' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-age -d 'age recipients to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-pgp -d 'PGP fingerprints to add' -r
@@ -474,18 +504,19 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s i -l in-p
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "rotate" -d 'Encrypt a file again under a new data key, optionally adding or removing keys'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "updatekeys" -d 'Make files\' keys match the config\'s creation rule (values are not re-encrypted)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "groups" -d 'Add or delete key groups (Shamir secret sharing)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "set" -d 'Set one value of an encrypted file (VALUE is JSON); other values keep their ciphertext'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "unset" -d 'Remove one key or list element from an encrypted file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "exec-env" -d 'Run a command with the file\'s top-level values as environment variables'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "man" -d 'Print the man page (roff)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "edit" -d 'Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "rotate" -d 'Encrypt a file again under a new data key, optionally adding or removing keys'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "updatekeys" -d 'Make files\' keys match the config\'s creation rule (values are not re-encrypted)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "groups" -d 'Add or delete key groups (Shamir secret sharing)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "set" -d 'Set one value of an encrypted file (VALUE is JSON); other values keep their ciphertext'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "unset" -d 'Remove one key or list element from an encrypted file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "exec-env" -d 'Run a command with the file\'s top-level values as environment variables'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "man" -d 'Print the man page (roff)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "add" -d 'Add a key group made of the keys given with --age, --pgp, ...'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "delete" -d 'Delete the key group at INDEX (0-based)'

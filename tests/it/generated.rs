@@ -6,7 +6,11 @@ use crate::support::{repo_root, sops_rs_command};
 fn generated(args: &[&str]) -> String {
     let home = tempfile::tempdir().unwrap();
     let out = sops_rs_command(home.path()).args(args).output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -43,6 +47,9 @@ fn every_subcommand_has_examples_in_its_help() {
     assert!(commands.len() >= 11, "{commands:?}");
     for command in commands {
         let text = generated(&[command, "--help"]);
-        assert!(text.contains("Examples:"), "`sops-rs {command} --help` has no examples");
+        assert!(
+            text.contains("Examples:"),
+            "`sops-rs {command} --help` has no examples"
+        );
     }
 }

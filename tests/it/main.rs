@@ -2,6 +2,7 @@
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `generated`: completions and man page match the CLI; every command has help examples.
+//! - `edit`: the edit workflow with editor programs, signals and a real vim in tmux.
 //! - `commands`: config rules, Shamir groups (with real sops), set/unset, rotate, updatekeys,
 //!   groups, exec-env/exec-file, filestatus.
 //! - `vectors`: every sops-written vector an age key opens decrypts to its plaintext; must-fail
@@ -13,8 +14,9 @@
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
 
 mod cli;
-mod generated;
 mod commands;
+mod edit;
+mod generated;
 mod interop_sops;
 mod json_store;
 mod parity;

@@ -1,0 +1,398 @@
+//! `sops-rs edit FILE` (and bare `sops-rs FILE`): decrypt to a private temp file, run the
+//! user's editor, and encrypt the result back with the same data key, so that every value the
+//! user did not change keeps its exact ciphertext.
+//!
+//! The plaintext only ever exists in a 0600 file inside a 0700 directory under $TMPDIR, which
+//! is removed on every way out: success, no change, invalid content given up, editor failure,
+//! and SIGINT, SIGTERM or SIGHUP to sops-rs (the editor is stopped first).
+
+use std::fs::{DirBuilder, OpenOptions};
+use std::io::{BufRead, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use clap::Args;
+use sha2::{Digest, Sha256};
+use sops_rs::formats::Format;
+use sops_rs::metadata::{FORMAT_VERSION, wire};
+use sops_rs::tree::{Timestamp, Tree, Value};
+use sops_rs::{EncryptPlan, SopsFile};
+use zeroize::Zeroizing;
+
+use super::CommonArgs;
+use super::context::key_context_from_env;
+use super::error::{CliError, code};
+use super::io::formats;
+use super::open::Opened;
+use super::plan::{emit_options, encrypt_plan, load_config};
+
+#[derive(Args, Debug)]
+pub struct EditArgs {
+    /// The file to edit; a missing file starts from an example document.
+    pub file: PathBuf,
+    /// Show the sops metadata in the editor too (it cannot be changed there).
+    #[arg(short = 's', long)]
+    pub show_master_keys: bool,
+}
+
+/// SIGINT, SIGTERM and SIGHUP set a flag instead of killing sops-rs, so it can clean up.
+struct Signals(Arc<AtomicBool>);
+
+impl Signals {
+    fn install() -> Result<Signals, CliError> {
+        let flag = Arc::new(AtomicBool::new(false));
+        for signal in [
+            signal_hook::consts::SIGINT,
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGHUP,
+        ] {
+            signal_hook::flag::register(signal, Arc::clone(&flag)).map_err(|e| {
+                CliError::new(
+                    code::GENERIC,
+                    format!("cannot install signal handlers: {e}"),
+                )
+            })?;
+        }
+        Ok(Signals(flag))
+    }
+
+    fn caught(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// The private directory holding the plaintext; removed when dropped.
+struct Workspace {
+    dir: PathBuf,
+    file: PathBuf,
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Workspace {
+    fn create(target: &Path) -> Result<Workspace, CliError> {
+        let base = std::env::temp_dir();
+        let name = target
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_else(|| "file".into());
+        for attempt in 0..32u32 {
+            use std::hash::{BuildHasher, RandomState};
+            let tag = RandomState::new().hash_one((attempt, std::process::id()));
+            let dir = base.join(format!("sops-rs-edit-{tag:016x}"));
+            match DirBuilder::new().mode(0o700).create(&dir) {
+                Ok(()) => {
+                    let file = dir.join(&name);
+                    return Ok(Workspace { dir, file });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    return Err(CliError::new(
+                        code::COULD_NOT_WRITE_OUTPUT,
+                        format!(
+                            "cannot create a private directory in {}: {e}",
+                            base.display()
+                        ),
+                    ));
+                }
+            }
+        }
+        Err(CliError::new(
+            code::COULD_NOT_WRITE_OUTPUT,
+            "cannot create a private directory",
+        ))
+    }
+
+    fn write(&self, content: &[u8]) -> Result<(), CliError> {
+        let error = |e: std::io::Error| {
+            CliError::new(
+                code::COULD_NOT_WRITE_OUTPUT,
+                format!("cannot write the temporary file: {e}"),
+            )
+        };
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&self.file)
+            .map_err(error)?;
+        file.write_all(content).map_err(error)?;
+        file.sync_all().map_err(error)
+    }
+
+    fn read(&self) -> Result<Zeroizing<Vec<u8>>, CliError> {
+        std::fs::read(&self.file).map(Zeroizing::new).map_err(|e| {
+            CliError::new(
+                code::COULD_NOT_READ_INPUT,
+                format!("cannot read the edited file: {e}"),
+            )
+        })
+    }
+}
+
+fn aborted(target: &Path) -> CliError {
+    CliError::new(
+        code::GENERIC,
+        format!("edit aborted: {} was not changed", target.display()),
+    )
+}
+
+/// The editor command: $SOPS_EDITOR, else $EDITOR (both split like a shell would), else the
+/// first of vim, nano and vi on PATH.
+fn editor_command() -> Result<Vec<String>, CliError> {
+    for variable in ["SOPS_EDITOR", "EDITOR"] {
+        if let Some(value) = std::env::var(variable)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        {
+            return shlex::split(&value)
+                .filter(|words| !words.is_empty())
+                .ok_or_else(|| {
+                    CliError::new(code::NO_EDITOR_FOUND, format!("cannot parse ${variable}"))
+                });
+        }
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for candidate in ["vim", "nano", "vi"] {
+        if std::env::split_paths(&path).any(|dir| dir.join(candidate).is_file()) {
+            return Ok(vec![candidate.to_string()]);
+        }
+    }
+    Err(CliError::new(
+        code::NO_EDITOR_FOUND,
+        "no editor found: set SOPS_EDITOR or EDITOR",
+    ))
+}
+
+/// Runs the editor and waits, watching for signals to sops-rs.
+fn run_editor(
+    editor: &[String],
+    file: &Path,
+    signals: &Signals,
+    target: &Path,
+) -> Result<(), CliError> {
+    let mut child = Command::new(&editor[0])
+        .args(&editor[1..])
+        .arg(file)
+        .spawn()
+        .map_err(|e| {
+            CliError::new(
+                code::NO_EDITOR_FOUND,
+                format!("could not run editor {}: {e}", editor[0]),
+            )
+        })?;
+    loop {
+        if signals.caught() {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(aborted(target));
+        }
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => {
+                return Err(CliError::new(
+                    code::NO_EDITOR_FOUND,
+                    format!(
+                        "the editor failed ({status}); {} was not changed",
+                        target.display()
+                    ),
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => {
+                return Err(CliError::new(
+                    code::NO_EDITOR_FOUND,
+                    format!("waiting for the editor: {e}"),
+                ));
+            }
+        }
+    }
+}
+
+/// Asks whether to reopen the editor after an error. Enter: yes; end of input or a signal: no.
+fn ask_reopen(signals: &Signals) -> bool {
+    eprintln!("Press Enter to return to the editor, or Ctrl+C to give up.");
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let answer = matches!(std::io::stdin().lock().read_line(&mut line), Ok(n) if n > 0);
+        let _ = sender.send(answer);
+    });
+    loop {
+        if signals.caught() {
+            return false;
+        }
+        match receiver.recv_timeout(Duration::from_millis(50)) {
+            Ok(answer) => return answer,
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return false,
+        }
+    }
+}
+
+/// sops bumps `version` after an edit only when the file's is older than its own.
+fn is_older(version: &str, than: &str) -> bool {
+    let parse = |v: &str| -> Option<Vec<u64>> {
+        let core = v.trim_start_matches('v').split(['-', '+']).next()?;
+        core.split('.').map(|part| part.parse().ok()).collect()
+    };
+    if version.starts_with("1.") {
+        return true;
+    }
+    matches!((parse(version), parse(than)), (Some(a), Some(b)) if a < b)
+}
+
+enum Origin {
+    Existing(Box<Opened>),
+    New(EncryptPlan),
+}
+
+/// Checks an edited tree; `Err` holds a message for the user (then the editor reopens).
+fn check_edited(
+    format: Format,
+    bytes: &[u8],
+    original_metadata: Option<&Value>,
+) -> Result<Tree, String> {
+    let mut tree = format
+        .parse(bytes)
+        .map_err(|e| format!("invalid {format}: {e}"))?;
+    if tree.documents.is_empty() {
+        return Err("the file has no document left to encrypt".into());
+    }
+    let metadata = wire::take_metadata(&mut tree.documents).map_err(|e| e.to_string())?;
+    match (metadata, original_metadata) {
+        (None, None) => Ok(tree),
+        (Some(_), None) => Err("the file must not have a top-level sops key".into()),
+        (Some(edited), Some(original)) if &edited == original => Ok(tree),
+        _ => Err(
+            "the sops metadata cannot be changed in the editor; use rotate, updatekeys or groups"
+                .into(),
+        ),
+    }
+}
+
+pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
+    let signals = Signals::install()?;
+    let target = edit.file.as_path();
+    let (format, _) = formats(
+        &super::io::Input {
+            path: Some(target.to_path_buf()),
+            name: target.display().to_string(),
+            bytes: Vec::new(),
+        },
+        args,
+    )?;
+    let config = load_config(args)?;
+    let options = emit_options(args, config.as_ref());
+    let (origin, plaintext, shown_metadata) = if target.exists() {
+        let opened = Opened::open(Some(target), args)?;
+        let mut tree = opened.file.tree.clone();
+        let metadata = edit
+            .show_master_keys
+            .then(|| wire::to_value(&opened.file.metadata));
+        if let Some(value) = &metadata {
+            wire::put_metadata(&mut tree.documents, value);
+        }
+        let text = format.emit(&tree, &options).map_err(|source| {
+            CliError::from_library(sops_rs::Error::Emit { format, source }, false)
+        })?;
+        // What the metadata looks like after a round trip through the editor's format.
+        let shown = match metadata {
+            Some(_) => {
+                let mut reparsed = format
+                    .parse(&text)
+                    .map_err(|e| CliError::new(code::GENERIC, e.to_string()))?;
+                wire::take_metadata(&mut reparsed.documents)
+                    .map_err(|e| CliError::new(code::GENERIC, e.to_string()))?
+            }
+            None => None,
+        };
+        (
+            Origin::Existing(Box::new(opened)),
+            Zeroizing::new(text),
+            shown,
+        )
+    } else {
+        let plan = encrypt_plan(args, config.as_ref(), target, format)?;
+        let text = format.emit(&format.example(), &options).map_err(|source| {
+            CliError::from_library(sops_rs::Error::Emit { format, source }, false)
+        })?;
+        (Origin::New(plan), Zeroizing::new(text), None)
+    };
+    let editor = editor_command()?;
+    let workspace = Workspace::create(target)?;
+    workspace.write(&plaintext)?;
+    let original_hash = Sha256::digest(&plaintext[..]);
+    let edited = loop {
+        run_editor(&editor, &workspace.file, &signals, target)?;
+        let bytes = workspace.read()?;
+        if Sha256::digest(&bytes[..]) == original_hash {
+            return Err(CliError::new(
+                code::FILE_HAS_NOT_BEEN_MODIFIED,
+                "File has not changed, exiting.",
+            ));
+        }
+        match check_edited(format, &bytes, shown_metadata.as_ref()) {
+            Ok(tree) => break tree,
+            Err(message) => {
+                eprintln!("{}: {message}", target.display());
+                if !ask_reopen(&signals) {
+                    return Err(aborted(target));
+                }
+            }
+        }
+    };
+    let now = Timestamp::now_utc_seconds();
+    let bytes = match origin {
+        Origin::Existing(mut opened) => {
+            opened.file.tree = edited;
+            if is_older(&opened.file.metadata.version, FORMAT_VERSION) {
+                opened.file.metadata.version = FORMAT_VERSION.to_string();
+            }
+            let library = |e| CliError::from_library(e, true);
+            let name = target.display().to_string();
+            opened
+                .file
+                .reencrypt(&mut opened.cipher, now, &name)
+                .map_err(library)?;
+            opened.file.emit(format, &options).map_err(library)?
+        }
+        Origin::New(plan) => {
+            let name = target.display().to_string();
+            let library = |e| CliError::from_library(e, true);
+            let ctx = key_context_from_env();
+            let mut file = SopsFile::encrypt(edited, plan, &ctx, now, &name).map_err(library)?;
+            file.emit(format, &options).map_err(library)?
+        }
+    };
+    sops_rs::io::write_atomic(target, &bytes).map_err(|e| {
+        CliError::new(
+            code::COULD_NOT_WRITE_OUTPUT,
+            format!("cannot write {}: {e}", target.display()),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_older;
+
+    #[test]
+    fn version_comparison() {
+        assert!(is_older("3.7.1", "3.12.2"));
+        assert!(is_older("1.13", "3.12.2"));
+        assert!(!is_older("3.13.2", "3.12.2"));
+        assert!(!is_older("3.12.2", "3.12.2"));
+        assert!(!is_older("garbage", "3.12.2"));
+    }
+}
