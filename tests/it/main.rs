@@ -5,10 +5,12 @@
 //!   vectors fail with sops's exit codes.
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
+//! - `flat_stores`: the dotenv and INI stores against sops-written files and the real sops binary.
 //! - `parity`: sops-written files re-encrypt byte for byte with the same key, IVs and time.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
 
 mod cli;
+mod flat_stores;
 mod interop_sops;
 mod json_store;
 mod parity;
