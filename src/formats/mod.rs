@@ -6,6 +6,7 @@
 //! strings here), and emits a tree back in sops's exact layout.
 
 pub mod dotenv;
+pub mod flatten;
 pub mod ini;
 pub mod json;
 pub mod toml;

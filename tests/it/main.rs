@@ -2,6 +2,7 @@
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `generated`: completions and man page match the CLI; every command has help examples.
+//! - `flat_stores`: dotenv and INI against sops-written files and the real sops binary.
 //! - `edit`: the edit workflow with editor programs, signals and a real vim in tmux.
 //! - `commands`: config rules, Shamir groups (with real sops), set/unset, rotate, updatekeys,
 //!   groups, exec-env/exec-file, filestatus.
@@ -16,6 +17,7 @@
 mod cli;
 mod commands;
 mod edit;
+mod flat_stores;
 mod generated;
 mod interop_sops;
 mod json_store;
