@@ -202,14 +202,23 @@ pub fn exec_file(exec: &ExecFileArgs, args: &CommonArgs) -> Result<(), CliError>
     };
     let status = child.wait().map_err(spawn_error)?;
     if !writer.is_finished() {
-        // Opening (and at once closing) a reader wakes a writer blocked in open(); its write
-        // then fails with a broken pipe instead of waiting for a reader that never comes.
-        drop(
-            File::options()
-                .read(true)
-                .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
-                .open(&path),
-        );
+        // The command is gone but the writer may still wait in open() (or even not have reached
+        // it yet). Holding a reader open lets its open() return; draining it lets its write end.
+        let nonblocking = rustix::fs::OFlags::NONBLOCK.bits() as i32;
+        if let Ok(mut reader) = File::options()
+            .read(true)
+            .custom_flags(nonblocking)
+            .open(&path)
+        {
+            let mut sink = [0u8; 8192];
+            while !writer.is_finished() {
+                use std::io::Read;
+                match reader.read(&mut sink) {
+                    Ok(n) if n > 0 => continue,
+                    _ => std::thread::sleep(std::time::Duration::from_millis(5)),
+                }
+            }
+        }
     }
     let _ = writer.join();
     exit_with(status)
