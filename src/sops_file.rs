@@ -274,6 +274,12 @@ impl SopsFile {
 
     /// Writes the encrypted file: the metadata goes last in every document.
     pub fn emit(&mut self, format: Format, options: &EmitOptions) -> Result<Vec<u8>> {
+        let options = if format == Format::Binary {
+            options.for_binary_envelope()
+        } else {
+            options.clone()
+        };
+        let options = &options;
         let format = encrypted_format(format);
         let value = wire::to_value(&self.metadata);
         wire::put_metadata(&mut self.tree.documents, &value);

@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use sops_rs::formats::EmitOptions;
 use sops_rs::tree::path::TreePath;
 use sops_rs::{Format, SopsFile};
 
@@ -10,6 +9,7 @@ use super::CommonArgs;
 use super::context::{decryption_order, key_context_from_env};
 use super::error::{CliError, code};
 use super::io::{check_destination, formats, read_input, write_output};
+use super::plan::{emit_options, load_config};
 
 pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
     let input = read_input(file)?;
@@ -33,9 +33,9 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
     sops_file
         .decrypt(&key, args.ignore_mac, &input.name)
         .map_err(library)?;
-    let options = EmitOptions {
-        indent: args.indent,
-    };
+    // Decrypting only reads the config's `stores` layout; a broken config is not fatal here.
+    let config = load_config(args).ok().flatten();
+    let options = emit_options(args, config.as_ref());
     let emit_error = |source| {
         CliError::from_library(
             sops_rs::Error::Emit {

@@ -8,6 +8,7 @@ mod decrypt;
 mod encrypt;
 pub mod error;
 mod io;
+mod plan;
 
 use std::path::PathBuf;
 
@@ -23,8 +24,7 @@ use error::{CliError, code};
     about = "Encrypt and decrypt YAML and JSON files in the SOPS v3 format",
     after_help = "Examples:\n  sops-rs encrypt --age age1... secrets.yaml > secrets.enc.yaml\n  \
                   SOPS_AGE_KEY_FILE=keys.txt sops-rs decrypt secrets.enc.yaml\n  \
-                  sops-rs -d secrets.enc.yaml   (legacy sops form)",
-    args_conflicts_with_subcommands = true
+                  sops-rs -d secrets.enc.yaml   (legacy sops form)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -101,6 +101,47 @@ struct CommonArgs {
         value_name = "RECIPIENTS"
     )]
     age: Option<String>,
+    /// PGP fingerprints to encrypt for, comma-separated.
+    #[arg(
+        short = 'p',
+        long = "pgp",
+        global = true,
+        env = "SOPS_PGP_FP",
+        value_name = "FPS"
+    )]
+    pgp: Option<String>,
+    /// AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated.
+    #[arg(
+        short = 'k',
+        long = "kms",
+        global = true,
+        env = "SOPS_KMS_ARN",
+        value_name = "ARNS"
+    )]
+    kms: Option<String>,
+    /// AWS profile for the KMS keys.
+    #[arg(long, global = true, value_name = "PROFILE")]
+    aws_profile: Option<String>,
+    /// GCP KMS resource IDs, comma-separated.
+    #[arg(long, global = true, env = "SOPS_GCP_KMS_IDS", value_name = "IDS")]
+    gcp_kms: Option<String>,
+    /// Azure Key Vault key URLs, comma-separated.
+    #[arg(
+        long,
+        global = true,
+        env = "SOPS_AZURE_KEYVAULT_URLS",
+        value_name = "URLS"
+    )]
+    azure_kv: Option<String>,
+    /// HashiCorp Vault Transit key URIs, comma-separated.
+    #[arg(long, global = true, env = "SOPS_VAULT_URIS", value_name = "URIS")]
+    hc_vault_transit: Option<String>,
+    /// Number of key groups needed to decrypt (Shamir threshold).
+    #[arg(long, global = true, value_name = "N")]
+    shamir_secret_sharing_threshold: Option<usize>,
+    /// The config file to use instead of searching for .sops-rs.yaml / .sops.yaml.
+    #[arg(long, global = true, env = "SOPS_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Decrypt even when the MAC does not match.
     #[arg(long, global = true)]
     ignore_mac: bool,

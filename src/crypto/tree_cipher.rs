@@ -251,6 +251,9 @@ impl<'t> Walker<'t, '_> {
         comment: &mut Comment,
         in_list: bool,
     ) -> Result<LeafResult, TreeCipherError> {
+        // sops rebuilds every comment it walks without its end-of-line flag, encrypted or not,
+        // so `key: v # c` always comes back with the comment on its own line.
+        comment.inline = false;
         if let Some(frame) = self.comments.last_mut() {
             frame.push(comment.text.clone());
         }

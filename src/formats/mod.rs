@@ -120,17 +120,30 @@ impl fmt::Display for Format {
     }
 }
 
-/// Layout settings for emitting (`stores` in the config, `--indent` on the command line).
+/// Layout settings for emitting: sops's `stores` config section, overridden by `--indent`.
 #[derive(Clone, Debug, Default)]
 pub struct EmitOptions {
-    /// Overrides the indent of every store (`--indent`).
-    pub indent: Option<i64>,
+    /// `stores.yaml.indent` (default 4; 0 also means 4).
+    pub yaml_indent: Option<i64>,
+    /// `stores.json.indent` (-1 or unset: a tab; n >= 0: n spaces).
+    pub json_indent: Option<i64>,
+    /// `stores.json_binary.indent`, for the binary store's JSON envelope.
+    pub json_binary_indent: Option<i64>,
 }
 
 impl EmitOptions {
+    /// The same indent for every store (`--indent N`).
+    pub fn with_indent(indent: i64) -> Self {
+        EmitOptions {
+            yaml_indent: Some(indent),
+            json_indent: Some(indent),
+            json_binary_indent: Some(indent),
+        }
+    }
+
     /// YAML indent: 4 by default, as sops.
     pub fn yaml_indent(&self) -> usize {
-        match self.indent {
+        match self.yaml_indent {
             Some(n) if n > 0 => n as usize,
             _ => 4,
         }
@@ -138,9 +151,17 @@ impl EmitOptions {
 
     /// JSON indent: `None` means a tab (sops's default), `Some(n)` n spaces.
     pub fn json_indent(&self) -> Option<usize> {
-        match self.indent {
+        match self.json_indent {
             Some(n) if n >= 0 => Some(n as usize),
             _ => None,
+        }
+    }
+
+    /// The options for the binary store's envelope: its own indent setting as the JSON indent.
+    pub fn for_binary_envelope(&self) -> EmitOptions {
+        EmitOptions {
+            json_indent: self.json_binary_indent,
+            ..self.clone()
         }
     }
 }

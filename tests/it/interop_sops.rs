@@ -103,8 +103,10 @@ fn sops_reads_ours(env: &Env, name: &str, input: &str, rule_flags: &[&str], glob
     let ours = ok(env.ours(0, &ours_args), "sops-rs encrypt");
     let ours_file = env.write(&format!("ours-{name}"), std::str::from_utf8(&ours).unwrap());
 
+    // The reference uses sops's legacy `-e` mode: sops 3.12.2 silently ignores the comment
+    // rules and --mac-only-encrypted when they come before the `encrypt` subcommand.
     let mut sops_args: Vec<&str> = global.to_vec();
-    sops_args.extend(["encrypt", "--age", &recipients]);
+    sops_args.extend(["--encrypt", "--age", &recipients]);
     sops_args.extend(rule_flags);
     sops_args.push(&plain_s);
     let theirs = ok(env.sops(0, &sops_args), "sops encrypt");
@@ -160,10 +162,15 @@ fn sops_decrypts_what_sops_rs_encrypts_yaml() {
         &["--unencrypted-regex", "^public"],
         &["--encrypted-suffix", "_token"],
         &["--unencrypted-suffix", "_name"],
-        &["--encrypted-comment-regex", "inline"],
-        &["--unencrypted-comment-regex", "head"],
     ] {
         sops_reads_ours(&env, "app.yaml", YAML_INPUT, rule, &[]);
+    }
+    // sops 3.12.2 takes the comment rules as global flags only; so does sops-rs (they are global).
+    for rule in [
+        &["--encrypted-comment-regex", "inline"][..],
+        &["--unencrypted-comment-regex", "head"],
+    ] {
+        sops_reads_ours(&env, "app.yaml", YAML_INPUT, &[], rule);
     }
     sops_reads_ours(
         &env,
@@ -188,10 +195,12 @@ fn sops_decrypts_what_sops_rs_encrypts_json() {
 }
 
 /// sops encrypts; sops-rs decrypts to exactly the bytes sops prints.
-fn ours_reads_sops(env: &Env, name: &str, input: &str, extra: &[&str]) {
+fn ours_reads_sops(env: &Env, name: &str, input: &str, global: &[&str], extra: &[&str]) {
     let plain = env.write(name, input);
     let recipients = env.recipients.join(",");
-    let mut args = vec!["encrypt", "--age", &recipients];
+    // Legacy `-e` mode: the only one in which sops 3.12.2 honours every rule flag.
+    let mut args = global.to_vec();
+    args.extend(["--encrypt", "--age", &recipients]);
     args.extend(extra);
     let plain_s = path_str(&plain);
     args.push(&plain_s);
@@ -220,21 +229,44 @@ fn ours_reads_sops(env: &Env, name: &str, input: &str, extra: &[&str]) {
 #[test]
 fn sops_rs_decrypts_what_sops_encrypts() {
     let env = Env::new();
-    ours_reads_sops(&env, "a.yaml", YAML_INPUT, &[]);
+    ours_reads_sops(&env, "a.yaml", YAML_INPUT, &[], &[]);
+    // sops 3.12.2 takes the comment rules (and --mac-only-encrypted) as global flags only.
     ours_reads_sops(
         &env,
         "a.yaml",
         YAML_INPUT,
         &["--encrypted-comment-regex", "inline"],
+        &[],
     );
-    ours_reads_sops(&env, "a.json", JSON_INPUT, &[]);
-    ours_reads_sops(&env, "a.json", JSON_INPUT, &["--unencrypted-regex", "^db$"]);
+    ours_reads_sops(
+        &env,
+        "a.yaml",
+        YAML_INPUT,
+        &["--unencrypted-comment-regex", "head"],
+        &[],
+    );
+    let mac_only = ["--mac-only-encrypted"];
+    ours_reads_sops(
+        &env,
+        "a.yaml",
+        YAML_INPUT,
+        &mac_only,
+        &["--encrypted-regex", "^password$"],
+    );
+    ours_reads_sops(&env, "a.json", JSON_INPUT, &[], &[]);
+    ours_reads_sops(
+        &env,
+        "a.json",
+        JSON_INPUT,
+        &[],
+        &["--unencrypted-regex", "^db$"],
+    );
 }
 
 #[test]
 fn binary_files_round_trip_both_ways() {
     let env = Env::new();
     let data = "line one\n\"quoted\" {json-ish}\nno trailing newline";
-    ours_reads_sops(&env, "blob.bin", data, &[]);
+    ours_reads_sops(&env, "blob.bin", data, &[], &[]);
     sops_reads_ours(&env, "blob.bin", data, &[], &[]);
 }

@@ -5,6 +5,7 @@
 //!   vectors fail with sops's exit codes.
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
+//! - `yaml_store`: the YAML store against sops-written files and the real sops binary.
 //! - `parity`: sops-written files re-encrypt byte for byte with the same key, IVs and time.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
 
@@ -15,3 +16,4 @@ mod parity;
 mod properties;
 mod support;
 mod vectors;
+mod yaml_store;

@@ -1,0 +1,257 @@
+//! What a command works with, decided from flags, the environment and the config file: the
+//! config itself, the keys and rules for a new file, and the output layout.
+
+use std::path::Path;
+
+use sops_rs::EncryptPlan;
+use sops_rs::config::{Config, KeySpec};
+use sops_rs::formats::{EmitOptions, Format};
+use sops_rs::keys::recorded::RecordedKey;
+use sops_rs::keys::{AgeKey, KeyKind, MasterKey};
+use sops_rs::metadata::Metadata;
+use sops_rs::selection::{RULE_FIELDS, Rule};
+use sops_rs::tree::{Map, Value};
+
+use super::CommonArgs;
+use super::error::{CliError, code};
+
+/// Loads `--config` / `SOPS_CONFIG`, else the nearest config above the current directory.
+pub fn load_config(args: &CommonArgs) -> Result<Option<Config>, CliError> {
+    let path = match &args.config {
+        Some(path) => path.clone(),
+        None => {
+            let cwd = std::env::current_dir().map_err(|e| {
+                CliError::new(
+                    code::GENERIC,
+                    format!("cannot read the current directory: {e}"),
+                )
+            })?;
+            match sops_rs::config::find(&cwd) {
+                Some(path) => path,
+                None => return Ok(None),
+            }
+        }
+    };
+    Config::load(&path)
+        .map(Some)
+        .map_err(|e| CliError::new(code::GENERIC, e.to_string()))
+}
+
+/// Layout from the config's `stores` section, overridden by `--indent`.
+pub fn emit_options(args: &CommonArgs, config: Option<&Config>) -> EmitOptions {
+    if let Some(indent) = args.indent {
+        return EmitOptions::with_indent(indent);
+    }
+    let stores = config.map(|c| c.stores.clone()).unwrap_or_default();
+    EmitOptions {
+        yaml_indent: stores.yaml_indent,
+        json_indent: stores.json_indent,
+        json_binary_indent: stores.json_binary_indent,
+    }
+}
+
+fn entry(fields: &[(&str, &str)]) -> Map {
+    let mut map = Map::default();
+    for (key, value) in fields {
+        map.push(*key, Value::str(*value));
+    }
+    map
+}
+
+/// Turns a key named on the command line or in the config into a key object. Key types
+/// without a backend in this build become recorded keys, whose wrap reports that plainly.
+pub fn master_key(spec: &KeySpec) -> Result<Box<dyn MasterKey>, CliError> {
+    let kind = KeyKind::from_tag(spec.kind).expect("config only yields known kinds");
+    let id = spec.id.as_str();
+    Ok(match kind {
+        KeyKind::Age => {
+            Box::new(AgeKey::new(id).map_err(|e| CliError::new(code::GENERIC, e.to_string()))?)
+        }
+        KeyKind::Pgp => Box::new(RecordedKey::new(
+            kind,
+            entry(&[("created_at", ""), ("enc", ""), ("fp", id)]),
+        )),
+        KeyKind::AwsKms => Box::new(RecordedKey::new(
+            kind,
+            entry(&[
+                ("arn", id),
+                ("created_at", ""),
+                ("enc", ""),
+                ("aws_profile", spec.aws_profile.as_deref().unwrap_or("")),
+            ]),
+        )),
+        KeyKind::GcpKms => Box::new(RecordedKey::new(
+            kind,
+            entry(&[("resource_id", id), ("created_at", ""), ("enc", "")]),
+        )),
+        KeyKind::AzureKeyVault => {
+            let (url, rest) = id.split_once("/keys/").unwrap_or((id, ""));
+            let (name, version) = rest.split_once('/').unwrap_or((rest, ""));
+            Box::new(RecordedKey::new(
+                kind,
+                entry(&[
+                    ("vault_url", url),
+                    ("name", name),
+                    ("version", version),
+                    ("created_at", ""),
+                    ("enc", ""),
+                ]),
+            ))
+        }
+        KeyKind::HcVault => {
+            let (address, path) = id.split_once("/v1/").unwrap_or((id, ""));
+            let (engine, key) = path.rsplit_once("/keys/").unwrap_or((path, ""));
+            Box::new(RecordedKey::new(
+                kind,
+                entry(&[
+                    ("vault_address", address),
+                    ("engine_path", engine),
+                    ("key_name", key),
+                    ("created_at", ""),
+                    ("enc", ""),
+                ]),
+            ))
+        }
+    })
+}
+
+fn split_list(value: &Option<String>) -> Vec<String> {
+    value
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The keys named by the key flags (`--age`, `--pgp`, ...), as one group, in sops's order.
+pub fn flag_keys(args: &CommonArgs) -> Vec<KeySpec> {
+    let simple = |kind: &'static str, id: String| KeySpec {
+        kind,
+        id,
+        kms_role: None,
+        kms_context: Vec::new(),
+        aws_profile: None,
+    };
+    let mut keys = Vec::new();
+    for arn in split_list(&args.kms) {
+        let (arn, role) = match arn.split_once('+') {
+            Some((arn, role)) => (arn.to_string(), Some(role.to_string())),
+            None => (arn, None),
+        };
+        keys.push(KeySpec {
+            kind: "kms",
+            id: arn,
+            kms_role: role,
+            kms_context: Vec::new(),
+            aws_profile: args.aws_profile.clone(),
+        });
+    }
+    keys.extend(
+        split_list(&args.gcp_kms)
+            .into_iter()
+            .map(|id| simple("gcp_kms", id)),
+    );
+    keys.extend(
+        split_list(&args.azure_kv)
+            .into_iter()
+            .map(|id| simple("azure_kv", id)),
+    );
+    keys.extend(
+        split_list(&args.pgp)
+            .into_iter()
+            .map(|id| simple("pgp", id.replace(' ', ""))),
+    );
+    keys.extend(
+        split_list(&args.hc_vault_transit)
+            .into_iter()
+            .map(|id| simple("hc_vault", id)),
+    );
+    keys.extend(
+        split_list(&args.age)
+            .into_iter()
+            .map(|id| simple("age", id)),
+    );
+    keys
+}
+
+fn rule_text(rule: Option<&Rule>, field: &str) -> String {
+    match rule.map(Rule::field) {
+        Some((name, text)) if name == field => text.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Keys, rule and options for a new file at `target`: key flags replace the config's keys
+/// entirely; selection flags win over the rule's, field by field.
+pub fn encrypt_plan(
+    args: &CommonArgs,
+    config: Option<&Config>,
+    target: &Path,
+    format: Format,
+) -> Result<EncryptPlan, CliError> {
+    let config_error =
+        |e: sops_rs::config::ConfigError| CliError::new(code::GENERIC, e.to_string());
+    let rule = match config {
+        Some(config) => config.rule_for(target).map_err(config_error)?,
+        None => None,
+    };
+    let flagged = flag_keys(args);
+    let groups: Vec<Vec<KeySpec>> = if !flagged.is_empty() {
+        vec![flagged]
+    } else if let Some(rule) = rule {
+        rule.key_groups.clone()
+    } else {
+        return Err(CliError::new(
+            code::GENERIC,
+            "no keys: pass recipients with --age (or SOPS_AGE_RECIPIENTS), or add a creation rule \
+             to .sops-rs.yaml / .sops.yaml",
+        ));
+    };
+    let key_groups = groups
+        .iter()
+        .map(|group| group.iter().map(master_key).collect::<Result<Vec<_>, _>>())
+        .collect::<Result<Vec<_>, _>>()?;
+    let config_rule = rule.and_then(|r| r.rule.as_ref());
+    let cli = [
+        &args.unencrypted_suffix,
+        &args.encrypted_suffix,
+        &args.unencrypted_regex,
+        &args.encrypted_regex,
+        &args.unencrypted_comment_regex,
+        &args.encrypted_comment_regex,
+    ];
+    let texts: Vec<String> = RULE_FIELDS
+        .iter()
+        .zip(cli)
+        .map(|(field, flag)| {
+            flag.clone()
+                .unwrap_or_else(|| rule_text(config_rule, field))
+        })
+        .collect();
+    let pairs: Vec<(&'static str, &str)> = RULE_FIELDS
+        .iter()
+        .copied()
+        .zip(texts.iter().map(String::as_str))
+        .collect();
+    let selection =
+        Rule::from_fields(&pairs).map_err(|e| CliError::from_library(e.into(), true))?;
+    // sops stores no rule and no MAC option for binary files: the one value is always encrypted.
+    let binary = format == Format::Binary;
+    let threshold = match args.shamir_secret_sharing_threshold {
+        Some(n) if n > 0 => n,
+        _ => rule.map(|r| r.shamir_threshold).unwrap_or(0),
+    };
+    Ok(EncryptPlan {
+        key_groups,
+        shamir_threshold: threshold,
+        rule: if binary {
+            None
+        } else {
+            Some(selection.unwrap_or_else(Metadata::default_rule))
+        },
+        mac_only_encrypted: !binary
+            && (args.mac_only_encrypted || rule.is_some_and(|r| r.mac_only_encrypted)),
+    })
+}

@@ -1,0 +1,571 @@
+//! The configuration file: `.sops-rs.yaml`, or sops's `.sops.yaml` where that is absent.
+//!
+//! Found by walking up from the current directory (the nearest directory holding either file
+//! wins, `.sops-rs.yaml` first), or named with `--config` / `SOPS_CONFIG`. It is parsed with our
+//! own YAML store into the tree and read field by field, so every error names the file, the rule
+//! and the field. Unknown fields are ignored, as sops does.
+
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+
+use crate::formats::Format;
+use crate::selection::{RULE_FIELDS, Rule};
+use crate::tree::{ListItem, Map, Scalar, Value};
+
+/// The file names looked for in each directory, in order.
+pub const CONFIG_NAMES: [&str; 2] = [".sops-rs.yaml", ".sops.yaml"];
+
+/// A configuration problem, naming the file and where in it.
+#[derive(Debug, thiserror::Error)]
+#[error("config {file}: {message}")]
+pub struct ConfigError {
+    /// The config file.
+    pub file: String,
+    /// What is wrong, starting with the field path (`creation_rules[1].age`).
+    pub message: String,
+}
+
+/// One master key named by a rule, before it is turned into a key object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeySpec {
+    /// `age`, `pgp`, `kms`, `gcp_kms`, `azure_kv` or `hc_vault`.
+    pub kind: &'static str,
+    /// The recipient, fingerprint, ARN, resource id or URL.
+    pub id: String,
+    /// For AWS KMS: the role to assume, the encryption context and the profile.
+    pub kms_role: Option<String>,
+    /// AWS KMS encryption context, sorted by key.
+    pub kms_context: Vec<(String, String)>,
+    /// AWS profile.
+    pub aws_profile: Option<String>,
+}
+
+impl KeySpec {
+    fn simple(kind: &'static str, id: &str) -> KeySpec {
+        KeySpec {
+            kind,
+            id: id.to_string(),
+            kms_role: None,
+            kms_context: Vec::new(),
+            aws_profile: None,
+        }
+    }
+}
+
+/// A creation rule: which keys and settings new files under a path get.
+#[derive(Clone, Debug)]
+pub struct CreationRule {
+    /// Matches the file path relative to the config's directory (unanchored).
+    pub path_regex: Option<Regex>,
+    /// Key groups (one group unless `key_groups` was used).
+    pub key_groups: Vec<Vec<KeySpec>>,
+    /// Shamir threshold (0: all groups).
+    pub shamir_threshold: usize,
+    /// The selection rule, if any.
+    pub rule: Option<Rule>,
+    /// Whether only encrypted values go into the MAC.
+    pub mac_only_encrypted: bool,
+}
+
+/// Output layout settings (`stores:`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stores {
+    /// `stores.yaml.indent`.
+    pub yaml_indent: Option<i64>,
+    /// `stores.json.indent`.
+    pub json_indent: Option<i64>,
+    /// `stores.json_binary.indent`.
+    pub json_binary_indent: Option<i64>,
+}
+
+/// A destination rule (used by `publish`; parsed and kept).
+#[derive(Clone, Debug)]
+pub struct DestinationRule {
+    /// Matches the file path.
+    pub path_regex: Option<Regex>,
+    /// Every other field as written.
+    pub fields: Map,
+}
+
+/// A parsed configuration file.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// `creation_rules`; `None` when the key is absent.
+    pub creation_rules: Option<Vec<CreationRule>>,
+    /// `destination_rules`.
+    pub destination_rules: Vec<DestinationRule>,
+    /// `stores`.
+    pub stores: Stores,
+}
+
+/// Walks up from `start` (at most 100 levels) to the nearest config file.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    for _ in 0..100 {
+        let current = dir?;
+        for name in CONFIG_NAMES {
+            let candidate = current.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        dir = current.parent();
+    }
+    None
+}
+
+struct Reader<'a> {
+    file: &'a str,
+}
+
+impl Reader<'_> {
+    fn error(&self, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            file: self.file.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn text(&self, map: &Map, field: &str, at: &str) -> Result<Option<String>, ConfigError> {
+        match map.get(field) {
+            None | Some(Value::Scalar(Scalar::Null)) => Ok(None),
+            Some(Value::Scalar(Scalar::Str(s))) => Ok(Some(s.clone())),
+            Some(Value::Scalar(Scalar::Int(i))) => Ok(Some(i.to_string())),
+            Some(Value::Scalar(Scalar::Bool(b))) => Ok(Some(b.to_string())),
+            Some(_) => Err(self.error(format!("{at}{field}: expected a string"))),
+        }
+    }
+
+    fn int(&self, map: &Map, field: &str, at: &str) -> Result<Option<i64>, ConfigError> {
+        match map.get(field) {
+            None | Some(Value::Scalar(Scalar::Null)) => Ok(None),
+            Some(Value::Scalar(Scalar::Int(i))) => Ok(Some(*i)),
+            Some(_) => Err(self.error(format!("{at}{field}: expected an integer"))),
+        }
+    }
+
+    fn bool(&self, map: &Map, field: &str, at: &str) -> Result<bool, ConfigError> {
+        match map.get(field) {
+            None | Some(Value::Scalar(Scalar::Null)) => Ok(false),
+            Some(Value::Scalar(Scalar::Bool(b))) => Ok(*b),
+            Some(_) => Err(self.error(format!("{at}{field}: expected true or false"))),
+        }
+    }
+
+    fn regex(&self, map: &Map, field: &str, at: &str) -> Result<Option<Regex>, ConfigError> {
+        match self.text(map, field, at)? {
+            None => Ok(None),
+            Some(text) if text.is_empty() => Ok(None),
+            Some(text) => Regex::new(&text)
+                .map(Some)
+                .map_err(|e| self.error(format!("{at}{field}: invalid regex: {e}"))),
+        }
+    }
+
+    /// A key list given as a comma-separated string or a list of strings (each of which may
+    /// itself hold commas); entries trimmed, empty ones dropped.
+    fn key_list(&self, map: &Map, field: &str, at: &str) -> Result<Vec<String>, ConfigError> {
+        let split = |s: &str| -> Vec<String> {
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        match map.get(field) {
+            None | Some(Value::Scalar(Scalar::Null)) => Ok(Vec::new()),
+            Some(Value::Scalar(Scalar::Str(s))) => Ok(split(s)),
+            Some(Value::List(items)) => {
+                let mut out = Vec::new();
+                for (index, item) in values(items).enumerate() {
+                    match item {
+                        Value::Scalar(Scalar::Str(s)) => out.extend(split(s)),
+                        _ => {
+                            return Err(
+                                self.error(format!("{at}{field}[{index}]: expected a string"))
+                            );
+                        }
+                    }
+                }
+                Ok(out)
+            }
+            Some(_) => Err(self.error(format!(
+                "{at}{field}: expected a comma-separated string or a list of strings"
+            ))),
+        }
+    }
+
+    fn flat_group(&self, map: &Map, at: &str) -> Result<Vec<KeySpec>, ConfigError> {
+        let aws_profile = self.text(map, "aws_profile", at)?;
+        let mut keys = Vec::new();
+        for id in self.key_list(map, "age", at)? {
+            keys.push(KeySpec::simple("age", &id));
+        }
+        for id in self.key_list(map, "pgp", at)? {
+            keys.push(KeySpec::simple("pgp", &id.replace(' ', "")));
+        }
+        for id in self.key_list(map, "kms", at)? {
+            let (arn, role) = match id.split_once('+') {
+                Some((arn, role)) => (arn.to_string(), Some(role.to_string())),
+                None => (id.clone(), None),
+            };
+            keys.push(KeySpec {
+                kind: "kms",
+                id: arn,
+                kms_role: role,
+                kms_context: Vec::new(),
+                aws_profile: aws_profile.clone(),
+            });
+        }
+        for id in self.key_list(map, "gcp_kms", at)? {
+            keys.push(KeySpec::simple("gcp_kms", &id));
+        }
+        for id in self.key_list(map, "azure_keyvault", at)? {
+            keys.push(KeySpec::simple("azure_kv", &id));
+        }
+        for id in self.key_list(map, "hc_vault_transit_uri", at)? {
+            keys.push(KeySpec::simple("hc_vault", &id));
+        }
+        Ok(keys)
+    }
+
+    fn key_group(&self, map: &Map, at: &str) -> Result<Vec<KeySpec>, ConfigError> {
+        let mut keys = Vec::new();
+        if let Some(merge) = map.get("merge") {
+            let Value::List(items) = merge else {
+                return Err(self.error(format!("{at}merge: expected a list of key groups")));
+            };
+            for (index, item) in values(items).enumerate() {
+                let Value::Map(inner) = item else {
+                    return Err(self.error(format!("{at}merge[{index}]: expected a mapping")));
+                };
+                keys.extend(self.key_group(inner, &format!("{at}merge[{index}]."))?);
+            }
+        }
+        for id in self.key_list(map, "age", at)? {
+            keys.push(KeySpec::simple("age", &id));
+        }
+        for id in self.key_list(map, "pgp", at)? {
+            keys.push(KeySpec::simple("pgp", &id.replace(' ', "")));
+        }
+        for (index, entry) in self.entry_list(map, "kms", at)?.into_iter().enumerate() {
+            let here = format!("{at}kms[{index}].");
+            let arn = self
+                .text(entry, "arn", &here)?
+                .ok_or_else(|| self.error(format!("{here}arn: missing")))?;
+            let mut context = Vec::new();
+            if let Some(Value::Map(ctx)) = entry.get("context") {
+                for (key, value) in ctx.entries() {
+                    let Value::Scalar(Scalar::Str(value)) = value else {
+                        return Err(self.error(format!("{here}context.{key}: expected a string")));
+                    };
+                    context.push((key.to_string(), value.clone()));
+                }
+            }
+            context.sort();
+            keys.push(KeySpec {
+                kind: "kms",
+                id: arn,
+                kms_role: self.text(entry, "role", &here)?,
+                kms_context: context,
+                aws_profile: self.text(entry, "aws_profile", &here)?,
+            });
+        }
+        for (index, entry) in self.entry_list(map, "gcp_kms", at)?.into_iter().enumerate() {
+            let here = format!("{at}gcp_kms[{index}].");
+            let id = self
+                .text(entry, "resource_id", &here)?
+                .ok_or_else(|| self.error(format!("{here}resource_id: missing")))?;
+            keys.push(KeySpec::simple("gcp_kms", &id));
+        }
+        for (index, entry) in self
+            .entry_list(map, "azure_keyvault", at)?
+            .into_iter()
+            .enumerate()
+        {
+            let here = format!("{at}azure_keyvault[{index}].");
+            let url = self.text(entry, "vaultUrl", &here)?.unwrap_or_default();
+            let key = self.text(entry, "key", &here)?.unwrap_or_default();
+            let version = self.text(entry, "version", &here)?.unwrap_or_default();
+            if url.is_empty() || key.is_empty() {
+                return Err(self.error(format!("{here}: vaultUrl and key are required")));
+            }
+            let id = format!("{}/keys/{key}/{version}", url.trim_end_matches('/'));
+            keys.push(KeySpec::simple("azure_kv", id.trim_end_matches('/')));
+        }
+        for id in self.key_list(map, "hc_vault", at)? {
+            keys.push(KeySpec::simple("hc_vault", &id));
+        }
+        let mut unique: Vec<KeySpec> = Vec::new();
+        for key in keys {
+            if !unique.contains(&key) {
+                unique.push(key);
+            }
+        }
+        Ok(unique)
+    }
+
+    fn entry_list<'m>(
+        &self,
+        map: &'m Map,
+        field: &str,
+        at: &str,
+    ) -> Result<Vec<&'m Map>, ConfigError> {
+        match map.get(field) {
+            None | Some(Value::Scalar(Scalar::Null)) => Ok(Vec::new()),
+            Some(Value::List(items)) => values(items)
+                .enumerate()
+                .map(|(index, item)| match item {
+                    Value::Map(m) => Ok(m),
+                    _ => Err(self.error(format!("{at}{field}[{index}]: expected a mapping"))),
+                })
+                .collect(),
+            Some(_) => Err(self.error(format!("{at}{field}: expected a list"))),
+        }
+    }
+
+    fn creation_rule(&self, map: &Map, at: &str) -> Result<CreationRule, ConfigError> {
+        let groups = self.entry_list(map, "key_groups", at)?;
+        let key_groups = if groups.is_empty() {
+            vec![self.flat_group(map, at)?]
+        } else {
+            groups
+                .into_iter()
+                .enumerate()
+                .map(|(index, group)| self.key_group(group, &format!("{at}key_groups[{index}].")))
+                .collect::<Result<_, _>>()?
+        };
+        let texts: Vec<String> = RULE_FIELDS
+            .iter()
+            .map(|field| self.text(map, field, at).map(Option::unwrap_or_default))
+            .collect::<Result<_, _>>()?;
+        let pairs: Vec<(&'static str, &str)> = RULE_FIELDS
+            .iter()
+            .copied()
+            .zip(texts.iter().map(String::as_str))
+            .collect();
+        let rule = Rule::from_fields(&pairs).map_err(|e| self.error(format!("{at}: {e}")))?;
+        let threshold = self.int(map, "shamir_threshold", at)?.unwrap_or(0);
+        if !(0..=255).contains(&threshold) {
+            return Err(self.error(format!("{at}shamir_threshold: must be between 0 and 255")));
+        }
+        Ok(CreationRule {
+            path_regex: self.regex(map, "path_regex", at)?,
+            key_groups,
+            shamir_threshold: threshold as usize,
+            rule,
+            mac_only_encrypted: self.bool(map, "mac_only_encrypted", at)?,
+        })
+    }
+
+    fn stores(&self, map: &Map) -> Result<Stores, ConfigError> {
+        let Some(value) = map.get("stores") else {
+            return Ok(Stores::default());
+        };
+        let Value::Map(stores) = value else {
+            return Err(self.error("stores: expected a mapping"));
+        };
+        let indent = |name: &str| -> Result<Option<i64>, ConfigError> {
+            match stores.get(name) {
+                Some(Value::Map(store)) => self.int(store, "indent", &format!("stores.{name}.")),
+                _ => Ok(None),
+            }
+        };
+        let result = Stores {
+            yaml_indent: indent("yaml")?,
+            json_indent: indent("json")?,
+            json_binary_indent: indent("json_binary")?,
+        };
+        if result.yaml_indent.is_some_and(|n| n < 0) {
+            return Err(self.error("stores.yaml.indent: must not be negative"));
+        }
+        if result.json_indent.is_some_and(|n| n < -1)
+            || result.json_binary_indent.is_some_and(|n| n < -1)
+        {
+            return Err(self.error("stores.json.indent: must be -1 (tab) or more"));
+        }
+        Ok(result)
+    }
+}
+
+fn values(items: &[ListItem]) -> impl Iterator<Item = &Value> {
+    items.iter().filter_map(|item| match item {
+        ListItem::Value(v) => Some(v),
+        ListItem::Comment(_) => None,
+    })
+}
+
+impl Config {
+    /// Reads and checks a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| ConfigError {
+            file: file.clone(),
+            message: format!("cannot read: {e}"),
+        })?;
+        Self::parse(&bytes, path)
+    }
+
+    /// Parses config text; `path` names it and anchors `path_regex`.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<Config, ConfigError> {
+        let file = path.display().to_string();
+        let reader = Reader { file: &file };
+        let tree = Format::Yaml
+            .parse(bytes)
+            .map_err(|e| reader.error(e.to_string()))?;
+        let empty = Map::default();
+        let root = tree.documents.first().unwrap_or(&empty);
+        let creation_rules = match root.get("creation_rules") {
+            None | Some(Value::Scalar(Scalar::Null)) => None,
+            Some(_) => Some(
+                reader
+                    .entry_list(root, "creation_rules", "")?
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, rule)| {
+                        reader.creation_rule(rule, &format!("creation_rules[{index}]."))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        let destination_rules = reader
+            .entry_list(root, "destination_rules", "")?
+            .into_iter()
+            .enumerate()
+            .map(|(index, rule)| {
+                Ok(DestinationRule {
+                    path_regex: reader.regex(
+                        rule,
+                        "path_regex",
+                        &format!("destination_rules[{index}]."),
+                    )?,
+                    fields: rule.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, ConfigError>>()?;
+        Ok(Config {
+            path: path.to_path_buf(),
+            creation_rules,
+            destination_rules,
+            stores: reader.stores(root)?,
+        })
+    }
+
+    /// The first creation rule whose `path_regex` matches `file` (relative to the config's
+    /// directory when inside it, else absolute). `Ok(None)` when the config has no
+    /// `creation_rules`; an error when it has some and none matches.
+    pub fn rule_for(&self, file: &Path) -> Result<Option<&CreationRule>, ConfigError> {
+        let Some(rules) = &self.creation_rules else {
+            return Ok(None);
+        };
+        let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let config_dir = self
+            .path
+            .parent()
+            .and_then(|d| std::path::absolute(d).ok())
+            .unwrap_or_default();
+        let relative = absolute.strip_prefix(&config_dir).unwrap_or(&absolute);
+        let text = relative.to_string_lossy();
+        rules
+            .iter()
+            .find(|rule| rule.path_regex.as_ref().is_none_or(|re| re.is_match(&text)))
+            .map(Some)
+            .ok_or_else(|| ConfigError {
+                file: self.path.display().to_string(),
+                message: format!("no creation rule matches {}", file.display()),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"
+creation_rules:
+  - path_regex: secrets/.*\.yaml$
+    encrypted_regex: ^(password|token)$
+    age: age1aaa, age1bbb
+  - path_regex: groups/
+    shamir_threshold: 2
+    key_groups:
+      - age: [age1ccc]
+        pgp: ["FBC7 B9E2"]
+      - merge:
+          - age: [age1ddd]
+        kms:
+          - arn: arn:aws:kms:us-east-1:1:key/x
+            role: arn:aws:iam::1:role/r
+            context: {b: "2", a: "1"}
+  - age:
+      - age1eee
+stores:
+  yaml: {indent: 2}
+  json: {indent: -1}
+"#;
+
+    fn config() -> Config {
+        Config::parse(SAMPLE.as_bytes(), Path::new("/repo/.sops.yaml")).unwrap()
+    }
+
+    #[test]
+    fn picks_rules_by_path_relative_to_the_config() {
+        let config = config();
+        let rule = config
+            .rule_for(Path::new("/repo/secrets/app.yaml"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            rule.key_groups[0]
+                .iter()
+                .map(|k| k.id.as_str())
+                .collect::<Vec<_>>(),
+            ["age1aaa", "age1bbb"]
+        );
+        assert!(matches!(rule.rule, Some(Rule::EncryptedRegex(_))));
+        let rule = config
+            .rule_for(Path::new("/repo/other.yaml"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(rule.key_groups[0][0].id, "age1eee");
+        assert_eq!(config.stores.yaml_indent, Some(2));
+    }
+
+    #[test]
+    fn reads_key_groups_with_merge_and_kms_details() {
+        let config = config();
+        let rule = config
+            .rule_for(Path::new("/repo/groups/x.json"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(rule.shamir_threshold, 2);
+        assert_eq!(rule.key_groups.len(), 2);
+        assert_eq!(rule.key_groups[0][1].id, "FBC7B9E2");
+        let second = &rule.key_groups[1];
+        assert_eq!(second[0].id, "age1ddd");
+        assert_eq!(second[1].kms_role.as_deref(), Some("arn:aws:iam::1:role/r"));
+        assert_eq!(
+            second[1].kms_context,
+            vec![("a".into(), "1".into()), ("b".into(), "2".into())]
+        );
+    }
+
+    #[test]
+    fn errors_name_the_rule_and_field() {
+        let bad = "creation_rules:\n  - age: 5\n";
+        let err = Config::parse(bad.as_bytes(), Path::new(".sops.yaml")).unwrap_err();
+        assert!(err.to_string().contains("creation_rules[0].age"), "{err}");
+        let bad = "creation_rules:\n  - encrypted_regex: a\n    encrypted_suffix: b\n";
+        let err = Config::parse(bad.as_bytes(), Path::new(".sops.yaml")).unwrap_err();
+        assert!(err.to_string().contains("creation_rules[0]"), "{err}");
+        let bad = "creation_rules:\n  - path_regex: \"(\"\n";
+        let err = Config::parse(bad.as_bytes(), Path::new(".sops.yaml")).unwrap_err();
+        assert!(err.to_string().contains("path_regex"), "{err}");
+        let only = "creation_rules:\n  - path_regex: ^a\n";
+        let config = Config::parse(only.as_bytes(), Path::new("/r/.sops.yaml")).unwrap();
+        assert!(config.rule_for(Path::new("/r/b.yaml")).is_err());
+    }
+}

@@ -1,0 +1,132 @@
+//! YAML store: reads and writes YAML exactly as sops 3.12.2 (go-yaml v3) does.
+//!
+//! This module owns the YAML file format only; the `sops` metadata key is an ordinary entry
+//! here. Submodules:
+//! - [`resolve`]: go-yaml v3 resolution of plain scalars (null, bool, int, float, timestamp).
+//! - `parse`: granit-parser events to a [`Tree`], alias expansion, key checks and comment
+//!   placement (yaml.v3 head/line/foot comments flattened the way sops does).
+//! - `emit`: the go-yaml v3 layout: indentation, quoting, literal blocks, comments.
+
+mod emit;
+mod parse;
+pub mod resolve;
+
+use super::FormatError;
+use crate::tree::{Tree, Value};
+
+pub use emit::{Style, string_style};
+
+/// Parses a YAML stream into a tree, one mapping per document.
+pub fn parse(input: &[u8]) -> Result<Tree, FormatError> {
+    parse::parse_stream(input)
+}
+
+/// Emits a tree as sops does (go-yaml v3 layout), `indent` spaces per level (sops uses 4).
+pub fn emit(tree: &Tree, indent: usize) -> Result<Vec<u8>, FormatError> {
+    emit::emit_tree(tree, indent)
+}
+
+/// Emits a single value (for `--extract`): yaml.Marshal of that node.
+pub fn emit_value(value: &Value, indent: usize) -> Result<Vec<u8>, FormatError> {
+    emit::emit_single(value, indent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::{ListItem, MapItem, Scalar};
+
+    fn err(input: &str) -> FormatError {
+        parse(input.as_bytes()).expect_err(input)
+    }
+
+    fn round(input: &str) -> String {
+        String::from_utf8(emit(&parse(input.as_bytes()).unwrap(), 4).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn document_shapes() {
+        assert!(
+            err("- a\n- b\n")
+                .message
+                .contains("sequences are not supported")
+        );
+        assert!(err("just a scalar\n").message.contains("scalars"));
+        let tree = parse(b"---\n---\na: 1\n").unwrap();
+        assert_eq!(tree.documents.len(), 2);
+        assert!(tree.documents[0].items.is_empty());
+        assert_eq!(round("---\n---\na: 1\n"), "{}\n---\na: 1\n");
+        assert!(parse(b"").unwrap().documents.is_empty());
+    }
+
+    #[test]
+    fn key_errors_name_lines_not_values() {
+        let e = err("a: 1\nsecret: x\nsecret: y\n");
+        assert_eq!(e.line, Some(3));
+        assert!(!e.message.contains("secret"), "{e}");
+        let e = err("a: 1\n1: x\n");
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("non-string key"));
+        assert!(err("true: x\n").message.contains("non-string key"));
+        assert!(err("~: x\n").message.contains("non-string key"));
+        assert!(err("[a]: x\n").message.contains("non-string key"));
+        let e = err("a: 1\nb: 18446744073709551615\n");
+        assert_eq!(e.line, Some(2));
+        assert!(!e.message.contains("1844"), "{e}");
+        assert!(err("<<: 1\n").message.contains("map merge"));
+        assert!(err("a: [1\n").line.is_some());
+    }
+
+    #[test]
+    fn typed_values_and_aliases() {
+        let tree = parse(b"a: &x [1, {b: c}]\nd: *x\n'1': !!str 5\n<<: {e: f}\n").unwrap();
+        let doc = &tree.documents[0];
+        assert_eq!(doc.get("a"), doc.get("d"));
+        assert_eq!(doc.get("1"), Some(&Value::Scalar(Scalar::Str("5".into()))));
+        assert!(matches!(doc.get("<<"), Some(Value::Map(_))));
+        let Some(Value::List(items)) = doc.get("a") else {
+            panic!()
+        };
+        assert_eq!(items[0], ListItem::Value(Value::Scalar(Scalar::Int(1))));
+    }
+
+    #[test]
+    fn inline_comments() {
+        let tree = parse(b"a: 1 # c\nb:\n  - x # d\n").unwrap();
+        let doc = &tree.documents[0];
+        assert!(matches!(&doc.items[0], MapItem::Comment(c) if c.inline && c.text == " c"));
+        let Some(Value::List(items)) = doc.get("b") else {
+            panic!()
+        };
+        assert!(matches!(&items[0], ListItem::Comment(c) if c.inline && c.text == " d"));
+        assert_eq!(
+            round("a: 1 # c\nb:\n  - x # d\n"),
+            "a: 1 # c\nb:\n    - x # d\n"
+        );
+    }
+
+    #[test]
+    fn indentation() {
+        let input = "a:\n  - k: v\n    l:\n      m: |\n        text\n  - - x\n    - z\n";
+        let want =
+            "a:\n    - k: v\n      l:\n        m: |\n            text\n    - - x\n      - z\n";
+        assert_eq!(round(input), want);
+        let two = String::from_utf8(emit(&parse(input.as_bytes()).unwrap(), 2).unwrap()).unwrap();
+        assert_eq!(
+            two,
+            "a:\n  - k: v\n    l:\n      m: |\n        text\n  - - x\n    - z\n"
+        );
+    }
+
+    #[test]
+    fn extract_values() {
+        let tree =
+            parse(b"m:\n  a: 1\n  b: [x, y]\nl:\n  - a: 1\n    b: 2\ne: {}\nn: 5\n").unwrap();
+        let doc = &tree.documents[0];
+        let ev = |k: &str| String::from_utf8(emit_value(doc.get(k).unwrap(), 4).unwrap()).unwrap();
+        assert_eq!(ev("m"), "a: 1\nb:\n    - x\n    - \"y\"\n");
+        assert_eq!(ev("l"), "- a: 1\n  b: 2\n");
+        assert_eq!(ev("e"), "{}\n");
+        assert_eq!(ev("n"), "5\n");
+    }
+}

@@ -1,0 +1,657 @@
+//! The YAML reader: granit-parser events to a sops [`Tree`], with go-yaml v3 scalar resolution,
+//! alias expansion, key checks and sops's placement of comments (see the module docs of
+//! `yaml`).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use granit_parser::{Event, Parser, ScalarStyle, Span, Tag};
+
+use super::resolve::{Resolved, resolve_plain};
+use crate::formats::FormatError;
+use crate::tree::{Comment, ListItem, Map, MapItem, Scalar, Tree, Value};
+
+/// A node while the document is read, with source lines kept for placing comments.
+#[derive(Clone, Debug)]
+enum Node {
+    Scalar(Scalar),
+    Map(Vec<Item>),
+    List(Vec<Item>),
+}
+
+#[derive(Clone, Debug)]
+struct Item {
+    kind: Kind,
+    /// First source line (1-based) of the entry (its key) or list element.
+    line: usize,
+    /// Last source line of the entry or element.
+    end_line: usize,
+}
+
+#[derive(Clone, Debug)]
+enum Kind {
+    Entry {
+        key: String,
+        value: Node,
+        value_is_alias: bool,
+    },
+    Value {
+        value: Node,
+        is_alias: bool,
+    },
+    Comment(Comment),
+}
+
+impl Node {
+    fn end_line(&self, start: usize) -> usize {
+        match self {
+            Node::Scalar(_) => start,
+            Node::Map(items) | Node::List(items) => items
+                .iter()
+                .map(|i| i.end_line)
+                .max()
+                .unwrap_or(start)
+                .max(start),
+        }
+    }
+
+    fn into_value(self) -> Value {
+        match self {
+            Node::Scalar(s) => Value::Scalar(s),
+            Node::Map(items) => Value::Map(into_map(items)),
+            Node::List(items) => Value::List(
+                items
+                    .into_iter()
+                    .map(|i| match i.kind {
+                        Kind::Comment(c) => ListItem::Comment(c),
+                        Kind::Value { value, .. } | Kind::Entry { value, .. } => {
+                            ListItem::Value(value.into_value())
+                        }
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+fn into_map(items: Vec<Item>) -> Map {
+    Map {
+        items: items
+            .into_iter()
+            .map(|i| match i.kind {
+                Kind::Comment(c) => MapItem::Comment(c),
+                Kind::Entry { key, value, .. } => MapItem::Entry {
+                    key,
+                    value: value.into_value(),
+                },
+                Kind::Value { value, .. } => MapItem::Entry {
+                    key: String::new(),
+                    value: value.into_value(),
+                },
+            })
+            .collect(),
+    }
+}
+
+/// An own-line comment waiting for the node it belongs to.
+#[derive(Debug)]
+struct Pending {
+    text: String,
+    line: usize,
+    col: usize,
+}
+
+enum Frame {
+    Map {
+        items: Vec<Item>,
+        key: Option<(String, usize, bool)>,
+        seen: HashMap<String, usize>,
+        line: usize,
+        col: usize,
+        anchor: usize,
+        indent: Option<usize>,
+    },
+    List {
+        items: Vec<Item>,
+        line: usize,
+        col: usize,
+        anchor: usize,
+        indent: Option<usize>,
+    },
+}
+
+impl Frame {
+    /// The column of the block's keys or dashes, once known.
+    fn indent(&self) -> Option<usize> {
+        match self {
+            Frame::Map { indent, .. } | Frame::List { indent, .. } => *indent,
+        }
+    }
+
+    fn items_mut(&mut self) -> &mut Vec<Item> {
+        match self {
+            Frame::Map { items, .. } | Frame::List { items, .. } => items,
+        }
+    }
+}
+
+struct Builder<'s> {
+    lines: Vec<&'s str>,
+    stack: Vec<Frame>,
+    pending: Vec<Pending>,
+    right: Vec<Pending>,
+    anchors: HashMap<usize, Node>,
+    root: Option<(Node, usize)>,
+    /// The scalar being added is a plain `<<` (yaml.v3 merge key).
+    merge_key: bool,
+}
+
+fn is_mergeable(node: &Node) -> bool {
+    match node {
+        Node::Map(_) => true,
+        Node::List(items) => items.iter().all(|i| match &i.kind {
+            Kind::Value { value, .. } => matches!(value, Node::Map(_)),
+            _ => true,
+        }),
+        Node::Scalar(_) => false,
+    }
+}
+
+/// The column of the `-` that introduces a sequence element starting at `col` on `line`.
+fn dash_column(lines: &[&str], line: usize, col: usize) -> usize {
+    let text = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
+    let before: Vec<char> = text.chars().take(col).collect();
+    let mut i = before.len();
+    while i > 0 && before[i - 1] == ' ' {
+        i -= 1;
+    }
+    if i > 0 && before[i - 1] == '-' {
+        i - 1
+    } else {
+        col
+    }
+}
+
+fn comment_of(text: &str) -> Comment {
+    Comment::new(text)
+}
+
+/// Parses a whole YAML stream.
+pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
+    let text = std::str::from_utf8(input)
+        .map_err(|_| FormatError::new("the YAML input is not valid UTF-8"))?;
+    let events = collect_events(text)?;
+    let mut b = Builder {
+        lines: text.split('\n').collect(),
+        stack: Vec::new(),
+        pending: Vec::new(),
+        right: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+        merge_key: false,
+    };
+    let mut docs = Vec::new();
+    for idx in 0..events.len() {
+        let (event, span) = &events[idx];
+        match event {
+            Event::StreamStart | Event::StreamEnd => {}
+            Event::DocumentStart(..) => {
+                b.root = None;
+                b.anchors.clear();
+            }
+            Event::DocumentEnd => {
+                let doc = b.finish_document()?;
+                docs.push(doc);
+            }
+            Event::Comment(text, _placement) => {
+                let line = span.start.line();
+                let col = span.start.col();
+                let own_line = b.own_line(line, col);
+                let p = Pending {
+                    text: text.to_string(),
+                    line,
+                    col,
+                };
+                if own_line {
+                    b.pending.push(p);
+                } else {
+                    b.right.push(p);
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let scalar = resolve_event_scalar(value, *style, tag.as_ref(), span)?;
+                b.merge_key = value == "<<"
+                    && match tag {
+                        None => *style == ScalarStyle::Plain,
+                        Some(t) => t.suffix() == "merge",
+                    };
+                let is_key = b.next_is_key();
+                b.flush_head(false);
+                let node = Node::Scalar(scalar);
+                if *anchor != 0 {
+                    b.anchors.insert(*anchor, node.clone());
+                }
+                let _ = is_key;
+                b.add_node(node, span.start.line(), span.start.col(), false)?;
+                b.merge_key = false;
+            }
+            Event::Alias(id) => {
+                b.flush_head(false);
+                let node = b
+                    .anchors
+                    .get(id)
+                    .cloned()
+                    .ok_or_else(|| at(span, "alias to an unknown anchor"))?;
+                b.add_node(node, span.start.line(), span.start.col(), true)?;
+            }
+            Event::MappingStart(_, anchor, _) => {
+                b.flush_head(true);
+                b.stack.push(Frame::Map {
+                    items: Vec::new(),
+                    key: None,
+                    seen: HashMap::new(),
+                    line: span.start.line(),
+                    col: span.start.col(),
+                    anchor: *anchor,
+                    indent: None,
+                });
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                b.flush_head(true);
+                b.stack.push(Frame::List {
+                    items: Vec::new(),
+                    line: span.start.line(),
+                    col: span.start.col(),
+                    anchor: *anchor,
+                    indent: None,
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                if !b.pending.is_empty() {
+                    let tc = next_token_column(&events[idx + 1..], &b.lines);
+                    b.flush_foot(tc);
+                }
+                let frame = b.stack.pop().expect("balanced events");
+                let (node, line, col, anchor) = match frame {
+                    Frame::Map {
+                        items,
+                        line,
+                        col,
+                        anchor,
+                        ..
+                    } => (Node::Map(items), line, col, anchor),
+                    Frame::List {
+                        items,
+                        line,
+                        col,
+                        anchor,
+                        ..
+                    } => (Node::List(items), line, col, anchor),
+                };
+                if anchor != 0 {
+                    b.anchors.insert(anchor, node.clone());
+                }
+                b.add_node(node, line, col, false)?;
+            }
+            Event::UnresolvedAlias(..) => {
+                return Err(at(span, "alias to an unknown anchor"));
+            }
+            _ => {}
+        }
+    }
+    Ok(Tree { documents: docs })
+}
+
+fn at(span: &Span, msg: &str) -> FormatError {
+    FormatError::at(span.start.line(), span.start.col() + 1, msg)
+}
+
+fn collect_events(text: &str) -> Result<Vec<(Event<'_>, Span)>, FormatError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut events = Vec::new();
+    while let Some(next) = parser.next_event() {
+        match next {
+            Ok(ev) => events.push(ev),
+            Err(e) => {
+                let m = e.marker();
+                return Err(FormatError::at(
+                    m.line(),
+                    m.col() + 1,
+                    format!("invalid YAML: {}", e.info()),
+                ));
+            }
+        }
+    }
+    Ok(events)
+}
+
+/// The column of the first non-blank character on the line of the next node (or 0 at the end
+/// of the document): comments indented deeper than it are foot comments of what came before.
+fn next_token_column(rest: &[(Event<'_>, Span)], lines: &[&str]) -> Option<usize> {
+    for (event, span) in rest {
+        match event {
+            Event::Scalar(..)
+            | Event::Alias(..)
+            | Event::MappingStart(..)
+            | Event::SequenceStart(..) => {
+                let line = lines
+                    .get(span.start.line().saturating_sub(1))
+                    .copied()
+                    .unwrap_or("");
+                return Some(line.chars().take_while(|c| *c == ' ').count());
+            }
+            Event::DocumentEnd | Event::StreamEnd | Event::DocumentStart(..) => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn resolve_event_scalar(
+    value: &str,
+    style: ScalarStyle,
+    tag: Option<&Cow<'_, Tag>>,
+    span: &Span,
+) -> Result<Scalar, FormatError> {
+    let plain = style == ScalarStyle::Plain;
+    if let Some(tag) = tag {
+        if tag.is_yaml_core_schema() {
+            match tag.suffix() {
+                "str" => return Ok(Scalar::Str(value.to_string())),
+                "null" => return Ok(Scalar::Null),
+                "bool" | "int" | "float" | "timestamp" => {}
+                _ => return Ok(Scalar::Str(value.to_string())),
+            }
+        } else {
+            return Ok(Scalar::Str(value.to_string()));
+        }
+    } else if !plain {
+        return Ok(Scalar::Str(value.to_string()));
+    }
+    match resolve_plain(value) {
+        Resolved::Scalar(s) => Ok(s),
+        Resolved::Merge => Ok(Scalar::Str(value.to_string())),
+        Resolved::Uint(_) => Err(at(span, "integer value out of range (larger than int64)")),
+    }
+}
+
+impl<'s> Builder<'s> {
+    fn own_line(&self, line: usize, col: usize) -> bool {
+        let text = self
+            .lines
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or("");
+        text.chars().take(col).all(|c| c == ' ' || c == '\t')
+    }
+
+    fn next_is_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    /// Places waiting own-line comments before the node that starts now. `collection` is true
+    /// for a mapping/sequence start: as a mapping value or document root, the comments wait
+    /// for its first child instead.
+    fn flush_head(&mut self, collection: bool) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let value_position = matches!(
+            self.stack.last(),
+            None | Some(Frame::Map { key: Some(_), .. })
+        );
+        if collection && value_position {
+            return;
+        }
+        let Some(frame) = self.stack.last_mut() else {
+            return;
+        };
+        let items = frame.items_mut();
+        for p in self.pending.drain(..) {
+            items.push(Item {
+                kind: Kind::Comment(comment_of(&p.text)),
+                line: p.line,
+                end_line: p.line,
+            });
+        }
+    }
+
+    /// At the end of a block: comments right after its content and indented deeper than the
+    /// next token stay inside it (yaml.v3 foot comments); the rest wait for the next node.
+    /// At the end of a block, before the next token (at column `next_col`, `None` at the end
+    /// of the document): own-line comments that yaml.v3 makes foot comments of what came
+    /// before stay inside the closing block; the rest wait for the next node.
+    ///
+    /// Observed with sops 3.12.2: blank-line separated blocks indented deeper than the next
+    /// token are feet; a block that mixes indents is split when it directly follows the
+    /// content, else it all goes to the next token. At the end of the document, a comment
+    /// goes to the deepest open block indented no deeper than the comment.
+    fn flush_foot(&mut self, next_col: Option<usize>) {
+        let split = match next_col {
+            Some(tc) => self.foot_split(tc),
+            None => {
+                let indent = self.stack.last().and_then(Frame::indent).unwrap_or(0);
+                self.pending
+                    .iter()
+                    .take_while(|p| p.col > 0 && p.col >= indent)
+                    .count()
+            }
+        };
+        if split == 0 {
+            return;
+        }
+        let foot: Vec<Pending> = self.pending.drain(..split).collect();
+        if let Some(frame) = self.stack.last_mut() {
+            let items = frame.items_mut();
+            for p in foot {
+                items.push(Item {
+                    kind: Kind::Comment(comment_of(&p.text)),
+                    line: p.line,
+                    end_line: p.line,
+                });
+            }
+        }
+    }
+
+    fn foot_split(&self, tc: usize) -> usize {
+        let p = &self.pending;
+        let mut split = 0;
+        let mut i = 0;
+        while i < p.len() {
+            let mut j = i + 1;
+            while j < p.len() && p[j].line == p[j - 1].line + 1 {
+                j += 1;
+            }
+            let deeper = p[i..j].iter().take_while(|c| c.col > tc).count();
+            if deeper == j - i {
+                split = j;
+                i = j;
+                continue;
+            }
+            if i == 0 && !self.blank_line_above(p[0].line) {
+                split = deeper;
+            }
+            break;
+        }
+        split
+    }
+
+    fn blank_line_above(&self, line: usize) -> bool {
+        line >= 2
+            && self
+                .lines
+                .get(line - 2)
+                .is_some_and(|l| l.trim_matches([' ', '\t', '\r']).is_empty())
+    }
+
+    fn add_node(
+        &mut self,
+        node: Node,
+        line: usize,
+        col: usize,
+        is_alias: bool,
+    ) -> Result<(), FormatError> {
+        let end_line = node.end_line(line);
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some((node, line));
+            }
+            Some(Frame::List { items, indent, .. }) => {
+                if indent.is_none() {
+                    *indent = Some(dash_column(&self.lines, line, col));
+                }
+                items.push(Item {
+                    kind: Kind::Value {
+                        value: node,
+                        is_alias,
+                    },
+                    line,
+                    end_line,
+                });
+            }
+            Some(Frame::Map {
+                items,
+                key,
+                seen,
+                indent,
+                ..
+            }) => match key.take() {
+                None => {
+                    let Node::Scalar(Scalar::Str(k)) = node else {
+                        return Err(FormatError::at(
+                            line,
+                            col + 1,
+                            "non-string key in a mapping",
+                        ));
+                    };
+                    if let Some(first) = seen.get(&k) {
+                        return Err(FormatError::at(
+                            line,
+                            col + 1,
+                            format!("duplicate mapping key (first defined at line {first})"),
+                        ));
+                    }
+                    seen.insert(k.clone(), line);
+                    if indent.is_none() {
+                        *indent = Some(col);
+                    }
+                    *key = Some((k, line, self.merge_key));
+                }
+                Some((k, key_line, merge)) => {
+                    if merge && !is_mergeable(&node) {
+                        return Err(FormatError::at(
+                            key_line,
+                            1,
+                            "map merge requires map or sequence of maps as the value",
+                        ));
+                    }
+                    items.push(Item {
+                        kind: Kind::Entry {
+                            key: k,
+                            value: node,
+                            value_is_alias: is_alias,
+                        },
+                        line: key_line,
+                        end_line: end_line.max(key_line),
+                    });
+                }
+            },
+        }
+        Ok(())
+    }
+
+    fn finish_document(&mut self) -> Result<Map, FormatError> {
+        let root = self.root.take();
+        let pending: Vec<Pending> = self.pending.drain(..).collect();
+        let right: Vec<Pending> = self.right.drain(..).collect();
+        let mut items = match root {
+            None => Vec::new(),
+            Some((Node::Map(items), _)) => items,
+            Some((Node::Scalar(Scalar::Null), _)) => Vec::new(),
+            Some((Node::List(_), line)) => {
+                return Err(FormatError::at(
+                    line,
+                    1,
+                    "YAML documents that are sequences are not supported",
+                ));
+            }
+            Some((Node::Scalar(_), line)) => {
+                return Err(FormatError::at(
+                    line,
+                    1,
+                    "YAML documents that are scalars are not supported",
+                ));
+            }
+        };
+        for p in pending {
+            items.push(Item {
+                kind: Kind::Comment(comment_of(&p.text)),
+                line: p.line,
+                end_line: p.line,
+            });
+        }
+        for r in right {
+            place_right(&mut items, r);
+        }
+        Ok(into_map(items))
+    }
+}
+
+/// Puts a same-line comment before the outermost entry or element that starts on its line;
+/// it is `inline` when that item's value is a scalar (or an alias).
+fn place_right(items: &mut Vec<Item>, r: Pending) {
+    if let Err(r) = try_place_right(items, r) {
+        // No item starts on that line: keep the comment at the end of the document.
+        items.push(Item {
+            kind: Kind::Comment(comment_of(&r.text)),
+            line: r.line,
+            end_line: r.line,
+        });
+    }
+}
+
+fn try_place_right(items: &mut Vec<Item>, r: Pending) -> Result<(), Pending> {
+    if let Some(pos) = items
+        .iter()
+        .position(|i| i.line == r.line && !matches!(i.kind, Kind::Comment(_)))
+    {
+        let inline = match &items[pos].kind {
+            Kind::Entry {
+                value,
+                value_is_alias,
+                ..
+            } => *value_is_alias || matches!(value, Node::Scalar(_)),
+            Kind::Value { value, is_alias } => *is_alias || matches!(value, Node::Scalar(_)),
+            Kind::Comment(_) => false,
+        };
+        let comment = Comment {
+            text: r.text.clone(),
+            inline,
+        };
+        items.insert(
+            pos,
+            Item {
+                kind: Kind::Comment(comment),
+                line: r.line,
+                end_line: r.line,
+            },
+        );
+        return Ok(());
+    }
+    let mut r = r;
+    for item in items.iter_mut() {
+        if item.line < r.line && r.line <= item.end_line {
+            let child = match &mut item.kind {
+                Kind::Entry { value, .. } | Kind::Value { value, .. } => value,
+                Kind::Comment(_) => continue,
+            };
+            if let Node::Map(sub) | Node::List(sub) = child {
+                match try_place_right(sub, r) {
+                    Ok(()) => return Ok(()),
+                    Err(back) => r = back,
+                }
+            }
+        }
+    }
+    Err(r)
+}
