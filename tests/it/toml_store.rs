@@ -49,12 +49,7 @@ impl Env {
 
     /// Runs the binary and returns its standard output, failing the test on a non-zero exit.
     fn ok(&self, args: &[&str]) -> String {
-        let out: Output = self
-            .cmd()
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
+        let out: Output = self.cmd().args(args).stdin(Stdio::null()).output().unwrap();
         assert!(
             out.status.success(),
             "sops-rs {args:?} failed: {}",
@@ -125,7 +120,10 @@ fn encrypt_writes_valid_toml_with_enc_values_and_a_sops_table() {
     assert!(doc["port"].as_str().unwrap().ends_with(",type:int]"));
     assert!(doc["started"].as_str().unwrap().ends_with(",type:time]"));
     assert!(doc["db"]["password"].as_str().unwrap().starts_with("ENC["));
-    assert!(text.contains("#ENC[AES256_GCM,"), "comments are encrypted:\n{text}");
+    assert!(
+        text.contains("#ENC[AES256_GCM,"),
+        "comments are encrypted:\n{text}"
+    );
     assert!(!text.contains("Application settings"));
     let sops = doc["sops"].as_table().expect("a [sops] table");
     assert_eq!(sops["version"].as_str(), Some("3.12.2"), "{text}");
@@ -227,8 +225,16 @@ fn toml_converts_to_yaml_and_json() {
     );
     // And back: a YAML file written out as TOML.
     let yaml_file = env.write("c.yaml", &yaml);
-    let toml_text = env.ok(&["decrypt", "--output-type", "toml", &s(&env.encrypt(&yaml_file, "c.enc.yaml").0)]);
-    assert_eq!(toml_text, "name = \"x\"\ncount = 1\n\n[db]\nuser = \"u\"\nports = [1, 2]\n");
+    let toml_text = env.ok(&[
+        "decrypt",
+        "--output-type",
+        "toml",
+        &s(&env.encrypt(&yaml_file, "c.enc.yaml").0),
+    ]);
+    assert_eq!(
+        toml_text,
+        "name = \"x\"\ncount = 1\n\n[db]\nuser = \"u\"\nports = [1, 2]\n"
+    );
 }
 
 #[test]
@@ -244,7 +250,10 @@ fn a_null_cannot_be_written_as_toml() {
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("null") && stderr.contains("[\"a\"][\"b\"]"), "{stderr}");
+    assert!(
+        stderr.contains("null") && stderr.contains("[\"a\"][\"b\"]"),
+        "{stderr}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,11 +280,8 @@ fn scalar() -> impl Strategy<Value = Scalar> {
 }
 
 fn key() -> impl Strategy<Value = String> {
-    prop_oneof![
-        "[a-z_][a-z0-9_-]{0,8}",
-        "\\PC{0,6}",
-    ]
-    .prop_filter("not the metadata key", |k| k != "sops")
+    prop_oneof!["[a-z_][a-z0-9_-]{0,8}", "\\PC{0,6}",]
+        .prop_filter("not the metadata key", |k| k != "sops")
 }
 
 fn comment() -> impl Strategy<Value = Comment> {
@@ -301,7 +307,10 @@ fn value() -> impl Strategy<Value = Value> {
             prop::collection::vec((key(), inner), 0..5)
                 .prop_flat_map(|entries| {
                     let n = entries.len() + 1;
-                    (Just(entries), prop::collection::vec(prop::option::of(comment()), n))
+                    (
+                        Just(entries),
+                        prop::collection::vec(prop::option::of(comment()), n),
+                    )
                 })
                 .prop_map(|(entries, comments)| Value::Map(build_map(entries, comments))),
         ]
@@ -352,7 +361,10 @@ fn document() -> impl Strategy<Value = Map> {
     prop::collection::vec((key(), value()), 0..6)
         .prop_flat_map(|entries| {
             let n = entries.len() + 1;
-            (Just(entries), prop::collection::vec(prop::option::of(comment()), n))
+            (
+                Just(entries),
+                prop::collection::vec(prop::option::of(comment()), n),
+            )
         })
         .prop_map(|(entries, comments)| build_map(entries, comments))
 }

@@ -176,7 +176,8 @@ impl Emitter {
                         sub
                     };
                     // `[a.b]` alone implies `[a]`: skip a header with nothing of its own.
-                    let implied = pending.is_empty() && !sub.items.is_empty() && split_point(sub) == 0;
+                    let implied =
+                        pending.is_empty() && !sub.items.is_empty() && split_point(sub) == 0;
                     if !implied {
                         self.header(&pending, &format!("[{}]", sub_path.join(".")))?;
                     }

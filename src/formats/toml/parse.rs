@@ -40,7 +40,11 @@ pub(super) fn parse(input: &[u8]) -> Result<Tree, FormatError> {
     let mut previous = ROOT;
     for (position, prefix) in headers {
         let (closing, attached) = split_header_prefix(prefix.as_deref().unwrap_or(""));
-        builder.trailing.entry(previous).or_default().extend(closing);
+        builder
+            .trailing
+            .entry(previous)
+            .or_default()
+            .extend(closing);
         builder.attached.insert(position, attached);
         previous = position;
     }
@@ -123,7 +127,10 @@ fn own_line_comments(text: &str) -> Vec<Comment> {
 fn inline_comments(text: &str) -> Vec<Comment> {
     scan(text)
         .into_iter()
-        .map(|(text, first)| Comment { text, inline: first })
+        .map(|(text, first)| Comment {
+            text,
+            inline: first,
+        })
         .collect()
 }
 
@@ -269,16 +276,13 @@ impl Builder {
                 continue;
             };
             for (text, first) in scan(prefix(key)) {
-                let comment = Comment {
-                    text,
-                    inline: first,
-                };
                 match last_entry {
                     Some(at) if first => {
+                        let comment = Comment { text, inline: true };
                         items.insert(at, MapItem::Comment(comment));
                         last_entry = Some(at + 1);
                     }
-                    _ => items.push(MapItem::Comment(comment)),
+                    _ => items.push(MapItem::Comment(Comment::new(text))),
                 }
             }
             let inline = inline_comments(raw(value.decor().suffix()).unwrap_or(""));
@@ -288,13 +292,12 @@ impl Builder {
             items.push(entry(name, value));
         }
         for (text, first) in scan(table.trailing().as_str().unwrap_or("")) {
-            let comment = Comment {
-                text,
-                inline: first,
-            };
             match last_entry {
-                Some(at) if first => items.insert(at, MapItem::Comment(comment)),
-                _ => items.push(MapItem::Comment(comment)),
+                Some(at) if first => {
+                    let comment = Comment { text, inline: true };
+                    items.insert(at, MapItem::Comment(comment));
+                }
+                _ => items.push(MapItem::Comment(Comment::new(text))),
             }
         }
         Ok(Map { items })
@@ -309,16 +312,14 @@ fn after_previous(
     text: String,
     first: bool,
 ) {
-    let comment = Comment {
-        text,
-        inline: first,
-    };
     match *last_value {
         Some(at) if first => {
+            let comment = Comment { text, inline: true };
             list.insert(at, ListItem::Comment(comment));
             *last_value = Some(at + 1);
         }
-        _ => list.push(ListItem::Comment(comment)),
+        // On the line of the opening bracket: no value to end, a comment of its own.
+        _ => list.push(ListItem::Comment(Comment::new(text))),
     }
 }
 
