@@ -12,6 +12,7 @@
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
 //! - `yaml_store`: the YAML store against sops-written files and the real sops binary.
 //! - `parity`: sops-written files re-encrypt byte for byte with the same key, IVs and time.
+//! - `toml_store`: the TOML store (an extension) through the binary, and random-tree round trips.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
 
 mod cli;
@@ -24,5 +25,6 @@ mod json_store;
 mod parity;
 mod properties;
 mod support;
+mod toml_store;
 mod vectors;
 mod yaml_store;
