@@ -11,7 +11,7 @@ use crate::crypto::tree_cipher::{Direction, walk_tree};
 use crate::crypto::{DataKey, ValueCipher, shamir};
 use crate::error::{Error, Result};
 use crate::formats::{EmitOptions, Format};
-use crate::keys::{KeyContext, KeyGroup, KeyKind, KeySlot, MasterKey};
+use crate::keys::{KeyContext, KeyError, KeyEvent, KeyGroup, KeyKind, KeySlot, MasterKey};
 use crate::metadata::{FORMAT_VERSION, Metadata, wire};
 use crate::selection::Rule;
 use crate::tree::{Timestamp, Tree};
@@ -154,7 +154,13 @@ impl SopsFile {
             let mut recovered = None;
             let mut failures = String::new();
             for slot in slots {
-                match slot.key.unwrap(&slot.enc, ctx) {
+                let result = slot.key.unwrap(&slot.enc, ctx);
+                let mut event = key_event("unwrap", slot.key.as_ref(), &result);
+                if matches!(result, Ok(None)) {
+                    event.result = "no_credentials";
+                }
+                ctx.report(event);
+                match result {
                     Ok(Some(secret)) => {
                         recovered = Some(secret);
                         break;
@@ -324,6 +330,21 @@ pub fn effective_threshold(groups: usize, threshold: usize) -> usize {
     }
 }
 
+fn key_event<T>(
+    operation: &'static str,
+    key: &dyn MasterKey,
+    result: &Result<T, KeyError>,
+) -> KeyEvent {
+    KeyEvent {
+        operation,
+        kind: key.kind(),
+        id: key.id(),
+        result: if result.is_ok() { "success" } else { "failure" },
+        error: result.as_ref().err().map(ToString::to_string),
+        request_id: key.last_request_id(),
+    }
+}
+
 fn no_credentials_hint(kind: KeyKind) -> &'static str {
     match kind {
         KeyKind::Age => {
@@ -350,28 +371,50 @@ fn wrap_for_groups(
     } else {
         vec![Zeroizing::new(data_key.as_bytes().to_vec())]
     };
+    if groups.iter().any(Vec::is_empty) {
+        return Err(Error::KeyGeneration(vec![
+            "empty key group provided".to_string(),
+        ]));
+    }
+    // Every key wraps independently (network backends take a round trip each), so with several
+    // keys each gets its own thread; results keep the group order.
+    let jobs: Vec<(usize, Box<dyn MasterKey>)> = groups
+        .into_iter()
+        .enumerate()
+        .flat_map(|(index, keys)| keys.into_iter().map(move |key| (index, key)))
+        .collect();
+    let results: Vec<Result<String, KeyError>> = if jobs.len() == 1 {
+        vec![jobs[0].1.wrap(&secrets[jobs[0].0], ctx)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = jobs
+                .iter()
+                .map(|(index, key)| scope.spawn(|| key.wrap(&secrets[*index], ctx)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(KeyError::Failed("wrapping panicked".into())))
+                })
+                .collect()
+        })
+    };
     let mut failures = Vec::new();
-    let mut wrapped = Vec::with_capacity(groups.len());
-    for (keys, secret) in groups.into_iter().zip(&secrets) {
-        if keys.is_empty() {
-            failures.push("empty key group provided".to_string());
-            continue;
-        }
-        let mut group = KeyGroup::new();
-        for key in keys {
-            match key.wrap(secret, ctx) {
-                Ok(enc) => {
-                    let created_at = (key.kind() != KeyKind::Age).then(Timestamp::now_utc_seconds);
-                    group.push(KeySlot {
-                        key,
-                        enc,
-                        created_at,
-                    });
-                }
-                Err(e) => failures.push(format!("{} {}: {e}", key.kind(), key.id())),
+    let mut wrapped: Vec<KeyGroup> = (0..secrets.len()).map(|_| KeyGroup::new()).collect();
+    for ((index, key), result) in jobs.into_iter().zip(results) {
+        ctx.report(key_event("wrap", key.as_ref(), &result));
+        match result {
+            Ok(enc) => {
+                let created_at = (key.kind() != KeyKind::Age).then(Timestamp::now_utc_seconds);
+                wrapped[index].push(KeySlot {
+                    key,
+                    enc,
+                    created_at,
+                });
             }
+            Err(e) => failures.push(format!("{} {}: {e}", key.kind(), key.id())),
         }
-        wrapped.push(group);
     }
     if !failures.is_empty() {
         return Err(Error::KeyGeneration(failures));

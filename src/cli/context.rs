@@ -30,7 +30,11 @@ pub fn key_context_from_env() -> KeyContext {
         .map(|h| vec![h.join(".ssh/id_ed25519"), h.join(".ssh/id_rsa")])
         .unwrap_or_default();
     age.default_key_file = user_config_dir().map(|d| d.join("sops/age/keys.txt"));
-    KeyContext { age }
+    KeyContext {
+        age,
+        vars: std::env::vars().collect(),
+        on_event: None,
+    }
 }
 /// Parses `--decryption-order` / `SOPS_DECRYPTION_ORDER` (`age,pgp`).
 pub fn decryption_order(text: Option<&str>) -> Result<Vec<KeyKind>, CliError> {

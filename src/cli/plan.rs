@@ -6,11 +6,9 @@ use std::path::Path;
 use sops_rs::EncryptPlan;
 use sops_rs::config::{Config, KeySpec};
 use sops_rs::formats::{EmitOptions, Format};
-use sops_rs::keys::recorded::RecordedKey;
-use sops_rs::keys::{AgeKey, KeyKind, MasterKey};
+use sops_rs::keys::MasterKey;
 use sops_rs::metadata::Metadata;
 use sops_rs::selection::{RULE_FIELDS, Rule};
-use sops_rs::tree::{Map, Value};
 
 use super::CommonArgs;
 use super::error::{CliError, code};
@@ -50,69 +48,9 @@ pub fn emit_options(args: &CommonArgs, config: Option<&Config>) -> EmitOptions {
     }
 }
 
-fn entry(fields: &[(&str, &str)]) -> Map {
-    let mut map = Map::default();
-    for (key, value) in fields {
-        map.push(*key, Value::str(*value));
-    }
-    map
-}
-
-/// Turns a key named on the command line or in the config into a key object. Key types
-/// without a backend in this build become recorded keys, whose wrap reports that plainly.
+/// Turns a key named on the command line or in the config into a key object.
 pub fn master_key(spec: &KeySpec) -> Result<Box<dyn MasterKey>, CliError> {
-    let kind = KeyKind::from_tag(spec.kind).expect("config only yields known kinds");
-    let id = spec.id.as_str();
-    Ok(match kind {
-        KeyKind::Age => {
-            Box::new(AgeKey::new(id).map_err(|e| CliError::new(code::GENERIC, e.to_string()))?)
-        }
-        KeyKind::Pgp => Box::new(RecordedKey::new(
-            kind,
-            entry(&[("created_at", ""), ("enc", ""), ("fp", id)]),
-        )),
-        KeyKind::AwsKms => Box::new(RecordedKey::new(
-            kind,
-            entry(&[
-                ("arn", id),
-                ("created_at", ""),
-                ("enc", ""),
-                ("aws_profile", spec.aws_profile.as_deref().unwrap_or("")),
-            ]),
-        )),
-        KeyKind::GcpKms => Box::new(RecordedKey::new(
-            kind,
-            entry(&[("resource_id", id), ("created_at", ""), ("enc", "")]),
-        )),
-        KeyKind::AzureKeyVault => {
-            let (url, rest) = id.split_once("/keys/").unwrap_or((id, ""));
-            let (name, version) = rest.split_once('/').unwrap_or((rest, ""));
-            Box::new(RecordedKey::new(
-                kind,
-                entry(&[
-                    ("vault_url", url),
-                    ("name", name),
-                    ("version", version),
-                    ("created_at", ""),
-                    ("enc", ""),
-                ]),
-            ))
-        }
-        KeyKind::HcVault => {
-            let (address, path) = id.split_once("/v1/").unwrap_or((id, ""));
-            let (engine, key) = path.rsplit_once("/keys/").unwrap_or((path, ""));
-            Box::new(RecordedKey::new(
-                kind,
-                entry(&[
-                    ("vault_address", address),
-                    ("engine_path", engine),
-                    ("key_name", key),
-                    ("created_at", ""),
-                    ("enc", ""),
-                ]),
-            ))
-        }
-    })
+    sops_rs::keys::from_spec(spec).map_err(|e| CliError::new(code::GENERIC, e.to_string()))
 }
 
 fn split_list(value: &Option<String>) -> Vec<String> {

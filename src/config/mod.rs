@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 
 use crate::formats::Format;
+pub use crate::keys::KeySpec;
 use crate::selection::{RULE_FIELDS, Rule};
 use crate::tree::{ListItem, Map, Scalar, Value};
 
@@ -24,33 +25,6 @@ pub struct ConfigError {
     pub file: String,
     /// What is wrong, starting with the field path (`creation_rules[1].age`).
     pub message: String,
-}
-
-/// One master key named by a rule, before it is turned into a key object.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KeySpec {
-    /// `age`, `pgp`, `kms`, `gcp_kms`, `azure_kv` or `hc_vault`.
-    pub kind: &'static str,
-    /// The recipient, fingerprint, ARN, resource id or URL.
-    pub id: String,
-    /// For AWS KMS: the role to assume, the encryption context and the profile.
-    pub kms_role: Option<String>,
-    /// AWS KMS encryption context, sorted by key.
-    pub kms_context: Vec<(String, String)>,
-    /// AWS profile.
-    pub aws_profile: Option<String>,
-}
-
-impl KeySpec {
-    fn simple(kind: &'static str, id: &str) -> KeySpec {
-        KeySpec {
-            kind,
-            id: id.to_string(),
-            kms_role: None,
-            kms_context: Vec::new(),
-            aws_profile: None,
-        }
-    }
 }
 
 /// A creation rule: which keys and settings new files under a path get.

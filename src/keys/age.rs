@@ -278,6 +278,7 @@ mod tests {
                 ))),
                 ..Default::default()
             },
+            ..Default::default()
         };
         let secret = key.unwrap(&enc, &ctx).unwrap().unwrap();
         assert_eq!(&secret[..], b"0123456789abcdef0123456789abcdef");

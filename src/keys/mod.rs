@@ -7,6 +7,7 @@
 
 pub mod age;
 pub mod recorded;
+pub mod registry;
 
 use std::fmt;
 
@@ -15,6 +16,7 @@ use zeroize::Zeroizing;
 use crate::tree::{Map, Timestamp};
 
 pub use self::age::{AgeIdentitySources, AgeKey};
+pub use self::registry::{from_entry, from_spec};
 
 /// The key types sops knows, by their metadata tag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -69,6 +71,34 @@ impl fmt::Display for KeyKind {
     }
 }
 
+/// One master key named by a rule, before it is turned into a key object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeySpec {
+    /// `age`, `pgp`, `kms`, `gcp_kms`, `azure_kv` or `hc_vault`.
+    pub kind: &'static str,
+    /// The recipient, fingerprint, ARN, resource id or URL.
+    pub id: String,
+    /// For AWS KMS: the role to assume, the encryption context and the profile.
+    pub kms_role: Option<String>,
+    /// AWS KMS encryption context, sorted by key.
+    pub kms_context: Vec<(String, String)>,
+    /// AWS profile.
+    pub aws_profile: Option<String>,
+}
+
+impl KeySpec {
+    /// A key with only a kind and an id.
+    pub fn simple(kind: &'static str, id: &str) -> KeySpec {
+        KeySpec {
+            kind,
+            id: id.to_string(),
+            kms_role: None,
+            kms_context: Vec::new(),
+            aws_profile: None,
+        }
+    }
+}
+
 /// A key operation that failed. Messages name the key, never secret material.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -90,11 +120,53 @@ pub enum KeyError {
     Unsupported(KeyKind),
 }
 
+/// What happened when a master key was asked to wrap or unwrap (for the audit trail).
+#[derive(Clone, Debug)]
+pub struct KeyEvent {
+    /// `wrap` or `unwrap`.
+    pub operation: &'static str,
+    /// The key type.
+    pub kind: KeyKind,
+    /// The key's identification string.
+    pub id: String,
+    /// `success`, `no_credentials` or `failure`.
+    pub result: &'static str,
+    /// The failure message, if any (never secret material).
+    pub error: Option<String>,
+    /// The provider's request id, where it returned one.
+    pub request_id: Option<String>,
+}
+
+/// A callback that receives key events.
+pub type KeyEventHook = Box<dyn Fn(&KeyEvent) + Send + Sync>;
+
 /// Credentials and settings the key types may use. Built once by the caller.
 #[derive(Default)]
 pub struct KeyContext {
     /// Where age identities come from.
     pub age: AgeIdentitySources,
+    /// The environment as the caller captured it (`VAULT_ADDR`, `GNUPGHOME`, ...). Key types
+    /// read settings from here, never from the process environment.
+    pub vars: std::collections::HashMap<String, String>,
+    /// Called after every wrap and unwrap attempt.
+    pub on_event: Option<KeyEventHook>,
+}
+
+impl KeyContext {
+    /// A variable from the captured environment, if set and not empty.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Reports a key event to the hook, if any.
+    pub fn report(&self, event: KeyEvent) {
+        if let Some(hook) = &self.on_event {
+            hook(&event);
+        }
+    }
 }
 
 /// A master key: something that can wrap the data key (or a Shamir share of it) for storage in
@@ -115,6 +187,11 @@ pub trait MasterKey: Send + Sync {
 
     /// This key's metadata entry, fields in the order sops 3.12 writes them.
     fn entry(&self, enc: &str, created_at: Option<&Timestamp>) -> Map;
+
+    /// The provider's request id of the last call, where the provider returns one.
+    fn last_request_id(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A master key together with its wrapped data key, as stored in a key group.

@@ -7,8 +7,7 @@
 //! order, strings for numbers and booleans (INI and dotenv), unknown fields.
 
 use super::Metadata;
-use crate::keys::recorded::RecordedKey;
-use crate::keys::{AgeKey, KeyGroup, KeyKind, KeySlot, MasterKey};
+use crate::keys::{KeyGroup, KeyKind, KeySlot};
 use crate::selection::{RULE_FIELDS, Rule};
 
 use crate::tree::{ListItem, Map, MapItem, Scalar, Timestamp, Value};
@@ -82,19 +81,11 @@ fn read_group(map: &Map, where_: &str) -> Result<KeyGroup, WireError> {
 
 fn read_slot(kind: KeyKind, entry: &Map) -> Result<KeySlot, WireError> {
     let enc = text_field(entry, "enc")?;
-    let (key, created_at): (Box<dyn MasterKey>, _) = match kind {
-        KeyKind::Age => (
-            Box::new(AgeKey::from_metadata(&text_field(entry, "recipient")?)),
-            None,
-        ),
-        other => {
-            let created_at = timestamp_field(entry, "created_at")?;
-            (
-                Box::new(RecordedKey::new(other, entry.clone())),
-                Some(created_at),
-            )
-        }
+    let created_at = match kind {
+        KeyKind::Age => None,
+        _ => Some(timestamp_field(entry, "created_at")?),
     };
+    let key = crate::keys::from_entry(kind, entry);
     Ok(KeySlot {
         key,
         enc,

@@ -352,6 +352,9 @@ fn every_format_can_be_edited() {
         ("a.json", "{\"k\": \"before\"}", "before", "after"),
         ("a.bin", "raw before bytes", "before", "after"),
         ("b.yaml", "k: before\n", "before", "after"),
+        ("c.env", "K=before\n", "before", "after"),
+        ("d.ini", "[s]\nk = before\n", "before", "after"),
+        ("e.toml", "[t]\nk = \"before\"\n", "before", "after"),
     ] {
         let file = env.encrypted(name, content);
         let editor = env.editor("ed.sh", &format!(r#"sed -i 's/{from}/{to}/' "$1""#));

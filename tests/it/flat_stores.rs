@@ -136,7 +136,10 @@ fn sops_written_files_round_trip_byte_for_byte() {
 fn context(key_file: &Path) -> KeyContext {
     let mut age = AgeIdentitySources::default();
     age.key_file = Some(key_file.to_path_buf());
-    KeyContext { age }
+    KeyContext {
+        age,
+        ..Default::default()
+    }
 }
 
 fn section_json(map: &Map) -> Json {

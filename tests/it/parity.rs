@@ -25,7 +25,10 @@ fn reencrypt(relative: &str, key_file: &str, format: Format) -> (Vec<u8>, Vec<u8
     let original = std::fs::read(&path).unwrap();
     let mut age = AgeIdentitySources::default();
     age.key_file = Some(dir.join(key_file));
-    let ctx = KeyContext { age };
+    let ctx = KeyContext {
+        age,
+        ..Default::default()
+    };
     let mut file = SopsFile::parse(format, &original, relative).unwrap();
     let key = file
         .data_key(&ctx, &DEFAULT_DECRYPTION_ORDER, relative)

@@ -48,7 +48,10 @@ fn context(identity_files: &[PathBuf]) -> KeyContext {
         .collect::<Vec<_>>()
         .join("\n");
     age.inline_keys = Some(zeroize::Zeroizing::new(keys));
-    KeyContext { age }
+    KeyContext {
+        age,
+        ..Default::default()
+    }
 }
 
 fn map_to_json(map: &Map) -> Json {

@@ -1,0 +1,88 @@
+//! The one list of key types: builds key objects from metadata entries and from key specs
+//! (command line and config). A type without a backend in this build is kept as a
+//! [`RecordedKey`], whose wrap and unwrap say so plainly.
+
+use super::recorded::RecordedKey;
+use super::{AgeKey, KeyError, KeyKind, KeySpec, MasterKey};
+use crate::tree::{Map, Value};
+
+/// A key object for a metadata entry of `kind` (the entry's `enc` and `created_at` are read by
+/// the caller).
+pub fn from_entry(kind: KeyKind, entry: &Map) -> Box<dyn MasterKey> {
+    match kind {
+        KeyKind::Age => {
+            let recipient = match entry.get("recipient") {
+                Some(Value::Scalar(crate::tree::Scalar::Str(r))) => r.as_str(),
+                _ => "",
+            };
+            Box::new(AgeKey::from_metadata(recipient))
+        }
+        other => Box::new(RecordedKey::new(other, entry.clone())),
+    }
+}
+
+fn entry(fields: &[(&str, &str)]) -> Map {
+    let mut map = Map::default();
+    for (key, value) in fields {
+        map.push(*key, Value::str(*value));
+    }
+    map
+}
+
+/// A key object for a key named on the command line or in the config.
+pub fn from_spec(spec: &KeySpec) -> Result<Box<dyn MasterKey>, KeyError> {
+    let kind = KeyKind::from_tag(spec.kind).ok_or_else(|| KeyError::InvalidKey {
+        kind: KeyKind::Age,
+        id: spec.id.clone(),
+        reason: format!("unknown key type {}", spec.kind),
+    })?;
+    let id = spec.id.as_str();
+    Ok(match kind {
+        KeyKind::Age => Box::new(AgeKey::new(id)?),
+        KeyKind::Pgp => Box::new(RecordedKey::new(
+            kind,
+            entry(&[("created_at", ""), ("enc", ""), ("fp", id)]),
+        )),
+        KeyKind::AwsKms => Box::new(RecordedKey::new(
+            kind,
+            entry(&[
+                ("arn", id),
+                ("created_at", ""),
+                ("enc", ""),
+                ("aws_profile", spec.aws_profile.as_deref().unwrap_or("")),
+            ]),
+        )),
+        KeyKind::GcpKms => Box::new(RecordedKey::new(
+            kind,
+            entry(&[("resource_id", id), ("created_at", ""), ("enc", "")]),
+        )),
+        KeyKind::AzureKeyVault => {
+            let (url, rest) = id.split_once("/keys/").unwrap_or((id, ""));
+            let (name, version) = rest.split_once('/').unwrap_or((rest, ""));
+            Box::new(RecordedKey::new(
+                kind,
+                entry(&[
+                    ("vault_url", url),
+                    ("name", name),
+                    ("version", version),
+                    ("created_at", ""),
+                    ("enc", ""),
+                ]),
+            ))
+        }
+        KeyKind::HcVault => {
+            let (address, path) = id.split_once("/v1/").unwrap_or((id, ""));
+            let (engine, key) = path.rsplit_once("/keys/").unwrap_or((path, ""));
+            Box::new(RecordedKey::new(
+                kind,
+                entry(&[
+                    ("vault_address", address),
+                    ("engine_path", engine),
+                    ("key_name", key),
+                    ("created_at", ""),
+                    ("enc", ""),
+                ]),
+            ))
+        }
+    })
+}
