@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -72,6 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('exec-env', 'exec-env', [CompletionResultType]::ParameterValue, 'Run a command with the file''s top-level values as environment variables')
             [CompletionResult]::new('exec-file', 'exec-file', [CompletionResultType]::ParameterValue, 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Work with audit logs: verify a log''s hash chain, hash a tree path')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('filestatus', 'filestatus', [CompletionResultType]::ParameterValue, 'Print {"encrypted":true} or {"encrypted":false} for a file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -95,6 +97,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -130,6 +133,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -165,6 +169,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -214,6 +219,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -249,6 +255,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -286,6 +293,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -325,6 +333,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -361,6 +370,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -411,6 +421,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -449,6 +460,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -485,6 +497,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -523,6 +536,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -559,6 +573,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -574,6 +589,134 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sops-rs;audit' {
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the result to this file instead of standard output')
+            [CompletionResult]::new('--extract', '--extract', [CompletionResultType]::ParameterName, 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]''')
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)')
+            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'Output format (default: the input format)')
+            [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'age recipients to encrypt for, comma-separated')
+            [CompletionResult]::new('--age', '--age', [CompletionResultType]::ParameterName, 'age recipients to encrypt for, comma-separated')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PGP fingerprints to encrypt for, comma-separated')
+            [CompletionResult]::new('--pgp', '--pgp', [CompletionResultType]::ParameterName, 'PGP fingerprints to encrypt for, comma-separated')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated')
+            [CompletionResult]::new('--kms', '--kms', [CompletionResultType]::ParameterName, 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated')
+            [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
+            [CompletionResult]::new('--gcp-kms', '--gcp-kms', [CompletionResultType]::ParameterName, 'GCP KMS resource IDs, comma-separated')
+            [CompletionResult]::new('--azure-kv', '--azure-kv', [CompletionResultType]::ParameterName, 'Azure Key Vault key URLs, comma-separated')
+            [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
+            [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
+            [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
+            [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
+            [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
+            [CompletionResult]::new('--unencrypted-regex', '--unencrypted-regex', [CompletionResultType]::ParameterName, 'Leave keys matching this regex (and everything below them) unencrypted')
+            [CompletionResult]::new('--encrypted-regex', '--encrypted-regex', [CompletionResultType]::ParameterName, 'Encrypt only keys matching this regex (and everything below them)')
+            [CompletionResult]::new('--unencrypted-comment-regex', '--unencrypted-comment-regex', [CompletionResultType]::ParameterName, 'Leave values after a comment matching this regex unencrypted')
+            [CompletionResult]::new('--encrypted-comment-regex', '--encrypted-comment-regex', [CompletionResultType]::ParameterName, 'Encrypt only values after a comment matching this regex')
+            [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
+            [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when decrypting, comma-separated (default: age,pgp)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
+            [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
+            [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an audit log''s hash chain; report the first broken line')
+            [CompletionResult]::new('hash', 'hash', [CompletionResultType]::ParameterValue, 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sops-rs;audit;verify' {
+            [CompletionResult]::new('--head', '--head', [CompletionResultType]::ParameterName, 'Also require the chain to end at this head (`sha256:...`, as printed by CI)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the result to this file instead of standard output')
+            [CompletionResult]::new('--extract', '--extract', [CompletionResultType]::ParameterName, 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]''')
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)')
+            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'Output format (default: the input format)')
+            [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'age recipients to encrypt for, comma-separated')
+            [CompletionResult]::new('--age', '--age', [CompletionResultType]::ParameterName, 'age recipients to encrypt for, comma-separated')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PGP fingerprints to encrypt for, comma-separated')
+            [CompletionResult]::new('--pgp', '--pgp', [CompletionResultType]::ParameterName, 'PGP fingerprints to encrypt for, comma-separated')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated')
+            [CompletionResult]::new('--kms', '--kms', [CompletionResultType]::ParameterName, 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated')
+            [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
+            [CompletionResult]::new('--gcp-kms', '--gcp-kms', [CompletionResultType]::ParameterName, 'GCP KMS resource IDs, comma-separated')
+            [CompletionResult]::new('--azure-kv', '--azure-kv', [CompletionResultType]::ParameterName, 'Azure Key Vault key URLs, comma-separated')
+            [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
+            [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
+            [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
+            [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
+            [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
+            [CompletionResult]::new('--unencrypted-regex', '--unencrypted-regex', [CompletionResultType]::ParameterName, 'Leave keys matching this regex (and everything below them) unencrypted')
+            [CompletionResult]::new('--encrypted-regex', '--encrypted-regex', [CompletionResultType]::ParameterName, 'Encrypt only keys matching this regex (and everything below them)')
+            [CompletionResult]::new('--unencrypted-comment-regex', '--unencrypted-comment-regex', [CompletionResultType]::ParameterName, 'Leave values after a comment matching this regex unencrypted')
+            [CompletionResult]::new('--encrypted-comment-regex', '--encrypted-comment-regex', [CompletionResultType]::ParameterName, 'Encrypt only values after a comment matching this regex')
+            [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
+            [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when decrypting, comma-separated (default: age,pgp)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
+            [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
+            [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sops-rs;audit;hash' {
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the result to this file instead of standard output')
+            [CompletionResult]::new('--extract', '--extract', [CompletionResultType]::ParameterName, 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]''')
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)')
+            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'Output format (default: the input format)')
+            [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'age recipients to encrypt for, comma-separated')
+            [CompletionResult]::new('--age', '--age', [CompletionResultType]::ParameterName, 'age recipients to encrypt for, comma-separated')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PGP fingerprints to encrypt for, comma-separated')
+            [CompletionResult]::new('--pgp', '--pgp', [CompletionResultType]::ParameterName, 'PGP fingerprints to encrypt for, comma-separated')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated')
+            [CompletionResult]::new('--kms', '--kms', [CompletionResultType]::ParameterName, 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated')
+            [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
+            [CompletionResult]::new('--gcp-kms', '--gcp-kms', [CompletionResultType]::ParameterName, 'GCP KMS resource IDs, comma-separated')
+            [CompletionResult]::new('--azure-kv', '--azure-kv', [CompletionResultType]::ParameterName, 'Azure Key Vault key URLs, comma-separated')
+            [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
+            [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
+            [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
+            [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
+            [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
+            [CompletionResult]::new('--unencrypted-regex', '--unencrypted-regex', [CompletionResultType]::ParameterName, 'Leave keys matching this regex (and everything below them) unencrypted')
+            [CompletionResult]::new('--encrypted-regex', '--encrypted-regex', [CompletionResultType]::ParameterName, 'Encrypt only keys matching this regex (and everything below them)')
+            [CompletionResult]::new('--unencrypted-comment-regex', '--unencrypted-comment-regex', [CompletionResultType]::ParameterName, 'Leave values after a comment matching this regex unencrypted')
+            [CompletionResult]::new('--encrypted-comment-regex', '--encrypted-comment-regex', [CompletionResultType]::ParameterName, 'Encrypt only values after a comment matching this regex')
+            [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
+            [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when decrypting, comma-separated (default: age,pgp)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
+            [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
+            [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sops-rs;audit;help' {
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an audit log''s hash chain; report the first broken line')
+            [CompletionResult]::new('hash', 'hash', [CompletionResultType]::ParameterValue, 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sops-rs;audit;help;verify' {
+            break
+        }
+        'sops-rs;audit;help;hash' {
+            break
+        }
+        'sops-rs;audit;help;help' {
             break
         }
         'sops-rs;man' {
@@ -594,6 +737,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -629,6 +773,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
             [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
@@ -658,6 +803,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('exec-env', 'exec-env', [CompletionResultType]::ParameterValue, 'Run a command with the file''s top-level values as environment variables')
             [CompletionResult]::new('exec-file', 'exec-file', [CompletionResultType]::ParameterValue, 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Work with audit logs: verify a log''s hash chain, hash a tree path')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('filestatus', 'filestatus', [CompletionResultType]::ParameterValue, 'Print {"encrypted":true} or {"encrypted":false} for a file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -702,6 +848,17 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             break
         }
         'sops-rs;help;completion' {
+            break
+        }
+        'sops-rs;help;audit' {
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an audit log''s hash chain; report the first broken line')
+            [CompletionResult]::new('hash', 'hash', [CompletionResultType]::ParameterValue, 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with')
+            break
+        }
+        'sops-rs;help;audit;verify' {
+            break
+        }
+        'sops-rs;help;audit;hash' {
             break
         }
         'sops-rs;help;man' {

@@ -16,6 +16,9 @@ _sops__rs() {
             ",$1")
                 cmd="sops__rs"
                 ;;
+            sops__rs,audit)
+                cmd="sops__rs__subcmd__audit"
+                ;;
             sops__rs,completion)
                 cmd="sops__rs__subcmd__completion"
                 ;;
@@ -58,6 +61,24 @@ _sops__rs() {
             sops__rs,updatekeys)
                 cmd="sops__rs__subcmd__updatekeys"
                 ;;
+            sops__rs__subcmd__audit,hash)
+                cmd="sops__rs__subcmd__audit__subcmd__hash"
+                ;;
+            sops__rs__subcmd__audit,help)
+                cmd="sops__rs__subcmd__audit__subcmd__help"
+                ;;
+            sops__rs__subcmd__audit,verify)
+                cmd="sops__rs__subcmd__audit__subcmd__verify"
+                ;;
+            sops__rs__subcmd__audit__subcmd__help,hash)
+                cmd="sops__rs__subcmd__audit__subcmd__help__subcmd__hash"
+                ;;
+            sops__rs__subcmd__audit__subcmd__help,help)
+                cmd="sops__rs__subcmd__audit__subcmd__help__subcmd__help"
+                ;;
+            sops__rs__subcmd__audit__subcmd__help,verify)
+                cmd="sops__rs__subcmd__audit__subcmd__help__subcmd__verify"
+                ;;
             sops__rs__subcmd__groups,add)
                 cmd="sops__rs__subcmd__groups__subcmd__add"
                 ;;
@@ -75,6 +96,9 @@ _sops__rs() {
                 ;;
             sops__rs__subcmd__groups__subcmd__help,help)
                 cmd="sops__rs__subcmd__groups__subcmd__help__subcmd__help"
+                ;;
+            sops__rs__subcmd__help,audit)
+                cmd="sops__rs__subcmd__help__subcmd__audit"
                 ;;
             sops__rs__subcmd__help,completion)
                 cmd="sops__rs__subcmd__help__subcmd__completion"
@@ -118,6 +142,12 @@ _sops__rs() {
             sops__rs__subcmd__help,updatekeys)
                 cmd="sops__rs__subcmd__help__subcmd__updatekeys"
                 ;;
+            sops__rs__subcmd__help__subcmd__audit,hash)
+                cmd="sops__rs__subcmd__help__subcmd__audit__subcmd__hash"
+                ;;
+            sops__rs__subcmd__help__subcmd__audit,verify)
+                cmd="sops__rs__subcmd__help__subcmd__audit__subcmd__verify"
+                ;;
             sops__rs__subcmd__help__subcmd__groups,add)
                 cmd="sops__rs__subcmd__help__subcmd__groups__subcmd__add"
                 ;;
@@ -131,7 +161,7 @@ _sops__rs() {
 
     case "${cmd}" in
         sops__rs)
-            opts="-e -d -s -i -a -p -k -h -V --encrypt --decrypt --show-master-keys --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help --version encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help"
+            opts="-e -d -s -i -a -p -k -h -V --encrypt --decrypt --show-master-keys --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help --version encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,6 +235,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -248,8 +282,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__completion)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help bash elvish fish powershell zsh"
+        sops__subcmd__rs__subcmd__audit)
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help verify hash help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -320,6 +354,436 @@ _sops__rs() {
                     return 0
                     ;;
                 --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unencrypted-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypted-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unencrypted-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypted-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unencrypted-comment-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypted-comment-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --indent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sops__subcmd__rs__subcmd__audit__subcmd__hash)
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extract)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filename-override)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pgp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gcp-kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --azure-kv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hc-vault-transit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unencrypted-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypted-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unencrypted-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypted-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unencrypted-comment-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypted-comment-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --indent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sops__subcmd__rs__subcmd__audit__subcmd__help)
+            opts="verify hash help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sops__subcmd__rs__subcmd__audit__subcmd__help__subcmd__hash)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sops__subcmd__rs__subcmd__audit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sops__subcmd__rs__subcmd__audit__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sops__subcmd__rs__subcmd__audit__subcmd__verify)
+            opts="-i -a -p -k -h --json --head --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --head)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extract)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filename-override)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pgp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gcp-kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --azure-kv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hc-vault-transit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unencrypted-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypted-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unencrypted-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypted-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unencrypted-comment-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypted-comment-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --indent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sops__subcmd__rs__subcmd__completion)
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help bash elvish fish powershell zsh"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extract)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filename-override)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pgp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gcp-kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --azure-kv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hc-vault-transit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -367,7 +831,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__decrypt)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -438,6 +902,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -485,7 +953,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__edit)
-            opts="-s -i -a -p -k -h --show-master-keys --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-s -i -a -p -k -h --show-master-keys --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -556,6 +1024,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -603,7 +1075,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__encrypt)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -674,6 +1146,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -721,7 +1197,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__exec__subcmd__env)
-            opts="-i -a -p -k -h --pristine --same-process --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --pristine --same-process --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -795,6 +1271,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -839,7 +1319,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__exec__subcmd__file)
-            opts="-i -a -p -k -h --no-fifo --filename --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --no-fifo --filename --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -917,6 +1397,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -961,7 +1445,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__filestatus)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1032,6 +1516,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1079,7 +1567,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__groups)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help add delete help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help add delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1153,6 +1641,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1197,7 +1689,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__groups__subcmd__add)
-            opts="-i -a -p -k -h --file --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --file --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1272,6 +1764,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1319,7 +1815,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__groups__subcmd__delete)
-            opts="-i -a -p -k -h --file --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --file --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1394,6 +1890,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1497,8 +1997,50 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__help)
-            opts="encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help"
+            opts="encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sops__subcmd__rs__subcmd__help__subcmd__audit)
+            opts="verify hash"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sops__subcmd__rs__subcmd__help__subcmd__audit__subcmd__hash)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sops__subcmd__rs__subcmd__help__subcmd__audit__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1735,7 +2277,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__man)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1809,6 +2351,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1853,7 +2399,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__rotate)
-            opts="-i -a -p -k -h --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1975,6 +2521,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2019,7 +2569,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__set)
-            opts="-i -a -p -k -h --value-file --value-stdin --idempotent --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --value-file --value-stdin --idempotent --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2090,6 +2640,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2137,7 +2691,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__unset)
-            opts="-i -a -p -k -h --idempotent --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --idempotent --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2208,6 +2762,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2255,7 +2813,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__updatekeys)
-            opts="-y -i -a -p -k -h --yes --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-y -i -a -p -k -h --yes --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --encryption-context --shamir-secret-sharing-threshold --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2326,6 +2884,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sops_rs_global_optspecs
-    string join \n e/encrypt d/decrypt s/show-master-keys i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= aws-profile= gcp-kms= azure-kv= hc-vault-transit= encryption-context= shamir-secret-sharing-threshold= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= h/help V/version
+    string join \n e/encrypt d/decrypt s/show-master-keys i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= aws-profile= gcp-kms= azure-kv= hc-vault-transit= encryption-context= shamir-secret-sharing-threshold= audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= h/help V/version
 end
 
 function __fish_sops_rs_needs_command
@@ -38,6 +38,7 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -l azure-kv -d 'Azure Key 
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -66,6 +67,7 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "unset" -d 'Remove one 
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "exec-env" -d 'Run a command with the file\'s top-level values as environment variables'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "audit" -d 'Work with audit logs: verify a log\'s hash chain, hash a tree path'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "man" -d 'Print the man page (roff)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -83,6 +85,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l azure-kv -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -110,6 +113,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l azure-kv -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -137,6 +141,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l azure-kv -d 'Az
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -177,6 +182,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l azure-kv -d '
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -204,6 +210,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l azure-kv 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -232,6 +239,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -263,6 +271,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -291,6 +300,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -321,6 +331,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l azure-kv -d 'Azu
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -351,6 +362,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l azure-kv -d 'A
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -379,6 +391,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l azure-kv -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -409,6 +422,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l azure-kv -
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -437,6 +451,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l azure-kv 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -450,6 +465,98 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s i -l in-p
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -f -a "hash" -d 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l head -d 'Also require the chain to end at this head (`sha256:...`, as printed by CI)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l json -d 'Print the result as JSON'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "hash" -d 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
@@ -464,6 +571,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l azure-kv -d 'Azu
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -491,6 +599,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l azure-kv 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
@@ -504,19 +613,22 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s i -l in-p
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "edit" -d 'Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "rotate" -d 'Encrypt a file again under a new data key, optionally adding or removing keys'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "updatekeys" -d 'Make files\' keys match the config\'s creation rule (values are not re-encrypted)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "groups" -d 'Add or delete key groups (Shamir secret sharing)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "set" -d 'Set one value of an encrypted file (VALUE is JSON); other values keep their ciphertext'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "unset" -d 'Remove one key or list element from an encrypted file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "exec-env" -d 'Run a command with the file\'s top-level values as environment variables'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "man" -d 'Print the man page (roff)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion man filestatus help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "edit" -d 'Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "rotate" -d 'Encrypt a file again under a new data key, optionally adding or removing keys'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "updatekeys" -d 'Make files\' keys match the config\'s creation rule (values are not re-encrypted)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "groups" -d 'Add or delete key groups (Shamir secret sharing)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "set" -d 'Set one value of an encrypted file (VALUE is JSON); other values keep their ciphertext'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "unset" -d 'Remove one key or list element from an encrypted file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "exec-env" -d 'Run a command with the file\'s top-level values as environment variables'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "audit" -d 'Work with audit logs: verify a log\'s hash chain, hash a tree path'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "man" -d 'Print the man page (roff)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "add" -d 'Add a key group made of the keys given with --age, --pgp, ...'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "delete" -d 'Delete the key group at INDEX (0-based)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "hash" -d 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'

@@ -1,5 +1,6 @@
 //! sops-rs: a SOPS-compatible encrypted-config library and tool.
 
+pub mod audit;
 pub mod config;
 pub mod crypto;
 pub mod formats;

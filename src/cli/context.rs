@@ -18,6 +18,15 @@ fn user_config_dir() -> Option<PathBuf> {
         .or_else(|| var("HOME").map(|home| PathBuf::from(home).join(".config")))
 }
 
+type SharedHook = std::sync::Arc<dyn Fn(&sops_rs::keys::KeyEvent) + Send + Sync>;
+
+static KEY_EVENT_HOOK: std::sync::OnceLock<SharedHook> = std::sync::OnceLock::new();
+
+/// Sends every key event of this process to `hook` (the audit trail).
+pub fn set_key_event_hook(hook: sops_rs::keys::KeyEventHook) {
+    let _ = KEY_EVENT_HOOK.set(std::sync::Arc::from(hook));
+}
+
 /// Reads the age identity sources sops reads.
 pub fn key_context_from_env() -> KeyContext {
     let home = var("HOME").map(PathBuf::from);
@@ -30,10 +39,14 @@ pub fn key_context_from_env() -> KeyContext {
         .map(|h| vec![h.join(".ssh/id_ed25519"), h.join(".ssh/id_rsa")])
         .unwrap_or_default();
     age.default_key_file = user_config_dir().map(|d| d.join("sops/age/keys.txt"));
+    let on_event = KEY_EVENT_HOOK.get().map(|hook| {
+        let hook = std::sync::Arc::clone(hook);
+        Box::new(move |event: &sops_rs::keys::KeyEvent| hook(event)) as sops_rs::keys::KeyEventHook
+    });
     KeyContext {
         age,
         vars: std::env::vars().collect(),
-        on_event: None,
+        on_event,
     }
 }
 /// Parses `--decryption-order` / `SOPS_DECRYPTION_ORDER` (`age,pgp`).

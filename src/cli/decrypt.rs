@@ -12,10 +12,10 @@ use super::open::Opened;
 
 pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
     let extract = match &args.extract {
-        Some(text) => Some(
-            TreePath::parse(text)
-                .map_err(|e| CliError::new(code::INVALID_TREE_PATH, e.to_string()))?,
-        ),
+        Some(text) => Some(TreePath::parse(text).map_err(|e| {
+            CliError::new(code::INVALID_TREE_PATH, e.to_string())
+                .with_redacted("invalid tree path (withheld while auditing)")
+        })?),
         None => None,
     };
     let opened = Opened::open(file, args)?;
@@ -46,6 +46,10 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
                     code::INVALID_TREE_PATH,
                     format!("{}: {e}", opened.input.name),
                 )
+                .with_redacted(format!(
+                    "{}: the path is not in the file (withheld while auditing)",
+                    opened.input.name
+                ))
             })?;
             output_format
                 .emit_value(value, &options)

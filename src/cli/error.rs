@@ -34,6 +34,8 @@ pub struct CliError {
     pub code: u8,
     /// The message printed to stderr.
     pub message: String,
+    /// The message to print instead while auditing, when `message` may name tree keys.
+    pub redacted: Option<String>,
 }
 
 impl CliError {
@@ -41,6 +43,7 @@ impl CliError {
         CliError {
             code,
             message: message.into(),
+            redacted: None,
         }
     }
 
@@ -49,6 +52,7 @@ impl CliError {
         CliError {
             code,
             message: String::new(),
+            redacted: None,
         }
     }
 
@@ -67,6 +71,36 @@ impl CliError {
             Error::Rule(RuleError::Conflict(_)) => code::CONFLICTING_PARAMETERS,
             _ => code::GENERIC,
         };
-        CliError::new(code, error.to_string())
+        let redacted = match &error {
+            Error::Value { file, source } => Some(format!(
+                "{file}: a value could not be processed: {} (path withheld while auditing)",
+                source.kind
+            )),
+            Error::Emit { format, .. } => Some(format!(
+                "cannot write {format} output (details withheld while auditing)"
+            )),
+            Error::Parse {
+                file,
+                format,
+                source,
+            } => Some(match (source.line, source.column) {
+                (Some(line), Some(column)) => {
+                    format!("{file}: invalid {format} at line {line}, column {column}")
+                }
+                (Some(line), None) => format!("{file}: invalid {format} at line {line}"),
+                _ => format!("{file}: invalid {format}"),
+            }),
+            _ => None,
+        };
+        CliError {
+            redacted,
+            ..CliError::new(code, error.to_string())
+        }
+    }
+
+    /// Sets the message shown while auditing (for messages that may name tree keys).
+    pub fn with_redacted(mut self, redacted: impl Into<String>) -> Self {
+        self.redacted = Some(redacted.into());
+        self
     }
 }

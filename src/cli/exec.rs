@@ -75,7 +75,11 @@ pub fn exec_env(exec: &ExecEnvArgs, args: &CommonArgs) -> Result<(), CliError> {
                         "{}: cannot put the nested value of {key:?} in an environment variable",
                         opened.input.name
                     ),
-                ));
+                )
+                .with_redacted(format!(
+                    "{}: a top-level value is nested and cannot be an environment variable",
+                    opened.input.name
+                )));
             };
             if key.contains('=') || key.contains('\0') {
                 return Err(CliError::new(
@@ -84,7 +88,11 @@ pub fn exec_env(exec: &ExecEnvArgs, args: &CommonArgs) -> Result<(), CliError> {
                         "{}: key {key:?} cannot be an environment variable name",
                         opened.input.name
                     ),
-                ));
+                )
+                .with_redacted(format!(
+                    "{}: a top-level key cannot be an environment variable name",
+                    opened.input.name
+                )));
             }
             command.env(key, scalar.to_flat_string());
         }

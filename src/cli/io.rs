@@ -102,6 +102,37 @@ pub fn check_destination(input: &Input, args: &CommonArgs) -> Result<(), CliErro
     Ok(())
 }
 
+/// Decrypted output held back until the audit trail has stored the finish record.
+static DEFERRED_STDOUT: std::sync::Mutex<Option<zeroize::Zeroizing<Vec<u8>>>> =
+    std::sync::Mutex::new(None);
+
+/// From now on, standard output is buffered instead of written.
+pub fn defer_stdout() {
+    *DEFERRED_STDOUT.lock().expect("stdout lock") = Some(zeroize::Zeroizing::new(Vec::new()));
+}
+
+/// The held-back output (empty when nothing was deferred).
+pub fn take_deferred_stdout() -> zeroize::Zeroizing<Vec<u8>> {
+    DEFERRED_STDOUT
+        .lock()
+        .expect("stdout lock")
+        .take()
+        .unwrap_or_default()
+}
+
+/// Writes bytes to standard output; a closed pipe is not a failure.
+pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::new(
+            code::COULD_NOT_WRITE_OUTPUT,
+            format!("cannot write output: {e}"),
+        )),
+    }
+}
+
 /// Writes the result where the flags say: in place, to --output, or to standard output.
 pub fn write_output(input: &Input, args: &CommonArgs, bytes: &[u8]) -> Result<(), CliError> {
     let target = if args.in_place {
@@ -117,16 +148,11 @@ pub fn write_output(input: &Input, args: &CommonArgs, bytes: &[u8]) -> Result<()
             )
         }),
         None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
-                Ok(()) => Ok(()),
-                // A closed pipe (`| head`) is not a failure.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(CliError::new(
-                    code::COULD_NOT_WRITE_OUTPUT,
-                    format!("cannot write output: {e}"),
-                )),
+            if let Some(buffer) = DEFERRED_STDOUT.lock().expect("stdout lock").as_mut() {
+                buffer.extend_from_slice(bytes);
+                return Ok(());
             }
+            write_stdout(bytes)
         }
     }
 }

@@ -3,6 +3,7 @@
 //! `main.rs` declares this module, so it uses only the library's public API. Each subcommand
 //! lives in its own file; this one owns the argument definitions and the dispatch.
 
+mod audit;
 mod context;
 mod decrypt;
 mod edit;
@@ -123,6 +124,13 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// Work with audit logs: verify a log's hash chain, hash a tree path.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sops-rs audit verify audit.jsonl\n  \
+                            SOPS_RS_AUDIT_HMAC_KEY=... sops-rs audit hash '[\"db\"][\"password\"]'"
+    )]
+    Audit(audit::AuditCommand),
     /// Print the man page (roff).
     #[command(hide = true)]
     Man,
@@ -225,6 +233,9 @@ struct CommonArgs {
     /// Number of key groups needed to decrypt (Shamir threshold).
     #[arg(long, global = true, value_name = "N")]
     shamir_secret_sharing_threshold: Option<usize>,
+    /// Append audit events to this JSON Lines file (`-`: standard error).
+    #[arg(long, global = true, value_name = "FILE")]
+    audit_log: Option<PathBuf>,
     /// The config file to use instead of searching for .sops-rs.yaml / .sops.yaml.
     #[arg(
         long,
@@ -272,11 +283,88 @@ struct CommonArgs {
     decryption_order: Option<String>,
 }
 
-/// Parses the arguments and runs the command.
+/// The audited operation a command is, its file, and the tree path it names (if any).
+fn operation(cli: &Cli) -> Option<(&'static str, Option<&std::path::Path>, Option<&str>)> {
+    fn file(f: &Option<PathBuf>) -> Option<&std::path::Path> {
+        f.as_deref()
+    }
+    let common = &cli.common;
+    Some(
+        match (&cli.command, cli.legacy_encrypt, cli.legacy_decrypt) {
+            (Some(Command::Encrypt(arg)), ..) => ("encrypt", file(&arg.file), None),
+            (Some(Command::Decrypt(arg)), ..) => {
+                ("decrypt", file(&arg.file), common.extract.as_deref())
+            }
+            (Some(Command::Edit(edit)), ..) => ("edit", Some(edit.file.as_path()), None),
+            (Some(Command::Rotate(rotate)), ..) => ("rotate", Some(rotate.file.as_path()), None),
+            (Some(Command::Updatekeys(update)), ..) => (
+                "updatekeys",
+                update.files.first().map(PathBuf::as_path),
+                None,
+            ),
+            (Some(Command::Groups(keys::GroupsCommand::Add { file })), ..)
+            | (Some(Command::Groups(keys::GroupsCommand::Delete { file, .. })), ..) => {
+                ("groups", Some(file.as_path()), None)
+            }
+            (Some(Command::Set(set)), ..) => {
+                ("set", Some(set.file.as_path()), Some(set.path.as_str()))
+            }
+            (Some(Command::Unset(unset)), ..) => (
+                "unset",
+                Some(unset.file.as_path()),
+                Some(unset.path.as_str()),
+            ),
+            (Some(Command::ExecEnv(exec)), ..) => ("exec_env", Some(exec.file.as_path()), None),
+            (Some(Command::ExecFile(exec)), ..) => ("exec_file", Some(exec.file.as_path()), None),
+            (None, true, _) => ("encrypt", file(&cli.legacy_file), None),
+            (None, _, true) => ("decrypt", file(&cli.legacy_file), common.extract.as_deref()),
+            (None, false, false) if cli.legacy_file.is_some() => {
+                ("edit", file(&cli.legacy_file), None)
+            }
+            _ => return None,
+        },
+    )
+}
+
+/// Parses the arguments and runs the command, with the audit trail around it.
 pub fn run() -> Result<(), CliError> {
     let cli = Cli::parse();
+    let Some((op, file, tree_path)) = operation(&cli) else {
+        return dispatch(&cli);
+    };
+    let config = plan::load_config(&cli.common).ok().flatten();
+    let settings = audit::Settings::gather(cli.common.audit_log.as_deref(), config.as_ref())?;
+    let run = audit::AuditRun::start(op, file, tree_path, settings)?;
+    if !run.enabled() {
+        return dispatch(&cli);
+    }
+    if let Some(hook) = run.key_hook() {
+        context::set_key_event_hook(hook);
+    }
+    let gate_output = run.required();
+    if gate_output {
+        io::defer_stdout();
+    }
+    let mut result = dispatch(&cli);
+    if let Err(error) = &mut result {
+        // While auditing, messages that could name tree keys are replaced.
+        if let Some(redacted) = error.redacted.take() {
+            error.message = redacted;
+        }
+    }
+    let finished = run.finish(&result, gate_output);
+    let held = io::take_deferred_stdout();
+    finished?;
+    if !held.is_empty() {
+        io::write_stdout(&held)?;
+    }
+    result
+}
+
+fn dispatch(cli: &Cli) -> Result<(), CliError> {
     let common = &cli.common;
     match (&cli.command, cli.legacy_encrypt, cli.legacy_decrypt) {
+        (Some(Command::Audit(command)), ..) => audit::run(command),
         (Some(Command::Encrypt(arg)), ..) => encrypt::run(arg.file.as_deref(), common),
         (Some(Command::Decrypt(arg)), ..) => decrypt::run(arg.file.as_deref(), common),
         (Some(Command::Edit(edit)), ..) => edit::run(edit, common),

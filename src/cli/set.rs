@@ -44,7 +44,10 @@ pub struct UnsetArgs {
 }
 
 fn parse_path(text: &str) -> Result<TreePath, CliError> {
-    TreePath::parse(text).map_err(|e| CliError::new(code::INVALID_SET_FORMAT, e.to_string()))
+    TreePath::parse(text).map_err(|e| {
+        CliError::new(code::INVALID_SET_FORMAT, e.to_string())
+            .with_redacted("invalid tree path (withheld while auditing)")
+    })
 }
 
 /// Parses a JSON value (any JSON, not only objects) with the JSON store's typing.
@@ -136,6 +139,10 @@ pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
             code::INVALID_SET_FORMAT,
             format!("{}: {e}", opened.input.name),
         )
+        .with_redacted(format!(
+            "{}: the path does not fit the file (withheld while auditing)",
+            opened.input.name
+        ))
     })?;
     if !changed && set.idempotent {
         return Ok(());
@@ -159,9 +166,13 @@ pub fn unset(unset: &UnsetArgs, args: &CommonArgs) -> Result<(), CliError> {
         Err(PathError::KeyNotFound(_) | PathError::IndexOutOfBounds { .. }) if unset.idempotent => {
             Ok(())
         }
-        Err(e) => Err(CliError::new(
-            code::GENERIC,
-            format!("{}: {e}", opened.input.name),
-        )),
+        Err(e) => Err(
+            CliError::new(code::GENERIC, format!("{}: {e}", opened.input.name)).with_redacted(
+                format!(
+                    "{}: the path is not in the file (withheld while auditing)",
+                    opened.input.name
+                ),
+            ),
+        ),
     }
 }

@@ -62,6 +62,17 @@ pub struct DestinationRule {
     pub fields: Map,
 }
 
+/// The `audit:` section (a sops-rs extension; sops ignores unknown keys).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditSettings {
+    /// `audit.log`: a JSON Lines file (relative to the config's directory), or `-` for stderr.
+    pub log: Option<PathBuf>,
+    /// `audit.mode`: off, best_effort or required.
+    pub mode: Option<String>,
+    /// `audit.otlp_endpoint`: an OTLP/HTTP collector.
+    pub otlp_endpoint: Option<String>,
+}
+
 /// A parsed configuration file.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -73,6 +84,8 @@ pub struct Config {
     pub destination_rules: Vec<DestinationRule>,
     /// `stores`.
     pub stores: Stores,
+    /// `audit`.
+    pub audit: AuditSettings,
 }
 
 /// Walks up from `start` (at most 100 levels) to the nearest config file.
@@ -420,11 +433,39 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, ConfigError>>()?;
+        let audit = match root.get("audit") {
+            None | Some(Value::Scalar(Scalar::Null)) => AuditSettings::default(),
+            Some(Value::Map(audit)) => {
+                let dir = path.parent().unwrap_or(Path::new("."));
+                AuditSettings {
+                    log: reader.text(audit, "log", "audit.")?.map(|log| {
+                        if log == "-" {
+                            PathBuf::from("-")
+                        } else {
+                            dir.join(log)
+                        }
+                    }),
+                    mode: reader.text(audit, "mode", "audit.")?,
+                    otlp_endpoint: reader.text(audit, "otlp_endpoint", "audit.")?,
+                }
+            }
+            Some(_) => return Err(reader.error("audit: expected a mapping")),
+        };
+        if let Some(mode) = audit
+            .mode
+            .as_ref()
+            .filter(|m| crate::audit::Mode::parse(m).is_none())
+        {
+            return Err(reader.error(format!(
+                "audit.mode: {mode:?} is not off, best_effort or required"
+            )));
+        }
         Ok(Config {
             path: path.to_path_buf(),
             creation_rules,
             destination_rules,
             stores: reader.stores(root)?,
+            audit,
         })
     }
 

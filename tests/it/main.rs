@@ -1,5 +1,6 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands.
+//! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `generated`: completions and man page match the CLI; every command has help examples.
 //! - `flat_stores`: dotenv and INI against sops-written files and the real sops binary.
@@ -15,6 +16,7 @@
 //! - `toml_store`: the TOML store (an extension) through the binary, and random-tree round trips.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
 
+mod audit;
 mod cli;
 mod commands;
 mod edit;

@@ -1,0 +1,612 @@
+//! The audit trail: a canary secret in a value and in a key name never reaches an audit line,
+//! stderr or an OTLP body, on any command or failure path; CI context; tamper detection;
+//! OTLP delivery to a local collector; `required` mode fails closed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+
+use crate::support::sops_rs_command;
+
+const CANARY_VALUE: &str = "CanaryValue7f3a9";
+const CANARY_KEY: &str = "canarykey5d21";
+
+/// A minimal OTLP/HTTP collector: records request bodies, answers with scripted statuses
+/// (200 once the script runs out).
+struct Collector {
+    port: u16,
+    bodies: Arc<Mutex<Vec<String>>>,
+}
+
+impl Collector {
+    fn start(script: Vec<u16>) -> Collector {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let script = Arc::new(Mutex::new(script));
+        let (seen, script) = (Arc::clone(&bodies), Arc::clone(&script));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let (seen, script) = (Arc::clone(&seen), Arc::clone(&script));
+                std::thread::spawn(move || serve(stream, seen, script));
+            }
+        });
+        Collector { port, bodies }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn all(&self) -> String {
+        self.bodies.lock().unwrap().join("\n")
+    }
+}
+
+fn serve(stream: std::net::TcpStream, seen: Arc<Mutex<Vec<String>>>, script: Arc<Mutex<Vec<u16>>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    loop {
+        let mut length = 0usize;
+        let mut line = String::new();
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+            return;
+        }
+        loop {
+            line.clear();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0u8; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let path_ok = request_line.starts_with("POST /v1/logs ");
+        seen.lock().unwrap().push(format!(
+            "{} {}",
+            request_line.trim(),
+            String::from_utf8_lossy(&body)
+        ));
+        let status = if path_ok {
+            script.lock().unwrap().pop().unwrap_or(200)
+        } else {
+            404
+        };
+        let _ = write!(
+            writer,
+            "HTTP/1.1 {status} X\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{{}}"
+        );
+    }
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+    key_file: PathBuf,
+    recipient: String,
+    other_recipient: String,
+}
+
+impl Env {
+    fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        use age::secrecy::ExposeSecret;
+        let identity = age::x25519::Identity::generate();
+        let other = age::x25519::Identity::generate();
+        let key_file = dir.path().join("key.txt");
+        std::fs::write(
+            &key_file,
+            format!("{}\n", identity.to_string().expose_secret()),
+        )
+        .unwrap();
+        Env {
+            recipient: identity.to_public().to_string(),
+            other_recipient: other.to_public().to_string(),
+            key_file,
+            dir,
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn cmd(&self) -> Command {
+        let mut cmd = sops_rs_command(self.dir.path());
+        cmd.env("SOPS_AGE_KEY_FILE", &self.key_file)
+            .env("TMPDIR", self.dir.path());
+        cmd
+    }
+}
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+fn run(cmd: &mut Command, stdin: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_canary_never_leaves_through_the_audit_trail_stderr_or_otlp() {
+    let env = Env::new();
+    let collector = Collector::start(Vec::new());
+    let log = env.path("audit.jsonl");
+    let plain = env.path("app.yaml");
+    let content = format!(
+        "{CANARY_KEY}: {CANARY_VALUE}\nnested:\n    {CANARY_KEY}: [{CANARY_VALUE}]\nplain: x\nnote_unencrypted: public\n"
+    );
+    std::fs::write(&plain, &content).unwrap();
+    let enc = env.path("app.enc.yaml");
+    let editor = env.path("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\nsed -i 's/x$/y/' \"$1\"\n").unwrap();
+    let broken_editor = env.path("broken.sh");
+    std::fs::write(
+        &broken_editor,
+        format!("#!/bin/sh\nprintf '{CANARY_KEY}: [{CANARY_VALUE}\\n' > \"$1\"\n"),
+    )
+    .unwrap();
+    let config = env.path("rules.yaml");
+    std::fs::write(
+        &config,
+        format!("creation_rules:\n  - age: {}\n", env.other_recipient),
+    )
+    .unwrap();
+    let malformed = env.path("bad.yaml");
+    std::fs::write(
+        &malformed,
+        format!("{CANARY_KEY}: {CANARY_VALUE}\n{CANARY_KEY}: again\n"),
+    )
+    .unwrap();
+    let extract = format!(r#"["{CANARY_KEY}"]"#);
+    let missing = format!(r#"["nested"]["{CANARY_KEY}x"]"#);
+
+    let encrypt = env
+        .cmd()
+        .args([
+            "--audit-log",
+            &s(&log),
+            "encrypt",
+            "--age",
+            &env.recipient,
+            &s(&plain),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        encrypt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&encrypt.stderr)
+    );
+    std::fs::write(&enc, &encrypt.stdout).unwrap();
+    let mut tampered = String::from_utf8(encrypt.stdout.clone()).unwrap();
+    tampered = tampered.replace("note_unencrypted: public", "note_unencrypted: edited");
+    assert!(tampered.contains("edited"));
+    let tampered_file = env.path("tampered.yaml");
+    std::fs::write(&tampered_file, tampered).unwrap();
+
+    type Case<'a> = (Vec<String>, Option<(&'a str, PathBuf)>, &'a [u8]);
+    let cases: Vec<Case> = vec![
+        (vec!["decrypt".into(), s(&enc)], None, b""),
+        (
+            vec![
+                "decrypt".into(),
+                "--extract".into(),
+                extract.clone(),
+                s(&enc),
+            ],
+            None,
+            b"",
+        ),
+        (
+            vec![
+                "decrypt".into(),
+                "--extract".into(),
+                missing.clone(),
+                s(&enc),
+            ],
+            None,
+            b"",
+        ),
+        (vec!["decrypt".into(), s(&tampered_file)], None, b""),
+        (
+            vec![
+                "encrypt".into(),
+                "--age".into(),
+                env.recipient.clone(),
+                s(&malformed),
+            ],
+            None,
+            b"",
+        ),
+        (
+            vec![
+                "set".into(),
+                s(&enc),
+                format!(r#"["{CANARY_KEY}"]"#),
+                format!("\"{CANARY_VALUE}2\""),
+            ],
+            None,
+            b"",
+        ),
+        (
+            vec![
+                "set".into(),
+                s(&enc),
+                format!(r#"["plain"]["{CANARY_KEY}"]"#),
+                "1".into(),
+            ],
+            None,
+            b"",
+        ),
+        (vec!["unset".into(), s(&enc), missing.clone()], None, b""),
+        (vec!["exec-env".into(), s(&enc), "true".into()], None, b""),
+        (
+            vec!["exec-file".into(), s(&enc), "cat {} > /dev/null".into()],
+            None,
+            b"",
+        ),
+        (
+            vec!["edit".into(), s(&enc)],
+            Some((
+                "SOPS_EDITOR",
+                PathBuf::from(format!("sh {}", editor.display())),
+            )),
+            b"",
+        ),
+        (
+            vec!["edit".into(), s(&enc)],
+            Some((
+                "SOPS_EDITOR",
+                PathBuf::from(format!("sh {}", broken_editor.display())),
+            )),
+            b"",
+        ),
+        (
+            vec![
+                "groups".into(),
+                "add".into(),
+                "--file".into(),
+                s(&enc),
+                "--age".into(),
+                env.other_recipient.clone(),
+            ],
+            None,
+            b"",
+        ),
+        (vec!["rotate".into(), "-i".into(), s(&enc)], None, b""),
+        (
+            vec![
+                "--config".into(),
+                s(&config),
+                "updatekeys".into(),
+                "-y".into(),
+                s(&enc),
+            ],
+            None,
+            b"",
+        ),
+        (vec!["decrypt".into(), s(&enc)], None, b""),
+    ];
+    let mut stderr_all = String::new();
+    for (args, extra_env, stdin) in cases {
+        let mut cmd = env.cmd();
+        cmd.env("SOPS_RS_AUDIT_OTLP_ENDPOINT", collector.url())
+            .args(["--audit-log", &s(&log)])
+            .args(&args);
+        if let Some((name, value)) = extra_env {
+            cmd.env(name, value);
+        }
+        let out = run(&mut cmd, stdin);
+        stderr_all.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    // The same runs with the stderr sink.
+    let out = env
+        .cmd()
+        .args([
+            "--audit-log",
+            "-",
+            "decrypt",
+            "--extract",
+            &missing,
+            &s(&enc),
+        ])
+        .output()
+        .unwrap();
+    stderr_all.push_str(&String::from_utf8_lossy(&out.stderr));
+    let audit = std::fs::read_to_string(&log).unwrap();
+    let otlp = collector.all();
+    assert!(audit.lines().count() > 40, "too few records: {audit}");
+    assert!(
+        otlp.contains("sops-rs.decrypt.finish"),
+        "OTLP got nothing useful"
+    );
+    for (name, text) in [
+        ("audit log", &audit),
+        ("stderr", &stderr_all),
+        ("OTLP", &otlp),
+    ] {
+        assert!(!text.contains(CANARY_VALUE), "canary value in {name}");
+        assert!(
+            !text.contains(CANARY_KEY),
+            "canary key name in {name}:\n{text}"
+        );
+    }
+    for event in [
+        "encrypt",
+        "decrypt",
+        "edit",
+        "rotate",
+        "updatekeys",
+        "set",
+        "unset",
+        "exec_env",
+        "exec_file",
+        "groups",
+    ] {
+        assert!(
+            audit.contains(&format!("\"event\":\"{event}.finish\"")),
+            "no {event}.finish"
+        );
+    }
+    assert!(
+        audit.contains("\"class\":\"mac_mismatch\"")
+            && audit.contains("\"class\":\"input_parse_error\"")
+    );
+    assert!(audit.contains("\"event\":\"key.unwrap\"") && audit.contains("\"event\":\"key.wrap\""));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&log).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let verify = env
+        .cmd()
+        .args(["audit", "verify", &s(&log)])
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+}
+
+#[test]
+fn github_actions_runs_are_identified_and_summarised() {
+    let env = Env::new();
+    let plain = env.path("a.json");
+    std::fs::write(&plain, r#"{"k": "v"}"#).unwrap();
+    let log = env.path("audit.jsonl");
+    let summary = env.path("summary.md");
+    let out = env
+        .cmd()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_RUN_ID", "9753949763")
+        .env("GITHUB_ACTOR", "octocat")
+        .env("GITHUB_REPOSITORY", "org/app")
+        .env("GITHUB_SHA", "4f2c0ffee")
+        .env("GITHUB_JOB", "deploy")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args([
+            "--audit-log",
+            &s(&log),
+            "encrypt",
+            "--age",
+            &env.recipient,
+            &s(&plain),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let records: Vec<serde_json::Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let finish = records
+        .iter()
+        .find(|r| r["event"] == "encrypt.finish")
+        .unwrap();
+    assert_eq!(finish["ci"]["run_id"], "9753949763");
+    assert_eq!(finish["actor"]["ci_login"], "octocat");
+    assert_eq!(finish["vcs"]["repository"], "org/app");
+    assert_eq!(finish["vcs"]["revision"], "4f2c0ffee");
+    assert_eq!(finish["outcome"], "success");
+    assert!(finish["file"]["sha256_before"].as_str().unwrap().len() == 64);
+    let wrap = records.iter().find(|r| r["event"] == "key.wrap").unwrap();
+    assert_eq!(wrap["key"]["id"], env.recipient.as_str());
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        summary.contains("| encrypt |") && summary.contains("success"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn verify_accepts_a_real_log_and_rejects_each_kind_of_tampering() {
+    let env = Env::new();
+    let plain = env.path("a.yaml");
+    std::fs::write(&plain, "k: v\n").unwrap();
+    let log = env.path("audit.jsonl");
+    for _ in 0..3 {
+        let out = env
+            .cmd()
+            .args([
+                "--audit-log",
+                &s(&log),
+                "encrypt",
+                "--age",
+                &env.recipient,
+                &s(&plain),
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+    }
+    let verify = |text: &str| {
+        let file = env.path("check.jsonl");
+        std::fs::write(&file, text).unwrap();
+        let out = env
+            .cmd()
+            .args(["audit", "verify", "--json", &s(&file)])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), report["broken_line"].as_u64())
+    };
+    let original = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = original.lines().collect();
+    assert_eq!(verify(&original), (Some(0), None));
+    let join = |l: &[&str]| l.iter().map(|x| format!("{x}\n")).collect::<String>();
+    let mut edited = lines.clone();
+    let changed = edited[4].replacen("\"id\":\"", "\"id\":\"x", 1);
+    assert_ne!(changed, edited[4]);
+    edited[4] = &changed;
+    assert_eq!(verify(&join(&edited)), (Some(1), Some(5)), "edited line");
+    let mut deleted = lines.clone();
+    deleted.remove(3);
+    assert_eq!(verify(&join(&deleted)), (Some(1), Some(4)), "deleted line");
+    let mut reordered = lines.clone();
+    reordered.swap(2, 3);
+    assert_eq!(
+        verify(&join(&reordered)),
+        (Some(1), Some(3)),
+        "reordered lines"
+    );
+}
+
+#[test]
+fn required_mode_fails_closed() {
+    let env = Env::new();
+    let plain = env.path("a.yaml");
+    std::fs::write(&plain, "k: secret-value\n").unwrap();
+    let out = env
+        .cmd()
+        .args(["encrypt", "--age", &env.recipient, &s(&plain)])
+        .output()
+        .unwrap();
+    let enc = env.path("a.enc.yaml");
+    std::fs::write(&enc, &out.stdout).unwrap();
+    // An unwritable sink: nothing on stdout, exit 75, and no key was even tried.
+    let out = env
+        .cmd()
+        .env("SOPS_RS_AUDIT_MODE", "required")
+        .args([
+            "--audit-log",
+            "/nonexistent-dir/audit.jsonl",
+            "decrypt",
+            &s(&enc),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(75),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    // The start record goes through but the finish record does not: output is withheld.
+    let collector = Collector::start(vec![500, 500, 500, 200]);
+    let out = env
+        .cmd()
+        .env("SOPS_RS_AUDIT_MODE", "required")
+        .env("SOPS_RS_AUDIT_OTLP_ENDPOINT", collector.url())
+        .args(["decrypt", &s(&enc)])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(75),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "plaintext released without a finish record"
+    );
+    assert!(collector.all().contains("sops-rs.decrypt.start"));
+    // With a working collector the output is released after the finish record.
+    let collector = Collector::start(Vec::new());
+    let out = env
+        .cmd()
+        .env("SOPS_RS_AUDIT_MODE", "required")
+        .env("SOPS_RS_AUDIT_OTLP_ENDPOINT", collector.url())
+        .args(["decrypt", &s(&enc)])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "k: secret-value\n");
+    let bodies = collector.all();
+    assert!(bodies.contains("sops-rs.decrypt.finish") && bodies.contains("\"resourceLogs\""));
+    assert!(bodies.contains("service.name") && bodies.contains("sops-rs.record.sha256"));
+    // best_effort (the default): a broken sink only warns.
+    let out = env
+        .cmd()
+        .args([
+            "--audit-log",
+            "/nonexistent-dir/audit.jsonl",
+            "decrypt",
+            &s(&enc),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: audit sink file failed"));
+}
+
+#[test]
+fn audit_hash_matches_the_hmac_in_events() {
+    let env = Env::new();
+    use base64::Engine;
+    let key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
+    let plain = env.path("a.yaml");
+    std::fs::write(&plain, "db:\n    password: x\n").unwrap();
+    let enc = env.path("a.enc.yaml");
+    let out = env
+        .cmd()
+        .args(["encrypt", "--age", &env.recipient, &s(&plain)])
+        .output()
+        .unwrap();
+    std::fs::write(&enc, &out.stdout).unwrap();
+    let log = env.path("audit.jsonl");
+    let path = r#"["db"]["password"]"#;
+    let out = env
+        .cmd()
+        .env("SOPS_RS_AUDIT_HMAC_KEY", &key)
+        .args(["--audit-log", &s(&log), "set", &s(&enc), path, "\"y\""])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hash = env
+        .cmd()
+        .env("SOPS_RS_AUDIT_HMAC_KEY", &key)
+        .args(["audit", "hash", path])
+        .output()
+        .unwrap();
+    let hash = String::from_utf8(hash.stdout).unwrap();
+    assert!(hash.starts_with("hmac-sha256:"));
+    let audit = std::fs::read_to_string(&log).unwrap();
+    assert!(audit.contains(hash.trim()), "{audit}");
+    assert!(!audit.contains("password"));
+}
