@@ -5,6 +5,15 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Decrypted values live in this process's memory: no core dumps of it (or of the children
+    // it hands secrets to), where the OS allows.
+    let _ = rustix::process::setrlimit(
+        rustix::process::Resource::Core,
+        rustix::process::Rlimit {
+            current: Some(0),
+            maximum: Some(0),
+        },
+    );
     match cli::run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -18,7 +18,10 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
         })?),
         None => None,
     };
-    let opened = Opened::open(file, args)?;
+    let opened = match file {
+        Some(path) if args.in_place => Opened::open_for_update(path, args)?,
+        _ => Opened::open(file, args)?,
+    };
     check_destination(&opened.input, args)?;
     let output_format = opened.output_format;
     let options = opened.emit_options(args);

@@ -294,8 +294,11 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
     )?;
     let config = load_config(args)?;
     let options = emit_options(args, config.as_ref());
+    // Held until the new file is written, so that no other sops-rs writer slips in between.
+    let mut held_lock = None;
     let (origin, plaintext, shown_metadata) = if target.exists() {
-        let opened = Opened::open(Some(target), args)?;
+        let mut opened = Opened::open_for_update(target, args)?;
+        held_lock = opened.take_lock();
         let mut tree = opened.file.tree.clone();
         let metadata = edit
             .show_master_keys
@@ -375,12 +378,14 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
             file.emit(format, &options).map_err(library)?
         }
     };
-    sops_rs::io::write_atomic(target, &bytes).map_err(|e| {
+    let written = sops_rs::io::write_atomic(target, &bytes).map_err(|e| {
         CliError::new(
             code::COULD_NOT_WRITE_OUTPUT,
             format!("cannot write {}: {e}", target.display()),
         )
-    })
+    });
+    drop(held_lock);
+    written
 }
 
 #[cfg(test)]

@@ -19,6 +19,10 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
             "encrypting standard input needs --filename-override to pick the format and rules",
         ));
     }
+    let _lock = match file {
+        Some(path) if args.in_place && path.as_os_str() != "-" => super::open::lock_target(path)?,
+        _ => None,
+    };
     let input = read_input(file)?;
     check_destination(&input, args)?;
     let (input_format, output_format) = formats(&input, args)?;

@@ -186,7 +186,11 @@ pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
             ),
         ));
     }
-    let mut opened = Opened::open(Some(&rotate.file), args)?;
+    let mut opened = if args.in_place {
+        Opened::open_for_update(&rotate.file, args)?
+    } else {
+        Opened::open(Some(&rotate.file), args)?
+    };
     check_destination(&opened.input, args)?;
     let mut groups = opened.file.take_keys();
     apply_changes(&mut groups, &rotate.changes)?;
@@ -222,13 +226,19 @@ pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
 
 /// An encrypted file whose data key is recovered but whose values stay encrypted.
 struct Sealed {
+    _lock: Option<sops_rs::io::FileLock>,
     input: Input,
     format: sops_rs::Format,
     file: SopsFile,
     key: DataKey,
 }
 
-fn open_sealed(path: &Path, args: &CommonArgs) -> Result<Sealed, CliError> {
+fn open_sealed(path: &Path, args: &CommonArgs, for_update: bool) -> Result<Sealed, CliError> {
+    let lock = if for_update {
+        super::open::lock_target(path)?
+    } else {
+        None
+    };
     let input = read_input(Some(path))?;
     let (format, _) = formats(&input, args)?;
     let library = |e| CliError::from_library(e, false);
@@ -238,6 +248,7 @@ fn open_sealed(path: &Path, args: &CommonArgs) -> Result<Sealed, CliError> {
         .data_key(&key_context_from_env(), &order, &input.name)
         .map_err(library)?;
     Ok(Sealed {
+        _lock: lock,
         input,
         format,
         file,
@@ -272,7 +283,7 @@ pub fn update_keys(update: &UpdateKeysArgs, args: &CommonArgs) -> Result<(), Cli
         )
     })?;
     for path in &update.files {
-        let mut sealed = open_sealed(path, args)?;
+        let mut sealed = open_sealed(path, args, true)?;
         let rule = config
             .rule_for(path)
             .map_err(|e| CliError::new(code::GENERIC, e.to_string()))?
@@ -369,7 +380,7 @@ pub fn groups(command: &GroupsCommand, args: &CommonArgs) -> Result<(), CliError
         GroupsCommand::Add { file } => (file, None),
         GroupsCommand::Delete { file, index } => (file, Some(*index)),
     };
-    let mut sealed = open_sealed(path, args)?;
+    let mut sealed = open_sealed(path, args, args.in_place)?;
     check_destination(&sealed.input, args)?;
     let mut groups = sealed.file.take_keys();
     match index {

@@ -31,11 +31,54 @@ pub struct Opened {
     pub ctx: KeyContext,
     /// The config, when one was found (a broken one is reported by commands that need it).
     pub config: Option<Config>,
+    /// Held while the file is read, changed and written back.
+    _lock: Option<sops_rs::io::FileLock>,
+}
+
+/// Takes the update lock on `path`, telling the user when another sops-rs process holds it.
+pub fn lock_target(path: &Path) -> Result<Option<sops_rs::io::FileLock>, CliError> {
+    use sops_rs::io::Locking;
+    let error = |e: std::io::Error| {
+        CliError::new(
+            super::error::code::COULD_NOT_READ_INPUT,
+            format!("cannot lock {}: {e}", path.display()),
+        )
+    };
+    match sops_rs::io::try_lock_for_update(path).map_err(error)? {
+        None => Ok(None),
+        Some(Locking::Immediate(lock)) => Ok(Some(lock)),
+        Some(Locking::Busy(wait)) => {
+            eprintln!(
+                "waiting for another sops-rs process that is changing {}...",
+                path.display()
+            );
+            wait().map(Some).map_err(error)
+        }
+    }
 }
 
 impl Opened {
     /// Reads and decrypts FILE (or standard input).
     pub fn open(file: Option<&Path>, args: &CommonArgs) -> Result<Opened, CliError> {
+        Self::open_locked(file, args, None)
+    }
+
+    /// Locks FILE against other sops-rs writers, then reads and decrypts it; the lock is held
+    /// until the `Opened` is dropped (after the write).
+    pub fn open_for_update(file: &Path, args: &CommonArgs) -> Result<Opened, CliError> {
+        let lock = if file.as_os_str() == "-" {
+            None
+        } else {
+            lock_target(file)?
+        };
+        Self::open_locked(Some(file), args, lock)
+    }
+
+    fn open_locked(
+        file: Option<&Path>,
+        args: &CommonArgs,
+        lock: Option<sops_rs::io::FileLock>,
+    ) -> Result<Opened, CliError> {
         let input = read_input(file)?;
         let (input_format, output_format) = formats(&input, args)?;
         let order = decryption_order(args.decryption_order.as_deref())?;
@@ -56,7 +99,13 @@ impl Opened {
             cipher,
             ctx,
             config: load_config(args).ok().flatten(),
+            _lock: lock,
         })
+    }
+
+    /// Takes the update lock out, to hold it past the lifetime of this value.
+    pub fn take_lock(&mut self) -> Option<sops_rs::io::FileLock> {
+        self._lock.take()
     }
 
     /// Layout for output.

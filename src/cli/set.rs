@@ -127,7 +127,7 @@ pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
         }
     };
     let value = parse_json_value(&raw)?;
-    let mut opened = Opened::open(Some(&set.file), args)?;
+    let mut opened = Opened::open_for_update(&set.file, args)?;
     let document = opened.file.tree.documents.first_mut().ok_or_else(|| {
         CliError::new(
             code::INVALID_SET_FORMAT,
@@ -153,7 +153,7 @@ pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
 pub fn unset(unset: &UnsetArgs, args: &CommonArgs) -> Result<(), CliError> {
     require_file(&unset.file)?;
     let path = parse_path(&unset.path)?;
-    let mut opened = Opened::open(Some(&unset.file), args)?;
+    let mut opened = Opened::open_for_update(&unset.file, args)?;
     let Some(document) = opened.file.tree.documents.first_mut() else {
         return if unset.idempotent {
             Ok(())

@@ -5,6 +5,7 @@
 //! - `generated`: completions and man page match the CLI; every command has help examples.
 //! - `flat_stores`: dotenv and INI against sops-written files and the real sops binary.
 //! - `edit`: the edit workflow with editor programs, signals and a real vim in tmux.
+//! - `crash`: kill -9 during writes, concurrent writers (advisory lock), no core dumps.
 //! - `commands`: config rules, Shamir groups (with real sops), set/unset, rotate, updatekeys,
 //!   groups, exec-env/exec-file, filestatus.
 //! - `vectors`: every sops-written vector an age key opens decrypts to its plaintext; must-fail
@@ -19,6 +20,7 @@
 mod audit;
 mod cli;
 mod commands;
+mod crash;
 mod edit;
 mod flat_stores;
 mod generated;
