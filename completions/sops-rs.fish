@@ -69,8 +69,11 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "exec-file" -d 'Run a c
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "audit" -d 'Work with audit logs: verify a log\'s hash chain, hash a tree path'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "man" -d 'Print the man page (roff)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "check" -d 'Fail when a file a creation rule covers is not encrypted, or a file\'s metadata or MAC is broken (for pre-commit hooks and CI)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "git-merge" -d 'A git merge driver: three-way merge of encrypted files, key by key'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l reuse-from -d 'Encrypt with the data key and keys of this existing encrypted file, so that values that did not change keep their exact ciphertext (small diffs in git)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
@@ -585,6 +588,64 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s i -l in-place -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verify-mac -d 'Also decrypt and verify each file\'s MAC (needs the keys)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l json -d 'Print one JSON object per file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
@@ -613,21 +674,23 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s i -l in-p
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "edit" -d 'Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "rotate" -d 'Encrypt a file again under a new data key, optionally adding or removing keys'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "updatekeys" -d 'Make files\' keys match the config\'s creation rule (values are not re-encrypted)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "groups" -d 'Add or delete key groups (Shamir secret sharing)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "set" -d 'Set one value of an encrypted file (VALUE is JSON); other values keep their ciphertext'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "unset" -d 'Remove one key or list element from an encrypted file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "exec-env" -d 'Run a command with the file\'s top-level values as environment variables'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "audit" -d 'Work with audit logs: verify a log\'s hash chain, hash a tree path'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "man" -d 'Print the man page (roff)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man filestatus help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "edit" -d 'Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "rotate" -d 'Encrypt a file again under a new data key, optionally adding or removing keys'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "updatekeys" -d 'Make files\' keys match the config\'s creation rule (values are not re-encrypted)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "groups" -d 'Add or delete key groups (Shamir secret sharing)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "set" -d 'Set one value of an encrypted file (VALUE is JSON); other values keep their ciphertext'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "unset" -d 'Remove one key or list element from an encrypted file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "exec-env" -d 'Run a command with the file\'s top-level values as environment variables'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "audit" -d 'Work with audit logs: verify a log\'s hash chain, hash a tree path'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "man" -d 'Print the man page (roff)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "check" -d 'Fail when a file a creation rule covers is not encrypted, or a file\'s metadata or MAC is broken (for pre-commit hooks and CI)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "git-merge" -d 'A git merge driver: three-way merge of encrypted files, key by key'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge filestatus help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "add" -d 'Add a key group made of the keys given with --age, --pgp, ...'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "delete" -d 'Delete the key group at INDEX (0-based)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'

@@ -11,7 +11,22 @@ use super::error::{CliError, code};
 use super::io::{check_destination, formats, read_input, write_output};
 use super::plan::{emit_options, encrypt_plan, load_config};
 
-pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
+#[derive(clap::Args, Debug)]
+pub struct EncryptArgs {
+    /// The file; `-` or nothing reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: Option<std::path::PathBuf>,
+    /// Encrypt with the data key and keys of this existing encrypted file, so that values that
+    /// did not change keep their exact ciphertext (small diffs in git).
+    #[arg(long, value_name = "OLD_FILE")]
+    pub reuse_from: Option<std::path::PathBuf>,
+}
+
+pub fn run(
+    file: Option<&Path>,
+    reuse_from: Option<&Path>,
+    args: &CommonArgs,
+) -> Result<(), CliError> {
     let reading_stdin = file.is_none_or(|f| f.as_os_str() == "-");
     if reading_stdin && args.filename_override.is_none() {
         return Err(CliError::new(
@@ -36,6 +51,9 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
             true,
         )
     })?;
+    if let Some(old) = reuse_from {
+        return reencrypt_against(old, tree, &input, output_format, args);
+    }
     let config = load_config(args)?;
     let target = args
         .filename_override
@@ -52,4 +70,28 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
         .emit(output_format, &options)
         .map_err(|e| CliError::from_library(e, true))?;
     write_output(&input, args, &bytes)
+}
+
+/// `--reuse-from`: the new plaintext takes the old file's data key, keys and rules; the cipher
+/// that decrypted the old file reuses the IV of every value that is the same at the same path.
+fn reencrypt_against(
+    old: &Path,
+    tree: sops_rs::Tree,
+    input: &super::io::Input,
+    output_format: sops_rs::Format,
+    args: &CommonArgs,
+) -> Result<(), CliError> {
+    if sops_rs::sops_file::has_metadata(&tree) {
+        return Err(CliError::from_library(
+            sops_rs::Error::AlreadyEncrypted {
+                file: input.name.clone(),
+            },
+            true,
+        ));
+    }
+    let mut opened = super::open::Opened::open(Some(old), args)?;
+    opened.file.tree = tree;
+    opened.output_format = output_format;
+    let bytes = opened.reencrypt_and_emit(args)?;
+    write_output(input, args, &bytes)
 }

@@ -282,72 +282,120 @@ pub fn update_keys(update: &UpdateKeysArgs, args: &CommonArgs) -> Result<(), Cli
             "updatekeys needs a config file (.sops-rs.yaml or .sops.yaml) with creation rules",
         )
     })?;
-    for path in &update.files {
-        let mut sealed = open_sealed(path, args, true)?;
-        let rule = config
-            .rule_for(path)
-            .map_err(|e| CliError::new(code::GENERIC, e.to_string()))?
-            .ok_or_else(|| {
-                CliError::new(
-                    code::GENERIC,
-                    format!("config {}: no creation_rules", config.path.display()),
-                )
-            })?;
-        let current: Vec<Vec<String>> = sealed
-            .file
-            .metadata
-            .key_groups
-            .iter()
-            .map(|g| {
-                g.iter()
-                    .map(|s| format!("{} {}", s.key.kind(), s.key.id()))
-                    .collect()
-            })
-            .collect();
-        let wanted: Vec<Vec<String>> = rule
-            .key_groups
-            .iter()
-            .map(|g| g.iter().map(|k| format!("{} {}", k.kind, k.id)).collect())
-            .collect();
-        let threshold = if rule.shamir_threshold > 0 {
-            rule.shamir_threshold
-        } else {
-            sealed.file.metadata.shamir_threshold
-        };
-        let wanted_threshold = effective_threshold(wanted.len(), threshold);
-        if current == wanted && wanted_threshold == sealed.file.metadata.shamir_threshold {
-            eprintln!("File {} already up to date", path.display());
-            continue;
+    if !update.yes {
+        // Asking needs a person: one file after the other.
+        for path in &update.files {
+            update_one(path, &config, args, true)?;
         }
+        return Ok(());
+    }
+    let progress = (std::io::stderr().is_terminal() && update.files.len() > 1).then(|| {
+        let bar = indicatif::ProgressBar::new(update.files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .expect("valid template"),
+        );
+        bar
+    });
+    let results = super::parallel::map(&update.files, |path| {
+        let result = update_one(path, &config, args, false);
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+        result
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let failures: Vec<CliError> = results.into_iter().filter_map(Result::err).collect();
+    match failures.len() {
+        0 => Ok(()),
+        1 => Err(failures.into_iter().next().expect("one failure")),
+        n => {
+            for failure in &failures {
+                eprintln!("{}", failure.message);
+            }
+            Err(CliError::new(
+                failures[0].code,
+                format!("{n} files could not be updated"),
+            ))
+        }
+    }
+}
+
+/// Applies the creation rule to one file; `interactive` shows the change and asks first.
+fn update_one(
+    path: &Path,
+    config: &sops_rs::config::Config,
+    args: &CommonArgs,
+    interactive: bool,
+) -> Result<(), CliError> {
+    let mut sealed = open_sealed(path, args, true)?;
+    let rule = config
+        .rule_for(path)
+        .map_err(|e| CliError::new(code::GENERIC, e.to_string()))?
+        .ok_or_else(|| {
+            CliError::new(
+                code::GENERIC,
+                format!("config {}: no creation_rules", config.path.display()),
+            )
+        })?;
+    let current: Vec<Vec<String>> = sealed
+        .file
+        .metadata
+        .key_groups
+        .iter()
+        .map(|g| {
+            g.iter()
+                .map(|s| format!("{} {}", s.key.kind(), s.key.id()))
+                .collect()
+        })
+        .collect();
+    let wanted: Vec<Vec<String>> = rule
+        .key_groups
+        .iter()
+        .map(|g| g.iter().map(|k| format!("{} {}", k.kind, k.id)).collect())
+        .collect();
+    let threshold = if rule.shamir_threshold > 0 {
+        rule.shamir_threshold
+    } else {
+        sealed.file.metadata.shamir_threshold
+    };
+    if current == wanted
+        && effective_threshold(wanted.len(), threshold) == sealed.file.metadata.shamir_threshold
+    {
+        eprintln!("File {} already up to date", path.display());
+        return Ok(());
+    }
+    if interactive {
         eprintln!(
-            "The following changes will be made to the file's key groups:\nnow:\n{}after:\n{}",
+            "The following changes will be made to {}'s key groups:\nnow:\n{}after:\n{}",
+            path.display(),
             describe(&current),
             describe(&wanted)
         );
-        if !update.yes {
-            if !std::io::stdin().is_terminal() {
-                return Err(CliError::new(
-                    code::GENERIC,
-                    "updatekeys needs -y when standard input is not a terminal",
-                ));
-            }
-            if !ask("Is this okay?") {
-                eprintln!("Changes to {} were not applied", path.display());
-                continue;
-            }
+        if !std::io::stdin().is_terminal() {
+            return Err(CliError::new(
+                code::GENERIC,
+                "updatekeys needs -y when standard input is not a terminal",
+            ));
         }
-        let groups = rule
-            .key_groups
-            .iter()
-            .map(|g| g.iter().map(master_key).collect::<Result<Vec<_>, _>>())
-            .collect::<Result<Vec<_>, _>>()?;
-        sealed
-            .file
-            .rewrap(&sealed.key, groups, threshold, &key_context_from_env())
-            .map_err(key_error)?;
-        write_sealed(&mut sealed, args, true)?;
-        eprintln!("File {} synced with new keys", path.display());
+        if !ask("Is this okay?") {
+            eprintln!("Changes to {} were not applied", path.display());
+            return Ok(());
+        }
     }
+    let groups = rule
+        .key_groups
+        .iter()
+        .map(|g| g.iter().map(master_key).collect::<Result<Vec<_>, _>>())
+        .collect::<Result<Vec<_>, _>>()?;
+    sealed
+        .file
+        .rewrap(&sealed.key, groups, threshold, &key_context_from_env())
+        .map_err(key_error)?;
+    write_sealed(&mut sealed, args, true)?;
+    eprintln!("File {} synced with new keys", path.display());
     Ok(())
 }
 

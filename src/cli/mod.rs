@@ -4,6 +4,7 @@
 //! lives in its own file; this one owns the argument definitions and the dispatch.
 
 mod audit;
+mod check;
 mod context;
 mod decrypt;
 mod edit;
@@ -13,7 +14,9 @@ mod exec;
 mod filestatus;
 mod io;
 mod keys;
+mod merge;
 mod open;
+mod parallel;
 mod plan;
 mod set;
 
@@ -65,7 +68,7 @@ enum Command {
                             sops-rs encrypt -i --encrypted-regex '^(password|token)$' app.yaml\n  \
                             cat app.json | sops-rs encrypt --filename-override app.json --age age1..."
     )]
-    Encrypt(FileArg),
+    Encrypt(encrypt::EncryptArgs),
     /// Decrypt a file and print the plaintext (or write it with -i / --output).
     #[command(
         after_help = "Examples:\n  SOPS_AGE_KEY_FILE=~/keys.txt sops-rs decrypt app.enc.yaml\n  \
@@ -134,6 +137,19 @@ enum Command {
     /// Print the man page (roff).
     #[command(hide = true)]
     Man,
+    /// Fail when a file a creation rule covers is not encrypted, or a file's metadata or MAC
+    /// is broken (for pre-commit hooks and CI).
+    #[command(
+        after_help = "Examples:\n  sops-rs check secrets/\n  sops-rs check --verify-mac --json config/*.enc.yaml"
+    )]
+    Check(check::CheckArgs),
+    /// A git merge driver: three-way merge of encrypted files, key by key.
+    #[command(
+        name = "git-merge",
+        after_help = "Examples:\n  git config merge.sops-rs.driver 'sops-rs git-merge %O %A %B %P'\n  \
+                            echo '*.enc.yaml merge=sops-rs' >> .gitattributes"
+    )]
+    GitMerge(merge::MergeArgs),
     /// Print {"encrypted":true} or {"encrypted":false} for a file.
     #[command(after_help = "Examples:\n  sops-rs filestatus app.enc.yaml")]
     Filestatus(FileArg),
@@ -365,7 +381,11 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
     let common = &cli.common;
     match (&cli.command, cli.legacy_encrypt, cli.legacy_decrypt) {
         (Some(Command::Audit(command)), ..) => audit::run(command),
-        (Some(Command::Encrypt(arg)), ..) => encrypt::run(arg.file.as_deref(), common),
+        (Some(Command::Check(check)), ..) => check::run(check, common),
+        (Some(Command::GitMerge(merge)), ..) => merge::run(merge, common),
+        (Some(Command::Encrypt(arg)), ..) => {
+            encrypt::run(arg.file.as_deref(), arg.reuse_from.as_deref(), common)
+        }
         (Some(Command::Decrypt(arg)), ..) => decrypt::run(arg.file.as_deref(), common),
         (Some(Command::Edit(edit)), ..) => edit::run(edit, common),
         (Some(Command::Rotate(rotate)), ..) => keys::rotate(rotate, common),
@@ -393,7 +413,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
                 "filestatus needs a file",
             )),
         },
-        (None, true, _) => encrypt::run(cli.legacy_file.as_deref(), common),
+        (None, true, _) => encrypt::run(cli.legacy_file.as_deref(), None, common),
         (None, _, true) => decrypt::run(cli.legacy_file.as_deref(), common),
         (None, false, false) => match &cli.legacy_file {
             Some(file) => edit::run(

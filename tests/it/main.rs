@@ -16,6 +16,7 @@
 //! - `parity`: sops-written files re-encrypt byte for byte with the same key, IVs and time.
 //! - `toml_store`: the TOML store (an extension) through the binary, and random-tree round trips.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
+//! - `tools`: git textconv and merge driver (real git), pre-commit check, --reuse-from.
 
 mod audit;
 mod cli;
@@ -30,5 +31,6 @@ mod parity;
 mod properties;
 mod support;
 mod toml_store;
+mod tools;
 mod vectors;
 mod yaml_store;

@@ -1,0 +1,184 @@
+//! `sops-rs check FILE…`: the pre-commit gate. Fails when a file that a creation rule covers is
+//! not encrypted, when a file's sops metadata is broken, or (with --verify-mac, keys at hand)
+//! when its MAC does not match. Directories are walked; files are checked in parallel, with a
+//! progress bar when stderr is a terminal.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde_json::json;
+use sops_rs::SopsFile;
+use sops_rs::config::Config;
+
+use super::CommonArgs;
+use super::context::{decryption_order, key_context_from_env};
+use super::error::{CliError, code};
+use super::plan::load_config;
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories to check.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Also decrypt and verify each file's MAC (needs the keys).
+    #[arg(long)]
+    pub verify_mac: bool,
+    /// Print one JSON object per file.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The verdict on one file.
+struct Verdict {
+    path: PathBuf,
+    status: &'static str,
+    problem: Option<String>,
+}
+
+fn walk(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_dir() {
+        let Ok(entries) = std::fs::read_dir(path) else {
+            return;
+        };
+        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        children.sort();
+        for child in children {
+            let hidden = child
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            if !hidden {
+                walk(&child, out);
+            }
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+}
+
+fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, args: &CommonArgs) -> Verdict {
+    let verdict = |status, problem: Option<String>| Verdict {
+        path: path.to_path_buf(),
+        status,
+        problem,
+    };
+    let covered = match config {
+        Some(config) => match config.rule_for(path) {
+            Ok(rule) => rule.is_some(),
+            Err(_) => false,
+        },
+        None => true,
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return verdict("error", Some(format!("cannot read: {e}"))),
+    };
+    let format = match &args.input_type {
+        Some(name) => sops_rs::Format::from_name(name).unwrap_or(sops_rs::Format::Binary),
+        None => sops_rs::Format::from_path(path),
+    };
+    let name = path.display().to_string();
+    let mut file = match SopsFile::parse(format, &bytes, &name) {
+        Ok(file) => file,
+        Err(sops_rs::Error::MetadataNotFound { .. }) | Err(sops_rs::Error::Parse { .. })
+            if !covered =>
+        {
+            return verdict("skipped", None);
+        }
+        Err(sops_rs::Error::MetadataNotFound { .. }) => {
+            return verdict(
+                "plaintext",
+                Some("not encrypted, but a creation rule covers it".into()),
+            );
+        }
+        Err(e) => return verdict("broken", Some(e.to_string())),
+    };
+    if file.metadata.mac.is_empty() || file.metadata.version.is_empty() {
+        return verdict(
+            "broken",
+            Some("the metadata has no MAC or no version".into()),
+        );
+    }
+    if verify_mac {
+        let order = match decryption_order(args.decryption_order.as_deref()) {
+            Ok(order) => order,
+            Err(e) => return verdict("error", Some(e.message)),
+        };
+        let result = file
+            .data_key(&key_context_from_env(), &order, &name)
+            .and_then(|key| file.decrypt(&key, false, &name).map(|_| ()));
+        if let Err(e) = result {
+            let status = if matches!(e, sops_rs::Error::NoDataKey { .. }) {
+                "no_key"
+            } else {
+                "broken"
+            };
+            return verdict(status, Some(first_line(&e.to_string())));
+        }
+    }
+    verdict("encrypted", None)
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_string()
+}
+
+pub fn run(check: &CheckArgs, args: &CommonArgs) -> Result<(), CliError> {
+    let config = load_config(args)?;
+    let mut files = Vec::new();
+    for path in &check.paths {
+        if !path.exists() {
+            return Err(CliError::new(
+                code::NO_FILE_SPECIFIED,
+                format!("{}: no such file or directory", path.display()),
+            ));
+        }
+        walk(path, &mut files);
+    }
+    let progress = (std::io::stderr().is_terminal() && files.len() > 1).then(|| {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .expect("valid template"),
+        );
+        bar
+    });
+    let verdicts = super::parallel::map(&files, |path| {
+        let verdict = check_one(path, config.as_ref(), check.verify_mac, args);
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+        verdict
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let mut failed = 0;
+    for verdict in &verdicts {
+        let bad = !matches!(verdict.status, "encrypted" | "skipped");
+        failed += usize::from(bad);
+        if check.json {
+            println!(
+                "{}",
+                json!({"file": verdict.path.display().to_string(), "status": verdict.status, "ok": !bad, "problem": verdict.problem})
+            );
+        } else if bad {
+            eprintln!(
+                "{}: {}",
+                verdict.path.display(),
+                verdict
+                    .problem
+                    .clone()
+                    .unwrap_or_else(|| verdict.status.to_string())
+            );
+        }
+    }
+    if failed > 0 {
+        if !check.json {
+            eprintln!("{failed} of {} files failed the check", verdicts.len());
+        }
+        return Err(CliError::silent(code::GENERIC));
+    }
+    Ok(())
+}

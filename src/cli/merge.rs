@@ -1,0 +1,183 @@
+//! `sops-rs git-merge %O %A %B %P`: a git merge driver for encrypted files. It decrypts the
+//! common ancestor, ours and theirs, merges the trees key by key, and encrypts the result with
+//! our file's data key and keys, so that our unchanged values keep their exact ciphertext. Two
+//! branches that change different keys merge cleanly; a real conflict puts conflict markers
+//! into the value, writes the file, and exits 1 so that git reports the conflict.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use sops_rs::SopsFile;
+use sops_rs::crypto::ValueCipher;
+use sops_rs::formats::Format;
+use sops_rs::tree::{Map, MapItem, Scalar, Tree, Value};
+
+use super::CommonArgs;
+use super::context::{decryption_order, key_context_from_env};
+use super::error::{CliError, code};
+use super::plan::{emit_options, load_config};
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The common ancestor (%O).
+    pub base: PathBuf,
+    /// Ours (%A); the merge result is written here.
+    pub ours: PathBuf,
+    /// Theirs (%B).
+    pub theirs: PathBuf,
+    /// The file's path in the repository (%P), which gives its format.
+    pub path: Option<PathBuf>,
+}
+
+fn open(
+    path: &Path,
+    format: Format,
+    args: &CommonArgs,
+) -> Result<(SopsFile, ValueCipher), CliError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        CliError::new(
+            code::COULD_NOT_READ_INPUT,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    let name = path.display().to_string();
+    let library = |e| CliError::from_library(e, false);
+    let mut file = SopsFile::parse(format, &bytes, &name).map_err(library)?;
+    let order = decryption_order(args.decryption_order.as_deref())?;
+    let key = file
+        .data_key(&key_context_from_env(), &order, &name)
+        .map_err(library)?;
+    let cipher = file
+        .decrypt(&key, args.ignore_mac, &name)
+        .map_err(library)?;
+    Ok((file, cipher))
+}
+
+fn render(value: Option<&Value>) -> String {
+    match value {
+        None => "(deleted)".to_string(),
+        Some(Value::Scalar(scalar)) => scalar.to_flat_string(),
+        Some(other) => {
+            let text = Format::Json
+                .emit_value(other, &Default::default())
+                .unwrap_or_default();
+            String::from_utf8_lossy(&text).into_owned()
+        }
+    }
+}
+
+fn conflict(ours: Option<&Value>, theirs: Option<&Value>) -> Value {
+    Value::Scalar(Scalar::Str(format!(
+        "<<<<<<< ours\n{}\n=======\n{}\n>>>>>>> theirs",
+        render(ours),
+        render(theirs)
+    )))
+}
+
+/// Merges one mapping; counts conflicts.
+fn merge_map(base: Option<&Map>, ours: &Map, theirs: &Map, conflicts: &mut usize) -> Map {
+    let mut merged = Map::default();
+    let base_of = |key: &str| base.and_then(|b| b.get(key));
+    for item in &ours.items {
+        let MapItem::Entry { key, value: mine } = item else {
+            merged.items.push(item.clone());
+            continue;
+        };
+        let old = base_of(key);
+        let other = theirs.get(key);
+        let result = match (old, other) {
+            (_, Some(other)) if other == mine => Some(mine.clone()),
+            (Some(old), Some(other)) if mine == old => Some(other.clone()),
+            (Some(old), Some(other)) if other == old => Some(mine.clone()),
+            (old, Some(Value::Map(other))) if matches!(mine, Value::Map(_)) => {
+                let Value::Map(mine) = mine else {
+                    unreachable!()
+                };
+                let old = match old {
+                    Some(Value::Map(old)) => Some(old),
+                    _ => None,
+                };
+                Some(Value::Map(merge_map(old, mine, other, conflicts)))
+            }
+            (Some(old), None) if mine == old => None,
+            (None, None) => Some(mine.clone()),
+            (_, other) => {
+                *conflicts += 1;
+                Some(conflict(Some(mine), other))
+            }
+        };
+        if let Some(value) = result {
+            merged.push(key.clone(), value);
+        }
+    }
+    for (key, other) in theirs.entries() {
+        if ours.get(key).is_some() {
+            continue;
+        }
+        match base_of(key) {
+            None => merged.push(key, other.clone()),
+            Some(old) if old == other => {}
+            Some(_) => {
+                *conflicts += 1;
+                merged.push(key, conflict(None, Some(other)));
+            }
+        }
+    }
+    merged
+}
+
+pub fn run(merge: &MergeArgs, args: &CommonArgs) -> Result<(), CliError> {
+    let named = merge.path.as_deref().unwrap_or(&merge.ours);
+    let format = match &args.input_type {
+        Some(name) => Format::from_name(name)
+            .ok_or_else(|| CliError::new(code::GENERIC, format!("unknown format {name:?}")))?,
+        None => Format::from_path(named),
+    };
+    let (base, _) = open(&merge.base, format, args)?;
+    let (mut ours, mut cipher) = open(&merge.ours, format, args)?;
+    let (theirs, _) = open(&merge.theirs, format, args)?;
+    let mut conflicts = 0;
+    let documents = ours
+        .tree
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(index, mine)| {
+            let other = theirs
+                .tree
+                .documents
+                .get(index)
+                .cloned()
+                .unwrap_or_default();
+            merge_map(base.tree.documents.get(index), mine, &other, &mut conflicts)
+        })
+        .collect();
+    ours.tree = Tree { documents };
+    let name = named.display().to_string();
+    let library = |e| CliError::from_library(e, true);
+    ours.reencrypt(
+        &mut cipher,
+        sops_rs::tree::Timestamp::now_utc_seconds(),
+        &name,
+    )
+    .map_err(library)?;
+    let config = load_config(args).ok().flatten();
+    let bytes = ours
+        .emit(format, &emit_options(args, config.as_ref()))
+        .map_err(library)?;
+    sops_rs::io::write_atomic(&merge.ours, &bytes).map_err(|e| {
+        CliError::new(
+            code::COULD_NOT_WRITE_OUTPUT,
+            format!("cannot write {}: {e}", merge.ours.display()),
+        )
+    })?;
+    if conflicts > 0 {
+        return Err(CliError::new(
+            code::GENERIC,
+            format!(
+                "{name}: {conflicts} conflicting value(s); resolve them with `sops-rs edit {name}`"
+            ),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,278 @@
+//! sops-rs inside people's tools: git textconv diffs and the merge driver (with real git), the
+//! pre-commit `check`, and `encrypt --reuse-from` for small diffs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::support::sops_rs_command;
+
+struct Repo {
+    dir: tempfile::TempDir,
+    key_file: PathBuf,
+    recipient: String,
+}
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        use age::secrecy::ExposeSecret;
+        let identity = age::x25519::Identity::generate();
+        let key_file = dir.path().join("key.txt");
+        std::fs::write(
+            &key_file,
+            format!("{}\n", identity.to_string().expose_secret()),
+        )
+        .unwrap();
+        let repo = Repo {
+            recipient: identity.to_public().to_string(),
+            key_file,
+            dir,
+        };
+        std::fs::create_dir(repo.work()).unwrap();
+        repo
+    }
+
+    fn work(&self) -> PathBuf {
+        self.dir.path().join("repo")
+    }
+
+    fn git(&self, args: &[&str]) -> Output {
+        let bin = env!("CARGO_BIN_EXE_sops-rs");
+        Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t.invalid",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(["-c", &format!("diff.sops-rs.textconv={bin} decrypt")])
+            .args([
+                "-c",
+                &format!("merge.sops-rs.driver={bin} git-merge %O %A %B %P"),
+            ])
+            .args(args)
+            .current_dir(self.work())
+            .env("SOPS_AGE_KEY_FILE", &self.key_file)
+            .env("HOME", self.dir.path())
+            .env("SOPS_DISABLE_VERSION_CHECK", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.git(args);
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn sops_rs(&self, args: &[&str]) -> Output {
+        let mut cmd = sops_rs_command(&self.work());
+        cmd.env("SOPS_AGE_KEY_FILE", &self.key_file)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn set(&self, file: &str, path: &str, value: &str) {
+        let out = self.sops_rs(&["set", file, path, value]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn decrypt(&self, file: &str) -> String {
+        let out = self.sops_rs(&["decrypt", file]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn init_with_secret(&self) {
+        self.ok(&["init", "-q"]);
+        std::fs::write(
+            self.work().join(".gitattributes"),
+            "*.enc.yaml diff=sops-rs merge=sops-rs\n",
+        )
+        .unwrap();
+        std::fs::write(
+            self.work().join("plain.yaml"),
+            "db:\n    user: admin\n    password: old-pass\napi: token-1\n",
+        )
+        .unwrap();
+        let out = self.sops_rs(&["encrypt", "--age", &self.recipient, "plain.yaml"]);
+        assert!(out.status.success());
+        std::fs::write(self.work().join("app.enc.yaml"), out.stdout).unwrap();
+        std::fs::remove_file(self.work().join("plain.yaml")).unwrap();
+        self.ok(&["add", "."]);
+        self.ok(&["commit", "-q", "-m", "secrets"]);
+    }
+}
+
+#[test]
+fn git_diff_shows_plaintext_through_textconv() {
+    let repo = Repo::new();
+    repo.init_with_secret();
+    repo.set("app.enc.yaml", r#"["db"]["password"]"#, r#""new-pass""#);
+    let diff = repo.ok(&["diff"]);
+    assert!(diff.contains("-    password: old-pass"), "{diff}");
+    assert!(diff.contains("+    password: new-pass"), "{diff}");
+    assert!(!diff.contains("ENC["), "{diff}");
+}
+
+#[test]
+fn branches_changing_different_keys_merge_cleanly() {
+    let repo = Repo::new();
+    repo.init_with_secret();
+    repo.ok(&["checkout", "-q", "-b", "feature"]);
+    repo.set("app.enc.yaml", r#"["api"]"#, r#""token-2""#);
+    repo.ok(&["commit", "-q", "-am", "rotate api token"]);
+    repo.ok(&["checkout", "-q", "main"]);
+    repo.set("app.enc.yaml", r#"["db"]["password"]"#, r#""new-pass""#);
+    repo.ok(&["commit", "-q", "-am", "new db password"]);
+    let before = std::fs::read_to_string(repo.work().join("app.enc.yaml")).unwrap();
+    repo.ok(&["merge", "-q", "--no-edit", "feature"]);
+    assert_eq!(
+        repo.decrypt("app.enc.yaml"),
+        "db:\n    user: admin\n    password: new-pass\napi: token-2\n"
+    );
+    let after = std::fs::read_to_string(repo.work().join("app.enc.yaml")).unwrap();
+    let line = |t: &str, key: &str| {
+        t.lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        line(&before, "user:"),
+        line(&after, "user:"),
+        "our unchanged value was re-encrypted"
+    );
+    assert_eq!(line(&before, "password:"), line(&after, "password:"));
+}
+
+#[test]
+fn a_real_conflict_writes_markers_and_fails() {
+    let repo = Repo::new();
+    repo.init_with_secret();
+    repo.ok(&["checkout", "-q", "-b", "feature"]);
+    repo.set("app.enc.yaml", r#"["api"]"#, r#""theirs-token""#);
+    repo.ok(&["commit", "-q", "-am", "theirs"]);
+    repo.ok(&["checkout", "-q", "main"]);
+    repo.set("app.enc.yaml", r#"["api"]"#, r#""ours-token""#);
+    repo.ok(&["commit", "-q", "-am", "ours"]);
+    let out = repo.git(&["merge", "-q", "--no-edit", "feature"]);
+    assert!(!out.status.success(), "a conflicting merge succeeded");
+    let text = std::fs::read_to_string(repo.work().join("app.enc.yaml")).unwrap();
+    assert!(
+        !text.contains("ours-token"),
+        "the conflict was written in clear"
+    );
+    let plain = repo.decrypt("app.enc.yaml");
+    assert!(
+        plain.contains("<<<<<<< ours")
+            && plain.contains("ours-token")
+            && plain.contains("theirs-token"),
+        "{plain}"
+    );
+}
+
+#[test]
+fn check_refuses_plaintext_a_rule_covers_and_broken_files() {
+    let repo = Repo::new();
+    let work = repo.work();
+    std::fs::create_dir(work.join("secrets")).unwrap();
+    std::fs::write(
+        work.join(".sops-rs.yaml"),
+        format!(
+            "creation_rules:\n  - path_regex: ^secrets/\n    age: {}\n",
+            repo.recipient
+        ),
+    )
+    .unwrap();
+    std::fs::write(work.join("secrets/plain.yaml"), "token: abc\n").unwrap();
+    std::fs::write(work.join("README.yaml"), "not: covered\n").unwrap();
+    let out = repo.sops_rs(&["encrypt", "secrets/plain.yaml"]);
+    std::fs::write(work.join("secrets/ok.yaml"), &out.stdout).unwrap();
+    // Plaintext under a rule fails; files outside every rule are skipped.
+    let out = repo.sops_rs(&["check", "--json", "secrets", "README.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        report.contains(r#""status":"plaintext""#) && report.contains(r#""status":"skipped""#),
+        "{report}"
+    );
+    std::fs::remove_file(work.join("secrets/plain.yaml")).unwrap();
+    assert!(
+        repo.sops_rs(&["check", "secrets", "README.yaml"])
+            .status
+            .success()
+    );
+    // A tampered file passes the metadata check but not --verify-mac.
+    let good = std::fs::read_to_string(work.join("secrets/ok.yaml")).unwrap();
+    let enc = good
+        .lines()
+        .find(|l| l.starts_with("token:"))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        work.join("secrets/ok.yaml"),
+        good.replace(&enc, "token: forged"),
+    )
+    .unwrap();
+    assert_eq!(
+        repo.sops_rs(&["check", "--verify-mac", "secrets"])
+            .status
+            .code(),
+        Some(1)
+    );
+    std::fs::write(
+        work.join("secrets/broken.yaml"),
+        "a: 1\nsops:\n    nothing: here\n",
+    )
+    .unwrap();
+    let out = repo.sops_rs(&["check", "secrets/broken.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn reuse_from_keeps_the_ciphertext_of_unchanged_values() {
+    let repo = Repo::new();
+    let work = repo.work();
+    std::fs::write(work.join("v1.yaml"), "a: one\nb: two\nc: three\n").unwrap();
+    let out = repo.sops_rs(&["encrypt", "--age", &repo.recipient, "v1.yaml"]);
+    std::fs::write(work.join("app.enc.yaml"), &out.stdout).unwrap();
+    std::fs::write(work.join("v2.yaml"), "a: one\nb: TWO\nc: three\nd: four\n").unwrap();
+    let out = repo.sops_rs(&["encrypt", "--reuse-from", "app.enc.yaml", "v2.yaml"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let old = std::fs::read_to_string(work.join("app.enc.yaml")).unwrap();
+    let new = String::from_utf8(out.stdout).unwrap();
+    let line = |t: &str, key: &str| t.lines().find(|l| l.starts_with(key)).unwrap().to_string();
+    assert_eq!(line(&old, "a:"), line(&new, "a:"));
+    assert_eq!(line(&old, "c:"), line(&new, "c:"));
+    assert_ne!(line(&old, "b:"), line(&new, "b:"));
+    std::fs::write(work.join("v2.enc.yaml"), &new).unwrap();
+    assert_eq!(
+        repo.decrypt("v2.enc.yaml"),
+        "a: one\nb: TWO\nc: three\nd: four\n"
+    );
+}
