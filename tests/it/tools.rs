@@ -1,7 +1,7 @@
 //! sops-rs inside people's tools: git textconv diffs and the merge driver (with real git), the
 //! pre-commit `check`, and `encrypt --reuse-from` for small diffs.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use crate::support::sops_rs_command;
@@ -10,10 +10,6 @@ struct Repo {
     dir: tempfile::TempDir,
     key_file: PathBuf,
     recipient: String,
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
 }
 
 impl Repo {
