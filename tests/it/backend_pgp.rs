@@ -378,6 +378,56 @@ fn backend_pgp_sops_and_sops_rs_read_each_other() {
 }
 
 #[test]
+fn backend_pgp_runs_sops_gpg_exec_with_sops_arguments() {
+    let gpg = GpgHome::new();
+    let fp = gpg.generate("wrapped");
+    let log = gpg.path().join("gpg-args.log");
+    let wrapper = gpg.write(
+        "gpg-wrapper.sh",
+        &format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec gpg \"$@\"\n",
+            log.display()
+        ),
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let plain = gpg.write("app.yaml", INPUT);
+    let enc = ok(
+        sops_rs_command(gpg.path())
+            .env("SOPS_GPG_EXEC", &wrapper)
+            .args(["encrypt", "--pgp", &fp])
+            .arg(&plain)
+            .output()
+            .unwrap(),
+        "encrypt through the wrapper",
+    );
+    let file = gpg.write("app.enc.yaml", &enc);
+    let decrypted = ok(
+        sops_rs_command(gpg.path())
+            .env("SOPS_GPG_EXEC", &wrapper)
+            .arg("decrypt")
+            .arg(&file)
+            .output()
+            .unwrap(),
+        "decrypt through the wrapper",
+    );
+    assert_eq!(decrypted, INPUT);
+    let calls = std::fs::read_to_string(&log).unwrap();
+    let calls: Vec<&str> = calls.lines().collect();
+    assert_eq!(
+        calls,
+        [
+            format!(
+                "--no-default-recipient --yes --encrypt -a -r {fp} --trusted-key {} \
+                 --no-encrypt-to",
+                &fp[24..]
+            ),
+            "--status-fd 2 -d".to_string(),
+        ]
+    );
+}
+
+#[test]
 fn backend_pgp_without_the_secret_key_is_no_credentials() {
     let gpg = GpgHome::new();
     let fp = gpg.generate("absent");
