@@ -127,12 +127,17 @@ impl VaultKey {
         self.check_allowlist(ctx)?;
         let client = client(ctx)?;
         let url = self.url(operation);
+        let mut token = reqwest::header::HeaderValue::from_str(token).map_err(|_| {
+            KeyError::Failed("the Vault token contains characters not allowed in a header".into())
+        })?;
+        // Kept out of any debug output of the request.
+        token.set_sensitive(true);
         let mut attempt = 0;
         loop {
             attempt += 1;
             let mut request = client
                 .post(&url)
-                .header("X-Vault-Token", token)
+                .header("X-Vault-Token", token.clone())
                 .header("X-Vault-Request", "true")
                 .json(body);
             if let Some(namespace) = ctx.var("VAULT_NAMESPACE") {
