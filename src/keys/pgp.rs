@@ -162,19 +162,20 @@ impl MasterKey for PgpKey {
     }
 
     fn unwrap(&self, enc: &str, ctx: &KeyContext) -> Result<Option<Zeroizing<Vec<u8>>>, KeyError> {
-        let mut fallback_note = None;
-        if let Some(paths) = ctx.var(SECRET_KEYS_VAR) {
-            match rust_pgp::decrypt(enc, paths)? {
+        // Secret keys from SOPS_RS_PGP_SECRET_KEYS first; gpg only when none of them opens it.
+        let rust_keys_tried = match ctx.var(SECRET_KEYS_VAR) {
+            Some(paths) => match rust_pgp::decrypt(enc, paths)? {
                 Some(secret) => return Ok(Some(secret)),
-                None => fallback_note = Some("none of the keys in SOPS_RS_PGP_SECRET_KEYS matches"),
-            }
-        }
+                None => true,
+            },
+            None => false,
+        };
         let (program, mut cmd) = gpg_command(ctx);
         cmd.args(["--status-fd", "2", "-d"]);
         let GpgOutput { ok, stdout, stderr } = match run_gpg(cmd, enc.as_bytes()) {
             Ok(result) => result,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if fallback_note.is_some() {
+                if rust_keys_tried {
                     return Ok(None);
                 }
                 return Err(KeyError::Failed(format!(
