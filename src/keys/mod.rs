@@ -6,8 +6,12 @@
 //! key type reads environment variables itself.
 
 pub mod age;
+#[cfg(feature = "pgp")]
+pub mod pgp;
 pub mod recorded;
 pub mod registry;
+#[cfg(feature = "vault")]
+pub mod vault;
 
 use std::fmt;
 

@@ -17,7 +17,23 @@ pub fn from_entry(kind: KeyKind, entry: &Map) -> Box<dyn MasterKey> {
             };
             Box::new(AgeKey::from_metadata(recipient))
         }
+        #[cfg(feature = "pgp")]
+        KeyKind::Pgp => Box::new(super::pgp::PgpKey::from_metadata(field(entry, "fp"))),
+        #[cfg(feature = "vault")]
+        KeyKind::HcVault => Box::new(super::vault::VaultKey::from_metadata(
+            field(entry, "vault_address"),
+            field(entry, "engine_path"),
+            field(entry, "key_name"),
+        )),
         other => Box::new(RecordedKey::new(other, entry.clone())),
+    }
+}
+
+#[cfg(any(feature = "pgp", feature = "vault"))]
+fn field<'a>(entry: &'a Map, name: &str) -> &'a str {
+    match entry.get(name) {
+        Some(Value::Scalar(crate::tree::Scalar::Str(s))) => s.as_str(),
+        _ => "",
     }
 }
 
@@ -39,6 +55,9 @@ pub fn from_spec(spec: &KeySpec) -> Result<Box<dyn MasterKey>, KeyError> {
     let id = spec.id.as_str();
     Ok(match kind {
         KeyKind::Age => Box::new(AgeKey::new(id)?),
+        #[cfg(feature = "pgp")]
+        KeyKind::Pgp => Box::new(super::pgp::PgpKey::new(id)?),
+        #[cfg(not(feature = "pgp"))]
         KeyKind::Pgp => Box::new(RecordedKey::new(
             kind,
             entry(&[("created_at", ""), ("enc", ""), ("fp", id)]),
@@ -70,6 +89,9 @@ pub fn from_spec(spec: &KeySpec) -> Result<Box<dyn MasterKey>, KeyError> {
                 ]),
             ))
         }
+        #[cfg(feature = "vault")]
+        KeyKind::HcVault => Box::new(super::vault::VaultKey::from_uri(id)?),
+        #[cfg(not(feature = "vault"))]
         KeyKind::HcVault => {
             let (address, path) = id.split_once("/v1/").unwrap_or((id, ""));
             let (engine, key) = path.rsplit_once("/keys/").unwrap_or((path, ""));

@@ -17,8 +17,16 @@
 //! - `toml_store`: the TOML store (an extension) through the binary, and random-tree round trips.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
 //! - `tools`: git textconv and merge driver (real git), pre-commit check, --reuse-from.
+//! - `backend_pgp`: PGP vectors through gpg and rPGP, must-fail PGP vectors, the real sops both
+//!   ways with a throwaway GNUPGHOME, a missing secret key.
+//! - `backend_vault`: Vault Transit through the stand-in in `tests/servers/`: round trips, the
+//!   real sops both ways, request ids, server down, slow, 429/500 retried, wrong token.
 
 mod audit;
+#[cfg(feature = "pgp")]
+mod backend_pgp;
+#[cfg(feature = "vault")]
+mod backend_vault;
 mod cli;
 mod commands;
 mod crash;

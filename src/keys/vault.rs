@@ -1,0 +1,418 @@
+//! HashiCorp Vault Transit master keys (also OpenBao): the data key is wrapped by Vault's
+//! transit engine, exactly as sops does it.
+//!
+//! Wrap: `POST {address}/v1/{engine_path}/encrypt/{key_name}` with `{"plaintext": base64(key)}`;
+//! the returned `data.ciphertext` (`vault:v1:…`) is stored verbatim in `enc`. Unwrap:
+//! `POST …/decrypt/{key_name}` with `{"ciphertext": enc}`, then base64-decode
+//! `data.plaintext`.
+//!
+//! Credentials and settings come from the captured environment: the token from `VAULT_TOKEN`,
+//! else `$HOME/.vault-token`; `VAULT_NAMESPACE` (sent as `X-Vault-Namespace`); `VAULT_CACERT`
+//! (an extra PEM root) and `VAULT_SKIP_VERIFY`; `SOPS_HC_VAULT_ALLOWLIST` (`all`, `none`, or
+//! comma-separated address prefixes) limits which servers may be contacted. Requests time out
+//! (connect 5 s, whole request 30 s, or `SOPS_RS_HTTP_TIMEOUT_SECONDS`), and 429, 5xx and
+//! refused connections are retried twice with a short backoff.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value as Json, json};
+use zeroize::Zeroizing;
+
+use super::{KeyContext, KeyError, KeyKind, MasterKey};
+use crate::tree::{Map, Timestamp, Value};
+
+/// How many times one request is sent at most.
+const MAX_TRIES: u32 = 3;
+/// The connect timeout.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The whole-request timeout unless `SOPS_RS_HTTP_TIMEOUT_SECONDS` says otherwise.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A key in a Vault transit engine.
+pub struct VaultKey {
+    address: String,
+    engine_path: String,
+    key_name: String,
+    last_request_id: Mutex<Option<String>>,
+}
+
+impl VaultKey {
+    /// Parses a key URI as sops takes it on the command line:
+    /// `https://vault.example.com:8200/v1/transit/keys/keyName` (the engine path may have
+    /// several segments).
+    pub fn from_uri(uri: &str) -> Result<Self, KeyError> {
+        let invalid = |reason: &str| KeyError::InvalidKey {
+            kind: KeyKind::HcVault,
+            id: uri.to_string(),
+            reason: format!(
+                "{reason} (expected like https://vault.example.com:8200/v1/transit/keys/keyName)"
+            ),
+        };
+        let (scheme, rest) = uri
+            .split_once("://")
+            .filter(|(scheme, _)| !scheme.is_empty())
+            .ok_or_else(|| invalid("missing scheme in Vault URL"))?;
+        let (authority, path) = match rest.find('/') {
+            Some(at) => rest.split_at(at),
+            None => (rest, ""),
+        };
+        if authority.is_empty() {
+            return Err(invalid("missing host in Vault URL"));
+        }
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let path = path
+            .strip_prefix("/v1/")
+            .ok_or_else(|| invalid("Vault path does not start with /v1/"))?;
+        let parts: Vec<&str> = path.split('/').collect();
+        let n = parts.len();
+        if n < 3 || parts[n - 2] != "keys" || parts[n - 1].is_empty() || parts[0].is_empty() {
+            return Err(invalid("Vault path is not {engine}/keys/{name}"));
+        }
+        Ok(VaultKey::from_metadata(
+            &format!("{scheme}://{authority}"),
+            &parts[..n - 2].join("/"),
+            parts[n - 1],
+        ))
+    }
+
+    /// A key rebuilt from a metadata entry.
+    pub fn from_metadata(address: &str, engine_path: &str, key_name: &str) -> Self {
+        VaultKey {
+            address: address.trim_end_matches('/').to_string(),
+            engine_path: engine_path.trim_matches('/').to_string(),
+            key_name: key_name.to_string(),
+            last_request_id: Mutex::new(None),
+        }
+    }
+
+    fn url(&self, operation: &str) -> String {
+        format!(
+            "{}/v1/{}/{operation}/{}",
+            self.address, self.engine_path, self.key_name
+        )
+    }
+
+    fn check_allowlist(&self, ctx: &KeyContext) -> Result<(), KeyError> {
+        let list = ctx.var("SOPS_HC_VAULT_ALLOWLIST").unwrap_or("all").trim();
+        if list.eq_ignore_ascii_case("all") {
+            return Ok(());
+        }
+        let allowed = !list.eq_ignore_ascii_case("none")
+            && list
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .any(|prefix| self.address.starts_with(prefix.trim_end_matches('/')));
+        if allowed {
+            Ok(())
+        } else {
+            Err(KeyError::Failed(format!(
+                "Vault address {} is not allowed by SOPS_HC_VAULT_ALLOWLIST",
+                self.address
+            )))
+        }
+    }
+
+    /// Sends one transit request and returns its `data` object.
+    fn call(
+        &self,
+        operation: &str,
+        body: &Json,
+        token: &str,
+        ctx: &KeyContext,
+    ) -> Result<Json, KeyError> {
+        self.check_allowlist(ctx)?;
+        let client = client(ctx)?;
+        let url = self.url(operation);
+        let mut token = reqwest::header::HeaderValue::from_str(token).map_err(|_| {
+            KeyError::Failed("the Vault token contains characters not allowed in a header".into())
+        })?;
+        // Kept out of any debug output of the request.
+        token.set_sensitive(true);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut request = client
+                .post(&url)
+                .header("X-Vault-Token", token.clone())
+                .header("X-Vault-Request", "true")
+                .json(body);
+            if let Some(namespace) = ctx.var("VAULT_NAMESPACE") {
+                request = request.header("X-Vault-Namespace", namespace);
+            }
+            let retry_after = match request.send() {
+                Err(e) if attempt < MAX_TRIES && e.is_connect() && !e.is_timeout() => None,
+                Err(e) => return Err(transport_error(operation, &self.address, &e)),
+                Ok(response) => {
+                    let status = response.status();
+                    let retryable = status.as_u16() == 429 || status.is_server_error();
+                    if retryable && attempt < MAX_TRIES {
+                        response
+                            .headers()
+                            .get("retry-after")
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| v.trim().parse::<u64>().ok())
+                            .map(|s| Duration::from_secs(s.min(2)))
+                    } else {
+                        return self.read_response(operation, response);
+                    }
+                }
+            };
+            let backoff = Duration::from_millis(250u64 << (attempt - 1));
+            std::thread::sleep(retry_after.unwrap_or(backoff));
+        }
+    }
+
+    fn read_response(
+        &self,
+        operation: &str,
+        response: reqwest::blocking::Response,
+    ) -> Result<Json, KeyError> {
+        let status = response.status();
+        let text = response.text().map_err(|e| {
+            KeyError::Failed(format!(
+                "Vault transit {operation}: cannot read the response: {e}"
+            ))
+        })?;
+        let body: Option<Json> = serde_json::from_str(&text).ok();
+        if let Some(id) = body
+            .as_ref()
+            .and_then(|b| b.get("request_id"))
+            .and_then(Json::as_str)
+            .filter(|id| !id.is_empty())
+        {
+            *self
+                .last_request_id
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some(id.to_string());
+        }
+        if !status.is_success() {
+            let errors = body
+                .as_ref()
+                .and_then(|b| b.get("errors"))
+                .and_then(Json::as_array)
+                .map(|errors| {
+                    errors
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .filter(|e| !e.is_empty())
+                .unwrap_or_else(|| "no error message".to_string());
+            let hint = if status.as_u16() == 403 {
+                " (check VAULT_TOKEN or ~/.vault-token and the token's policy)"
+            } else {
+                ""
+            };
+            return Err(KeyError::Failed(format!(
+                "Vault transit {operation} failed with HTTP {status}: {errors}{hint}"
+            )));
+        }
+        body.and_then(|mut b| b.get_mut("data").map(Json::take))
+            .filter(Json::is_object)
+            .ok_or_else(|| {
+                KeyError::Failed(format!(
+                    "Vault transit {operation}: the response has no data object"
+                ))
+            })
+    }
+}
+
+fn transport_error(operation: &str, address: &str, e: &reqwest::Error) -> KeyError {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "request failed"
+    };
+    // The source chain names the cause (refused, DNS, TLS) without any request content.
+    let mut cause = String::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        cause = s.to_string();
+        source = s.source();
+    }
+    let cause = if cause.is_empty() {
+        String::new()
+    } else {
+        format!(": {cause}")
+    };
+    KeyError::Failed(format!(
+        "Vault transit {operation} at {address} {what}{cause}"
+    ))
+}
+
+fn client(ctx: &KeyContext) -> Result<reqwest::blocking::Client, KeyError> {
+    let total = ctx
+        .var("SOPS_RS_HTTP_TIMEOUT_SECONDS")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or(REQUEST_TIMEOUT);
+    let mut builder = reqwest::blocking::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT.min(total))
+        .timeout(total)
+        .no_proxy();
+    if let Some(path) = ctx.var("VAULT_CACERT") {
+        let pem = std::fs::read(path)
+            .map_err(|e| KeyError::Failed(format!("cannot read VAULT_CACERT {path}: {e}")))?;
+        let cert = reqwest::Certificate::from_pem(&pem)
+            .map_err(|e| KeyError::Failed(format!("VAULT_CACERT {path}: {e}")))?;
+        builder = builder.tls_certs_merge(std::iter::once(cert));
+    }
+    if ctx
+        .var("VAULT_SKIP_VERIFY")
+        .is_some_and(|v| matches!(v.trim(), "1" | "true" | "TRUE" | "True" | "t" | "T"))
+    {
+        builder = builder.tls_danger_accept_invalid_certs(true);
+    }
+    builder
+        .build()
+        .map_err(|e| KeyError::Failed(format!("cannot set up the HTTP client for Vault: {e}")))
+}
+
+/// The Vault token: `VAULT_TOKEN`, else `$HOME/.vault-token`.
+fn token(ctx: &KeyContext) -> Option<Zeroizing<String>> {
+    if let Some(token) = ctx.var("VAULT_TOKEN") {
+        return Some(Zeroizing::new(token.trim().to_string()));
+    }
+    let home = ctx.var("HOME")?;
+    let text = Zeroizing::new(
+        std::fs::read_to_string(std::path::Path::new(home).join(".vault-token")).ok()?,
+    );
+    let token = text.trim();
+    (!token.is_empty()).then(|| Zeroizing::new(token.to_string()))
+}
+
+impl MasterKey for VaultKey {
+    fn kind(&self) -> KeyKind {
+        KeyKind::HcVault
+    }
+
+    fn id(&self) -> String {
+        format!(
+            "{}/v1/{}/keys/{}",
+            self.address, self.engine_path, self.key_name
+        )
+    }
+
+    fn wrap(&self, secret: &[u8], ctx: &KeyContext) -> Result<String, KeyError> {
+        let token = token(ctx).ok_or_else(|| {
+            KeyError::Failed("no Vault token: set VAULT_TOKEN or write ~/.vault-token".into())
+        })?;
+        let body = json!({ "plaintext": STANDARD.encode(secret) });
+        let data = self.call("encrypt", &body, &token, ctx)?;
+        data.get("ciphertext")
+            .and_then(Json::as_str)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .ok_or_else(|| {
+                KeyError::Failed("Vault transit encrypt: the response has no ciphertext".into())
+            })
+    }
+
+    fn unwrap(&self, enc: &str, ctx: &KeyContext) -> Result<Option<Zeroizing<Vec<u8>>>, KeyError> {
+        let Some(token) = token(ctx) else {
+            return Ok(None);
+        };
+        let body = json!({ "ciphertext": enc });
+        let data = self.call("decrypt", &body, &token, ctx)?;
+        let plaintext = data
+            .get("plaintext")
+            .and_then(Json::as_str)
+            .ok_or_else(|| {
+                KeyError::Failed("Vault transit decrypt: the response has no plaintext".into())
+            })?;
+        let secret = STANDARD.decode(plaintext).map_err(|_| {
+            KeyError::Failed("Vault transit decrypt: the plaintext is not base64".into())
+        })?;
+        Ok(Some(Zeroizing::new(secret)))
+    }
+
+    fn entry(&self, enc: &str, created_at: Option<&Timestamp>) -> Map {
+        let mut map = Map::default();
+        map.push("vault_address", Value::str(&self.address));
+        map.push("engine_path", Value::str(&self.engine_path));
+        map.push("key_name", Value::str(&self.key_name));
+        map.push(
+            "created_at",
+            Value::str(created_at.map(Timestamp::to_rfc3339).unwrap_or_default()),
+        );
+        map.push("enc", Value::str(enc));
+        map
+    }
+
+    fn last_request_id(&self) -> Option<String> {
+        self.last_request_id
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_key_uris_as_sops_does() {
+        let key =
+            VaultKey::from_uri("https://vault.example.com:8200/v1/transit/keys/sops").unwrap();
+        assert_eq!(key.address, "https://vault.example.com:8200");
+        assert_eq!(key.engine_path, "transit");
+        assert_eq!(key.key_name, "sops");
+        assert_eq!(
+            key.id(),
+            "https://vault.example.com:8200/v1/transit/keys/sops"
+        );
+        let nested = VaultKey::from_uri("http://127.0.0.1:8200/v1/team/a/transit/keys/k1").unwrap();
+        assert_eq!(nested.engine_path, "team/a/transit");
+        assert_eq!(
+            nested.url("decrypt"),
+            "http://127.0.0.1:8200/v1/team/a/transit/decrypt/k1"
+        );
+        for bad in [
+            "vault.example.com/v1/transit/keys/k",
+            "https://vault.example.com/transit/keys/k",
+            "https://vault.example.com/v1/transit/k",
+            "https://vault.example.com/v1/keys/k",
+            "https://vault.example.com/v1/transit/keys/",
+        ] {
+            assert!(VaultKey::from_uri(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_allowlist_limits_addresses() {
+        let key =
+            VaultKey::from_uri("https://vault.example.com:8200/v1/transit/keys/sops").unwrap();
+        let ctx = |list: &str| KeyContext {
+            vars: [("SOPS_HC_VAULT_ALLOWLIST".to_string(), list.to_string())].into(),
+            ..Default::default()
+        };
+        assert!(key.check_allowlist(&KeyContext::default()).is_ok());
+        assert!(key.check_allowlist(&ctx("all")).is_ok());
+        assert!(key.check_allowlist(&ctx("none")).is_err());
+        assert!(
+            key.check_allowlist(&ctx("https://other, https://vault.example.com"))
+                .is_ok()
+        );
+        assert!(key.check_allowlist(&ctx("https://other")).is_err());
+    }
+
+    #[test]
+    fn no_token_means_no_credentials() {
+        let key = VaultKey::from_uri("http://127.0.0.1:1/v1/transit/keys/sops").unwrap();
+        assert!(
+            key.unwrap("vault:v1:x", &KeyContext::default())
+                .unwrap()
+                .is_none()
+        );
+        assert!(key.wrap(b"k", &KeyContext::default()).is_err());
+    }
+}

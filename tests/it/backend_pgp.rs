@@ -1,0 +1,465 @@
+//! The PGP backend: every sops-written PGP vector decrypts through gpg (keys imported into a
+//! throwaway GNUPGHOME) and through the rPGP fallback when gpg is absent; must-fail PGP vectors
+//! fail with exit 51; sops-rs and the real sops read each other's PGP files; a missing secret key
+//! is "no credentials" (exit 128).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value as Json;
+use sops_rs::keys::KeyContext;
+use sops_rs::sops_file::DEFAULT_DECRYPTION_ORDER;
+use sops_rs::tree::{ListItem, Map, MapItem, Scalar, Value};
+use sops_rs::{Format, SopsFile};
+
+use crate::support::{sops_command, sops_rs_command, vectors_dir};
+
+/// A throwaway home with its own GNUPGHOME; stops its gpg-agent when dropped.
+struct GpgHome {
+    home: tempfile::TempDir,
+}
+
+impl GpgHome {
+    fn new() -> GpgHome {
+        let home = tempfile::tempdir().unwrap();
+        let gnupg = home.path().join(".gnupg");
+        std::fs::create_dir(&gnupg).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&gnupg, std::fs::Permissions::from_mode(0o700)).unwrap();
+        GpgHome { home }
+    }
+
+    fn path(&self) -> &Path {
+        self.home.path()
+    }
+
+    fn gnupg(&self) -> PathBuf {
+        self.home.path().join(".gnupg")
+    }
+
+    fn gpg(&self, args: &[&str]) -> Output {
+        let out = Command::new("gpg")
+            .env("GNUPGHOME", self.gnupg())
+            .args(["--batch", "--pinentry-mode", "loopback", "--passphrase", ""])
+            .args(args)
+            .output()
+            .expect("gpg must be installed (scripts/install-test-deps.sh)");
+        assert!(
+            out.status.success(),
+            "gpg {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    fn import(&self, file: &Path) {
+        self.gpg(&["--import", &file.display().to_string()]);
+    }
+
+    /// Generates an encryption key and returns its fingerprint.
+    fn generate(&self, name: &str) -> String {
+        self.gpg(&[
+            "--quick-generate-key",
+            &format!("{name} <{name}@test.invalid>"),
+            "rsa2048",
+            "encr",
+            "never",
+        ]);
+        let out = self.gpg(&[
+            "--with-colons",
+            "--list-keys",
+            &format!("{name}@test.invalid"),
+        ]);
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("fpr:"))
+            .map(|l| l.trim_matches(':').to_string())
+            .expect("a fingerprint")
+    }
+
+    fn ctx(&self) -> KeyContext {
+        KeyContext {
+            vars: [("GNUPGHOME".to_string(), self.gnupg().display().to_string())].into(),
+            ..Default::default()
+        }
+    }
+
+    fn write(&self, name: &str, content: &str) -> PathBuf {
+        let path = self.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+}
+
+impl Drop for GpgHome {
+    fn drop(&mut self) {
+        let _ = Command::new("gpgconf")
+            .env("GNUPGHOME", self.gnupg())
+            .args(["--kill", "gpg-agent"])
+            .output();
+    }
+}
+
+struct Vector {
+    file: String,
+    format: String,
+    expect: String,
+    keys: Vec<String>,
+    plain: Option<String>,
+}
+
+fn pgp_vectors() -> Vec<Vector> {
+    let text = std::fs::read_to_string(vectors_dir().join("manifest.json")).unwrap();
+    let manifest: Json = serde_json::from_str(&text).unwrap();
+    manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| Vector {
+            file: f["file"].as_str().unwrap().to_string(),
+            format: f["format"].as_str().unwrap_or_default().to_string(),
+            expect: f["expect"].as_str().unwrap().to_string(),
+            keys: f["pgp_key_files"]
+                .as_array()
+                .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default(),
+            plain: f["plain"].as_str().map(String::from),
+        })
+        .filter(|v| !v.keys.is_empty())
+        .collect()
+}
+
+fn format_of(name: &str) -> Format {
+    match name {
+        "yaml" => Format::Yaml,
+        "json" => Format::Json,
+        "binary" => Format::Binary,
+        "dotenv" => Format::Dotenv,
+        "ini" => Format::Ini,
+        other => panic!("unknown vector format {other}"),
+    }
+}
+
+fn map_to_json(map: &Map) -> Json {
+    let mut object = serde_json::Map::new();
+    for item in &map.items {
+        if let MapItem::Entry { key, value } = item {
+            object.insert(key.clone(), to_json(value));
+        }
+    }
+    Json::Object(object)
+}
+
+fn to_json(value: &Value) -> Json {
+    match value {
+        Value::Map(map) => map_to_json(map),
+        Value::List(items) => Json::Array(
+            items
+                .iter()
+                .filter_map(|item| match item {
+                    ListItem::Value(v) => Some(to_json(v)),
+                    ListItem::Comment(_) => None,
+                })
+                .collect(),
+        ),
+        Value::Scalar(scalar) => match scalar {
+            Scalar::Null => Json::Null,
+            Scalar::Bool(b) => Json::Bool(*b),
+            Scalar::Int(i) => Json::from(*i),
+            Scalar::Float(f) => serde_json::Number::from_f64(*f)
+                .map(Json::Number)
+                .unwrap_or(Json::Null),
+            Scalar::Str(s) => Json::String(s.clone()),
+            Scalar::Time(t) => Json::String(t.to_rfc3339_nano()),
+            Scalar::Bytes(b) => Json::String(String::from_utf8_lossy(b).into_owned()),
+        },
+    }
+}
+
+/// Equality that treats `1` and `1.0` as the same number.
+fn same(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => x.as_f64() == y.as_f64(),
+        },
+        (Json::Array(x), Json::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        (Json::Object(x), Json::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
+        }
+        _ => a == b,
+    }
+}
+
+fn decrypt_with(path: &Path, format: Format, ctx: &KeyContext) -> sops_rs::Result<Json> {
+    let bytes = std::fs::read(path).unwrap();
+    let name = path.display().to_string();
+    let mut file = SopsFile::parse(format, &bytes, &name)?;
+    let key = file.data_key(ctx, &DEFAULT_DECRYPTION_ORDER, &name)?;
+    file.decrypt(&key, false, &name)?;
+    let docs: Vec<Json> = file.tree.documents.iter().map(map_to_json).collect();
+    Ok(if docs.len() == 1 {
+        docs.into_iter().next().unwrap()
+    } else {
+        Json::Array(docs)
+    })
+}
+
+/// Decrypts every `expect: ok` PGP vector with `ctx` and compares it with its plaintext.
+fn check_every_vector(ctx: &KeyContext) -> usize {
+    let dir = vectors_dir();
+    let mut checked = 0;
+    for v in pgp_vectors().iter().filter(|v| v.expect == "ok") {
+        let got = decrypt_with(&dir.join(&v.file), format_of(&v.format), ctx)
+            .unwrap_or_else(|e| panic!("{}: {e}", v.file));
+        let want: Json = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(v.plain.as_ref().unwrap())).unwrap(),
+        )
+        .unwrap();
+        assert!(
+            same(&got, &want),
+            "{}: decrypted tree differs\n got: {got}\nwant: {want}",
+            v.file
+        );
+        checked += 1;
+    }
+    checked
+}
+
+fn all_key_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = pgp_vectors()
+        .iter()
+        .flat_map(|v| v.keys.iter().map(|k| vectors_dir().join(k)))
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
+#[test]
+fn backend_pgp_every_vector_decrypts_through_gpg() {
+    let gpg = GpgHome::new();
+    for file in all_key_files() {
+        gpg.import(&file);
+    }
+    let checked = check_every_vector(&gpg.ctx());
+    // yaml, json, binary, dotenv and ini from getsops/sops and sops-nix.
+    assert!(checked >= 19, "only {checked} PGP vectors checked");
+}
+
+#[test]
+fn backend_pgp_every_vector_decrypts_through_rpgp_without_gpg() {
+    let home = tempfile::tempdir().unwrap();
+    let keys: Vec<String> = all_key_files()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let ctx = KeyContext {
+        vars: [
+            ("SOPS_GPG_EXEC".to_string(), "/nonexistent/gpg".to_string()),
+            (
+                "GNUPGHOME".to_string(),
+                home.path().join("none").display().to_string(),
+            ),
+            ("SOPS_RS_PGP_SECRET_KEYS".to_string(), keys.join(":")),
+        ]
+        .into(),
+        ..Default::default()
+    };
+    let checked = check_every_vector(&ctx);
+    assert!(checked >= 19, "only {checked} PGP vectors checked");
+}
+
+#[test]
+fn backend_pgp_must_fail_vectors_exit_51() {
+    let dir = vectors_dir();
+    let gpg = GpgHome::new();
+    for file in all_key_files() {
+        gpg.import(&file);
+    }
+    let mut checked = 0;
+    for v in pgp_vectors().iter().filter(|v| v.expect == "mac_mismatch") {
+        let out = sops_rs_command(gpg.path())
+            .args(["decrypt", &dir.join(&v.file).display().to_string()])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(51),
+            "{}: {}",
+            v.file,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.is_empty(), "{}: printed output", v.file);
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} must-fail PGP vectors");
+}
+
+fn ok(out: Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what} failed ({:?}): {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const INPUT: &str = "db:\n    user: admin\n    password: hunter2\nport: 5432\n";
+
+#[test]
+fn backend_pgp_sops_and_sops_rs_read_each_other() {
+    let gpg = GpgHome::new();
+    let fp = gpg.generate("sops-rs");
+    let plain = gpg.write("app.yaml", INPUT);
+    let plain = plain.display().to_string();
+    let config = gpg.write("empty-config.yaml", "{}\n").display().to_string();
+
+    // sops-rs encrypts, sops decrypts.
+    let ours = ok(
+        sops_rs_command(gpg.path())
+            .args(["encrypt", "--pgp", &fp, &plain])
+            .output()
+            .unwrap(),
+        "sops-rs encrypt",
+    );
+    assert!(ours.contains(&format!("fp: {fp}")), "{ours}");
+    assert!(
+        ours.contains("enc: |-\n") && ours.contains("-----END PGP MESSAGE-----\n          fp: "),
+        "the armored message is trimmed, as sops stores it:\n{ours}"
+    );
+    let ours_file = gpg.write("ours.enc.yaml", &ours);
+    let decrypted = ok(
+        sops_command(gpg.path())
+            .args([
+                "--config",
+                &config,
+                "decrypt",
+                &ours_file.display().to_string(),
+            ])
+            .output()
+            .unwrap(),
+        "sops decrypt of ours",
+    );
+    assert_eq!(decrypted, INPUT);
+
+    // sops encrypts, sops-rs decrypts (also when the fingerprint comes from SOPS_PGP_FP).
+    let theirs = ok(
+        sops_command(gpg.path())
+            .env("SOPS_PGP_FP", &fp)
+            .args(["--config", &config, "encrypt", &plain])
+            .output()
+            .unwrap(),
+        "sops encrypt",
+    );
+    let theirs_file = gpg.write("sops.enc.yaml", &theirs);
+    let decrypted = ok(
+        sops_rs_command(gpg.path())
+            .args(["decrypt", &theirs_file.display().to_string()])
+            .output()
+            .unwrap(),
+        "sops-rs decrypt of sops's file",
+    );
+    assert_eq!(decrypted, INPUT);
+
+    // Through the library: the key wraps and unwraps a data key.
+    let key = sops_rs::keys::from_spec(&sops_rs::keys::KeySpec::simple("pgp", &fp)).unwrap();
+    let ctx = gpg.ctx();
+    let enc = key.wrap(&[7u8; 32], &ctx).unwrap();
+    assert!(enc.starts_with("-----BEGIN PGP MESSAGE-----"));
+    assert!(enc.ends_with("-----END PGP MESSAGE-----"));
+    assert_eq!(&key.unwrap(&enc, &ctx).unwrap().unwrap()[..], &[7u8; 32]);
+}
+
+#[test]
+fn backend_pgp_runs_sops_gpg_exec_with_sops_arguments() {
+    let gpg = GpgHome::new();
+    let fp = gpg.generate("wrapped");
+    let log = gpg.path().join("gpg-args.log");
+    let wrapper = gpg.write(
+        "gpg-wrapper.sh",
+        &format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec gpg \"$@\"\n",
+            log.display()
+        ),
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let plain = gpg.write("app.yaml", INPUT);
+    let enc = ok(
+        sops_rs_command(gpg.path())
+            .env("SOPS_GPG_EXEC", &wrapper)
+            .args(["encrypt", "--pgp", &fp])
+            .arg(&plain)
+            .output()
+            .unwrap(),
+        "encrypt through the wrapper",
+    );
+    let file = gpg.write("app.enc.yaml", &enc);
+    let decrypted = ok(
+        sops_rs_command(gpg.path())
+            .env("SOPS_GPG_EXEC", &wrapper)
+            .arg("decrypt")
+            .arg(&file)
+            .output()
+            .unwrap(),
+        "decrypt through the wrapper",
+    );
+    assert_eq!(decrypted, INPUT);
+    let calls = std::fs::read_to_string(&log).unwrap();
+    let calls: Vec<&str> = calls.lines().collect();
+    assert_eq!(
+        calls,
+        [
+            format!(
+                "--no-default-recipient --yes --encrypt -a -r {fp} --trusted-key {} \
+                 --no-encrypt-to",
+                &fp[24..]
+            ),
+            "--status-fd 2 -d".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn backend_pgp_without_the_secret_key_is_no_credentials() {
+    let gpg = GpgHome::new();
+    let fp = gpg.generate("absent");
+    let key = sops_rs::keys::from_spec(&sops_rs::keys::KeySpec::simple("pgp", &fp)).unwrap();
+    let enc = key.wrap(&[1u8; 32], &gpg.ctx()).unwrap();
+    let file = gpg.write(
+        "app.yaml",
+        &ok(
+            sops_rs_command(gpg.path())
+                .args(["encrypt", "--pgp", &fp])
+                .arg(gpg.write("plain.yaml", INPUT))
+                .output()
+                .unwrap(),
+            "encrypt",
+        ),
+    );
+
+    // Another GNUPGHOME without that key: unwrap says "no credentials here".
+    let other = GpgHome::new();
+    assert!(key.unwrap(&enc, &other.ctx()).unwrap().is_none());
+    let out = sops_rs_command(other.path())
+        .args(["decrypt", &file.display().to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(128));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&fp), "{stderr}");
+
+    // A mangled message is an error, not "no credentials".
+    let err = key.unwrap(
+        "-----BEGIN PGP MESSAGE-----\n\nAAAA\n-----END PGP MESSAGE-----",
+        &gpg.ctx(),
+    );
+    assert!(err.is_err(), "{err:?}");
+}
