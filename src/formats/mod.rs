@@ -278,6 +278,19 @@ impl fmt::Display for FormatError {
     }
 }
 
+/// Deepest nesting of mappings and sequences any parser accepts, counting the document's root
+/// mapping as level 1. It bounds recursion in the parsers and in everything that later walks
+/// the tree recursively (encryption, the MAC, emitters, `Clone`, `Drop`), well within a 2 MiB
+/// thread stack even in debug builds. The YAML and TOML parsers below us stop earlier still
+/// (granit-parser near 256 levels, toml_edit near 80), and YAML aliases are checked against it
+/// once expanded. Go's JSON decoder allows 10000; no real sops file comes near any of these.
+pub const MAX_DEPTH: usize = 256;
+
+/// The message of a nesting error.
+pub(crate) fn depth_message() -> String {
+    format!("nesting deeper than {MAX_DEPTH} levels")
+}
+
 /// The key under which the binary store keeps the whole file.
 pub const BINARY_DATA_KEY: &str = "data";
 
@@ -303,3 +316,6 @@ fn binary_bytes(tree: &Tree) -> Result<Vec<u8>, FormatError> {
         )),
     }
 }
+
+#[cfg(test)]
+mod depth_tests;
