@@ -15,18 +15,22 @@
 //! - `parity`: sops-written files re-encrypt byte for byte with the same key, IVs and time.
 //! - `toml_store`: the TOML store (an extension) through the binary, and random-tree round trips.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
+//! - `tamper`: flipped bits, a changed MAC or lastmodified, swapped or moved values are refused.
+//! - `fuzz_smoke`: each fuzz target body on a few thousand seeded mutations (CI's fuzzing).
 
 mod audit;
 mod cli;
 mod commands;
 mod edit;
 mod flat_stores;
+mod fuzz_smoke;
 mod generated;
 mod interop_sops;
 mod json_store;
 mod parity;
 mod properties;
 mod support;
+mod tamper;
 mod toml_store;
 mod vectors;
 mod yaml_store;
