@@ -1,5 +1,7 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands.
+//! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
+//!   exit code, no panic, the file untouched.
 //! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `generated`: completions and man page match the CLI; every command has help examples.
@@ -19,6 +21,7 @@
 //! - `fuzz_smoke`: each fuzz target body on a few thousand seeded mutations (CI's fuzzing).
 
 mod audit;
+mod bad_input;
 mod cli;
 mod commands;
 mod edit;

@@ -221,8 +221,7 @@ fn comment_of(text: &str) -> Comment {
 
 /// Parses a whole YAML stream.
 pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
-    let text = std::str::from_utf8(input)
-        .map_err(|_| FormatError::new("the YAML input is not valid UTF-8"))?;
+    let text = crate::formats::utf8_text(input)?;
     let events = collect_events(text)?;
     let mut b = Builder {
         lines: text.split('\n').collect(),
