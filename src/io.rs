@@ -51,7 +51,15 @@ pub fn try_lock_for_update(path: &Path) -> std::io::Result<Option<Locking>> {
     use rustix::fs::{FlockOperation, flock};
     let file = match File::open(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // Nothing to lock; the caller's read reports the missing file.
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(None);
+        }
         Err(e) => return Err(e),
     };
     match flock(&file, FlockOperation::NonBlockingLockExclusive) {

@@ -9,6 +9,9 @@ pub mod metadata;
 pub mod selection;
 pub mod tree;
 
+#[doc(hidden)]
+pub mod fuzzing;
+
 /// The top-level key that holds the metadata in YAML and JSON files.
 pub const SOPS_KEY: &str = "sops";
 

@@ -16,8 +16,7 @@ pub const METADATA_PREFIX: &str = "sops_";
 
 /// Parses a dotenv file into a one-document tree; sops metadata ends up under a top-level `sops` key.
 pub fn parse(input: &[u8]) -> Result<Tree, FormatError> {
-    let text = std::str::from_utf8(input)
-        .map_err(|e| FormatError::new(format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
+    let text = crate::formats::utf8_text(input)?;
     let mut map = Map::default();
     let mut metadata: Vec<(String, String)> = Vec::new();
     for (index, line) in text.split('\n').enumerate() {

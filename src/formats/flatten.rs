@@ -183,6 +183,13 @@ pub fn unflatten(pairs: Vec<(String, String)>) -> Result<Map, FormatError> {
     let mut root: BTreeMap<String, Node> = BTreeMap::new();
     for (name, value) in pairs {
         let tokens = tokenize(&name)?;
+        // The flattened name nests one level per step, under the file's root mapping.
+        if tokens.len() >= super::MAX_DEPTH {
+            return Err(FormatError::new(format!(
+                "a flattened key is {}",
+                super::depth_message()
+            )));
+        }
         let Some(Token::Key(first)) = tokens.first() else {
             unreachable!("the first token is always a key");
         };

@@ -250,8 +250,7 @@ fn comment_text(raw: &str) -> String {
 /// Parses an INI file into a one-document tree; sops metadata ends up under a top-level `sops` key.
 pub fn parse(input: &[u8]) -> Result<Tree, FormatError> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    let text = std::str::from_utf8(input)
-        .map_err(|e| FormatError::new(format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
+    let text = super::utf8_text(input)?;
     let sections = Parser {
         input: text,
         pos: 0,

@@ -18,10 +18,8 @@ use crate::tree::number::format_json;
 use crate::tree::path::{Step, TreePath};
 use crate::tree::{ListItem, Map, MapItem, Scalar, Tree, Value};
 
-/// Deepest nesting of objects and arrays the parser accepts. It bounds recursion, in this parser
-/// and in the recursive walkers that later process the tree, well within a 2 MiB thread stack
-/// even in debug builds. Go's decoder allows 10000; no real sops file comes near either.
-pub const MAX_DEPTH: usize = 500;
+/// Deepest nesting of objects and arrays the parser accepts: the shared limit.
+pub use super::MAX_DEPTH;
 
 /// Parses a JSON document (a top-level object) into a one-document tree.
 pub fn parse(input: &[u8]) -> Result<Tree, FormatError> {
@@ -152,7 +150,7 @@ impl Parser<'_> {
 
     fn check_depth(&self, depth: usize) -> Result<(), FormatError> {
         if depth > MAX_DEPTH {
-            return Err(self.error(format!("nesting deeper than {MAX_DEPTH} levels")));
+            return Err(self.error(super::depth_message()));
         }
         Ok(())
     }

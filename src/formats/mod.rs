@@ -278,13 +278,47 @@ impl fmt::Display for FormatError {
     }
 }
 
+/// Deepest nesting of mappings and sequences any parser accepts, counting the document's root
+/// mapping as level 1. It bounds recursion in the parsers and in everything that later walks
+/// the tree recursively (encryption, the MAC, emitters, `Clone`, `Drop`), well within a 2 MiB
+/// thread stack even in debug builds. The YAML and TOML parsers below us stop earlier still
+/// (granit-parser near 256 levels, toml_edit near 80), and YAML aliases are checked against it
+/// once expanded. Go's JSON decoder allows 10000; no real sops file comes near any of these.
+pub const MAX_DEPTH: usize = 256;
+
+/// The message of a nesting error.
+pub(crate) fn depth_message() -> String {
+    format!("nesting deeper than {MAX_DEPTH} levels")
+}
+
+/// The input as text, or an error at the line and column (in characters) of the first byte
+/// that is not UTF-8.
+pub(crate) fn utf8_text(input: &[u8]) -> Result<&str, FormatError> {
+    std::str::from_utf8(input).map_err(|e| {
+        let before = &input[..e.valid_up_to()];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        // Valid UTF-8 up to here: count characters, not bytes.
+        let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+        FormatError::at(line, column, "invalid UTF-8")
+    })
+}
+
 /// The key under which the binary store keeps the whole file.
 pub const BINARY_DATA_KEY: &str = "data";
 
 fn binary_tree(input: &[u8]) -> Tree {
     let mut map = crate::tree::Map::default();
-    let text = String::from_utf8_lossy(input).into_owned();
-    map.push(BINARY_DATA_KEY, Value::str(text));
+    // Any bytes, as sops (a Go string): text that is not UTF-8 is kept as bytes, which encrypt
+    // as type str and decrypt back to the same bytes.
+    let value = match String::from_utf8(input.to_vec()) {
+        Ok(text) => crate::tree::Scalar::Str(text),
+        Err(e) => crate::tree::Scalar::Bytes(e.into_bytes()),
+    };
+    map.push(BINARY_DATA_KEY, Value::Scalar(value));
     Tree {
         documents: vec![map],
     }
@@ -297,9 +331,13 @@ fn binary_bytes(tree: &Tree) -> Result<Vec<u8>, FormatError> {
         .and_then(|doc| doc.get(BINARY_DATA_KEY));
     match data {
         Some(Value::Scalar(crate::tree::Scalar::Str(s))) => Ok(s.as_bytes().to_vec()),
+        Some(Value::Scalar(crate::tree::Scalar::Bytes(b))) => Ok(b.clone()),
         _ => Err(FormatError::new(
             "cannot write binary output: the tree has no string 'data' key \
              (use --output-type to pick a structured format)",
         )),
     }
 }
+
+#[cfg(test)]
+mod depth_tests;

@@ -1,5 +1,7 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands.
+//! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
+//!   exit code, no panic, the file untouched.
 //! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `generated`: completions and man page match the CLI; every command has help examples.
@@ -21,23 +23,28 @@
 //!   ways with a throwaway GNUPGHOME, a missing secret key.
 //! - `backend_vault`: Vault Transit through the stand-in in `tests/servers/`: round trips, the
 //!   real sops both ways, request ids, server down, slow, 429/500 retried, wrong token.
+//! - `tamper`: flipped bits, a changed MAC or lastmodified, swapped or moved values are refused.
+//! - `fuzz_smoke`: each fuzz target body on a few thousand seeded mutations (CI's fuzzing).
 
 mod audit;
 #[cfg(feature = "pgp")]
 mod backend_pgp;
 #[cfg(feature = "vault")]
 mod backend_vault;
+mod bad_input;
 mod cli;
 mod commands;
 mod crash;
 mod edit;
 mod flat_stores;
+mod fuzz_smoke;
 mod generated;
 mod interop_sops;
 mod json_store;
 mod parity;
 mod properties;
 mod support;
+mod tamper;
 mod toml_store;
 mod tools;
 mod vectors;

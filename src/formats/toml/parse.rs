@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, RawString, Table};
 
-use crate::formats::FormatError;
+use crate::formats::{FormatError, MAX_DEPTH, depth_message};
 use crate::tree::{Comment, ListItem, Map, MapItem, Scalar, Timestamp, Tree, Value};
 
 /// The owner key of the document root in the table-trailing-comments map (header tables use
@@ -28,7 +28,14 @@ pub(super) fn parse(input: &[u8]) -> Result<Tree, FormatError> {
                 let (line, column) = line_col(input, span.start);
                 FormatError::at(line, column, message)
             }
-            None => FormatError::new(message),
+            None => match spanless_error_line(text, e.message()) {
+                Some(line) => FormatError {
+                    line: Some(line),
+                    column: None,
+                    message,
+                },
+                None => FormatError::new(message),
+            },
         }
     })?;
 
@@ -36,7 +43,10 @@ pub(super) fn parse(input: &[u8]) -> Result<Tree, FormatError> {
     let mut headers = Vec::new();
     collect_headers(doc.as_table(), &mut headers);
     headers.sort_by_key(|(position, _)| *position);
-    let mut builder = Builder::default();
+    let mut builder = Builder {
+        source: input,
+        ..Builder::default()
+    };
     let mut previous = ROOT;
     for (position, prefix) in headers {
         let (closing, attached) = split_header_prefix(prefix.as_deref().unwrap_or(""));
@@ -51,10 +61,55 @@ pub(super) fn parse(input: &[u8]) -> Result<Tree, FormatError> {
     let end = own_line_comments(doc.trailing().as_str().unwrap_or(""));
     builder.trailing.entry(previous).or_default().extend(end);
 
-    let root = builder.table(doc.as_table(), Some(ROOT))?;
+    let root = builder.table(doc.as_table(), Some(ROOT)).map_err(|e| {
+        if e.line.is_some() {
+            return e;
+        }
+        // DocumentMut drops spans: find where the nesting limit is passed in a spanned parse.
+        let mut spanned = Builder {
+            source: input,
+            ..Builder::default()
+        };
+        match toml_edit::Document::parse(text) {
+            Ok(doc) => spanned
+                .table(doc.as_table(), None)
+                .err()
+                .filter(|again| again.line.is_some())
+                .unwrap_or(e),
+            Err(_) => e,
+        }
+    })?;
     Ok(Tree {
         documents: vec![root],
     })
+}
+
+/// The line of an error toml_edit reports without a span (its recursion limit on dotted keys
+/// and headers): the fewest whole lines whose parse gives the same error, found by bisection.
+fn spanless_error_line(text: &str, message: &str) -> Option<usize> {
+    let ends: Vec<usize> = text
+        .match_indices('\n')
+        .map(|(at, _)| at + 1)
+        .chain([text.len()])
+        .collect();
+    let fails_within = |lines: usize| {
+        text[..ends[lines - 1]]
+            .parse::<DocumentMut>()
+            .is_err_and(|e| e.span().is_none() && e.message() == message)
+    };
+    let (mut low, mut high) = (1, ends.len());
+    if !fails_within(high) {
+        return None;
+    }
+    while low < high {
+        let mid = low + (high - low) / 2;
+        if fails_within(mid) {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    Some(low)
 }
 
 /// The 1-based line and column (in characters) of a byte offset.
@@ -156,16 +211,37 @@ fn split_header_prefix(prefix: &str) -> (Vec<Comment>, Vec<Comment>) {
 }
 
 #[derive(Default)]
-struct Builder {
+struct Builder<'a> {
+    /// The input, to give nesting errors a position.
+    source: &'a [u8],
+    /// Levels of tables and arrays open (the root table is level 1).
+    depth: usize,
     /// Comments directly above each header, by header position.
     attached: HashMap<isize, Vec<Comment>>,
     /// Comments that close a table (root or header), by owner.
     trailing: HashMap<isize, Vec<Comment>>,
 }
 
-impl Builder {
+impl Builder<'_> {
+    /// Enters one more level of nesting, failing past [`MAX_DEPTH`] (toml_edit stops near 80
+    /// levels per construct, but dotted keys, headers, arrays and inline tables add up).
+    fn enter(&mut self, span: Option<std::ops::Range<usize>>) -> Result<(), FormatError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(match span {
+                Some(span) => {
+                    let (line, column) = line_col(self.source, span.start);
+                    FormatError::at(line, column, depth_message())
+                }
+                None => FormatError::new(depth_message()),
+            });
+        }
+        Ok(())
+    }
+
     /// Builds a table's mapping; `owner` is set for the root and for tables with a header.
     fn table(&mut self, table: &Table, owner: Option<isize>) -> Result<Map, FormatError> {
+        self.enter(table.span())?;
         let mut items = Vec::new();
         // Where the lines under this table's own header end (before any sub-table header).
         let mut body_end = 0;
@@ -200,6 +276,7 @@ impl Builder {
                     items.push(entry(name, Value::Map(map)));
                 }
                 Item::ArrayOfTables(array) => {
+                    self.enter(array.span())?;
                     let mut list = Vec::new();
                     for (index, sub) in array.iter().enumerate() {
                         let position = sub.position().unwrap_or_default();
@@ -212,6 +289,7 @@ impl Builder {
                         let map = self.table(sub, Some(position))?;
                         list.push(ListItem::Value(Value::Map(map)));
                     }
+                    self.depth -= 1;
                     items.push(entry(name, Value::List(list)));
                 }
             }
@@ -220,6 +298,7 @@ impl Builder {
             let closing: Vec<MapItem> = closing.into_iter().map(MapItem::Comment).collect();
             items.splice(body_end..body_end, closing);
         }
+        self.depth -= 1;
         Ok(Map { items })
     }
 
@@ -238,8 +317,18 @@ impl Builder {
             V::Float(f) => Value::Scalar(Scalar::Float(*f.value())),
             V::Boolean(b) => Value::Scalar(Scalar::Bool(*b.value())),
             V::Datetime(d) => Value::Scalar(datetime(d.value())),
-            V::Array(array) => Value::List(self.array(array)?),
-            V::InlineTable(table) => Value::Map(self.inline_table(table)?),
+            V::Array(array) => {
+                self.enter(array.span())?;
+                let list = self.array(array)?;
+                self.depth -= 1;
+                Value::List(list)
+            }
+            V::InlineTable(table) => {
+                self.enter(table.span())?;
+                let map = self.inline_table(table)?;
+                self.depth -= 1;
+                Value::Map(map)
+            }
         })
     }
 

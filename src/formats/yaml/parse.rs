@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use granit_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use super::resolve::{Resolved, resolve_plain};
-use crate::formats::FormatError;
+use crate::formats::{FormatError, MAX_DEPTH, depth_message};
 use crate::tree::{Comment, ListItem, Map, MapItem, Scalar, Tree, Value};
 
 /// A node while the document is read, with source lines kept for placing comments.
@@ -55,6 +55,24 @@ impl Node {
         }
     }
 
+    /// Levels of mappings and sequences in this node (0 for a scalar).
+    fn depth(&self) -> usize {
+        match self {
+            Node::Scalar(_) => 0,
+            Node::Map(items) | Node::List(items) => {
+                1 + items.iter().map(Item::depth).max().unwrap_or(0)
+            }
+        }
+    }
+
+    /// The number of nodes in this node, itself included.
+    fn size(&self) -> usize {
+        match self {
+            Node::Scalar(_) => 1,
+            Node::Map(items) | Node::List(items) => 1 + items.iter().map(Item::size).sum::<usize>(),
+        }
+    }
+
     fn into_value(self) -> Value {
         match self {
             Node::Scalar(s) => Value::Scalar(s),
@@ -73,6 +91,28 @@ impl Node {
         }
     }
 }
+
+impl Item {
+    fn node(&self) -> Option<&Node> {
+        match &self.kind {
+            Kind::Entry { value, .. } | Kind::Value { value, .. } => Some(value),
+            Kind::Comment(_) => None,
+        }
+    }
+
+    fn depth(&self) -> usize {
+        self.node().map_or(0, Node::depth)
+    }
+
+    fn size(&self) -> usize {
+        self.node().map_or(0, Node::size)
+    }
+}
+
+/// How many nodes alias expansion may copy in one stream. Each alias is expanded into a copy
+/// of its anchor's node, so nested aliases grow exponentially ("billion laughs"); this bounds
+/// the work and memory, far above what any real file needs.
+const MAX_ALIAS_NODES: usize = 1_000_000;
 
 fn into_map(items: Vec<Item>) -> Map {
     Map {
@@ -140,7 +180,10 @@ struct Builder<'s> {
     stack: Vec<Frame>,
     pending: Vec<Pending>,
     right: Vec<Pending>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes with their depth and size.
+    anchors: HashMap<usize, (Node, usize, usize)>,
+    /// Nodes copied by alias expansion so far.
+    alias_nodes: usize,
     root: Option<(Node, usize)>,
     /// The scalar being added is a plain `<<` (yaml.v3 merge key).
     merge_key: bool,
@@ -178,8 +221,7 @@ fn comment_of(text: &str) -> Comment {
 
 /// Parses a whole YAML stream.
 pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
-    let text = std::str::from_utf8(input)
-        .map_err(|_| FormatError::new("the YAML input is not valid UTF-8"))?;
+    let text = crate::formats::utf8_text(input)?;
     let events = collect_events(text)?;
     let mut b = Builder {
         lines: text.split('\n').collect(),
@@ -187,6 +229,7 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
         pending: Vec::new(),
         right: Vec::new(),
         anchors: HashMap::new(),
+        alias_nodes: 0,
         root: None,
         merge_key: false,
     };
@@ -229,7 +272,7 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
                 b.flush_head(false);
                 let node = Node::Scalar(scalar);
                 if *anchor != 0 {
-                    b.anchors.insert(*anchor, node.clone());
+                    b.anchors.insert(*anchor, (node.clone(), 0, 1));
                 }
                 let _ = is_key;
                 b.add_node(node, span.start.line(), span.start.col(), false)?;
@@ -237,14 +280,27 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
             }
             Event::Alias(id) => {
                 b.flush_head(false);
-                let node = b
+                let (node, depth, size) = b
                     .anchors
                     .get(id)
-                    .cloned()
                     .ok_or_else(|| at(span, "alias to an unknown anchor"))?;
+                if b.stack.len() + depth > MAX_DEPTH {
+                    return Err(at(span, &depth_message()));
+                }
+                b.alias_nodes = b.alias_nodes.saturating_add(*size);
+                if b.alias_nodes > MAX_ALIAS_NODES {
+                    return Err(at(
+                        span,
+                        &format!("aliases expand to more than {MAX_ALIAS_NODES} nodes"),
+                    ));
+                }
+                let node = node.clone();
                 b.add_node(node, span.start.line(), span.start.col(), true)?;
             }
             Event::MappingStart(_, anchor, _) => {
+                if b.stack.len() >= MAX_DEPTH {
+                    return Err(at(span, &depth_message()));
+                }
                 b.flush_head(true);
                 b.stack.push(Frame::Map {
                     items: Vec::new(),
@@ -257,6 +313,9 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
                 });
             }
             Event::SequenceStart(_, anchor, _) => {
+                if b.stack.len() >= MAX_DEPTH {
+                    return Err(at(span, &depth_message()));
+                }
                 b.flush_head(true);
                 b.stack.push(Frame::List {
                     items: Vec::new(),
@@ -289,7 +348,8 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
                     } => (Node::List(items), line, col, anchor),
                 };
                 if anchor != 0 {
-                    b.anchors.insert(anchor, node.clone());
+                    let (depth, size) = (node.depth(), node.size());
+                    b.anchors.insert(anchor, (node.clone(), depth, size));
                 }
                 b.add_node(node, line, col, false)?;
             }
