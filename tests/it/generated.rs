@@ -40,7 +40,8 @@ fn every_subcommand_has_examples_in_its_help() {
         .lines()
         .skip_while(|l| !l.starts_with("Commands:"))
         .skip(1)
-        .take_while(|l| l.starts_with("  "))
+        .take_while(|l| l.starts_with("  ") || l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
         .filter_map(|l| l.split_whitespace().next())
         .filter(|c| *c != "help")
         .collect();
@@ -50,6 +51,57 @@ fn every_subcommand_has_examples_in_its_help() {
         assert!(
             text.contains("Examples:"),
             "`sops-rs {command} --help` has no examples"
+        );
+    }
+}
+
+#[test]
+fn every_command_is_documented() {
+    let help = generated(&["--help"]);
+    let docs: String = std::fs::read_dir(repo_root().join("docs"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  ") || l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    for command in commands {
+        assert!(
+            docs.contains(&format!("sops-rs {command}")),
+            "`sops-rs {command}` is not in docs/"
+        );
+    }
+    for doc in [
+        "getting-started",
+        "formats",
+        "keys",
+        "configuration",
+        "audit",
+        "ci",
+        "migrating",
+        "troubleshooting",
+    ] {
+        assert!(
+            repo_root().join(format!("docs/{doc}.md")).is_file(),
+            "docs/{doc}.md is missing"
+        );
+    }
+    for code in [
+        1, 2, 3, 4, 6, 7, 8, 25, 49, 51, 75, 91, 92, 100, 112, 128, 200, 201, 203,
+    ] {
+        let troubleshooting =
+            std::fs::read_to_string(repo_root().join("docs/troubleshooting.md")).unwrap();
+        assert!(
+            troubleshooting.contains(&format!("| {code} |")),
+            "exit code {code} is not in docs/troubleshooting.md"
         );
     }
 }
