@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sops_rs_global_optspecs
-    string join \n e/encrypt d/decrypt s/show-master-keys i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= aws-profile= gcp-kms= azure-kv= hc-vault-transit= encryption-context= shamir-secret-sharing-threshold= audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= h/help V/version
+    string join \n e/encrypt d/decrypt s/show-master-keys i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= aws-profile= gcp-kms= azure-kv= hc-vault-transit= encryption-context= shamir-secret-sharing-threshold= keyservice= enable-local-keyservice= disable-version-check= check-for-updates verbose audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= h/help V/version
 end
 
 function __fish_sops_rs_needs_command
@@ -38,6 +38,9 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -l azure-kv -d 'Azure Key 
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -52,6 +55,8 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -s e -l encrypt -d 'Encryp
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s d -l decrypt -d 'Decrypt FILE (legacy form of `decrypt`)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s s -l show-master-keys -d 'Show the sops metadata in the editor (legacy form of `edit -s`)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s h -l help -d 'Print help'
@@ -88,6 +93,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l azure-kv -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -99,6 +107,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encrypted-co
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s h -l help -d 'Print help'
@@ -116,6 +126,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l azure-kv -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -127,6 +140,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encrypted-co
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s h -l help -d 'Print help'
@@ -144,6 +159,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l azure-kv -d 'Az
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -156,6 +174,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l indent -d 'Inde
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s s -l show-master-keys -d 'Show the sops metadata in the editor too (it cannot be changed there)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s h -l help -d 'Print help'
@@ -185,6 +205,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l azure-kv -d '
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -196,6 +219,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encrypted-com
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s h -l help -d 'Print help'
@@ -213,6 +238,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l azure-kv 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -225,6 +253,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l indent -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s y -l yes -d 'Apply the changes without asking'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s h -l help -d 'Print help'
@@ -242,6 +272,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -253,6 +286,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s h -l help -d 'Print help'
@@ -274,6 +309,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -285,6 +323,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
@@ -303,6 +343,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -314,6 +357,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
@@ -334,6 +379,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l azure-kv -d 'Azu
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -348,6 +396,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-file -d 'V
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-stdin -d 'Read the JSON value from standard input (no VALUE argument)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l idempotent -d 'Do not rewrite the file when the value is already there'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s h -l help -d 'Print help'
@@ -365,6 +415,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l azure-kv -d 'A
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -377,9 +430,12 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l indent -d 'Ind
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l idempotent -d 'Succeed without writing when the path does not exist'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l user -d 'Run the command as this user (needs the privilege to switch users)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
@@ -394,6 +450,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l azure-kv -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -407,10 +466,13 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l decryption-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l pristine -d 'Start the command with only the secrets in its environment'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l same-process -d 'Replace sops-rs with the command instead of running it as a child'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename -d 'The plaintext file\'s name inside its private directory' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l user -d 'Run the command as this user (needs the privilege to switch users)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
@@ -425,6 +487,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l azure-kv -
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -437,6 +502,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l indent -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l no-fifo -d 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s h -l help -d 'Print help'
@@ -454,6 +521,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l azure-kv 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -465,6 +535,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encrypted
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s h -l help -d 'Print help'
@@ -482,6 +554,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -493,6 +568,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s h -l help -d 'Print help'
@@ -514,6 +591,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -526,6 +606,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l json -d 'Print the result as JSON'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
@@ -543,6 +625,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -554,6 +639,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s h -l help -d 'Print help'
@@ -574,6 +661,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l azure-kv -d 'Azu
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -585,6 +675,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l encrypted-commen
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s h -l help -d 'Print help'
@@ -602,6 +694,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l azure-kv -d 'A
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -615,6 +710,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l decryption-ord
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verify-mac -d 'Also decrypt and verify each file\'s MAC (needs the keys)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l json -d 'Print one JSON object per file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s h -l help -d 'Print help'
@@ -632,6 +729,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l azure-kv -
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -643,6 +743,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l encrypted-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s h -l help -d 'Print help'
@@ -660,6 +762,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l azure-kv 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -671,6 +776,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encrypted
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s h -l help -d 'Print help'

@@ -27,6 +27,9 @@ pub struct ExecEnvArgs {
     /// Replace sops-rs with the command instead of running it as a child.
     #[arg(long)]
     pub same_process: bool,
+    /// Run the command as this user (needs the privilege to switch users).
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -41,6 +44,33 @@ pub struct ExecFileArgs {
     /// The plaintext file's name inside its private directory.
     #[arg(long, default_value = "tmp-file", value_name = "NAME")]
     pub filename: String,
+    /// Run the command as this user (needs the privilege to switch users).
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+}
+
+/// Looks a user up in /etc/passwd: (uid, gid).
+fn lookup_user(name: &str) -> Result<(u32, u32), CliError> {
+    let passwd = std::fs::read_to_string("/etc/passwd")
+        .map_err(|e| CliError::new(code::GENERIC, format!("cannot read /etc/passwd: {e}")))?;
+    passwd
+        .lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            (fields.len() >= 4 && fields[0] == name)
+                .then(|| (fields[2].parse().ok(), fields[3].parse().ok()))
+        })
+        .find_map(|(uid, gid)| Some((uid?, gid?)))
+        .ok_or_else(|| CliError::new(code::GENERIC, format!("unknown user {name:?}")))
+}
+
+fn run_as(command: &mut Command, user: Option<&str>) -> Result<(), CliError> {
+    if let Some(user) = user {
+        use std::os::unix::process::CommandExt;
+        let (uid, gid) = lookup_user(user)?;
+        command.uid(uid).gid(gid);
+    }
+    Ok(())
 }
 
 fn exit_with(status: ExitStatus) -> Result<(), CliError> {
@@ -63,6 +93,7 @@ pub fn exec_env(exec: &ExecEnvArgs, args: &CommonArgs) -> Result<(), CliError> {
     if exec.pristine {
         command.env_clear();
     }
+    run_as(&mut command, exec.user.as_deref())?;
     for document in &opened.file.tree.documents {
         for item in &document.items {
             let MapItem::Entry { key, value } = item else {
@@ -171,6 +202,7 @@ pub fn exec_file(exec: &ExecFileArgs, args: &CommonArgs) -> Result<(), CliError>
     let command_line = exec.command.replace("{}", &path.display().to_string());
     let mut command = Command::new("/bin/sh");
     command.arg("-c").arg(&command_line);
+    run_as(&mut command, exec.user.as_deref())?;
     let write_error = |e: std::io::Error| {
         CliError::new(
             code::COULD_NOT_WRITE_OUTPUT,

@@ -249,6 +249,27 @@ struct CommonArgs {
     /// Number of key groups needed to decrypt (Shamir threshold).
     #[arg(long, global = true, value_name = "N")]
     shamir_secret_sharing_threshold: Option<usize>,
+    /// A remote sops key service (not supported: sops-rs uses its keys locally).
+    #[arg(
+        long,
+        global = true,
+        env = "SOPS_KEYSERVICE",
+        hide_env_values = true,
+        value_name = "URI"
+    )]
+    keyservice: Vec<String>,
+    /// Use local keys (always on in sops-rs; accepted for compatibility).
+    #[arg(long, global = true, env = "SOPS_ENABLE_LOCAL_KEYSERVICE", hide_env_values = true, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    enable_local_keyservice: Option<String>,
+    /// Accepted for compatibility: sops-rs never contacts the network to check for updates.
+    #[arg(long, global = true, env = "SOPS_DISABLE_VERSION_CHECK", hide_env_values = true, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    disable_version_check: Option<String>,
+    /// Accepted for compatibility (sops-rs does not check for updates).
+    #[arg(long, global = true)]
+    check_for_updates: bool,
+    /// Accepted for compatibility.
+    #[arg(long, global = true)]
+    verbose: bool,
     /// Append audit events to this JSON Lines file (`-`: standard error).
     #[arg(long, global = true, value_name = "FILE")]
     audit_log: Option<PathBuf>,
@@ -345,6 +366,12 @@ fn operation(cli: &Cli) -> Option<(&'static str, Option<&std::path::Path>, Optio
 /// Parses the arguments and runs the command, with the audit trail around it.
 pub fn run() -> Result<(), CliError> {
     let cli = Cli::parse();
+    if !cli.common.keyservice.is_empty() {
+        return Err(CliError::new(
+            code::GENERIC,
+            "remote key services (--keyservice, SOPS_KEYSERVICE) are not supported by sops-rs",
+        ));
+    }
     let Some((op, file, tree_path)) = operation(&cli) else {
         return dispatch(&cli);
     };

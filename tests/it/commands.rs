@@ -422,6 +422,24 @@ fn exec_env_and_exec_file_hand_secrets_to_the_child_only() {
         text.starts_with("user: admin\n") && text.trim_end().ends_with("/app.yaml"),
         "{text}"
     );
+    let me = String::from_utf8(
+        std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let out = run(&["exec-env", "--user", me.trim(), &s(&file), "id -un"]);
+    assert_eq!(ok(out).trim(), me.trim());
+    let out = run(&[
+        "exec-file",
+        "--user",
+        "no-such-user-xyz",
+        &s(&file),
+        "cat {}",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
     // A command that never opens the FIFO must not hang sops-rs.
     ok(run(&["exec-file", &s(&file), "true"]));
     let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
