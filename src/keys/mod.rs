@@ -6,6 +6,8 @@
 //! key type reads environment variables itself.
 
 pub mod age;
+#[cfg(feature = "aws")]
+pub mod aws_kms;
 pub mod recorded;
 pub mod registry;
 
