@@ -1,5 +1,7 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands.
+//! - `backend_aws`: AWS KMS against moto: key/alias ARNs, encryption context, roles, profiles,
+//!   interop with the real sops, and faults (server down or silent, bad credentials).
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `generated`: completions and man page match the CLI; every command has help examples.
 //! - `flat_stores`: dotenv and INI against sops-written files and the real sops binary.
@@ -15,6 +17,8 @@
 //! - `toml_store`: the TOML store (an extension) through the binary, and random-tree round trips.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
 
+#[cfg(feature = "aws")]
+mod backend_aws;
 mod cli;
 mod commands;
 mod edit;
