@@ -595,3 +595,50 @@ fn backend_aws_age_only_files_never_contact_aws() {
         "an age-only file made a connection"
     );
 }
+
+#[test]
+fn backend_aws_library_wraps_unwraps_and_keeps_the_request_id() {
+    use sops_rs::keys::{KeyContext, KeySpec, from_spec};
+    let moto = Moto::start();
+    let arn = moto.create_key();
+    let mut ctx = KeyContext::default();
+    for (name, value) in [
+        ("AWS_ACCESS_KEY_ID", "test".to_string()),
+        ("AWS_SECRET_ACCESS_KEY", "test".to_string()),
+        ("AWS_ENDPOINT_URL_KMS", moto.endpoint()),
+    ] {
+        ctx.vars.insert(name.to_string(), value);
+    }
+    let spec = KeySpec {
+        kms_context: vec![("Env".into(), "test".into())],
+        ..KeySpec::simple("kms", &arn)
+    };
+    let key = from_spec(&spec).unwrap();
+    assert_eq!(key.id(), format!("{arn}|Env:test"));
+    let secret = [7u8; 32];
+    let enc = key.wrap(&secret, &ctx).unwrap();
+    let wrap_id = key.last_request_id().expect("a request id after Encrypt");
+    assert!(!wrap_id.is_empty());
+    let back = key
+        .unwrap(&enc, &ctx)
+        .unwrap()
+        .expect("credentials are there");
+    assert_eq!(&back[..], &secret[..]);
+    assert_ne!(key.last_request_id(), Some(wrap_id));
+
+    // The same blob under another context is refused by KMS.
+    let other = from_spec(&KeySpec {
+        kms_context: vec![("Env".into(), "prod".into())],
+        ..KeySpec::simple("kms", &arn)
+    })
+    .unwrap();
+    let err = other.unwrap(&enc, &ctx).unwrap_err().to_string();
+    assert!(err.contains("InvalidCiphertextException"), "{err}");
+    // Without any credentials the key reports "no credentials" rather than failing.
+    let mut bare = KeyContext::default();
+    bare.vars
+        .insert("AWS_ENDPOINT_URL_KMS".to_string(), moto.endpoint());
+    bare.vars
+        .insert("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string());
+    assert!(key.unwrap(&enc, &bare).unwrap().is_none());
+}
