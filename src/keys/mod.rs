@@ -8,6 +8,8 @@
 pub mod age;
 #[cfg(feature = "pgp")]
 pub mod pgp;
+#[cfg(feature = "aws")]
+pub mod aws_kms;
 pub mod recorded;
 pub mod registry;
 #[cfg(feature = "vault")]

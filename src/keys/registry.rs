@@ -25,6 +25,8 @@ pub fn from_entry(kind: KeyKind, entry: &Map) -> Box<dyn MasterKey> {
             field(entry, "engine_path"),
             field(entry, "key_name"),
         )),
+        #[cfg(feature = "aws")]
+        KeyKind::AwsKms => Box::new(super::aws_kms::AwsKmsKey::from_metadata(entry)),
         other => Box::new(RecordedKey::new(other, entry.clone())),
     }
 }
@@ -62,6 +64,9 @@ pub fn from_spec(spec: &KeySpec) -> Result<Box<dyn MasterKey>, KeyError> {
             kind,
             entry(&[("created_at", ""), ("enc", ""), ("fp", id)]),
         )),
+        #[cfg(feature = "aws")]
+        KeyKind::AwsKms => Box::new(super::aws_kms::AwsKmsKey::from_spec(spec)?),
+        #[cfg(not(feature = "aws"))]
         KeyKind::AwsKms => Box::new(RecordedKey::new(
             kind,
             entry(&[

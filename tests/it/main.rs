@@ -1,5 +1,7 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands.
+//! - `backend_aws`: AWS KMS against moto: key/alias ARNs, encryption context, roles, profiles,
+//!   interop with the real sops, and faults (server down or silent, bad credentials).
 //! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
 //!   exit code, no panic, the file untouched.
 //! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
@@ -27,6 +29,8 @@
 //! - `fuzz_smoke`: each fuzz target body on a few thousand seeded mutations (CI's fuzzing).
 
 mod audit;
+#[cfg(feature = "aws")]
+mod backend_aws;
 #[cfg(feature = "pgp")]
 mod backend_pgp;
 #[cfg(feature = "vault")]

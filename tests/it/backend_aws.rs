@@ -1,0 +1,644 @@
+//! The AWS KMS backend against moto (a local KMS and STS server from `.tools/venv`, installed
+//! by `scripts/install-test-deps.sh`): round trips with key and alias ARNs, encryption context,
+//! assumed roles and profiles, interop with the real sops 3.12.2 both ways, and the fault cases
+//! (server down, server silent, wrong credentials, another key still opening the file).
+//!
+//! Every test starts its own moto on a free port and stops it when done.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{repo_root, sops_command, sops_rs_command};
+
+const PLAIN: &str = "db:\n    user: admin\n    password: hunter2\ntoken: abc\n";
+
+fn venv_bin(name: &str) -> PathBuf {
+    let path = repo_root().join(".tools/venv/bin").join(name);
+    assert!(
+        path.is_file(),
+        "{} not found: run scripts/install-test-deps.sh",
+        path.display()
+    );
+    path
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Whether an HTTP GET of `path` gets any answer.
+fn http_answers(port: u16, path: &str) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
+}
+
+/// A moto server, killed on drop.
+struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Moto {
+    fn start() -> Moto {
+        Moto::start_with(&[])
+    }
+
+    fn start_with(env: &[(&str, &str)]) -> Moto {
+        let binary = venv_bin("moto_server");
+        for _ in 0..5 {
+            let port = free_port();
+            let mut child = Command::new(&binary)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .envs(env.iter().copied())
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start moto_server");
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break; // lost the port to someone else: try another
+                }
+                if http_answers(port, "/moto-api/") {
+                    return Moto { child, port };
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("moto_server did not start");
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Runs a boto3 snippet against this server (`kms`, `iam` clients are ready) and returns
+    /// what it prints.
+    fn boto3(&self, body: &str) -> String {
+        let script = format!(
+            "import boto3\nkw = dict(endpoint_url={:?}, region_name='us-east-1', \
+             aws_access_key_id='test', aws_secret_access_key='test')\n\
+             kms = boto3.client('kms', **kw)\niam = boto3.client('iam', **kw)\n{body}\n",
+            self.endpoint()
+        );
+        let out = Command::new(venv_bin("python"))
+            .args(["-c", &script])
+            .env_clear()
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "boto3 failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
+    fn create_key(&self) -> String {
+        self.boto3("print(kms.create_key()['KeyMetadata']['Arn'])")
+    }
+
+    /// Creates `alias/<name>` for `key_arn` and returns the alias ARN.
+    fn create_alias(&self, key_arn: &str, name: &str) -> String {
+        self.boto3(&format!(
+            "kms.create_alias(AliasName='alias/{name}', TargetKeyId={key_arn:?})"
+        ));
+        let (prefix, _) = key_arn.split_once(":key/").unwrap();
+        format!("{prefix}:alias/{name}")
+    }
+
+    fn create_role(&self) -> String {
+        self.boto3(
+            "print(iam.create_role(RoleName='sops-test', \
+             AssumeRolePolicyDocument='{}')['Role']['Arn'])",
+        )
+    }
+
+    /// Stops the server (its port then refuses connections).
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A home directory, with the AWS settings both binaries get.
+struct Home {
+    dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+impl Home {
+    fn new(moto: &Moto) -> Home {
+        let mut home = Home::bare();
+        home.set("AWS_ACCESS_KEY_ID", "test");
+        home.set("AWS_SECRET_ACCESS_KEY", "test");
+        home.set("AWS_ENDPOINT_URL_KMS", &moto.endpoint());
+        home
+    }
+
+    /// No credentials and no endpoint yet.
+    fn bare() -> Home {
+        let dir = tempfile::tempdir().unwrap();
+        let mut home = Home {
+            dir,
+            env: Vec::new(),
+        };
+        home.set("AWS_EC2_METADATA_DISABLED", "true");
+        std::fs::write(home.path("empty-config.yaml"), "{}\n").unwrap();
+        home
+    }
+
+    fn set(&mut self, name: &str, value: &str) {
+        self.env.retain(|(n, _)| n != name);
+        self.env.push((name.to_string(), value.to_string()));
+    }
+
+    fn unset(&mut self, name: &str) {
+        self.env.retain(|(n, _)| n != name);
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, content: &str) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, content).unwrap();
+        path.display().to_string()
+    }
+
+    fn ours(&self, args: &[&str]) -> Output {
+        let mut cmd = sops_rs_command(self.dir.path());
+        self.run(&mut cmd, args)
+    }
+
+    fn sops(&self, args: &[&str]) -> Output {
+        let mut cmd = sops_command(self.dir.path());
+        let config = self.path("empty-config.yaml").display().to_string();
+        cmd.args(["--config", &config]);
+        self.run(&mut cmd, args)
+    }
+
+    fn run(&self, cmd: &mut Command, args: &[&str]) -> Output {
+        cmd.envs(self.env.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+}
+
+fn ok(out: Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what}: exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The lines of the `kms:` block of a YAML file's metadata.
+fn kms_block(yaml: &str) -> String {
+    let mut block = String::new();
+    let mut inside = false;
+    for line in yaml.lines() {
+        if line == "    kms:" {
+            inside = true;
+        } else if inside && !line.starts_with("        ") {
+            break;
+        }
+        if inside {
+            block.push_str(line);
+            block.push('\n');
+        }
+    }
+    block
+}
+
+#[test]
+fn backend_aws_round_trip_with_key_and_alias_arns_and_sops_kms_arn() {
+    let moto = Moto::start();
+    let arn = moto.create_key();
+    let alias = moto.create_alias(&arn, "sops-test");
+    let mut home = Home::new(&moto);
+    let plain = home.write("secrets.yaml", PLAIN);
+
+    let by_key = ok(home.ours(&["encrypt", "--kms", &arn, &plain]), "encrypt");
+    assert!(!by_key.contains("hunter2"), "{by_key}");
+    let block = kms_block(&by_key);
+    let fields: Vec<&str> = block
+        .lines()
+        .skip(1)
+        .map(|l| l.trim_start_matches([' ', '-']).split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["arn", "created_at", "enc", "aws_profile"],
+        "{block}"
+    );
+    assert!(block.contains(&format!("arn: {arn}")), "{block}");
+    assert!(block.contains("aws_profile: \"\""), "{block}");
+    let enc = home.write("by-key.enc.yaml", &by_key);
+    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt"), PLAIN);
+
+    // The alias ARN, given through SOPS_KMS_ARN instead of --kms.
+    home.set("SOPS_KMS_ARN", &alias);
+    let by_alias = ok(home.ours(&["encrypt", &plain]), "encrypt by alias");
+    home.unset("SOPS_KMS_ARN");
+    assert!(kms_block(&by_alias).contains(&format!("arn: {alias}")));
+    let enc = home.write("by-alias.enc.yaml", &by_alias);
+    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt alias"), PLAIN);
+    // The real sops opens both.
+    assert_eq!(
+        ok(home.sops(&["decrypt", &enc]), "sops decrypt alias"),
+        PLAIN
+    );
+
+    // Rotating keeps working through KMS (unwrap, then wrap again).
+    let rotated = ok(home.ours(&["rotate", &enc]), "rotate");
+    let enc = home.write("rotated.enc.yaml", &rotated);
+    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt rotated"), PLAIN);
+}
+
+#[test]
+fn backend_aws_encryption_context_is_enforced() {
+    let moto = Moto::start();
+    let arn = moto.create_key();
+    let home = Home::new(&moto);
+    let plain = home.write("secrets.yaml", PLAIN);
+    let text = ok(
+        home.ours(&[
+            "encrypt",
+            "--kms",
+            &arn,
+            "--encryption-context",
+            "Env:test,App:web",
+            &plain,
+        ]),
+        "encrypt",
+    );
+    let block = kms_block(&text);
+    assert!(
+        block.contains("          context:\n            App: web\n            Env: test\n"),
+        "{block}"
+    );
+    let enc = home.write("ctx.enc.yaml", &text);
+    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt"), PLAIN);
+    assert_eq!(ok(home.sops(&["decrypt", &enc]), "sops decrypt"), PLAIN);
+
+    // A different context value fails, and so does no context at all.
+    let wrong = home.write("wrong.enc.yaml", &text.replace("Env: test", "Env: prod"));
+    let out = home.ours(&["decrypt", &wrong]);
+    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
+    let stripped: String = text
+        .lines()
+        .filter(|l| !l.contains("context:") && !l.contains("App: web") && !l.contains("Env: test"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let missing = home.write("missing.enc.yaml", &stripped);
+    let out = home.ours(&["decrypt", &missing]);
+    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
+}
+
+#[test]
+fn backend_aws_interop_with_real_sops_both_ways() {
+    let moto = Moto::start();
+    let arn = moto.create_key();
+    let home = Home::new(&moto);
+    let plain = home.write("secrets.yaml", PLAIN);
+
+    // sops encrypts, sops-rs decrypts.
+    let theirs = ok(
+        home.sops(&[
+            "encrypt",
+            "--kms",
+            &arn,
+            "--encryption-context",
+            "Team:core,Env:test",
+            &plain,
+        ]),
+        "sops encrypt",
+    );
+    let their_file = home.write("theirs.enc.yaml", &theirs);
+    assert_eq!(
+        ok(home.ours(&["decrypt", &their_file]), "sops-rs decrypt"),
+        PLAIN
+    );
+
+    // sops-rs encrypts, sops decrypts; the kms entries have the same shape.
+    let ours = ok(
+        home.ours(&[
+            "encrypt",
+            "--kms",
+            &arn,
+            "--encryption-context",
+            "Team:core,Env:test",
+            &plain,
+        ]),
+        "sops-rs encrypt",
+    );
+    let our_file = home.write("ours.enc.yaml", &ours);
+    assert_eq!(
+        ok(home.sops(&["decrypt", &our_file]), "sops decrypt"),
+        PLAIN
+    );
+    let shape = |block: &str| -> Vec<String> {
+        block
+            .lines()
+            .map(|l| l.split(':').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(shape(&kms_block(&ours)), shape(&kms_block(&theirs)));
+
+    // The same in JSON.
+    let json = home.write("secrets.json", "{\"a\": \"b\"}\n");
+    let theirs = ok(home.sops(&["encrypt", "--kms", &arn, &json]), "sops json");
+    let file = home.write("theirs.enc.json", &theirs);
+    let out = ok(home.ours(&["decrypt", &file]), "sops-rs json");
+    assert!(out.contains("\"a\": \"b\""), "{out}");
+}
+
+#[test]
+fn backend_aws_assume_role() {
+    let moto = Moto::start();
+    let arn = moto.create_key();
+    let role = moto.create_role();
+    let mut home = Home::new(&moto);
+    // STS lives at the same endpoint: the general variable covers both services.
+    home.unset("AWS_ENDPOINT_URL_KMS");
+    home.set("AWS_ENDPOINT_URL", &moto.endpoint());
+    let plain = home.write("secrets.yaml", PLAIN);
+    let recipient = format!("{arn}+{role}");
+    let text = ok(
+        home.ours(&["encrypt", "--kms", &recipient, &plain]),
+        "encrypt",
+    );
+    let block = kms_block(&text);
+    assert!(block.contains(&format!("arn: {arn}\n")), "{block}");
+    assert!(block.contains(&format!("role: {role}\n")), "{block}");
+    let enc = home.write("role.enc.yaml", &text);
+    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt"), PLAIN);
+    assert_eq!(ok(home.sops(&["decrypt", &enc]), "sops decrypt"), PLAIN);
+    // And the other way round.
+    let theirs = ok(home.sops(&["encrypt", "--kms", &recipient, &plain]), "sops");
+    let file = home.write("theirs.enc.yaml", &theirs);
+    assert_eq!(ok(home.ours(&["decrypt", &file]), "decrypt theirs"), PLAIN);
+}
+
+#[test]
+fn backend_aws_profile_from_shared_credentials() {
+    let moto = Moto::start();
+    let arn = moto.create_key();
+    let mut home = Home::new(&moto);
+    home.unset("AWS_ACCESS_KEY_ID");
+    home.unset("AWS_SECRET_ACCESS_KEY");
+    std::fs::create_dir(home.path(".aws")).unwrap();
+    home.write(
+        ".aws/credentials",
+        "[sops-test]\naws_access_key_id = test\naws_secret_access_key = test\n",
+    );
+    let plain = home.write("secrets.yaml", PLAIN);
+    let text = ok(
+        home.ours(&[
+            "encrypt",
+            "--kms",
+            &arn,
+            "--aws-profile",
+            "sops-test",
+            &plain,
+        ]),
+        "encrypt",
+    );
+    assert!(
+        kms_block(&text).contains("aws_profile: sops-test\n"),
+        "{text}"
+    );
+    let enc = home.write("profile.enc.yaml", &text);
+    // The entry's profile is used on decryption, by both binaries.
+    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt"), PLAIN);
+    assert_eq!(ok(home.sops(&["decrypt", &enc]), "sops decrypt"), PLAIN);
+    // A profile that does not exist is an error naming the key.
+    let out = home.ours(&["encrypt", "--kms", &arn, "--aws-profile", "nope", &plain]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
+}
+
+#[test]
+fn backend_aws_server_down_fails_fast_and_the_next_key_is_tried() {
+    let mut moto = Moto::start();
+    let arn = moto.create_key();
+    let mut home = Home::new(&moto);
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    use age::secrecy::ExposeSecret;
+    let key_file = home.write(
+        "age.txt",
+        &format!("{}\n", identity.to_string().expose_secret()),
+    );
+    let plain = home.write("secrets.yaml", PLAIN);
+    let kms_only = ok(home.ours(&["encrypt", "--kms", &arn, &plain]), "encrypt");
+    let kms_only = home.write("kms.enc.yaml", &kms_only);
+    let both = ok(
+        home.ours(&["encrypt", "--kms", &arn, "--age", &recipient, &plain]),
+        "encrypt both",
+    );
+    let both = home.write("both.enc.yaml", &both);
+    moto.stop();
+
+    let started = Instant::now();
+    let out = home.ours(&["decrypt", &kms_only]);
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+    let message = stderr(&out);
+    assert!(message.contains(&arn), "{message}");
+    assert!(
+        message.to_lowercase().contains("connect"),
+        "the reason is given: {message}"
+    );
+
+    let started = Instant::now();
+    let out = home.ours(&["encrypt", "--kms", &arn, &plain]);
+    assert!(!out.status.success());
+    assert!(started.elapsed() < Duration::from_secs(15));
+    assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
+
+    // KMS first, then age: the unreachable key fails and age opens the file.
+    home.set("SOPS_DECRYPTION_ORDER", "kms,age");
+    home.set("SOPS_AGE_KEY_FILE", &key_file);
+    assert_eq!(
+        ok(home.ours(&["decrypt", &both]), "decrypt with age"),
+        PLAIN
+    );
+}
+
+#[test]
+fn backend_aws_silent_server_times_out() {
+    let moto = Moto::start();
+    let arn = moto.create_key();
+    let mut home = Home::new(&moto);
+    let plain = home.write("secrets.yaml", PLAIN);
+    let enc = ok(home.ours(&["encrypt", "--kms", &arn, &plain]), "encrypt");
+    let enc = home.write("kms.enc.yaml", &enc);
+    // A server that accepts connections and never answers.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let mut streams = Vec::new();
+        for stream in silent.incoming().take(8) {
+            streams.push(stream);
+        }
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    home.set("AWS_ENDPOINT_URL_KMS", &format!("http://127.0.0.1:{port}"));
+    home.set("SOPS_RS_HTTP_TIMEOUT_SECONDS", "2");
+    let started = Instant::now();
+    let out = home.ours(&["decrypt", &enc]);
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+    assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
+    drop(held);
+}
+
+#[test]
+fn backend_aws_wrong_credentials_are_reported() {
+    // With authentication on, moto rejects credentials it did not issue.
+    let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]);
+    let home = Home::new(&moto);
+    let plain = home.write("secrets.yaml", PLAIN);
+    let arn = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000";
+    let out = home.ours(&["encrypt", "--kms", arn, &plain]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(message.contains(arn), "{message}");
+    assert!(
+        message.contains("security token") || message.contains("credentials"),
+        "{message}"
+    );
+}
+
+#[test]
+fn backend_aws_no_credentials_is_not_an_attempt() {
+    let moto = Moto::start();
+    let arn = moto.create_key();
+    let home = Home::new(&moto);
+    let plain = home.write("secrets.yaml", PLAIN);
+    let enc = ok(home.ours(&["encrypt", "--kms", &arn, &plain]), "encrypt");
+    let enc = home.write("kms.enc.yaml", &enc);
+    let mut bare = Home::bare();
+    bare.set("AWS_ENDPOINT_URL_KMS", &moto.endpoint());
+    std::fs::copy(&enc, bare.path("kms.enc.yaml")).unwrap();
+    let out = bare.ours(&["decrypt", &bare.path("kms.enc.yaml").display().to_string()]);
+    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
+}
+
+#[test]
+fn backend_aws_age_only_files_never_contact_aws() {
+    // Anything that connects here would be the AWS client.
+    let tripwire = TcpListener::bind("127.0.0.1:0").unwrap();
+    tripwire.set_nonblocking(true).unwrap();
+    let port = tripwire.local_addr().unwrap().port();
+    let mut home = Home::bare();
+    home.set("AWS_ACCESS_KEY_ID", "test");
+    home.set("AWS_SECRET_ACCESS_KEY", "test");
+    home.set("AWS_ENDPOINT_URL", &format!("http://127.0.0.1:{port}"));
+    let identity = age::x25519::Identity::generate();
+    use age::secrecy::ExposeSecret;
+    let key_file = home.write(
+        "age.txt",
+        &format!("{}\n", identity.to_string().expose_secret()),
+    );
+    home.set("SOPS_AGE_KEY_FILE", &key_file);
+    home.set("SOPS_DECRYPTION_ORDER", "kms,age");
+    let plain = home.write("secrets.yaml", PLAIN);
+    let recipient = identity.to_public().to_string();
+    let enc = ok(
+        home.ours(&["encrypt", "--age", &recipient, &plain]),
+        "encrypt",
+    );
+    let enc = home.write("age.enc.yaml", &enc);
+    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt"), PLAIN);
+    assert!(
+        tripwire.accept().is_err(),
+        "an age-only file made a connection"
+    );
+}
+
+#[test]
+fn backend_aws_library_wraps_unwraps_and_keeps_the_request_id() {
+    use sops_rs::keys::{KeyContext, KeySpec, from_spec};
+    let moto = Moto::start();
+    let arn = moto.create_key();
+    let mut ctx = KeyContext::default();
+    for (name, value) in [
+        ("AWS_ACCESS_KEY_ID", "test".to_string()),
+        ("AWS_SECRET_ACCESS_KEY", "test".to_string()),
+        ("AWS_ENDPOINT_URL_KMS", moto.endpoint()),
+    ] {
+        ctx.vars.insert(name.to_string(), value);
+    }
+    let spec = KeySpec {
+        kms_context: vec![("Env".into(), "test".into())],
+        ..KeySpec::simple("kms", &arn)
+    };
+    let key = from_spec(&spec).unwrap();
+    assert_eq!(key.id(), format!("{arn}|Env:test"));
+    let secret = [7u8; 32];
+    let enc = key.wrap(&secret, &ctx).unwrap();
+    let wrap_id = key.last_request_id().expect("a request id after Encrypt");
+    assert!(!wrap_id.is_empty());
+    let back = key
+        .unwrap(&enc, &ctx)
+        .unwrap()
+        .expect("credentials are there");
+    assert_eq!(&back[..], &secret[..]);
+    assert_ne!(key.last_request_id(), Some(wrap_id));
+
+    // The same blob under another context is refused by KMS.
+    let other = from_spec(&KeySpec {
+        kms_context: vec![("Env".into(), "prod".into())],
+        ..KeySpec::simple("kms", &arn)
+    })
+    .unwrap();
+    let err = other.unwrap(&enc, &ctx).unwrap_err().to_string();
+    assert!(err.contains("InvalidCiphertextException"), "{err}");
+    // Without any credentials the key reports "no credentials" rather than failing.
+    let mut bare = KeyContext::default();
+    bare.vars
+        .insert("AWS_ENDPOINT_URL_KMS".to_string(), moto.endpoint());
+    bare.vars
+        .insert("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string());
+    assert!(key.unwrap(&enc, &bare).unwrap().is_none());
+}
