@@ -6,6 +6,8 @@
 //! key type reads environment variables itself.
 
 pub mod age;
+#[cfg(feature = "gcp")]
+pub mod gcp_kms;
 #[cfg(feature = "pgp")]
 pub mod pgp;
 #[cfg(feature = "aws")]

@@ -19,6 +19,11 @@ pub fn from_entry(kind: KeyKind, entry: &Map) -> Box<dyn MasterKey> {
         }
         #[cfg(feature = "pgp")]
         KeyKind::Pgp => Box::new(super::pgp::PgpKey::from_metadata(field(entry, "fp"))),
+        #[cfg(feature = "gcp")]
+        KeyKind::GcpKms => Box::new(super::gcp_kms::GcpKmsKey::from_metadata(field(
+            entry,
+            "resource_id",
+        ))),
         #[cfg(feature = "vault")]
         KeyKind::HcVault => Box::new(super::vault::VaultKey::from_metadata(
             field(entry, "vault_address"),
@@ -31,7 +36,7 @@ pub fn from_entry(kind: KeyKind, entry: &Map) -> Box<dyn MasterKey> {
     }
 }
 
-#[cfg(any(feature = "pgp", feature = "vault"))]
+#[cfg(any(feature = "pgp", feature = "gcp", feature = "vault"))]
 fn field<'a>(entry: &'a Map, name: &str) -> &'a str {
     match entry.get(name) {
         Some(Value::Scalar(crate::tree::Scalar::Str(s))) => s.as_str(),
@@ -76,6 +81,9 @@ pub fn from_spec(spec: &KeySpec) -> Result<Box<dyn MasterKey>, KeyError> {
                 ("aws_profile", spec.aws_profile.as_deref().unwrap_or("")),
             ]),
         )),
+        #[cfg(feature = "gcp")]
+        KeyKind::GcpKms => Box::new(super::gcp_kms::GcpKmsKey::new(id)?),
+        #[cfg(not(feature = "gcp"))]
         KeyKind::GcpKms => Box::new(RecordedKey::new(
             kind,
             entry(&[("resource_id", id), ("created_at", ""), ("enc", "")]),

@@ -23,6 +23,9 @@
 //! - `tools`: git textconv and merge driver (real git), pre-commit check, --reuse-from.
 //! - `backend_pgp`: PGP vectors through gpg and rPGP, must-fail PGP vectors, the real sops both
 //!   ways with a throwaway GNUPGHOME, a missing secret key.
+//! - `backend_gcp`: GCP Cloud KMS through the stand-in in `tests/servers/` (REST shape, bearer
+//!   token): round trips, resource-id syntax, request ids, server down, slow, 429/500 retried,
+//!   wrong or missing credentials. No real-sops interop (3.12.2 has no endpoint override).
 //! - `backend_vault`: Vault Transit through the stand-in in `tests/servers/`: round trips, the
 //!   real sops both ways, request ids, server down, slow, 429/500 retried, wrong token.
 //! - `tamper`: flipped bits, a changed MAC or lastmodified, swapped or moved values are refused.
@@ -31,6 +34,8 @@
 mod audit;
 #[cfg(feature = "aws")]
 mod backend_aws;
+#[cfg(feature = "gcp")]
+mod backend_gcp;
 #[cfg(feature = "pgp")]
 mod backend_pgp;
 #[cfg(feature = "vault")]
