@@ -354,7 +354,9 @@ fn no_credentials_hint(kind: KeyKind) -> &'static str {
         KeyKind::Pgp => "no secret key for this fingerprint in the GnuPG keyring (GNUPGHOME)",
         KeyKind::HcVault => "no Vault token (set VAULT_TOKEN or write ~/.vault-token)",
         KeyKind::AwsKms => "no AWS credentials (environment, profile, SSO or instance role)",
-        KeyKind::GcpKms => "no Google credentials (GOOGLE_OAUTH_ACCESS_TOKEN or an authorized_user ADC file)",
+        KeyKind::GcpKms => {
+            "no Google credentials (GOOGLE_OAUTH_ACCESS_TOKEN or an authorized_user ADC file)"
+        }
         _ => "no credentials available",
     }
 }

@@ -6,12 +6,12 @@
 //! key type reads environment variables itself.
 
 pub mod age;
+#[cfg(feature = "aws")]
+pub mod aws_kms;
 #[cfg(feature = "gcp")]
 pub mod gcp_kms;
 #[cfg(feature = "pgp")]
 pub mod pgp;
-#[cfg(feature = "aws")]
-pub mod aws_kms;
 pub mod recorded;
 pub mod registry;
 #[cfg(feature = "vault")]
