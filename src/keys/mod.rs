@@ -6,6 +6,8 @@
 //! key type reads environment variables itself.
 
 pub mod age;
+#[cfg(feature = "azure")]
+pub mod azure_kv;
 #[cfg(feature = "pgp")]
 pub mod pgp;
 pub mod recorded;

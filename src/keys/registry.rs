@@ -19,6 +19,12 @@ pub fn from_entry(kind: KeyKind, entry: &Map) -> Box<dyn MasterKey> {
         }
         #[cfg(feature = "pgp")]
         KeyKind::Pgp => Box::new(super::pgp::PgpKey::from_metadata(field(entry, "fp"))),
+        #[cfg(feature = "azure")]
+        KeyKind::AzureKeyVault => Box::new(super::azure_kv::AzureKey::from_metadata(
+            field(entry, "vault_url"),
+            field(entry, "name"),
+            field(entry, "version"),
+        )),
         #[cfg(feature = "vault")]
         KeyKind::HcVault => Box::new(super::vault::VaultKey::from_metadata(
             field(entry, "vault_address"),
@@ -29,7 +35,7 @@ pub fn from_entry(kind: KeyKind, entry: &Map) -> Box<dyn MasterKey> {
     }
 }
 
-#[cfg(any(feature = "pgp", feature = "vault"))]
+#[cfg(any(feature = "pgp", feature = "vault", feature = "azure"))]
 fn field<'a>(entry: &'a Map, name: &str) -> &'a str {
     match entry.get(name) {
         Some(Value::Scalar(crate::tree::Scalar::Str(s))) => s.as_str(),
@@ -75,6 +81,9 @@ pub fn from_spec(spec: &KeySpec) -> Result<Box<dyn MasterKey>, KeyError> {
             kind,
             entry(&[("resource_id", id), ("created_at", ""), ("enc", "")]),
         )),
+        #[cfg(feature = "azure")]
+        KeyKind::AzureKeyVault => Box::new(super::azure_kv::AzureKey::from_url(id)?),
+        #[cfg(not(feature = "azure"))]
         KeyKind::AzureKeyVault => {
             let (url, rest) = id.split_once("/keys/").unwrap_or((id, ""));
             let (name, version) = rest.split_once('/').unwrap_or((rest, ""));

@@ -21,12 +21,17 @@
 //! - `tools`: git textconv and merge driver (real git), pre-commit check, --reuse-from.
 //! - `backend_pgp`: PGP vectors through gpg and rPGP, must-fail PGP vectors, the real sops both
 //!   ways with a throwaway GNUPGHOME, a missing secret key.
+//! - `backend_azure`: Azure Key Vault through the TLS stand-in in `tests/servers/` (test CA, 401
+//!   challenge, Entra token endpoint, RSA-OAEP-256): round trips, metadata, request ids, server
+//!   down, slow, 429/500 retried, wrong or missing credentials, an untrusted certificate.
 //! - `backend_vault`: Vault Transit through the stand-in in `tests/servers/`: round trips, the
 //!   real sops both ways, request ids, server down, slow, 429/500 retried, wrong token.
 //! - `tamper`: flipped bits, a changed MAC or lastmodified, swapped or moved values are refused.
 //! - `fuzz_smoke`: each fuzz target body on a few thousand seeded mutations (CI's fuzzing).
 
 mod audit;
+#[cfg(feature = "azure")]
+mod backend_azure;
 #[cfg(feature = "pgp")]
 mod backend_pgp;
 #[cfg(feature = "vault")]
