@@ -121,16 +121,20 @@ impl AzureKey {
         let total = total_timeout(ctx);
         let options = client_options(ctx, total, CONNECT_TIMEOUT).map_err(failed)?;
         let chain = Arc::new(Chain::new(ctx, &options, total)?);
-        let mut key_options = KeyClientOptions::default();
-        key_options.client_options = options;
-        // The challenge names the resource to get a token for; a stand-in on this machine cannot
-        // be a subdomain of it.
-        key_options.verify_challenge_resource = Some(!is_loopback(&self.vault_url));
+        let key_options = KeyClientOptions {
+            client_options: options,
+            // The challenge names the resource to get a token for; a stand-in on this machine
+            // cannot be a subdomain of it.
+            verify_challenge_resource: Some(!is_loopback(&self.vault_url)),
+            ..Default::default()
+        };
         let client = KeyClient::new(&self.vault_url, chain.clone(), Some(key_options))
             .map_err(|e| failed(format!("Azure Key Vault {}: {}", self.vault_url, text(&e))))?;
-        let mut parameters = KeyOperationParameters::default();
-        parameters.algorithm = Some(EncryptionAlgorithm::RsaOaep256);
-        parameters.value = Some(value.to_vec());
+        let parameters = KeyOperationParameters {
+            algorithm: Some(EncryptionAlgorithm::RsaOaep256),
+            value: Some(value.to_vec()),
+            ..Default::default()
+        };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -295,17 +299,20 @@ fn client_options(
     let http = builder
         .build()
         .map_err(|e| format!("cannot set up the HTTP client for Azure Key Vault: {e}"))?;
-    let mut retry = ExponentialRetryOptions::default();
-    retry.max_retries = MAX_RETRIES;
-    retry.initial_delay = azure_core::time::Duration::milliseconds(250);
-    retry.max_delay = azure_core::time::Duration::seconds(2);
-    // Past the request timeout a slow service is not retried again.
-    retry.max_total_elapsed = azure_core::time::Duration::milliseconds(
-        i64::try_from(total.as_millis()).unwrap_or(i64::MAX),
-    );
-    let mut options = ClientOptions::default();
-    options.transport = Some(Transport::new(Arc::new(http)));
-    options.retry = RetryOptions::exponential(retry);
+    let retry = ExponentialRetryOptions {
+        max_retries: MAX_RETRIES,
+        initial_delay: azure_core::time::Duration::milliseconds(250),
+        max_delay: azure_core::time::Duration::seconds(2),
+        // Past the request timeout a slow service is not retried again.
+        max_total_elapsed: azure_core::time::Duration::milliseconds(
+            i64::try_from(total.as_millis()).unwrap_or(i64::MAX),
+        ),
+    };
+    let options = ClientOptions {
+        transport: Some(Transport::new(Arc::new(http))),
+        retry: RetryOptions::exponential(retry),
+        ..Default::default()
+    };
     Ok(options)
 }
 
@@ -397,10 +404,11 @@ impl Chain {
             }
         }
         if wanted("ManagedIdentityCredential", true) {
-            let mut managed = ManagedIdentityCredentialOptions::default();
-            managed.user_assigned_id = client.map(|c| UserAssignedId::ClientId(c.to_string()));
-            managed.client_options = client_options(ctx, total, IMDS_CONNECT_TIMEOUT)
-                .map_err(|m| CallError::Failed(KeyError::Failed(m)))?;
+            let managed = ManagedIdentityCredentialOptions {
+                user_assigned_id: client.map(|c| UserAssignedId::ClientId(c.to_string())),
+                client_options: client_options(ctx, total, IMDS_CONNECT_TIMEOUT)
+                    .map_err(|m| CallError::Failed(KeyError::Failed(m)))?,
+            };
             match ManagedIdentityCredential::new(Some(managed)) {
                 Ok(credential) => chain.push("ManagedIdentityCredential", credential),
                 Err(e) => chain
