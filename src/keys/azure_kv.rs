@@ -11,9 +11,9 @@
 //! `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`, authority from
 //! `AZURE_AUTHORITY_HOST`), workload identity (`AZURE_FEDERATED_TOKEN_FILE`), managed identity,
 //! Azure CLI. `AZURE_TOKEN_CREDENTIALS` narrows the chain (`prod`, `dev`, or one credential
-//! name). Requests time out (connect 5 s, whole request 30 s or `SOPS_RS_HTTP_TIMEOUT_SECONDS`),
-//! 408, 429 and 5xx answers and transport failures are retried twice, and `SSL_CERT_FILE` adds
-//! trusted roots. The provider's request id is taken from `x-ms-request-id`.
+//! name). Requests time out (connect 5 s, whole request 30 s or `SOPS_RS_HTTP_TIMEOUT_SECONDS`);
+//! 408, 429, 500, 502, 503 and 504 answers and transport failures are retried twice;
+//! `SSL_CERT_FILE` adds trusted roots. The provider's request id is taken from `x-ms-request-id`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
