@@ -8,6 +8,8 @@
 pub mod age;
 #[cfg(feature = "aws")]
 pub mod aws_kms;
+#[cfg(feature = "azure")]
+pub mod azure_kv;
 #[cfg(feature = "gcp")]
 pub mod gcp_kms;
 #[cfg(feature = "pgp")]

@@ -26,6 +26,9 @@
 //! - `backend_gcp`: GCP Cloud KMS through the stand-in in `tests/servers/` (REST shape, bearer
 //!   token): round trips, resource-id syntax, request ids, server down, slow, 429/500 retried,
 //!   wrong or missing credentials. No real-sops interop (3.12.2 has no endpoint override).
+//! - `backend_azure`: Azure Key Vault through the TLS stand-in in `tests/servers/` (test CA, 401
+//!   challenge, Entra token endpoint, RSA-OAEP-256): round trips, metadata, request ids, server
+//!   down, slow, 429/500 retried, wrong or missing credentials, an untrusted certificate.
 //! - `backend_vault`: Vault Transit through the stand-in in `tests/servers/`: round trips, the
 //!   real sops both ways, request ids, server down, slow, 429/500 retried, wrong token.
 //! - `tamper`: flipped bits, a changed MAC or lastmodified, swapped or moved values are refused.
@@ -34,6 +37,8 @@
 mod audit;
 #[cfg(feature = "aws")]
 mod backend_aws;
+#[cfg(feature = "azure")]
+mod backend_azure;
 #[cfg(feature = "gcp")]
 mod backend_gcp;
 #[cfg(feature = "pgp")]

@@ -1,0 +1,417 @@
+//! The Azure Key Vault backend against the stand-in server (`tests/servers/azure_keyvault.py`,
+//! TLS with a throwaway test CA, a 401 challenge, an Entra token endpoint, real RSA-OAEP-256):
+//! round trips, the metadata entry, the request id, and faults (server down, slow server, 429
+//! and 5xx retried, wrong credentials, no credentials). The real sops is not run: it would need
+//! the real Entra ID.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
+
+use crate::support::{repo_root, sops_rs_command};
+
+const TENANT: &str = "00000000-0000-0000-0000-000000000001";
+const CLIENT_ID: &str = "sops-client";
+const SECRET: &str = "sops-secret";
+
+/// A running stand-in; killed when dropped.
+struct KeyVault {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+    ca: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl KeyVault {
+    fn start(extra: &[&str]) -> KeyVault {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("requests.jsonl");
+        let ca = dir.path().join("ca.pem");
+        let mut child = Command::new("python3")
+            .arg(repo_root().join("tests/servers/azure_keyvault.py"))
+            .arg("--log")
+            .arg(&log)
+            .arg("--ca-out")
+            .arg(&ca)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 must be installed (scripts/install-test-deps.sh)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().unwrap_or_else(|_| {
+            panic!(
+                "the stand-in prints its port (is python3-cryptography installed? \
+                 scripts/install-test-deps.sh); got {line:?}"
+            )
+        });
+        KeyVault {
+            child,
+            port,
+            log,
+            ca,
+            _dir: dir,
+        }
+    }
+
+    fn vault_url(&self) -> String {
+        format!("https://127.0.0.1:{}", self.port)
+    }
+
+    fn key_url(&self, name: &str) -> String {
+        format!("{}/keys/{name}/v1", self.vault_url())
+    }
+
+    /// The environment a client needs: the service principal, the stand-in as authority, the CA.
+    fn env(&self, secret: &str) -> Vec<(String, String)> {
+        [
+            ("AZURE_TENANT_ID", TENANT.to_string()),
+            ("AZURE_CLIENT_ID", CLIENT_ID.to_string()),
+            ("AZURE_CLIENT_SECRET", secret.to_string()),
+            ("AZURE_AUTHORITY_HOST", self.vault_url()),
+            (
+                "AZURE_TOKEN_CREDENTIALS",
+                "EnvironmentCredential".to_string(),
+            ),
+            ("SSL_CERT_FILE", self.ca.display().to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    fn ctx(&self, secret: &str, extra: &[(&str, &str)]) -> KeyContext {
+        let mut vars: std::collections::HashMap<String, String> =
+            self.env(secret).into_iter().collect();
+        for (k, v) in extra {
+            vars.insert(k.to_string(), v.to_string());
+        }
+        KeyContext {
+            vars,
+            ..Default::default()
+        }
+    }
+
+    fn requests(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// The statuses of key operations that carried a valid token, in order.
+    fn authorized_statuses(&self) -> Vec<u64> {
+        self.requests()
+            .iter()
+            .filter(|r| r["authorized"] == true)
+            .map(|r| r["status"].as_u64().unwrap())
+            .collect()
+    }
+}
+
+impl Drop for KeyVault {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port nothing listens on.
+fn dead_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+const INPUT: &str = "db:\n    user: admin\n    password: hunter2\nport: 5432\n";
+
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Home {
+        Home {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, name: &str, content: &str) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        path.display().to_string()
+    }
+
+    fn ours(&self, env: &[(String, String)], args: &[&str]) -> Output {
+        sops_rs_command(self.path())
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+fn ok(out: Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what} failed ({:?}): {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn azure_key(url: &str) -> Box<dyn MasterKey> {
+    from_spec(&KeySpec::simple("azure_kv", url)).unwrap()
+}
+
+#[test]
+fn backend_azure_round_trip_and_metadata() {
+    let kv = KeyVault::start(&[]);
+    let home = Home::new();
+    let env = kv.env(SECRET);
+    let plain = home.write("app.yaml", INPUT);
+    let url = kv.key_url("sops");
+    let enc = ok(
+        home.ours(&env, &["encrypt", "--azure-kv", &url, &plain]),
+        "encrypt",
+    );
+    let entry = format!(
+        "    azure_kv:\n        - vault_url: {}\n          name: sops\n          version: v1\n          created_at: ",
+        kv.vault_url()
+    );
+    assert!(enc.contains(&entry), "{enc}");
+    let stored = enc
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("enc: "))
+        .expect("an enc line");
+    // base64url without padding of one RSA-2048 block.
+    assert!(
+        stored
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "{stored}"
+    );
+    assert_eq!(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(stored)
+            .unwrap()
+            .len(),
+        256
+    );
+    let file = home.write("app.enc.yaml", &enc);
+    assert_eq!(ok(home.ours(&env, &["decrypt", &file]), "decrypt"), INPUT);
+
+    // The protocol: a challenge first, a token for the vault's scope, RSA-OAEP-256 after.
+    let requests = kv.requests();
+    assert_eq!(requests[0]["kind"], "encrypt");
+    assert_eq!(requests[0]["status"], 401);
+    assert_eq!(requests[1]["kind"], "token");
+    assert_eq!(requests[1]["scope"], "https://vault.azure.net/.default");
+    assert!(
+        requests[1]["path"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("/{TENANT}/oauth2/v2.0/token"))
+    );
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r["authorized"] == true)
+            .all(|r| r["alg"] == "RSA-OAEP-256"
+                && r["path"].as_str().unwrap().contains("/keys/sops/v1/"))
+    );
+
+    // The library: the key id and the provider's request id (x-ms-request-id).
+    let key = azure_key(&url);
+    assert_eq!(key.id(), url);
+    let c = kv.ctx(SECRET, &[]);
+    let wrapped = key.wrap(&[9u8; 32], &c).unwrap();
+    let first = key.last_request_id().expect("a request id");
+    assert_eq!(
+        Some(first.as_str()),
+        kv.requests().last().unwrap()["request_id"].as_str()
+    );
+    assert_eq!(&key.unwrap(&wrapped, &c).unwrap().unwrap()[..], &[9u8; 32]);
+    assert_ne!(key.last_request_id().unwrap(), first);
+
+    // Another version is another RSA key: the ciphertext does not open under it.
+    let other = azure_key(&format!("{}/keys/sops/v2", kv.vault_url()));
+    let err = other.unwrap(&wrapped, &c).unwrap_err().to_string();
+    assert!(err.contains("400"), "{err}");
+}
+
+#[test]
+fn backend_azure_server_down_fails_fast_with_exit_128() {
+    let home = Home::new();
+    let kv = KeyVault::start(&[]);
+    let env = kv.env(SECRET);
+    let plain = home.write("app.yaml", INPUT);
+    let enc = ok(
+        home.ours(
+            &env,
+            &["encrypt", "--azure-kv", &kv.key_url("sops"), &plain],
+        ),
+        "encrypt",
+    );
+    let dead = format!("https://127.0.0.1:{}", dead_port());
+    let file = home.write("app.enc.yaml", &enc.replace(&kv.vault_url(), &dead));
+    let started = Instant::now();
+    let out = home.ours(&env, &["decrypt", &file]);
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(128), "{stderr}");
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+    assert!(
+        stderr.contains(&format!("{dead}/keys/sops/v1")),
+        "the key is named: {stderr}"
+    );
+    assert!(stderr.contains("could not connect"), "{stderr}");
+    assert!(out.stdout.is_empty());
+
+    let started = Instant::now();
+    let out = home.ours(
+        &env,
+        &[
+            "encrypt",
+            "--azure-kv",
+            &format!("{dead}/keys/sops/v1"),
+            &plain,
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn backend_azure_slow_server_times_out() {
+    let kv = KeyVault::start(&["--delay", "5"]);
+    let key = azure_key(&kv.key_url("sops"));
+    let c = kv.ctx(SECRET, &[("SOPS_RS_HTTP_TIMEOUT_SECONDS", "1")]);
+    let started = Instant::now();
+    let err = key.wrap(&[1u8; 32], &c).unwrap_err().to_string();
+    let elapsed = started.elapsed();
+    assert!(err.contains("timed out"), "{err}");
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+
+    let home = Home::new();
+    let plain = home.write("app.yaml", INPUT);
+    let mut env = kv.env(SECRET);
+    env.push(("SOPS_RS_HTTP_TIMEOUT_SECONDS".into(), "1".into()));
+    let started = Instant::now();
+    let out = home.ours(
+        &env,
+        &["encrypt", "--azure-kv", &kv.key_url("sops"), &plain],
+    );
+    assert!(!out.status.success());
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("timed out"));
+}
+
+#[test]
+fn backend_azure_429_and_500_are_retried() {
+    for status in ["429", "500", "503"] {
+        let kv = KeyVault::start(&["--fail", "2", "--fail-status", status]);
+        let key = azure_key(&kv.key_url("sops"));
+        let c = kv.ctx(SECRET, &[]);
+        let enc = key
+            .wrap(&[3u8; 32], &c)
+            .unwrap_or_else(|e| panic!("{status}: {e}"));
+        let code: u64 = status.parse().unwrap();
+        assert_eq!(kv.authorized_statuses(), [code, code, 200]);
+        assert_eq!(&key.unwrap(&enc, &c).unwrap().unwrap()[..], &[3u8; 32]);
+    }
+    // Three failures in a row: give up with the server's answer.
+    let kv = KeyVault::start(&["--fail", "3", "--fail-status", "500"]);
+    let err = azure_key(&kv.key_url("sops"))
+        .wrap(&[3u8; 32], &kv.ctx(SECRET, &[]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("500") && err.contains("stand-in failure"),
+        "{err}"
+    );
+    assert_eq!(kv.authorized_statuses().len(), 3);
+}
+
+#[test]
+fn backend_azure_wrong_credentials_are_a_clear_error() {
+    let kv = KeyVault::start(&[]);
+    let home = Home::new();
+    let plain = home.write("app.yaml", INPUT);
+    let url = kv.key_url("sops");
+    let enc = ok(
+        home.ours(&kv.env(SECRET), &["encrypt", "--azure-kv", &url, &plain]),
+        "encrypt",
+    );
+    let file = home.write("app.enc.yaml", &enc);
+
+    let wrong = kv.env("not-the-secret");
+    let out = home.ours(&wrong, &["decrypt", &file]);
+    assert_eq!(out.status.code(), Some(128));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&url), "the key is named: {stderr}");
+    assert!(stderr.contains("AADSTS7000215"), "{stderr}");
+    assert!(
+        !stderr.contains("not-the-secret"),
+        "the secret is not printed: {stderr}"
+    );
+    assert!(out.stdout.is_empty());
+
+    let out = home.ours(&wrong, &["encrypt", "--azure-kv", &url, &plain]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Invalid client secret"));
+
+    // A key that does not exist: Key Vault's own message.
+    let err = azure_key(&kv.key_url("missing"))
+        .wrap(&[1u8; 32], &kv.ctx(SECRET, &[]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("404") && err.contains("KeyNotFound"), "{err}");
+
+    // No credentials at all: nothing to try with (exit 128, the key listed).
+    let none: Vec<(String, String)> = vec![
+        (
+            "AZURE_TOKEN_CREDENTIALS".into(),
+            "EnvironmentCredential".into(),
+        ),
+        ("SSL_CERT_FILE".into(), kv.ca.display().to_string()),
+    ];
+    let out = home.ours(&none, &["decrypt", &file]);
+    assert_eq!(out.status.code(), Some(128));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&url));
+    let key = azure_key(&url);
+    let stored = enc
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("enc: "))
+        .unwrap();
+    let ctx = KeyContext {
+        vars: none.into_iter().collect(),
+        ..Default::default()
+    };
+    assert!(key.unwrap(stored, &ctx).unwrap().is_none());
+}
+
+#[test]
+fn backend_azure_untrusted_certificate_is_refused() {
+    let kv = KeyVault::start(&[]);
+    let key = azure_key(&kv.key_url("sops"));
+    let mut c = kv.ctx(SECRET, &[("SOPS_RS_HTTP_TIMEOUT_SECONDS", "5")]);
+    c.vars.remove("SSL_CERT_FILE");
+    let started = Instant::now();
+    let err = key.wrap(&[1u8; 32], &c).unwrap_err().to_string();
+    assert!(started.elapsed() < Duration::from_secs(8));
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
+}
