@@ -19,8 +19,8 @@ use crate::{SopsFile, metadata};
 
 /// The fixed age identity the decrypt target holds. A throwaway key made for fuzzing only: seed
 /// files encrypted to [`FUZZ_AGE_RECIPIENT`] reach the MAC check and the value decryption.
-pub const FUZZ_AGE_IDENTITY: &str =
-    "AGE-SECRET-KEY-1CG64CMS7YJS3M94RUNCDKSPMLNP824TEEEHRPNYLEKXGK2ALN2SQ8NR76S";
+/// Kept in `fixtures/keys/fuzz-identity.txt` (a `#` line, then the identity).
+pub const FUZZ_AGE_IDENTITY: &str = include_str!("../fixtures/keys/fuzz-identity.txt");
 
 /// The recipient of [`FUZZ_AGE_IDENTITY`].
 pub const FUZZ_AGE_RECIPIENT: &str =
