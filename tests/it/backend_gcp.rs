@@ -656,3 +656,42 @@ fn backend_gcp_metadata_server() {
     assert_eq!(&key.unwrap(&wrapped, &c).unwrap().unwrap()[..], &[5u8; 32]);
     assert_eq!(kms.credentials().len(), 4);
 }
+
+#[test]
+fn backend_gcp_is_left_alone_when_age_opens_the_file() {
+    // A file for a GCP key and an age key, opened with the age identity: the GCP client is never
+    // set up. The metadata server is the stand-in too, so even a token fetch would show.
+    let kms = Kms::start(&[]);
+    let home = Home::new();
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    use age::secrecy::ExposeSecret;
+    let key_file = home.write(
+        "age.txt",
+        &format!("{}\n", identity.to_string().expose_secret()),
+    );
+    let plain = home.write("app.yaml", INPUT);
+    let enc = ok(
+        home.ours(
+            &kms.endpoint(),
+            Some(TOKEN),
+            &["encrypt", "--gcp-kms", KEY, "--age", &recipient, &plain],
+        ),
+        "encrypt",
+    );
+    let file = home.write("app.enc.yaml", &enc);
+    let before = kms.requests().len();
+    let env = [
+        ("GCE_METADATA_HOST", kms.metadata_host()),
+        ("SOPS_AGE_KEY_FILE", key_file),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        ok(
+            home.run(&kms.endpoint(), &env, &["decrypt", &file]),
+            "decrypt"
+        ),
+        INPUT
+    );
+    assert_eq!(kms.requests().len(), before, "{:?}", kms.requests());
+}
