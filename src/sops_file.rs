@@ -355,7 +355,8 @@ fn no_credentials_hint(kind: KeyKind) -> &'static str {
         KeyKind::HcVault => "no Vault token (set VAULT_TOKEN or write ~/.vault-token)",
         KeyKind::AwsKms => "no AWS credentials (environment, profile, SSO or instance role)",
         KeyKind::GcpKms => {
-            "no Google credentials (GOOGLE_OAUTH_ACCESS_TOKEN or an authorized_user ADC file)"
+            "no Google credentials (GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_CREDENTIALS, \
+             GOOGLE_APPLICATION_CREDENTIALS, gcloud application-default login, or a metadata server)"
         }
         _ => "no credentials available",
     }

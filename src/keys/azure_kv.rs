@@ -34,7 +34,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use zeroize::Zeroizing;
 
-use super::{KeyContext, KeyError, KeyKind, MasterKey};
+use super::{KeyContext, KeyError, KeyKind, MasterKey, error_chain as text};
 use crate::tree::{Map, Timestamp, Value};
 
 /// How many times one request is retried at most.
@@ -118,7 +118,7 @@ impl AzureKey {
         ctx: &KeyContext,
     ) -> Result<Zeroizing<Vec<u8>>, CallError> {
         let failed = |message: String| CallError::Failed(KeyError::Failed(message));
-        let total = total_timeout(ctx);
+        let total = ctx.http_timeout(REQUEST_TIMEOUT);
         let options = client_options(ctx, total, CONNECT_TIMEOUT).map_err(failed)?;
         let chain = Arc::new(Chain::new(ctx, &options, total)?);
         let key_options = KeyClientOptions {
@@ -246,20 +246,6 @@ impl AzureKey {
     }
 }
 
-/// An error and its causes on one line.
-fn text(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        let part = s.to_string();
-        if !parts.iter().any(|p| p.contains(&part)) {
-            parts.push(part);
-        }
-        source = s.source();
-    }
-    parts.join(": ")
-}
-
 fn is_loopback(url: &str) -> bool {
     let host = url
         .split_once("://")
@@ -268,14 +254,6 @@ fn is_loopback(url: &str) -> bool {
         .next()
         .unwrap_or_default();
     matches!(host, "localhost" | "127.0.0.1" | "[") || host.ends_with(".localhost")
-}
-
-fn total_timeout(ctx: &KeyContext) -> Duration {
-    ctx.var("SOPS_RS_HTTP_TIMEOUT_SECONDS")
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .map(Duration::from_secs_f64)
-        .unwrap_or(REQUEST_TIMEOUT)
 }
 
 /// The SDK's client options over our own HTTP client: timeouts, extra roots, two retries.

@@ -2,49 +2,91 @@
 //! as sops does it (`Encrypt(name = resource_id, plaintext = data key)`; `enc` is the standard
 //! padded base64 of the returned ciphertext).
 //!
-//! This backend talks to the Cloud KMS v1 REST API directly over `reqwest` (blocking), not
-//! through the official `google-cloud-kms-v1` crate: that crate pulls in ~190 more crates and a
-//! second async stack, which this build does not pay for. The calls are
-//! `POST {endpoint}/v1/{resource_id}:encrypt` with `{"plaintext": b64}` → `{"ciphertext": b64}`
-//! and `POST …:decrypt` with `{"ciphertext": b64}` → `{"plaintext": b64}`, with
-//! `Authorization: Bearer <access token>`.
+//! The client is the official SDK (`google-cloud-kms-v1` with `google-cloud-auth`; REST over
+//! reqwest): `POST {endpoint}/v1/{resource_id}:encrypt` with `{"plaintext": b64}` and
+//! `…:decrypt` with `{"ciphertext": b64}`. It is built on first use in each call, on a small
+//! current-thread runtime, so files without GCP keys never touch it.
 //!
-//! Credentials, from the captured environment only: `GOOGLE_OAUTH_ACCESS_TOKEN` (a ready access
-//! token, as sops takes it); else a credentials JSON from `GOOGLE_CREDENTIALS` (the JSON itself
-//! or a path to it, as sops takes it), else `GOOGLE_APPLICATION_CREDENTIALS`, else gcloud's
-//! `~/.config/gcloud/application_default_credentials.json`. Of those files, `authorized_user`
-//! (a refresh token) is exchanged for an access token; other types (service account keys,
-//! external accounts) and the metadata server are not supported yet and say so. The endpoint is
-//! `SOPS_GCP_KMS_ENDPOINT` (sops 3.13's name), else `https://cloudkms.googleapis.com`. Requests
-//! time out (connect 5 s, whole request 30 s, or `SOPS_RS_HTTP_TIMEOUT_SECONDS`), and 429, 5xx
-//! and refused connections are retried twice with a short backoff.
+//! Credentials: see [`credentials`] (sops's order: `GOOGLE_OAUTH_ACCESS_TOKEN`,
+//! `GOOGLE_CREDENTIALS`, then Application Default Credentials). The endpoint is
+//! `SOPS_GCP_KMS_ENDPOINT` (sops 3.13's name: a URL, or a bare `host[:port]` taken as https),
+//! else `https://cloudkms.googleapis.com`.
+//!
+//! This module reads its settings from the captured environment (`KeyContext`) only. The SDK
+//! itself still reads a few process variables: `GCE_METADATA_HOST` (it wins over ours; in the
+//! CLI both are the same environment), `GOOGLE_CLOUD_UNIVERSE_DOMAIN`, the AWS variables of
+//! AWS-sourced external accounts, `GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES`, and reqwest's
+//! proxy variables.
+//!
+//! Failures: the whole call (token included) is bounded by 30 s or
+//! `SOPS_RS_HTTP_TIMEOUT_SECONDS`; the SDK builds its own HTTP client, so connecting has no
+//! separate, shorter limit. The SDK's own retries are off; this module retries 429, 5xx and
+//! refused connections twice (250 ms, then 500 ms, or the server's `Retry-After` up to 2 s),
+//! encrypt included, as the REST backend before it did. When no credentials are configured and
+//! no metadata server answers, unwrapping says "no credentials here" and the next key is tried.
+//!
+//! Request ids: the SDK returns no response headers for a successful call, so the audit trail
+//! gets the `x-goog-request-id` header only from failed calls (where the server sent one).
+//!
+//! The data key passes through the SDK's request and response buffers (`bytes::Bytes`), which
+//! are not zeroized; the copies this module keeps are.
+
+mod credentials;
 
 use std::sync::Mutex;
 use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::{Value as Json, json};
+use google_cloud_gax::retry_policy::NeverRetry;
+use google_cloud_kms_v1::client::KeyManagementService;
+use tokio::time::Instant;
 use zeroize::Zeroizing;
 
-use super::{KeyContext, KeyError, KeyKind, MasterKey};
+use self::credentials::Source;
+use super::{KeyContext, KeyError, KeyKind, MasterKey, error_chain};
 use crate::tree::{Map, Timestamp, Value};
 
 /// How many times one request is sent at most.
 const MAX_TRIES: u32 = 3;
-/// The connect timeout.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// The whole-request timeout unless `SOPS_RS_HTTP_TIMEOUT_SECONDS` says otherwise.
+/// The whole-call timeout unless `SOPS_RS_HTTP_TIMEOUT_SECONDS` says otherwise.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest `Retry-After` honoured.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(2);
 /// The public Cloud KMS endpoint.
 const DEFAULT_ENDPOINT: &str = "https://cloudkms.googleapis.com";
-/// Google's OAuth token endpoint, for `authorized_user` credentials without a `token_uri`.
-const DEFAULT_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
+/// Where a server may put its request id.
+const REQUEST_ID: &str = "x-goog-request-id";
 
 /// A Cloud KMS crypto key.
 pub struct GcpKmsKey {
     resource_id: String,
     last_request_id: Mutex<Option<String>>,
+}
+
+/// Why a call failed: no credentials anywhere, or a real failure.
+enum CallError {
+    NoCredentials(String),
+    Failed(KeyError),
+}
+
+fn failed(message: String) -> CallError {
+    CallError::Failed(KeyError::Failed(message))
+}
+
+#[derive(Clone, Copy)]
+enum Operation {
+    Encrypt,
+    Decrypt,
+}
+
+impl Operation {
+    fn name(self) -> &'static str {
+        match self {
+            Operation::Encrypt => "encrypt",
+            Operation::Decrypt => "decrypt",
+        }
+    }
 }
 
 impl GcpKmsKey {
@@ -83,115 +125,230 @@ impl GcpKmsKey {
         }
     }
 
-    fn url(&self, ctx: &KeyContext, operation: &str) -> String {
-        format!("{}/v1/{}:{operation}", endpoint(ctx), self.resource_id)
+    fn set_request_id(&self, id: Option<String>) {
+        *self
+            .last_request_id
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = id;
     }
 
-    /// Sends one Cloud KMS request and returns the response body.
+    /// Runs `encrypt` or `decrypt` and returns the result bytes.
     fn call(
         &self,
-        operation: &str,
-        body: &Json,
-        token: &str,
+        operation: Operation,
+        input: &[u8],
         ctx: &KeyContext,
-    ) -> Result<Json, KeyError> {
-        let client = client(ctx)?;
-        let url = self.url(ctx, operation);
-        let mut auth =
-            reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
-                KeyError::Failed(
-                    "the GCP access token contains characters not allowed in a header".into(),
-                )
+    ) -> Result<Zeroizing<Vec<u8>>, CallError> {
+        self.set_request_id(None);
+        let source = Source::from_context(ctx).map_err(failed)?;
+        let endpoint = endpoint(ctx);
+        let total = ctx.http_timeout(REQUEST_TIMEOUT);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| failed(format!("cannot start the GCP KMS client runtime: {e}")))?;
+        runtime.block_on(async {
+            let deadline = Instant::now() + total;
+            let credentials = source.credentials().map_err(failed)?;
+            // The token is fetched before the client exists, so a credentials failure is told
+            // apart from a KMS failure, and a machine with none at all is "no credentials".
+            match tokio::time::timeout_at(deadline, credentials.headers(Default::default())).await {
+                Err(_) => {
+                    return Err(failed(format!(
+                        "getting a GCP token from {} timed out after {}",
+                        source.describe(),
+                        seconds(total)
+                    )));
+                }
+                Ok(Err(e)) => return Err(credentials_failure(&source, &e)),
+                Ok(Ok(_)) => {}
+            }
+            let attempts = self.attempts(operation, input, credentials, &endpoint, &source);
+            tokio::time::timeout_at(deadline, attempts)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(failed(format!(
+                        "GCP KMS {} at {endpoint} timed out after {}",
+                        operation.name(),
+                        seconds(total)
+                    )))
+                })
+        })
+    }
+
+    /// Builds the client and sends the request, retrying what is worth retrying.
+    async fn attempts(
+        &self,
+        operation: Operation,
+        input: &[u8],
+        credentials: google_cloud_auth::credentials::Credentials,
+        endpoint: &str,
+        source: &Source,
+    ) -> Result<Zeroizing<Vec<u8>>, CallError> {
+        let client = KeyManagementService::builder()
+            .with_endpoint(endpoint)
+            .with_credentials(credentials)
+            .with_retry_policy(NeverRetry)
+            .build()
+            .await
+            .map_err(|e| {
+                failed(format!(
+                    "cannot set up the GCP KMS client for {endpoint}: {}",
+                    error_chain(&e)
+                ))
             })?;
-        // Kept out of any debug output of the request.
-        auth.set_sensitive(true);
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let request = client
-                .post(&url)
-                .header(reqwest::header::AUTHORIZATION, auth.clone())
-                .json(body);
-            let retry_after = match request.send() {
-                Err(e) if attempt < MAX_TRIES && e.is_connect() && !e.is_timeout() => None,
-                Err(e) => return Err(transport_error(operation, &endpoint(ctx), &e)),
-                Ok(response) => {
-                    let status = response.status();
-                    let retryable = status.as_u16() == 429 || status.is_server_error();
-                    if retryable && attempt < MAX_TRIES {
-                        self.note_request_id(&response);
-                        response
-                            .headers()
-                            .get("retry-after")
-                            .and_then(|v| v.to_str().ok())
-                            .and_then(|v| v.trim().parse::<u64>().ok())
-                            .map(|s| Duration::from_secs(s.min(2)))
-                    } else {
-                        return self.read_response(operation, response);
-                    }
-                }
+            let result = match operation {
+                Operation::Encrypt => client
+                    .encrypt()
+                    .set_name(&self.resource_id)
+                    .set_plaintext(input.to_vec())
+                    .send()
+                    .await
+                    .map(|r| r.ciphertext),
+                Operation::Decrypt => client
+                    .decrypt()
+                    .set_name(&self.resource_id)
+                    .set_ciphertext(input.to_vec())
+                    .send()
+                    .await
+                    .map(|r| r.plaintext),
             };
+            let error = match result {
+                Ok(bytes) => return Ok(Zeroizing::new(bytes.to_vec())),
+                Err(error) => error,
+            };
+            let headers = error.http_headers();
+            self.set_request_id(
+                headers
+                    .and_then(|h| h.get(REQUEST_ID))
+                    .and_then(|v| v.to_str().ok())
+                    .filter(|id| !id.is_empty())
+                    .map(str::to_string),
+            );
+            let retryable = error.is_connect()
+                || error
+                    .http_status_code()
+                    .is_some_and(|code| code == 429 || code >= 500);
+            if !retryable || attempt >= MAX_TRIES {
+                return Err(describe(operation, endpoint, source, &error));
+            }
+            let retry_after = headers
+                .and_then(|h| h.get("retry-after"))
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER));
             let backoff = Duration::from_millis(250u64 << (attempt - 1));
-            std::thread::sleep(retry_after.unwrap_or(backoff));
+            tokio::time::sleep(retry_after.unwrap_or(backoff)).await;
         }
     }
+}
 
-    /// Keeps the `x-goog-request-id` header, where the server sent one.
-    fn note_request_id(&self, response: &reqwest::blocking::Response) {
-        if let Some(id) = response
-            .headers()
-            .get("x-goog-request-id")
-            .and_then(|v| v.to_str().ok())
-            .filter(|id| !id.is_empty())
-        {
-            *self
-                .last_request_id
-                .lock()
-                .unwrap_or_else(|e| e.into_inner()) = Some(id.to_string());
+/// A failed token fetch: "no credentials here" when nothing was configured and no metadata
+/// server answered, else an error.
+fn credentials_failure(
+    source: &Source,
+    e: &google_cloud_auth::errors::CredentialsError,
+) -> CallError {
+    let mut parts: Vec<String> = Vec::new();
+    let mut unreachable = false;
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        unreachable |= c
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_connect);
+        // The SDK wraps the real cause in retry commentary at every level; keep the cause.
+        let mut text = c.to_string();
+        for noise in [
+            " and future attempts will not succeed",
+            " but future attempts may succeed",
+            "cannot create the authentication headers ",
+        ] {
+            text = text.replace(noise, "");
         }
+        let commentary = text.starts_with("Request to fetch the token failed")
+            || text.starts_with("Fetching the token resulted in");
+        if !commentary && !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cause = c.source();
     }
+    let reason = parts.join(": ");
+    if unreachable && matches!(source, Source::MetadataServer { .. }) {
+        return CallError::NoCredentials(format!(
+            "no GCP credentials configured, and {} is not reachable: {reason}",
+            source.describe()
+        ));
+    }
+    failed(format!(
+        "getting a GCP token from {} failed: {reason}",
+        source.describe()
+    ))
+}
 
-    fn read_response(
-        &self,
-        operation: &str,
-        response: reqwest::blocking::Response,
-    ) -> Result<Json, KeyError> {
-        self.note_request_id(&response);
-        let status = response.status();
-        let text = response.text().map_err(|e| {
-            KeyError::Failed(format!(
-                "GCP KMS {operation}: cannot read the response: {e}"
-            ))
-        })?;
-        let body: Option<Json> = serde_json::from_str(&text).ok();
-        if !status.is_success() {
-            let error = body.as_ref().and_then(|b| b.get("error"));
-            let message = error
-                .and_then(|e| e.get("message"))
-                .and_then(Json::as_str)
-                .filter(|m| !m.is_empty())
-                .unwrap_or("no error message");
-            let code = error
-                .and_then(|e| e.get("status"))
-                .and_then(Json::as_str)
-                .map(|s| format!(" {s}"))
-                .unwrap_or_default();
-            let hint = if matches!(status.as_u16(), 401 | 403) {
-                " (check GOOGLE_OAUTH_ACCESS_TOKEN or GOOGLE_CREDENTIALS, and that the account may \
-                 use this key)"
-            } else {
-                ""
-            };
-            return Err(KeyError::Failed(format!(
-                "GCP KMS {operation} failed with HTTP {status}{code}: {message}{hint}"
-            )));
-        }
-        body.filter(Json::is_object).ok_or_else(|| {
-            KeyError::Failed(format!(
-                "GCP KMS {operation}: the response is not a JSON object"
-            ))
-        })
+/// A message for a failed KMS call: the service's status and message, or the transport
+/// failure. Never request content.
+fn describe(
+    operation: Operation,
+    endpoint: &str,
+    source: &Source,
+    e: &google_cloud_kms_v1::Error,
+) -> CallError {
+    let op = operation.name();
+    let http = e
+        .http_status_code()
+        .map(|code| format!("HTTP {code} "))
+        .unwrap_or_default();
+    let hint = if matches!(e.http_status_code(), Some(401 | 403)) {
+        format!(
+            " (check the credentials from {}, and that the account may use this key)",
+            source.describe()
+        )
+    } else {
+        String::new()
+    };
+    if let Some(status) = e.status() {
+        let message = Some(status.message.as_str())
+            .filter(|m| !m.is_empty())
+            .unwrap_or("no error message");
+        return failed(format!(
+            "GCP KMS {op} failed with {http}{}: {message}{hint}",
+            status.code.name()
+        ));
     }
+    if let Some(code) = e.http_status_code() {
+        // Not Google's error envelope (a proxy, a load balancer): a short excerpt of the body.
+        let body = e
+            .http_payload()
+            .map(|p| {
+                String::from_utf8_lossy(p)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        let body: String = body.chars().take(200).collect();
+        return failed(format!(
+            "GCP KMS {op} failed with HTTP {code}: {body}{hint}"
+        ));
+    }
+    let what = if e.is_connect() {
+        "could not connect"
+    } else if e.is_timeout() {
+        "timed out"
+    } else {
+        "request failed"
+    };
+    failed(format!(
+        "GCP KMS {op} at {endpoint} {what}: {}",
+        error_chain(e)
+    ))
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{}s", d.as_secs_f64())
 }
 
 /// `SOPS_GCP_KMS_ENDPOINT` (a URL, or a bare `host[:port]` taken as https), else the public one.
@@ -201,168 +358,6 @@ fn endpoint(ctx: &KeyContext) -> String {
         Some(e) if !e.is_empty() => format!("https://{}", e.trim_end_matches('/')),
         _ => DEFAULT_ENDPOINT.to_string(),
     }
-}
-
-fn transport_error(operation: &str, endpoint: &str, e: &reqwest::Error) -> KeyError {
-    let what = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else {
-        "request failed"
-    };
-    // The source chain names the cause (refused, DNS, TLS) without any request content.
-    let mut cause = String::new();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        cause = s.to_string();
-        source = s.source();
-    }
-    let cause = if cause.is_empty() {
-        String::new()
-    } else {
-        format!(": {cause}")
-    };
-    KeyError::Failed(format!("GCP KMS {operation} at {endpoint} {what}{cause}"))
-}
-
-fn client(ctx: &KeyContext) -> Result<reqwest::blocking::Client, KeyError> {
-    let total = ctx
-        .var("SOPS_RS_HTTP_TIMEOUT_SECONDS")
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .map(Duration::from_secs_f64)
-        .unwrap_or(REQUEST_TIMEOUT);
-    reqwest::blocking::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT.min(total))
-        .timeout(total)
-        .no_proxy()
-        .build()
-        .map_err(|e| KeyError::Failed(format!("cannot set up the HTTP client for GCP KMS: {e}")))
-}
-
-/// The access token, `Ok(None)` when no credentials are configured at all.
-fn access_token(ctx: &KeyContext) -> Result<Option<Zeroizing<String>>, KeyError> {
-    if let Some(token) = ctx.var("GOOGLE_OAUTH_ACCESS_TOKEN") {
-        return Ok(Some(Zeroizing::new(token.trim().to_string())));
-    }
-    let Some((origin, json)) = credentials_json(ctx)? else {
-        return Ok(None);
-    };
-    let creds: Json = serde_json::from_str(&json)
-        .map_err(|_| KeyError::Failed(format!("the GCP credentials in {origin} are not JSON")))?;
-    match creds.get("type").and_then(Json::as_str).unwrap_or("") {
-        "authorized_user" => refresh_token(&creds, &origin, ctx).map(Some),
-        other => Err(KeyError::Failed(format!(
-            "GCP credentials of type {other:?} (from {origin}) are not supported by this build of \
-             sops-rs yet; set GOOGLE_OAUTH_ACCESS_TOKEN (for example from `gcloud auth \
-             print-access-token`)"
-        ))),
-    }
-}
-
-/// The credentials JSON and where it came from.
-fn credentials_json(ctx: &KeyContext) -> Result<Option<(String, Zeroizing<String>)>, KeyError> {
-    let read = |path: &str, origin: &str| {
-        std::fs::read_to_string(path)
-            .map(|text| (origin.to_string(), Zeroizing::new(text)))
-            .map_err(|e| KeyError::Failed(format!("cannot read {origin} {path}: {e}")))
-    };
-    if let Some(value) = ctx.var("GOOGLE_CREDENTIALS") {
-        // sops takes either the JSON itself or a path to it.
-        if value.trim_start().starts_with('{') {
-            return Ok(Some((
-                "GOOGLE_CREDENTIALS".into(),
-                Zeroizing::new(value.to_string()),
-            )));
-        }
-        return read(value, "GOOGLE_CREDENTIALS").map(Some);
-    }
-    if let Some(path) = ctx.var("GOOGLE_APPLICATION_CREDENTIALS") {
-        return read(path, "GOOGLE_APPLICATION_CREDENTIALS").map(Some);
-    }
-    let config = ctx
-        .var("CLOUDSDK_CONFIG")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            ctx.var("HOME")
-                .map(|h| std::path::Path::new(h).join(".config/gcloud"))
-        });
-    let Some(path) = config.map(|c| c.join("application_default_credentials.json")) else {
-        return Ok(None);
-    };
-    if !path.is_file() {
-        return Ok(None);
-    }
-    read(
-        &path.display().to_string(),
-        "application default credentials",
-    )
-    .map(Some)
-}
-
-/// Exchanges an `authorized_user` refresh token for an access token.
-fn refresh_token(
-    creds: &Json,
-    origin: &str,
-    ctx: &KeyContext,
-) -> Result<Zeroizing<String>, KeyError> {
-    let field = |name: &str| {
-        creds.get(name).and_then(Json::as_str).ok_or_else(|| {
-            KeyError::Failed(format!("the GCP credentials in {origin} have no {name}"))
-        })
-    };
-    let form = [
-        ("grant_type", "refresh_token"),
-        ("client_id", field("client_id")?),
-        ("client_secret", field("client_secret")?),
-        ("refresh_token", field("refresh_token")?),
-    ];
-    let token_uri = creds
-        .get("token_uri")
-        .and_then(Json::as_str)
-        .unwrap_or(DEFAULT_TOKEN_URI);
-    let body = form
-        .iter()
-        .map(|(k, v)| format!("{k}={}", form_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let response = client(ctx)?
-        .post(token_uri)
-        .header(
-            reqwest::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        )
-        .body(body)
-        .send()
-        .map_err(|e| transport_error("token refresh", token_uri, &e))?;
-    let status = response.status();
-    let answer: Json = response.json().unwrap_or(Json::Null);
-    match answer.get("access_token").and_then(Json::as_str) {
-        Some(token) if status.is_success() => Ok(Zeroizing::new(token.to_string())),
-        _ => Err(KeyError::Failed(format!(
-            "refreshing the GCP access token from {origin} failed with HTTP {status}: {}",
-            answer
-                .get("error_description")
-                .or_else(|| answer.get("error"))
-                .and_then(Json::as_str)
-                .unwrap_or("no error message")
-        ))),
-    }
-}
-
-/// `application/x-www-form-urlencoded` escaping.
-fn form_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 impl MasterKey for GcpKmsKey {
@@ -375,46 +370,28 @@ impl MasterKey for GcpKmsKey {
     }
 
     fn wrap(&self, secret: &[u8], ctx: &KeyContext) -> Result<String, KeyError> {
-        let token = access_token(ctx)?.ok_or_else(|| {
-            KeyError::Failed(
-                "no GCP credentials: set GOOGLE_OAUTH_ACCESS_TOKEN or GOOGLE_CREDENTIALS".into(),
-            )
-        })?;
-        let body = json!({ "plaintext": STANDARD.encode(secret) });
-        let answer = self.call("encrypt", &body, &token, ctx)?;
-        let ciphertext = answer
-            .get("ciphertext")
-            .and_then(Json::as_str)
-            .filter(|c| !c.is_empty())
-            .ok_or_else(|| {
-                KeyError::Failed("GCP KMS encrypt: the response has no ciphertext".into())
-            })?;
-        // Stored as standard padded base64, whatever form the server used.
-        let raw = decode_bytes(ciphertext).ok_or_else(|| {
-            KeyError::Failed("GCP KMS encrypt: the ciphertext is not base64".into())
-        })?;
-        Ok(STANDARD.encode(raw))
+        match self.call(Operation::Encrypt, secret, ctx) {
+            Ok(ciphertext) if ciphertext.is_empty() => Err(KeyError::Failed(
+                "GCP KMS encrypt: the response has no ciphertext".into(),
+            )),
+            Ok(ciphertext) => Ok(STANDARD.encode(&*ciphertext)),
+            Err(CallError::Failed(e)) => Err(e),
+            Err(CallError::NoCredentials(reason)) => Err(KeyError::Failed(format!(
+                "{reason}; set GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_CREDENTIALS or \
+                 GOOGLE_APPLICATION_CREDENTIALS, or run `gcloud auth application-default login`"
+            ))),
+        }
     }
 
     fn unwrap(&self, enc: &str, ctx: &KeyContext) -> Result<Option<Zeroizing<Vec<u8>>>, KeyError> {
-        let Some(token) = access_token(ctx)? else {
-            return Ok(None);
-        };
-        let raw = STANDARD
+        let ciphertext = STANDARD
             .decode(enc.trim())
             .map_err(|_| KeyError::Failed("the gcp_kms enc value is not base64".into()))?;
-        let body = json!({ "ciphertext": STANDARD.encode(raw) });
-        let answer = self.call("decrypt", &body, &token, ctx)?;
-        let plaintext = answer
-            .get("plaintext")
-            .and_then(Json::as_str)
-            .ok_or_else(|| {
-                KeyError::Failed("GCP KMS decrypt: the response has no plaintext".into())
-            })?;
-        let secret = decode_bytes(plaintext).ok_or_else(|| {
-            KeyError::Failed("GCP KMS decrypt: the plaintext is not base64".into())
-        })?;
-        Ok(Some(secret))
+        match self.call(Operation::Decrypt, &ciphertext, ctx) {
+            Ok(secret) => Ok(Some(secret)),
+            Err(CallError::Failed(e)) => Err(e),
+            Err(CallError::NoCredentials(_)) => Ok(None),
+        }
     }
 
     fn entry(&self, enc: &str, created_at: Option<&Timestamp>) -> Map {
@@ -436,16 +413,6 @@ impl MasterKey for GcpKmsKey {
     }
 }
 
-/// Protobuf JSON `bytes`: standard or URL-safe base64, padded or not.
-fn decode_bytes(text: &str) -> Option<Zeroizing<Vec<u8>>> {
-    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-    let text = text.trim();
-    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
-        .iter()
-        .find_map(|engine| engine.decode(text).ok())
-        .map(Zeroizing::new)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,10 +422,6 @@ mod tests {
         let id = "projects/p1/locations/global/keyRings/ring/cryptoKeys/key";
         let key = GcpKmsKey::new(id).unwrap();
         assert_eq!(key.id(), id);
-        assert_eq!(
-            key.url(&KeyContext::default(), "encrypt"),
-            format!("https://cloudkms.googleapis.com/v1/{id}:encrypt")
-        );
         for bad in [
             "",
             "projects/p1/locations/global/keyRings/ring",
@@ -473,39 +436,33 @@ mod tests {
     }
 
     #[test]
+    fn entries_keep_sops_field_order() {
+        let key = GcpKmsKey::from_metadata("projects/p/locations/l/keyRings/r/cryptoKeys/k");
+        let entry = key.entry("abc", None);
+        let names: Vec<&str> = entry.entries().map(|(k, _)| k).collect();
+        assert_eq!(names, ["resource_id", "created_at", "enc"]);
+    }
+
+    #[test]
     fn the_endpoint_can_be_overridden() {
-        let ctx = |e: &str| KeyContext {
-            vars: [("SOPS_GCP_KMS_ENDPOINT".to_string(), e.to_string())].into(),
-            ..Default::default()
-        };
+        let ctx = |e: &str| KeyContext::from_vars([("SOPS_GCP_KMS_ENDPOINT", e)]);
         assert_eq!(endpoint(&KeyContext::default()), DEFAULT_ENDPOINT);
         assert_eq!(endpoint(&ctx("http://127.0.0.1:9/")), "http://127.0.0.1:9");
         assert_eq!(endpoint(&ctx("kms.example:443")), "https://kms.example:443");
     }
 
     #[test]
-    fn no_credentials_means_none() {
+    fn an_unreachable_metadata_server_means_no_credentials() {
+        let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let host = dead.local_addr().unwrap().to_string();
+        drop(dead);
         let key = GcpKmsKey::new("projects/p/locations/l/keyRings/r/cryptoKeys/k").unwrap();
+        let ctx = KeyContext::from_vars([("GCE_METADATA_HOST", host.as_str())]);
+        assert!(key.unwrap("AAAA", &ctx).unwrap().is_none());
+        let err = key.wrap(b"k", &ctx).unwrap_err().to_string();
         assert!(
-            key.unwrap("AAAA", &KeyContext::default())
-                .unwrap()
-                .is_none()
+            err.contains(&host) && err.contains("GOOGLE_CREDENTIALS"),
+            "{err}"
         );
-        assert!(key.wrap(b"k", &KeyContext::default()).is_err());
-        let sa = KeyContext {
-            vars: [(
-                "GOOGLE_CREDENTIALS".to_string(),
-                r#"{"type": "service_account"}"#.to_string(),
-            )]
-            .into(),
-            ..Default::default()
-        };
-        let err = key.unwrap("AAAA", &sa).unwrap_err().to_string();
-        assert!(err.contains("service_account"), "{err}");
-    }
-
-    #[test]
-    fn form_encoding() {
-        assert_eq!(form_encode("a b/c+d~"), "a%20b%2Fc%2Bd~");
     }
 }

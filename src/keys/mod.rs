@@ -163,6 +163,19 @@ pub struct KeyContext {
 }
 
 impl KeyContext {
+    /// A context with these environment variables and nothing else.
+    pub fn from_vars<K: Into<String>, V: Into<String>>(
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> KeyContext {
+        KeyContext {
+            vars: vars
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
     /// A variable from the captured environment, if set and not empty.
     pub fn var(&self, name: &str) -> Option<&str> {
         self.vars
@@ -171,12 +184,38 @@ impl KeyContext {
             .filter(|v| !v.is_empty())
     }
 
+    /// The bound on one call to a key service: `SOPS_RS_HTTP_TIMEOUT_SECONDS` (seconds, may be
+    /// fractional), else `default`.
+    #[cfg(any(feature = "azure", feature = "gcp"))]
+    pub(crate) fn http_timeout(&self, default: std::time::Duration) -> std::time::Duration {
+        self.var("SOPS_RS_HTTP_TIMEOUT_SECONDS")
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .map(std::time::Duration::from_secs_f64)
+            .unwrap_or(default)
+    }
+
     /// Reports a key event to the hook, if any.
     pub fn report(&self, event: KeyEvent) {
         if let Some(hook) = &self.on_event {
             hook(&event);
         }
     }
+}
+
+/// An error and its causes on one line, each cause once (SDK errors repeat their sources).
+#[cfg(any(feature = "azure", feature = "gcp"))]
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !parts.iter().any(|p| p.contains(&part)) {
+            parts.push(part);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
 }
 
 /// A master key: something that can wrap the data key (or a Shamir share of it) for storage in

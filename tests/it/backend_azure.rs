@@ -1,8 +1,10 @@
 //! The Azure Key Vault backend against the stand-in server (`tests/servers/azure_keyvault.py`,
-//! TLS with a throwaway test CA, a 401 challenge, an Entra token endpoint, real RSA-OAEP-256):
-//! round trips, the metadata entry, the request id, and faults (server down, slow server, 429
-//! and 5xx retried, wrong credentials, no credentials). The real sops is not run: it would need
-//! the real Entra ID.
+//! TLS with a throwaway test CA, a 401 challenge, an Entra token endpoint, App Service's
+//! managed-identity endpoint, real RSA-OAEP-256): round trips, the metadata entry, the request
+//! id, faults (server down, slow server, 429 and 5xx retried, wrong credentials, no
+//! credentials), and each link of the credential chain with no client secret: workload identity,
+//! managed identity, and the Azure CLI (a fake `az` first on `PATH`). The real sops is not run:
+//! it would need the real Entra ID.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -108,6 +110,29 @@ impl KeyVault {
             .collect()
     }
 
+    /// How each authorized key operation got its token (`client_secret`, `workload_identity`,
+    /// `managed_identity`, `azure_cli`).
+    fn credentials(&self) -> Vec<String> {
+        self.requests()
+            .iter()
+            .filter(|r| r["authorized"] == true)
+            .map(|r| r["credential"].as_str().unwrap_or("-").to_string())
+            .collect()
+    }
+
+    /// The requests of one kind (`token`, `managed_identity`, `encrypt`, `decrypt`).
+    fn requests_of(&self, kind: &str) -> Vec<serde_json::Value> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r["kind"] == kind)
+            .collect()
+    }
+
+    /// Just the test CA: no credentials at all.
+    fn tls_only(&self) -> Vec<(String, String)> {
+        vec![("SSL_CERT_FILE".into(), self.ca.display().to_string())]
+    }
+
     /// The statuses of key operations that carried a valid token, in order.
     fn authorized_statuses(&self) -> Vec<u64> {
         self.requests()
@@ -152,6 +177,95 @@ impl Home {
         let path = self.dir.path().join(name);
         std::fs::write(&path, content).unwrap();
         path.display().to_string()
+    }
+
+    /// Encrypts INPUT for `key` and decrypts it again with `env`, both through the binary.
+    fn round_trip(&self, env: &[(String, String)], key: &str) {
+        let plain = self.write("app.yaml", INPUT);
+        let enc = ok(
+            self.ours(env, &["encrypt", "--azure-kv", key, &plain]),
+            "encrypt",
+        );
+        let file = self.write("app.enc.yaml", &enc);
+        assert_eq!(ok(self.ours(env, &["decrypt", &file]), "decrypt"), INPUT);
+    }
+
+    /// Encrypts INPUT for `key` with `env`, expecting a failure; returns stderr.
+    fn encrypt_error(&self, env: &[(String, String)], key: &str) -> String {
+        let plain = self.write("app.yaml", INPUT);
+        let out = self.ours(env, &["encrypt", "--azure-kv", key, &plain]);
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    /// A fake Azure CLI as `bin/az`: it answers `az account get-access-token -o json --scope S`
+    /// the way az 2.54+ does (or, with `token` None, fails as az does before `az login`), and
+    /// appends its arguments to `az.log`. Returns the `PATH` that finds it first.
+    fn fake_az(&self, token: Option<&str>) -> String {
+        let bin = self.dir.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let log = self.dir.path().join("az.log");
+        let answer = match token {
+            Some(token) => format!(
+                r#"exp=$(( $(date +%s) + 3600 ))
+cat <<JSON
+{{
+  "accessToken": "{token}",
+  "expiresOn": "$(date -d "@$exp" '+%Y-%m-%d %H:%M:%S.000000')",
+  "expires_on": $exp,
+  "subscription": "00000000-0000-0000-0000-0000000000aa",
+  "tenant": "{TENANT}",
+  "tokenType": "Bearer"
+}}
+JSON"#
+            ),
+            None => "echo \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1".into(),
+        };
+        let script = format!(
+            r#"#!/bin/sh
+# A stand-in for the Azure CLI in tests.
+echo "$*" >> '{log}'
+if [ "$1 $2" != "account get-access-token" ]; then
+  echo "ERROR: '$1' is misspelled or not recognized by the system." >&2
+  exit 2
+fi
+shift 2
+output=""
+scope=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -o|--output) output=$2; shift 2 ;;
+    --scope) scope=$2; shift 2 ;;
+    --tenant|-t|--subscription) shift 2 ;;
+    *) echo "ERROR: unrecognized arguments: $1" >&2; exit 2 ;;
+  esac
+done
+if [ "$output" != json ] || [ -z "$scope" ]; then
+  echo "ERROR: this stand-in answers only -o json --scope SCOPE" >&2
+  exit 2
+fi
+{answer}
+"#,
+            log = log.display()
+        );
+        let az = bin.join("az");
+        std::fs::write(&az, script).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
+        format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    }
+
+    /// The arguments the fake `az` was called with, one line per call.
+    fn az_calls(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.path().join("az.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
     }
 
     fn ours(&self, env: &[(String, String)], args: &[&str]) -> Output {
@@ -414,4 +528,130 @@ fn backend_azure_untrusted_certificate_is_refused() {
     let err = key.wrap(&[1u8; 32], &c).unwrap_err().to_string();
     assert!(started.elapsed() < Duration::from_secs(8));
     assert!(err.to_lowercase().contains("certificate"), "{err}");
+}
+
+fn pairs(vars: &[(&str, &str)]) -> Vec<(String, String)> {
+    vars.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn backend_azure_cli_credential() {
+    const CLI_TOKEN: &str = "token-from-the-azure-cli";
+    let kv = KeyVault::start(&["--cli-token", CLI_TOKEN]);
+    let home = Home::new();
+    let path = home.fake_az(Some(CLI_TOKEN));
+    // No AZURE_CLIENT_* at all. Managed identity is tried first and is down here (an App
+    // Service endpoint nobody listens on), so the chain moves on to the Azure CLI.
+    let dead = format!("http://127.0.0.1:{}/msi/token", dead_port());
+    let mut env = kv.tls_only();
+    env.extend(pairs(&[
+        ("PATH", &path),
+        ("IDENTITY_ENDPOINT", &dead),
+        ("IDENTITY_HEADER", "unused"),
+    ]));
+    home.round_trip(&env, &kv.key_url("sops"));
+    assert!(!kv.credentials().is_empty());
+    assert!(
+        kv.credentials().iter().all(|c| c == "azure_cli"),
+        "{:?}",
+        kv.credentials()
+    );
+    assert!(kv.requests_of("token").is_empty());
+    // One az call per process, asking for Key Vault's scope as JSON.
+    assert_eq!(
+        home.az_calls(),
+        ["account get-access-token -o json --scope https://vault.azure.net/.default"; 2]
+    );
+
+    // Not logged in: az's own message, and the chain's other links, in the error.
+    let home = Home::new();
+    let path = home.fake_az(None);
+    let mut env = kv.tls_only();
+    env.extend(pairs(&[
+        ("PATH", &path),
+        ("IDENTITY_ENDPOINT", &dead),
+        ("IDENTITY_HEADER", "unused"),
+    ]));
+    let stderr = home.encrypt_error(&env, &kv.key_url("sops"));
+    assert!(
+        stderr.contains("AzureCLICredential") && stderr.contains("az login"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("ManagedIdentityCredential"), "{stderr}");
+}
+
+#[test]
+fn backend_azure_workload_identity() {
+    // What AKS mounts: a service-account token (a JWT) whose content is the client assertion.
+    const FEDERATED: &str = "eyJhbGciOiJSUzI1NiIsImtpZCI6InN0YW5kLWluIn0.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZGVmYXVsdDpzb3BzIn0.c2lnbmF0dXJl";
+    let kv = KeyVault::start(&["--federated-token", FEDERATED]);
+    let home = Home::new();
+    let token_file = home.write("azure-identity-token", FEDERATED);
+    let vault = kv.vault_url();
+    let mut env = kv.tls_only();
+    env.extend(pairs(&[
+        ("AZURE_TENANT_ID", TENANT),
+        ("AZURE_CLIENT_ID", CLIENT_ID),
+        ("AZURE_FEDERATED_TOKEN_FILE", &token_file),
+        ("AZURE_AUTHORITY_HOST", &vault),
+    ]));
+    home.round_trip(&env, &kv.key_url("sops"));
+    let tokens = kv.requests_of("token");
+    assert_eq!(tokens.len(), 2, "one token per process: {tokens:?}");
+    for t in &tokens {
+        assert_eq!(t["grant"], "client_assertion");
+        assert_eq!(t["status"], 200);
+        assert_eq!(t["scope"], "https://vault.azure.net/.default");
+    }
+    assert!(kv.credentials().iter().all(|c| c == "workload_identity"));
+
+    // A token file the tenant does not trust: Entra's error, not the token.
+    let other = home.write(
+        "other-token",
+        "eyJub3QiOiJ0cnVzdGVkIn0.eyJzdWIiOiJvdGhlciJ9.c2ln",
+    );
+    env.retain(|(k, _)| k != "AZURE_FEDERATED_TOKEN_FILE");
+    env.push(("AZURE_FEDERATED_TOKEN_FILE".into(), other));
+    let stderr = home.encrypt_error(&env, &kv.key_url("sops"));
+    assert!(stderr.contains("AADSTS700211"), "{stderr}");
+    assert!(!stderr.contains("eyJub3Qi"), "{stderr}");
+}
+
+#[test]
+fn backend_azure_managed_identity() {
+    // App Service's managed identity: IDENTITY_ENDPOINT and IDENTITY_HEADER, no other settings.
+    let kv = KeyVault::start(&["--identity-header", "mi-header-secret"]);
+    let home = Home::new();
+    let endpoint = format!("{}/msi/token", kv.vault_url());
+    let mut env = kv.tls_only();
+    env.extend(pairs(&[
+        ("IDENTITY_ENDPOINT", &endpoint),
+        ("IDENTITY_HEADER", "mi-header-secret"),
+    ]));
+    home.round_trip(&env, &kv.key_url("sops"));
+    let asked = kv.requests_of("managed_identity");
+    assert_eq!(asked.len(), 2, "one token per process: {asked:?}");
+    assert!(
+        asked
+            .iter()
+            .all(|r| r["status"] == 200 && r["scope"] == "https://vault.azure.net")
+    );
+    assert!(kv.credentials().iter().all(|c| c == "managed_identity"));
+    assert!(kv.requests_of("token").is_empty());
+
+    // The wrong secret header: refused, the chain has nothing else, the header is not shown.
+    let mut env = kv.tls_only();
+    env.extend(pairs(&[
+        ("IDENTITY_ENDPOINT", &endpoint),
+        ("IDENTITY_HEADER", "not-the-header"),
+        ("AZURE_TOKEN_CREDENTIALS", "ManagedIdentityCredential"),
+    ]));
+    let stderr = home.encrypt_error(&env, &kv.key_url("sops"));
+    assert!(
+        stderr.contains("ManagedIdentityCredential") && stderr.contains("401"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not-the-header"), "{stderr}");
 }

@@ -1,7 +1,11 @@
-//! The GCP Cloud KMS backend against the stand-in server (`tests/servers/gcp_kms.py`): round
-//! trips, metadata layout, the request id, and faults (server down, slow server, 429 and 500
-//! retried, wrong token, no credentials). sops 3.12.2 cannot be pointed at a custom GCP
-//! endpoint (`SOPS_GCP_KMS_ENDPOINT` is new in 3.13), so there is no interop test here.
+//! The GCP Cloud KMS backend (the official SDK) against the stand-in server
+//! (`tests/servers/gcp_kms.py`): round trips, metadata layout, what goes over the wire, every
+//! credential source (static token, service-account key as JSON and as a file, authorized_user
+//! refresh token, gcloud's ADC file, the metadata server) with the stand-in's log showing which
+//! one authenticated each call, and faults (server down, slow server, 429 and 5xx retried, wrong
+//! token, a JWT signed with the wrong key, a bad refresh token, no credentials). sops 3.12.2
+//! cannot be pointed at a custom GCP endpoint (`SOPS_GCP_KMS_ENDPOINT` is new in 3.13), so there
+//! is no interop test here.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -17,23 +21,42 @@ const KEY: &str = "projects/p1/locations/global/keyRings/ring/cryptoKeys/sops";
 /// A fixed pad secret, so ciphertexts made by one stand-in open in another.
 const SECRET: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
+const SERVICE_ACCOUNT: &str = "sops-test@stand-in-project.iam.gserviceaccount.com";
+
 /// A running stand-in; killed when dropped.
 struct Kms {
     child: Child,
     port: u16,
     log: PathBuf,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Kms {
     fn start(extra: &[&str]) -> Kms {
+        Kms::spawn(extra, false)
+    }
+
+    /// A stand-in that also made a service account and an authorized_user file
+    /// ([`Kms::service_account`], [`Kms::authorized_user`]).
+    fn with_accounts() -> Kms {
+        Kms::spawn(&[], true)
+    }
+
+    fn spawn(extra: &[&str], accounts: bool) -> Kms {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("requests.jsonl");
-        let mut child = Command::new("python3")
-            .arg(repo_root().join("tests/servers/gcp_kms.py"))
+        let mut cmd = Command::new("python3");
+        cmd.arg(repo_root().join("tests/servers/gcp_kms.py"))
             .args(["--log"])
             .arg(&log)
-            .args(["--secret", SECRET])
+            .args(["--secret", SECRET]);
+        if accounts {
+            cmd.arg("--service-account-out")
+                .arg(dir.path().join("service-account.json"))
+                .arg("--authorized-user-out")
+                .arg(dir.path().join("authorized-user.json"));
+        }
+        let mut child = cmd
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -43,17 +66,37 @@ impl Kms {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        let port = line.trim().parse().expect("the stand-in prints its port");
+        let port = line.trim().parse().unwrap_or_else(|_| {
+            panic!(
+                "the stand-in prints its port (is python3-cryptography installed? \
+                 scripts/install-test-deps.sh); got {line:?}"
+            )
+        });
         Kms {
             child,
             port,
             log,
-            _dir: dir,
+            dir,
         }
     }
 
     fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// `host:port`, as `GCE_METADATA_HOST` takes it.
+    fn metadata_host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// The service-account key file (`type: service_account`) the stand-in trusts.
+    fn service_account(&self) -> PathBuf {
+        self.dir.path().join("service-account.json")
+    }
+
+    /// An `authorized_user` file with the refresh token the stand-in accepts.
+    fn authorized_user(&self) -> PathBuf {
+        self.dir.path().join("authorized-user.json")
     }
 
     fn requests(&self) -> Vec<serde_json::Value> {
@@ -64,11 +107,34 @@ impl Kms {
             .collect()
     }
 
-    /// The statuses the stand-in answered, in order.
-    fn statuses(&self) -> Vec<u64> {
+    /// The KMS calls (not token requests) the stand-in answered, in order.
+    fn kms_requests(&self) -> Vec<serde_json::Value> {
         self.requests()
+            .into_iter()
+            .filter(|r| r["kind"] == "kms")
+            .collect()
+    }
+
+    /// The statuses of KMS calls, in order.
+    fn statuses(&self) -> Vec<u64> {
+        self.kms_requests()
             .iter()
             .map(|r| r["status"].as_u64().unwrap())
+            .collect()
+    }
+
+    /// How each KMS call was authenticated (`access_token`, `authorized_user`, `metadata`,
+    /// `service_account:EMAIL`), or its error for the rejected ones.
+    fn credentials(&self) -> Vec<String> {
+        self.kms_requests()
+            .iter()
+            .map(|r| {
+                r["credential"]
+                    .as_str()
+                    .or(r["reason"].as_str())
+                    .unwrap_or("-")
+                    .to_string()
+            })
             .collect()
     }
 }
@@ -110,12 +176,44 @@ impl Home {
     }
 
     fn ours(&self, endpoint: &str, token: Option<&str>, args: &[&str]) -> Output {
+        match token {
+            Some(token) => self.run(endpoint, &[("GOOGLE_OAUTH_ACCESS_TOKEN", token)], args),
+            None => self.run(endpoint, &[], args),
+        }
+    }
+
+    /// Runs sops-rs against `endpoint` with `env` as the only credentials.
+    fn run(&self, endpoint: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
         let mut cmd = sops_rs_command(self.path());
         cmd.env("SOPS_GCP_KMS_ENDPOINT", endpoint);
-        if let Some(token) = token {
-            cmd.env("GOOGLE_OAUTH_ACCESS_TOKEN", token);
+        if !env.iter().any(|(k, _)| *k == "GCE_METADATA_HOST") {
+            // Never the real metadata server, even on a GCP machine.
+            cmd.env("GCE_METADATA_HOST", format!("127.0.0.1:{}", dead_port()));
         }
-        cmd.args(args).output().unwrap()
+        cmd.envs(env.iter().copied()).args(args).output().unwrap()
+    }
+
+    /// Encrypts INPUT for KEY with `env`, expecting a failure; returns stderr.
+    fn encrypt_error(&self, endpoint: &str, env: &[(&str, &str)]) -> String {
+        let plain = self.write("app.yaml", INPUT);
+        let out = self.run(endpoint, env, &["encrypt", "--gcp-kms", KEY, &plain]);
+        let names: Vec<&str> = env.iter().map(|(k, _)| *k).collect();
+        assert!(!out.status.success(), "encrypt succeeded with {names:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    /// Encrypts INPUT for KEY and decrypts it again with `env`, both through the binary.
+    fn round_trip(&self, endpoint: &str, env: &[(&str, &str)]) {
+        let plain = self.write("app.yaml", INPUT);
+        let enc = ok(
+            self.run(endpoint, env, &["encrypt", "--gcp-kms", KEY, &plain]),
+            "encrypt",
+        );
+        let file = self.write("app.enc.yaml", &enc);
+        assert_eq!(
+            ok(self.run(endpoint, env, &["decrypt", &file]), "decrypt"),
+            INPUT
+        );
     }
 }
 
@@ -130,13 +228,7 @@ fn ok(out: Output, what: &str) -> String {
 }
 
 fn ctx(vars: &[(&str, &str)]) -> KeyContext {
-    KeyContext {
-        vars: vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        ..Default::default()
-    }
+    KeyContext::from_vars(vars.iter().copied())
 }
 
 fn gcp_key(id: &str) -> Box<dyn MasterKey> {
@@ -177,14 +269,24 @@ fn backend_gcp_round_trip_and_metadata() {
         ),
         INPUT
     );
+    // The wire: Cloud KMS's REST paths, the SDK's system parameter and client header.
     let reqs = kms.requests();
-    assert_eq!(
-        reqs.last().unwrap()["path"],
-        format!("/v1/{KEY}:decrypt"),
-        "{reqs:?}"
-    );
+    assert_eq!(reqs.len(), 2, "{reqs:?}");
+    assert_eq!(reqs[0]["path"], format!("/v1/{KEY}:encrypt"), "{reqs:?}");
+    assert_eq!(reqs[1]["path"], format!("/v1/{KEY}:decrypt"), "{reqs:?}");
+    for r in &reqs {
+        assert_eq!(r["method"], "POST");
+        assert_eq!(r["query"], "%24alt=json%3Benum-encoding%3Dint", "{r}");
+        assert_eq!(r["credential"], "access_token");
+        let api_client = r["api_client"].as_str().unwrap_or_default();
+        assert!(
+            api_client.contains("gapic/1.") && api_client.contains(" rest/"),
+            "{api_client}"
+        );
+    }
 
-    // The library: the key id and the stand-in's request id (x-goog-request-id).
+    // The library: the key id. The SDK gives no response headers on success, so there is no
+    // request id then; a failed call keeps the one the server sent (x-goog-request-id).
     let key = gcp_key(KEY);
     assert_eq!(key.id(), KEY);
     let c = ctx(&[
@@ -192,10 +294,8 @@ fn backend_gcp_round_trip_and_metadata() {
         ("SOPS_GCP_KMS_ENDPOINT", &kms.endpoint()),
     ]);
     let wrapped = key.wrap(&[9u8; 32], &c).unwrap();
-    let first = key.last_request_id().expect("a request id");
-    assert_eq!(first.len(), 36, "{first}");
+    assert_eq!(key.last_request_id(), None);
     assert_eq!(&key.unwrap(&wrapped, &c).unwrap().unwrap()[..], &[9u8; 32]);
-    assert_ne!(key.last_request_id().unwrap(), first);
 
     // A ciphertext made under one key does not open under another.
     let other = gcp_key("projects/p1/locations/global/keyRings/ring/cryptoKeys/other");
@@ -204,6 +304,11 @@ fn backend_gcp_round_trip_and_metadata() {
         err.contains("400") && err.contains("INVALID_ARGUMENT"),
         "{err}"
     );
+    assert_eq!(
+        other.last_request_id().as_deref(),
+        kms.kms_requests().last().unwrap()["request_id"].as_str()
+    );
+    assert!(other.last_request_id().is_some());
 }
 
 #[test]
@@ -371,21 +476,222 @@ fn backend_gcp_wrong_credentials_are_a_clear_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("PERMISSION_DENIED"));
 
-    // No credentials at all: nothing to try with (exit 128, the key listed), nothing sent.
+    // No credentials at all (no token, no files, no metadata server): nothing to try with
+    // (exit 128, the key listed with a hint), nothing sent.
     let before = kms.requests().len();
     let out = home.ours(&kms.endpoint(), None, &["decrypt", &file]);
     assert_eq!(out.status.code(), Some(128));
-    assert!(String::from_utf8_lossy(&out.stderr).contains(KEY));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(KEY), "{stderr}");
+    assert!(stderr.contains("no Google credentials"), "{stderr}");
+    assert_eq!(kms.requests().len(), before);
+    let out = home.ours(
+        &kms.endpoint(),
+        None,
+        &["encrypt", "--gcp-kms", KEY, &plain],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("metadata server"), "{stderr}");
     assert_eq!(kms.requests().len(), before);
 
-    // A service-account JSON is named as not supported yet, not silently ignored.
-    let out = sops_rs_command(home.path())
-        .env("SOPS_GCP_KMS_ENDPOINT", kms.endpoint())
-        .env("GOOGLE_CREDENTIALS", r#"{"type": "service_account"}"#)
-        .args(["decrypt", &file])
-        .output()
-        .unwrap();
+    // A credentials JSON the SDK cannot use is an error that names where it came from.
+    let out = home.run(
+        &kms.endpoint(),
+        &[("GOOGLE_CREDENTIALS", r#"{"type": "service_account"}"#)],
+        &["decrypt", &file],
+    );
     assert_eq!(out.status.code(), Some(128));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("service_account"), "{stderr}");
+    assert!(
+        stderr.contains("GOOGLE_CREDENTIALS") && stderr.contains("client_email"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn backend_gcp_service_account_key() {
+    let kms = Kms::with_accounts();
+    let key_file = kms.service_account().display().to_string();
+    let json = std::fs::read_to_string(&key_file).unwrap();
+    let signed_by_it = format!("service_account:{SERVICE_ACCOUNT}");
+
+    // GOOGLE_CREDENTIALS holding the JSON itself, then a path to it, then ADC's
+    // GOOGLE_APPLICATION_CREDENTIALS: every KMS call carries a self-signed JWT that the
+    // stand-in checked against the account's public key.
+    for env in [
+        ("GOOGLE_CREDENTIALS", json.as_str()),
+        ("GOOGLE_CREDENTIALS", key_file.as_str()),
+        ("GOOGLE_APPLICATION_CREDENTIALS", key_file.as_str()),
+    ] {
+        let before = kms.kms_requests().len();
+        Home::new().round_trip(&kms.endpoint(), &[env]);
+        let used = kms.credentials()[before..].to_vec();
+        assert_eq!(
+            used,
+            [signed_by_it.clone(), signed_by_it.clone()],
+            "{env:?}"
+        );
+    }
+    // Google's client libraries sign the JWT themselves: the token endpoint is not used.
+    assert!(kms.requests().iter().all(|r| r["kind"] == "kms"));
+
+    // The same account id, but the JWT signed with another key: refused, and the private key
+    // is not printed.
+    let other = Kms::with_accounts();
+    let other_key: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(other.service_account()).unwrap()).unwrap();
+    let mut forged: serde_json::Value = serde_json::from_str(&json).unwrap();
+    forged["private_key"] = other_key["private_key"].clone();
+    let home = Home::new();
+    let forged = forged.to_string();
+    let stderr = home.encrypt_error(&kms.endpoint(), &[("GOOGLE_CREDENTIALS", &forged)]);
+    assert!(
+        stderr.contains("401") && stderr.contains("UNAUTHENTICATED"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("PRIVATE KEY"), "{stderr}");
+    assert_eq!(
+        kms.credentials().last().map(String::as_str),
+        Some("invalid JWT signature")
+    );
+    // Its own key file belongs to another account (another key id): refused too.
+    let other_file = other.service_account().display().to_string();
+    home.encrypt_error(
+        &kms.endpoint(),
+        &[("GOOGLE_APPLICATION_CREDENTIALS", &other_file)],
+    );
+    assert_eq!(
+        kms.credentials().last().map(String::as_str),
+        Some("unknown key id or algorithm")
+    );
+}
+
+#[test]
+fn backend_gcp_authorized_user_refresh_token() {
+    let kms = Kms::with_accounts();
+    let user_file = kms.authorized_user().display().to_string();
+
+    // As a file named by GOOGLE_APPLICATION_CREDENTIALS: the refresh token is exchanged at the
+    // file's token_uri, and KMS sees the access token that came back.
+    Home::new().round_trip(
+        &kms.endpoint(),
+        &[("GOOGLE_APPLICATION_CREDENTIALS", &user_file)],
+    );
+    let tokens: Vec<_> = kms
+        .requests()
+        .into_iter()
+        .filter(|r| r["kind"] == "token")
+        .collect();
+    assert_eq!(tokens.len(), 2, "one exchange per run: {tokens:?}");
+    assert!(
+        tokens
+            .iter()
+            .all(|t| t["status"] == 200 && t["grant_type"] == "refresh_token")
+    );
+    assert_eq!(kms.credentials(), ["authorized_user", "authorized_user"]);
+
+    // As gcloud's ADC file ($HOME/.config/gcloud/application_default_credentials.json).
+    let home = Home::new();
+    std::fs::create_dir_all(home.path().join(".config/gcloud")).unwrap();
+    std::fs::copy(
+        &user_file,
+        home.path()
+            .join(".config/gcloud/application_default_credentials.json"),
+    )
+    .unwrap();
+    home.round_trip(&kms.endpoint(), &[]);
+    assert_eq!(kms.credentials().len(), 4);
+    assert!(kms.credentials().iter().all(|c| c == "authorized_user"));
+
+    // A revoked refresh token: the token endpoint's error, nothing sent to KMS, no secret shown.
+    let mut revoked: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&user_file).unwrap()).unwrap();
+    revoked["refresh_token"] = "revoked-refresh-token".into();
+    let home = Home::new();
+    let revoked_file = home.write("revoked.json", &revoked.to_string());
+    let stderr = home.encrypt_error(
+        &kms.endpoint(),
+        &[("GOOGLE_APPLICATION_CREDENTIALS", &revoked_file)],
+    );
+    assert!(stderr.contains("invalid_grant"), "{stderr}");
+    assert!(stderr.contains(&revoked_file), "names the file: {stderr}");
+    assert!(!stderr.contains("revoked-refresh-token"), "{stderr}");
+    assert!(!stderr.contains("stand-in-client-secret"), "{stderr}");
+    assert_eq!(kms.credentials().len(), 4);
+}
+
+#[test]
+fn backend_gcp_metadata_server() {
+    // No token, no credentials file, an empty HOME: Application Default Credentials end at the
+    // metadata server, here the stand-in through GCE_METADATA_HOST.
+    let kms = Kms::start(&[]);
+    let home = Home::new();
+    home.round_trip(
+        &kms.endpoint(),
+        &[("GCE_METADATA_HOST", &kms.metadata_host())],
+    );
+    assert_eq!(kms.credentials(), ["metadata", "metadata"]);
+    let metadata: Vec<_> = kms
+        .requests()
+        .into_iter()
+        .filter(|r| r["kind"] == "metadata")
+        .collect();
+    assert!(
+        metadata.iter().any(|r| r["path"]
+            == "/computeMetadata/v1/instance/service-accounts/default/token"
+            && r["status"] == 200),
+        "{metadata:?}"
+    );
+    // The stand-in refuses requests without Metadata-Flavor: Google; none were refused.
+    assert!(metadata.iter().all(|r| r["status"] == 200), "{metadata:?}");
+
+    // The library, with the same captured variables.
+    let key = gcp_key(KEY);
+    let c = ctx(&[
+        ("GCE_METADATA_HOST", &kms.metadata_host()),
+        ("SOPS_GCP_KMS_ENDPOINT", &kms.endpoint()),
+    ]);
+    let wrapped = key.wrap(&[5u8; 32], &c).unwrap();
+    assert_eq!(&key.unwrap(&wrapped, &c).unwrap().unwrap()[..], &[5u8; 32]);
+    assert_eq!(kms.credentials().len(), 4);
+}
+
+#[test]
+fn backend_gcp_is_left_alone_when_age_opens_the_file() {
+    // A file for a GCP key and an age key, opened with the age identity: the GCP client is never
+    // set up. The metadata server is the stand-in too, so even a token fetch would show.
+    let kms = Kms::start(&[]);
+    let home = Home::new();
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    use age::secrecy::ExposeSecret;
+    let key_file = home.write(
+        "age.txt",
+        &format!("{}\n", identity.to_string().expose_secret()),
+    );
+    let plain = home.write("app.yaml", INPUT);
+    let enc = ok(
+        home.ours(
+            &kms.endpoint(),
+            Some(TOKEN),
+            &["encrypt", "--gcp-kms", KEY, "--age", &recipient, &plain],
+        ),
+        "encrypt",
+    );
+    let file = home.write("app.enc.yaml", &enc);
+    let before = kms.requests().len();
+    let env = [
+        ("GCE_METADATA_HOST", kms.metadata_host()),
+        ("SOPS_AGE_KEY_FILE", key_file),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        ok(
+            home.run(&kms.endpoint(), &env, &["decrypt", &file]),
+            "decrypt"
+        ),
+        INPUT
+    );
+    assert_eq!(kms.requests().len(), before, "{:?}", kms.requests());
 }

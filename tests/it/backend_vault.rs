@@ -148,13 +148,7 @@ fn ok(out: Output, what: &str) -> String {
 }
 
 fn ctx(vars: &[(&str, &str)]) -> KeyContext {
-    KeyContext {
-        vars: vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        ..Default::default()
-    }
+    KeyContext::from_vars(vars.iter().copied())
 }
 
 fn vault_key(uri: &str) -> Box<dyn MasterKey> {

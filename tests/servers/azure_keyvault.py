@@ -9,15 +9,25 @@ certificate to --ca-out, so clients can trust it (SSL_CERT_FILE). It listens on 
 prints the bound port on the first line of stdout.
 
 Serves:
-  POST /<tenant>/oauth2/v2.0/token   client-credentials flow: checks client_id and
-                                      client_secret, returns a bearer token (AADSTS errors else)
+  POST /<tenant>/oauth2/v2.0/token   Entra ID's client-credentials grant, with either a client
+                                      secret (client_id + client_secret) or a client assertion
+                                      (client_assertion_type jwt-bearer, as workload identity
+                                      sends the federated token file's content; it must equal
+                                      --federated-token); returns a bearer token, AADSTS
+                                      errors otherwise
+  GET /msi/token?api-version=2019-08-01&resource=...   App Service's managed-identity endpoint
+                                      (point IDENTITY_ENDPOINT at it): requires the
+                                      X-IDENTITY-HEADER header to equal --identity-header;
+                                      returns {"access_token", "expires_on", "resource",
+                                      "token_type", "client_id"} (expires_on a string, as there)
   POST /keys/<name>/<version>/encrypt?api-version=...   {"alg": "RSA-OAEP-256", "value": b64url}
   POST /keys/<name>/<version>/decrypt?api-version=...   -> {"kid": ..., "value": b64url}
 Key operations without a bearer token get Key Vault's 401 with a WWW-Authenticate challenge
-(as the real service does, and as the SDK expects); a wrong token gets 401 too. Each key
-version is a real RSA-2048 key made on first use, and RSA-OAEP-256 is real, so a ciphertext
-only decrypts under the key version that made it (and only in this server process). Every
-key-operation answer carries an x-ms-request-id header.
+(as the real service does, and as the SDK expects); a token it does not know gets 401 too.
+Known tokens are the ones it issued (per grant) and --cli-token (a token "from the real Entra
+ID", as a fake `az` would print it). Each key version is a real RSA-2048 key made on first use,
+and RSA-OAEP-256 is real, so a ciphertext only decrypts under the key version that made it (and
+only in this server process). Every key-operation answer carries an x-ms-request-id header.
 
 Options:
   --port N          port to bind (default 0: any free port)
@@ -25,11 +35,16 @@ Options:
   --tenant T        the tenant id (default "00000000-0000-0000-0000-000000000001")
   --client-id C     the accepted client id (default "sops-client")
   --client-secret S the accepted client secret (default "sops-secret")
+  --federated-token T  the accepted client assertion (workload identity); none by default
+  --identity-header H  the managed-identity endpoint's secret header; none by default (the
+                    endpoint then refuses every request)
+  --cli-token T     an extra accepted bearer token, credential "azure_cli" in the log
   --keys A,B        key names that exist (default "sops"); others give 404 KeyNotFound
   --fail N          answer the first N authorized key operations with --fail-status
   --fail-status S   the status for those answers, 429 or 5xx (default 500)
   --delay S         sleep S seconds before answering each key operation (default 0)
-  --log PATH        append one JSON line per request (kind, path, status, alg, scope)
+  --log PATH        append one JSON line per request (kind, path, status, alg, scope,
+                    grant, credential: which token authorized a key operation)
 """
 
 import argparse
@@ -53,7 +68,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-TOKEN = "stand-in-token-" + uuid.uuid4().hex
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
 def b64url(data):
@@ -136,6 +151,22 @@ class State:
         self.lock = threading.Lock()
         self.keys = {}
         self.names = set(n for n in args.keys.split(",") if n)
+        # bearer token -> the credential that obtained it
+        self.tokens = {}
+        if args.cli_token:
+            self.tokens[args.cli_token] = "azure_cli"
+
+    def issue(self, credential):
+        token = "stand-in-token-%s-%s" % (credential, uuid.uuid4().hex)
+        with self.lock:
+            self.tokens[token] = credential
+        return token
+
+    def credential(self, authorization):
+        if not authorization or not authorization.startswith("Bearer "):
+            return None
+        with self.lock:
+            return self.tokens.get(authorization[len("Bearer "):])
 
     def take_failure(self):
         with self.lock:
@@ -186,7 +217,33 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def do_GET(self):
-        self.reply(404, {"error": {"code": "NotFound", "message": "no such route"}})
+        url = urlsplit(self.path)
+        if url.path == "/msi/token":
+            self.managed_identity(parse_qs(url.query))
+        else:
+            self.reply(404, {"error": {"code": "NotFound", "message": "no such route"}})
+
+    def managed_identity(self, query):
+        """App Service's managed-identity endpoint (api-version 2019-08-01)."""
+        args = self.state.args
+        resource = query.get("resource", [None])[0]
+        secret = self.headers.get("X-IDENTITY-HEADER")
+        if not args.identity_header or secret != args.identity_header:
+            status, body = 401, {"statusCode": 401,
+                                 "message": "Unauthorized: invalid X-IDENTITY-HEADER"}
+        elif query.get("api-version", [None])[0] != "2019-08-01" or not resource:
+            status, body = 400, {"statusCode": 400,
+                                 "message": "api-version 2019-08-01 and resource are required"}
+        else:
+            status, body = 200, {
+                "access_token": self.state.issue("managed_identity"),
+                "expires_on": str(int(time.time()) + 3600),
+                "resource": resource,
+                "token_type": "Bearer",
+                "client_id": query.get("client_id", ["00000000-0000-0000-0000-00000000a11c"])[0],
+            }
+        self.log_line(kind="managed_identity", status=status, scope=resource)
+        self.reply(status, body)
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -223,6 +280,22 @@ class Handler(BaseHTTPRequestHandler):
                 % form.get("client_id"),
                 "error_codes": [700016],
             }
+        elif "client_assertion_type" in form:
+            if form.get("client_assertion_type") != ASSERTION_TYPE:
+                status, body = 400, {
+                    "error": "invalid_request",
+                    "error_description": "AADSTS50027: Invalid client_assertion_type.",
+                    "error_codes": [50027],
+                }
+            elif not args.federated_token or form.get("client_assertion") != args.federated_token:
+                status, body = 400, {
+                    "error": "invalid_client",
+                    "error_description": "AADSTS700211: No matching federated identity record "
+                                         "found for presented assertion issuer.",
+                    "error_codes": [700211],
+                }
+            else:
+                status, body = 200, self.token_body("workload_identity")
         elif form.get("client_secret") != args.client_secret:
             status, body = 401, {
                 "error": "invalid_client",
@@ -230,14 +303,18 @@ class Handler(BaseHTTPRequestHandler):
                 "error_codes": [7000215],
             }
         else:
-            status, body = 200, {
-                "token_type": "Bearer",
-                "expires_in": 3599,
-                "ext_expires_in": 3599,
-                "access_token": TOKEN,
-            }
-        self.log_line(kind="token", status=status, scope=scope)
+            status, body = 200, self.token_body("client_secret")
+        grant = "client_assertion" if "client_assertion_type" in form else "client_secret"
+        self.log_line(kind="token", status=status, scope=scope, grant=grant)
         self.reply(status, body)
+
+    def token_body(self, credential):
+        return {
+            "token_type": "Bearer",
+            "expires_in": 3599,
+            "ext_expires_in": 3599,
+            "access_token": self.state.issue(credential),
+        }
 
     def key_operation(self, name, version, operation, raw):
         args = self.state.args
@@ -255,7 +332,8 @@ class Handler(BaseHTTPRequestHandler):
                                        "message": "AKV10000: Request is missing a Bearer or PoP token."}},
                        headers + [challenge])
             return
-        if auth != "Bearer " + TOKEN:
+        credential = self.state.credential(auth)
+        if not credential:
             self.log_line(kind=operation, status=401, authorized=False)
             self.reply(401, {"error": {"code": "Unauthorized",
                                        "message": "AKV10032: Invalid issuer."}},
@@ -265,7 +343,7 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(args.delay)
         if self.state.take_failure():
             status = args.fail_status
-            self.log_line(kind=operation, status=status, authorized=True)
+            self.log_line(kind=operation, status=status, authorized=True, credential=credential)
             self.reply(status, {"error": {"code": "Throttled" if status == 429 else "InternalError",
                                           "message": "stand-in failure %d" % status}}, headers)
             return
@@ -277,7 +355,8 @@ class Handler(BaseHTTPRequestHandler):
         value = body.get("value") if isinstance(body, dict) else None
 
         def answer(status, payload):
-            self.log_line(kind=operation, status=status, authorized=True, alg=alg, request_id=request_id)
+            self.log_line(kind=operation, status=status, authorized=True, alg=alg,
+                          request_id=request_id, credential=credential)
             self.reply(status, payload, headers)
 
         if name not in self.state.names:
@@ -324,6 +403,9 @@ def main():
     parser.add_argument("--tenant", default="00000000-0000-0000-0000-000000000001")
     parser.add_argument("--client-id", default="sops-client")
     parser.add_argument("--client-secret", default="sops-secret")
+    parser.add_argument("--federated-token")
+    parser.add_argument("--identity-header")
+    parser.add_argument("--cli-token")
     parser.add_argument("--keys", default="sops")
     parser.add_argument("--fail", type=int, default=0)
     parser.add_argument("--fail-status", type=int, default=500)
