@@ -6,15 +6,16 @@
 //! managed identity, and the Azure CLI (a fake `az` first on `PATH`). The real sops is not run:
 //! it would need the real Entra ID.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
-use crate::support::{repo_root, sops_rs_command};
+use crate::support::sops_rs_command;
+use crate::support::standin::{INPUT, Scratch, StandIn, dead_port};
 
 const TENANT: &str = "00000000-0000-0000-0000-000000000001";
 const CLIENT_ID: &str = "sops-client";
@@ -22,50 +23,24 @@ const SECRET: &str = "sops-secret";
 
 /// A running stand-in; killed when dropped.
 struct KeyVault {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-    ca: PathBuf,
-    _dir: tempfile::TempDir,
+    server: StandIn,
 }
 
 impl KeyVault {
     fn start(extra: &[&str]) -> KeyVault {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("requests.jsonl");
-        let ca = dir.path().join("ca.pem");
-        let mut child = Command::new("python3")
-            .arg(repo_root().join("tests/servers/azure_keyvault.py"))
-            .arg("--log")
-            .arg(&log)
-            .arg("--ca-out")
-            .arg(&ca)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 must be installed (scripts/install-test-deps.sh)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line.trim().parse().unwrap_or_else(|_| {
-            panic!(
-                "the stand-in prints its port (is python3-cryptography installed? \
-                 scripts/install-test-deps.sh); got {line:?}"
-            )
+        let server = StandIn::start("azure_keyvault.py", |cmd, dir| {
+            cmd.arg("--ca-out").arg(dir.join("ca.pem")).args(extra);
         });
-        KeyVault {
-            child,
-            port,
-            log,
-            ca,
-            _dir: dir,
-        }
+        KeyVault { server }
+    }
+
+    /// The test CA the stand-in's certificate is signed by.
+    fn ca(&self) -> PathBuf {
+        self.server.dir().join("ca.pem")
     }
 
     fn vault_url(&self) -> String {
-        format!("https://127.0.0.1:{}", self.port)
+        format!("https://127.0.0.1:{}", self.server.port())
     }
 
     fn key_url(&self, name: &str) -> String {
@@ -83,7 +58,7 @@ impl KeyVault {
                 "AZURE_TOKEN_CREDENTIALS",
                 "EnvironmentCredential".to_string(),
             ),
-            ("SSL_CERT_FILE", self.ca.display().to_string()),
+            ("SSL_CERT_FILE", self.ca().display().to_string()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -103,11 +78,7 @@ impl KeyVault {
     }
 
     fn requests(&self) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
+        self.server.requests()
     }
 
     /// How each authorized key operation got its token (`client_secret`, `workload_identity`,
@@ -130,7 +101,7 @@ impl KeyVault {
 
     /// Just the test CA: no credentials at all.
     fn tls_only(&self) -> Vec<(String, String)> {
-        vec![("SSL_CERT_FILE".into(), self.ca.display().to_string())]
+        vec![("SSL_CERT_FILE".into(), self.ca().display().to_string())]
     }
 
     /// The statuses of key operations that carried a valid token, in order.
@@ -143,40 +114,19 @@ impl KeyVault {
     }
 }
 
-impl Drop for KeyVault {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+struct Home(Scratch);
+
+impl Deref for Home {
+    type Target = Scratch;
+
+    fn deref(&self) -> &Scratch {
+        &self.0
     }
-}
-
-/// A port nothing listens on.
-fn dead_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-const INPUT: &str = "db:\n    user: admin\n    password: hunter2\nport: 5432\n";
-
-struct Home {
-    dir: tempfile::TempDir,
 }
 
 impl Home {
     fn new() -> Home {
-        Home {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, name: &str, content: &str) -> String {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path.display().to_string()
+        Home(Scratch::new())
     }
 
     /// Encrypts INPUT for `key` and decrypts it again with `env`, both through the binary.
@@ -202,9 +152,9 @@ impl Home {
     /// the way az 2.54+ does (or, with `token` None, fails as az does before `az login`), and
     /// appends its arguments to `az.log`. Returns the `PATH` that finds it first.
     fn fake_az(&self, token: Option<&str>) -> String {
-        let bin = self.dir.path().join("bin");
+        let bin = self.path().join("bin");
         std::fs::create_dir_all(&bin).unwrap();
-        let log = self.dir.path().join("az.log");
+        let log = self.path().join("az.log");
         let answer = match token {
             Some(token) => format!(
                 r#"exp=$(( $(date +%s) + 3600 ))
@@ -261,7 +211,7 @@ fi
 
     /// The arguments the fake `az` was called with, one line per call.
     fn az_calls(&self) -> Vec<String> {
-        std::fs::read_to_string(self.dir.path().join("az.log"))
+        std::fs::read_to_string(self.path().join("az.log"))
             .unwrap_or_default()
             .lines()
             .map(str::to_string)
@@ -501,7 +451,7 @@ fn backend_azure_wrong_credentials_are_a_clear_error() {
             "AZURE_TOKEN_CREDENTIALS".into(),
             "EnvironmentCredential".into(),
         ),
-        ("SSL_CERT_FILE".into(), kv.ca.display().to_string()),
+        ("SSL_CERT_FILE".into(), kv.ca().display().to_string()),
     ];
     let out = home.ours(&none, &["decrypt", &file]);
     assert_eq!(out.status.code(), Some(128));

@@ -7,14 +7,15 @@
 //! cannot be pointed at a custom GCP endpoint (`SOPS_GCP_KMS_ENDPOINT` is new in 3.13), so there
 //! is no interop test here.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
-use crate::support::{repo_root, sops_rs_command};
+use crate::support::sops_rs_command;
+use crate::support::standin::{INPUT, Scratch, StandIn, dead_port};
 
 const TOKEN: &str = "test-token";
 const KEY: &str = "projects/p1/locations/global/keyRings/ring/cryptoKeys/sops";
@@ -25,10 +26,7 @@ const SERVICE_ACCOUNT: &str = "sops-test@stand-in-project.iam.gserviceaccount.co
 
 /// A running stand-in; killed when dropped.
 struct Kms {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-    dir: tempfile::TempDir,
+    server: StandIn,
 }
 
 impl Kms {
@@ -43,68 +41,40 @@ impl Kms {
     }
 
     fn spawn(extra: &[&str], accounts: bool) -> Kms {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("requests.jsonl");
-        let mut cmd = Command::new("python3");
-        cmd.arg(repo_root().join("tests/servers/gcp_kms.py"))
-            .args(["--log"])
-            .arg(&log)
-            .args(["--secret", SECRET]);
-        if accounts {
-            cmd.arg("--service-account-out")
-                .arg(dir.path().join("service-account.json"))
-                .arg("--authorized-user-out")
-                .arg(dir.path().join("authorized-user.json"));
-        }
-        let mut child = cmd
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 must be installed (scripts/install-test-deps.sh)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line.trim().parse().unwrap_or_else(|_| {
-            panic!(
-                "the stand-in prints its port (is python3-cryptography installed? \
-                 scripts/install-test-deps.sh); got {line:?}"
-            )
+        let server = StandIn::start("gcp_kms.py", |cmd, dir| {
+            cmd.args(["--secret", SECRET]);
+            if accounts {
+                cmd.arg("--service-account-out")
+                    .arg(dir.join("service-account.json"))
+                    .arg("--authorized-user-out")
+                    .arg(dir.join("authorized-user.json"));
+            }
+            cmd.args(extra);
         });
-        Kms {
-            child,
-            port,
-            log,
-            dir,
-        }
+        Kms { server }
     }
 
     fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("http://127.0.0.1:{}", self.server.port())
     }
 
     /// `host:port`, as `GCE_METADATA_HOST` takes it.
     fn metadata_host(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
+        format!("127.0.0.1:{}", self.server.port())
     }
 
     /// The service-account key file (`type: service_account`) the stand-in trusts.
     fn service_account(&self) -> PathBuf {
-        self.dir.path().join("service-account.json")
+        self.server.dir().join("service-account.json")
     }
 
     /// An `authorized_user` file with the refresh token the stand-in accepts.
     fn authorized_user(&self) -> PathBuf {
-        self.dir.path().join("authorized-user.json")
+        self.server.dir().join("authorized-user.json")
     }
 
     fn requests(&self) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
+        self.server.requests()
     }
 
     /// The KMS calls (not token requests) the stand-in answered, in order.
@@ -139,40 +109,19 @@ impl Kms {
     }
 }
 
-impl Drop for Kms {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+struct Home(Scratch);
+
+impl Deref for Home {
+    type Target = Scratch;
+
+    fn deref(&self) -> &Scratch {
+        &self.0
     }
-}
-
-/// A port nothing listens on.
-fn dead_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-const INPUT: &str = "db:\n    user: admin\n    password: hunter2\nport: 5432\n";
-
-struct Home {
-    dir: tempfile::TempDir,
 }
 
 impl Home {
     fn new() -> Home {
-        Home {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, name: &str, content: &str) -> String {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path.display().to_string()
+        Home(Scratch::new())
     }
 
     fn ours(&self, endpoint: &str, token: Option<&str>, args: &[&str]) -> Output {

@@ -2,51 +2,31 @@
 //! trips, the real sops both ways, the request id, and faults (server down, slow server, 429 and
 //! 500 retried, wrong token, no token).
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::ops::Deref;
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
-use crate::support::{repo_root, sops_command, sops_rs_command};
+use crate::support::standin::{INPUT, Scratch, StandIn, dead_port};
+use crate::support::{sops_command, sops_rs_command};
 
 /// A running stand-in; killed when dropped.
 struct Vault {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-    _dir: tempfile::TempDir,
+    server: StandIn,
 }
 
 impl Vault {
     fn start(extra: &[&str]) -> Vault {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("requests.jsonl");
-        let mut child = Command::new("python3")
-            .arg(repo_root().join("tests/servers/vault_transit.py"))
-            .arg("--log")
-            .arg(&log)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 must be installed (scripts/install-test-deps.sh)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line.trim().parse().expect("the stand-in prints its port");
         Vault {
-            child,
-            port,
-            log,
-            _dir: dir,
+            server: StandIn::start("vault_transit.py", |cmd, _| {
+                cmd.args(extra);
+            }),
         }
     }
 
     fn address(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("http://127.0.0.1:{}", self.server.port())
     }
 
     fn uri(&self, key: &str) -> String {
@@ -55,68 +35,37 @@ impl Vault {
 
     /// The statuses the stand-in answered, in order.
     fn statuses(&self) -> Vec<u64> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<serde_json::Value>(l).unwrap()["status"]
-                    .as_u64()
-                    .unwrap()
-            })
+        self.requests()
+            .iter()
+            .map(|r| r["status"].as_u64().unwrap())
             .collect()
     }
 
     fn requests(&self) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
+        self.server.requests()
     }
 }
 
-impl Drop for Vault {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// A scratch home with an empty config file for the real sops.
+struct Home(Scratch);
+
+impl Deref for Home {
+    type Target = Scratch;
+
+    fn deref(&self) -> &Scratch {
+        &self.0
     }
-}
-
-/// A port nothing listens on.
-fn dead_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-const INPUT: &str = "db:\n    user: admin\n    password: hunter2\nport: 5432\n";
-
-struct Home {
-    dir: tempfile::TempDir,
 }
 
 impl Home {
     fn new() -> Home {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("empty-config.yaml"), "{}\n").unwrap();
-        Home { dir }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, name: &str, content: &str) -> String {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path.display().to_string()
+        let home = Home(Scratch::new());
+        home.write("empty-config.yaml", "{}\n");
+        home
     }
 
     fn config(&self) -> String {
-        self.dir
-            .path()
-            .join("empty-config.yaml")
-            .display()
-            .to_string()
+        self.path().join("empty-config.yaml").display().to_string()
     }
 
     fn ours(&self, token: &str, args: &[&str]) -> Output {

@@ -1,5 +1,6 @@
 //! The single integration-test binary. Modules, one per area:
-//! - `support`: locating the real sops binary, the shared vectors, hermetic commands.
+//! - `support`: locating the real sops binary, the shared vectors, hermetic commands; the
+//!   stand-in key servers the backend tests start.
 //! - `backend_aws`: AWS KMS against moto: key/alias ARNs, encryption context, roles, profiles,
 //!   interop with the real sops, and faults (server down or silent, bad credentials).
 //! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
