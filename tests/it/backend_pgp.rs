@@ -12,6 +12,7 @@ use sops_rs::sops_file::DEFAULT_DECRYPTION_ORDER;
 use sops_rs::tree::{ListItem, Map, MapItem, Scalar, Value};
 use sops_rs::{Format, SopsFile};
 
+use crate::support::vectors::{VectorEntry, manifest};
 use crate::support::{sops_command, sops_rs_command, vectors_dir};
 
 /// A throwaway home with its own GNUPGHOME; stops its gpg-agent when dropped.
@@ -100,44 +101,12 @@ impl Drop for GpgHome {
     }
 }
 
-struct Vector {
-    file: String,
-    format: String,
-    expect: String,
-    keys: Vec<String>,
-    plain: Option<String>,
-}
-
-fn pgp_vectors() -> Vec<Vector> {
-    let text = std::fs::read_to_string(vectors_dir().join("manifest.json")).unwrap();
-    let manifest: Json = serde_json::from_str(&text).unwrap();
-    manifest["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| Vector {
-            file: f["file"].as_str().unwrap().to_string(),
-            format: f["format"].as_str().unwrap_or_default().to_string(),
-            expect: f["expect"].as_str().unwrap().to_string(),
-            keys: f["pgp_key_files"]
-                .as_array()
-                .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
-                .unwrap_or_default(),
-            plain: f["plain"].as_str().map(String::from),
-        })
-        .filter(|v| !v.keys.is_empty())
+/// The vectors a PGP key opens.
+fn pgp_vectors() -> Vec<VectorEntry> {
+    manifest()
+        .into_iter()
+        .filter(|v| !v.pgp_key_files.is_empty())
         .collect()
-}
-
-fn format_of(name: &str) -> Format {
-    match name {
-        "yaml" => Format::Yaml,
-        "json" => Format::Json,
-        "binary" => Format::Binary,
-        "dotenv" => Format::Dotenv,
-        "ini" => Format::Ini,
-        other => panic!("unknown vector format {other}"),
-    }
 }
 
 fn map_to_json(map: &Map) -> Json {
@@ -215,7 +184,10 @@ fn check_every_vector(ctx: &KeyContext) -> usize {
     let dir = vectors_dir();
     let mut checked = 0;
     for v in pgp_vectors().iter().filter(|v| v.expect == "ok") {
-        let got = decrypt_with(&dir.join(&v.file), format_of(&v.format), ctx)
+        let format = v
+            .format
+            .unwrap_or_else(|| panic!("{}: unknown vector format", v.file));
+        let got = decrypt_with(&dir.join(&v.file), format, ctx)
             .unwrap_or_else(|e| panic!("{}: {e}", v.file));
         let want: Json = serde_json::from_str(
             &std::fs::read_to_string(dir.join(v.plain.as_ref().unwrap())).unwrap(),
@@ -234,7 +206,7 @@ fn check_every_vector(ctx: &KeyContext) -> usize {
 fn all_key_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = pgp_vectors()
         .iter()
-        .flat_map(|v| v.keys.iter().map(|k| vectors_dir().join(k)))
+        .flat_map(|v| v.pgp_key_files.iter().map(|k| vectors_dir().join(k)))
         .collect();
     files.sort();
     files.dedup();

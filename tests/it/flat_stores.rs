@@ -18,6 +18,7 @@ use sops_rs::sops_file::DEFAULT_DECRYPTION_ORDER;
 use sops_rs::tree::{Map, Scalar, Value};
 use sops_rs::{Format, SopsFile};
 
+use crate::support::vectors::manifest;
 use crate::support::{generated_dir, sops_command, sops_rs_command, vectors_dir};
 
 /// Every dotenv/INI file real sops wrote among the vectors, with its format.
@@ -182,20 +183,14 @@ fn age_vectors() -> Vec<(&'static str, Format, &'static str)> {
 fn age_vectors_decrypt_to_their_plaintext() {
     let dir = vectors_dir();
     // The manifest lists exactly these as the age-openable dotenv/INI files.
-    let manifest: Json =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
-    let mut listed: Vec<String> = manifest["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| {
-            matches!(f["format"].as_str(), Some("ini" | "dotenv"))
-                && f["expect"] == "ok"
-                && f["age_identity_files"]
-                    .as_array()
-                    .is_some_and(|a| !a.is_empty())
+    let mut listed: Vec<String> = manifest()
+        .into_iter()
+        .filter(|v| {
+            matches!(v.format, Some(Format::Ini | Format::Dotenv))
+                && v.expect == "ok"
+                && !v.age_identity_files.is_empty()
         })
-        .map(|f| f["file"].as_str().unwrap().to_string())
+        .map(|v| v.file)
         .collect();
     listed.sort();
     let mut ours: Vec<String> = age_vectors().iter().map(|v| v.0.to_string()).collect();

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub mod standin;
+pub mod vectors;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
