@@ -5,12 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
+use sops_rs::Format;
 use sops_rs::keys::{AgeIdentitySources, KeyContext};
-use sops_rs::sops_file::DEFAULT_DECRYPTION_ORDER;
-use sops_rs::tree::{ListItem, Map, MapItem, Scalar, Value};
-use sops_rs::{Format, SopsFile};
 
-use crate::support::vectors::manifest;
+use crate::support::vectors::{decrypt_to_json, manifest, same};
 use crate::support::{sops_rs_command, vectors_dir};
 
 fn context(identity_files: &[PathBuf]) -> KeyContext {
@@ -27,74 +25,8 @@ fn context(identity_files: &[PathBuf]) -> KeyContext {
     }
 }
 
-fn map_to_json(map: &Map) -> Json {
-    let mut object = serde_json::Map::new();
-    for item in &map.items {
-        if let MapItem::Entry { key, value } = item {
-            object.insert(key.clone(), to_json(value));
-        }
-    }
-    Json::Object(object)
-}
-
-fn to_json(value: &Value) -> Json {
-    match value {
-        Value::Map(map) => map_to_json(map),
-        Value::List(items) => Json::Array(
-            items
-                .iter()
-                .filter_map(|item| match item {
-                    ListItem::Value(v) => Some(to_json(v)),
-                    ListItem::Comment(_) => None,
-                })
-                .collect(),
-        ),
-        Value::Scalar(scalar) => match scalar {
-            Scalar::Null => Json::Null,
-            Scalar::Bool(b) => Json::Bool(*b),
-            Scalar::Int(i) => Json::from(*i),
-            Scalar::Float(f) => serde_json::Number::from_f64(*f)
-                .map(Json::Number)
-                .unwrap_or(Json::Null),
-            Scalar::Str(s) => Json::String(s.clone()),
-            Scalar::Time(t) => Json::String(t.to_rfc3339_nano()),
-            Scalar::Bytes(b) => Json::String(String::from_utf8_lossy(b).into_owned()),
-        },
-    }
-}
-
-/// Equality that treats `1` and `1.0` as the same number (plain.json writes floats with `.0`).
-fn same(a: &Json, b: &Json) -> bool {
-    match (a, b) {
-        (Json::Number(x), Json::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(x), Some(y)) => x == y,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        (Json::Array(x), Json::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
-        }
-        (Json::Object(x), Json::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
-        }
-        _ => a == b,
-    }
-}
-
 fn decrypt_with(path: &Path, format: Format, identity_files: &[PathBuf]) -> sops_rs::Result<Json> {
-    let bytes = std::fs::read(path).unwrap();
-    let name = path.display().to_string();
-    let mut file = SopsFile::parse(format, &bytes, &name)?;
-    let key = file.data_key(&context(identity_files), &DEFAULT_DECRYPTION_ORDER, &name)?;
-    file.decrypt(&key, false, &name)?;
-    let docs: Vec<Json> = file.tree.documents.iter().map(map_to_json).collect();
-    Ok(if docs.len() == 1 {
-        docs.into_iter().next().unwrap()
-    } else {
-        Json::Array(docs)
-    })
+    decrypt_to_json(path, format, &context(identity_files))
 }
 
 /// YAML, JSON and binary: the dotenv and INI vectors are `flat_stores`'s.
