@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{repo_root, sops_command, sops_rs_command};
+use crate::support::{ok, repo_root, sops_command, sops_rs_command};
 
 const PLAIN: &str = "db:\n    user: admin\n    password: hunter2\ntoken: abc\n";
 
@@ -210,16 +210,6 @@ impl Home {
             .output()
             .unwrap()
     }
-}
-
-fn ok(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what}: exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn stderr(out: &Output) -> String {

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
-use crate::support::sops_rs_command;
 use crate::support::standin::{INPUT, Scratch, StandIn, dead_port};
+use crate::support::{ok, sops_rs_command};
 
 const TENANT: &str = "00000000-0000-0000-0000-000000000001";
 const CLIENT_ID: &str = "sops-client";
@@ -225,16 +225,6 @@ fi
             .output()
             .unwrap()
     }
-}
-
-fn ok(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what} failed ({:?}): {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn azure_key(url: &str) -> Box<dyn MasterKey> {

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
-use crate::support::sops_rs_command;
 use crate::support::standin::{INPUT, Scratch, StandIn, dead_port};
+use crate::support::{ok, sops_rs_command};
 
 const TOKEN: &str = "test-token";
 const KEY: &str = "projects/p1/locations/global/keyRings/ring/cryptoKeys/sops";
@@ -164,16 +164,6 @@ impl Home {
             INPUT
         );
     }
-}
-
-fn ok(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what} failed ({:?}): {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn ctx(vars: &[(&str, &str)]) -> KeyContext {

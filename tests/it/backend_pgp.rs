@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 use sops_rs::keys::KeyContext;
 
 use crate::support::vectors::{VectorEntry, decrypt_to_json, manifest, same};
-use crate::support::{sops_command, sops_rs_command, vectors_dir};
+use crate::support::{ok, sops_command, sops_rs_command, vectors_dir};
 
 /// A throwaway home with its own GNUPGHOME; stops its gpg-agent when dropped.
 struct GpgHome {
@@ -198,16 +198,6 @@ fn backend_pgp_must_fail_vectors_exit_51() {
         checked += 1;
     }
     assert!(checked >= 2, "only {checked} must-fail PGP vectors");
-}
-
-fn ok(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what} failed ({:?}): {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 const INPUT: &str = "db:\n    user: admin\n    password: hunter2\nport: 5432\n";

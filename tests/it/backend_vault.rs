@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
 use crate::support::standin::{INPUT, Scratch, StandIn, dead_port};
-use crate::support::{sops_command, sops_rs_command};
+use crate::support::{ok, sops_command, sops_rs_command};
 
 /// A running stand-in; killed when dropped.
 struct Vault {
@@ -84,16 +84,6 @@ impl Home {
             .output()
             .unwrap()
     }
-}
-
-fn ok(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what} failed ({:?}): {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn ctx(vars: &[(&str, &str)]) -> KeyContext {

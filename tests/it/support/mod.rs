@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 pub mod standin;
 pub mod vectors;
@@ -69,4 +69,15 @@ fn hermetic(cmd: &mut Command, home: &Path) {
         .env("GNUPGHOME", home.join(".gnupg"))
         .env("SOPS_DISABLE_VERSION_CHECK", "1")
         .current_dir(home);
+}
+
+/// The standard output of a command that must have succeeded (`what` names it if not).
+pub fn ok(out: Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what} failed ({:?}): {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }
