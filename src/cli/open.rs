@@ -86,12 +86,13 @@ impl Opened {
         lock: Option<sops_rs::io::FileLock>,
         keep_ivs: bool,
     ) -> Result<Opened, CliError> {
-        let input = read_input(file)?;
+        let mut input = read_input(file)?;
         let (input_format, output_format) = formats(&input, args)?;
         let order = decryption_order(args.decryption_order.as_deref())?;
         let library = |e| CliError::from_library(e, false);
         let mut sops_file =
             SopsFile::parse(input_format, &input.bytes, &input.name).map_err(library)?;
+        input.release_bytes();
         let ctx = key_context_from_env();
         let key = sops_file
             .data_key(&ctx, &order, &input.name)
