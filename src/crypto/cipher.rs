@@ -65,6 +65,19 @@ pub enum CipherError {
     UnknownType(String),
 }
 
+/// Splits `text` at its last comma, where the field `label` must start: base64 has no commas,
+/// so this is the greedy split sops's pattern makes, without a substring search per value.
+fn split_last_field<'a>(text: &'a str, label: &str) -> Result<(&'a str, &'a str), CipherError> {
+    let comma = text
+        .bytes()
+        .rposition(|b| b == b',')
+        .ok_or(CipherError::Malformed)?;
+    let field = text[comma + 1..]
+        .strip_prefix(label)
+        .ok_or(CipherError::Malformed)?;
+    Ok((&text[..comma], field))
+}
+
 impl EncValue {
     /// Parses `ENC[AES256_GCM,data:D,iv:I,tag:T,type:K]`. Like sops's regex, the match is anchored
     /// at the start only, and each part is greedy.
@@ -74,15 +87,9 @@ impl EncValue {
             .ok_or(CipherError::Malformed)?;
         let close = rest.rfind(']').ok_or(CipherError::Malformed)?;
         let rest = &rest[..close];
-        let type_at = rest.rfind(",type:").ok_or(CipherError::Malformed)?;
-        let kind = &rest[type_at + 6..];
-        let rest = &rest[..type_at];
-        let tag_at = rest.rfind(",tag:").ok_or(CipherError::Malformed)?;
-        let tag = &rest[tag_at + 5..];
-        let rest = &rest[..tag_at];
-        let iv_at = rest.rfind(",iv:").ok_or(CipherError::Malformed)?;
-        let iv = &rest[iv_at + 4..];
-        let data = &rest[..iv_at];
+        let (rest, kind) = split_last_field(rest, "type:")?;
+        let (rest, tag) = split_last_field(rest, "tag:")?;
+        let (data, iv) = split_last_field(rest, "iv:")?;
         if [data, iv, tag, kind].iter().any(|part| part.is_empty()) {
             return Err(CipherError::Malformed);
         }
