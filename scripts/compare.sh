@@ -1,29 +1,35 @@
 #!/usr/bin/env bash
 # Side-by-side timing of sops, rops and sops-rs (issue 8): encrypt and decrypt of the reference
 # corpus (500 maps x (40 strings + 10 ints) = 25,000 leaves, one age recipient), decrypt of a
-# 4-line file, and the sops-rs scaling series (1k, 10k, 100k, 1M leaves; 100 MB with BIG=1).
-# Wall time is the median of RUNS runs (default 5); CPU is user+system of the median run;
-# peak RSS is the largest of the runs, all from GNU time. Ratios are sops-rs / other.
+# 4-line file, and the sops-rs scaling series (1k, 10k, 100k, 1M leaves; ~100 MB with BIG=1).
 #
-# Usage: scripts/compare.sh            (installs sops and rops into .tools/ when missing)
+# Wall time is hyperfine's median (RUNS runs for the corpus, default 5; SMALL_RUNS for the 4-line
+# file, default 50; two warm-up runs each), CPU is hyperfine's mean user+system, peak RSS is the
+# largest of three GNU time runs. Every command goes through `sh -c` (rops needs its input on
+# stdin), and hyperfine subtracts the shell's own start-up. Ratios are sops-rs / other.
+#
+# Usage: scripts/compare.sh            (installs sops, rops, hyperfine and GNU time when missing)
 #        RUNS=3 SKIP_SCALING=1 scripts/compare.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/.tools"
 runs=${RUNS:-5}
+small_runs=${SMALL_RUNS:-50}
 export SOPS_DISABLE_VERSION_CHECK=1
 
 "$root/scripts/install-test-deps.sh" >/dev/null
-command -v age-keygen >/dev/null || { echo "compare: age-keygen missing" >&2; exit 1; }
-if ! [ -x /usr/bin/time ]; then
+need_apt=()
+command -v hyperfine >/dev/null || need_apt+=(hyperfine)
+[ -x /usr/bin/time ] || need_apt+=(time)
+if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get install -y -qq time >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 if ! [ -x "$tools/bin/rops" ]; then
-  echo "compare: installing rops-cli into $tools (takes a few minutes)" >&2
-  cargo install rops-cli --locked --root "$tools"
+  echo "compare: installing rops-cli 0.1.7 into $tools (takes a few minutes)" >&2
+  cargo install rops-cli --version 0.1.7 --locked --root "$tools"
 fi
-(cd "$root" && cargo build --release --quiet)
+(cd "$root" && cargo build --release --quiet --bin sops-rs)
 
 sops="$tools/bin/sops"
 rops="$tools/bin/rops"
@@ -40,17 +46,21 @@ ROPS_AGE=$(grep '^AGE-SECRET-KEY' "$work/key.txt")
 python3 "$root/scripts/gen_corpus.py" 25000 > "$work/corpus.yaml"
 printf 'db:\n    user: admin\n    password: hunter2\nport: 5432\n' > "$work/small.yaml"
 
-# measure NAME CMD...: runs CMD $runs times (stdout discarded) and prints
-# "median_wall cpu_of_median_run max_rss_kib".
+# measure RUNS COMMAND: prints "median_wall_s mean_cpu_s max_rss_kib" for the shell COMMAND.
 measure() {
-  local out="$work/times" i
-  : > "$out"
-  for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -f '%e %U %S %M' -a -o "$out" "$@" >/dev/null
+  local n="$1" command="$2" json="$work/hyperfine.json" rss=0 m i
+  hyperfine --shell sh --warmup 2 --runs "$n" --style none --export-json "$json" "$command" \
+    >/dev/null
+  for ((i = 0; i < 3; i++)); do
+    /usr/bin/time -f '%M' -o "$work/rss" sh -c "exec $command" >/dev/null
+    m=$(tail -1 "$work/rss")
+    ((m > rss)) && rss=$m
   done
-  sort -n -k1,1 "$out" | awk -v n="$runs" '
-    { w[NR] = $1; c[NR] = $2 + $3; if ($4 > m) m = $4 }
-    END { k = int((n + 1) / 2); printf "%.3f %.3f %d\n", w[k], c[k], m }'
+  python3 - "$json" "$rss" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(f"{r['median']:.5f} {r['user'] + r['system']:.5f} {sys.argv[2]}")
+EOF
 }
 
 # Encrypted inputs for each tool.
@@ -60,27 +70,31 @@ measure() {
 "$sops" encrypt --age "$recipient" "$work/small.yaml" > "$work/small.sops.yaml"
 "$rs" encrypt --age "$recipient" "$work/small.yaml" > "$work/small.rs.yaml"
 "$rops" encrypt --age "$recipient" -f yaml < "$work/small.yaml" > "$work/small.rops.yaml"
+# Each tool must read what it wrote, and sops-rs must read what sops wrote.
+"$rs" decrypt "$work/corpus.sops.yaml" | cmp -s - <("$sops" decrypt "$work/corpus.sops.yaml") ||
+  { echo "compare: sops-rs and sops disagree on the corpus" >&2; exit 1; }
 
-# The rops runs go through a shell for the stdin redirection (rops needs a TTY for a path).
 declare -A result
-result[sops,enc]=$(measure "$sops" encrypt --age "$recipient" "$work/corpus.yaml")
-result[rops,enc]=$(measure sh -c "'$rops' encrypt --age '$recipient' -f yaml < '$work/corpus.yaml'")
-result[rs,enc]=$(measure "$rs" encrypt --age "$recipient" "$work/corpus.yaml")
-result[sops,dec]=$(measure "$sops" decrypt "$work/corpus.sops.yaml")
-result[rops,dec]=$(measure sh -c "'$rops' decrypt -f yaml < '$work/corpus.rops.yaml'")
-result[rs,dec]=$(measure "$rs" decrypt "$work/corpus.rs.yaml")
-result[sops,small]=$(measure "$sops" decrypt "$work/small.sops.yaml")
-result[rops,small]=$(measure sh -c "'$rops' decrypt -f yaml < '$work/small.rops.yaml'")
-result[rs,small]=$(measure "$rs" decrypt "$work/small.rs.yaml")
+result[sops,enc]=$(measure "$runs" "'$sops' encrypt --age $recipient '$work/corpus.yaml'")
+result[rops,enc]=$(measure "$runs" "'$rops' encrypt --age $recipient -f yaml < '$work/corpus.yaml'")
+result[rs,enc]=$(measure "$runs" "'$rs' encrypt --age $recipient '$work/corpus.yaml'")
+result[sops,dec]=$(measure "$runs" "'$sops' decrypt '$work/corpus.sops.yaml'")
+result[rops,dec]=$(measure "$runs" "'$rops' decrypt -f yaml < '$work/corpus.rops.yaml'")
+result[rs,dec]=$(measure "$runs" "'$rs' decrypt '$work/corpus.rs.yaml'")
+result[sops,small]=$(measure "$small_runs" "'$sops' decrypt '$work/small.sops.yaml'")
+result[rops,small]=$(measure "$small_runs" "'$rops' decrypt -f yaml < '$work/small.rops.yaml'")
+result[rs,small]=$(measure "$small_runs" "'$rs' decrypt '$work/small.rs.yaml'")
 
 echo "# $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
   "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), load:$(uptime | sed 's/.*load average://')"
-echo "# corpus: $(wc -c < "$work/corpus.yaml") bytes, 25,000 leaves; $runs runs each"
+echo "# corpus: $(wc -c < "$work/corpus.yaml") bytes, 25,000 leaves; median of $runs runs" \
+  "($small_runs for the 4-line file); sops $("$sops" --version 2>/dev/null | head -1 | awk '{print $2}'),"\
+  "rops $("$rops" --version 2>/dev/null | awk '{print $2}'), sops-rs $("$rs" --version | awk '{print $2}')"
 echo
-printf '| %-16s | %-7s | %9s | %9s | %10s | %13s | %13s |\n' \
-  operation tool "wall (s)" "CPU (s)" "peak MiB" "sops-rs/sops" "sops-rs/rops"
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' ------------------ --------- ----------- ----------- \
-  ------------ --------------- ---------------
+printf '| %-15s | %-7s | %9s | %9s | %8s | %14s | %14s |\n' \
+  operation tool "wall (ms)" "CPU (ms)" "peak MiB" "sops-rs/sops" "sops-rs/rops"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' ----------------- --------- ----------: ----------: \
+  ---------: ---------------: ---------------:
 for op in enc dec small; do
   case $op in
     enc) label="encrypt corpus" ;;
@@ -98,31 +112,36 @@ for op in enc dec small; do
       vs_sops=$(awk -v a="$rw" -v b="$sw" 'BEGIN { printf "%.3f (1/%.0f)", a / b, b / a }')
       vs_rops=$(awk -v a="$rw" -v b="$ow" 'BEGIN { printf "%.3f (1/%.1f)", a / b, b / a }')
     fi
-    printf '| %-16s | %-7s | %9s | %9s | %10.1f | %13s | %13s |\n' \
-      "$label" "$name" "$w" "$c" "$(awk -v k="$m" 'BEGIN { print k / 1024 }')" "$vs_sops" "$vs_rops"
+    printf '| %-15s | %-7s | %9.1f | %9.1f | %8.1f | %14s | %14s |\n' "$label" "$name" \
+      "$(awk -v s="$w" 'BEGIN { print s * 1000 }')" "$(awk -v s="$c" 'BEGIN { print s * 1000 }')" \
+      "$(awk -v k="$m" 'BEGIN { print k / 1024 }')" "$vs_sops" "$vs_rops"
   done
 done
 
 [ -n "${SKIP_SCALING:-}" ] && exit 0
 echo
-echo "# sops-rs scaling (median of $runs; file MiB, wall s, CPU s, peak MiB, peak/file)"
-printf '| %9s | %9s | %-8s | %9s | %9s | %9s | %9s |\n' leaves "file MiB" op "wall (s)" "CPU (s)" "peak MiB" "peak/file"
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' ----------- ----------- ---------- ----------- ----------- ----------- -----------
+echo "# sops-rs scaling: median of $runs; plain/encrypted file sizes; peak RSS against both"
+printf '| %9s | %-7s | %10s | %10s | %9s | %8s | %8s | %9s | %9s | %11s |\n' leaves op \
+  "plain MiB" "enc MiB" "wall (s)" "CPU (s)" "µs/leaf" "peak MiB" "/plain" "/encrypted"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ----------: --------- -----------: -----------: \
+  ----------: ---------: ---------: ----------: ----------: ------------:
 sizes="1000 10000 100000 1000000"
 [ -n "${BIG:-}" ] && sizes="$sizes 3300000"
 for leaves in $sizes; do
   python3 "$root/scripts/gen_corpus.py" "$leaves" > "$work/scale.yaml"
   "$rs" encrypt --age "$recipient" "$work/scale.yaml" > "$work/scale.enc.yaml"
-  mib=$(awk -v b="$(wc -c < "$work/scale.yaml")" 'BEGIN { printf "%.2f", b / 1048576 }')
+  plain=$(wc -c < "$work/scale.yaml")
+  enc=$(wc -c < "$work/scale.enc.yaml")
+  n=$runs; [ "$leaves" -ge 1000000 ] && n=3
   for op in encrypt decrypt; do
     if [ $op = encrypt ]; then
-      read -r w c m <<< "$(measure "$rs" encrypt --age "$recipient" "$work/scale.yaml")"
+      read -r w c m <<< "$(measure "$n" "'$rs' encrypt --age $recipient '$work/scale.yaml'")"
     else
-      read -r w c m <<< "$(measure "$rs" decrypt "$work/scale.enc.yaml")"
+      read -r w c m <<< "$(measure "$n" "'$rs' decrypt '$work/scale.enc.yaml'")"
     fi
-    # Peak against the file the command reads (the encrypted one for decrypt).
-    [ $op = decrypt ] && mib_in=$(awk -v b="$(wc -c < "$work/scale.enc.yaml")" 'BEGIN { printf "%.2f", b / 1048576 }') || mib_in=$mib
-    printf '| %9s | %9s | %-8s | %9s | %9s | %9.1f | %9.2f |\n' "$leaves" "$mib_in" $op "$w" "$c" \
-      "$(awk -v k="$m" 'BEGIN { print k / 1024 }')" "$(awk -v k="$m" -v f="$mib_in" 'BEGIN { print k / 1024 / f }')"
+    awk -v l="$leaves" -v op=$op -v p="$plain" -v e="$enc" -v w="$w" -v c="$c" -v m="$m" 'BEGIN {
+      mib = 1048576
+      printf "| %9d | %-7s | %10.2f | %10.2f | %9.3f | %8.3f | %8.2f | %9.1f | %9.1f | %11.2f |\n",
+        l, op, p / mib, e / mib, w, c, w * 1e6 / l, m / 1024, m * 1024 / p, m * 1024 / e }'
   done
 done
