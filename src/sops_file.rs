@@ -214,7 +214,17 @@ impl SopsFile {
     /// Decrypts the values in place and checks the MAC (unless `ignore_mac`). Returns the cipher,
     /// which remembers every IV for re-encryption with unchanged ciphertexts.
     pub fn decrypt(&mut self, key: &DataKey, ignore_mac: bool, file: &str) -> Result<ValueCipher> {
-        let mut cipher = ValueCipher::new(key);
+        self.decrypt_with(ValueCipher::new(key), ignore_mac, file)
+    }
+
+    /// [`SopsFile::decrypt`] with a caller-made cipher, e.g. one
+    /// [`without_iv_stash`](ValueCipher::without_iv_stash) when the file is only read.
+    pub fn decrypt_with(
+        &mut self,
+        mut cipher: ValueCipher,
+        ignore_mac: bool,
+        file: &str,
+    ) -> Result<ValueCipher> {
         let rule = self.metadata.effective_rule();
         let outcome = walk_tree(
             &mut self.tree,

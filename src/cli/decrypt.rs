@@ -20,7 +20,7 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
     };
     let opened = match file {
         Some(path) if args.in_place => Opened::open_for_update(path, args)?,
-        _ => Opened::open(file, args)?,
+        _ => Opened::open_read_only(file, args)?,
     };
     check_destination(&opened.input, args)?;
     let output_format = opened.output_format;

@@ -288,7 +288,7 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
         &super::io::Input {
             path: Some(target.to_path_buf()),
             name: target.display().to_string(),
-            bytes: Vec::new(),
+            bytes: Default::default(),
         },
         args,
     )?;

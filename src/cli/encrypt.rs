@@ -38,7 +38,7 @@ pub fn run(
         Some(path) if args.in_place && path.as_os_str() != "-" => super::open::lock_target(path)?,
         _ => None,
     };
-    let input = read_input(file)?;
+    let mut input = read_input(file)?;
     check_destination(&input, args)?;
     let (input_format, output_format) = formats(&input, args)?;
     let tree = input_format.parse(&input.bytes).map_err(|source| {
@@ -51,6 +51,7 @@ pub fn run(
             true,
         )
     })?;
+    input.release_bytes();
     if let Some(old) = reuse_from {
         return reencrypt_against(old, tree, &input, output_format, args);
     }

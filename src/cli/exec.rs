@@ -87,7 +87,7 @@ fn spawn_error(e: std::io::Error) -> CliError {
 }
 
 pub fn exec_env(exec: &ExecEnvArgs, args: &CommonArgs) -> Result<(), CliError> {
-    let opened = Opened::open(Some(&exec.file), args)?;
+    let opened = Opened::open_read_only(Some(&exec.file), args)?;
     let mut command = Command::new("/bin/sh");
     command.arg("-c").arg(&exec.command);
     if exec.pristine {
@@ -181,7 +181,7 @@ pub fn exec_file(exec: &ExecFileArgs, args: &CommonArgs) -> Result<(), CliError>
             "--filename must be a plain file name",
         ));
     }
-    let opened = Opened::open(Some(&exec.file), args)?;
+    let opened = Opened::open_read_only(Some(&exec.file), args)?;
     let options = opened.emit_options(args);
     let plaintext = zeroize::Zeroizing::new(
         opened

@@ -15,8 +15,17 @@ pub struct Input {
     pub path: Option<PathBuf>,
     /// The name used in messages.
     pub name: String,
-    /// The whole content.
-    pub bytes: Vec<u8>,
+    /// The whole content (zeroized when dropped: for `encrypt` it is plaintext). Commands
+    /// release it with [`Input::release_bytes`] once parsed, so it does not count towards the
+    /// peak memory of the rest of the run.
+    pub bytes: zeroize::Zeroizing<Vec<u8>>,
+}
+
+impl Input {
+    /// Drops (and zeroizes) the content once it has been parsed.
+    pub fn release_bytes(&mut self) {
+        self.bytes = zeroize::Zeroizing::default();
+    }
 }
 
 /// Reads FILE, or standard input for `None` / `-`.
@@ -38,7 +47,7 @@ pub fn read_input(file: Option<&Path>) -> Result<Input, CliError> {
             Ok(Input {
                 path: Some(path.to_path_buf()),
                 name: path.display().to_string(),
-                bytes,
+                bytes: bytes.into(),
             })
         }
         None => {
@@ -52,7 +61,7 @@ pub fn read_input(file: Option<&Path>) -> Result<Input, CliError> {
             Ok(Input {
                 path: None,
                 name: "standard input".into(),
-                bytes,
+                bytes: bytes.into(),
             })
         }
     }

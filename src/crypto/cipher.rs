@@ -5,7 +5,8 @@
 //! 16-byte tag in standard padded base64. An empty plaintext is stored as the empty string.
 //! [`ValueCipher`] also keeps the IV stash: the IV each (path, plaintext) pair was decrypted
 //! with, reused when the same value is encrypted again at the same path, so that an edit that
-//! leaves a value alone leaves its ciphertext alone too.
+//! leaves a value alone leaves its ciphertext alone too. Read-only callers turn the stash off
+//! ([`ValueCipher::without_iv_stash`]) and save a SHA-256 per value.
 
 use std::collections::HashMap;
 
@@ -64,6 +65,19 @@ pub enum CipherError {
     UnknownType(String),
 }
 
+/// Splits `text` at its last comma, where the field `label` must start: base64 has no commas,
+/// so this is the greedy split sops's pattern makes, without a substring search per value.
+fn split_last_field<'a>(text: &'a str, label: &str) -> Result<(&'a str, &'a str), CipherError> {
+    let comma = text
+        .bytes()
+        .rposition(|b| b == b',')
+        .ok_or(CipherError::Malformed)?;
+    let field = text[comma + 1..]
+        .strip_prefix(label)
+        .ok_or(CipherError::Malformed)?;
+    Ok((&text[..comma], field))
+}
+
 impl EncValue {
     /// Parses `ENC[AES256_GCM,data:D,iv:I,tag:T,type:K]`. Like sops's regex, the match is anchored
     /// at the start only, and each part is greedy.
@@ -73,15 +87,9 @@ impl EncValue {
             .ok_or(CipherError::Malformed)?;
         let close = rest.rfind(']').ok_or(CipherError::Malformed)?;
         let rest = &rest[..close];
-        let type_at = rest.rfind(",type:").ok_or(CipherError::Malformed)?;
-        let kind = &rest[type_at + 6..];
-        let rest = &rest[..type_at];
-        let tag_at = rest.rfind(",tag:").ok_or(CipherError::Malformed)?;
-        let tag = &rest[tag_at + 5..];
-        let rest = &rest[..tag_at];
-        let iv_at = rest.rfind(",iv:").ok_or(CipherError::Malformed)?;
-        let iv = &rest[iv_at + 4..];
-        let data = &rest[..iv_at];
+        let (rest, kind) = split_last_field(rest, "type:")?;
+        let (rest, tag) = split_last_field(rest, "tag:")?;
+        let (data, iv) = split_last_field(rest, "iv:")?;
         if [data, iv, tag, kind].iter().any(|part| part.is_empty()) {
             return Err(CipherError::Malformed);
         }
@@ -132,7 +140,8 @@ pub enum Plain {
 pub struct ValueCipher {
     aead: Aes256Gcm32,
     rng: rand::rngs::StdRng,
-    stash: HashMap<[u8; 32], [u8; IV_LEN]>,
+    /// `None` when the caller will not encrypt again (no hashing, no memory per value).
+    stash: Option<HashMap<[u8; 32], [u8; IV_LEN]>>,
 }
 
 impl ValueCipher {
@@ -146,8 +155,15 @@ impl ValueCipher {
         ValueCipher {
             aead: Aes256Gcm32::new(key.as_bytes().into()),
             rng,
-            stash: HashMap::new(),
+            stash: Some(HashMap::new()),
         }
+    }
+
+    /// The same cipher without the IV stash: decrypting stops remembering IVs, for callers
+    /// that only read (`decrypt`, `exec-env`); encrypting then always draws fresh IVs.
+    pub fn without_iv_stash(mut self) -> Self {
+        self.stash = None;
+        self
     }
 
     fn stash_key(plaintext: &[u8], aad: &[u8], kind: &str) -> [u8; 32] {
@@ -162,8 +178,8 @@ impl ValueCipher {
 
     /// Remembers an IV for a (plaintext, path) pair so that encrypting it again reuses it.
     pub fn stash_iv(&mut self, plaintext: &[u8], aad: &[u8], kind: &str, iv: &[u8]) {
-        if let Ok(iv) = <[u8; IV_LEN]>::try_from(iv) {
-            self.stash.insert(Self::stash_key(plaintext, aad, kind), iv);
+        if let (Some(stash), Ok(iv)) = (&mut self.stash, <[u8; IV_LEN]>::try_from(iv)) {
+            stash.insert(Self::stash_key(plaintext, aad, kind), iv);
         }
     }
 
@@ -172,8 +188,14 @@ impl ValueCipher {
         if plaintext.is_empty() {
             return String::new();
         }
-        let iv = match self.stash.get(&Self::stash_key(plaintext, aad, kind)) {
-            Some(iv) => *iv,
+        let stashed = match &self.stash {
+            Some(stash) if !stash.is_empty() => {
+                stash.get(&Self::stash_key(plaintext, aad, kind)).copied()
+            }
+            _ => None,
+        };
+        let iv = match stashed {
+            Some(iv) => iv,
             None => {
                 let mut iv = [0u8; IV_LEN];
                 self.rng.fill_bytes(&mut iv);
@@ -191,12 +213,16 @@ impl ValueCipher {
     /// Encrypts a scalar (`None` for null, which sops leaves alone).
     pub fn encrypt_scalar(&mut self, value: &Scalar, aad: &[u8]) -> Option<String> {
         let bytes = Zeroizing::new(value.to_sops_bytes()?);
-        // sops turns bytes into strings before encrypting, so it never writes type:bytes.
-        let kind = match value {
+        Some(self.encrypt_bytes(&bytes, aad, Self::wire_kind(value)))
+    }
+
+    /// The type tag a scalar is encrypted under: sops turns bytes into strings before
+    /// encrypting, so it never writes `type:bytes`.
+    pub fn wire_kind(value: &Scalar) -> &'static str {
+        match value {
             Scalar::Bytes(_) => "str",
             other => other.type_name(),
-        };
-        Some(self.encrypt_bytes(&bytes, aad, kind))
+        }
     }
 
     /// Decrypts to raw bytes and the type tag, and stashes the IV for later re-encryption.

@@ -147,12 +147,10 @@ impl<'t> Walker<'t, '_> {
         }
     }
 
-    fn aad(&self) -> &[u8] {
-        if self.aad.is_empty() {
-            b":"
-        } else {
-            self.aad.as_bytes()
-        }
+    /// The AAD for the current position, borrowed from the `aad` field alone so that the
+    /// cipher can be borrowed mutably next to it (no copy per value).
+    fn aad_of(aad: &str) -> &[u8] {
+        if aad.is_empty() { b":" } else { aad.as_bytes() }
     }
 
     fn clear_frame(&mut self) {
@@ -262,10 +260,10 @@ impl<'t> Walker<'t, '_> {
         }
         match self.direction {
             Direction::Encrypt => {
-                let aad = self.aad().to_vec();
+                let aad = Self::aad_of(&self.aad);
                 let enc = self
                     .cipher
-                    .encrypt_bytes(comment.text.as_bytes(), &aad, "comment");
+                    .encrypt_bytes(comment.text.as_bytes(), aad, "comment");
                 if in_list {
                     Ok(LeafResult::BecameEncryptedListComment(enc))
                 } else {
@@ -273,8 +271,8 @@ impl<'t> Walker<'t, '_> {
                 }
             }
             Direction::Decrypt => {
-                let aad = self.aad().to_vec();
-                match self.cipher.decrypt(&comment.text, &aad) {
+                let aad = Self::aad_of(&self.aad);
+                match self.cipher.decrypt(&comment.text, aad) {
                     Ok(Plain::Comment(plain)) => Ok(LeafResult::BecameComment(plain)),
                     _ => {
                         self.undecryptable_comments.push(self.path_text());
@@ -298,14 +296,15 @@ impl<'t> Walker<'t, '_> {
             }
             return Ok(LeafResult::Keep);
         }
-        let aad = self.aad().to_vec();
+        let aad = Self::aad_of(&self.aad);
         match self.direction {
             Direction::Encrypt => {
                 let bytes = zeroize::Zeroizing::new(
                     scalar.to_sops_bytes().expect("null was handled above"),
                 );
                 self.mac.update(&bytes);
-                let enc = self.cipher.encrypt_scalar(scalar, &aad).expect("not null");
+                let kind = ValueCipher::wire_kind(scalar);
+                let enc = self.cipher.encrypt_bytes(&bytes, aad, kind);
                 *scalar = Scalar::Str(enc);
                 Ok(LeafResult::Keep)
             }
@@ -313,7 +312,8 @@ impl<'t> Walker<'t, '_> {
                 let Scalar::Str(text) = scalar else {
                     return Err(self.error(TreeCipherErrorKind::NotAString(scalar.type_name())));
                 };
-                match self.cipher.decrypt(text, &aad).map_err(|e| self.error(e))? {
+                let plain = self.cipher.decrypt(text, aad);
+                match plain.map_err(|e| self.error(e))? {
                     Plain::Scalar(plain) => {
                         let bytes = zeroize::Zeroizing::new(
                             plain

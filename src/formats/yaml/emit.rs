@@ -436,7 +436,6 @@ struct Analysis {
 }
 
 fn analyze(s: &str) -> Analysis {
-    let chars: Vec<char> = s.chars().collect();
     let mut indicators = false;
     let mut special = false;
     let mut tabs = false;
@@ -446,21 +445,28 @@ fn analyze(s: &str) -> Analysis {
     if s.starts_with("---") || s.starts_with("...") {
         indicators = true;
     }
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
-        if i == 0 {
+    // One pass with a look-ahead and a look-behind character (no buffer per string).
+    let mut chars = s.chars().peekable();
+    let mut prev: Option<char> = None;
+    let first = s
+        .chars()
+        .next()
+        .expect("empty strings are styled before analysis");
+    let mut last = first;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        last = c;
+        if let Some(p) = prev.replace(c) {
             match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => indicators = true,
-                '?' | ':' | '-' if is_blank_or_end(next) => indicators = true,
+                ':' if is_blank_or_end(next) => indicators = true,
+                '#' if matches!(p, ' ' | '\t') || is_break(p) => indicators = true,
                 _ => {}
             }
         } else {
             match c {
-                ':' if is_blank_or_end(next) => indicators = true,
-                '#' if matches!(chars[i - 1], ' ' | '\t') || is_break(chars[i - 1]) => {
-                    indicators = true
-                }
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => indicators = true,
+                '?' | ':' | '-' if is_blank_or_end(next) => indicators = true,
                 _ => {}
             }
         }
@@ -479,8 +485,6 @@ fn analyze(s: &str) -> Analysis {
             break_space = true;
         }
     }
-    let first = chars[0];
-    let last = chars[chars.len() - 1];
     let leading = first == ' ' || is_break(first);
     let trailing_space = last == ' ';
     let trailing = trailing_space || is_break(last);

@@ -3,9 +3,9 @@
 //! `yaml`).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
-use granit_parser::{Event, Parser, ScalarStyle, Span, Tag};
+use granit_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 
 use super::resolve::{Resolved, resolve_plain};
 use crate::formats::{FormatError, MAX_DEPTH, depth_message};
@@ -222,7 +222,10 @@ fn comment_of(text: &str) -> Comment {
 /// Parses a whole YAML stream.
 pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
     let text = crate::formats::utf8_text(input)?;
-    let events = collect_events(text)?;
+    let mut events = Events {
+        source: Parser::new_from_str(text),
+        ahead: VecDeque::new(),
+    };
     let mut b = Builder {
         lines: text.split('\n').collect(),
         stack: Vec::new(),
@@ -234,8 +237,8 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
         merge_key: false,
     };
     let mut docs = Vec::new();
-    for idx in 0..events.len() {
-        let (event, span) = &events[idx];
+    while let Some(owned) = events.next()? {
+        let (event, span) = (&owned.0, &owned.1);
         match event {
             Event::StreamStart | Event::StreamEnd => {}
             Event::DocumentStart(..) => {
@@ -327,7 +330,7 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 if !b.pending.is_empty() {
-                    let tc = next_token_column(&events[idx + 1..], &b.lines);
+                    let tc = events.next_token_column(&b.lines)?;
                     b.flush_foot(tc);
                 }
                 let frame = b.stack.pop().expect("balanced events");
@@ -366,45 +369,57 @@ fn at(span: &Span, msg: &str) -> FormatError {
     FormatError::at(span.start.line(), span.start.col() + 1, msg)
 }
 
-fn collect_events(text: &str) -> Result<Vec<(Event<'_>, Span)>, FormatError> {
-    let mut parser = Parser::new_from_str(text);
-    let mut events = Vec::new();
-    while let Some(next) = parser.next_event() {
-        match next {
-            Ok(ev) => events.push(ev),
-            Err(e) => {
-                let m = e.marker();
-                return Err(FormatError::at(
-                    m.line(),
-                    m.col() + 1,
-                    format!("invalid YAML: {}", e.info()),
-                ));
-            }
-        }
-    }
-    Ok(events)
+fn scan_error(e: ScanError) -> FormatError {
+    let m = e.marker();
+    FormatError::at(m.line(), m.col() + 1, format!("invalid YAML: {}", e.info()))
 }
 
-/// The column of the first non-blank character on the line of the next node (or 0 at the end
-/// of the document): comments indented deeper than it are foot comments of what came before.
-fn next_token_column(rest: &[(Event<'_>, Span)], lines: &[&str]) -> Option<usize> {
-    for (event, span) in rest {
-        match event {
-            Event::Scalar(..)
-            | Event::Alias(..)
-            | Event::MappingStart(..)
-            | Event::SequenceStart(..) => {
-                let line = lines
-                    .get(span.start.line().saturating_sub(1))
-                    .copied()
-                    .unwrap_or("");
-                return Some(line.chars().take_while(|c| *c == ' ').count());
-            }
-            Event::DocumentEnd | Event::StreamEnd | Event::DocumentStart(..) => return None,
-            _ => {}
+/// The parser's events, read one at a time (the whole stream is never held in memory) with a
+/// look-ahead buffer for the few places that need to see past the current event.
+struct Events<'s, I> {
+    source: I,
+    ahead: VecDeque<(Event<'s>, Span)>,
+}
+
+impl<'s, I: Iterator<Item = Result<(Event<'s>, Span), ScanError>>> Events<'s, I> {
+    fn next(&mut self) -> Result<Option<(Event<'s>, Span)>, FormatError> {
+        match self.ahead.pop_front() {
+            Some(event) => Ok(Some(event)),
+            None => self.source.next().transpose().map_err(scan_error),
         }
     }
-    None
+
+    /// The column of the first non-blank character on the line of the next node (or `None` at
+    /// the end of the document): comments indented deeper than it are foot comments of what
+    /// came before.
+    fn next_token_column(&mut self, lines: &[&str]) -> Result<Option<usize>, FormatError> {
+        let mut index = 0;
+        loop {
+            if index == self.ahead.len() {
+                match self.source.next() {
+                    Some(event) => self.ahead.push_back(event.map_err(scan_error)?),
+                    None => return Ok(None),
+                }
+            }
+            let (event, span) = &self.ahead[index];
+            match event {
+                Event::Scalar(..)
+                | Event::Alias(..)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..) => {
+                    let line = lines
+                        .get(span.start.line().saturating_sub(1))
+                        .copied()
+                        .unwrap_or("");
+                    return Ok(Some(line.chars().take_while(|c| *c == ' ').count()));
+                }
+                Event::DocumentEnd | Event::StreamEnd | Event::DocumentStart(..) => {
+                    return Ok(None);
+                }
+                _ => index += 1,
+            }
+        }
+    }
 }
 
 fn resolve_event_scalar(

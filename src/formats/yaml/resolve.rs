@@ -58,7 +58,26 @@ pub fn resolve_plain(s: &str) -> Resolved {
 
 /// True when a string written plain would read back as something other than that string.
 pub fn plain_is_not_string(s: &str) -> bool {
-    !matches!(resolve_plain(s), Resolved::Scalar(Scalar::Str(_)))
+    // Only these first bytes can start a non-string plain scalar (null, bool, number, time,
+    // `.nan`/`.inf`, `<<`); every other string is settled without building the resolved value.
+    match s.as_bytes().first() {
+        None
+        | Some(
+            b'0'..=b'9'
+            | b'+'
+            | b'-'
+            | b'.'
+            | b'~'
+            | b'<'
+            | b'n'
+            | b'N'
+            | b't'
+            | b'T'
+            | b'f'
+            | b'F',
+        ) => !matches!(resolve_plain(s), Resolved::Scalar(Scalar::Str(_))),
+        Some(_) => false,
+    }
 }
 
 /// YAML 1.1 booleans yaml.v3 still quotes on output.
