@@ -113,7 +113,15 @@ impl EncValue {
     }
 
     fn format(data: &[u8], iv: &[u8], tag: &[u8], kind: &str) -> String {
-        let mut out = String::with_capacity(60 + data.len() * 4 / 3 + kind.len());
+        // Exact size, so the string is never reallocated while it is built.
+        let base64_len = |n: usize| n.div_ceil(3) * 4;
+        let mut out = String::with_capacity(
+            "ENC[AES256_GCM,data:,iv:,tag:,type:]".len()
+                + base64_len(data.len())
+                + base64_len(iv.len())
+                + base64_len(tag.len())
+                + kind.len(),
+        );
         out.push_str("ENC[AES256_GCM,data:");
         BASE64.encode_string(data, &mut out);
         out.push_str(",iv:");
@@ -123,6 +131,7 @@ impl EncValue {
         out.push_str(",type:");
         out.push_str(kind);
         out.push(']');
+        debug_assert_eq!(out.len(), out.capacity());
         out
     }
 }
