@@ -410,7 +410,15 @@ pub fn string_style(s: &str, key: bool) -> Style {
     if s == "<<" {
         return Style::MergeTag;
     }
-    let a = analyze(s);
+    let a = if is_simple_ascii(s) {
+        Analysis {
+            plain_allowed: true,
+            single_allowed: true,
+            block_allowed: true,
+        }
+    } else {
+        analyze(s)
+    };
     if s.contains('\n') {
         if key || !a.block_allowed {
             return Style::Double;
@@ -427,6 +435,19 @@ pub fn string_style(s: &str, key: bool) -> Style {
     } else {
         Style::Double
     }
+}
+
+/// A byte-level shortcut for [`analyze`] on the common case (every `ENC[...]` value, base64,
+/// identifiers): ASCII letters, digits and `+/=_.,-[]:` only, starting with a letter or digit and
+/// not ending with `:`. Such a string has no indicator, blank, break, tab or special character,
+/// so every style is allowed; the resolver checks in [`string_style`] still apply.
+fn is_simple_ascii(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last() != Some(&b':')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=_.,-[]:".contains(b))
 }
 
 struct Analysis {
@@ -547,6 +568,33 @@ fn write_double_quoted(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_shortcut_agrees_with_the_full_analysis() {
+        let alphabet = b"aZ09+/=_.,-[]: #\t\"'!&*?|>%@`{}~";
+        // Every string of up to four characters from an alphabet of the shortcut's characters and
+        // the ones that matter around them.
+        let mut strings = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = strings
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |&c| format!("{s}{}", c as char)))
+                .collect();
+            strings.extend(longer);
+            strings.dedup();
+        }
+        strings.push("ENC[AES256_GCM,data:3q2+7w==,iv:AAAA/BBB=,tag:CC+DD==,type:str]".into());
+        let mut shortcut_taken = 0;
+        for s in strings.iter().filter(|s| is_simple_ascii(s)) {
+            shortcut_taken += 1;
+            let a = analyze(s);
+            assert!(
+                a.plain_allowed && a.single_allowed && a.block_allowed,
+                "the shortcut would misstyle {s:?}"
+            );
+        }
+        assert!(shortcut_taken > 1000);
+    }
 
     fn q(s: &str) -> String {
         let mut out = String::new();
