@@ -8,7 +8,14 @@ use crate::tree::{Comment, ListItem, Map, MapItem, Scalar, Tree, Value, number};
 /// Emits every document, separated by `---`.
 pub fn emit_tree(tree: &Tree, indent: usize) -> Result<Vec<u8>, FormatError> {
     let indent = indent.max(1);
-    let mut out = String::new();
+    // Sized up front: growing by doubling would hold the old and the new buffer at once, and an
+    // encrypted file is several times larger than its plaintext (docs/performance.md).
+    let estimate: usize = tree
+        .documents
+        .iter()
+        .map(|doc| map_len_estimate(doc, 0, indent) + 4)
+        .sum();
+    let mut out = String::with_capacity(estimate + estimate / 32 + 256);
     for (i, doc) in tree.documents.iter().enumerate() {
         if i > 0 {
             out.push_str("---\n");
@@ -20,6 +27,37 @@ pub fn emit_tree(tree: &Tree, indent: usize) -> Result<Vec<u8>, FormatError> {
         e.root_map(doc);
     }
     Ok(out.into_bytes())
+}
+
+/// About how many bytes `map` takes when emitted at `depth` (quotes and escapes aside).
+fn map_len_estimate(map: &Map, depth: usize, step: usize) -> usize {
+    map.items
+        .iter()
+        .map(|item| match item {
+            MapItem::Entry { key, value } => {
+                depth * step + key.len() + 2 + value_len_estimate(value, depth + 1, step)
+            }
+            MapItem::Comment(c) => depth * step + c.text.len() + 2,
+        })
+        .sum()
+}
+
+fn value_len_estimate(value: &Value, depth: usize, step: usize) -> usize {
+    match value {
+        Value::Scalar(Scalar::Str(s)) => s.len() + 1,
+        Value::Scalar(Scalar::Bytes(b)) => b.len() + 1,
+        Value::Scalar(_) => 24,
+        Value::Map(m) => 1 + map_len_estimate(m, depth, step),
+        Value::List(items) => {
+            1 + items
+                .iter()
+                .map(|item| match item {
+                    ListItem::Value(v) => depth * step + 2 + value_len_estimate(v, depth + 1, step),
+                    ListItem::Comment(c) => depth * step + c.text.len() + 2,
+                })
+                .sum::<usize>()
+        }
+    }
 }
 
 /// Emits one value as its own document (yaml.Marshal of the node).
