@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -33,7 +33,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use super::{KeyContext, KeyError, KeyKind, KeySpec, MasterKey};
+use super::{KeyContext, KeyError, KeyKind, KeySpec, MasterKey, RequestIdSlot, created_at_value};
 use crate::tree::{Map, Scalar, Timestamp, Value};
 
 /// The connect timeout for every request.
@@ -54,7 +54,7 @@ pub struct AwsKmsKey {
     /// Sorted by key.
     context: Vec<(String, String)>,
     profile: String,
-    request_id: Mutex<Option<String>>,
+    request_id: RequestIdSlot,
 }
 
 /// The region of a KMS key or alias ARN (`^arn:aws[\w-]*:kms:(.+):[0-9]+:(key|alias)/.+$`, as
@@ -100,7 +100,7 @@ impl AwsKmsKey {
             role,
             context,
             profile: profile.unwrap_or_default().to_string(),
-            request_id: Mutex::new(None),
+            request_id: RequestIdSlot::default(),
         })
     }
 
@@ -142,7 +142,7 @@ impl AwsKmsKey {
             role: (!role.is_empty()).then_some(role),
             context,
             profile: text("aws_profile"),
-            request_id: Mutex::new(None),
+            request_id: RequestIdSlot::default(),
         }
     }
 
@@ -153,12 +153,6 @@ impl AwsKmsKey {
 
     fn context_map(&self) -> Option<HashMap<String, String>> {
         (!self.context.is_empty()).then(|| self.context.iter().cloned().collect())
-    }
-
-    fn set_request_id(&self, id: Option<&str>) {
-        if let Ok(mut slot) = self.request_id.lock() {
-            *slot = id.map(str::to_string);
-        }
     }
 
     /// The SDK configuration for this key: the captured environment, the ARN's region, the
@@ -223,7 +217,7 @@ impl AwsKmsKey {
             .send()
             .await
             .map_err(|e| {
-                self.set_request_id(e.request_id());
+                self.request_id.set(e.request_id());
                 KeyError::Failed(format!("failed to assume role {role:?}: {}", describe(&e)))
             })?;
         let assumed = out.credentials().ok_or_else(|| {
@@ -277,13 +271,13 @@ impl AwsKmsKey {
             .send()
             .await
             .map_err(|e| {
-                self.set_request_id(e.request_id());
+                self.request_id.set(e.request_id());
                 KeyError::Failed(format!(
                     "failed to encrypt sops data key with AWS KMS: {}",
                     describe(&e)
                 ))
             })?;
-        self.set_request_id(out.request_id());
+        self.request_id.set(out.request_id());
         let blob = out.ciphertext_blob().ok_or_else(|| {
             KeyError::Failed("AWS KMS returned no ciphertext for the sops data key".into())
         })?;
@@ -306,13 +300,13 @@ impl AwsKmsKey {
             .send()
             .await
             .map_err(|e| {
-                self.set_request_id(e.request_id());
+                self.request_id.set(e.request_id());
                 KeyError::Failed(format!(
                     "failed to decrypt sops data key with AWS KMS: {}",
                     describe(&e)
                 ))
             })?;
-        self.set_request_id(out.request_id());
+        self.request_id.set(out.request_id());
         match out.plaintext {
             Some(blob) => Ok(Some(Zeroizing::new(blob.into_inner()))),
             None => Err(KeyError::Failed(
@@ -485,13 +479,13 @@ impl MasterKey for AwsKmsKey {
     }
 
     fn wrap(&self, secret: &[u8], ctx: &KeyContext) -> Result<String, KeyError> {
-        self.set_request_id(None);
+        self.request_id.set(None);
         let total = total_timeout(ctx);
         run(total, self.encrypt(secret, ctx, total))
     }
 
     fn unwrap(&self, enc: &str, ctx: &KeyContext) -> Result<Option<Zeroizing<Vec<u8>>>, KeyError> {
-        self.set_request_id(None);
+        self.request_id.set(None);
         let blob = STANDARD.decode(enc.trim()).map_err(|e| {
             KeyError::Failed(format!("error base64-decoding encrypted data key: {e}"))
         })?;
@@ -514,17 +508,14 @@ impl MasterKey for AwsKmsKey {
             }
             map.push("context", Value::Map(context));
         }
-        map.push(
-            "created_at",
-            Value::str(created_at.map(Timestamp::to_rfc3339).unwrap_or_default()),
-        );
+        map.push("created_at", created_at_value(created_at));
         map.push("enc", Value::str(enc));
         map.push("aws_profile", Value::str(&self.profile));
         map
     }
 
     fn last_request_id(&self) -> Option<String> {
-        self.request_id.lock().ok().and_then(|id| id.clone())
+        self.request_id.get()
     }
 }
 

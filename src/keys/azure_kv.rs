@@ -34,7 +34,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use zeroize::Zeroizing;
 
-use super::{KeyContext, KeyError, KeyKind, MasterKey, error_chain as text};
+use super::{
+    KeyContext, KeyError, KeyKind, MasterKey, RequestIdSlot, created_at_value, error_chain as text,
+};
 use crate::tree::{Map, Timestamp, Value};
 
 /// How many times one request is retried at most.
@@ -53,7 +55,7 @@ pub struct AzureKey {
     vault_url: String,
     name: String,
     version: String,
-    last_request_id: Mutex<Option<String>>,
+    last_request_id: RequestIdSlot,
 }
 
 /// Why a call failed: no credentials anywhere, or a real failure.
@@ -97,16 +99,7 @@ impl AzureKey {
             vault_url: vault_url.trim_end_matches('/').to_string(),
             name: name.to_string(),
             version: version.to_string(),
-            last_request_id: Mutex::new(None),
-        }
-    }
-
-    fn set_request_id(&self, id: Option<&str>) {
-        if let Some(id) = id.filter(|id| !id.is_empty()) {
-            *self
-                .last_request_id
-                .lock()
-                .unwrap_or_else(|e| e.into_inner()) = Some(id.to_string());
+            last_request_id: RequestIdSlot::default(),
         }
     }
 
@@ -167,7 +160,8 @@ impl AzureKey {
                 return Err(failed(self.describe(operation, &e)));
             }
         };
-        self.set_request_id(response.headers().get_optional_str(&REQUEST_ID));
+        self.last_request_id
+            .set(response.headers().get_optional_str(&REQUEST_ID));
         let model = response.into_model().map_err(|e| {
             failed(format!(
                 "Azure Key Vault {operation}: cannot read the response: {}",
@@ -196,7 +190,8 @@ impl AzureKey {
         {
             let mut message = error_code.clone().unwrap_or_default();
             if let Some(raw) = raw_response {
-                self.set_request_id(raw.headers().get_optional_str(&REQUEST_ID));
+                self.last_request_id
+                    .set(raw.headers().get_optional_str(&REQUEST_ID));
                 let body: Option<serde_json::Value> =
                     serde_json::from_slice(raw.body().as_ref()).ok();
                 if let Some(text) = body
@@ -489,19 +484,13 @@ impl MasterKey for AzureKey {
         map.push("vault_url", Value::str(&self.vault_url));
         map.push("name", Value::str(&self.name));
         map.push("version", Value::str(&self.version));
-        map.push(
-            "created_at",
-            Value::str(created_at.map(Timestamp::to_rfc3339).unwrap_or_default()),
-        );
+        map.push("created_at", created_at_value(created_at));
         map.push("enc", Value::str(enc));
         map
     }
 
     fn last_request_id(&self) -> Option<String> {
-        self.last_request_id
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.last_request_id.get()
     }
 }
 

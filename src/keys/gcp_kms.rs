@@ -33,7 +33,6 @@
 
 mod credentials;
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -44,7 +43,9 @@ use tokio::time::Instant;
 use zeroize::Zeroizing;
 
 use self::credentials::Source;
-use super::{KeyContext, KeyError, KeyKind, MasterKey, error_chain};
+use super::{
+    KeyContext, KeyError, KeyKind, MasterKey, RequestIdSlot, created_at_value, error_chain,
+};
 use crate::tree::{Map, Timestamp, Value};
 
 /// How many times one request is sent at most.
@@ -61,7 +62,7 @@ const REQUEST_ID: &str = "x-goog-request-id";
 /// A Cloud KMS crypto key.
 pub struct GcpKmsKey {
     resource_id: String,
-    last_request_id: Mutex<Option<String>>,
+    last_request_id: RequestIdSlot,
 }
 
 /// Why a call failed: no credentials anywhere, or a real failure.
@@ -121,15 +122,8 @@ impl GcpKmsKey {
     pub fn from_metadata(resource_id: &str) -> Self {
         GcpKmsKey {
             resource_id: resource_id.to_string(),
-            last_request_id: Mutex::new(None),
+            last_request_id: RequestIdSlot::default(),
         }
-    }
-
-    fn set_request_id(&self, id: Option<String>) {
-        *self
-            .last_request_id
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = id;
     }
 
     /// Runs `encrypt` or `decrypt` and returns the result bytes.
@@ -139,7 +133,7 @@ impl GcpKmsKey {
         input: &[u8],
         ctx: &KeyContext,
     ) -> Result<Zeroizing<Vec<u8>>, CallError> {
-        self.set_request_id(None);
+        self.last_request_id.set(None);
         let source = Source::from_context(ctx).map_err(failed)?;
         let endpoint = endpoint(ctx);
         let total = ctx.http_timeout(REQUEST_TIMEOUT);
@@ -221,12 +215,10 @@ impl GcpKmsKey {
                 Err(error) => error,
             };
             let headers = error.http_headers();
-            self.set_request_id(
+            self.last_request_id.set(
                 headers
                     .and_then(|h| h.get(REQUEST_ID))
-                    .and_then(|v| v.to_str().ok())
-                    .filter(|id| !id.is_empty())
-                    .map(str::to_string),
+                    .and_then(|v| v.to_str().ok()),
             );
             let retryable = error.is_connect()
                 || error
@@ -397,19 +389,13 @@ impl MasterKey for GcpKmsKey {
     fn entry(&self, enc: &str, created_at: Option<&Timestamp>) -> Map {
         let mut map = Map::default();
         map.push("resource_id", Value::str(&self.resource_id));
-        map.push(
-            "created_at",
-            Value::str(created_at.map(Timestamp::to_rfc3339).unwrap_or_default()),
-        );
+        map.push("created_at", created_at_value(created_at));
         map.push("enc", Value::str(enc));
         map
     }
 
     fn last_request_id(&self) -> Option<String> {
-        self.last_request_id
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.last_request_id.get()
     }
 }
 

@@ -255,3 +255,42 @@ pub struct KeySlot {
 
 /// One key group: every key in it wraps the same secret.
 pub type KeyGroup = Vec<KeySlot>;
+
+/// The provider's request id of a key's last call, kept for the audit trail by the network
+/// backends ([`MasterKey::last_request_id`]). Each call replaces it; empty ids count as none.
+#[cfg_attr(
+    not(any(feature = "aws", feature = "gcp", feature = "azure", feature = "vault")),
+    allow(dead_code)
+)]
+#[derive(Default)]
+pub(crate) struct RequestIdSlot(std::sync::Mutex<Option<String>>);
+
+#[cfg_attr(
+    not(any(feature = "aws", feature = "gcp", feature = "azure", feature = "vault")),
+    allow(dead_code)
+)]
+impl RequestIdSlot {
+    pub(crate) fn set(&self, id: Option<&str>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) =
+            id.filter(|id| !id.is_empty()).map(str::to_string);
+    }
+
+    pub(crate) fn get(&self) -> Option<String> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// The `created_at` field of a metadata entry: RFC 3339, or empty when unknown.
+#[cfg_attr(
+    not(any(
+        feature = "pgp",
+        feature = "aws",
+        feature = "gcp",
+        feature = "azure",
+        feature = "vault"
+    )),
+    allow(dead_code)
+)]
+pub(crate) fn created_at_value(created_at: Option<&Timestamp>) -> crate::tree::Value {
+    crate::tree::Value::str(created_at.map(Timestamp::to_rfc3339).unwrap_or_default())
+}

@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 
 use zeroize::Zeroizing;
 
-use super::{KeyContext, KeyError, KeyKind, MasterKey};
+use super::{KeyContext, KeyError, KeyKind, MasterKey, created_at_value};
 use crate::tree::{Map, Timestamp, Value};
 
 /// The variable naming secret-key files for the pure-Rust fallback.
@@ -207,10 +207,7 @@ impl MasterKey for PgpKey {
 
     fn entry(&self, enc: &str, created_at: Option<&Timestamp>) -> Map {
         let mut map = Map::default();
-        map.push(
-            "created_at",
-            Value::str(created_at.map(Timestamp::to_rfc3339).unwrap_or_default()),
-        );
+        map.push("created_at", created_at_value(created_at));
         map.push("enc", Value::str(enc));
         map.push("fp", Value::str(&self.fingerprint));
         map
@@ -225,20 +222,20 @@ mod rust_pgp {
 
     use super::{KeyError, SECRET_KEYS_VAR};
 
-    /// The armored private-key blocks in `text` (a file may hold several blocks, public ones
-    /// included, one after another).
-    fn private_blocks(text: &str) -> Vec<&str> {
-        const BEGIN: &str = "-----BEGIN PGP PRIVATE KEY BLOCK-----";
-        const END: &str = "-----END PGP PRIVATE KEY BLOCK-----";
+    /// The armored blocks of one kind (`PRIVATE KEY BLOCK`, ...) in `text`: a file may hold
+    /// several blocks, of other kinds too, one after another.
+    fn armored_blocks<'a>(text: &'a str, kind: &str) -> Vec<&'a str> {
+        let begin = format!("-----BEGIN PGP {kind}-----");
+        let end = format!("-----END PGP {kind}-----");
         let mut blocks = Vec::new();
         let mut rest = text;
-        while let Some(start) = rest.find(BEGIN) {
-            let Some(len) = rest[start..].find(END) else {
+        while let Some(start) = rest.find(&begin) {
+            let Some(len) = rest[start..].find(&end) else {
                 break;
             };
-            let end = start + len + END.len();
-            blocks.push(&rest[start..end]);
-            rest = &rest[end..];
+            let stop = start + len + end.len();
+            blocks.push(&rest[start..stop]);
+            rest = &rest[stop..];
         }
         blocks
     }
@@ -269,7 +266,7 @@ mod rust_pgp {
             })?);
             match std::str::from_utf8(&bytes) {
                 Ok(text) if text.contains("-----BEGIN PGP ") => {
-                    for block in private_blocks(text) {
+                    for block in armored_blocks(text, "PRIVATE KEY BLOCK") {
                         parse_into(&mut keys, block.as_bytes(), path)?;
                     }
                 }

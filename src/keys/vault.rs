@@ -13,7 +13,6 @@
 //! (connect 5 s, whole request 30 s, or `SOPS_RS_HTTP_TIMEOUT_SECONDS`), and 429, 5xx and
 //! refused connections are retried twice with a short backoff.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -21,7 +20,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value as Json, json};
 use zeroize::Zeroizing;
 
-use super::{KeyContext, KeyError, KeyKind, MasterKey};
+use super::{KeyContext, KeyError, KeyKind, MasterKey, RequestIdSlot, created_at_value};
 use crate::tree::{Map, Timestamp, Value};
 
 /// How many times one request is sent at most.
@@ -36,7 +35,7 @@ pub struct VaultKey {
     address: String,
     engine_path: String,
     key_name: String,
-    last_request_id: Mutex<Option<String>>,
+    last_request_id: RequestIdSlot,
 }
 
 impl VaultKey {
@@ -84,7 +83,7 @@ impl VaultKey {
             address: address.trim_end_matches('/').to_string(),
             engine_path: engine_path.trim_matches('/').to_string(),
             key_name: key_name.to_string(),
-            last_request_id: Mutex::new(None),
+            last_request_id: RequestIdSlot::default(),
         }
     }
 
@@ -178,17 +177,11 @@ impl VaultKey {
             ))
         })?;
         let body: Option<Json> = serde_json::from_str(&text).ok();
-        if let Some(id) = body
-            .as_ref()
-            .and_then(|b| b.get("request_id"))
-            .and_then(Json::as_str)
-            .filter(|id| !id.is_empty())
-        {
-            *self
-                .last_request_id
-                .lock()
-                .unwrap_or_else(|e| e.into_inner()) = Some(id.to_string());
-        }
+        self.last_request_id.set(
+            body.as_ref()
+                .and_then(|b| b.get("request_id"))
+                .and_then(Json::as_str),
+        );
         if !status.is_success() {
             let errors = body
                 .as_ref()
@@ -339,19 +332,13 @@ impl MasterKey for VaultKey {
         map.push("vault_address", Value::str(&self.address));
         map.push("engine_path", Value::str(&self.engine_path));
         map.push("key_name", Value::str(&self.key_name));
-        map.push(
-            "created_at",
-            Value::str(created_at.map(Timestamp::to_rfc3339).unwrap_or_default()),
-        );
+        map.push("created_at", created_at_value(created_at));
         map.push("enc", Value::str(enc));
         map
     }
 
     fn last_request_id(&self) -> Option<String> {
-        self.last_request_id
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.last_request_id.get()
     }
 }
 
