@@ -17,7 +17,11 @@ mkdir -p "$logs"
 cd "$fuzz_dir"
 # The stable toolchain needs RUSTC_BOOTSTRAP for the sanitizer flags cargo-fuzz passes.
 export RUSTC_BOOTSTRAP=1
-cargo fuzz build -O >/dev/null 2>&1
+if ! cargo fuzz build -O > "$logs/build.log" 2>&1; then
+  tail -20 "$logs/build.log" >&2
+  echo "campaign: cargo fuzz build failed (whole log: $logs/build.log)" >&2
+  exit 1
+fi
 
 run_one() {
   local t="$1"

@@ -89,7 +89,7 @@ echo "# $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed
   "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), load:$(uptime | sed 's/.*load average://')"
 echo "# corpus: $(wc -c < "$work/corpus.yaml") bytes, 25,000 leaves; median of $runs runs" \
   "($small_runs for the 4-line file); sops $("$sops" --version 2>/dev/null | head -1 | awk '{print $2}'),"\
-  "rops $("$rops" --version 2>/dev/null | awk '{print $2}'), sops-rs $("$rs" --version | awk '{print $2}')"
+  "rops $(grep -o 'rops-cli [0-9.]*' "$tools/.crates.toml" | awk '{print $2}'), sops-rs $("$rs" --version | awk '{print $2}')"
 echo
 printf '| %-15s | %-7s | %9s | %9s | %8s | %14s | %14s |\n' \
   operation tool "wall (ms)" "CPU (ms)" "peak MiB" "sops-rs/sops" "sops-rs/rops"
