@@ -5,7 +5,7 @@
 //! sops's exit code; never a panic or a signal; the input file is never changed, with `-i` too.
 
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use age::secrecy::ExposeSecret;
 
@@ -48,6 +48,12 @@ impl Env {
 
     /// Runs `encrypt` or `decrypt` on `path`, plain and with `-i`.
     fn both(&self, command: &str, path: &Path) -> [Output; 2] {
+        self.both_as(command, path, false)
+    }
+
+    /// [`Env::both`], as user `nobody` when `unprivileged` (root reads any file, so an
+    /// unreadable file needs another user: util-linux's `setpriv`, present on Debian).
+    fn both_as(&self, command: &str, path: &Path, unprivileged: bool) -> [Output; 2] {
         let file = path.to_str().unwrap();
         [false, true].map(|in_place| {
             let mut args = vec![command];
@@ -58,7 +64,32 @@ impl Env {
                 args.push("-i");
             }
             args.push(file);
-            self.run(&args)
+            if !unprivileged {
+                return self.run(&args);
+            }
+            let ours = sops_rs_command(self.dir.path());
+            // The build directory may sit where `nobody` cannot reach it (under /root, say): the
+            // binary is linked (or copied) into the scratch directory first.
+            let binary = self.dir.path().join("sops-rs");
+            if !binary.exists() {
+                std::fs::hard_link(ours.get_program(), &binary)
+                    .or_else(|_| std::fs::copy(ours.get_program(), &binary).map(|_| ()))
+                    .unwrap();
+            }
+            let mut cmd = Command::new("setpriv");
+            cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&binary)
+                .args(&args)
+                .env_clear()
+                .current_dir("/")
+                .stdin(Stdio::null());
+            for (key, value) in ours.get_envs() {
+                if let Some(value) = value {
+                    cmd.env(key, value);
+                }
+            }
+            cmd.output()
+                .expect("setpriv (util-linux) must be installed")
         })
     }
 }
@@ -347,10 +378,20 @@ fn directories_missing_and_unreadable_files() {
         let locked = env.write(&format!("locked-{command}.yaml"), b"a: 1\n");
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-        if std::fs::read(&locked).is_err() {
-            for out in env.both(command, &locked) {
-                assert_eq!(clean(&out, "locked", command), Some(2), "{}", stderr(&out));
-            }
+        // Root reads any file: then the unreadable case runs as `nobody`, who may pass through
+        // the scratch directory but not read the file.
+        let as_root = std::fs::read(&locked).is_ok();
+        if as_root {
+            std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o711))
+                .unwrap();
+        }
+        for out in env.both_as(command, &locked, as_root) {
+            assert_eq!(clean(&out, "locked", command), Some(2), "{}", stderr(&out));
+            assert!(
+                stderr(&out).contains("Permission denied"),
+                "{}",
+                stderr(&out)
+            );
         }
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert_eq!(std::fs::read(&locked).unwrap(), b"a: 1\n");
