@@ -9,7 +9,7 @@ set -euo pipefail
 fuzz_dir="$(cd "$(dirname "$0")" && pwd)"
 budget="${1:-300}"
 parallel="${2:-2}"
-targets=(parse_yaml parse_json parse_toml parse_ini parse_dotenv enc_value metadata config decrypt)
+targets=(parse_yaml parse_yaml_fast parse_json parse_toml parse_ini parse_dotenv enc_value metadata config decrypt)
 logs="$fuzz_dir/logs"
 mkdir -p "$logs"
 

@@ -15,7 +15,7 @@ recipient="age1lk00ad6ajy4dstqd0xatnt0c4zqt50pwdem7vmxtj6gpluxg84qq2s546y"
 bin="$repo/target/debug/sops-rs"
 [ -x "$bin" ] || (cd "$repo" && cargo build --bin sops-rs)
 
-targets=(parse_yaml parse_json parse_toml parse_ini parse_dotenv enc_value metadata config decrypt)
+targets=(parse_yaml parse_yaml_fast parse_json parse_toml parse_ini parse_dotenv enc_value metadata config decrypt)
 for t in "${targets[@]}"; do mkdir -p "$corpus/$t"; done
 
 # Copies files into a target's corpus under a name derived from their path.
@@ -32,6 +32,7 @@ add() {
 files() { find "$repo/fixtures" "$vectors" -type f -name "$1" 2>/dev/null || true; }
 
 add parse_yaml $(files '*.yaml')
+add parse_yaml_fast $(files '*.yaml')
 add parse_json $(files '*.json' | grep -v '\.plain\.json$\|\.typed\.json$\|cases\.json$\|manifest\.json$' || true)
 add parse_ini $(files '*.ini')
 add parse_dotenv $(files '*.env')
@@ -94,6 +95,9 @@ encrypt() {
     fi
 }
 for f in $(files '*.yaml' | grep '/inputs/\|/plain/' || true); do encrypt 0 "$f" yaml; done
+for f in "$corpus"/decrypt/yaml-*; do
+    [ -f "$f" ] && tail -c +2 "$f" > "$corpus/parse_yaml_fast/$(basename "$f")"
+done
 for f in $(files '*.json' | grep '/plain/' || true) "$vectors/generated/sops-3.12.2/inputs/types.json"; do
     [ -f "$f" ] && encrypt 1 "$f" json
 done

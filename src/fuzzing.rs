@@ -62,6 +62,14 @@ fn check_depth(tree: &Tree) {
     }
 }
 
+/// Reads `data` as YAML with the fast reader and with the full parser: whenever the fast reader
+/// takes it, both give the same tree.
+pub fn yaml_fast_reader(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        crate::formats::yaml::check_fast_reader(text);
+    }
+}
+
 /// Parses `data` as `format`; when it parses, the tree is within [`MAX_DEPTH`] and, when it
 /// can be emitted, the emitted bytes parse again (YAML, JSON) to a tree within the limit.
 pub fn parse(format: Format, data: &[u8]) {

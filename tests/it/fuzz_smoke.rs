@@ -191,6 +191,17 @@ fn parsers() {
 }
 
 #[test]
+fn yaml_fast_reader() {
+    let seeds = vec![
+        plain(Format::Yaml),
+        encrypted(Format::Yaml),
+        fixture("everything.yaml"),
+        b"a:\n- x\n- y: 1\n  z: |\n    lit\n\n    eral\nb: 'q''s'\nc: \"d\"\nd: []\n".to_vec(),
+    ];
+    smoke("parse_yaml_fast", &seeds, fuzzing::yaml_fast_reader);
+}
+
+#[test]
 fn enc_value() {
     let mut seeds = Vec::new();
     for format in [Format::Json, Format::Yaml] {

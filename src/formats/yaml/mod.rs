@@ -3,11 +3,14 @@
 //! This module owns the YAML file format only; the `sops` metadata key is an ordinary entry
 //! here. Submodules:
 //! - [`resolve`]: go-yaml v3 resolution of plain scalars (null, bool, int, float, timestamp).
+//! - `fast`: a reader for plain block YAML (what sops writes) that hands anything else to
+//!   `parse`.
 //! - `parse`: granit-parser events to a [`Tree`], alias expansion, key checks and comment
 //!   placement (yaml.v3 head/line/foot comments flattened the way sops does).
 //! - `emit`: the go-yaml v3 layout: indentation, quoting, literal blocks, comments.
 
 mod emit;
+mod fast;
 mod parse;
 pub mod resolve;
 
@@ -19,6 +22,25 @@ pub use emit::{Style, string_style};
 /// Parses a YAML stream into a tree, one mapping per document.
 pub fn parse(input: &[u8]) -> Result<Tree, FormatError> {
     parse::parse_stream(input)
+}
+
+/// Reads `text` with both the fast reader and the full parser and panics if the fast reader
+/// accepted it but the two trees differ (for the fuzz target and the differential tests).
+pub(crate) fn check_fast_reader(text: &str) -> bool {
+    let Some(fast) = fast::parse(text) else {
+        return false;
+    };
+    match parse::parse_full(text) {
+        // NaN is not equal to itself: compare the printed trees then.
+        Ok(full) => assert!(
+            fast == full || format!("{fast:?}") == format!("{full:?}"),
+            "the fast YAML reader disagrees with the full parser on {text:?}:\n fast: {fast:?}\n full: {full:?}"
+        ),
+        Err(error) => {
+            panic!("the fast YAML reader accepted {text:?}, the full parser says: {error}")
+        }
+    }
+    true
 }
 
 /// Emits a tree as sops does (go-yaml v3 layout), `indent` spaces per level (sops uses 4).

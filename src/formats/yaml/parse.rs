@@ -219,9 +219,18 @@ fn comment_of(text: &str) -> Comment {
     Comment::new(text)
 }
 
-/// Parses a whole YAML stream.
+/// Parses a whole YAML stream: the fast reader when the text lies in its subset, else the full
+/// parser.
 pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
     let text = crate::formats::utf8_text(input)?;
+    if let Some(tree) = super::fast::parse(text) {
+        return Ok(tree);
+    }
+    parse_full(text)
+}
+
+/// The full parser: any YAML, with comments, aliases and yaml.v3's error messages.
+pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
     let mut events = Events {
         source: Parser::new_from_str(text),
         ahead: VecDeque::new(),
