@@ -14,11 +14,11 @@ use aes_gcm::aead::consts::U32;
 use aes_gcm::aead::{AeadInPlace, KeyInit};
 use aes_gcm::aes::Aes256;
 use aes_gcm::{AesGcm, Nonce, Tag};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use rand::{RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
+
+use super::b64;
 
 use super::DataKey;
 use crate::tree::{Comment, Scalar, Timestamp};
@@ -68,10 +68,7 @@ pub enum CipherError {
 /// Splits `text` at its last comma, where the field `label` must start: base64 has no commas,
 /// so this is the greedy split sops's pattern makes, without a substring search per value.
 fn split_last_field<'a>(text: &'a str, label: &str) -> Result<(&'a str, &'a str), CipherError> {
-    let comma = text
-        .bytes()
-        .rposition(|b| b == b',')
-        .ok_or(CipherError::Malformed)?;
+    let comma = memchr::memrchr(b',', text.as_bytes()).ok_or(CipherError::Malformed)?;
     let field = text[comma + 1..]
         .strip_prefix(label)
         .ok_or(CipherError::Malformed)?;
@@ -94,15 +91,9 @@ impl EncValue {
             return Err(CipherError::Malformed);
         }
         Ok(EncValue {
-            data: BASE64
-                .decode(data)
-                .map_err(|_| CipherError::BadBase64("data"))?,
-            iv: BASE64
-                .decode(iv)
-                .map_err(|_| CipherError::BadBase64("iv"))?,
-            tag: BASE64
-                .decode(tag)
-                .map_err(|_| CipherError::BadBase64("tag"))?,
+            data: b64::decode(data).ok_or(CipherError::BadBase64("data"))?,
+            iv: b64::decode(iv).ok_or(CipherError::BadBase64("iv"))?,
+            tag: b64::decode(tag).ok_or(CipherError::BadBase64("tag"))?,
             kind: kind.to_string(),
         })
     }
@@ -114,25 +105,24 @@ impl EncValue {
 
     fn format(data: &[u8], iv: &[u8], tag: &[u8], kind: &str) -> String {
         // Exact size, so the string is never reallocated while it is built.
-        let base64_len = |n: usize| n.div_ceil(3) * 4;
-        let mut out = String::with_capacity(
+        let mut out = Vec::with_capacity(
             "ENC[AES256_GCM,data:,iv:,tag:,type:]".len()
-                + base64_len(data.len())
-                + base64_len(iv.len())
-                + base64_len(tag.len())
+                + b64::encoded_len(data.len())
+                + b64::encoded_len(iv.len())
+                + b64::encoded_len(tag.len())
                 + kind.len(),
         );
-        out.push_str("ENC[AES256_GCM,data:");
-        BASE64.encode_string(data, &mut out);
-        out.push_str(",iv:");
-        BASE64.encode_string(iv, &mut out);
-        out.push_str(",tag:");
-        BASE64.encode_string(tag, &mut out);
-        out.push_str(",type:");
-        out.push_str(kind);
-        out.push(']');
+        out.extend_from_slice(b"ENC[AES256_GCM,data:");
+        b64::encode_into(data, &mut out);
+        out.extend_from_slice(b",iv:");
+        b64::encode_into(iv, &mut out);
+        out.extend_from_slice(b",tag:");
+        b64::encode_into(tag, &mut out);
+        out.extend_from_slice(b",type:");
+        out.extend_from_slice(kind.as_bytes());
+        out.push(b']');
         debug_assert_eq!(out.len(), out.capacity());
-        out
+        String::from_utf8(out).expect("base64 and the type name are ASCII")
     }
 }
 

@@ -4,6 +4,7 @@
 //! Nothing here knows about file formats or master keys: it sees a [`crate::tree::Tree`] and a
 //! [`DataKey`].
 
+mod b64;
 pub mod cipher;
 pub mod data_key;
 pub mod mac;
