@@ -448,7 +448,8 @@ pub fn string_style(s: &str, key: bool) -> Style {
     if s == "<<" {
         return Style::MergeTag;
     }
-    let a = if is_simple_ascii(s) {
+    let simple = is_simple_ascii(s);
+    let a = if simple {
         Analysis {
             plain_allowed: true,
             single_allowed: true,
@@ -457,7 +458,7 @@ pub fn string_style(s: &str, key: bool) -> Style {
     } else {
         analyze(s)
     };
-    if s.contains('\n') {
+    if !simple && s.contains('\n') {
         if key || !a.block_allowed {
             return Style::Double;
         }
@@ -483,10 +484,30 @@ fn is_simple_ascii(s: &str) -> bool {
     let bytes = s.as_bytes();
     bytes.first().is_some_and(u8::is_ascii_alphanumeric)
         && bytes.last() != Some(&b':')
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || b"+/=_.,-[]:".contains(b))
+        // Branch-free per chunk: these strings are long (`ENC[...]` values) and nearly always
+        // pass.
+        && bytes.chunks(32).all(|chunk| {
+            chunk
+                .iter()
+                .fold(true, |simple, &b| simple & SIMPLE_ASCII[usize::from(b)])
+        })
 }
+
+/// The bytes [`is_simple_ascii`] allows, as a table (one load per byte).
+const SIMPLE_ASCII: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'+' | b'/' | b'=' | b'_' | b'.' | b',' | b'-' | b'[' | b']' | b':'
+            );
+        b += 1;
+    }
+    table
+};
 
 struct Analysis {
     plain_allowed: bool,
