@@ -9,7 +9,7 @@
 //! the full parser reads to the same tree. The differential tests below and the
 //! `parse_yaml_fast` fuzz target hold it to that.
 
-use super::resolve::{Resolved, resolve_plain};
+use super::resolve::{Resolved, may_resolve_to_non_string, resolve_plain};
 use crate::tree::{ListItem, Map, MapItem, Scalar, Tree, Value};
 
 /// The reader stepped outside its subset: the full parser decides.
@@ -315,16 +315,6 @@ fn plain_value(value: &str) -> Fast<Scalar> {
     match resolve_plain(value) {
         Resolved::Scalar(scalar) => Ok(scalar),
         Resolved::Merge | Resolved::Uint(_) => Err(GiveUp),
-    }
-}
-
-/// Whether go-yaml could read the plain scalar as anything but a string (null, bool, number,
-/// timestamp, merge key): only then is the full resolution worth running.
-fn may_resolve_to_non_string(s: &str) -> bool {
-    match s.as_bytes()[0] {
-        b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'<' => true,
-        b'n' | b'N' | b't' | b'T' | b'f' | b'F' => s.len() <= 5,
-        _ => false,
     }
 }
 

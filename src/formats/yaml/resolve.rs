@@ -56,6 +56,18 @@ pub fn resolve_plain(s: &str) -> Resolved {
     }
 }
 
+/// A cheap pre-check for [`resolve_plain`]: false only for scalars it certainly reads as a
+/// string (by the first byte and length), so callers can skip the full resolution. Kept next to
+/// `resolve_plain` because it must cover every special word and number form listed there.
+pub fn may_resolve_to_non_string(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        Some(b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'<') => true,
+        Some(b'n' | b'N' | b't' | b'T' | b'f' | b'F') => s.len() <= 5,
+        Some(_) => false,
+    }
+}
+
 /// True when a string written plain would read back as something other than that string.
 pub fn plain_is_not_string(s: &str) -> bool {
     // Only these first bytes can start a non-string plain scalar (null, bool, number, time,
@@ -479,5 +491,48 @@ mod tests {
         assert!(is_old_bool("yes") && is_old_bool("Y") && !is_old_bool("true"));
         assert!(plain_is_not_string("123") && plain_is_not_string("<<"));
         assert!(!plain_is_not_string("hello"));
+    }
+
+    #[test]
+    fn the_pre_check_covers_every_non_string() {
+        let words = [
+            "",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "true",
+            "True",
+            "TRUE",
+            "false",
+            "False",
+            "FALSE",
+            ".nan",
+            ".NaN",
+            ".NAN",
+            ".inf",
+            ".Inf",
+            ".INF",
+            "+.inf",
+            "-.inf",
+            "<<",
+            "1",
+            "-1",
+            "0x1F",
+            "1e3",
+            "2001-12-14",
+            "18446744073709551615",
+            "yes",
+            "no",
+            "on",
+            "off",
+        ];
+        for word in words {
+            if resolve_plain(word) != Resolved::Scalar(Scalar::Str(word.to_string())) {
+                assert!(may_resolve_to_non_string(word), "{word:?}");
+            }
+        }
+        assert!(!may_resolve_to_non_string("ENC[AES256_GCM,data:x]"));
+        assert!(!may_resolve_to_non_string("nothing"));
     }
 }
