@@ -17,6 +17,7 @@ mod keys;
 mod merge;
 mod open;
 mod parallel;
+mod parse;
 mod plan;
 mod set;
 
@@ -26,10 +27,13 @@ use clap::{Args, Parser, Subcommand};
 
 use error::{CliError, code};
 
+/// The program name in usage lines and help.
+const BIN_NAME: &str = "sops-rs";
+
 /// A fast, SOPS-compatible editor of encrypted files.
 #[derive(Parser, Debug)]
 #[command(
-    name = "sops-rs",
+    name = BIN_NAME,
     version,
     about = "Encrypt and decrypt YAML and JSON files in the SOPS v3 format",
     after_help = "Examples:\n  sops-rs encrypt --age age1... secrets.yaml > secrets.enc.yaml\n  \
@@ -365,7 +369,7 @@ fn operation(cli: &Cli) -> Option<(&'static str, Option<&std::path::Path>, Optio
 
 /// Parses the arguments and runs the command, with the audit trail around it.
 pub fn run() -> Result<(), CliError> {
-    let cli = Cli::parse();
+    let cli = parse::parse_from(std::env::args_os().collect());
     if !cli.common.keyservice.is_empty() {
         return Err(CliError::new(
             code::GENERIC,
