@@ -78,7 +78,6 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "check" -d 'Fail when a
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "git-merge" -d 'A git merge driver: three-way merge of encrypted files, key by key'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l reuse-from -d 'Encrypt with the data key and keys of this existing encrypted file, so that values that did not change keep their exact ciphertext (small diffs in git)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
@@ -106,6 +105,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l unencrypted-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l reuse-from -d 'Encrypt with the data key and keys of this existing encrypted file, so that values that did not change keep their exact ciphertext (small diffs in git)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l verbose -d 'Accepted for compatibility'
@@ -172,25 +172,13 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l unencrypted-com
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s s -l show-master-keys -d 'Show the sops metadata in the editor too (it cannot be changed there)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s s -l show-master-keys -d 'Show the sops metadata in the editor too (it cannot be changed there)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-age -d 'age recipients to add' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-age -d 'age recipients to remove' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-pgp -d 'PGP fingerprints to add' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-pgp -d 'PGP fingerprints to remove' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-kms -d 'AWS KMS ARNs to add' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-kms -d 'AWS KMS ARNs to remove' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-gcp-kms -d 'GCP KMS resource IDs to add' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-gcp-kms -d 'GCP KMS resource IDs to remove' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-azure-kv -d 'Azure Key Vault key URLs to add' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-azure-kv -d 'Azure Key Vault key URLs to remove' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-hc-vault-transit -d 'Vault Transit URIs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
@@ -218,6 +206,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l unencrypted-c
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-age -d 'age recipients to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-age -d 'age recipients to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-pgp -d 'PGP fingerprints to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-pgp -d 'PGP fingerprints to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-kms -d 'AWS KMS ARNs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-kms -d 'AWS KMS ARNs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-gcp-kms -d 'GCP KMS resource IDs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-gcp-kms -d 'GCP KMS resource IDs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-azure-kv -d 'Azure Key Vault key URLs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-azure-kv -d 'Azure Key Vault key URLs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-hc-vault-transit -d 'Vault Transit URIs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l verbose -d 'Accepted for compatibility'
@@ -251,12 +251,12 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l unencrypt
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s y -l yes -d 'Apply the changes without asking'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s y -l yes -d 'Apply the changes without asking'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -392,14 +392,14 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l unencrypted-comm
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-file -d 'VALUE names a file whose content is the JSON value'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-stdin -d 'Read the JSON value from standard input (no VALUE argument)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l idempotent -d 'Do not rewrite the file when the value is already there'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-file -d 'VALUE names a file whose content is the JSON value'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-stdin -d 'Read the JSON value from standard input (no VALUE argument)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l idempotent -d 'Do not rewrite the file when the value is already there'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -428,14 +428,13 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l unencrypted-co
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l idempotent -d 'Succeed without writing when the path does not exist'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l idempotent -d 'Succeed without writing when the path does not exist'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l user -d 'Run the command as this user (needs the privilege to switch users)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
@@ -463,16 +462,15 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l unencrypted
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l pristine -d 'Start the command with only the secrets in its environment'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l same-process -d 'Replace sops-rs with the command instead of running it as a child'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l user -d 'Run the command as this user (needs the privilege to switch users)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l pristine -d 'Start the command with only the secrets in its environment'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l same-process -d 'Replace sops-rs with the command instead of running it as a child'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename -d 'The plaintext file\'s name inside its private directory' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l user -d 'Run the command as this user (needs the privilege to switch users)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
@@ -500,12 +498,14 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l unencrypte
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l no-fifo -d 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename -d 'The plaintext file\'s name inside its private directory' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l user -d 'Run the command as this user (needs the privilege to switch users)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l no-fifo -d 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -707,13 +707,13 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l unencrypted-co
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verify-mac -d 'Also decrypt and verify each file\'s MAC (needs the keys)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l json -d 'Print one JSON object per file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verify-mac -d 'Also decrypt and verify each file\'s MAC (needs the keys)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l json -d 'Print one JSON object per file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r

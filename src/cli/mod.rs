@@ -7,6 +7,7 @@ mod audit;
 mod check;
 mod context;
 mod decrypt;
+mod deferred;
 mod edit;
 mod encrypt;
 pub mod error;
@@ -25,6 +26,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use deferred::Deferred;
 use error::{CliError, code};
 
 /// The program name in usage lines and help.
@@ -72,26 +74,26 @@ enum Command {
                             sops-rs encrypt -i --encrypted-regex '^(password|token)$' app.yaml\n  \
                             cat app.json | sops-rs encrypt --filename-override app.json --age age1..."
     )]
-    Encrypt(encrypt::EncryptArgs),
+    Encrypt(Deferred<encrypt::EncryptArgs>),
     /// Decrypt a file and print the plaintext (or write it with -i / --output).
     #[command(
         after_help = "Examples:\n  SOPS_AGE_KEY_FILE=~/keys.txt sops-rs decrypt app.enc.yaml\n  \
                             sops-rs decrypt --extract '[\"db\"][\"password\"]' app.enc.yaml\n  \
                             sops-rs decrypt --output-type json app.enc.yaml"
     )]
-    Decrypt(FileArg),
+    Decrypt(Deferred<FileArg>),
     /// Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext.
     #[command(after_help = "Examples:\n  sops-rs edit secrets.enc.yaml\n  \
                             SOPS_EDITOR='code --wait' sops-rs edit app.enc.json\n  \
                             sops-rs secrets.enc.yaml   (legacy sops form)")]
-    Edit(edit::EditArgs),
+    Edit(Deferred<edit::EditArgs>),
     /// Encrypt a file again under a new data key, optionally adding or removing keys.
     #[command(after_help = "Examples:\n  sops-rs rotate -i app.enc.yaml\n  \
                             sops-rs rotate -i --add-age age1... --rm-age age1old... app.enc.yaml")]
-    Rotate(Box<keys::RotateArgs>),
+    Rotate(Deferred<Box<keys::RotateArgs>>),
     /// Make files' keys match the config's creation rule (values are not re-encrypted).
     #[command(after_help = "Examples:\n  sops-rs updatekeys -y secrets/*.enc.yaml")]
-    Updatekeys(keys::UpdateKeysArgs),
+    Updatekeys(Deferred<keys::UpdateKeysArgs>),
     /// Add or delete key groups (Shamir secret sharing).
     #[command(
         subcommand,
@@ -104,24 +106,24 @@ enum Command {
         after_help = "Examples:\n  sops-rs set app.enc.yaml '[\"db\"][\"password\"]' '\"s3cret\"'\n  \
                             echo '{\"a\": 1}' | sops-rs set --value-stdin app.enc.yaml '[\"nested\"]'"
     )]
-    Set(set::SetArgs),
+    Set(Deferred<set::SetArgs>),
     /// Remove one key or list element from an encrypted file.
     #[command(after_help = "Examples:\n  sops-rs unset app.enc.yaml '[\"db\"][\"password\"]'")]
-    Unset(set::UnsetArgs),
+    Unset(Deferred<set::UnsetArgs>),
     /// Run a command with the file's top-level values as environment variables.
     #[command(
         name = "exec-env",
         after_help = "Examples:\n  sops-rs exec-env app.enc.env './deploy.sh'\n  \
                             sops-rs exec-env --pristine app.enc.yaml 'env'"
     )]
-    ExecEnv(exec::ExecEnvArgs),
+    ExecEnv(Deferred<exec::ExecEnvArgs>),
     /// Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default).
     #[command(
         name = "exec-file",
         after_help = "Examples:\n  sops-rs exec-file app.enc.json 'jq .db {}'\n  \
                             sops-rs exec-file --no-fifo --filename app.json app.enc.json 'tool --config {}'"
     )]
-    ExecFile(exec::ExecFileArgs),
+    ExecFile(Deferred<exec::ExecFileArgs>),
     /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  sops-rs completion bash > /etc/bash_completion.d/sops-rs\n  \
@@ -146,17 +148,17 @@ enum Command {
     #[command(
         after_help = "Examples:\n  sops-rs check secrets/\n  sops-rs check --verify-mac --json config/*.enc.yaml"
     )]
-    Check(check::CheckArgs),
+    Check(Deferred<check::CheckArgs>),
     /// A git merge driver: three-way merge of encrypted files, key by key.
     #[command(
         name = "git-merge",
         after_help = "Examples:\n  git config merge.sops-rs.driver 'sops-rs git-merge %O %A %B %P'\n  \
                             echo '*.enc.yaml merge=sops-rs' >> .gitattributes"
     )]
-    GitMerge(merge::MergeArgs),
+    GitMerge(Deferred<merge::MergeArgs>),
     /// Print {"encrypted":true} or {"encrypted":false} for a file.
     #[command(after_help = "Examples:\n  sops-rs filestatus app.enc.yaml")]
-    Filestatus(FileArg),
+    Filestatus(Deferred<FileArg>),
 }
 
 #[derive(Args, Debug)]
