@@ -7,6 +7,8 @@
 # file, default 50; two warm-up runs each), CPU is hyperfine's mean user+system, peak RSS is the
 # largest of three GNU time runs. Every command goes through `sh -c` (rops needs its input on
 # stdin), and hyperfine subtracts the shell's own start-up. Ratios are sops-rs / other.
+# The 4-line rows add "age-only" (examples/age_unwrap_floor.rs): a program that only unwraps the
+# data key with the age crate, the floor under any age-based tool's small decrypt.
 #
 # Usage: scripts/compare.sh            (installs sops, rops, hyperfine and GNU time when missing)
 #        RUNS=3 SKIP_SCALING=1 scripts/compare.sh
@@ -29,11 +31,12 @@ if ! [ -x "$tools/bin/rops" ]; then
   echo "compare: installing rops-cli 0.1.7 into $tools (takes a few minutes)" >&2
   cargo install rops-cli --version 0.1.7 --locked --root "$tools"
 fi
-(cd "$root" && cargo build --release --quiet --bin sops-rs)
+(cd "$root" && cargo build --release --quiet --bin sops-rs --example age_unwrap_floor)
 
 sops="$tools/bin/sops"
 rops="$tools/bin/rops"
 rs="$root/target/release/sops-rs"
+floor="$root/target/release/examples/age_unwrap_floor"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -84,6 +87,7 @@ result[rs,dec]=$(measure "$runs" "'$rs' decrypt '$work/corpus.rs.yaml'")
 result[sops,small]=$(measure "$small_runs" "'$sops' decrypt '$work/small.sops.yaml'")
 result[rops,small]=$(measure "$small_runs" "'$rops' decrypt -f yaml < '$work/small.rops.yaml'")
 result[rs,small]=$(measure "$small_runs" "'$rs' decrypt '$work/small.rs.yaml'")
+result[floor,small]=$(measure "$small_runs" "'$floor' '$work/small.rs.yaml'")
 
 echo "# $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
   "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), load:$(uptime | sed 's/.*load average://')"
@@ -104,11 +108,13 @@ for op in enc dec small; do
   read -r rw _ _ <<< "${result[rs,$op]}"
   read -r sw _ _ <<< "${result[sops,$op]}"
   read -r ow _ _ <<< "${result[rops,$op]}"
-  for tool in sops rops rs; do
+  tools_in_row="sops rops rs"; [ $op = small ] && tools_in_row="sops rops rs floor"
+  for tool in $tools_in_row; do
     read -r w c m <<< "${result[$tool,$op]}"
-    name=$tool; [ "$tool" = rs ] && name=sops-rs
+    name=$tool; [ "$tool" = rs ] && name=sops-rs; [ "$tool" = floor ] && name=age-only
     vs_sops=""; vs_rops=""
-    if [ "$tool" = rs ]; then
+    if [ "$tool" = rs ] || [ "$tool" = floor ]; then
+      read -r rw _ _ <<< "${result[$tool,$op]}"
       vs_sops=$(awk -v a="$rw" -v b="$sw" 'BEGIN { printf "%.3f (1/%.0f)", a / b, b / a }')
       vs_rops=$(awk -v a="$rw" -v b="$ow" 'BEGIN { printf "%.3f (1/%.1f)", a / b, b / a }')
     fi
