@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-test-deps.sh
-cargo test --all-targets --locked "$@"
+# Every target but the examples: they are measuring sticks with no tests (clippy checks them), and
+# an empty harness run would be the last result line printed.
+cargo test --lib --bins --tests --benches --locked "$@"
