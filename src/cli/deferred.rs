@@ -1,10 +1,11 @@
 //! `Deferred<T>`: a subcommand's arguments, defined only when the parser enters that subcommand.
 //!
 //! clap's derive builds every argument of every subcommand before it reads the command line.
-//! Wrapping a variant's `Args` struct in `Deferred` hands its definition to `Command::defer`, so
-//! `decrypt` no longer pays for building `rotate`'s forty flags. Whatever builds the whole tree
-//! (help, completions, the man page) runs the deferred definitions first, so the CLI it sees is
-//! the same. The wrapper derefs to the arguments; it adds no behaviour of its own.
+//! Wrapping a variant's `Args` struct in `Deferred` hands its definition to `Command::defer`,
+//! so `decrypt` no longer pays for building `rotate`'s key-change flags or `exec-env`'s
+//! options. Whatever builds the whole tree (help, completions, the man page) runs the deferred
+//! definitions first, so the CLI it sees is the same. The wrapper derefs to the arguments; it
+//! adds no behaviour of its own.
 
 use std::ops::Deref;
 
