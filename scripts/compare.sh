@@ -105,7 +105,6 @@ for op in enc dec small; do
     dec) label="decrypt corpus" ;;
     small) label="decrypt 4 lines" ;;
   esac
-  read -r rw _ _ <<< "${result[rs,$op]}"
   read -r sw _ _ <<< "${result[sops,$op]}"
   read -r ow _ _ <<< "${result[rops,$op]}"
   tools_in_row="sops rops rs"; [ $op = small ] && tools_in_row="sops rops rs floor"

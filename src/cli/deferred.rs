@@ -9,7 +9,6 @@
 
 use std::ops::Deref;
 
-use clap::builder::StyledStr;
 use clap::{ArgMatches, Args, Command, FromArgMatches};
 
 #[derive(Debug)]
@@ -51,37 +50,24 @@ impl<T: Args> Args for Deferred<T> {
 /// and a doc comment on a flattened struct (`KeyChanges`) would replace it; without deferral
 /// the derive applies the variant's text last, so it is put back to win here too.
 fn define<T: Args>(command: Command) -> Command {
-    let texts = AboutTexts::of(&command);
-    texts.restore(T::augment_args(command))
+    keeping_about(command, T::augment_args)
 }
 
 fn define_for_update<T: Args>(command: Command) -> Command {
-    let texts = AboutTexts::of(&command);
-    texts.restore(T::augment_args_for_update(command))
+    keeping_about(command, T::augment_args_for_update)
 }
 
-struct AboutTexts {
-    about: Option<StyledStr>,
-    long_about: Option<StyledStr>,
-}
-
-impl AboutTexts {
-    fn of(command: &Command) -> Self {
-        Self {
-            about: command.get_about().cloned(),
-            long_about: command.get_long_about().cloned(),
-        }
-    }
-
-    fn restore(self, mut command: Command) -> Command {
-        command = match self.about {
-            Some(text) => command.about(text),
-            None => command.about(None::<&str>),
-        };
-        match self.long_about {
-            Some(text) => command.long_about(text),
-            None => command.long_about(None::<&str>),
-        }
+fn keeping_about(command: Command, augment: fn(Command) -> Command) -> Command {
+    let about = command.get_about().cloned();
+    let long_about = command.get_long_about().cloned();
+    let defined = augment(command);
+    let defined = match about {
+        Some(text) => defined.about(text),
+        None => defined.about(None::<&str>),
+    };
+    match long_about {
+        Some(text) => defined.long_about(text),
+        None => defined.long_about(None::<&str>),
     }
 }
 
