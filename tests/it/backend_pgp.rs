@@ -3,100 +3,14 @@
 //! fail with exit 51; sops-rs and the real sops read each other's PGP files; a missing secret key
 //! is "no credentials" (exit 128).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
 use serde_json::Value as Json;
 use sops_rs::keys::KeyContext;
 
+use crate::support::gpg::GpgHome;
 use crate::support::vectors::{VectorEntry, decrypt_to_json, manifest, same};
 use crate::support::{ok, sops_command, sops_rs_command, vectors_dir};
-
-/// A throwaway home with its own GNUPGHOME; stops its gpg-agent when dropped.
-struct GpgHome {
-    home: tempfile::TempDir,
-}
-
-impl GpgHome {
-    fn new() -> GpgHome {
-        let home = tempfile::tempdir().unwrap();
-        let gnupg = home.path().join(".gnupg");
-        std::fs::create_dir(&gnupg).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&gnupg, std::fs::Permissions::from_mode(0o700)).unwrap();
-        GpgHome { home }
-    }
-
-    fn path(&self) -> &Path {
-        self.home.path()
-    }
-
-    fn gnupg(&self) -> PathBuf {
-        self.home.path().join(".gnupg")
-    }
-
-    fn gpg(&self, args: &[&str]) -> Output {
-        let out = Command::new("gpg")
-            .env("GNUPGHOME", self.gnupg())
-            .args(["--batch", "--pinentry-mode", "loopback", "--passphrase", ""])
-            .args(args)
-            .output()
-            .expect("gpg must be installed (scripts/install-test-deps.sh)");
-        assert!(
-            out.status.success(),
-            "gpg {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    }
-
-    fn import(&self, file: &Path) {
-        self.gpg(&["--import", &file.display().to_string()]);
-    }
-
-    /// Generates an encryption key and returns its fingerprint.
-    fn generate(&self, name: &str) -> String {
-        self.gpg(&[
-            "--quick-generate-key",
-            &format!("{name} <{name}@test.invalid>"),
-            "rsa2048",
-            "encr",
-            "never",
-        ]);
-        let out = self.gpg(&[
-            "--with-colons",
-            "--list-keys",
-            &format!("{name}@test.invalid"),
-        ]);
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .find_map(|l| l.strip_prefix("fpr:"))
-            .map(|l| l.trim_matches(':').to_string())
-            .expect("a fingerprint")
-    }
-
-    fn ctx(&self) -> KeyContext {
-        KeyContext {
-            vars: [("GNUPGHOME".to_string(), self.gnupg().display().to_string())].into(),
-            ..Default::default()
-        }
-    }
-
-    fn write(&self, name: &str, content: &str) -> PathBuf {
-        let path = self.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path
-    }
-}
-
-impl Drop for GpgHome {
-    fn drop(&mut self) {
-        let _ = Command::new("gpgconf")
-            .env("GNUPGHOME", self.gnupg())
-            .args(["--kill", "gpg-agent"])
-            .output();
-    }
-}
 
 /// The vectors a PGP key opens.
 fn pgp_vectors() -> Vec<VectorEntry> {

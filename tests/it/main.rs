@@ -1,6 +1,6 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands; the
-//!   stand-in key servers the backend tests start.
+//!   stand-in key servers the backend tests start; a throwaway GNUPGHOME.
 //! - `backend_aws`: AWS KMS against moto: key/alias ARNs, encryption context, roles, profiles,
 //!   interop with the real sops, and faults (server down or silent, bad credentials).
 //! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
@@ -33,6 +33,8 @@
 //! - `backend_vault`: Vault Transit through the stand-in in `tests/servers/`: round trips, the
 //!   real sops both ways, request ids, server down, slow, 429/500 retried, wrong token.
 //! - `tamper`: flipped bits, a changed MAC or lastmodified, swapped or moved values are refused.
+//! - `functional`: the behaviours sops's own functional tests check (format spec section 9.2),
+//!   each run with the same command lines against the real sops and sops-rs.
 //! - `fuzz_smoke`: each fuzz target body on a few thousand seeded mutations (CI's fuzzing).
 
 mod audit;
@@ -52,6 +54,8 @@ mod commands;
 mod crash;
 mod edit;
 mod flat_stores;
+#[cfg(feature = "pgp")]
+mod functional;
 mod fuzz_smoke;
 mod generated;
 mod interop_sops;
