@@ -9,9 +9,9 @@
 //! "key 3" public only) and the `res/` inputs, which the real sops writes with those keys once per
 //! test process from plaintext given here.
 //!
-//! Left out: the scenarios that need AWS (3 publish to S3, 6 KMS encryption, 36 KMS encryption
-//! context), covered against moto in `backend_aws`, and the two Vault publish scenarios (4 and 5),
-//! which wait for `sops publish` and an OpenBao harness.
+//! The two Vault publish scenarios (4 and 5) start an OpenBao dev server per run. Left out: the
+//! scenarios that need AWS (3 publish to S3, 6 KMS encryption, 36 KMS encryption context),
+//! covered against moto by other tests (`backend_aws`, and the publish tests for S3).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,6 +21,7 @@ use std::sync::OnceLock;
 use serde_json::Value as Json;
 
 use crate::support::gpg::GpgHome;
+use crate::support::openbao::OpenBao;
 use crate::support::{sops_command, sops_rs_command};
 
 /// The binary a scenario runs against.
@@ -101,7 +102,8 @@ fn make_fixture() -> Fixture {
     }
 }
 
-/// The creation rules of section 9.1, matched against paths relative to the scratch directory.
+/// The creation and destination rules of section 9.1, matched against paths relative to the
+/// scratch directory. The Vault address and token come from `VAULT_ADDR` and `VAULT_TOKEN`.
 fn sops_yaml([key1, key2, key3]: &[String; 3]) -> String {
     format!(
         "creation_rules:
@@ -120,6 +122,15 @@ fn sops_yaml([key1, key2, key3]: &[String; 3]) -> String {
     key_groups:
       - {{}}
   - pgp: {key1}
+destination_rules:
+  - path_regex: test_encrypt_publish_vault\\.json$
+    vault_path: functional-test/
+    vault_kv_mount_name: secret/
+    vault_kv_version: 2
+  - path_regex: test_encrypt_publish_vault_version_1\\.json$
+    vault_path: functional-test-version-1/
+    vault_kv_mount_name: kv/
+    vault_kv_version: 1
 "
     )
 }
@@ -292,14 +303,17 @@ impl Workdir {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        self.run_with_stdin(args, None)
+        self.run_with(args, None, &[])
     }
 
-    fn run_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    /// Runs the tool with `args`, `stdin` as its standard input (else none) and `vars` added to
+    /// its environment.
+    fn run_with(&self, args: &[&str], stdin: Option<&[u8]>, vars: &[(&str, &str)]) -> Output {
         let mut child = self
             .tool
             .command(&self.dir)
             .args(args)
+            .envs(vars.iter().copied())
             .stdin(if stdin.is_some() {
                 Stdio::piped()
             } else {
@@ -321,7 +335,11 @@ impl Workdir {
     }
 
     fn ok_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Vec<u8> {
-        succeeded(self.run_with_stdin(args, Some(stdin)), args)
+        succeeded(self.run_with(args, Some(stdin), &[]), args)
+    }
+
+    fn ok_with_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Vec<u8> {
+        succeeded(self.run_with(args, None, vars), args)
     }
 
     /// A run that must fail; its output.
@@ -448,6 +466,60 @@ fn encrypt_from_stdin(t: &Workdir) {
         b"foo: 2\nbar: baz\n",
     );
     assert_json_encrypted(&out, &["foo", "bar"]);
+}
+
+const PUBLISH_JSON: &str = r#"{"foo": 2, "bar": "baz"}"#;
+
+/// 4 and 5: `publish --yes` of an encrypted JSON file to a Vault KV store of `version` mounted at
+/// `mount` (OpenBao's dev server has KV v2 at `secret/`); the destination rule puts it under
+/// `prefix`. The secret read back is the decrypted document.
+fn publish_to_vault(t: &Workdir, name: &str, mount: &str, version: u8, prefix: &str) {
+    let bao = OpenBao::start();
+    if mount != "secret" {
+        bao.enable_kv(mount, version);
+    }
+    let file = t.encrypted_in_place(name, PUBLISH_JSON);
+    let address = bao.address();
+    let vault = [
+        ("VAULT_ADDR", address.as_str()),
+        ("VAULT_TOKEN", bao.token()),
+    ];
+    t.ok_with_env(&["publish", "--yes", &file], &vault);
+    let secret = json(
+        bao.bao(&[
+            "kv",
+            "get",
+            "-format=json",
+            &format!("{mount}/{prefix}{name}"),
+        ])
+        .as_bytes(),
+    );
+    let data = if version == 2 {
+        &secret["data"]["data"]
+    } else {
+        &secret["data"]
+    };
+    assert_eq!(data, &json(PUBLISH_JSON.as_bytes()), "{secret:#}");
+}
+
+fn publish_json_file_vault(t: &Workdir) {
+    publish_to_vault(
+        t,
+        "test_encrypt_publish_vault.json",
+        "secret",
+        2,
+        "functional-test/",
+    );
+}
+
+fn publish_json_file_vault_version_1(t: &Workdir) {
+    publish_to_vault(
+        t,
+        "test_encrypt_publish_vault_version_1.json",
+        "kv",
+        1,
+        "functional-test-version-1/",
+    );
 }
 
 /// 7: typed YAML values decrypt to INI strings.
@@ -828,6 +900,8 @@ macro_rules! functional_tests {
 functional_tests! {
     functional_01_encrypt_json_file => encrypt_json_file,
     functional_02_encrypt_from_stdin => encrypt_from_stdin,
+    functional_04_publish_json_file_vault => publish_json_file_vault,
+    functional_05_publish_json_file_vault_version_1 => publish_json_file_vault_version_1,
     functional_07_ini_values_as_strings => ini_values_as_strings,
     functional_08_encrypt_yaml_file => encrypt_yaml_file,
     functional_09_set_json_file_update => set_json_file_update,
