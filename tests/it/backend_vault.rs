@@ -1,89 +1,159 @@
-//! The HashiCorp Vault Transit backend against the stand-in server (`tests/servers/`): round
-//! trips, the real sops both ways, the request id, and faults (server down, slow server, 429 and
-//! 500 retried, wrong token, no token).
+//! The HashiCorp Vault Transit backend against a real OpenBao dev server (one per test): round
+//! trips and metadata, request ids, namespaces, the real sops 3.12.2 and 3.11.0 both ways, a
+//! rotated transit key, a nested mount with an unusual key name, and faults (server down, a
+//! server that never answers, 429 and 5xx retried through a faulty proxy, wrong or missing
+//! token, the allowlist).
 
-use std::ops::Deref;
-use std::process::Output;
+use std::path::Path;
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
-use crate::support::standin::{INPUT, Scratch, StandIn, dead_port};
-use crate::support::{ok, sops_command, sops_rs_command};
+use crate::support::faults::{FaultyProxy, SilentServer};
+use crate::support::openbao::OpenBao;
+use crate::support::standin::{INPUT, Scratch};
+use crate::support::{ok, sops_3_11_command, sops_command, sops_rs_command};
 
-/// A running stand-in; killed when dropped.
-struct Vault {
-    server: StandIn,
+/// How a test gets a `Command` for one real sops release.
+type SopsCommand = fn(&Path) -> Command;
+
+/// The real sops releases every interop check runs, by name.
+const REAL_SOPS: [(&str, SopsCommand); 2] = [
+    ("sops 3.12.2", sops_command),
+    ("sops 3.11.0", sops_3_11_command),
+];
+
+/// A dev server with a Transit engine at `transit/` and the key `sops` in it, that key's URI,
+/// and a home whose commands present the root token.
+fn openbao_with_key() -> (OpenBao, String, Home) {
+    let bao = OpenBao::start();
+    bao.enable_transit("transit");
+    bao.create_transit_key("transit", "sops");
+    let uri = bao.transit_key_uri("transit", "sops");
+    let home = Home::with_token(bao.token());
+    (bao, uri, home)
 }
 
-impl Vault {
-    fn start(extra: &[&str]) -> Vault {
-        Vault {
-            server: StandIn::start("vault_transit.py", |cmd, _| {
-                cmd.args(extra);
-            }),
-        }
-    }
-
-    fn address(&self) -> String {
-        format!("http://127.0.0.1:{}", self.server.port())
-    }
-
-    fn uri(&self, key: &str) -> String {
-        format!("{}/v1/transit/keys/{key}", self.address())
-    }
-
-    /// The statuses the stand-in answered, in order.
-    fn statuses(&self) -> Vec<u64> {
-        self.requests()
-            .iter()
-            .map(|r| r["status"].as_u64().unwrap())
-            .collect()
-    }
-
-    fn requests(&self) -> Vec<serde_json::Value> {
-        self.server.requests()
-    }
-}
-
-/// A scratch home with an empty config file for the real sops.
-struct Home(Scratch);
-
-impl Deref for Home {
-    type Target = Scratch;
-
-    fn deref(&self) -> &Scratch {
-        &self.0
-    }
+/// A scratch home, the environment every command in it gets, and an empty config file so the
+/// real sops finds no `.sops.yaml`.
+struct Home {
+    scratch: Scratch,
+    env: Vec<(String, String)>,
 }
 
 impl Home {
-    fn new() -> Home {
-        let home = Home(Scratch::new());
-        home.write("empty-config.yaml", "{}\n");
-        home
+    /// A home whose commands present `token`.
+    fn with_token(token: &str) -> Home {
+        let scratch = Scratch::new();
+        scratch.write("empty-config.yaml", "{}\n");
+        Home {
+            scratch,
+            env: vec![("VAULT_TOKEN".into(), token.into())],
+        }
     }
 
-    fn config(&self) -> String {
-        self.path().join("empty-config.yaml").display().to_string()
+    /// Adds a variable to every later command.
+    fn set(mut self, name: &str, value: &str) -> Home {
+        self.env.push((name.into(), value.into()));
+        self
     }
 
-    fn ours(&self, token: &str, args: &[&str]) -> Output {
-        sops_rs_command(self.path())
-            .env("VAULT_TOKEN", token)
-            .args(args)
-            .output()
-            .unwrap()
+    fn path(&self) -> &Path {
+        self.scratch.path()
     }
 
-    fn sops(&self, token: &str, args: &[&str]) -> Output {
-        sops_command(self.path())
-            .env("VAULT_TOKEN", token)
-            .args(["--config", &self.config()])
-            .args(args)
-            .output()
-            .unwrap()
+    fn write(&self, name: &str, content: &str) -> String {
+        self.scratch.write(name, content)
     }
+
+    fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(file).unwrap()
+    }
+
+    fn ours(&self, args: &[&str]) -> Output {
+        self.run(sops_rs_command(self.path()), args)
+    }
+
+    /// Runs a real sops (from [`REAL_SOPS`]) with the empty config.
+    fn sops(&self, sops: SopsCommand, args: &[&str]) -> Output {
+        let config = self.path().join("empty-config.yaml");
+        let mut cmd = sops(self.path());
+        cmd.arg("--config").arg(config);
+        self.run(cmd, args)
+    }
+
+    /// Encrypts [`INPUT`] for `uri` with sops-rs into the file `name`; its text and path.
+    fn encrypt_ours(&self, uri: &str, name: &str) -> (String, String) {
+        let plain = self.write("app.yaml", INPUT);
+        let out = self.ours(&["encrypt", "--hc-vault-transit", uri, &plain]);
+        let text = ok(out, "sops-rs encrypt");
+        let file = self.write(name, &text);
+        (text, file)
+    }
+
+    /// Encrypts [`INPUT`] for `uri` with a real sops into the file `name`; its text and path.
+    fn encrypt_sops(
+        &self,
+        (what, sops): (&str, SopsCommand),
+        uri: &str,
+        name: &str,
+    ) -> (String, String) {
+        let plain = self.write("app.yaml", INPUT);
+        let out = self.sops(sops, &["encrypt", "--hc-vault-transit", uri, &plain]);
+        let text = ok(out, &format!("{what} encrypt"));
+        let file = self.write(name, &text);
+        (text, file)
+    }
+
+    /// sops-rs and every real sops decrypt `file` to [`INPUT`] (`what` names it on failure).
+    fn all_decrypt(&self, file: &str, what: &str) {
+        let out = self.ours(&["decrypt", file]);
+        assert_eq!(ok(out, &format!("sops-rs decrypt of {what}")), INPUT);
+        for (name, sops) in REAL_SOPS {
+            let out = self.sops(sops, &["decrypt", file]);
+            assert_eq!(ok(out, &format!("{name} decrypt of {what}")), INPUT);
+        }
+    }
+
+    /// Each real sops encrypts for `uri` and every tool reads the result; the texts, in the
+    /// order of [`REAL_SOPS`].
+    fn sops_files_open_everywhere(&self, uri: &str) -> Vec<String> {
+        REAL_SOPS
+            .into_iter()
+            .map(|sops| {
+                let (text, file) = self.encrypt_sops(sops, uri, "theirs.enc.yaml");
+                self.all_decrypt(&file, &format!("{}'s file", sops.0));
+                text
+            })
+            .collect()
+    }
+
+    fn run(&self, mut cmd: Command, args: &[&str]) -> Output {
+        for (name, value) in &self.env {
+            cmd.env(name, value);
+        }
+        cmd.args(args).output().unwrap()
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts that a run failed (with exit `code` when given), printed nothing on stdout, and
+/// that its stderr names every one of `needles`; returns that stderr.
+fn assert_fails(out: &Output, code: Option<i32>, needles: &[&str]) -> String {
+    let message = stderr(out);
+    assert!(!out.status.success(), "{message}");
+    if code.is_some() {
+        assert_eq!(out.status.code(), code, "{message}");
+    }
+    assert!(out.stdout.is_empty());
+    for needle in needles {
+        assert!(message.contains(needle), "{needle:?} missing: {message}");
+    }
+    message
 }
 
 fn ctx(vars: &[(&str, &str)]) -> KeyContext {
@@ -94,249 +164,345 @@ fn vault_key(uri: &str) -> Box<dyn MasterKey> {
     from_spec(&KeySpec::simple("hc_vault", uri)).unwrap()
 }
 
+/// The `enc` values of a file's `hc_vault` entries.
+fn wrapped_keys(encrypted: &str) -> Vec<String> {
+    encrypted
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("enc: "))
+        .filter(|enc| enc.starts_with("vault:"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The field names of the first `hc_vault` entry, in order.
+fn entry_layout(encrypted: &str) -> Vec<String> {
+    encrypted
+        .lines()
+        .skip_while(|l| !l.contains("hc_vault:"))
+        .skip(1)
+        .take(5)
+        .map(|l| {
+            l.trim()
+                .trim_start_matches("- ")
+                .split(':')
+                .next()
+                .unwrap()
+                .into()
+        })
+        .collect()
+}
+
 #[test]
 fn backend_vault_round_trip_and_metadata() {
-    let vault = Vault::start(&[]);
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
-    let enc = ok(
-        home.ours(
-            "root",
-            &["encrypt", "--hc-vault-transit", &vault.uri("sops"), &plain],
-        ),
-        "encrypt",
-    );
+    let (bao, uri, home) = openbao_with_key();
+    let (enc, file) = home.encrypt_ours(&uri, "app.enc.yaml");
     assert!(
         enc.contains("    hc_vault:\n        - vault_address: "),
         "{enc}"
     );
     assert!(
-        enc.contains(&format!("vault_address: {}", vault.address())),
+        enc.contains(&format!("vault_address: {}\n", bao.address())),
         "{enc}"
     );
     assert!(enc.contains("engine_path: transit\n"), "{enc}");
     assert!(enc.contains("key_name: sops\n"), "{enc}");
-    assert!(enc.contains("enc: vault:v1:"), "{enc}");
-    let file = home.write("app.enc.yaml", &enc);
-    assert_eq!(ok(home.ours("root", &["decrypt", &file]), "decrypt"), INPUT);
+    let wrapped = wrapped_keys(&enc);
+    assert_eq!(wrapped.len(), 1, "{enc}");
+    assert!(wrapped[0].starts_with("vault:v1:"), "{enc}");
+    // OpenBao itself opens the wrapped key: a 32-byte data key.
+    let opened = bao.bao(&[
+        "write",
+        "-field=plaintext",
+        "transit/decrypt/sops",
+        &format!("ciphertext={}", wrapped[0]),
+    ]);
+    assert_eq!(
+        base64_len(opened.trim()),
+        32,
+        "the data key OpenBao unwrapped"
+    );
+    assert_eq!(ok(home.ours(&["decrypt", &file]), "decrypt"), INPUT);
 
     // The token may come from ~/.vault-token instead.
-    std::fs::write(home.path().join(".vault-token"), "root\n").unwrap();
+    std::fs::write(
+        home.path().join(".vault-token"),
+        format!("{}\n", bao.token()),
+    )
+    .unwrap();
     let out = sops_rs_command(home.path())
         .args(["decrypt", &file])
         .output()
         .unwrap();
     assert_eq!(ok(out, "decrypt with ~/.vault-token"), INPUT);
 
-    // The library: the key id and the provider's request id.
-    let key = vault_key(&vault.uri("sops"));
-    assert_eq!(key.id(), vault.uri("sops"));
-    let c = ctx(&[("VAULT_TOKEN", "root"), ("VAULT_NAMESPACE", "team-a")]);
+    // The library: the key id and the request id OpenBao gave each call.
+    let key = vault_key(&uri);
+    assert_eq!(key.id(), uri);
+    let c = ctx(&[("VAULT_TOKEN", bao.token())]);
     let wrapped = key.wrap(&[9u8; 32], &c).unwrap();
     let first = key.last_request_id().expect("a request id");
     assert_eq!(first.len(), 36, "{first}");
     assert_eq!(&key.unwrap(&wrapped, &c).unwrap().unwrap()[..], &[9u8; 32]);
     assert_ne!(key.last_request_id().unwrap(), first);
-    let last = vault.requests().pop().unwrap();
-    assert_eq!(last["namespace"], "team-a");
-    assert_eq!(last["path"], "/v1/transit/decrypt/sops");
+}
+
+/// The decoded length of a standard base64 string.
+fn base64_len(text: &str) -> usize {
+    let padding = text.bytes().rev().take_while(|&b| b == b'=').count();
+    text.len() / 4 * 3 - padding
 }
 
 #[test]
-fn backend_vault_sops_and_sops_rs_read_each_other() {
-    let vault = Vault::start(&[]);
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
-    let uri = vault.uri("sops");
+fn backend_vault_namespace_is_sent() {
+    let bao = OpenBao::start();
+    bao.bao(&["namespace", "create", "team-a"]);
+    bao.bao(&["secrets", "enable", "-namespace=team-a", "transit"]);
+    bao.bao(&["write", "-namespace=team-a", "-f", "transit/keys/sops"]);
+    let uri = bao.transit_key_uri("transit", "sops");
 
-    let ours = ok(
-        home.ours("root", &["encrypt", "--hc-vault-transit", &uri, &plain]),
-        "sops-rs encrypt",
-    );
-    let ours_file = home.write("ours.enc.yaml", &ours);
+    let key = vault_key(&uri);
+    let in_team = ctx(&[("VAULT_TOKEN", bao.token()), ("VAULT_NAMESPACE", "team-a")]);
+    let wrapped = key.wrap(&[5u8; 32], &in_team).unwrap();
     assert_eq!(
-        ok(
-            home.sops("root", &["decrypt", &ours_file]),
-            "sops decrypt of ours"
-        ),
-        INPUT
+        &key.unwrap(&wrapped, &in_team).unwrap().unwrap()[..],
+        &[5u8; 32]
     );
+    // The root namespace has no transit engine: without the header the call goes there.
+    let err = key
+        .unwrap(&wrapped, &ctx(&[("VAULT_TOKEN", bao.token())]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("HTTP 404"), "{err}");
 
-    let theirs = ok(
-        home.sops("root", &["encrypt", "--hc-vault-transit", &uri, &plain]),
-        "sops encrypt",
-    );
-    let theirs_file = home.write("sops.enc.yaml", &theirs);
+    // The real sops reads VAULT_NAMESPACE the same way.
+    let home = Home::with_token(bao.token()).set("VAULT_NAMESPACE", "team-a");
+    let (_, file) = home.encrypt_ours(&uri, "app.enc.yaml");
+    home.all_decrypt(&file, "a file wrapped in team-a");
+    home.sops_files_open_everywhere(&uri);
+}
+
+#[test]
+fn backend_vault_real_sops_and_sops_rs_read_each_other() {
+    let (_bao, uri, home) = openbao_with_key();
+    let (ours, ours_file) = home.encrypt_ours(&uri, "ours.enc.yaml");
+    home.all_decrypt(&ours_file, "sops-rs's file");
+    for (theirs, (name, _)) in home.sops_files_open_everywhere(&uri).iter().zip(REAL_SOPS) {
+        assert!(wrapped_keys(theirs)[0].starts_with("vault:v1:"), "{theirs}");
+        // The same entry layout as sops.
+        assert_eq!(entry_layout(&ours), entry_layout(theirs), "{name}");
+    }
     assert_eq!(
-        ok(
-            home.ours("root", &["decrypt", &theirs_file]),
-            "sops-rs decrypt of sops's file"
-        ),
-        INPUT
+        entry_layout(&ours),
+        [
+            "vault_address",
+            "engine_path",
+            "key_name",
+            "created_at",
+            "enc"
+        ]
     );
-    // Same entry layout as sops.
-    let layout = |text: &str| {
-        text.lines()
-            .skip_while(|l| !l.contains("hc_vault:"))
-            .take(5)
-            .map(|l| l.split(':').next().unwrap().to_string())
-            .collect::<Vec<_>>()
+}
+
+#[test]
+fn backend_vault_rotated_transit_key() {
+    let (bao, uri, home) = openbao_with_key();
+    let encrypt_with_all = |tag: &str| {
+        let mut files = vec![(
+            "sops-rs",
+            home.encrypt_ours(&uri, &format!("ours.{tag}.yaml")).1,
+        )];
+        for (index, sops) in REAL_SOPS.into_iter().enumerate() {
+            let name = format!("sops{index}.{tag}.yaml");
+            files.push((sops.0, home.encrypt_sops(sops, &uri, &name).1));
+        }
+        files
     };
-    assert_eq!(layout(&ours), layout(&theirs));
+
+    let before = encrypt_with_all("v1");
+    bao.rotate_transit_key("transit", "sops");
+    let after = encrypt_with_all("v2");
+    for ((writer, old), (_, new)) in before.iter().zip(&after) {
+        assert!(wrapped_keys(&home.read(old))[0].starts_with("vault:v1:"));
+        assert!(
+            wrapped_keys(&home.read(new))[0].starts_with("vault:v2:"),
+            "{writer} wraps with the new key version"
+        );
+        home.all_decrypt(old, &format!("{writer}'s file from before the rotation"));
+        home.all_decrypt(new, &format!("{writer}'s file from after the rotation"));
+    }
+
+    // `rotate` re-wraps a new data key with the current key version, so the file survives
+    // OpenBao refusing version 1 from now on; an untouched version 1 file does not.
+    let (_, ours_v1) = &before[0];
+    let old_text = home.read(ours_v1);
+    let untouched = home.write("untouched.yaml", &old_text);
+    ok(home.ours(&["rotate", "-i", ours_v1]), "sops-rs rotate -i");
+    let rotated = home.read(ours_v1);
+    assert!(
+        wrapped_keys(&rotated)[0].starts_with("vault:v2:"),
+        "{rotated}"
+    );
+    assert_ne!(wrapped_keys(&rotated), wrapped_keys(&old_text));
+    bao.bao(&[
+        "write",
+        "transit/keys/sops/config",
+        "min_decryption_version=2",
+    ]);
+    home.all_decrypt(ours_v1, "the rotated file");
+    let out = home.ours(&["decrypt", &untouched]);
+    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&uri), "{}", stderr(&out));
+}
+
+#[test]
+fn backend_vault_nested_mount_and_punctuated_key_name() {
+    // Transit key names are letters, digits, `_`, `-` and `.` (OpenBao answers 404 to anything
+    // else), so no key name needs percent-escaping; this one uses every allowed punctuation
+    // mark. The mount is nested, and the key is RSA, as in sops's own functional tests.
+    let bao = OpenBao::start();
+    bao.enable_transit("team/a/transit");
+    bao.bao(&[
+        "write",
+        "team/a/transit/keys/app-1.prod_key",
+        "type=rsa-4096",
+    ]);
+    let uri = bao.transit_key_uri("team/a/transit", "app-1.prod_key");
+    let home = Home::with_token(bao.token());
+    let (ours, ours_file) = home.encrypt_ours(&uri, "ours.enc.yaml");
+    assert!(ours.contains("engine_path: team/a/transit\n"), "{ours}");
+    assert!(ours.contains("key_name: app-1.prod_key\n"), "{ours}");
+    home.all_decrypt(&ours_file, "sops-rs's file");
+    for theirs in home.sops_files_open_everywhere(&uri) {
+        assert!(theirs.contains("engine_path: team/a/transit\n"), "{theirs}");
+        assert!(theirs.contains("key_name: app-1.prod_key\n"), "{theirs}");
+    }
 }
 
 #[test]
 fn backend_vault_server_down_fails_fast_with_exit_128() {
-    let home = Home::new();
-    let uri = format!("http://127.0.0.1:{}/v1/transit/keys/sops", dead_port());
-    // The stand-in's ciphertexts carry no state, so any instance decrypts them.
-    let enc = {
-        let vault = Vault::start(&[]);
-        let plain = home.write("app.yaml", INPUT);
-        let live = vault.uri("sops");
-        let text = ok(
-            home.ours("root", &["encrypt", "--hc-vault-transit", &live, &plain]),
-            "encrypt",
-        );
-        text.replace(&vault.address(), uri.split("/v1/").next().unwrap())
-    };
-    let file = home.write("app.enc.yaml", &enc);
-    let started = Instant::now();
-    let out = home.ours("root", &["decrypt", &file]);
-    let elapsed = started.elapsed();
-    assert_eq!(
-        out.status.code(),
-        Some(128),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(&uri), "the key is named: {stderr}");
-    assert!(stderr.contains("could not connect"), "{stderr}");
-    assert!(out.stdout.is_empty());
+    let (bao, uri, home) = openbao_with_key();
+    let (_, file) = home.encrypt_ours(&uri, "app.enc.yaml");
+    drop(bao);
 
-    // Encrypting against a dead server fails as quickly.
     let started = Instant::now();
-    let plain = home.write("plain.yaml", INPUT);
-    let out = home.ours("root", &["encrypt", "--hc-vault-transit", &uri, &plain]);
-    assert!(!out.status.success());
+    let out = home.ours(&["decrypt", &file]);
+    let elapsed = started.elapsed();
+    assert_fails(&out, Some(128), &[&uri, "could not connect"]);
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+
+    // Encrypting against the dead server fails as quickly.
+    let plain = home.write("app.yaml", INPUT);
+    let started = Instant::now();
+    let out = home.ours(&["encrypt", "--hc-vault-transit", &uri, &plain]);
+    assert_fails(&out, None, &[&uri, "could not connect"]);
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
 #[test]
-fn backend_vault_slow_server_times_out() {
-    let vault = Vault::start(&["--delay", "5"]);
-    let key = vault_key(&vault.uri("sops"));
-    let c = ctx(&[
-        ("VAULT_TOKEN", "root"),
-        ("SOPS_RS_HTTP_TIMEOUT_SECONDS", "1"),
-    ]);
+fn backend_vault_silent_server_times_out() {
+    let (bao, live, home) = openbao_with_key();
+    let home = home.set("SOPS_RS_HTTP_TIMEOUT_SECONDS", "1");
+    let (enc, _) = home.encrypt_ours(&live, "live.enc.yaml");
+    // The same file, its server now one that accepts connections and never answers.
+    let silent = SilentServer::start();
+    let file = home.write(
+        "app.enc.yaml",
+        &enc.replace(&bao.address(), &silent.address()),
+    );
     let started = Instant::now();
-    let err = key.wrap(&[1u8; 32], &c).unwrap_err().to_string();
+    let out = home.ours(&["decrypt", &file]);
     let elapsed = started.elapsed();
-    assert!(err.contains("timed out"), "{err}");
-    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
+    assert_fails(&out, Some(128), &[&silent.address(), "timed out"]);
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
 
-    let home = Home::new();
+    let uri = format!("{}/v1/transit/keys/sops", silent.address());
     let plain = home.write("app.yaml", INPUT);
     let started = Instant::now();
-    let out = sops_rs_command(home.path())
-        .env("VAULT_TOKEN", "root")
-        .env("SOPS_RS_HTTP_TIMEOUT_SECONDS", "1")
-        .args(["encrypt", "--hc-vault-transit", &vault.uri("sops"), &plain])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(started.elapsed() < Duration::from_secs(4));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("timed out"));
+    let out = home.ours(&["encrypt", "--hc-vault-transit", &uri, &plain]);
+    assert_fails(&out, None, &[&silent.address(), "timed out"]);
+    assert!(started.elapsed() < Duration::from_secs(5));
 }
 
 #[test]
 fn backend_vault_429_and_500_are_retried() {
-    for status in ["429", "500", "503"] {
-        let vault = Vault::start(&["--fail", "2", "--fail-status", status]);
-        let key = vault_key(&vault.uri("sops"));
-        let c = ctx(&[("VAULT_TOKEN", "root")]);
-        let enc = key
+    let (bao, _, _) = openbao_with_key();
+    let c = ctx(&[("VAULT_TOKEN", bao.token())]);
+    for status in [429, 500, 503] {
+        let proxy = FaultyProxy::start(bao.port(), 2, status);
+        let key = vault_key(&format!("{}/v1/transit/keys/sops", proxy.address()));
+        let wrapped = key
             .wrap(&[3u8; 32], &c)
             .unwrap_or_else(|e| panic!("{status}: {e}"));
-        let code: u64 = status.parse().unwrap();
-        assert_eq!(vault.statuses(), [code, code, 200]);
-        assert_eq!(&key.unwrap(&enc, &c).unwrap().unwrap()[..], &[3u8; 32]);
+        assert_eq!(proxy.statuses(), [status, status, 200]);
+        assert!(wrapped.starts_with("vault:v1:"), "{wrapped}");
+        assert_eq!(&key.unwrap(&wrapped, &c).unwrap().unwrap()[..], &[3u8; 32]);
+        assert_eq!(proxy.statuses(), [status, status, 200, 200]);
     }
     // Three failures in a row: give up with the server's answer.
-    let vault = Vault::start(&["--fail", "3", "--fail-status", "500"]);
-    let err = vault_key(&vault.uri("sops"))
-        .wrap(&[3u8; 32], &ctx(&[("VAULT_TOKEN", "root")]))
+    let proxy = FaultyProxy::start(bao.port(), 3, 500);
+    let err = vault_key(&format!("{}/v1/transit/keys/sops", proxy.address()))
+        .wrap(&[3u8; 32], &c)
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("500") && err.contains("stand-in failure"),
+        err.contains("500") && err.contains("injected failure 500"),
         "{err}"
     );
-    assert_eq!(vault.statuses().len(), 3);
+    assert_eq!(proxy.statuses(), [500, 500, 500]);
 }
 
 #[test]
 fn backend_vault_wrong_token_is_a_clear_error() {
-    let vault = Vault::start(&[]);
-    let home = Home::new();
+    let (_bao, uri, home) = openbao_with_key();
+    let (_, file) = home.encrypt_ours(&uri, "app.enc.yaml");
     let plain = home.write("app.yaml", INPUT);
-    let uri = vault.uri("sops");
-    let enc = ok(
-        home.ours("root", &["encrypt", "--hc-vault-transit", &uri, &plain]),
-        "encrypt",
-    );
-    let file = home.write("app.enc.yaml", &enc);
 
-    let out = home.ours("wrong", &["decrypt", &file]);
-    assert_eq!(out.status.code(), Some(128));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(&uri), "the key is named: {stderr}");
-    assert!(stderr.contains("permission denied"), "{stderr}");
-    assert!(stderr.contains("403"), "{stderr}");
+    let wrong_token = "s.NotTheRootToken0123456789";
+    let wrong = Home::with_token(wrong_token);
+    let out = wrong.ours(&["decrypt", &file]);
+    let message = assert_fails(&out, Some(128), &[&uri, "permission denied", "403"]);
     assert!(
-        !stderr.contains("wrong"),
-        "the token is not printed: {stderr}"
+        !message.contains("NotTheRoot"),
+        "the token is not printed: {message}"
     );
-    assert!(out.stdout.is_empty());
+    assert!(!message.contains("hunter2"), "{message}");
 
-    let out = home.ours("wrong", &["encrypt", "--hc-vault-transit", &uri, &plain]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("permission denied"));
+    let out = wrong.ours(&["encrypt", "--hc-vault-transit", &uri, &plain]);
+    let message = assert_fails(&out, None, &[&uri, "permission denied"]);
+    assert!(!message.contains("NotTheRoot"), "{message}");
 
     // No token at all: nothing to try with (exit 128, the key listed).
     let out = sops_rs_command(home.path())
         .args(["decrypt", &file])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(128));
-    assert!(String::from_utf8_lossy(&out.stderr).contains(&uri));
+    assert_fails(&out, Some(128), &[&uri]);
 }
 
 #[test]
 fn backend_vault_allowlist_blocks_other_servers() {
-    let vault = Vault::start(&[]);
-    let key = vault_key(&vault.uri("sops"));
+    let (bao, _, _) = openbao_with_key();
+    let proxy = FaultyProxy::start(bao.port(), 0, 500);
+    let key = vault_key(&format!("{}/v1/transit/keys/sops", proxy.address()));
     let err = key
         .wrap(
             &[1u8; 32],
             &ctx(&[
-                ("VAULT_TOKEN", "root"),
+                ("VAULT_TOKEN", bao.token()),
                 ("SOPS_HC_VAULT_ALLOWLIST", "https://vault.example.com"),
             ]),
         )
         .unwrap_err()
         .to_string();
     assert!(err.contains("SOPS_HC_VAULT_ALLOWLIST"), "{err}");
-    assert!(vault.statuses().is_empty(), "nothing was sent");
+    assert!(proxy.statuses().is_empty(), "nothing was sent");
     key.wrap(
         &[1u8; 32],
         &ctx(&[
-            ("VAULT_TOKEN", "root"),
-            ("SOPS_HC_VAULT_ALLOWLIST", &vault.address()),
+            ("VAULT_TOKEN", bao.token()),
+            ("SOPS_HC_VAULT_ALLOWLIST", &proxy.address()),
         ]),
     )
     .unwrap();
+    assert_eq!(proxy.statuses(), [200]);
 }

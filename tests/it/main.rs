@@ -1,6 +1,7 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands; the
-//!   stand-in key servers the backend tests start; a throwaway GNUPGHOME.
+//!   stand-in key servers, the OpenBao dev server and the network faults the backend tests use;
+//!   a throwaway GNUPGHOME.
 //! - `backend_aws`: AWS KMS against moto: key/alias ARNs, encryption context, roles, profiles,
 //!   interop with the real sops, and faults (server down or silent, bad credentials).
 //! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
@@ -30,8 +31,9 @@
 //! - `backend_azure`: Azure Key Vault through the TLS stand-in in `tests/servers/` (test CA, 401
 //!   challenge, Entra token endpoint, RSA-OAEP-256): round trips, metadata, request ids, server
 //!   down, slow, 429/500 retried, wrong or missing credentials, an untrusted certificate.
-//! - `backend_vault`: Vault Transit through the stand-in in `tests/servers/`: round trips, the
-//!   real sops both ways, request ids, server down, slow, 429/500 retried, wrong token.
+//! - `backend_vault`: Vault Transit against a real OpenBao dev server: round trips, request ids,
+//!   namespaces, sops 3.12.2 and 3.11.0 both ways, a rotated key, server down or silent, 429/500
+//!   retried through a faulty proxy, wrong token, the allowlist.
 //! - `tamper`: flipped bits, a changed MAC or lastmodified, swapped or moved values are refused.
 //! - `functional`: the behaviours sops's own functional tests check (format spec section 9.2),
 //!   each run with the same command lines against the real sops and sops-rs.

