@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod moto;
 pub mod standin;
 pub mod vectors;
 
