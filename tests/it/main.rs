@@ -1,6 +1,6 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands; the
-//!   stand-in key servers the backend tests start.
+//!   stand-in key servers the backend tests start; the moto server (AWS KMS, STS and S3).
 //! - `backend_aws`: AWS KMS against moto: key/alias ARNs, encryption context, roles, profiles,
 //!   interop with the real sops, and faults (server down or silent, bad credentials).
 //! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
@@ -33,6 +33,9 @@
 //! - `backend_vault`: Vault Transit through the stand-in in `tests/servers/`: round trips, the
 //!   real sops both ways, request ids, server down, slow, 429/500 retried, wrong token.
 //! - `tamper`: flipped bits, a changed MAC or lastmodified, swapped or moved values are refused.
+//! - `publish`: `publish` to S3 (moto), GCS (gcp-storage-emulator) and Vault KV v1/v2
+//!   (OpenBao), each compared with what the real sops 3.12.2 stores; names, `--recursive`,
+//!   `--omit-extensions`, the re-encryption rule, the question, errors, sops's functional tests.
 //! - `fuzz_smoke`: each fuzz target body on a few thousand seeded mutations (CI's fuzzing).
 
 mod audit;
@@ -58,6 +61,8 @@ mod interop_sops;
 mod json_store;
 mod parity;
 mod properties;
+#[cfg(all(feature = "aws", feature = "gcp", feature = "vault"))]
+mod publish;
 mod support;
 mod tamper;
 mod toml_store;

@@ -2,13 +2,11 @@
 //! `scripts/install-test-deps.sh`) on a free port, and boto3 snippets run against it. Used by
 //! the AWS KMS backend tests and the S3 `publish` tests.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::repo_root;
+use super::{free_port, http_answers, repo_root};
 
 /// A program in the shared test venv (`.tools/venv/bin`).
 pub fn venv_bin(name: &str) -> PathBuf {
@@ -19,28 +17,6 @@ pub fn venv_bin(name: &str) -> PathBuf {
         path.display()
     );
     path
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Whether an HTTP GET of `path` gets any answer.
-fn http_answers(port: u16, path: &str) -> bool {
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    if stream.write_all(request.as_bytes()).is_err() {
-        return false;
-    }
-    let mut head = [0u8; 12];
-    stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
 }
 
 /// A moto server, killed on drop.
