@@ -12,6 +12,7 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 pub mod moto;
+pub mod openbao;
 pub mod standin;
 pub mod vectors;
 
@@ -40,12 +41,18 @@ pub fn generated_dir() -> PathBuf {
 
 /// The real sops binary: `$SOPS_BIN`, else `.tools/bin/sops`.
 pub fn sops_binary() -> PathBuf {
-    let path = std::env::var_os("SOPS_BIN")
+    installed_tool("SOPS_BIN", ".tools/bin/sops", "real sops binary")
+}
+
+/// A tool the install script puts under `.tools/` (`default`, relative to the repository), or
+/// the path in the environment variable `var`; `what` names it if it is missing.
+pub fn installed_tool(var: &str, default: &str, what: &str) -> PathBuf {
+    let path = std::env::var_os(var)
         .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join(".tools/bin/sops"));
+        .unwrap_or_else(|| repo_root().join(default));
     assert!(
         path.is_file(),
-        "real sops binary not found at {}: run scripts/install-test-deps.sh",
+        "{what} not found at {}: run scripts/install-test-deps.sh",
         path.display()
     );
     path
