@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use age::secrecy::ExposeSecret;
 
 use crate::support::moto::{Moto, venv_bin};
+use crate::support::openbao::OpenBao;
 use crate::support::{free_port, http_answers, ok, sops_command, sops_rs_command};
 
 /// The input of sops's publish functional tests.
@@ -525,4 +526,246 @@ fn publish_asks_first_and_a_no_uploads_nothing() {
         env.path("dir/a.json").display()
     )));
     assert_eq!(s3_keys(&moto, "bucket"), ["pre/b.json"]);
+}
+
+/// An OpenBao with a KV v1 mount at `kv/` beside the dev server's KV v2 `secret/`, and an
+/// [`Env`] aimed at it.
+fn vault_env() -> (OpenBao, Env) {
+    let bao = OpenBao::start();
+    bao.enable_kv("kv", 1);
+    let mut env = Env::new();
+    env.set("VAULT_ADDR", &bao.address());
+    env.set("VAULT_TOKEN", bao.token());
+    (bao, env)
+}
+
+/// The secret's values as `bao kv get -format=json` shows them.
+fn kv_get(bao: &OpenBao, path: &str) -> serde_json::Value {
+    let out: serde_json::Value =
+        serde_json::from_str(&bao.bao(&["kv", "get", "-format=json", path])).unwrap();
+    let data = &out["data"];
+    // KV v2 nests the values under data.data, next to the version metadata.
+    if data.get("metadata").is_some() {
+        data["data"].clone()
+    } else {
+        data.clone()
+    }
+}
+
+fn kv_version(bao: &OpenBao, path: &str) -> u64 {
+    let out: serde_json::Value =
+        serde_json::from_str(&bao.bao(&["kv", "metadata", "get", "-format=json", path])).unwrap();
+    out["data"]["current_version"].as_u64().unwrap()
+}
+
+const NESTED_YAML: &str = "\
+# top comment
+name: app # inline
+port: 5432
+ratio: 2.0
+big: 1.0e+21
+on: true
+nothing: null
+when: 2025-01-02T03:04:05Z
+db:
+  # in a map
+  user: admin
+  password: hunter2
+  deeper: {level: 3}
+list:
+  # in a list
+  - x
+  - k: v
+    # in a map in a list
+    k2: 3
+  - [1, 2]
+---
+second: document
+name: overridden
+";
+
+#[test]
+fn publish_vault_kv_stores_what_sops_stores() {
+    let (bao, env) = vault_env();
+    env.config(
+        "  - path_regex: ^ours/v2\n    vault_path: ours/\n\
+         \x20 - path_regex: ^theirs/v2\n    vault_path: theirs\n    vault_kv_mount_name: secret\n\
+         \x20 - path_regex: ^ours/v1\n    vault_path: ours\n    vault_kv_mount_name: kv/\n    vault_kv_version: 1\n\
+         \x20 - path_regex: ^theirs/v1\n    vault_path: theirs/\n    vault_kv_mount_name: kv\n    vault_kv_version: 1\n",
+    );
+    for tree in ["ours", "theirs"] {
+        for version in ["v1", "v2"] {
+            env.encrypted(&format!("{tree}/{version}/app.yaml"), NESTED_YAML);
+            env.encrypted(&format!("{tree}/{version}/flat.json"), PLAIN_JSON);
+        }
+    }
+    for file in ["v1/app.yaml", "v2/app.yaml", "v1/flat.json", "v2/flat.json"] {
+        let out = env.ours(&["publish", "--yes", &format!("ours/{file}")]);
+        assert_eq!(ok(out, "sops-rs publish"), "");
+        ok(
+            env.sops(&["publish", "--yes", &format!("theirs/{file}")]),
+            "sops publish",
+        );
+    }
+    for (mount, name) in [
+        ("secret", "app.yaml"),
+        ("kv", "app.yaml"),
+        ("secret", "flat.json"),
+        ("kv", "flat.json"),
+    ] {
+        let ours = kv_get(&bao, &format!("{mount}/ours/{name}"));
+        let theirs = kv_get(&bao, &format!("{mount}/theirs/{name}"));
+        assert_eq!(ours, theirs, "{mount}/{name}");
+    }
+    // A file without lists holds exactly its decrypted tree.
+    let decrypted: serde_json::Value =
+        serde_json::from_str(&ok(env.ours(&["decrypt", "ours/v2/flat.json"]), "decrypt")).unwrap();
+    assert_eq!(kv_get(&bao, "secret/ours/flat.json"), decrypted);
+    assert_eq!(kv_get(&bao, "kv/ours/flat.json"), decrypted);
+    // Lists keep sops's in-memory shape; documents merge, the later one winning.
+    let app = kv_get(&bao, "secret/ours/app.yaml");
+    assert_eq!(app["name"], "overridden");
+    assert_eq!(app["db"]["deeper"]["level"], 3);
+    assert_eq!(app["ratio"], serde_json::json!(2));
+    assert_eq!(
+        app["list"][2],
+        serde_json::json!([
+            {"Key": "k", "Value": "v"},
+            {"Key": {"Value": " in a map in a list"}, "Value": null},
+            {"Key": "k2", "Value": 3}
+        ])
+    );
+}
+
+#[test]
+fn publish_vault_kv_writes_no_new_version_for_unchanged_strings() {
+    let (bao, env) = vault_env();
+    env.config(
+        "  - path_regex: ^ours/\n    vault_path: ours/\n\
+         \x20 - path_regex: ^theirs/\n    vault_path: theirs/\n",
+    );
+    for tree in ["ours", "theirs"] {
+        env.encrypted(&format!("{tree}/strings.yaml"), "a: b\nm:\n  c: d\n");
+        env.encrypted(&format!("{tree}/numbers.yaml"), "a: b\nn: 1\n");
+    }
+    for _ in 0..2 {
+        for name in ["strings.yaml", "numbers.yaml"] {
+            ok(
+                env.ours(&["publish", "--yes", &format!("ours/{name}")]),
+                "sops-rs",
+            );
+            ok(
+                env.sops(&["publish", "--yes", &format!("theirs/{name}")]),
+                "sops",
+            );
+        }
+    }
+    // sops compares what it would write with what is stored; numbers never compare equal.
+    for tree in ["ours", "theirs"] {
+        assert_eq!(
+            kv_version(&bao, &format!("secret/{tree}/strings.yaml")),
+            1,
+            "{tree}"
+        );
+        assert_eq!(
+            kv_version(&bao, &format!("secret/{tree}/numbers.yaml")),
+            2,
+            "{tree}"
+        );
+    }
+}
+
+#[test]
+fn publish_vault_reads_the_token_file_and_reports_a_missing_mount() {
+    let (bao, mut env) = vault_env();
+    env.config(
+        "  - path_regex: ^ok\n    vault_path: p\n\
+         \x20 - path_regex: ^nomount\n    vault_path: p\n    vault_kv_mount_name: nomount\n",
+    );
+    env.encrypted("ok.json", PLAIN_JSON);
+    env.encrypted("nomount.json", PLAIN_JSON);
+    env.vars.retain(|(name, _)| name != "VAULT_TOKEN");
+    env.write(".vault-token", &format!("{}\n", bao.token()));
+    ok(
+        env.ours(&["publish", "--yes", "ok.json"]),
+        "publish with ~/.vault-token",
+    );
+    assert_eq!(kv_get(&bao, "secret/p/ok.json")["bar"], "baz");
+
+    let out = env.ours(&["publish", "--yes", "nomount.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains("nomount/data/p/nomount.json") && message.contains("404"),
+        "{message}"
+    );
+    assert!(!message.contains("baz"), "{message}");
+}
+
+/// sops's `publish_json_file_vault` and `publish_json_file_vault_version_1` functional tests,
+/// with their config and input: `encrypt -i` then `publish --yes` both succeed, and the
+/// secret is there.
+#[test]
+fn publish_sops_functional_tests_vault_v2_and_v1() {
+    let (bao, env) = vault_env();
+    let gnupg = env.path(".gnupg");
+    std::fs::create_dir_all(&gnupg).unwrap();
+    let _agent = GpgAgent(gnupg.clone());
+    let key = crate::support::vectors_dir().join("pgp/sops_functional_tests_key.asc");
+    let imported = Command::new("gpg")
+        .arg("--homedir")
+        .arg(&gnupg)
+        .args(["--batch", "--import"])
+        .arg(&key)
+        .output()
+        .expect("gpg must be installed (scripts/install-test-deps.sh)");
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    env.write(
+        ".sops.yaml",
+        "creation_rules:\n    - pgp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4\n\
+         destination_rules:\n\
+         \x20   - s3_bucket: \"sops-publish-functional-tests\"\n      s3_prefix: \"functional-test/\"\n      \
+         path_regex: test_encrypt_publish_s3.json\n      reencryption_rule:\n        \
+         pgp: B611A5EB19A7D9263D4C1DA5D1AEE0CA2F9EF2E5\n\
+         \x20   - vault_path: \"functional-test/\"\n      vault_kv_mount_name: \"secret/\"\n      \
+         vault_kv_version: 2\n      path_regex: test_encrypt_publish_vault.json\n\
+         \x20   - vault_path: \"functional-test-version-1/\"\n      vault_kv_mount_name: \"kv/\"\n      \
+         vault_kv_version: 1\n      path_regex: test_encrypt_publish_vault_version_1.json\n",
+    );
+    for (file, secret) in [
+        (
+            "test_encrypt_publish_vault.json",
+            "secret/functional-test/test_encrypt_publish_vault.json",
+        ),
+        (
+            "test_encrypt_publish_vault_version_1.json",
+            "kv/functional-test-version-1/test_encrypt_publish_vault_version_1.json",
+        ),
+    ] {
+        let path = env.write(file, PLAIN_JSON);
+        let path = path.display().to_string();
+        ok(env.ours(&["encrypt", "-i", &path]), "sops-rs encrypt -i");
+        ok(
+            env.ours(&["publish", "--yes", &path]),
+            "sops-rs publish --yes",
+        );
+        assert_eq!(
+            kv_get(&bao, secret),
+            serde_json::json!({"foo": 2, "bar": "baz"}),
+            "{secret}"
+        );
+    }
+}
+
+/// Stops the gpg-agent of a throwaway GnuPG home when dropped.
+struct GpgAgent(PathBuf);
+
+impl Drop for GpgAgent {
+    fn drop(&mut self) {
+        let _ = Command::new("gpgconf")
+            .arg("--homedir")
+            .arg(&self.0)
+            .args(["--kill", "gpg-agent"])
+            .output();
+    }
 }
