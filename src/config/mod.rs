@@ -666,6 +666,68 @@ stores:
     }
 
     #[test]
+    fn reads_destination_rules_as_sops_does() {
+        let text = "destination_rules:\n\
+                    \x20 - path_regex: ^s3/\n    s3_bucket: b\n    s3_prefix: p/\n    \
+                    omit_extensions: true\n    recreation_rule:\n      age: age1new\n      \
+                    unencrypted_suffix: _plain\n\
+                    \x20 - path_regex: kv1\n    vault_path: a/b\n    vault_kv_mount_name: kv\n    \
+                    vault_kv_version: 1\n    vault_address: http://v:8200\n\
+                    \x20 - path_regex: misspelt\n    gcs_bucket: g\n    reencryption_rule:\n      \
+                    age: age1new\n\
+                    \x20 - s3_bucket: b\n    vault_path: x\n    vault_kv_version: 7\n";
+        let config = Config::parse(text.as_bytes(), Path::new("/r/.sops.yaml")).unwrap();
+        let rule = config
+            .destination_rule_for(Path::new("s3/app.json"))
+            .unwrap();
+        assert_eq!(
+            rule.destinations,
+            [Destination::S3 {
+                bucket: "b".into(),
+                prefix: "p/".into()
+            }]
+        );
+        assert!(rule.omit_extensions);
+        let recreation = rule.recreation_rule.as_ref().unwrap();
+        assert_eq!(recreation.key_groups[0][0].id, "age1new");
+        assert!(matches!(recreation.rule, Some(Rule::UnencryptedSuffix(_))));
+        let rule = config
+            .destination_rule_for(Path::new("x/kv1.json"))
+            .unwrap();
+        assert_eq!(
+            rule.destinations,
+            [Destination::VaultKv {
+                address: Some("http://v:8200".into()),
+                path: "a/b/".into(),
+                mount: "kv/".into(),
+                version: 1
+            }]
+        );
+        // Only `recreation_rule` is read (sops's functional-test config misspells it).
+        let rule = config
+            .destination_rule_for(Path::new("misspelt.json"))
+            .unwrap();
+        assert!(rule.recreation_rule.is_none());
+        // The catch-all names two destinations; `publish` refuses it, parsing does not.
+        let rule = config
+            .destination_rule_for(Path::new("other.json"))
+            .unwrap();
+        assert_eq!(rule.destinations.len(), 2);
+        assert!(matches!(
+            rule.destinations[1],
+            Destination::VaultKv { version: 2, ref mount, .. } if mount == "secret/"
+        ));
+        // The path is matched as named, not relative to the config.
+        assert!(
+            config
+                .destination_rule_for(Path::new("/r/s3/a.json"))
+                .unwrap()
+                .recreation_rule
+                .is_none()
+        );
+    }
+
+    #[test]
     fn errors_name_the_rule_and_field() {
         let bad = "creation_rules:\n  - age: 5\n";
         let err = Config::parse(bad.as_bytes(), Path::new(".sops.yaml")).unwrap_err();
