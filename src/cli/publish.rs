@@ -91,7 +91,8 @@ fn publish_one(
     config: &Config,
     ctx: &KeyContext,
 ) -> Result<(), CliError> {
-    let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let absolute =
+        publish::clean(&std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf()));
     let (rule, destination) =
         publish::destination_for(config, file).map_err(|e| generic(e.to_string()))?;
     let name = publish::destination_name(
