@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet
-bin=target/debug/sops-rs
+bin=${CARGO_TARGET_DIR:-target}/debug/sops-rs
 mkdir -p completions docs/man
 $bin completion bash > completions/sops-rs.bash
 $bin completion zsh > completions/_sops-rs

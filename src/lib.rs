@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod formats;
 pub mod keys;
 pub mod metadata;
+pub mod publish;
 pub mod selection;
 pub mod tree;
 

@@ -20,6 +20,7 @@ mod open;
 mod parallel;
 mod parse;
 mod plan;
+mod publish;
 mod set;
 
 use std::path::PathBuf;
@@ -156,6 +157,11 @@ enum Command {
                             echo '*.enc.yaml merge=sops-rs' >> .gitattributes"
     )]
     GitMerge(Deferred<merge::MergeArgs>),
+    /// Send a file (or a directory's files) to the S3 bucket, GCS bucket or Vault KV path its
+    /// destination rule names.
+    #[command(after_help = "Examples:\n  sops-rs publish secrets/app.enc.yaml\n  \
+                            sops-rs publish --yes --recursive --omit-extensions secrets/")]
+    Publish(Deferred<publish::PublishArgs>),
     /// Print {"encrypted":true} or {"encrypted":false} for a file.
     #[command(after_help = "Examples:\n  sops-rs filestatus app.enc.yaml")]
     Filestatus(Deferred<FileArg>),
@@ -359,6 +365,7 @@ fn operation(cli: &Cli) -> Option<(&'static str, Option<&std::path::Path>, Optio
             ),
             (Some(Command::ExecEnv(exec)), ..) => ("exec_env", Some(exec.file.as_path()), None),
             (Some(Command::ExecFile(exec)), ..) => ("exec_file", Some(exec.file.as_path()), None),
+            (Some(Command::Publish(publish)), ..) => ("publish", file(&publish.file), None),
             (None, true, _) => ("encrypt", file(&cli.legacy_file), None),
             (None, _, true) => ("decrypt", file(&cli.legacy_file), common.extract.as_deref()),
             (None, false, false) if cli.legacy_file.is_some() => {
@@ -428,6 +435,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         (Some(Command::Unset(unset)), ..) => set::unset(unset, common),
         (Some(Command::ExecEnv(exec)), ..) => exec::exec_env(exec, common),
         (Some(Command::ExecFile(exec)), ..) => exec::exec_file(exec, common),
+        (Some(Command::Publish(args)), ..) => publish::run(args, common),
         (Some(Command::Completion { shell }), ..) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "sops-rs", &mut std::io::stdout());

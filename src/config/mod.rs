@@ -53,13 +53,49 @@ pub struct Stores {
     pub json_binary_indent: Option<i64>,
 }
 
-/// A destination rule (used by `publish`; parsed and kept).
+/// A destination rule: where `publish` sends the files whose path it matches.
 #[derive(Clone, Debug)]
 pub struct DestinationRule {
-    /// Matches the file path.
+    /// Matches the file path as given on the command line (unanchored; absent: every file).
     pub path_regex: Option<Regex>,
-    /// Every other field as written.
-    pub fields: Map,
+    /// The destinations the rule names, in the order s3, gcs, vault. `publish` needs exactly
+    /// one; the check is left to it, so that other commands are not stopped by a bad rule.
+    pub destinations: Vec<Destination>,
+    /// `recreation_rule`: the keys (and suffix rule) the file is encrypted for again before an
+    /// S3 or GCS upload. `None` when absent or when it names no keys.
+    pub recreation_rule: Option<CreationRule>,
+    /// `omit_extensions`: the object or secret name loses the file's extension.
+    pub omit_extensions: bool,
+}
+
+/// Where a destination rule publishes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Destination {
+    /// `s3_bucket` and `s3_prefix`: the encrypted file becomes object `prefix + name`.
+    S3 {
+        /// The bucket.
+        bucket: String,
+        /// Put before the name as is (add the `/` yourself).
+        prefix: String,
+    },
+    /// `gcs_bucket` and `gcs_prefix`: the encrypted file becomes object `prefix + name`.
+    Gcs {
+        /// The bucket.
+        bucket: String,
+        /// Put before the name as is.
+        prefix: String,
+    },
+    /// `vault_path` and friends: the decrypted values become a Vault KV secret.
+    VaultKv {
+        /// `vault_address`; `None`: `VAULT_ADDR`, else `https://127.0.0.1:8200`.
+        address: Option<String>,
+        /// `vault_path`, ending in `/`.
+        path: String,
+        /// `vault_kv_mount_name`, ending in `/` (default `secret/`).
+        mount: String,
+        /// `vault_kv_version`: 1, else 2.
+        version: u8,
+    },
 }
 
 /// The `audit:` section (a sops-rs extension; sops ignores unknown keys).
@@ -348,6 +384,64 @@ impl Reader<'_> {
         })
     }
 
+    fn destination_rule(&self, map: &Map, at: &str) -> Result<DestinationRule, ConfigError> {
+        let text = |field: &str| -> Result<String, ConfigError> {
+            Ok(self.text(map, field, at)?.unwrap_or_default())
+        };
+        let mut destinations = Vec::new();
+        let s3_bucket = text("s3_bucket")?;
+        if !s3_bucket.is_empty() {
+            destinations.push(Destination::S3 {
+                bucket: s3_bucket,
+                prefix: text("s3_prefix")?,
+            });
+        }
+        let gcs_bucket = text("gcs_bucket")?;
+        if !gcs_bucket.is_empty() {
+            destinations.push(Destination::Gcs {
+                bucket: gcs_bucket,
+                prefix: text("gcs_prefix")?,
+            });
+        }
+        let vault_path = text("vault_path")?;
+        if !vault_path.is_empty() {
+            let with_slash = |s: String| if s.ends_with('/') { s } else { s + "/" };
+            let mount = text("vault_kv_mount_name")?;
+            destinations.push(Destination::VaultKv {
+                address: Some(text("vault_address")?).filter(|a| !a.is_empty()),
+                path: with_slash(vault_path),
+                mount: with_slash(if mount.is_empty() {
+                    "secret".into()
+                } else {
+                    mount
+                }),
+                version: match self.int(map, "vault_kv_version", at)? {
+                    Some(1) => 1,
+                    _ => 2,
+                },
+            });
+        }
+        // sops reads `recreation_rule` only; any other spelling (sops's own functional-test
+        // config has `reencryption_rule`) is an unknown key and ignored like every other.
+        let recreation_rule = match map.get("recreation_rule") {
+            None | Some(Value::Scalar(Scalar::Null)) => None,
+            Some(Value::Map(rule)) => {
+                Some(self.creation_rule(rule, &format!("{at}recreation_rule."))?)
+            }
+            Some(_) => return Err(self.error(format!("{at}recreation_rule: expected a mapping"))),
+        };
+        Ok(DestinationRule {
+            path_regex: self.regex(map, "path_regex", at)?,
+            destinations,
+            recreation_rule: recreation_rule.filter(|rule| {
+                rule.key_groups
+                    .first()
+                    .is_some_and(|group| !group.is_empty())
+            }),
+            omit_extensions: self.bool(map, "omit_extensions", at)?,
+        })
+    }
+
     fn stores(&self, map: &Map) -> Result<Stores, ConfigError> {
         let Some(value) = map.get("stores") else {
             return Ok(Stores::default());
@@ -423,14 +517,7 @@ impl Config {
             .into_iter()
             .enumerate()
             .map(|(index, rule)| {
-                Ok(DestinationRule {
-                    path_regex: reader.regex(
-                        rule,
-                        "path_regex",
-                        &format!("destination_rules[{index}]."),
-                    )?,
-                    fields: rule.clone(),
-                })
+                reader.destination_rule(rule, &format!("destination_rules[{index}]."))
             })
             .collect::<Result<Vec<_>, ConfigError>>()?;
         let audit = match root.get("audit") {
@@ -467,6 +554,16 @@ impl Config {
             stores: reader.stores(root)?,
             audit,
         })
+    }
+
+    /// The first destination rule whose `path_regex` matches `file`, which is matched as the
+    /// caller names it (sops matches the path given on the command line, not one relative to
+    /// the config). `None` when no rule matches.
+    pub fn destination_rule_for(&self, file: &Path) -> Option<&DestinationRule> {
+        let text = file.to_string_lossy();
+        self.destination_rules
+            .iter()
+            .find(|rule| rule.path_regex.as_ref().is_none_or(|re| re.is_match(&text)))
     }
 
     /// The first creation rule whose `path_regex` matches `file` (relative to the config's
@@ -565,6 +662,68 @@ stores:
         assert_eq!(
             second[1].kms_context,
             vec![("a".into(), "1".into()), ("b".into(), "2".into())]
+        );
+    }
+
+    #[test]
+    fn reads_destination_rules_as_sops_does() {
+        let text = "destination_rules:\n\
+                    \x20 - path_regex: ^s3/\n    s3_bucket: b\n    s3_prefix: p/\n    \
+                    omit_extensions: true\n    recreation_rule:\n      age: age1new\n      \
+                    unencrypted_suffix: _plain\n\
+                    \x20 - path_regex: kv1\n    vault_path: a/b\n    vault_kv_mount_name: kv\n    \
+                    vault_kv_version: 1\n    vault_address: http://v:8200\n\
+                    \x20 - path_regex: misspelt\n    gcs_bucket: g\n    reencryption_rule:\n      \
+                    age: age1new\n\
+                    \x20 - s3_bucket: b\n    vault_path: x\n    vault_kv_version: 7\n";
+        let config = Config::parse(text.as_bytes(), Path::new("/r/.sops.yaml")).unwrap();
+        let rule = config
+            .destination_rule_for(Path::new("s3/app.json"))
+            .unwrap();
+        assert_eq!(
+            rule.destinations,
+            [Destination::S3 {
+                bucket: "b".into(),
+                prefix: "p/".into()
+            }]
+        );
+        assert!(rule.omit_extensions);
+        let recreation = rule.recreation_rule.as_ref().unwrap();
+        assert_eq!(recreation.key_groups[0][0].id, "age1new");
+        assert!(matches!(recreation.rule, Some(Rule::UnencryptedSuffix(_))));
+        let rule = config
+            .destination_rule_for(Path::new("x/kv1.json"))
+            .unwrap();
+        assert_eq!(
+            rule.destinations,
+            [Destination::VaultKv {
+                address: Some("http://v:8200".into()),
+                path: "a/b/".into(),
+                mount: "kv/".into(),
+                version: 1
+            }]
+        );
+        // Only `recreation_rule` is read (sops's functional-test config misspells it).
+        let rule = config
+            .destination_rule_for(Path::new("misspelt.json"))
+            .unwrap();
+        assert!(rule.recreation_rule.is_none());
+        // The catch-all names two destinations; `publish` refuses it, parsing does not.
+        let rule = config
+            .destination_rule_for(Path::new("other.json"))
+            .unwrap();
+        assert_eq!(rule.destinations.len(), 2);
+        assert!(matches!(
+            rule.destinations[1],
+            Destination::VaultKv { version: 2, ref mount, .. } if mount == "secret/"
+        ));
+        // The path is matched as named, not relative to the config.
+        assert!(
+            config
+                .destination_rule_for(Path::new("/r/s3/a.json"))
+                .unwrap()
+                .recreation_rule
+                .is_none()
         );
     }
 

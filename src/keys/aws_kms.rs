@@ -155,43 +155,17 @@ impl AwsKmsKey {
         (!self.context.is_empty()).then(|| self.context.iter().cloned().collect())
     }
 
-    /// The SDK configuration for this key: the captured environment, the ARN's region, the
-    /// key's profile, bounded timeouts and standard retries.
+    /// The SDK configuration for this key: the ARN's region and the key's profile.
     async fn sdk_config(&self, ctx: &KeyContext, total: Duration) -> Result<SdkConfig, KeyError> {
-        // A silent server costs one attempt, not the whole budget: each attempt gets a third.
-        let attempt = (total / MAX_ATTEMPTS).max(Duration::from_secs(1));
-        let timeouts = TimeoutConfig::builder()
-            .connect_timeout(CONNECT_TIMEOUT.min(total))
-            .operation_attempt_timeout(attempt)
-            .operation_timeout(total)
-            .build();
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .env(Env::from(ctx.vars.clone()))
-            .region(Region::new(self.region()?.to_string()))
-            .timeout_config(timeouts)
-            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
-            .app_name(AppName::new("sops-rs").expect("valid app name"));
-        if !self.profile.is_empty() {
-            loader = loader.profile_name(&self.profile);
-        }
-        Ok(loader.load().await)
+        let profile = Some(self.profile.as_str()).filter(|p| !p.is_empty());
+        Ok(sdk_config(ctx, Some(self.region()?), profile, total).await)
     }
 
     /// The credentials to call KMS with (after assuming the role, if any). `None` when the
     /// credential chain found nothing at all.
     async fn credentials(&self, config: &SdkConfig) -> Result<Option<Credentials>, KeyError> {
-        let Some(provider) = config.credentials_provider() else {
+        let Some(base) = chain_credentials(config).await? else {
             return Ok(None);
-        };
-        let base = match provider.provide_credentials().await {
-            Ok(credentials) => credentials,
-            Err(CredentialsError::CredentialsNotLoaded(_)) => return Ok(None),
-            Err(e) => {
-                return Err(KeyError::Failed(format!(
-                    "cannot load AWS credentials: {}",
-                    error_chain(&e)
-                )));
-            }
         };
         match &self.role {
             None => Ok(Some(base)),
@@ -316,6 +290,52 @@ impl AwsKmsKey {
     }
 }
 
+/// The SDK configuration from the captured environment only, with bounded timeouts and
+/// standard retries: `region` and `profile` when given, else the SDK's own lookup (`AWS_REGION`,
+/// `AWS_PROFILE`, the shared config files under `HOME`).
+pub(crate) async fn sdk_config(
+    ctx: &KeyContext,
+    region: Option<&str>,
+    profile: Option<&str>,
+    total: Duration,
+) -> SdkConfig {
+    // A silent server costs one attempt, not the whole budget: each attempt gets a third.
+    let attempt = (total / MAX_ATTEMPTS).max(Duration::from_secs(1));
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT.min(total))
+        .operation_attempt_timeout(attempt)
+        .operation_timeout(total)
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .env(Env::from(ctx.vars.clone()))
+        .timeout_config(timeouts)
+        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+        .app_name(AppName::new("sops-rs").expect("valid app name"));
+    if let Some(region) = region {
+        loader = loader.region(Region::new(region.to_string()));
+    }
+    if let Some(profile) = profile {
+        loader = loader.profile_name(profile);
+    }
+    loader.load().await
+}
+
+/// What the SDK's credential chain finds (environment, shared files, web identity, container
+/// or instance metadata). `None` when it found nothing at all.
+pub(crate) async fn chain_credentials(config: &SdkConfig) -> Result<Option<Credentials>, KeyError> {
+    let Some(provider) = config.credentials_provider() else {
+        return Ok(None);
+    };
+    match provider.provide_credentials().await {
+        Ok(credentials) => Ok(Some(credentials)),
+        Err(CredentialsError::CredentialsNotLoaded(_)) => Ok(None),
+        Err(e) => Err(KeyError::Failed(format!(
+            "cannot load AWS credentials: {}",
+            error_chain(&e)
+        ))),
+    }
+}
+
 /// A one-line description of an SDK error: the service's code and message when the service
 /// answered, else the whole cause chain (connection refused, timeout, ...).
 fn describe<E>(err: &SdkError<E, HttpResponse>) -> String
@@ -400,7 +420,7 @@ fn session_name(hostname: &str) -> String {
 }
 
 /// The bound on one key operation: `SOPS_RS_HTTP_TIMEOUT_SECONDS` or 30 s.
-fn total_timeout(ctx: &KeyContext) -> Duration {
+pub(crate) fn total_timeout(ctx: &KeyContext) -> Duration {
     ctx.var(TIMEOUT_VAR)
         .and_then(|v| v.trim().parse::<u64>().ok())
         .filter(|secs| *secs > 0)
@@ -433,7 +453,7 @@ pub fn runtime_started() -> bool {
 }
 
 /// Runs `operation` on the runtime, giving up once `total` has passed.
-fn run<T>(
+pub(crate) fn run<T>(
     total: Duration,
     operation: impl Future<Output = Result<T, KeyError>>,
 ) -> Result<T, KeyError> {

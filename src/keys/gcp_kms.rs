@@ -31,7 +31,7 @@
 //! The data key passes through the SDK's request and response buffers (`bytes::Bytes`), which
 //! are not zeroized; the copies this module keeps are.
 
-mod credentials;
+pub(crate) mod credentials;
 
 use std::time::Duration;
 

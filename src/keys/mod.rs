@@ -204,7 +204,7 @@ impl KeyContext {
 }
 
 /// An error and its causes on one line, each cause once (SDK errors repeat their sources).
-#[cfg(any(feature = "azure", feature = "gcp"))]
+#[cfg(any(feature = "azure", feature = "gcp", feature = "aws", feature = "vault"))]
 pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![e.to_string()];
     let mut source = e.source();

@@ -126,43 +126,13 @@ impl VaultKey {
         self.check_allowlist(ctx)?;
         let client = client(ctx)?;
         let url = self.url(operation);
-        let mut token = reqwest::header::HeaderValue::from_str(token).map_err(|_| {
-            KeyError::Failed("the Vault token contains characters not allowed in a header".into())
-        })?;
-        // Kept out of any debug output of the request.
-        token.set_sensitive(true);
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let mut request = client
-                .post(&url)
-                .header("X-Vault-Token", token.clone())
-                .header("X-Vault-Request", "true")
-                .json(body);
-            if let Some(namespace) = ctx.var("VAULT_NAMESPACE") {
-                request = request.header("X-Vault-Namespace", namespace);
-            }
-            let retry_after = match request.send() {
-                Err(e) if attempt < MAX_TRIES && e.is_connect() && !e.is_timeout() => None,
-                Err(e) => return Err(transport_error(operation, &self.address, &e)),
-                Ok(response) => {
-                    let status = response.status();
-                    let retryable = status.as_u16() == 429 || status.is_server_error();
-                    if retryable && attempt < MAX_TRIES {
-                        response
-                            .headers()
-                            .get("retry-after")
-                            .and_then(|v| v.to_str().ok())
-                            .and_then(|v| v.trim().parse::<u64>().ok())
-                            .map(|s| Duration::from_secs(s.min(2)))
-                    } else {
-                        return self.read_response(operation, response);
-                    }
-                }
-            };
-            let backoff = Duration::from_millis(250u64 << (attempt - 1));
-            std::thread::sleep(retry_after.unwrap_or(backoff));
-        }
+        let token = token_header(token)?;
+        let response =
+            send(|| request(&client, reqwest::Method::POST, &url, &token, ctx).json(body))
+                .map_err(|e| {
+                    transport_error(&format!("Vault transit {operation}"), &self.address, &e)
+                })?;
+        self.read_response(operation, response)
     }
 
     fn read_response(
@@ -183,26 +153,9 @@ impl VaultKey {
                 .and_then(Json::as_str),
         );
         if !status.is_success() {
-            let errors = body
-                .as_ref()
-                .and_then(|b| b.get("errors"))
-                .and_then(Json::as_array)
-                .map(|errors| {
-                    errors
-                        .iter()
-                        .filter_map(Json::as_str)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
-                .filter(|e| !e.is_empty())
-                .unwrap_or_else(|| "no error message".to_string());
-            let hint = if status.as_u16() == 403 {
-                " (check VAULT_TOKEN or ~/.vault-token and the token's policy)"
-            } else {
-                ""
-            };
             return Err(KeyError::Failed(format!(
-                "Vault transit {operation} failed with HTTP {status}: {errors}{hint}"
+                "Vault transit {operation} failed with {}",
+                api_error(status, body.as_ref())
             )));
         }
         body.and_then(|mut b| b.get_mut("data").map(Json::take))
@@ -215,8 +168,88 @@ impl VaultKey {
     }
 }
 
-fn transport_error(operation: &str, address: &str, e: &reqwest::Error) -> KeyError {
-    let what = if e.is_timeout() {
+/// `HTTP <status>: <Vault's errors>`, with a hint about the token on 403.
+pub(crate) fn api_error(status: reqwest::StatusCode, body: Option<&Json>) -> String {
+    let errors = body
+        .and_then(|b| b.get("errors"))
+        .and_then(Json::as_array)
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(Json::as_str)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .filter(|e| !e.is_empty())
+        .unwrap_or_else(|| "no error message".to_string());
+    let hint = if status.as_u16() == 403 {
+        " (check VAULT_TOKEN or ~/.vault-token and the token's policy)"
+    } else {
+        ""
+    };
+    format!("HTTP {status}: {errors}{hint}")
+}
+
+/// The token as a header value that is kept out of any debug output.
+pub(crate) fn token_header(token: &str) -> Result<reqwest::header::HeaderValue, KeyError> {
+    let mut value = reqwest::header::HeaderValue::from_str(token).map_err(|_| {
+        KeyError::Failed("the Vault token contains characters not allowed in a header".into())
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// A request to Vault with the token, the request marker and `VAULT_NAMESPACE`.
+pub(crate) fn request(
+    client: &reqwest::blocking::Client,
+    method: reqwest::Method,
+    url: &str,
+    token: &reqwest::header::HeaderValue,
+    ctx: &KeyContext,
+) -> reqwest::blocking::RequestBuilder {
+    let request = client
+        .request(method, url)
+        .header("X-Vault-Token", token.clone())
+        .header("X-Vault-Request", "true");
+    match ctx.var("VAULT_NAMESPACE") {
+        Some(namespace) => request.header("X-Vault-Namespace", namespace),
+        None => request,
+    }
+}
+
+/// Sends the request `build` makes, again after a refused connection, a 429 or a 5xx (at most
+/// [`MAX_TRIES`] times, with a short backoff or the server's `Retry-After` up to 2 s).
+pub(crate) fn send(
+    build: impl Fn() -> reqwest::blocking::RequestBuilder,
+) -> Result<reqwest::blocking::Response, reqwest::Error> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let retry_after = match build().send() {
+            Err(e) if attempt < MAX_TRIES && e.is_connect() && !e.is_timeout() => None,
+            Err(e) => return Err(e),
+            Ok(response) => {
+                let status = response.status();
+                let retryable = status.as_u16() == 429 || status.is_server_error();
+                if !retryable || attempt >= MAX_TRIES {
+                    return Ok(response);
+                }
+                response
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(|s| Duration::from_secs(s.min(2)))
+            }
+        };
+        let backoff = Duration::from_millis(250u64 << (attempt - 1));
+        std::thread::sleep(retry_after.unwrap_or(backoff));
+    }
+}
+
+/// A transport failure of `what` (`Vault transit encrypt`, ...) at `address`, with its cause.
+pub(crate) fn transport_error(what: &str, address: &str, e: &reqwest::Error) -> KeyError {
+    let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
         "could not connect"
@@ -235,12 +268,11 @@ fn transport_error(operation: &str, address: &str, e: &reqwest::Error) -> KeyErr
     } else {
         format!(": {cause}")
     };
-    KeyError::Failed(format!(
-        "Vault transit {operation} at {address} {what}{cause}"
-    ))
+    KeyError::Failed(format!("{what} at {address} {kind}{cause}"))
 }
 
-fn client(ctx: &KeyContext) -> Result<reqwest::blocking::Client, KeyError> {
+/// The HTTP client for Vault: timeouts, `VAULT_CACERT`, `VAULT_SKIP_VERIFY`.
+pub(crate) fn client(ctx: &KeyContext) -> Result<reqwest::blocking::Client, KeyError> {
     let total = ctx
         .var("SOPS_RS_HTTP_TIMEOUT_SECONDS")
         .and_then(|v| v.trim().parse::<f64>().ok())
@@ -270,7 +302,7 @@ fn client(ctx: &KeyContext) -> Result<reqwest::blocking::Client, KeyError> {
 }
 
 /// The Vault token: `VAULT_TOKEN`, else `$HOME/.vault-token`.
-fn token(ctx: &KeyContext) -> Option<Zeroizing<String>> {
+pub(crate) fn token(ctx: &KeyContext) -> Option<Zeroizing<String>> {
     if let Some(token) = ctx.var("VAULT_TOKEN") {
         return Some(Zeroizing::new(token.trim().to_string()));
     }

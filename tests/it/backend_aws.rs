@@ -5,145 +5,15 @@
 //!
 //! Every test starts its own moto on a free port and stops it when done.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{ok, repo_root, sops_command, sops_rs_command};
+use crate::support::moto::Moto;
+use crate::support::{ok, sops_command, sops_rs_command};
 
 const PLAIN: &str = "db:\n    user: admin\n    password: hunter2\ntoken: abc\n";
-
-fn venv_bin(name: &str) -> PathBuf {
-    let path = repo_root().join(".tools/venv/bin").join(name);
-    assert!(
-        path.is_file(),
-        "{} not found: run scripts/install-test-deps.sh",
-        path.display()
-    );
-    path
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Whether an HTTP GET of `path` gets any answer.
-fn http_answers(port: u16, path: &str) -> bool {
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    if stream.write_all(request.as_bytes()).is_err() {
-        return false;
-    }
-    let mut head = [0u8; 12];
-    stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
-}
-
-/// A moto server, killed on drop.
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Moto {
-    fn start() -> Moto {
-        Moto::start_with(&[])
-    }
-
-    fn start_with(env: &[(&str, &str)]) -> Moto {
-        let binary = venv_bin("moto_server");
-        for _ in 0..5 {
-            let port = free_port();
-            let mut child = Command::new(&binary)
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-                .envs(env.iter().copied())
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start moto_server");
-            let deadline = Instant::now() + Duration::from_secs(30);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break; // lost the port to someone else: try another
-                }
-                if http_answers(port, "/moto-api/") {
-                    return Moto { child, port };
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("moto_server did not start");
-    }
-
-    fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// Runs a boto3 snippet against this server (`kms`, `iam` clients are ready) and returns
-    /// what it prints.
-    fn boto3(&self, body: &str) -> String {
-        let script = format!(
-            "import boto3\nkw = dict(endpoint_url={:?}, region_name='us-east-1', \
-             aws_access_key_id='test', aws_secret_access_key='test')\n\
-             kms = boto3.client('kms', **kw)\niam = boto3.client('iam', **kw)\n{body}\n",
-            self.endpoint()
-        );
-        let out = Command::new(venv_bin("python"))
-            .args(["-c", &script])
-            .env_clear()
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "boto3 failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    }
-
-    fn create_key(&self) -> String {
-        self.boto3("print(kms.create_key()['KeyMetadata']['Arn'])")
-    }
-
-    /// Creates `alias/<name>` for `key_arn` and returns the alias ARN.
-    fn create_alias(&self, key_arn: &str, name: &str) -> String {
-        self.boto3(&format!(
-            "kms.create_alias(AliasName='alias/{name}', TargetKeyId={key_arn:?})"
-        ));
-        let (prefix, _) = key_arn.split_once(":key/").unwrap();
-        format!("{prefix}:alias/{name}")
-    }
-
-    fn create_role(&self) -> String {
-        self.boto3(
-            "print(iam.create_role(RoleName='sops-test', \
-             AssumeRolePolicyDocument='{}')['Role']['Arn'])",
-        )
-    }
-
-    /// Stops the server (its port then refuses connections).
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
 
 /// A home directory, with the AWS settings both binaries get.
 struct Home {

@@ -1,7 +1,7 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands; the
-//!   stand-in key servers, the OpenBao dev server and the network faults the backend tests use;
-//!   a throwaway GNUPGHOME.
+//!   stand-in key servers, the moto server (AWS KMS, STS and S3), the OpenBao dev server and the
+//!   network faults the backend tests use; a throwaway GNUPGHOME.
 //! - `backend_aws`: AWS KMS against moto: key/alias ARNs, encryption context, roles, profiles,
 //!   interop with the real sops, and faults (server down or silent, bad credentials).
 //! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
@@ -37,6 +37,9 @@
 //! - `tamper`: flipped bits, a changed MAC or lastmodified, swapped or moved values are refused.
 //! - `functional`: the behaviours sops's own functional tests check (format spec section 9.2),
 //!   each run with the same command lines against the real sops and sops-rs.
+//! - `publish`: `publish` to S3 (moto), GCS (gcp-storage-emulator) and Vault KV v1/v2
+//!   (OpenBao), each compared with what the real sops 3.12.2 stores; names, `--recursive`,
+//!   `--omit-extensions`, the re-encryption rule, the question, errors, sops's functional tests.
 //! - `fuzz_smoke`: each fuzz target body on a few thousand seeded mutations (CI's fuzzing).
 
 mod audit;
@@ -64,6 +67,8 @@ mod interop_sops;
 mod json_store;
 mod parity;
 mod properties;
+#[cfg(all(feature = "aws", feature = "gcp", feature = "vault"))]
+mod publish;
 mod support;
 mod tamper;
 mod toml_store;

@@ -30,7 +30,7 @@ use crate::keys::KeyContext;
 
 /// Where the credentials of one call came from.
 #[derive(PartialEq, Eq)]
-pub(super) enum Source {
+pub(crate) enum Source {
     /// `GOOGLE_OAUTH_ACCESS_TOKEN`.
     AccessToken(Zeroizing<String>),
     /// A credentials JSON and where it was read (`GOOGLE_CREDENTIALS`, a file path).
@@ -51,7 +51,7 @@ impl std::fmt::Debug for Source {
 
 impl Source {
     /// Picks the source from the captured environment; reads credential files.
-    pub(super) fn from_context(ctx: &KeyContext) -> Result<Source, String> {
+    pub(crate) fn from_context(ctx: &KeyContext) -> Result<Source, String> {
         if let Some(token) = ctx.var("GOOGLE_OAUTH_ACCESS_TOKEN") {
             return Ok(Source::AccessToken(Zeroizing::new(
                 token.trim().to_string(),
@@ -85,7 +85,7 @@ impl Source {
     }
 
     /// Where the credentials come from, for messages.
-    pub(super) fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Source::AccessToken(_) => "GOOGLE_OAUTH_ACCESS_TOKEN".into(),
             Source::Json { origin, .. } => origin.clone(),
@@ -98,7 +98,7 @@ impl Source {
 
     /// The SDK credentials. Must run inside a tokio runtime: the SDK's token caches start
     /// their refresh task when they are built.
-    pub(super) fn credentials(&self) -> Result<Credentials, String> {
+    pub(crate) fn credentials(&self) -> Result<Credentials, String> {
         let built = match self {
             Source::AccessToken(token) => return StaticToken::new(token).map(Credentials::from),
             Source::Json { origin, json } => {
