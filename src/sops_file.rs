@@ -320,7 +320,7 @@ impl SopsFile {
         };
         let options = &options;
         let format = encrypted_format(format);
-        let value = wire::to_value(&self.metadata);
+        let value = wire::to_value(&self.metadata, format);
         wire::put_metadata(&mut self.tree.documents, &value);
         let result = format.emit(&self.tree, options);
         for document in &mut self.tree.documents {

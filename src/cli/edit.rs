@@ -302,7 +302,7 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
         let mut tree = opened.file.tree.clone();
         let metadata = edit
             .show_master_keys
-            .then(|| wire::to_value(&opened.file.metadata));
+            .then(|| wire::to_value(&opened.file.metadata, format));
         if let Some(value) = &metadata {
             wire::put_metadata(&mut tree.documents, value);
         }
