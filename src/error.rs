@@ -73,8 +73,9 @@ pub enum Error {
     /// No master key was given for a new file.
     #[error("no master keys were given: pass recipients with --age or SOPS_AGE_RECIPIENTS")]
     NoMasterKeys,
-    /// Wrapping the new data key failed for some master keys.
-    #[error("could not generate data key: [{}]", .0.join(" "))]
+    /// Wrapping the new data key failed for some master keys (sops's words, which its own
+    /// tests compare).
+    #[error("Could not generate data key: [{}]", .0.join(" "))]
     KeyGeneration(Vec<String>),
     /// No key group yielded the data key.
     #[error("{file}: could not decrypt the data key with any master key\n{report}")]

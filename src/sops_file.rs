@@ -28,6 +28,27 @@ pub struct EncryptPlan {
     pub mac_only_encrypted: bool,
 }
 
+impl EncryptPlan {
+    /// Checks the key groups before any data key is made: there must be one, and none may be
+    /// empty (sops's "empty key group provided", for `key_groups: []`, `[{}]` or a creation
+    /// rule without keys).
+    pub fn check_key_groups(&self) -> Result<()> {
+        check_key_groups(&self.key_groups)
+    }
+}
+
+fn check_key_groups(groups: &[Vec<Box<dyn MasterKey>>]) -> Result<()> {
+    if groups.is_empty() {
+        return Err(Error::NoMasterKeys);
+    }
+    if groups.iter().any(Vec::is_empty) {
+        return Err(Error::KeyGeneration(vec![
+            "empty key group provided".to_string(),
+        ]));
+    }
+    Ok(())
+}
+
 /// The order key types are tried in when decrypting (`SOPS_DECRYPTION_ORDER`), by default
 /// age then pgp, then the rest in group order.
 pub const DEFAULT_DECRYPTION_ORDER: [KeyKind; 2] = [KeyKind::Age, KeyKind::Pgp];
@@ -95,9 +116,7 @@ impl SopsFile {
                 file: file.to_string(),
             });
         }
-        if plan.key_groups.iter().all(Vec::is_empty) {
-            return Err(Error::NoMasterKeys);
-        }
+        plan.check_key_groups()?;
         let data_key = DataKey::generate();
         let key_groups = wrap_for_groups(&data_key, plan.key_groups, plan.shamir_threshold, ctx)?;
         let mut metadata = Metadata {
@@ -378,6 +397,7 @@ fn wrap_for_groups(
     threshold: usize,
     ctx: &KeyContext,
 ) -> Result<Vec<KeyGroup>> {
+    check_key_groups(&groups)?;
     let secrets: Vec<Zeroizing<Vec<u8>>> = if groups.len() > 1 {
         let threshold = if threshold == 0 {
             groups.len()
@@ -388,11 +408,6 @@ fn wrap_for_groups(
     } else {
         vec![Zeroizing::new(data_key.as_bytes().to_vec())]
     };
-    if groups.iter().any(Vec::is_empty) {
-        return Err(Error::KeyGeneration(vec![
-            "empty key group provided".to_string(),
-        ]));
-    }
     // Every key wraps independently (network backends take a round trip each), so with several
     // keys each gets its own thread; results keep the group order.
     let jobs: Vec<(usize, Box<dyn MasterKey>)> = groups

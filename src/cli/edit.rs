@@ -281,6 +281,20 @@ fn check_edited(
     }
 }
 
+/// The data key of a new file could not be wrapped: exit 128 with sops's message.
+fn new_file_key_error(error: sops_rs::Error) -> CliError {
+    match error {
+        sops_rs::Error::KeyGeneration(reasons) => CliError::new(
+            code::COULD_NOT_RETRIEVE_KEY,
+            format!(
+                "Error encrypting the data key with one or more master keys: [{}]",
+                reasons.join(" ")
+            ),
+        ),
+        other => CliError::from_library(other, true),
+    }
+}
+
 pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
     let signals = Signals::install()?;
     let target = edit.file.as_path();
@@ -327,6 +341,7 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
         )
     } else {
         let plan = encrypt_plan(args, config.as_ref(), target, format)?;
+        plan.check_key_groups().map_err(new_file_key_error)?;
         let text = format.emit(&format.example(), &options).map_err(|source| {
             CliError::from_library(sops_rs::Error::Emit { format, source }, false)
         })?;
@@ -374,7 +389,11 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
             let name = target.display().to_string();
             let library = |e| CliError::from_library(e, true);
             let ctx = key_context_from_env();
-            let mut file = SopsFile::encrypt(edited, plan, &ctx, now, &name).map_err(library)?;
+            let mut file =
+                SopsFile::encrypt(edited, plan, &ctx, now, &name).map_err(|e| match e {
+                    sops_rs::Error::KeyGeneration(_) => new_file_key_error(e),
+                    other => library(other),
+                })?;
             file.emit(format, &options).map_err(library)?
         }
     };

@@ -181,6 +181,65 @@ fn shamir_files_written_by_sops_rs_open_in_sops_with_any_two_keys() {
     );
 }
 
+/// `key_groups: []`, `key_groups: [{}]`, a rule without keys, an empty second group: sops's exact
+/// error and exit code, for `encrypt`, legacy `-e` and a new file in `edit`, which fails before
+/// the editor runs (exit 128) and creates nothing.
+#[test]
+fn empty_key_groups_fail_as_in_sops() {
+    let keys = Keys::new(1);
+    let plain = keys.write("s.yaml", SAMPLE);
+    let rules = [
+        "creation_rules:\n  - key_groups: []\n".to_string(),
+        "creation_rules:\n  - key_groups: [{}]\n".to_string(),
+        "creation_rules:\n  - path_regex: .*\n".to_string(),
+        format!(
+            "creation_rules:\n  - key_groups:\n      - age: [{}]\n      - {{}}\n",
+            keys.recipients[0]
+        ),
+    ];
+    for rule in &rules {
+        let config = s(&keys.write("empty-groups.yaml", rule));
+        let new_file = s(&keys.path("new.yaml"));
+        for (args, code, stderr) in [
+            (
+                vec!["--config", &config, "encrypt", &s(&plain)],
+                1,
+                "Could not generate data key: [empty key group provided]\n",
+            ),
+            (
+                vec!["--config", &config, "-e", &s(&plain)],
+                1,
+                "Could not generate data key: [empty key group provided]\n",
+            ),
+            (
+                vec!["--config", &config, "edit", &new_file],
+                128,
+                "Error encrypting the data key with one or more master keys: \
+                 [empty key group provided]\n",
+            ),
+        ] {
+            for (tool, mut cmd) in [
+                ("sops", sops_command(keys.dir.path())),
+                ("sops-rs", sops_rs_command(keys.dir.path())),
+            ] {
+                // An editor that would leave the file unchanged (exit 200) if one were run.
+                let out = cmd
+                    .env("SOPS_AGE_KEY_FILE", &keys.files[0])
+                    .env("EDITOR", "true")
+                    .args(&args)
+                    .stdin(Stdio::null())
+                    .output()
+                    .unwrap();
+                let what = format!("{tool} {args:?} with {rule}");
+                assert_eq!(out.status.code(), Some(code), "{what}");
+                assert_eq!(String::from_utf8_lossy(&out.stderr), stderr, "{what}");
+                assert!(out.stdout.is_empty(), "{what}");
+                assert!(!keys.path("new.yaml").exists(), "{what}");
+            }
+        }
+    }
+}
+
 #[test]
 fn set_and_unset_change_only_their_path() {
     let keys = Keys::new(1);
