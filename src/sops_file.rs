@@ -322,6 +322,14 @@ impl SopsFile {
         Ok(())
     }
 
+    /// The Shamir threshold the file keeps when `updatekeys` gives it `groups` key groups: its
+    /// own, lowered to the number of groups, as in sops. A creation rule's `shamir_threshold` is
+    /// for new files only, so keys that opened the file together still do. 0 (a file with one
+    /// group) stays 0, which [`SopsFile::rewrap`] turns into "all groups" for several.
+    pub fn threshold_for_new_groups(&self, groups: usize) -> usize {
+        self.metadata.shamir_threshold.min(groups)
+    }
+
     /// Takes the current key groups apart into their keys (to edit and re-wrap them).
     pub fn take_keys(&mut self) -> Vec<Vec<Box<dyn MasterKey>>> {
         std::mem::take(&mut self.metadata.key_groups)

@@ -425,6 +425,130 @@ fn updatekeys_and_groups_change_recipients_not_values() {
     );
 }
 
+/// The `shamir_threshold: N` line of an encrypted YAML file, if any.
+fn threshold_of(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("shamir_threshold: ")
+                .map(String::from)
+        })
+}
+
+/// `updatekeys` keeps the file's Shamir threshold (lowered to the number of new groups), not the
+/// creation rule's, as sops 3.12.2 does: the keys that opened a 2-of-3 file together still do.
+/// Files written by either tool, updated by either tool, come out the same.
+#[test]
+fn updatekeys_keeps_the_files_shamir_threshold() {
+    let keys = Keys::new(4);
+    let groups = |which: &[usize]| -> String {
+        which
+            .iter()
+            .map(|&i| format!("      - age: [{}]\n", keys.recipients[i]))
+            .collect()
+    };
+    let two_of_three = keys.write(
+        "two-of-three.yaml",
+        &format!(
+            "creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n{}",
+            groups(&[0, 1, 2])
+        ),
+    );
+    // The rule asks for 3 of 3 and replaces the third key.
+    let three_of_three = keys.write(
+        "three-of-three.yaml",
+        &format!(
+            "creation_rules:\n  - shamir_threshold: 3\n    key_groups:\n{}",
+            groups(&[0, 1, 3])
+        ),
+    );
+    let plain = keys.write("s.yaml", SAMPLE);
+    for writer in ["sops", "sops-rs"] {
+        for updater in ["sops", "sops-rs"] {
+            let args = ["--config", &s(&two_of_three), "encrypt", &s(&plain)];
+            let written = match writer {
+                "sops" => ok(keys.sops(&[0], &args)),
+                _ => ok(keys.ours(&[0], &args)),
+            };
+            let file = keys.write(&format!("{writer}-{updater}.enc.yaml"), &written);
+            let update = [
+                "--config",
+                &s(&three_of_three),
+                "updatekeys",
+                "-y",
+                &s(&file),
+            ];
+            match updater {
+                "sops" => ok(keys.sops(&[0, 1, 2], &update)),
+                _ => ok(keys.ours(&[0, 1, 2], &update)),
+            };
+            let what = format!("written by {writer}, updated by {updater}");
+            assert_eq!(threshold_of(&file).as_deref(), Some("2"), "{what}");
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(text.contains(&keys.recipients[3]), "{what}");
+            assert!(!text.contains(&keys.recipients[2]), "{what}");
+            for pair in [[0, 1], [0, 3], [1, 3]] {
+                assert_eq!(
+                    ok(keys.sops(&pair, &["decrypt", &s(&file)])),
+                    SAMPLE,
+                    "{what}"
+                );
+                assert_eq!(
+                    ok(keys.ours(&pair, &["decrypt", &s(&file)])),
+                    SAMPLE,
+                    "{what}"
+                );
+            }
+            // Nothing left to change: the rule's threshold alone is no change.
+            let again = keys.ours(&[0, 1], &update);
+            assert!(
+                String::from_utf8_lossy(&ok_stderr(again)).contains("already up to date"),
+                "{what}"
+            );
+        }
+    }
+    // A file with one group has no threshold; given three groups it needs all of them, in
+    // both tools, whatever the rule says.
+    let single = keys.write(
+        "single.yaml",
+        &format!("creation_rules:\n  - age: {}\n", keys.recipients[0]),
+    );
+    for updater in ["sops", "sops-rs"] {
+        let file = keys.write(
+            &format!("single-{updater}.enc.yaml"),
+            &ok(keys.ours(&[0], &["--config", &s(&single), "encrypt", &s(&plain)])),
+        );
+        let update = ["--config", &s(&two_of_three), "updatekeys", "-y", &s(&file)];
+        match updater {
+            "sops" => ok(keys.sops(&[0], &update)),
+            _ => ok(keys.ours(&[0], &update)),
+        };
+        assert_eq!(
+            threshold_of(&file).as_deref(),
+            Some("3"),
+            "updated by {updater}"
+        );
+        assert_eq!(ok(keys.ours(&[0, 1, 2], &["decrypt", &s(&file)])), SAMPLE);
+        assert_eq!(
+            keys.ours(&[0, 1], &["decrypt", &s(&file)]).status.code(),
+            Some(128)
+        );
+    }
+}
+
+/// The standard error of a command that must have succeeded.
+fn ok_stderr(out: Output) -> Vec<u8> {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stderr
+}
+
 #[test]
 fn exec_env_and_exec_file_hand_secrets_to_the_child_only() {
     let keys = Keys::new(1);
