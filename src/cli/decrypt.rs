@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use sops_rs::Format;
 use sops_rs::tree::path::TreePath;
 
 use super::CommonArgs;
@@ -36,12 +35,6 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
     };
     let bytes = match extract {
         Some(path) => {
-            if output_format == Format::Binary {
-                return Err(CliError::new(
-                    code::ERROR_DUMPING_TREE,
-                    "--extract is not supported for binary output",
-                ));
-            }
             let empty = Default::default();
             let document = opened.file.tree.documents.first().unwrap_or(&empty);
             let value = path.get(document).map_err(|e| {

@@ -5,6 +5,9 @@
 //! The plaintext only ever exists in a 0600 file inside a 0700 directory under $TMPDIR, which
 //! is removed on every way out: success, no change, invalid content given up, editor failure,
 //! and SIGINT, SIGTERM or SIGHUP to sops-rs (the editor is stopped first).
+//!
+//! The editor shows the output format (`--output-type`, else the file name's), which is also the
+//! format the edited text is read in and the file is written in.
 
 use std::fs::{DirBuilder, OpenOptions};
 use std::io::{BufRead, Write};
@@ -298,7 +301,10 @@ fn new_file_key_error(error: sops_rs::Error) -> CliError {
 pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
     let signals = Signals::install()?;
     let target = edit.file.as_path();
-    let (format, _) = formats(
+    // The editor gets the plaintext in the output format (`--output-type`, else the file name),
+    // as in sops, and the edited text is read back in that same format: sops reads it with the
+    // input format, which fails whenever the two differ.
+    let (_, format) = formats(
         &super::io::Input {
             path: Some(target.to_path_buf()),
             name: target.display().to_string(),

@@ -61,7 +61,7 @@ pub fn run(
         .as_deref()
         .or(input.path.as_deref())
         .unwrap_or(Path::new("-"));
-    let plan = encrypt_plan(args, config.as_ref(), target, output_format)?;
+    let plan = encrypt_plan(args, config.as_ref(), target, input_format)?;
     let ctx = key_context_from_env();
     let mut encrypted =
         SopsFile::encrypt(tree, plan, &ctx, Timestamp::now_utc_seconds(), &input.name)

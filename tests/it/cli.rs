@@ -188,7 +188,9 @@ fn stdin_needs_a_filename_override_to_encrypt() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = env.run_with_stdin(&["decrypt", "--input-type", "yaml"], &out.stdout);
+    // Standard input without a name is binary unless --filename-override names it (as in sops,
+    // --input-type alone does not set the output format).
+    let out = env.run_with_stdin(&["decrypt", "--filename-override", "x.yaml"], &out.stdout);
     assert_eq!(String::from_utf8(out.stdout).unwrap(), SAMPLE);
 }
 

@@ -18,6 +18,8 @@
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
 //! - `yaml_store`: the YAML store against sops-written files and the real sops binary.
+//! - `output_format`: without `--output-type`, every command writes the format of the file name
+//!   (or `--filename-override`), binary for standard input, as the real sops does.
 //! - `parity`: sops-written files re-encrypt byte for byte with the same key, IVs and time.
 //! - `toml_store`: the TOML store (an extension) through the binary, and random-tree round trips.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
@@ -56,6 +58,7 @@ mod fuzz_smoke;
 mod generated;
 mod interop_sops;
 mod json_store;
+mod output_format;
 mod parity;
 mod properties;
 mod support;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub mod standin;
+pub mod twin;
 pub mod vectors;
 
 /// The repository root.
