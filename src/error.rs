@@ -26,13 +26,33 @@ pub enum Error {
         /// The OS error.
         source: std::io::Error,
     },
-    /// The input does not parse as its format.
+    /// A plaintext to encrypt does not parse as its format.
     #[error("{file}: invalid {format}: {source}")]
     Parse {
         /// The file.
         file: String,
         /// The format it was read as.
         format: Format,
+        /// Where and what.
+        source: FormatError,
+    },
+    /// A file to decrypt (or change) does not parse as its format: it cannot be a sops file
+    /// (sops exits 1 here, and 2 only for a plaintext to encrypt).
+    #[error("{file}: invalid {format}: {source}")]
+    ParseEncrypted {
+        /// The file.
+        file: String,
+        /// The format it was read as.
+        format: Format,
+        /// Where and what.
+        source: FormatError,
+    },
+    /// The file parses, but holds a value sops cannot encrypt or decrypt (see
+    /// [`FormatError::unsupported_value`]).
+    #[error("{file}: {source}")]
+    UnsupportedValue {
+        /// The file.
+        file: String,
         /// Where and what.
         source: FormatError,
     },

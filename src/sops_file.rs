@@ -10,7 +10,7 @@ use crate::crypto::mac::{decrypt_mac, encrypt_mac};
 use crate::crypto::tree_cipher::{Direction, walk_tree};
 use crate::crypto::{DataKey, ValueCipher, shamir};
 use crate::error::{Error, Result};
-use crate::formats::{EmitOptions, Format};
+use crate::formats::{EmitOptions, Format, FormatError};
 use crate::keys::{KeyContext, KeyError, KeyEvent, KeyGroup, KeyKind, KeySlot, MasterKey};
 use crate::metadata::{FORMAT_VERSION, Metadata, wire};
 use crate::selection::Rule;
@@ -76,15 +76,58 @@ pub fn has_metadata(tree: &Tree) -> bool {
         .is_some_and(|doc| doc.get(crate::SOPS_KEY).is_some())
 }
 
+/// A parse failure of `file`: a value sops cannot hold is [`Error::UnsupportedValue`], anything
+/// else `syntax` (which differs between a plaintext and an encrypted file).
+fn parse_failure(
+    file: &str,
+    format: Format,
+    source: FormatError,
+    syntax: fn(String, Format, FormatError) -> Error,
+) -> Error {
+    if source.unsupported_value {
+        Error::UnsupportedValue {
+            file: file.to_string(),
+            source,
+        }
+    } else {
+        syntax(file.to_string(), format, source)
+    }
+}
+
+/// Parses a plaintext to encrypt, refusing what sops refuses: YAML text that holds no document
+/// at all (only comments or blank lines) is a syntax error, while an empty file parses to no
+/// document ([`Error::NoDocuments`] when encrypted).
+pub fn parse_plaintext(format: Format, input: &[u8], file: &str) -> Result<Tree> {
+    let syntax = |file, format, source| Error::Parse {
+        file,
+        format,
+        source,
+    };
+    let tree = format
+        .parse(input)
+        .map_err(|source| parse_failure(file, format, source, syntax))?;
+    if format == Format::Yaml && tree.documents.is_empty() && !input.is_empty() {
+        return Err(syntax(
+            file.to_string(),
+            format,
+            FormatError::new("no YAML document (only comments or blank lines)"),
+        ));
+    }
+    Ok(tree)
+}
+
 impl SopsFile {
     /// Parses an encrypted file. `file` names it in errors.
     pub fn parse(format: Format, input: &[u8], file: &str) -> Result<SopsFile> {
         let format = encrypted_format(format);
-        let mut tree = format.parse(input).map_err(|source| Error::Parse {
-            file: file.to_string(),
+        let syntax = |file, format, source| Error::ParseEncrypted {
+            file,
             format,
             source,
-        })?;
+        };
+        let mut tree = format
+            .parse(input)
+            .map_err(|source| parse_failure(file, format, source, syntax))?;
         let metadata_error = |source| Error::Metadata {
             file: file.to_string(),
             source,

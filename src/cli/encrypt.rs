@@ -41,16 +41,8 @@ pub fn run(
     let mut input = read_input(file)?;
     check_destination(&input, args)?;
     let (input_format, output_format) = formats(&input, args)?;
-    let tree = input_format.parse(&input.bytes).map_err(|source| {
-        CliError::from_library(
-            sops_rs::Error::Parse {
-                file: input.name.clone(),
-                format: input_format,
-                source,
-            },
-            true,
-        )
-    })?;
+    let tree = sops_rs::sops_file::parse_plaintext(input_format, &input.bytes, &input.name)
+        .map_err(|e| CliError::from_library(e, true))?;
     input.release_bytes();
     if let Some(old) = reuse_from {
         return reencrypt_against(old, tree, &input, output_format, args);

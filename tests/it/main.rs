@@ -7,6 +7,7 @@
 //!   exit code, no panic, the file untouched.
 //! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
+//! - `exit_codes`: a table of sops's exit codes, each row run through the real sops and sops-rs.
 //! - `generated`: completions and man page match the CLI; every command has help examples.
 //! - `flat_stores`: dotenv and INI against sops-written files and the real sops binary.
 //! - `edit`: the edit workflow with editor programs, signals and a real vim in tmux.
@@ -53,6 +54,7 @@ mod cli;
 mod commands;
 mod crash;
 mod edit;
+mod exit_codes;
 mod flat_stores;
 mod fuzz_smoke;
 mod generated;

@@ -67,18 +67,7 @@ fn same_encrypted(sops: &str, ours: &str, what: &str) {
 /// `d.txt`: the JSON file sops encrypted, under a name that says "binary".
 fn encrypted_json_named_txt(twin: &Twin) -> String {
     let plain = twin.write("plain.json", PLAIN);
-    let out = twin.run(
-        Tool::Sops,
-        &["encrypt", "--age", &twin.recipient, &plain],
-        &[],
-        b"",
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    twin.write("d.txt", &String::from_utf8(out.stdout).unwrap())
+    twin.write("d.txt", &twin.encrypted_by_sops(&plain))
 }
 
 #[test]

@@ -64,6 +64,22 @@ impl Twin {
         cmd
     }
 
+    /// What the real sops writes when it encrypts `file` (in the home) for the home's recipient.
+    pub fn encrypted_by_sops(&self, file: &str) -> String {
+        let out = self.run(
+            Tool::Sops,
+            &["encrypt", "--age", &self.recipient, file],
+            &[],
+            b"",
+        );
+        assert!(
+            out.status.success(),
+            "sops encrypt {file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
     /// Runs `args` through `tool` with `env` added, feeding `stdin` (none: an empty stdin).
     pub fn run(&self, tool: Tool, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
         let mut child = self
