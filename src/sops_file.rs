@@ -76,21 +76,22 @@ pub fn has_metadata(tree: &Tree) -> bool {
         .is_some_and(|doc| doc.get(crate::SOPS_KEY).is_some())
 }
 
-/// A parse failure of `file`: a value sops cannot hold is [`Error::UnsupportedValue`], anything
-/// else `syntax` (which differs between a plaintext and an encrypted file).
-fn parse_failure(
-    file: &str,
-    format: Format,
-    source: FormatError,
-    syntax: fn(String, Format, FormatError) -> Error,
-) -> Error {
-    if source.unsupported_value {
-        Error::UnsupportedValue {
-            file: file.to_string(),
+/// A parse failure of `file`: a value sops cannot hold, else a syntax error of a plaintext or
+/// (`encrypted`) of a file to decrypt, which sops reports with different exit codes.
+fn parse_failure(file: &str, format: Format, source: FormatError, encrypted: bool) -> Error {
+    let file = file.to_string();
+    match (source.unsupported_value, encrypted) {
+        (true, _) => Error::UnsupportedValue { file, source },
+        (false, true) => Error::ParseEncrypted {
+            file,
+            format,
             source,
-        }
-    } else {
-        syntax(file.to_string(), format, source)
+        },
+        (false, false) => Error::Parse {
+            file,
+            format,
+            source,
+        },
     }
 }
 
@@ -98,20 +99,12 @@ fn parse_failure(
 /// at all (only comments or blank lines) is a syntax error, while an empty file parses to no
 /// document ([`Error::NoDocuments`] when encrypted).
 pub fn parse_plaintext(format: Format, input: &[u8], file: &str) -> Result<Tree> {
-    let syntax = |file, format, source| Error::Parse {
-        file,
-        format,
-        source,
-    };
     let tree = format
         .parse(input)
-        .map_err(|source| parse_failure(file, format, source, syntax))?;
+        .map_err(|source| parse_failure(file, format, source, false))?;
     if format == Format::Yaml && tree.documents.is_empty() && !input.is_empty() {
-        return Err(syntax(
-            file.to_string(),
-            format,
-            FormatError::new("no YAML document (only comments or blank lines)"),
-        ));
+        let source = FormatError::new("no YAML document (only comments or blank lines)");
+        return Err(parse_failure(file, format, source, false));
     }
     Ok(tree)
 }
@@ -120,14 +113,9 @@ impl SopsFile {
     /// Parses an encrypted file. `file` names it in errors.
     pub fn parse(format: Format, input: &[u8], file: &str) -> Result<SopsFile> {
         let format = encrypted_format(format);
-        let syntax = |file, format, source| Error::ParseEncrypted {
-            file,
-            format,
-            source,
-        };
         let mut tree = format
             .parse(input)
-            .map_err(|source| parse_failure(file, format, source, syntax))?;
+            .map_err(|source| parse_failure(file, format, source, true))?;
         let metadata_error = |source| Error::Metadata {
             file: file.to_string(),
             source,
