@@ -27,7 +27,7 @@ end
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -82,7 +82,7 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "help" -d 'Print this m
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -116,7 +116,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s h -l help -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -149,7 +149,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s h -l help -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -183,7 +183,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s h -l help -d 'P
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -228,7 +228,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s h -l help -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -262,7 +262,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s h -l help
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -299,7 +299,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -333,7 +333,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -369,7 +369,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -405,7 +405,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s h -l help -d 'Pr
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -439,7 +439,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s h -l help -d '
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -475,7 +475,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s h -l help -
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -511,7 +511,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s h -l help 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -544,7 +544,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s h -l help
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -581,7 +581,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -615,7 +615,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -651,7 +651,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -684,7 +684,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s h -l help -d 'Pr
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -719,7 +719,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s h -l help -d '
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -788,7 +788,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s h -l help -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r

@@ -26,13 +26,33 @@ pub enum Error {
         /// The OS error.
         source: std::io::Error,
     },
-    /// The input does not parse as its format.
+    /// A plaintext to encrypt does not parse as its format.
     #[error("{file}: invalid {format}: {source}")]
     Parse {
         /// The file.
         file: String,
         /// The format it was read as.
         format: Format,
+        /// Where and what.
+        source: FormatError,
+    },
+    /// A file to decrypt (or change) does not parse as its format: it cannot be a sops file
+    /// (sops exits 1 here, and 2 only for a plaintext to encrypt).
+    #[error("{file}: invalid {format}: {source}")]
+    ParseEncrypted {
+        /// The file.
+        file: String,
+        /// The format it was read as.
+        format: Format,
+        /// Where and what.
+        source: FormatError,
+    },
+    /// The file parses, but holds a value sops cannot encrypt or decrypt (see
+    /// [`FormatError::unsupported_value`]).
+    #[error("{file}: {source}")]
+    UnsupportedValue {
+        /// The file.
+        file: String,
         /// Where and what.
         source: FormatError,
     },
@@ -73,8 +93,9 @@ pub enum Error {
     /// No master key was given for a new file.
     #[error("no master keys were given: pass recipients with --age or SOPS_AGE_RECIPIENTS")]
     NoMasterKeys,
-    /// Wrapping the new data key failed for some master keys.
-    #[error("could not generate data key: [{}]", .0.join(" "))]
+    /// Wrapping the new data key failed for some master keys (sops's words, which its own
+    /// tests compare).
+    #[error("Could not generate data key: [{}]", .0.join(" "))]
     KeyGeneration(Vec<String>),
     /// No key group yielded the data key.
     #[error("{file}: could not decrypt the data key with any master key\n{report}")]

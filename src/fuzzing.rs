@@ -122,10 +122,10 @@ pub fn metadata(data: &[u8]) {
             continue;
         };
         if let Ok(meta) = metadata::wire::from_value(&value) {
-            let written = metadata::wire::to_value(&meta);
+            let written = metadata::wire::to_value(&meta, format);
             let back = metadata::wire::from_value(&written).expect("written metadata reads back");
             assert_eq!(
-                metadata::wire::to_value(&back),
+                metadata::wire::to_value(&back, format),
                 written,
                 "metadata changes through write and read"
             );

@@ -10,7 +10,7 @@ use crate::crypto::mac::{decrypt_mac, encrypt_mac};
 use crate::crypto::tree_cipher::{Direction, walk_tree};
 use crate::crypto::{DataKey, ValueCipher, shamir};
 use crate::error::{Error, Result};
-use crate::formats::{EmitOptions, Format};
+use crate::formats::{EmitOptions, Format, FormatError};
 use crate::keys::{KeyContext, KeyError, KeyEvent, KeyGroup, KeyKind, KeySlot, MasterKey};
 use crate::metadata::{FORMAT_VERSION, Metadata, wire};
 use crate::selection::Rule;
@@ -26,6 +26,27 @@ pub struct EncryptPlan {
     pub rule: Option<Rule>,
     /// Whether only encrypted leaves go into the MAC.
     pub mac_only_encrypted: bool,
+}
+
+impl EncryptPlan {
+    /// Checks the key groups before any data key is made: there must be one, and none may be
+    /// empty (sops's "empty key group provided", for `key_groups: []`, `[{}]` or a creation
+    /// rule without keys).
+    pub fn check_key_groups(&self) -> Result<()> {
+        check_key_groups(&self.key_groups)
+    }
+}
+
+fn check_key_groups(groups: &[Vec<Box<dyn MasterKey>>]) -> Result<()> {
+    if groups.is_empty() {
+        return Err(Error::NoMasterKeys);
+    }
+    if groups.iter().any(Vec::is_empty) {
+        return Err(Error::KeyGeneration(vec![
+            "empty key group provided".to_string(),
+        ]));
+    }
+    Ok(())
 }
 
 /// The order key types are tried in when decrypting (`SOPS_DECRYPTION_ORDER`), by default
@@ -55,15 +76,46 @@ pub fn has_metadata(tree: &Tree) -> bool {
         .is_some_and(|doc| doc.get(crate::SOPS_KEY).is_some())
 }
 
+/// A parse failure of `file`: a value sops cannot hold, else a syntax error of a plaintext or
+/// (`encrypted`) of a file to decrypt, which sops reports with different exit codes.
+fn parse_failure(file: &str, format: Format, source: FormatError, encrypted: bool) -> Error {
+    let file = file.to_string();
+    match (source.unsupported_value, encrypted) {
+        (true, _) => Error::UnsupportedValue { file, source },
+        (false, true) => Error::ParseEncrypted {
+            file,
+            format,
+            source,
+        },
+        (false, false) => Error::Parse {
+            file,
+            format,
+            source,
+        },
+    }
+}
+
+/// Parses a plaintext to encrypt, refusing what sops refuses: YAML text that holds no document
+/// at all (only comments or blank lines) is a syntax error, while an empty file parses to no
+/// document ([`Error::NoDocuments`] when encrypted).
+pub fn parse_plaintext(format: Format, input: &[u8], file: &str) -> Result<Tree> {
+    let tree = format
+        .parse(input)
+        .map_err(|source| parse_failure(file, format, source, false))?;
+    if format == Format::Yaml && tree.documents.is_empty() && !input.is_empty() {
+        let source = FormatError::new("no YAML document (only comments or blank lines)");
+        return Err(parse_failure(file, format, source, false));
+    }
+    Ok(tree)
+}
+
 impl SopsFile {
     /// Parses an encrypted file. `file` names it in errors.
     pub fn parse(format: Format, input: &[u8], file: &str) -> Result<SopsFile> {
         let format = encrypted_format(format);
-        let mut tree = format.parse(input).map_err(|source| Error::Parse {
-            file: file.to_string(),
-            format,
-            source,
-        })?;
+        let mut tree = format
+            .parse(input)
+            .map_err(|source| parse_failure(file, format, source, true))?;
         let metadata_error = |source| Error::Metadata {
             file: file.to_string(),
             source,
@@ -95,9 +147,7 @@ impl SopsFile {
                 file: file.to_string(),
             });
         }
-        if plan.key_groups.iter().all(Vec::is_empty) {
-            return Err(Error::NoMasterKeys);
-        }
+        plan.check_key_groups()?;
         let data_key = DataKey::generate();
         let key_groups = wrap_for_groups(&data_key, plan.key_groups, plan.shamir_threshold, ctx)?;
         let mut metadata = Metadata {
@@ -303,6 +353,14 @@ impl SopsFile {
         Ok(())
     }
 
+    /// The Shamir threshold the file keeps when `updatekeys` gives it `groups` key groups: its
+    /// own, lowered to the number of groups, as in sops. A creation rule's `shamir_threshold` is
+    /// for new files only, so keys that opened the file together still do. 0 (a file with one
+    /// group) stays 0, which [`SopsFile::rewrap`] turns into "all groups" for several.
+    pub fn threshold_for_new_groups(&self, groups: usize) -> usize {
+        self.metadata.shamir_threshold.min(groups)
+    }
+
     /// Takes the current key groups apart into their keys (to edit and re-wrap them).
     pub fn take_keys(&mut self) -> Vec<Vec<Box<dyn MasterKey>>> {
         std::mem::take(&mut self.metadata.key_groups)
@@ -320,7 +378,7 @@ impl SopsFile {
         };
         let options = &options;
         let format = encrypted_format(format);
-        let value = wire::to_value(&self.metadata);
+        let value = wire::to_value(&self.metadata, format);
         wire::put_metadata(&mut self.tree.documents, &value);
         let result = format.emit(&self.tree, options);
         for document in &mut self.tree.documents {
@@ -378,6 +436,7 @@ fn wrap_for_groups(
     threshold: usize,
     ctx: &KeyContext,
 ) -> Result<Vec<KeyGroup>> {
+    check_key_groups(&groups)?;
     let secrets: Vec<Zeroizing<Vec<u8>>> = if groups.len() > 1 {
         let threshold = if threshold == 0 {
             groups.len()
@@ -388,11 +447,6 @@ fn wrap_for_groups(
     } else {
         vec![Zeroizing::new(data_key.as_bytes().to_vec())]
     };
-    if groups.iter().any(Vec::is_empty) {
-        return Err(Error::KeyGeneration(vec![
-            "empty key group provided".to_string(),
-        ]));
-    }
     // Every key wraps independently (network backends take a round trip each), so with several
     // keys each gets its own thread; results keep the group order.
     let jobs: Vec<(usize, Box<dyn MasterKey>)> = groups

@@ -81,7 +81,8 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, args: &Comm
     let name = path.display().to_string();
     let mut file = match SopsFile::parse(format, &bytes, &name) {
         Ok(file) => file,
-        Err(sops_rs::Error::MetadataNotFound { .. }) | Err(sops_rs::Error::Parse { .. })
+        Err(sops_rs::Error::MetadataNotFound { .. })
+        | Err(sops_rs::Error::ParseEncrypted { .. })
             if !covered =>
         {
             return verdict("skipped", None);

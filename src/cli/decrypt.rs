@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use sops_rs::Format;
 use sops_rs::tree::path::TreePath;
 
 use super::CommonArgs;
@@ -36,23 +35,17 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
     };
     let bytes = match extract {
         Some(path) => {
-            if output_format == Format::Binary {
-                return Err(CliError::new(
-                    code::ERROR_DUMPING_TREE,
-                    "--extract is not supported for binary output",
-                ));
-            }
             let empty = Default::default();
             let document = opened.file.tree.documents.first().unwrap_or(&empty);
+            // A well-formed path that is not in the file is a plain error in sops (exit 1);
+            // 91 is for a path that does not parse.
             let value = path.get(document).map_err(|e| {
-                CliError::new(
-                    code::INVALID_TREE_PATH,
-                    format!("{}: {e}", opened.input.name),
+                CliError::new(code::GENERIC, format!("{}: {e}", opened.input.name)).with_redacted(
+                    format!(
+                        "{}: the path is not in the file (withheld while auditing)",
+                        opened.input.name
+                    ),
                 )
-                .with_redacted(format!(
-                    "{}: the path is not in the file (withheld while auditing)",
-                    opened.input.name
-                ))
             })?;
             output_format
                 .emit_value(value, &options)

@@ -5,6 +5,9 @@
 //! The plaintext only ever exists in a 0600 file inside a 0700 directory under $TMPDIR, which
 //! is removed on every way out: success, no change, invalid content given up, editor failure,
 //! and SIGINT, SIGTERM or SIGHUP to sops-rs (the editor is stopped first).
+//!
+//! The editor shows the output format (`--output-type`, else the file name's), which is also the
+//! format the edited text is read in and the file is written in.
 
 use std::fs::{DirBuilder, OpenOptions};
 use std::io::{BufRead, Write};
@@ -281,10 +284,27 @@ fn check_edited(
     }
 }
 
+/// The data key of a new file could not be wrapped: exit 128 with sops's message.
+fn new_file_key_error(error: sops_rs::Error) -> CliError {
+    match error {
+        sops_rs::Error::KeyGeneration(reasons) => CliError::new(
+            code::COULD_NOT_RETRIEVE_KEY,
+            format!(
+                "Error encrypting the data key with one or more master keys: [{}]",
+                reasons.join(" ")
+            ),
+        ),
+        other => CliError::from_library(other, true),
+    }
+}
+
 pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
     let signals = Signals::install()?;
     let target = edit.file.as_path();
-    let (format, _) = formats(
+    // The editor gets the plaintext in the output format (`--output-type`, else the file name),
+    // as in sops, and the edited text is read back in that same format: sops reads it with the
+    // input format, which fails whenever the two differ.
+    let (_, format) = formats(
         &super::io::Input {
             path: Some(target.to_path_buf()),
             name: target.display().to_string(),
@@ -302,7 +322,7 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
         let mut tree = opened.file.tree.clone();
         let metadata = edit
             .show_master_keys
-            .then(|| wire::to_value(&opened.file.metadata));
+            .then(|| wire::to_value(&opened.file.metadata, format));
         if let Some(value) = &metadata {
             wire::put_metadata(&mut tree.documents, value);
         }
@@ -327,6 +347,7 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
         )
     } else {
         let plan = encrypt_plan(args, config.as_ref(), target, format)?;
+        plan.check_key_groups().map_err(new_file_key_error)?;
         let text = format.emit(&format.example(), &options).map_err(|source| {
             CliError::from_library(sops_rs::Error::Emit { format, source }, false)
         })?;
@@ -374,7 +395,11 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
             let name = target.display().to_string();
             let library = |e| CliError::from_library(e, true);
             let ctx = key_context_from_env();
-            let mut file = SopsFile::encrypt(edited, plan, &ctx, now, &name).map_err(library)?;
+            let mut file =
+                SopsFile::encrypt(edited, plan, &ctx, now, &name).map_err(|e| match e {
+                    sops_rs::Error::KeyGeneration(_) => new_file_key_error(e),
+                    other => library(other),
+                })?;
             file.emit(format, &options).map_err(library)?
         }
     };

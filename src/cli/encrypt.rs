@@ -41,16 +41,8 @@ pub fn run(
     let mut input = read_input(file)?;
     check_destination(&input, args)?;
     let (input_format, output_format) = formats(&input, args)?;
-    let tree = input_format.parse(&input.bytes).map_err(|source| {
-        CliError::from_library(
-            sops_rs::Error::Parse {
-                file: input.name.clone(),
-                format: input_format,
-                source,
-            },
-            true,
-        )
-    })?;
+    let tree = sops_rs::sops_file::parse_plaintext(input_format, &input.bytes, &input.name)
+        .map_err(|e| CliError::from_library(e, true))?;
     input.release_bytes();
     if let Some(old) = reuse_from {
         return reencrypt_against(old, tree, &input, output_format, args);
@@ -61,7 +53,7 @@ pub fn run(
         .as_deref()
         .or(input.path.as_deref())
         .unwrap_or(Path::new("-"));
-    let plan = encrypt_plan(args, config.as_ref(), target, output_format)?;
+    let plan = encrypt_plan(args, config.as_ref(), target, input_format)?;
     let ctx = key_context_from_env();
     let mut encrypted =
         SopsFile::encrypt(tree, plan, &ctx, Timestamp::now_utc_seconds(), &input.name)

@@ -65,8 +65,11 @@ impl CliError {
             Error::AlreadyEncrypted { .. } => code::FILE_ALREADY_ENCRYPTED,
             Error::NoDocuments { .. } => code::NEED_AT_LEAST_ONE_DOCUMENT,
             Error::NoDataKey { .. } | Error::Shamir(_) => code::COULD_NOT_RETRIEVE_KEY,
-            Error::Value { .. } if encrypting => code::ERROR_ENCRYPTING_TREE,
-            Error::Value { .. } => code::ERROR_DECRYPTING_TREE,
+            Error::ParseEncrypted { .. } => code::GENERIC,
+            Error::Value { .. } | Error::UnsupportedValue { .. } if encrypting => {
+                code::ERROR_ENCRYPTING_TREE
+            }
+            Error::Value { .. } | Error::UnsupportedValue { .. } => code::ERROR_DECRYPTING_TREE,
             Error::MacMismatch { .. } | Error::MacUndecryptable { .. } => code::MAC_MISMATCH,
             Error::Rule(RuleError::Conflict(_)) => code::CONFLICTING_PARAMETERS,
             _ => code::GENERIC,
@@ -80,6 +83,11 @@ impl CliError {
                 "cannot write {format} output (details withheld while auditing)"
             )),
             Error::Parse {
+                file,
+                format,
+                source,
+            }
+            | Error::ParseEncrypted {
                 file,
                 format,
                 source,

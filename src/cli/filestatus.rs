@@ -6,18 +6,27 @@ use std::path::Path;
 use sops_rs::SopsFile;
 
 use super::CommonArgs;
-use super::error::CliError;
+use super::error::{CliError, code};
 use super::io::{formats, read_input};
 
 pub fn run(file: &Path, args: &CommonArgs) -> Result<(), CliError> {
+    // sops ends every failure here (a missing or unreadable file, a broken one) with exit 1.
+    let status = encrypted(file, args).map_err(|error| CliError {
+        code: code::GENERIC,
+        ..error
+    })?;
+    println!("{{\"encrypted\":{status}}}");
+    Ok(())
+}
+
+fn encrypted(file: &Path, args: &CommonArgs) -> Result<bool, CliError> {
     let input = read_input(Some(file))?;
     let (format, _) = formats(&input, args)?;
-    let encrypted = match SopsFile::parse(format, &input.bytes, &input.name) {
+    Ok(match SopsFile::parse(format, &input.bytes, &input.name) {
         Ok(parsed) => !parsed.metadata.version.is_empty() && !parsed.metadata.mac.is_empty(),
         Err(sops_rs::Error::MetadataNotFound { .. }) => false,
-        Err(sops_rs::Error::Parse { .. }) if format == sops_rs::Format::Binary => false,
+        // A plain binary file is not JSON; sops fails on it, sops-rs answers.
+        Err(sops_rs::Error::ParseEncrypted { .. }) if format == sops_rs::Format::Binary => false,
         Err(e) => return Err(CliError::from_library(e, false)),
-    };
-    println!("{{\"encrypted\":{encrypted}}}");
-    Ok(())
+    })
 }

@@ -76,20 +76,22 @@ fn parse_type(name: &str, flag: &str) -> Result<Format, CliError> {
     })
 }
 
-/// The input and output formats: flags first, then the (overridden) file name.
+/// The input and output formats. Each comes from its own flag, else from the file name
+/// (`--filename-override`, else the file's), else it is binary (standard input), as in sops:
+/// `--input-type` does not set the output format.
 pub fn formats(input: &Input, args: &CommonArgs) -> Result<(Format, Format), CliError> {
     let by_name = args
         .filename_override
         .as_deref()
         .or(input.path.as_deref())
-        .map(Format::from_path);
+        .map_or(Format::Binary, Format::from_path);
     let input_format = match &args.input_type {
         Some(name) => parse_type(name, "--input-type")?,
-        None => by_name.unwrap_or(Format::Binary),
+        None => by_name,
     };
     let output_format = match &args.output_type {
         Some(name) => parse_type(name, "--output-type")?,
-        None => input_format,
+        None => by_name,
     };
     Ok((input_format, output_format))
 }

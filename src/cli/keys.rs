@@ -10,7 +10,6 @@ use sops_rs::SopsFile;
 use sops_rs::config::KeySpec;
 use sops_rs::crypto::{DataKey, ValueCipher};
 use sops_rs::keys::MasterKey;
-use sops_rs::sops_file::effective_threshold;
 use sops_rs::tree::Timestamp;
 
 use super::CommonArgs;
@@ -356,14 +355,8 @@ fn update_one(
         .iter()
         .map(|g| g.iter().map(|k| format!("{} {}", k.kind, k.id)).collect())
         .collect();
-    let threshold = if rule.shamir_threshold > 0 {
-        rule.shamir_threshold
-    } else {
-        sealed.file.metadata.shamir_threshold
-    };
-    if current == wanted
-        && effective_threshold(wanted.len(), threshold) == sealed.file.metadata.shamir_threshold
-    {
+    let threshold = sealed.file.threshold_for_new_groups(wanted.len());
+    if current == wanted && threshold == sealed.file.metadata.shamir_threshold {
         eprintln!("File {} already up to date", path.display());
         return Ok(());
     }

@@ -189,7 +189,7 @@ struct CommonArgs {
     /// Input format: yaml, json, dotenv, ini or binary (default: from the file name).
     #[arg(long, global = true, value_name = "TYPE")]
     input_type: Option<String>,
-    /// Output format (default: the input format).
+    /// Output format (default: from the file name or --filename-override; binary for stdin).
     #[arg(long, global = true, value_name = "TYPE")]
     output_type: Option<String>,
     /// Treat the input as if it had this file name (format detection, standard input).

@@ -145,13 +145,13 @@ fn rule_text(rule: Option<&Rule>, field: &str) -> String {
     }
 }
 
-/// Keys, rule and options for a new file at `target`: key flags replace the config's keys
-/// entirely; selection flags win over the rule's, field by field.
+/// Keys, rule and options for a new file at `target` read as `input_format`: key flags replace
+/// the config's keys entirely; selection flags win over the rule's, field by field.
 pub fn encrypt_plan(
     args: &CommonArgs,
     config: Option<&Config>,
     target: &Path,
-    format: Format,
+    input_format: Format,
 ) -> Result<EncryptPlan, CliError> {
     let config_error =
         |e: sops_rs::config::ConfigError| CliError::new(code::GENERIC, e.to_string());
@@ -199,8 +199,8 @@ pub fn encrypt_plan(
         .collect();
     let selection =
         Rule::from_fields(&pairs).map_err(|e| CliError::from_library(e.into(), true))?;
-    // sops stores no rule and no MAC option for binary files: the one value is always encrypted.
-    let binary = format == Format::Binary;
+    // sops stores no rule and no MAC option for binary input: the one value is always encrypted.
+    let binary = input_format == Format::Binary;
     let threshold = match args.shamir_secret_sharing_threshold {
         Some(n) if n > 0 => n,
         _ => rule.map(|r| r.shamir_threshold).unwrap_or(0),

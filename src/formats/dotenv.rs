@@ -28,11 +28,10 @@ pub fn parse(input: &[u8]) -> Result<Tree, FormatError> {
             continue;
         }
         let Some((key, value)) = line.split_once('=') else {
-            return Err(FormatError {
-                line: Some(index + 1),
-                column: None,
-                message: "invalid dotenv input line (no '=')".to_string(),
-            });
+            return Err(FormatError::on_line(
+                index + 1,
+                "invalid dotenv input line (no '=')",
+            ));
         };
         let value = value.replace("\\n", "\n");
         match key.strip_prefix(METADATA_PREFIX) {

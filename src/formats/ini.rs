@@ -79,11 +79,7 @@ impl<'a> Parser<'a> {
     }
 
     fn error(&self, message: &str) -> FormatError {
-        FormatError {
-            line: Some(self.line),
-            column: None,
-            message: message.to_string(),
-        }
+        FormatError::on_line(self.line, message)
     }
 
     fn parse(&mut self) -> Result<Vec<Section>, FormatError> {
@@ -210,11 +206,10 @@ impl<'a> Parser<'a> {
             }
             value.push_str(next);
             if self.eof() {
-                return Err(FormatError {
-                    line: Some(start_line),
-                    column: None,
-                    message: "quoted value is never closed".to_string(),
-                });
+                return Err(FormatError::on_line(
+                    start_line,
+                    "quoted value is never closed",
+                ));
             }
         }
     }

@@ -239,6 +239,11 @@ pub struct FormatError {
     pub column: Option<usize>,
     /// What went wrong.
     pub message: String,
+    /// The text is well-formed but holds a value the sops tree cannot: a mapping key that is a
+    /// number, boolean, null or time, or an integer above int64. sops reads these and fails when
+    /// it walks the tree to encrypt or decrypt it, so the exit code is that of a value (23 or
+    /// 25), not that of a syntax error.
+    pub unsupported_value: bool,
 }
 
 impl FormatError {
@@ -248,6 +253,15 @@ impl FormatError {
             line: None,
             column: None,
             message: message.into(),
+            unsupported_value: false,
+        }
+    }
+
+    /// An error on a 1-based line.
+    pub fn on_line(line: usize, message: impl Into<String>) -> Self {
+        FormatError {
+            line: Some(line),
+            ..FormatError::new(message)
         }
     }
 
@@ -257,6 +271,15 @@ impl FormatError {
             line: Some(line),
             column: Some(column),
             message: message.into(),
+            unsupported_value: false,
+        }
+    }
+
+    /// A well-formed value sops cannot put in its tree, at a 1-based line and column.
+    pub fn unsupported_value_at(line: usize, column: usize, message: impl Into<String>) -> Self {
+        FormatError {
+            unsupported_value: true,
+            ..FormatError::at(line, column, message)
         }
     }
 

@@ -5,8 +5,13 @@
 //! omitted when empty), `lastmodified`, `mac`, `pgp`, the selection rule, `mac_only_encrypted`,
 //! `version`. Reading accepts every layout sops has written: empty lists and nulls, any key
 //! order, strings for numbers and booleans (INI and dotenv), unknown fields.
+//!
+//! One detail depends on the format: inside a key group, sops never omits `hc_vault` and `age`,
+//! and an empty one is Go's nil slice, which its JSON encoder writes as `null` and its YAML
+//! encoder as `[]`.
 
 use super::Metadata;
+use crate::formats::Format;
 use crate::keys::{KeyGroup, KeyKind, KeySlot};
 use crate::selection::{RULE_FIELDS, Rule};
 
@@ -159,8 +164,18 @@ fn key_list(group: &KeyGroup, kind: KeyKind) -> Vec<ListItem> {
         .collect()
 }
 
-/// Builds the value to store under `sops`.
-pub fn to_value(metadata: &Metadata) -> Value {
+/// A group's `hc_vault` or `age` list, which sops writes even when it is empty.
+fn unomitted_list(items: Vec<ListItem>, format: Format) -> Value {
+    if items.is_empty() && format == Format::Json {
+        Value::Scalar(Scalar::Null)
+    } else {
+        Value::List(items)
+    }
+}
+
+/// Builds the value to store under `sops` in a file of `format` (the binary store's envelope
+/// is JSON).
+pub fn to_value(metadata: &Metadata, format: Format) -> Value {
     let mut map = Map::default();
     if metadata.shamir_threshold != 0 {
         map.push(
@@ -186,9 +201,9 @@ pub fn to_value(metadata: &Metadata) -> Value {
                         entry.push(kind.tag(), Value::List(list));
                     }
                 }
-                // sops's group struct has no omitempty on these two.
-                entry.push("hc_vault", Value::List(key_list(group, KeyKind::HcVault)));
-                entry.push("age", Value::List(key_list(group, KeyKind::Age)));
+                for kind in [KeyKind::HcVault, KeyKind::Age] {
+                    entry.push(kind.tag(), unomitted_list(key_list(group, kind), format));
+                }
                 ListItem::Value(Value::Map(entry))
             })
             .collect();
@@ -255,5 +270,44 @@ pub fn put_metadata(documents: &mut [Map], value: &Value) {
             key: crate::SOPS_KEY.to_string(),
             value: value.clone(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO_GROUPS: &str = "sops:\n  shamir_threshold: 2\n  key_groups:\n    - pgp:\n        - fp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4\n          created_at: \"2026-01-01T00:00:00Z\"\n          enc: x\n    - age:\n        - recipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n          enc: y\n  lastmodified: \"2026-01-01T00:00:00Z\"\n  mac: m\n  version: 3.12.2\n";
+
+    fn group_entries(format: Format) -> Vec<Map> {
+        let mut tree = Format::Yaml.parse(TWO_GROUPS.as_bytes()).unwrap();
+        let value = take_metadata(&mut tree.documents).unwrap().unwrap();
+        let Value::Map(map) = to_value(&from_value(&value).unwrap(), format) else {
+            panic!("metadata is a mapping");
+        };
+        let Some(Value::List(groups)) = map.get("key_groups") else {
+            panic!("two groups are written as key_groups");
+        };
+        groups
+            .iter()
+            .map(|item| match item {
+                ListItem::Value(Value::Map(group)) => group.clone(),
+                _ => panic!("a group is a mapping"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn empty_unomitted_group_lists_are_null_in_json_and_empty_in_yaml() {
+        let null = Value::Scalar(Scalar::Null);
+        let json = group_entries(Format::Json);
+        assert_eq!(json[0].get("hc_vault"), Some(&null));
+        assert_eq!(json[0].get("age"), Some(&null));
+        assert_eq!(json[1].get("hc_vault"), Some(&null));
+        assert!(matches!(json[1].get("age"), Some(Value::List(l)) if l.len() == 1));
+        assert_eq!(json[1].get("pgp"), None, "pgp is omitted when empty");
+        let yaml = group_entries(Format::Yaml);
+        assert_eq!(yaml[0].get("hc_vault"), Some(&Value::List(Vec::new())));
+        assert_eq!(yaml[0].get("age"), Some(&Value::List(Vec::new())));
     }
 }

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use serde_json::Value as Json;
+use sops_rs::Format;
 use sops_rs::keys::KeyContext;
 
 use crate::support::gpg::GpgHome;
@@ -178,6 +179,41 @@ fn backend_pgp_sops_and_sops_rs_read_each_other() {
     assert!(enc.starts_with("-----BEGIN PGP MESSAGE-----"));
     assert!(enc.ends_with("-----END PGP MESSAGE-----"));
     assert_eq!(&key.unwrap(&enc, &ctx).unwrap().unwrap()[..], &[7u8; 32]);
+}
+
+/// A group without age keys: sops writes its empty `age` list as `null` in JSON (and its empty
+/// `hc_vault` list in every group); sops-rs writes the file back byte for byte.
+#[test]
+fn backend_pgp_key_groups_without_age_keep_sops_json_layout() {
+    let gpg = GpgHome::new();
+    let fp = gpg.generate("groups");
+    let identity = age::x25519::Identity::generate();
+    use age::secrecy::ExposeSecret;
+    let key_file = gpg.write(
+        "age.txt",
+        &format!("{}\n", identity.to_string().expose_secret()),
+    );
+    let config = gpg.write(
+        "groups.yaml",
+        &format!(
+            "creation_rules:\n  - key_groups:\n      - pgp: [{fp}]\n      - age: [{}]\n",
+            identity.to_public()
+        ),
+    );
+    let plain = gpg.write("app.json", "{\"a\": \"b\"}\n");
+    let written = ok(
+        sops_command(gpg.path())
+            .args(["--config", &config.display().to_string(), "encrypt"])
+            .arg(&plain)
+            .output()
+            .unwrap(),
+        "sops encrypt",
+    );
+    assert!(written.contains("\"age\": null"), "{written}");
+    let mut ctx = gpg.ctx();
+    ctx.age = crate::parity::age_context(&key_file).age;
+    let again = crate::parity::reencrypt_bytes(written.as_bytes(), "app.json", &ctx, Format::Json);
+    assert_eq!(String::from_utf8_lossy(&again), written);
 }
 
 #[test]

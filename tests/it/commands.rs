@@ -181,6 +181,65 @@ fn shamir_files_written_by_sops_rs_open_in_sops_with_any_two_keys() {
     );
 }
 
+/// `key_groups: []`, `key_groups: [{}]`, a rule without keys, an empty second group: sops's exact
+/// error and exit code, for `encrypt`, legacy `-e` and a new file in `edit`, which fails before
+/// the editor runs (exit 128) and creates nothing.
+#[test]
+fn empty_key_groups_fail_as_in_sops() {
+    let keys = Keys::new(1);
+    let plain = keys.write("s.yaml", SAMPLE);
+    let rules = [
+        "creation_rules:\n  - key_groups: []\n".to_string(),
+        "creation_rules:\n  - key_groups: [{}]\n".to_string(),
+        "creation_rules:\n  - path_regex: .*\n".to_string(),
+        format!(
+            "creation_rules:\n  - key_groups:\n      - age: [{}]\n      - {{}}\n",
+            keys.recipients[0]
+        ),
+    ];
+    for rule in &rules {
+        let config = s(&keys.write("empty-groups.yaml", rule));
+        let new_file = s(&keys.path("new.yaml"));
+        for (args, code, stderr) in [
+            (
+                vec!["--config", &config, "encrypt", &s(&plain)],
+                1,
+                "Could not generate data key: [empty key group provided]\n",
+            ),
+            (
+                vec!["--config", &config, "-e", &s(&plain)],
+                1,
+                "Could not generate data key: [empty key group provided]\n",
+            ),
+            (
+                vec!["--config", &config, "edit", &new_file],
+                128,
+                "Error encrypting the data key with one or more master keys: \
+                 [empty key group provided]\n",
+            ),
+        ] {
+            for (tool, mut cmd) in [
+                ("sops", sops_command(keys.dir.path())),
+                ("sops-rs", sops_rs_command(keys.dir.path())),
+            ] {
+                // An editor that would leave the file unchanged (exit 200) if one were run.
+                let out = cmd
+                    .env("SOPS_AGE_KEY_FILE", &keys.files[0])
+                    .env("EDITOR", "true")
+                    .args(&args)
+                    .stdin(Stdio::null())
+                    .output()
+                    .unwrap();
+                let what = format!("{tool} {args:?} with {rule}");
+                assert_eq!(out.status.code(), Some(code), "{what}");
+                assert_eq!(String::from_utf8_lossy(&out.stderr), stderr, "{what}");
+                assert!(out.stdout.is_empty(), "{what}");
+                assert!(!keys.path("new.yaml").exists(), "{what}");
+            }
+        }
+    }
+}
+
 #[test]
 fn set_and_unset_change_only_their_path() {
     let keys = Keys::new(1);
@@ -364,6 +423,120 @@ fn updatekeys_and_groups_change_recipients_not_values() {
             .unwrap()
             .contains("key_groups")
     );
+}
+
+/// The `shamir_threshold: N` line of an encrypted YAML file, if any.
+fn threshold_of(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("shamir_threshold: ")
+                .map(String::from)
+        })
+}
+
+/// `updatekeys` keeps the file's Shamir threshold (lowered to the number of new groups), not the
+/// creation rule's, as sops 3.12.2 does: the keys that opened a 2-of-3 file together still do.
+/// Files written by either tool, updated by either tool, come out the same.
+#[test]
+fn updatekeys_keeps_the_files_shamir_threshold() {
+    let keys = Keys::new(4);
+    let groups = |which: &[usize]| -> String {
+        which
+            .iter()
+            .map(|&i| format!("      - age: [{}]\n", keys.recipients[i]))
+            .collect()
+    };
+    let two_of_three = keys.write(
+        "two-of-three.yaml",
+        &format!(
+            "creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n{}",
+            groups(&[0, 1, 2])
+        ),
+    );
+    // The rule asks for 3 of 3 and replaces the third key.
+    let three_of_three = keys.write(
+        "three-of-three.yaml",
+        &format!(
+            "creation_rules:\n  - shamir_threshold: 3\n    key_groups:\n{}",
+            groups(&[0, 1, 3])
+        ),
+    );
+    let plain = keys.write("s.yaml", SAMPLE);
+    for writer in ["sops", "sops-rs"] {
+        for updater in ["sops", "sops-rs"] {
+            let args = ["--config", &s(&two_of_three), "encrypt", &s(&plain)];
+            let written = match writer {
+                "sops" => ok(keys.sops(&[0], &args)),
+                _ => ok(keys.ours(&[0], &args)),
+            };
+            let file = keys.write(&format!("{writer}-{updater}.enc.yaml"), &written);
+            let update = [
+                "--config",
+                &s(&three_of_three),
+                "updatekeys",
+                "-y",
+                &s(&file),
+            ];
+            match updater {
+                "sops" => ok(keys.sops(&[0, 1, 2], &update)),
+                _ => ok(keys.ours(&[0, 1, 2], &update)),
+            };
+            let what = format!("written by {writer}, updated by {updater}");
+            assert_eq!(threshold_of(&file).as_deref(), Some("2"), "{what}");
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(text.contains(&keys.recipients[3]), "{what}");
+            assert!(!text.contains(&keys.recipients[2]), "{what}");
+            for pair in [[0, 1], [0, 3], [1, 3]] {
+                assert_eq!(
+                    ok(keys.sops(&pair, &["decrypt", &s(&file)])),
+                    SAMPLE,
+                    "{what}"
+                );
+                assert_eq!(
+                    ok(keys.ours(&pair, &["decrypt", &s(&file)])),
+                    SAMPLE,
+                    "{what}"
+                );
+            }
+            // Nothing left to change: the rule's threshold alone is no change.
+            let again = keys.ours(&[0, 1], &update);
+            let said = String::from_utf8_lossy(&again.stderr);
+            assert!(
+                again.status.success() && said.contains("already up to date"),
+                "{what}: {said}"
+            );
+        }
+    }
+    // A file with one group has no threshold; given three groups it needs all of them, in
+    // both tools, whatever the rule says.
+    let single = keys.write(
+        "single.yaml",
+        &format!("creation_rules:\n  - age: {}\n", keys.recipients[0]),
+    );
+    for updater in ["sops", "sops-rs"] {
+        let file = keys.write(
+            &format!("single-{updater}.enc.yaml"),
+            &ok(keys.ours(&[0], &["--config", &s(&single), "encrypt", &s(&plain)])),
+        );
+        let update = ["--config", &s(&two_of_three), "updatekeys", "-y", &s(&file)];
+        match updater {
+            "sops" => ok(keys.sops(&[0], &update)),
+            _ => ok(keys.ours(&[0], &update)),
+        };
+        assert_eq!(
+            threshold_of(&file).as_deref(),
+            Some("3"),
+            "updated by {updater}"
+        );
+        assert_eq!(ok(keys.ours(&[0, 1, 2], &["decrypt", &s(&file)])), SAMPLE);
+        assert_eq!(
+            keys.ours(&[0, 1], &["decrypt", &s(&file)]).status.code(),
+            Some(128)
+        );
+    }
 }
 
 #[test]

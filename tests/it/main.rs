@@ -8,6 +8,7 @@
 //!   exit code, no panic, the file untouched.
 //! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
+//! - `exit_codes`: a table of sops's exit codes, each row run through the real sops and sops-rs.
 //! - `generated`: completions and man page match the CLI; every command has help examples.
 //! - `flat_stores`: dotenv and INI against sops-written files and the real sops binary.
 //! - `edit`: the edit workflow with editor programs, signals and a real vim in tmux.
@@ -19,6 +20,8 @@
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
 //! - `yaml_store`: the YAML store against sops-written files and the real sops binary.
+//! - `output_format`: without `--output-type`, every command writes the format of the file name
+//!   (or `--filename-override`), binary for standard input, as the real sops does.
 //! - `parity`: sops-written files re-encrypt byte for byte with the same key, IVs and time.
 //! - `toml_store`: the TOML store (an extension) through the binary, and random-tree round trips.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
@@ -58,6 +61,7 @@ mod cli;
 mod commands;
 mod crash;
 mod edit;
+mod exit_codes;
 mod flat_stores;
 #[cfg(feature = "pgp")]
 mod functional;
@@ -65,6 +69,7 @@ mod fuzz_smoke;
 mod generated;
 mod interop_sops;
 mod json_store;
+mod output_format;
 mod parity;
 mod properties;
 #[cfg(all(feature = "aws", feature = "gcp", feature = "vault"))]

@@ -2,12 +2,15 @@
 //! key, IVs and `lastmodified`, comes out byte for byte the same. This pins down the value
 //! codec, the MAC, the metadata layout and each format's emitter at once.
 
+use std::path::Path;
+
 use sops_rs::formats::EmitOptions;
 use sops_rs::keys::{AgeIdentitySources, KeyContext};
 use sops_rs::sops_file::DEFAULT_DECRYPTION_ORDER;
 use sops_rs::{Format, SopsFile};
 
-use crate::support::vectors_dir;
+use crate::support::standin::Scratch;
+use crate::support::{ok, sops_command, vectors_dir};
 
 fn reencrypt_same(relative: &str, key_file: &str, format: Format) {
     let (again, original) = reencrypt(relative, key_file, format);
@@ -21,23 +24,35 @@ fn reencrypt_same(relative: &str, key_file: &str, format: Format) {
 /// Decrypts and re-encrypts with the same key, IVs and time; returns (ours, original).
 fn reencrypt(relative: &str, key_file: &str, format: Format) -> (Vec<u8>, Vec<u8>) {
     let dir = vectors_dir();
-    let path = dir.join(relative);
-    let original = std::fs::read(&path).unwrap();
+    let original = std::fs::read(dir.join(relative)).unwrap();
+    let again = reencrypt_bytes(
+        &original,
+        relative,
+        &age_context(&dir.join(key_file)),
+        format,
+    );
+    (again, original)
+}
+
+/// Keys: the age identities in `key_file`.
+pub fn age_context(key_file: &Path) -> KeyContext {
     let mut age = AgeIdentitySources::default();
-    age.key_file = Some(dir.join(key_file));
-    let ctx = KeyContext {
+    age.key_file = Some(key_file.to_path_buf());
+    KeyContext {
         age,
         ..Default::default()
-    };
-    let mut file = SopsFile::parse(format, &original, relative).unwrap();
-    let key = file
-        .data_key(&ctx, &DEFAULT_DECRYPTION_ORDER, relative)
-        .unwrap();
-    let mut cipher = file.decrypt(&key, false, relative).unwrap();
+    }
+}
+
+/// Decrypts `original` with the keys `ctx` offers and encrypts it again with the same data key,
+/// IVs and time.
+pub fn reencrypt_bytes(original: &[u8], name: &str, ctx: &KeyContext, format: Format) -> Vec<u8> {
+    let mut file = SopsFile::parse(format, original, name).unwrap();
+    let key = file.data_key(ctx, &DEFAULT_DECRYPTION_ORDER, name).unwrap();
+    let mut cipher = file.decrypt(&key, false, name).unwrap();
     let lastmodified = file.metadata.last_modified;
-    file.reencrypt(&mut cipher, lastmodified, relative).unwrap();
-    let again = file.emit(format, &EmitOptions::default()).unwrap();
-    (again, original)
+    file.reencrypt(&mut cipher, lastmodified, name).unwrap();
+    file.emit(format, &EmitOptions::default()).unwrap()
 }
 
 #[test]
@@ -83,6 +98,49 @@ fn key_groups_written_by_sops_reencrypt_byte_for_byte() {
         "generated/sops-3.12.2/keys/all.txt",
         Format::Yaml,
     );
+}
+
+/// Key groups as the real sops writes them today, in every store that keeps the metadata as a
+/// tree: JSON and the binary store's envelope write an empty `hc_vault` (or `age`) list of a
+/// group as `null`, YAML as `[]`.
+#[test]
+fn key_groups_sops_writes_in_json_binary_and_yaml_reencrypt_byte_for_byte() {
+    let home = Scratch::new();
+    let mut recipients = Vec::new();
+    let mut identities = String::new();
+    for _ in 0..3 {
+        let identity = age::x25519::Identity::generate();
+        use age::secrecy::ExposeSecret;
+        identities.push_str(&format!("{}\n", identity.to_string().expose_secret()));
+        recipients.push(identity.to_public().to_string());
+    }
+    let keys = home.write("keys.txt", &identities);
+    let groups: String = recipients
+        .iter()
+        .map(|r| format!("      - age: [{r}]\n"))
+        .collect();
+    let config = home.write(
+        "groups.yaml",
+        &format!("creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n{groups}"),
+    );
+    for (name, plain, format) in [
+        ("s.json", "{\"a\": \"b\", \"n\": [1, 2]}\n", Format::Json),
+        ("s.bin", "raw\nbytes", Format::Binary),
+        ("s.yaml", "a: b\nn:\n    - 1\n", Format::Yaml),
+    ] {
+        let plain = home.write(name, plain);
+        let written = ok(
+            sops_command(home.path())
+                .args(["--config", &config, "encrypt", &plain])
+                .output()
+                .unwrap(),
+            "sops encrypt with key groups",
+        );
+        assert!(written.contains("key_groups"), "{written}");
+        let ctx = age_context(Path::new(&keys));
+        let again = reencrypt_bytes(written.as_bytes(), name, &ctx, format);
+        assert_eq!(String::from_utf8_lossy(&again), written, "{name}");
+    }
 }
 
 /// Files from older sops releases keep every value byte for byte; only the metadata takes the

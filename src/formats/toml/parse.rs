@@ -29,11 +29,7 @@ pub(super) fn parse(input: &[u8]) -> Result<Tree, FormatError> {
                 FormatError::at(line, column, message)
             }
             None => match spanless_error_line(text, e.message()) {
-                Some(line) => FormatError {
-                    line: Some(line),
-                    column: None,
-                    message,
-                },
+                Some(line) => FormatError::on_line(line, message),
                 None => FormatError::new(message),
             },
         }

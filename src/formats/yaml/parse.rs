@@ -455,7 +455,11 @@ fn resolve_event_scalar(
     match resolve_plain(value) {
         Resolved::Scalar(s) => Ok(s),
         Resolved::Merge => Ok(Scalar::Str(value.to_string())),
-        Resolved::Uint(_) => Err(at(span, "integer value out of range (larger than int64)")),
+        Resolved::Uint(_) => Err(FormatError::unsupported_value_at(
+            span.start.line(),
+            span.start.col() + 1,
+            "integer value out of range (larger than int64)",
+        )),
     }
 }
 
@@ -601,12 +605,24 @@ impl<'s> Builder<'s> {
                 ..
             }) => match key.take() {
                 None => {
-                    let Node::Scalar(Scalar::Str(k)) = node else {
-                        return Err(FormatError::at(
-                            line,
-                            col + 1,
-                            "non-string key in a mapping",
-                        ));
+                    let k = match node {
+                        Node::Scalar(Scalar::Str(k)) => k,
+                        // sops reads a number, boolean, null or time as a key and refuses it
+                        // when it walks the tree; a mapping or list as a key it cannot read.
+                        Node::Scalar(_) => {
+                            return Err(FormatError::unsupported_value_at(
+                                line,
+                                col + 1,
+                                "non-string key in a mapping (sops supports string keys only)",
+                            ));
+                        }
+                        _ => {
+                            return Err(FormatError::at(
+                                line,
+                                col + 1,
+                                "non-string key in a mapping",
+                            ));
+                        }
                     };
                     if let Some(first) = seen.get(&k) {
                         return Err(FormatError::at(

@@ -16,6 +16,7 @@ pub mod gpg;
 pub mod moto;
 pub mod openbao;
 pub mod standin;
+pub mod twin;
 pub mod vectors;
 
 /// The repository root.
