@@ -8,6 +8,9 @@
 //! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `generated`: completions and man page match the CLI; every command has help examples.
+//! - `hostile_writes`: writes through devices, FIFOs, sockets, descriptor paths, links and hard
+//!   links; owner, group and mode kept; private temp files; planted or swapped links; read-only
+//!   files and directories; 255-byte names.
 //! - `flat_stores`: dotenv and INI against sops-written files and the real sops binary.
 //! - `edit`: the edit workflow with editor programs, signals and a real vim in tmux.
 //! - `crash`: kill -9 during writes, concurrent writers (advisory lock), no core dumps.
@@ -58,6 +61,7 @@ mod flat_stores;
 mod functional;
 mod fuzz_smoke;
 mod generated;
+mod hostile_writes;
 mod interop_sops;
 mod json_store;
 mod parity;
