@@ -20,6 +20,7 @@ command -v gpg >/dev/null || need_apt+=(gnupg)
 command -v tmux >/dev/null || need_apt+=(tmux)     # the real-terminal edit test
 command -v vim >/dev/null || need_apt+=(vim)
 command -v python3 >/dev/null || need_apt+=(python3)   # stand-in servers (tests/servers/)
+command -v strace >/dev/null || need_apt+=(strace)   # hostile_writes: the mode every file is created with
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)   # moto's venv
 python3 -c 'import cryptography' 2>/dev/null || need_apt+=(python3-cryptography)   # TLS certs and RSA-OAEP for the Azure Key Vault stand-in, service-account JWTs for the GCP one
 if [ ${#need_apt[@]} -gt 0 ]; then

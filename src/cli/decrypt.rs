@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use sops_rs::io::Contents;
 use sops_rs::tree::path::TreePath;
 
 use super::CommonArgs;
@@ -55,5 +56,5 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
             .emit(&opened.file.tree, &options)
             .map_err(emit_error)?,
     };
-    write_output(&opened.input, args, &bytes)
+    write_output(&opened.input, args, &bytes, Contents::Plaintext)
 }

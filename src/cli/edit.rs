@@ -22,6 +22,7 @@ use std::time::Duration;
 use clap::Args;
 use sha2::{Digest, Sha256};
 use sops_rs::formats::Format;
+use sops_rs::io::{Contents, Expect};
 use sops_rs::metadata::{FORMAT_VERSION, wire};
 use sops_rs::tree::{Timestamp, Tree, Value};
 use sops_rs::{EncryptPlan, SopsFile};
@@ -30,7 +31,7 @@ use zeroize::Zeroizing;
 use super::CommonArgs;
 use super::context::key_context_from_env;
 use super::error::{CliError, code};
-use super::io::formats;
+use super::io::{formats, write_file};
 use super::open::Opened;
 use super::plan::{emit_options, encrypt_plan, load_config};
 
@@ -308,6 +309,7 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
         &super::io::Input {
             path: Some(target.to_path_buf()),
             name: target.display().to_string(),
+            id: None,
             bytes: Default::default(),
         },
         args,
@@ -377,7 +379,7 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
         }
     };
     let now = Timestamp::now_utc_seconds();
-    let bytes = match origin {
+    let (bytes, expect) = match origin {
         Origin::Existing(mut opened) => {
             opened.file.tree = edited;
             if is_older(&opened.file.metadata.version, FORMAT_VERSION) {
@@ -389,7 +391,9 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
                 .file
                 .reencrypt(&mut opened.cipher, now, &name)
                 .map_err(library)?;
-            opened.file.emit(format, &options).map_err(library)?
+            let bytes = opened.file.emit(format, &options).map_err(library)?;
+            let read = opened.input.id.expect("an existing file was read");
+            (bytes, Expect::Same(read))
         }
         Origin::New(plan) => {
             let name = target.display().to_string();
@@ -400,15 +404,10 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
                     sops_rs::Error::KeyGeneration(_) => new_file_key_error(e),
                     other => library(other),
                 })?;
-            file.emit(format, &options).map_err(library)?
+            (file.emit(format, &options).map_err(library)?, Expect::Any)
         }
     };
-    let written = sops_rs::io::write_atomic(target, &bytes).map_err(|e| {
-        CliError::new(
-            code::COULD_NOT_WRITE_OUTPUT,
-            format!("cannot write {}: {e}", target.display()),
-        )
-    });
+    let written = write_file(target, &bytes, Contents::Encrypted, expect);
     drop(held_lock);
     written
 }

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use sops_rs::SopsFile;
+use sops_rs::io::Contents;
 use sops_rs::tree::Timestamp;
 
 use super::CommonArgs;
@@ -62,7 +63,7 @@ pub fn run(
     let bytes = encrypted
         .emit(output_format, &options)
         .map_err(|e| CliError::from_library(e, true))?;
-    write_output(&input, args, &bytes)
+    write_output(&input, args, &bytes, Contents::Encrypted)
 }
 
 /// `--reuse-from`: the new plaintext takes the old file's data key, keys and rules; the cipher
@@ -86,5 +87,5 @@ fn reencrypt_against(
     opened.file.tree = tree;
     opened.output_format = output_format;
     let bytes = opened.reencrypt_and_emit(args)?;
-    write_output(input, args, &bytes)
+    write_output(input, args, &bytes, Contents::Encrypted)
 }

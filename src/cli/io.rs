@@ -1,10 +1,12 @@
 //! Reading the input (a file or standard input) and writing the output (stdout, -i, --output)
-//! for the commands, with sops's rules and exit codes.
+//! for the commands, with sops's rules and exit codes. Every file a command writes goes through
+//! [`write_file`], and so through the library's one write path, `sops_rs::io::write`.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use sops_rs::Format;
+use sops_rs::io::{Contents, Expect, FileId};
 
 use super::CommonArgs;
 use super::error::{CliError, code};
@@ -15,6 +17,8 @@ pub struct Input {
     pub path: Option<PathBuf>,
     /// The name used in messages.
     pub name: String,
+    /// Which file was read; an in-place write goes back to this file or nowhere.
+    pub id: Option<FileId>,
     /// The whole content (zeroized when dropped: for `encrypt` it is plaintext). Commands
     /// release it with [`Input::release_bytes`] once parsed, so it does not count towards the
     /// peak memory of the rest of the run.
@@ -38,7 +42,7 @@ pub fn read_input(file: Option<&Path>) -> Result<Input, CliError> {
                     format!("{}: cannot operate on non-existent file", path.display()),
                 ));
             }
-            let bytes = std::fs::read(path).map_err(|e| {
+            let (bytes, id) = sops_rs::io::read_identified(path).map_err(|e| {
                 CliError::new(
                     code::COULD_NOT_READ_INPUT,
                     format!("cannot read {}: {e}", path.display()),
@@ -47,6 +51,7 @@ pub fn read_input(file: Option<&Path>) -> Result<Input, CliError> {
             Ok(Input {
                 path: Some(path.to_path_buf()),
                 name: path.display().to_string(),
+                id: Some(id),
                 bytes: bytes.into(),
             })
         }
@@ -61,6 +66,7 @@ pub fn read_input(file: Option<&Path>) -> Result<Input, CliError> {
             Ok(Input {
                 path: None,
                 name: "standard input".into(),
+                id: None,
                 bytes: bytes.into(),
             })
         }
@@ -145,19 +151,17 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
 }
 
 /// Writes the result where the flags say: in place, to --output, or to standard output.
-pub fn write_output(input: &Input, args: &CommonArgs, bytes: &[u8]) -> Result<(), CliError> {
-    let target = if args.in_place {
-        input.path.as_deref()
-    } else {
-        args.output.as_deref()
-    };
-    match target {
-        Some(path) => sops_rs::io::write_atomic(path, bytes).map_err(|e| {
-            CliError::new(
-                code::COULD_NOT_WRITE_OUTPUT,
-                format!("cannot write {}: {e}", path.display()),
-            )
-        }),
+pub fn write_output(
+    input: &Input,
+    args: &CommonArgs,
+    bytes: &[u8],
+    contents: Contents,
+) -> Result<(), CliError> {
+    if args.in_place {
+        return write_back(input, bytes, contents);
+    }
+    match args.output.as_deref() {
+        Some(path) => write_file(path, bytes, contents, Expect::Any),
         None => {
             if let Some(buffer) = DEFERRED_STDOUT.lock().expect("stdout lock").as_mut() {
                 buffer.extend_from_slice(bytes);
@@ -166,4 +170,33 @@ pub fn write_output(input: &Input, args: &CommonArgs, bytes: &[u8]) -> Result<()
             write_stdout(bytes)
         }
     }
+}
+
+/// Writes the result back over the input file (`-i`, `set`, `edit`, ...), which must still be
+/// the file that was read.
+pub fn write_back(input: &Input, bytes: &[u8], contents: Contents) -> Result<(), CliError> {
+    let (Some(path), Some(id)) = (input.path.as_deref(), input.id) else {
+        return Err(CliError::new(
+            code::CONFLICTING_PARAMETERS,
+            "--in-place needs a file, not standard input",
+        ));
+    };
+    write_file(path, bytes, contents, Expect::Same(id))
+}
+
+/// Writes a file through the library's one write path.
+pub fn write_file(
+    path: &Path,
+    bytes: &[u8],
+    contents: Contents,
+    expect: Expect,
+) -> Result<(), CliError> {
+    sops_rs::io::write(path, bytes, contents, expect)
+        .map(|_| ())
+        .map_err(|e| {
+            CliError::new(
+                code::COULD_NOT_WRITE_OUTPUT,
+                format!("cannot write {}: {e}", path.display()),
+            )
+        })
 }

@@ -9,13 +9,14 @@ use clap::{Args, Subcommand};
 use sops_rs::SopsFile;
 use sops_rs::config::KeySpec;
 use sops_rs::crypto::{DataKey, ValueCipher};
+use sops_rs::io::Contents;
 use sops_rs::keys::MasterKey;
 use sops_rs::tree::Timestamp;
 
 use super::CommonArgs;
 use super::context::{decryption_order, key_context_from_env};
 use super::error::{CliError, code};
-use super::io::{Input, check_destination, formats, read_input, write_output};
+use super::io::{Input, check_destination, formats, read_input, write_back, write_output};
 use super::open::Opened;
 use super::plan::{emit_options, flag_keys, load_config, master_key};
 
@@ -220,7 +221,7 @@ pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
         .file
         .emit(opened.output_format, &options)
         .map_err(key_error)?;
-    write_output(&opened.input, args, &bytes)
+    write_output(&opened.input, args, &bytes, Contents::Encrypted)
 }
 
 /// An encrypted file whose data key is recovered but whose values stay encrypted.
@@ -400,19 +401,9 @@ fn write_sealed(sealed: &mut Sealed, args: &CommonArgs, in_place: bool) -> Resul
         .emit(sealed.format, &options)
         .map_err(key_error)?;
     if in_place {
-        let path = sealed
-            .input
-            .path
-            .clone()
-            .expect("sealed files come from paths");
-        sops_rs::io::write_atomic(&path, &bytes).map_err(|e| {
-            CliError::new(
-                code::COULD_NOT_WRITE_OUTPUT,
-                format!("cannot write {}: {e}", path.display()),
-            )
-        })
+        write_back(&sealed.input, &bytes, Contents::Encrypted)
     } else {
-        write_output(&sealed.input, args, &bytes)
+        write_output(&sealed.input, args, &bytes, Contents::Encrypted)
     }
 }
 

@@ -10,11 +10,13 @@ use clap::Args;
 use sops_rs::SopsFile;
 use sops_rs::crypto::ValueCipher;
 use sops_rs::formats::Format;
+use sops_rs::io::{Contents, Expect, FileId};
 use sops_rs::tree::{Map, MapItem, Scalar, Tree, Value};
 
 use super::CommonArgs;
 use super::context::{decryption_order, key_context_from_env};
 use super::error::{CliError, code};
+use super::io::write_file;
 use super::plan::{emit_options, load_config};
 
 #[derive(Args, Debug)]
@@ -29,12 +31,13 @@ pub struct MergeArgs {
     pub path: Option<PathBuf>,
 }
 
+/// Reads and decrypts one side; also says which file was read (ours is written back).
 fn open(
     path: &Path,
     format: Format,
     args: &CommonArgs,
-) -> Result<(SopsFile, ValueCipher), CliError> {
-    let bytes = std::fs::read(path).map_err(|e| {
+) -> Result<(SopsFile, ValueCipher, FileId), CliError> {
+    let (bytes, id) = sops_rs::io::read_identified(path).map_err(|e| {
         CliError::new(
             code::COULD_NOT_READ_INPUT,
             format!("cannot read {}: {e}", path.display()),
@@ -50,7 +53,7 @@ fn open(
     let cipher = file
         .decrypt(&key, args.ignore_mac, &name)
         .map_err(library)?;
-    Ok((file, cipher))
+    Ok((file, cipher, id))
 }
 
 fn render(value: Option<&Value>) -> String {
@@ -133,9 +136,9 @@ pub fn run(merge: &MergeArgs, args: &CommonArgs) -> Result<(), CliError> {
             .ok_or_else(|| CliError::new(code::GENERIC, format!("unknown format {name:?}")))?,
         None => Format::from_path(named),
     };
-    let (base, _) = open(&merge.base, format, args)?;
-    let (mut ours, mut cipher) = open(&merge.ours, format, args)?;
-    let (theirs, _) = open(&merge.theirs, format, args)?;
+    let (base, _, _) = open(&merge.base, format, args)?;
+    let (mut ours, mut cipher, ours_id) = open(&merge.ours, format, args)?;
+    let (theirs, _, _) = open(&merge.theirs, format, args)?;
     let mut conflicts = 0;
     let documents = ours
         .tree
@@ -165,12 +168,12 @@ pub fn run(merge: &MergeArgs, args: &CommonArgs) -> Result<(), CliError> {
     let bytes = ours
         .emit(format, &emit_options(args, config.as_ref()))
         .map_err(library)?;
-    sops_rs::io::write_atomic(&merge.ours, &bytes).map_err(|e| {
-        CliError::new(
-            code::COULD_NOT_WRITE_OUTPUT,
-            format!("cannot write {}: {e}", merge.ours.display()),
-        )
-    })?;
+    write_file(
+        &merge.ours,
+        &bytes,
+        Contents::Encrypted,
+        Expect::Same(ours_id),
+    )?;
     if conflicts > 0 {
         return Err(CliError::new(
             code::GENERIC,

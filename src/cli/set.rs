@@ -69,17 +69,7 @@ fn parse_json_value(text: &[u8]) -> Result<Value, CliError> {
 
 fn write_back(opened: &mut Opened, args: &CommonArgs) -> Result<(), CliError> {
     let bytes = opened.reencrypt_and_emit(args)?;
-    let path = opened
-        .input
-        .path
-        .clone()
-        .expect("set and unset work on files");
-    sops_rs::io::write_atomic(&path, &bytes).map_err(|e| {
-        CliError::new(
-            code::COULD_NOT_WRITE_OUTPUT,
-            format!("cannot write {}: {e}", path.display()),
-        )
-    })
+    super::io::write_back(&opened.input, &bytes, sops_rs::io::Contents::Encrypted)
 }
 
 fn require_file(path: &Path) -> Result<(), CliError> {

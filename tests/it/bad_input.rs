@@ -5,11 +5,11 @@
 //! sops's exit code; never a panic or a signal; the input file is never changed, with `-i` too.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use age::secrecy::ExposeSecret;
 
-use crate::support::sops_rs_command;
+use crate::support::{as_nobody, sops_rs_command};
 
 struct Env {
     dir: tempfile::TempDir,
@@ -67,28 +67,12 @@ impl Env {
             if !unprivileged {
                 return self.run(&args);
             }
-            let ours = sops_rs_command(self.dir.path());
-            // The build directory may sit where `nobody` cannot reach it (under /root, say): the
-            // binary is linked (or copied) into the scratch directory first.
-            let binary = self.dir.path().join("sops-rs");
-            if !binary.exists() {
-                std::fs::hard_link(ours.get_program(), &binary)
-                    .or_else(|_| std::fs::copy(ours.get_program(), &binary).map(|_| ()))
-                    .unwrap();
-            }
-            let mut cmd = Command::new("setpriv");
-            cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-                .arg(&binary)
-                .args(&args)
-                .env_clear()
+            let mut ours = sops_rs_command(self.dir.path());
+            ours.args(&args);
+            as_nobody(&ours, self.dir.path())
                 .current_dir("/")
-                .stdin(Stdio::null());
-            for (key, value) in ours.get_envs() {
-                if let Some(value) = value {
-                    cmd.env(key, value);
-                }
-            }
-            cmd.output()
+                .stdin(Stdio::null())
+                .output()
                 .expect("setpriv (util-linux) must be installed")
         })
     }

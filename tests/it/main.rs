@@ -10,6 +10,9 @@
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `exit_codes`: a table of sops's exit codes, each row run through the real sops and sops-rs.
 //! - `generated`: completions and man page match the CLI; every command has help examples.
+//! - `hostile_writes`: writes through devices, FIFOs, sockets, descriptor paths, links and hard
+//!   links; owner, group and mode kept; private temp files; planted or swapped links; read-only
+//!   files and directories; 255-byte names.
 //! - `flat_stores`: dotenv and INI against sops-written files and the real sops binary.
 //! - `edit`: the edit workflow with editor programs, signals and a real vim in tmux.
 //! - `crash`: kill -9 during writes, concurrent writers (advisory lock), no core dumps.
@@ -67,6 +70,7 @@ mod flat_stores;
 mod functional;
 mod fuzz_smoke;
 mod generated;
+mod hostile_writes;
 mod interop_sops;
 mod json_store;
 mod output_format;

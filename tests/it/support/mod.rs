@@ -7,6 +7,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -96,6 +97,81 @@ fn hermetic(cmd: &mut Command, home: &Path) {
         .env("GNUPGHOME", home.join(".gnupg"))
         .env("SOPS_DISABLE_VERSION_CHECK", "1")
         .current_dir(home);
+}
+
+/// `cmd` (built by this module, say) run as user `nobody` (65534:65534, no supplementary groups)
+/// through util-linux's `setpriv`, with the same arguments, environment and directory. A program
+/// given by path is linked (or copied) into `dir` first: the build directory may sit where
+/// `nobody` cannot reach it (under /root, say).
+pub fn as_nobody(cmd: &Command, dir: &Path) -> Command {
+    let program = Path::new(cmd.get_program());
+    let program = match program.file_name() {
+        Some(name) if program.is_absolute() => {
+            let reachable = dir.join(name);
+            if !reachable.exists() {
+                std::fs::hard_link(program, &reachable)
+                    .or_else(|_| std::fs::copy(program, &reachable).map(|_| ()))
+                    .unwrap();
+            }
+            reachable
+        }
+        _ => program.to_path_buf(),
+    };
+    let setpriv = [
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+    ];
+    relaunch(&setpriv.map(OsStr::new), program.as_os_str(), cmd)
+}
+
+/// `cmd` (its program, arguments, environment and directory) started through `launcher`:
+/// `["strace", ...]`, `["sh", "-c", "umask 0; exec \"$0\" \"$@\""]`.
+pub fn launched_by(launcher: &[&OsStr], cmd: &Command) -> Command {
+    relaunch(launcher, cmd.get_program(), cmd)
+}
+
+fn relaunch(launcher: &[&OsStr], program: &OsStr, cmd: &Command) -> Command {
+    let mut launched = Command::new(launcher[0]);
+    launched
+        .args(&launcher[1..])
+        .arg(program)
+        .args(cmd.get_args())
+        .env_clear();
+    for (key, value) in cmd.get_envs() {
+        if let Some(value) = value {
+            launched.env(key, value);
+        }
+    }
+    if let Some(current) = cmd.get_current_dir() {
+        launched.current_dir(current);
+    }
+    launched
+}
+
+/// A fresh age identity in a key file, for tests that need one key.
+pub struct AgeKey {
+    /// The identity file (`AGE-SECRET-KEY-...`), for `SOPS_AGE_KEY_FILE`.
+    pub file: PathBuf,
+    /// Its recipient (`age1...`).
+    pub recipient: String,
+}
+
+impl AgeKey {
+    /// Writes a new identity to `dir/key.txt`, readable by every user (for `as_nobody`).
+    pub fn new(dir: &Path) -> AgeKey {
+        use age::secrecy::ExposeSecret;
+        use std::os::unix::fs::PermissionsExt;
+        let identity = age::x25519::Identity::generate();
+        let file = dir.join("key.txt");
+        std::fs::write(&file, format!("{}\n", identity.to_string().expose_secret())).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        AgeKey {
+            file,
+            recipient: identity.to_public().to_string(),
+        }
+    }
 }
 
 /// The standard output of a command that must have succeeded (`what` names it if not).
