@@ -378,10 +378,11 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
             }
             let library = |e| CliError::from_library(e, true);
             let name = target.display().to_string();
-            opened
+            let resealed = opened
                 .file
                 .reencrypt(&mut opened.cipher, now, &name)
                 .map_err(library)?;
+            super::open::warn_if_resealed(&resealed, &name);
             opened.file.emit(format, &options).map_err(library)?
         }
         Origin::New(plan) => {

@@ -35,7 +35,8 @@ fn reencrypt(relative: &str, key_file: &str, format: Format) -> (Vec<u8>, Vec<u8
         .unwrap();
     let mut cipher = file.decrypt(&key, false, relative).unwrap();
     let lastmodified = file.metadata.last_modified;
-    file.reencrypt(&mut cipher, lastmodified, relative).unwrap();
+    let resealed = file.reencrypt(&mut cipher, lastmodified, relative).unwrap();
+    assert!(resealed.replaced_mismatched_mac.is_none());
     let again = file.emit(format, &EmitOptions::default()).unwrap();
     (again, original)
 }
