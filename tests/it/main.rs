@@ -9,6 +9,9 @@
 //! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `generated`: completions and man page match the CLI; every command has help examples.
+//! - `hostile_config`: a Vault allowlist that cannot be talked around, no key credentials for
+//!   the programs sops-rs starts, `--ignore-mac` re-sealing warned about, injected plain-text
+//!   comments warned about and reported by `check`, plain-text values failed by `check`.
 //! - `flat_stores`: dotenv and INI against sops-written files and the real sops binary.
 //! - `edit`: the edit workflow with editor programs, signals and a real vim in tmux.
 //! - `crash`: kill -9 during writes, concurrent writers (advisory lock), no core dumps.
@@ -63,6 +66,7 @@ mod flat_stores;
 mod functional;
 mod fuzz_smoke;
 mod generated;
+mod hostile_config;
 mod interop_sops;
 mod json_store;
 mod parity;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
+pub mod age_home;
 pub mod faults;
 pub mod gpg;
 pub mod moto;
