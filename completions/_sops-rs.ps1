@@ -209,6 +209,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Show the sops metadata in the editor too (it cannot be changed there)')
             [CompletionResult]::new('--show-master-keys', '--show-master-keys', [CompletionResultType]::ParameterName, 'Show the sops metadata in the editor too (it cannot be changed there)')
+            [CompletionResult]::new('--keep-key-credentials', '--keep-key-credentials', [CompletionResultType]::ParameterName, 'Pass sops-rs''s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the editor; by default they are removed from its environment')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -578,6 +579,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)')
             [CompletionResult]::new('--pristine', '--pristine', [CompletionResultType]::ParameterName, 'Start the command with only the secrets in its environment')
             [CompletionResult]::new('--same-process', '--same-process', [CompletionResultType]::ParameterName, 'Replace sops-rs with the command instead of running it as a child')
+            [CompletionResult]::new('--keep-key-credentials', '--keep-key-credentials', [CompletionResultType]::ParameterName, 'Pass sops-rs''s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file''s secrets but not the keys to other files')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -622,6 +624,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
             [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)')
             [CompletionResult]::new('--no-fifo', '--no-fifo', [CompletionResultType]::ParameterName, 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)')
+            [CompletionResult]::new('--keep-key-credentials', '--keep-key-credentials', [CompletionResultType]::ParameterName, 'Pass sops-rs''s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file''s secrets but not the keys to other files')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -203,6 +203,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --mac-only-encrypted 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
             cand -s 'Show the sops metadata in the editor too (it cannot be changed there)'
             cand --show-master-keys 'Show the sops metadata in the editor too (it cannot be changed there)'
+            cand --keep-key-credentials 'Pass sops-rs''s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the editor; by default they are removed from its environment'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -560,6 +561,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --mac-only-encrypted 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
             cand --pristine 'Start the command with only the secrets in its environment'
             cand --same-process 'Replace sops-rs with the command instead of running it as a child'
+            cand --keep-key-credentials 'Pass sops-rs''s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file''s secrets but not the keys to other files'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -603,6 +605,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --ignore-mac 'Decrypt even when the MAC does not match'
             cand --mac-only-encrypted 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
             cand --no-fifo 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)'
+            cand --keep-key-credentials 'Pass sops-rs''s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file''s secrets but not the keys to other files'
             cand -h 'Print help'
             cand --help 'Print help'
         }

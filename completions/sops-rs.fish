@@ -179,6 +179,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l verbose -d 'Acc
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s s -l show-master-keys -d 'Show the sops metadata in the editor too (it cannot be changed there)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the editor; by default they are removed from its environment'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -471,6 +472,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l ignore-mac 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l pristine -d 'Start the command with only the secrets in its environment'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l same-process -d 'Replace sops-rs with the command instead of running it as a child'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file\'s secrets but not the keys to other files'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -507,6 +509,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l verbose -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l no-fifo -d 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file\'s secrets but not the keys to other files'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r

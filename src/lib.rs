@@ -22,5 +22,5 @@ pub mod sops_file;
 
 pub use error::{Error, Result};
 pub use formats::Format;
-pub use sops_file::{EncryptPlan, SopsFile};
+pub use sops_file::{EncryptPlan, Resealed, SopsFile};
 pub use tree::Tree;

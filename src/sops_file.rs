@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use zeroize::Zeroizing;
 
 use crate::crypto::mac::{decrypt_mac, encrypt_mac};
-use crate::crypto::tree_cipher::{Direction, walk_tree};
+use crate::crypto::tree_cipher::{Direction, PlaintextFound, find_plaintext, walk_tree};
 use crate::crypto::{DataKey, ValueCipher, shamir};
 use crate::error::{Error, Result};
 use crate::formats::{EmitOptions, Format, FormatError};
@@ -59,6 +59,39 @@ pub struct SopsFile {
     pub tree: Tree,
     /// The metadata.
     pub metadata: Metadata,
+    /// What the last decryption found that the user should hear about.
+    findings: DecryptFindings,
+}
+
+/// What a decryption noticed without failing.
+#[derive(Clone, Debug, Default)]
+struct DecryptFindings {
+    /// Tree paths of comments that are plain text where the rules say comments are encrypted.
+    plaintext_comments: Vec<String>,
+    /// Why the MAC did not verify, when the caller chose to ignore the MAC.
+    ignored_mac_mismatch: Option<&'static str>,
+}
+
+/// What [`SopsFile::reencrypt`] did that the user has to be told.
+#[must_use = "a MAC mismatch that --ignore-mac let through is now covered by a valid MAC: \
+              show Resealed::warning"]
+#[derive(Debug)]
+pub struct Resealed {
+    /// Why the old MAC did not verify, when the decryption ignored it: the new MAC now vouches
+    /// for values nobody vouched for.
+    pub replaced_mismatched_mac: Option<&'static str>,
+}
+
+impl Resealed {
+    /// The one-line warning for `file`, when the MAC that was replaced did not match.
+    pub fn warning(&self, file: &str) -> Option<String> {
+        self.replaced_mismatched_mac.map(|detail| {
+            format!(
+                "{file}: the MAC did not match ({detail}) and --ignore-mac went on; the new MAC \
+                 now covers the changed values, so the change can no longer be detected"
+            )
+        })
+    }
 }
 
 /// How the encrypted form of a format is parsed: the binary store keeps its envelope as JSON.
@@ -126,7 +159,11 @@ impl SopsFile {
                 file: file.to_string(),
             })?;
         let metadata = wire::from_value(&value).map_err(metadata_error)?;
-        Ok(SopsFile { tree, metadata })
+        Ok(SopsFile {
+            tree,
+            metadata,
+            findings: DecryptFindings::default(),
+        })
     }
 
     /// Encrypts a plaintext tree under a fresh data key.
@@ -171,6 +208,7 @@ impl SopsFile {
         let mut sops_file = SopsFile {
             tree: Tree::default(),
             metadata,
+            findings: DecryptFindings::default(),
         };
         let outcome = walk_tree(
             &mut tree,
@@ -287,40 +325,84 @@ impl SopsFile {
             file: file.to_string(),
             source,
         })?;
-        if !ignore_mac {
-            let stored = decrypt_mac(
-                &mut cipher,
-                &self.metadata.mac,
-                &self.metadata.last_modified,
-            )
-            .map_err(|_| Error::MacUndecryptable {
-                file: file.to_string(),
-            })?;
-            if stored.is_empty() {
-                return Err(Error::MacMismatch {
-                    file: file.to_string(),
-                    detail: "the file has no MAC",
-                });
-            }
-            if stored != outcome.mac {
-                return Err(Error::MacMismatch {
-                    file: file.to_string(),
-                    detail: "the values do not match the stored MAC",
+        let mac_check = self.check_mac(&mut cipher, &outcome.mac, file);
+        self.findings = DecryptFindings {
+            plaintext_comments: outcome.undecryptable_comments,
+            ignored_mac_mismatch: None,
+        };
+        match (mac_check, ignore_mac) {
+            (Ok(()), _) => {}
+            (Err(e), false) => return Err(e),
+            (Err(e), true) => {
+                self.findings.ignored_mac_mismatch = Some(match e {
+                    Error::MacMismatch { detail, .. } => detail,
+                    _ => "the stored MAC cannot be decrypted",
                 });
             }
         }
         Ok(cipher)
     }
 
+    /// Compares the MAC the walk computed with the stored one.
+    fn check_mac(&self, cipher: &mut ValueCipher, computed: &str, file: &str) -> Result<()> {
+        let stored = decrypt_mac(cipher, &self.metadata.mac, &self.metadata.last_modified)
+            .map_err(|_| Error::MacUndecryptable {
+                file: file.to_string(),
+            })?;
+        if stored.is_empty() {
+            return Err(Error::MacMismatch {
+                file: file.to_string(),
+                detail: "the file has no MAC",
+            });
+        }
+        if stored != computed {
+            return Err(Error::MacMismatch {
+                file: file.to_string(),
+                detail: "the values do not match the stored MAC",
+            });
+        }
+        Ok(())
+    }
+
+    /// The values and comments in plain text where the file's own rules (`encrypted_regex`,
+    /// `unencrypted_suffix`, ...) say they are encrypted, found without any key. The MAC
+    /// catches such a value once the file is decrypted, but not a comment.
+    pub fn find_plaintext(&self) -> PlaintextFound {
+        find_plaintext(&self.tree, &self.metadata.effective_rule())
+    }
+
+    /// Replaces the tree with one that does not come from decrypting this file (the new
+    /// plaintext of `encrypt --reuse-from`): a MAC mismatch ignored while decrypting concerned
+    /// values that are gone, so the re-encryption does not report it.
+    pub fn replace_tree(&mut self, tree: Tree) {
+        self.tree = tree;
+        self.findings.ignored_mac_mismatch = None;
+    }
+
+    /// Why the MAC did not verify, when the last decryption was told to ignore it.
+    pub fn ignored_mac_mismatch(&self) -> Option<&'static str> {
+        self.findings.ignored_mac_mismatch
+    }
+
+    /// Tree paths of the comments the last decryption found in plain text where the file's
+    /// rules say comments are encrypted: sops warns "Found possibly unencrypted comment". Such
+    /// a comment is either from a file written before sops encrypted comments or was added by
+    /// hand; the MAC does not cover comments.
+    pub fn plaintext_comments(&self) -> &[String] {
+        &self.findings.plaintext_comments
+    }
+
     /// Encrypts a decrypted tree again under the same data key. The `cipher` returned by
     /// [`SopsFile::decrypt`] reuses the IV of every value that did not change, so unchanged
-    /// values keep their exact ciphertext. `now` becomes the new `lastmodified`.
+    /// values keep their exact ciphertext. `now` becomes the new `lastmodified`. When the
+    /// decryption ignored a MAC mismatch, the returned [`Resealed`] says so: the new MAC makes the
+    /// mismatch undetectable, so the caller must warn.
     pub fn reencrypt(
         &mut self,
         cipher: &mut ValueCipher,
         now: Timestamp,
         file: &str,
-    ) -> Result<()> {
+    ) -> Result<Resealed> {
         let rule = self.metadata.effective_rule();
         let outcome = walk_tree(
             &mut self.tree,
@@ -335,7 +417,9 @@ impl SopsFile {
         })?;
         self.metadata.last_modified = now;
         self.metadata.mac = encrypt_mac(cipher, &outcome.mac, &now);
-        Ok(())
+        Ok(Resealed {
+            replaced_mismatched_mac: self.findings.ignored_mac_mismatch.take(),
+        })
     }
 
     /// Wraps `key` for new key groups, replacing the old ones (Shamir-split when there are

@@ -140,6 +140,15 @@ pub struct AuditRun {
     keys: Arc<Mutex<Vec<KeyEvent>>>,
 }
 
+/// Set once records are being written: messages then leave tree paths out.
+static AUDITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this process writes audit records, so that warnings must not name tree paths (error
+/// messages are replaced through [`CliError::redacted`] instead).
+pub fn withholding_paths() -> bool {
+    AUDITING.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 impl AuditRun {
     /// Whether records are written (then error messages are redacted too).
     pub fn enabled(&self) -> bool {
@@ -201,6 +210,7 @@ impl AuditRun {
         }
         let ctx = RunContext::new(std::env::vars().collect());
         run.auditor = Some(Arc::new(Mutex::new(Auditor::new(mode, ctx, sinks))));
+        AUDITING.store(true, std::sync::atomic::Ordering::SeqCst);
         if let Some(path) = file.filter(|p| p.as_os_str() != "-") {
             run.file = Some(FileFacts {
                 path: path.to_path_buf(),

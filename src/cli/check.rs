@@ -1,7 +1,9 @@
 //! `sops-rs check FILE…`: the pre-commit gate. Fails when a file that a creation rule covers is
-//! not encrypted, when a file's sops metadata is broken, or (with --verify-mac, keys at hand)
-//! when its MAC does not match. Directories are walked; files are checked in parallel, with a
-//! progress bar when stderr is a terminal.
+//! not encrypted, when a file's sops metadata is broken, when a value (`unencrypted_value`) or a
+//! comment (`plaintext_comment`) is in plain text where the file's own rules say it is encrypted
+//! (found without keys; named by tree path, never by content), or (with --verify-mac, keys at
+//! hand) when its MAC does not match. Directories are walked; files are checked in parallel,
+//! with a progress bar when stderr is a terminal.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -34,6 +36,25 @@ struct Verdict {
     path: PathBuf,
     status: &'static str,
     problem: Option<String>,
+    /// The tree paths the problem is at, if it is at some.
+    tree_paths: Vec<String>,
+}
+
+/// How many tree paths a problem line names before it says how many more there are.
+const PATHS_SHOWN: usize = 5;
+
+/// `A, B, C (and 2 more)`.
+fn path_list(paths: &[String]) -> String {
+    let mut text = paths
+        .iter()
+        .take(PATHS_SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > PATHS_SHOWN {
+        text.push_str(&format!(" (and {} more)", paths.len() - PATHS_SHOWN));
+    }
+    text
 }
 
 fn walk(path: &Path, out: &mut Vec<PathBuf>) {
@@ -62,6 +83,7 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, args: &Comm
         path: path.to_path_buf(),
         status,
         problem,
+        tree_paths: Vec::new(),
     };
     let covered = match config {
         Some(config) => match config.rule_for(path) {
@@ -101,6 +123,19 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, args: &Comm
             Some("the metadata has no MAC or no version".into()),
         );
     }
+    let found = file.find_plaintext();
+    let found_at = |status, problem: String, tree_paths: Vec<String>| Verdict {
+        tree_paths,
+        ..verdict(status, Some(problem))
+    };
+    if !found.values.is_empty() {
+        let problem = format!(
+            "plain-text value where the file's rules say encrypted, at {}",
+            path_list(&found.values)
+        );
+        return found_at("unencrypted_value", problem, found.values);
+    }
+    let mut comments = found.comments;
     if verify_mac {
         let order = match decryption_order(args.decryption_order.as_deref()) {
             Ok(order) => order,
@@ -117,6 +152,16 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, args: &Comm
             };
             return verdict(status, Some(first_line(&e.to_string())));
         }
+        // Decrypting also finds encrypted-looking comments that do not authenticate.
+        comments = file.plaintext_comments().to_vec();
+    }
+    if !comments.is_empty() {
+        let problem = format!(
+            "plain-text comment where the file's rules say encrypted (comments are not covered \
+             by the MAC), in {}",
+            path_list(&comments)
+        );
+        return found_at("plaintext_comment", problem, comments);
     }
     verdict("encrypted", None)
 }
@@ -162,7 +207,7 @@ pub fn run(check: &CheckArgs, args: &CommonArgs) -> Result<(), CliError> {
         if check.json {
             println!(
                 "{}",
-                json!({"file": verdict.path.display().to_string(), "status": verdict.status, "ok": !bad, "problem": verdict.problem})
+                json!({"file": verdict.path.display().to_string(), "status": verdict.status, "ok": !bad, "problem": verdict.problem, "paths": verdict.tree_paths})
             );
         } else if bad {
             eprintln!(

@@ -1,22 +1,8 @@
-//! Turns the environment into a [`KeyContext`]: the one place that reads key-related variables.
+//! Turns this process's environment into a [`KeyContext`] (the library reads the variables).
 
-use std::path::PathBuf;
-
-use sops_rs::keys::{AgeIdentitySources, KeyContext, KeyKind};
-use zeroize::Zeroizing;
+use sops_rs::keys::{KeyContext, KeyKind};
 
 use super::error::{CliError, code};
-
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-/// The user's config directory as Go's `os.UserConfigDir` finds it on Unix.
-fn user_config_dir() -> Option<PathBuf> {
-    var("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| var("HOME").map(|home| PathBuf::from(home).join(".config")))
-}
 
 type SharedHook = std::sync::Arc<dyn Fn(&sops_rs::keys::KeyEvent) + Send + Sync>;
 
@@ -27,28 +13,16 @@ pub fn set_key_event_hook(hook: sops_rs::keys::KeyEventHook) {
     let _ = KEY_EVENT_HOOK.set(std::sync::Arc::from(hook));
 }
 
-/// Reads the age identity sources sops reads.
+/// The key context of this process's environment, with the audit hook.
 pub fn key_context_from_env() -> KeyContext {
-    let home = var("HOME").map(PathBuf::from);
-    let mut age = AgeIdentitySources::default();
-    age.inline_keys = var("SOPS_AGE_KEY").map(Zeroizing::new);
-    age.key_file = var("SOPS_AGE_KEY_FILE").map(PathBuf::from);
-    age.key_command = var("SOPS_AGE_KEY_CMD");
-    age.ssh_key_file = var("SOPS_AGE_SSH_PRIVATE_KEY_FILE").map(PathBuf::from);
-    age.default_ssh_keys = home
-        .map(|h| vec![h.join(".ssh/id_ed25519"), h.join(".ssh/id_rsa")])
-        .unwrap_or_default();
-    age.default_key_file = user_config_dir().map(|d| d.join("sops/age/keys.txt"));
-    let on_event = KEY_EVENT_HOOK.get().map(|hook| {
+    let mut ctx = KeyContext::from_environment(std::env::vars().collect());
+    ctx.on_event = KEY_EVENT_HOOK.get().map(|hook| {
         let hook = std::sync::Arc::clone(hook);
         Box::new(move |event: &sops_rs::keys::KeyEvent| hook(event)) as sops_rs::keys::KeyEventHook
     });
-    KeyContext {
-        age,
-        vars: std::env::vars().collect(),
-        on_event,
-    }
+    ctx
 }
+
 /// Parses `--decryption-order` / `SOPS_DECRYPTION_ORDER` (`age,pgp`).
 pub fn decryption_order(text: Option<&str>) -> Result<Vec<KeyKind>, CliError> {
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {

@@ -4,7 +4,8 @@
 //!
 //! The plaintext only ever exists in a 0600 file inside a 0700 directory under $TMPDIR, which
 //! is removed on every way out: success, no change, invalid content given up, editor failure,
-//! and SIGINT, SIGTERM or SIGHUP to sops-rs (the editor is stopped first).
+//! and SIGINT, SIGTERM or SIGHUP to sops-rs (the editor is stopped first). The editor does not
+//! inherit sops-rs's key credentials unless --keep-key-credentials says so.
 //!
 //! The editor shows the output format (`--output-type`, else the file name's), which is also the
 //! format the edited text is read in and the file is written in.
@@ -42,6 +43,10 @@ pub struct EditArgs {
     /// Show the sops metadata in the editor too (it cannot be changed there).
     #[arg(short = 's', long)]
     pub show_master_keys: bool,
+    /// Pass sops-rs's key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on
+    /// to the editor; by default they are removed from its environment.
+    #[arg(long)]
+    pub keep_key_credentials: bool,
 }
 
 /// SIGINT, SIGTERM and SIGHUP set a flag instead of killing sops-rs, so it can clean up.
@@ -178,23 +183,26 @@ fn editor_command() -> Result<Vec<String>, CliError> {
     ))
 }
 
-/// Runs the editor and waits, watching for signals to sops-rs.
+/// Runs the editor and waits, watching for signals to sops-rs. The editor does not get sops-rs's
+/// key credentials unless `keep_key_credentials`.
 fn run_editor(
     editor: &[String],
     file: &Path,
     signals: &Signals,
     target: &Path,
+    keep_key_credentials: bool,
 ) -> Result<(), CliError> {
-    let mut child = Command::new(&editor[0])
-        .args(&editor[1..])
-        .arg(file)
-        .spawn()
-        .map_err(|e| {
-            CliError::new(
-                code::NO_EDITOR_FOUND,
-                format!("could not run editor {}: {e}", editor[0]),
-            )
-        })?;
+    let mut command = Command::new(&editor[0]);
+    command.args(&editor[1..]).arg(file);
+    if !keep_key_credentials {
+        sops_rs::keys::withhold_credentials(&mut command);
+    }
+    let mut child = command.spawn().map_err(|e| {
+        CliError::new(
+            code::NO_EDITOR_FOUND,
+            format!("could not run editor {}: {e}", editor[0]),
+        )
+    })?;
     loop {
         if signals.caught() {
             let _ = child.kill();
@@ -360,7 +368,13 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
     workspace.write(&plaintext)?;
     let original_hash = Sha256::digest(&plaintext[..]);
     let edited = loop {
-        run_editor(&editor, &workspace.file, &signals, target)?;
+        run_editor(
+            &editor,
+            &workspace.file,
+            &signals,
+            target,
+            edit.keep_key_credentials,
+        )?;
         let bytes = workspace.read()?;
         if Sha256::digest(&bytes[..]) == original_hash {
             return Err(CliError::new(
@@ -387,10 +401,11 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
             }
             let library = |e| CliError::from_library(e, true);
             let name = target.display().to_string();
-            opened
+            let resealed = opened
                 .file
                 .reencrypt(&mut opened.cipher, now, &name)
                 .map_err(library)?;
+            super::open::warn_if_resealed(&resealed, &name);
             let bytes = opened.file.emit(format, &options).map_err(library)?;
             let read = opened.input.id.expect("an existing file was read");
             (bytes, Expect::Same(read))

@@ -84,7 +84,7 @@ fn reencrypt_against(
         ));
     }
     let mut opened = super::open::Opened::open(Some(old), args)?;
-    opened.file.tree = tree;
+    opened.file.replace_tree(tree);
     opened.output_format = output_format;
     let bytes = opened.reencrypt_and_emit(args)?;
     write_output(input, args, &bytes, Contents::Encrypted)

@@ -1,6 +1,7 @@
 //! `exec-env` and `exec-file`: hand decrypted secrets to a child process without writing
 //! plaintext to disk (a FIFO by default; a 0600 file in a private directory with --no-fifo,
-//! removed afterwards).
+//! removed afterwards). The child does not inherit sops-rs's key credentials
+//! ([`sops_rs::keys::CREDENTIAL_VARIABLES`]) unless --keep-key-credentials says so.
 
 use std::fs::File;
 use std::io::Write;
@@ -27,6 +28,10 @@ pub struct ExecEnvArgs {
     /// Replace sops-rs with the command instead of running it as a child.
     #[arg(long)]
     pub same_process: bool,
+    /// Pass sops-rs's key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on
+    /// to the command; by default it gets the file's secrets but not the keys to other files.
+    #[arg(long)]
+    pub keep_key_credentials: bool,
     /// Run the command as this user (needs the privilege to switch users).
     #[arg(long, value_name = "USER")]
     pub user: Option<String>,
@@ -44,6 +49,10 @@ pub struct ExecFileArgs {
     /// The plaintext file's name inside its private directory.
     #[arg(long, default_value = "tmp-file", value_name = "NAME")]
     pub filename: String,
+    /// Pass sops-rs's key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on
+    /// to the command; by default it gets the file's secrets but not the keys to other files.
+    #[arg(long)]
+    pub keep_key_credentials: bool,
     /// Run the command as this user (needs the privilege to switch users).
     #[arg(long, value_name = "USER")]
     pub user: Option<String>,
@@ -62,6 +71,16 @@ fn lookup_user(name: &str) -> Result<(u32, u32), CliError> {
         })
         .find_map(|(uid, gid)| Some((uid?, gid?)))
         .ok_or_else(|| CliError::new(code::GENERIC, format!("unknown user {name:?}")))
+}
+
+/// `/bin/sh -c COMMAND`, without sops-rs's key credentials unless they are to be kept.
+fn shell(command_line: &str, keep_key_credentials: bool) -> Command {
+    let mut command = Command::new("/bin/sh");
+    command.arg("-c").arg(command_line);
+    if !keep_key_credentials {
+        sops_rs::keys::withhold_credentials(&mut command);
+    }
+    command
 }
 
 fn run_as(command: &mut Command, user: Option<&str>) -> Result<(), CliError> {
@@ -88,8 +107,7 @@ fn spawn_error(e: std::io::Error) -> CliError {
 
 pub fn exec_env(exec: &ExecEnvArgs, args: &CommonArgs) -> Result<(), CliError> {
     let opened = Opened::open_read_only(Some(&exec.file), args)?;
-    let mut command = Command::new("/bin/sh");
-    command.arg("-c").arg(&exec.command);
+    let mut command = shell(&exec.command, exec.keep_key_credentials);
     if exec.pristine {
         command.env_clear();
     }
@@ -200,8 +218,7 @@ pub fn exec_file(exec: &ExecFileArgs, args: &CommonArgs) -> Result<(), CliError>
     let dir = private_dir()?;
     let path = dir.0.join(name);
     let command_line = exec.command.replace("{}", &path.display().to_string());
-    let mut command = Command::new("/bin/sh");
-    command.arg("-c").arg(&command_line);
+    let mut command = shell(&command_line, exec.keep_key_credentials);
     run_as(&mut command, exec.user.as_deref())?;
     let write_error = |e: std::io::Error| {
         CliError::new(

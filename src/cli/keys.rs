@@ -208,7 +208,7 @@ pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
         .map_err(key_error)?;
     // A new cipher: every value gets a fresh IV under the new key.
     let mut cipher = ValueCipher::new(&new_key);
-    opened
+    let resealed = opened
         .file
         .reencrypt(
             &mut cipher,
@@ -216,6 +216,7 @@ pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
             &opened.input.name,
         )
         .map_err(key_error)?;
+    super::open::warn_if_resealed(&resealed, &opened.input.name);
     let options = opened.emit_options(args);
     let bytes = opened
         .file

@@ -53,6 +53,7 @@ fn open(
     let cipher = file
         .decrypt(&key, args.ignore_mac, &name)
         .map_err(library)?;
+    super::open::warn_about_decryption(&file, &name);
     Ok((file, cipher, id))
 }
 
@@ -158,12 +159,21 @@ pub fn run(merge: &MergeArgs, args: &CommonArgs) -> Result<(), CliError> {
     ours.tree = Tree { documents };
     let name = named.display().to_string();
     let library = |e| CliError::from_library(e, true);
-    ours.reencrypt(
-        &mut cipher,
-        sops_rs::tree::Timestamp::now_utc_seconds(),
-        &name,
-    )
-    .map_err(library)?;
+    // Values from every side end up under the new MAC.
+    for (side, path) in [(&base, &merge.base), (&theirs, &merge.theirs)] {
+        let resealed = sops_rs::Resealed {
+            replaced_mismatched_mac: side.ignored_mac_mismatch(),
+        };
+        super::open::warn_if_resealed(&resealed, &path.display().to_string());
+    }
+    let resealed = ours
+        .reencrypt(
+            &mut cipher,
+            sops_rs::tree::Timestamp::now_utc_seconds(),
+            &name,
+        )
+        .map_err(library)?;
+    super::open::warn_if_resealed(&resealed, &name);
     let config = load_config(args).ok().flatten();
     let bytes = ours
         .emit(format, &emit_options(args, config.as_ref()))

@@ -461,6 +461,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
                 &edit::EditArgs {
                     file: file.clone(),
                     show_master_keys: cli.legacy_show_master_keys,
+                    keep_key_credentials: false,
                 },
                 common,
             ),

@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
-use sops_rs::SopsFile;
 use sops_rs::config::Config;
 use sops_rs::crypto::ValueCipher;
 use sops_rs::formats::{EmitOptions, Format};
 use sops_rs::keys::KeyContext;
 use sops_rs::tree::Timestamp;
+use sops_rs::{Resealed, SopsFile};
 
 use super::CommonArgs;
 use super::context::{decryption_order, key_context_from_env};
@@ -33,6 +33,37 @@ pub struct Opened {
     pub config: Option<Config>,
     /// Held while the file is read, changed and written back.
     _lock: Option<sops_rs::io::FileLock>,
+}
+
+/// Prints one warning line on standard error.
+pub fn warn(line: &str) {
+    eprintln!("warning: {line}");
+}
+
+/// Warns about what decrypting `file` (named `name`) found: comments in plain text where the
+/// file's rules say comments are encrypted, as sops does, one line each. The line names the
+/// mapping or list holding the comment (unless auditing), never the comment's text: it is not
+/// authenticated and may carry anything, terminal escapes included.
+pub fn warn_about_decryption(file: &SopsFile, name: &str) {
+    for path in file.plaintext_comments() {
+        let place = if super::audit::withholding_paths() {
+            "(path withheld while auditing)".to_string()
+        } else {
+            format!("in {path}")
+        };
+        warn(&format!(
+            "{name}: found a possibly unencrypted comment {place}: written by an old sops or \
+             added by hand (comments are not covered by the MAC)"
+        ));
+    }
+}
+
+/// Warns when a re-encryption of `name` put a valid MAC over values whose MAC did not match
+/// (`--ignore-mac`).
+pub fn warn_if_resealed(resealed: &Resealed, name: &str) {
+    if let Some(line) = resealed.warning(name) {
+        warn(&line);
+    }
 }
 
 /// Takes the update lock on `path`, telling the user when another sops-rs process holds it.
@@ -106,6 +137,7 @@ impl Opened {
         let cipher = sops_file
             .decrypt_with(cipher, args.ignore_mac, &input.name)
             .map_err(library)?;
+        warn_about_decryption(&sops_file, &input.name);
         Ok(Opened {
             input,
             output_format,
@@ -131,13 +163,15 @@ impl Opened {
     /// the output format.
     pub fn reencrypt_and_emit(&mut self, args: &CommonArgs) -> Result<Vec<u8>, CliError> {
         let library = |e| CliError::from_library(e, true);
-        self.file
+        let resealed = self
+            .file
             .reencrypt(
                 &mut self.cipher,
                 Timestamp::now_utc_seconds(),
                 &self.input.name,
             )
             .map_err(library)?;
+        warn_if_resealed(&resealed, &self.input.name);
         let options = self.emit_options(args);
         self.file
             .emit(self.output_format, &options)

@@ -152,6 +152,7 @@ fn payload(
     sops_file
         .decrypt(&key, false, &input.name)
         .map_err(library(false))?;
+    super::open::warn_about_decryption(&sops_file, &input.name);
     let Some(recreation) = recreation else {
         let data = KvData::from_tree(&sops_file.tree)
             .map_err(|e| generic(format!("{}: {e}", input.name)))?;
@@ -189,7 +190,9 @@ fn payload(
         }
         print!("{text}");
     }
-    publish::reencrypt_for(&mut sops_file, recreation, ctx, &input.name).map_err(library(true))?;
+    let resealed = publish::reencrypt_for(&mut sops_file, recreation, ctx, &input.name)
+        .map_err(library(true))?;
+    super::open::warn_if_resealed(&resealed, &input.name);
     let bytes = sops_file
         .emit(format, &emit_options(common, Some(config)))
         .map_err(library(true))?;

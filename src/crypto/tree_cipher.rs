@@ -9,7 +9,7 @@
 use std::fmt;
 
 use super::ValueCipher;
-use super::cipher::{CipherError, Plain};
+use super::cipher::{CipherError, EncValue, Plain};
 use super::mac::MacHasher;
 use crate::selection::Rule;
 use crate::tree::{Comment, ListItem, Map, MapItem, Scalar, Tree, Value};
@@ -70,18 +70,11 @@ pub fn walk_tree(
     mac_only_encrypted: bool,
     direction: Direction,
 ) -> Result<WalkOutcome, TreeCipherError> {
-    let mut walker = Walker {
-        cipher,
-        rule,
-        mac_only_encrypted,
-        direction,
-        mac: MacHasher::new(mac_only_encrypted),
-        keys: Vec::new(),
-        steps: Vec::new(),
-        comments: Vec::new(),
-        aad: String::new(),
-        undecryptable_comments: Vec::new(),
+    let pass = match direction {
+        Direction::Encrypt => Pass::Encrypt,
+        Direction::Decrypt => Pass::Decrypt,
     };
+    let mut walker = Walker::new(Some(cipher), rule, mac_only_encrypted, pass);
     for document in &mut tree.documents {
         walker.map(document)?;
     }
@@ -91,6 +84,42 @@ pub fn walk_tree(
     })
 }
 
+/// What an encrypted tree holds in plain text where `rule` says it is encrypted.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct PlaintextFound {
+    /// Tree paths of values that are not `ENC[...]` strings (empty strings and nulls are
+    /// left alone by encryption, so they are not counted).
+    pub values: Vec<String>,
+    /// Tree paths of the mappings or lists holding a non-empty comment that is not `ENC[...]`.
+    pub comments: Vec<String>,
+}
+
+/// Finds, without any key, the values and comments of an encrypted tree that the rule says are
+/// encrypted but that are in plain text: added by hand (values and comments are stored as
+/// they are) or, for comments, written by a sops older than comment encryption.
+pub fn find_plaintext(tree: &Tree, rule: &Rule) -> PlaintextFound {
+    let mut tree = tree.clone();
+    let mut walker = Walker::new(None, rule, false, Pass::Inspect);
+    for document in &mut tree.documents {
+        walker
+            .map(document)
+            .expect("an inspecting walk never fails");
+    }
+    PlaintextFound {
+        values: walker.plaintext_values,
+        comments: walker.undecryptable_comments,
+    }
+}
+
+/// What one walk does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Encrypt,
+    Decrypt,
+    /// Only looks for plain text where the rule wants ciphertext; has no cipher.
+    Inspect,
+}
+
 #[derive(Clone, Copy)]
 enum Step<'t> {
     Key(&'t str),
@@ -98,10 +127,11 @@ enum Step<'t> {
 }
 
 struct Walker<'t, 'c> {
-    cipher: &'c mut ValueCipher,
+    /// Present unless the pass is [`Pass::Inspect`].
+    cipher: Option<&'c mut ValueCipher>,
     rule: &'c Rule,
     mac_only_encrypted: bool,
-    direction: Direction,
+    pass: Pass,
     mac: MacHasher,
     /// Mapping keys from the root (what the rules look at).
     keys: Vec<&'t str>,
@@ -112,6 +142,8 @@ struct Walker<'t, 'c> {
     /// `key1:key2:` for the current position.
     aad: String,
     undecryptable_comments: Vec<String>,
+    /// Inspecting: paths of values in plain text where the rule wants ciphertext.
+    plaintext_values: Vec<String>,
 }
 
 /// What happened to a comment or a leaf.
@@ -121,7 +153,35 @@ enum LeafResult {
     BecameEncryptedListComment(String),
 }
 
-impl<'t> Walker<'t, '_> {
+impl<'t, 'c> Walker<'t, 'c> {
+    fn new(
+        cipher: Option<&'c mut ValueCipher>,
+        rule: &'c Rule,
+        mac_only_encrypted: bool,
+        pass: Pass,
+    ) -> Self {
+        Walker {
+            cipher,
+            rule,
+            mac_only_encrypted,
+            pass,
+            mac: MacHasher::new(mac_only_encrypted),
+            keys: Vec::new(),
+            steps: Vec::new(),
+            comments: Vec::new(),
+            aad: String::new(),
+            undecryptable_comments: Vec::new(),
+            plaintext_values: Vec::new(),
+        }
+    }
+
+    /// The cipher of an encrypting or decrypting pass.
+    fn cipher<'a>(cipher: &'a mut Option<&'c mut ValueCipher>) -> &'a mut ValueCipher {
+        cipher
+            .as_deref_mut()
+            .expect("encrypting and decrypting walks have a cipher")
+    }
+
     fn path_text(&self) -> String {
         if self.steps.is_empty() {
             return "the document root".to_string();
@@ -258,22 +318,32 @@ impl<'t> Walker<'t, '_> {
         if !self.rule.should_encrypt(&self.keys, &self.comments, true) {
             return Ok(LeafResult::Keep);
         }
-        match self.direction {
-            Direction::Encrypt => {
+        match self.pass {
+            Pass::Inspect => {
+                if !comment.text.is_empty() && EncValue::parse(&comment.text).is_err() {
+                    self.undecryptable_comments.push(self.path_text());
+                }
+                Ok(LeafResult::Keep)
+            }
+            Pass::Encrypt => {
                 let aad = Self::aad_of(&self.aad);
-                let enc = self
-                    .cipher
-                    .encrypt_bytes(comment.text.as_bytes(), aad, "comment");
+                let enc = Self::cipher(&mut self.cipher).encrypt_bytes(
+                    comment.text.as_bytes(),
+                    aad,
+                    "comment",
+                );
                 if in_list {
                     Ok(LeafResult::BecameEncryptedListComment(enc))
                 } else {
                     Ok(LeafResult::BecameComment(Comment::new(enc)))
                 }
             }
-            Direction::Decrypt => {
+            Pass::Decrypt => {
                 let aad = Self::aad_of(&self.aad);
-                match self.cipher.decrypt(&comment.text, aad) {
+                match Self::cipher(&mut self.cipher).decrypt(&comment.text, aad) {
                     Ok(Plain::Comment(plain)) => Ok(LeafResult::BecameComment(plain)),
+                    // An empty comment encrypts to an empty comment.
+                    _ if comment.text.is_empty() => Ok(LeafResult::Keep),
                     _ => {
                         self.undecryptable_comments.push(self.path_text());
                         Ok(LeafResult::Keep)
@@ -297,22 +367,32 @@ impl<'t> Walker<'t, '_> {
             return Ok(LeafResult::Keep);
         }
         let aad = Self::aad_of(&self.aad);
-        match self.direction {
-            Direction::Encrypt => {
+        match self.pass {
+            Pass::Inspect => {
+                let sealed = match scalar {
+                    Scalar::Str(text) => text.is_empty() || EncValue::parse(text).is_ok(),
+                    _ => false,
+                };
+                if !sealed {
+                    self.plaintext_values.push(self.path_text());
+                }
+                Ok(LeafResult::Keep)
+            }
+            Pass::Encrypt => {
                 let bytes = zeroize::Zeroizing::new(
                     scalar.to_sops_bytes().expect("null was handled above"),
                 );
                 self.mac.update(&bytes);
                 let kind = ValueCipher::wire_kind(scalar);
-                let enc = self.cipher.encrypt_bytes(&bytes, aad, kind);
+                let enc = Self::cipher(&mut self.cipher).encrypt_bytes(&bytes, aad, kind);
                 *scalar = Scalar::Str(enc);
                 Ok(LeafResult::Keep)
             }
-            Direction::Decrypt => {
+            Pass::Decrypt => {
                 let Scalar::Str(text) = scalar else {
                     return Err(self.error(TreeCipherErrorKind::NotAString(scalar.type_name())));
                 };
-                let plain = self.cipher.decrypt(text, aad);
+                let plain = Self::cipher(&mut self.cipher).decrypt(text, aad);
                 match plain.map_err(|e| self.error(e))? {
                     Plain::Scalar(plain) => {
                         let bytes = zeroize::Zeroizing::new(

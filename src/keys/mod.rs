@@ -150,6 +150,68 @@ pub struct KeyEvent {
 /// A callback that receives key events.
 pub type KeyEventHook = Box<dyn Fn(&KeyEvent) + Send + Sync>;
 
+/// The environment variables that are key credentials or lead straight to one, for every key
+/// type sops and sops-rs know (whether or not this build has the backend): a child process that
+/// sops-rs starts with one file's secrets (`exec-env`, `exec-file`, the editor of `edit`) gets
+/// the file's secrets, not these keys to every other file. Key types read them through
+/// [`KeyContext::var`], age's through [`KeyContext::from_environment`]; a variable a key type
+/// starts to read that holds or locates a secret belongs here (a unit test keeps the list and
+/// the readers in step). General settings that only say where a tool's default configuration
+/// is (`HOME`, `GNUPGHOME`, `AWS_PROFILE`, `AWS_CONFIG_FILE`, `CLOUDSDK_CONFIG`) stay.
+pub const CREDENTIAL_VARIABLES: &[&str] = &[
+    // age
+    AGE_KEY_VAR,
+    AGE_KEY_FILE_VAR,
+    AGE_KEY_CMD_VAR,
+    AGE_SSH_KEY_FILE_VAR,
+    "SOPS_AGE_SSH_PRIVATE_KEY_CMD",
+    // OpenPGP (rPGP secret keys; gpg's keyring is found through GNUPGHOME like any gpg user's)
+    "SOPS_RS_PGP_SECRET_KEYS",
+    // HashiCorp Vault / OpenBao
+    "VAULT_TOKEN",
+    // AWS
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    // GCP
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "GOOGLE_CREDENTIALS",
+    "GOOGLE_OAUTH_ACCESS_TOKEN",
+    // Azure
+    "AZURE_CLIENT_SECRET",
+    "AZURE_CLIENT_CERTIFICATE_PATH",
+    "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+    "AZURE_FEDERATED_TOKEN_FILE",
+    "AZURE_USERNAME",
+    "AZURE_PASSWORD",
+];
+
+/// `SOPS_AGE_KEY`: age identities inline.
+const AGE_KEY_VAR: &str = "SOPS_AGE_KEY";
+/// `SOPS_AGE_KEY_FILE`: an age identities file.
+const AGE_KEY_FILE_VAR: &str = "SOPS_AGE_KEY_FILE";
+/// `SOPS_AGE_KEY_CMD`: a command printing age identities.
+const AGE_KEY_CMD_VAR: &str = "SOPS_AGE_KEY_CMD";
+/// `SOPS_AGE_SSH_PRIVATE_KEY_FILE`: an SSH private key used as an age identity.
+const AGE_SSH_KEY_FILE_VAR: &str = "SOPS_AGE_SSH_PRIVATE_KEY_FILE";
+
+/// Whether `name` is one of the [`CREDENTIAL_VARIABLES`].
+pub fn is_credential_variable(name: &str) -> bool {
+    CREDENTIAL_VARIABLES.contains(&name)
+}
+
+/// Removes every one of the [`CREDENTIAL_VARIABLES`] from the environment `command` will run
+/// with (values it sets afterwards, such as a file's own secrets, still apply).
+pub fn withhold_credentials(command: &mut std::process::Command) {
+    for name in CREDENTIAL_VARIABLES {
+        command.env_remove(name);
+    }
+}
+
 /// Credentials and settings the key types may use. Built once by the caller.
 #[derive(Default)]
 pub struct KeyContext {
@@ -174,6 +236,34 @@ impl KeyContext {
                 .collect(),
             ..Default::default()
         }
+    }
+
+    /// A context from a captured environment: the variables, and the age identity sources sops
+    /// reads (`SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, `SOPS_AGE_KEY_CMD`,
+    /// `SOPS_AGE_SSH_PRIVATE_KEY_FILE`, then `~/.ssh/id_ed25519`, `~/.ssh/id_rsa` and
+    /// `$XDG_CONFIG_HOME/sops/age/keys.txt` or `~/.config/sops/age/keys.txt`).
+    pub fn from_environment(vars: std::collections::HashMap<String, String>) -> KeyContext {
+        let mut ctx = KeyContext {
+            vars,
+            ..Default::default()
+        };
+        let home = ctx.var("HOME").map(std::path::PathBuf::from);
+        // Go's os.UserConfigDir on Unix.
+        let config_dir = ctx
+            .var("XDG_CONFIG_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|| home.as_ref().map(|home| home.join(".config")));
+        let mut age = AgeIdentitySources::default();
+        age.inline_keys = ctx.var(AGE_KEY_VAR).map(|v| Zeroizing::new(v.to_string()));
+        age.key_file = ctx.var(AGE_KEY_FILE_VAR).map(Into::into);
+        age.key_command = ctx.var(AGE_KEY_CMD_VAR).map(str::to_string);
+        age.ssh_key_file = ctx.var(AGE_SSH_KEY_FILE_VAR).map(Into::into);
+        age.default_ssh_keys = home
+            .map(|h| vec![h.join(".ssh/id_ed25519"), h.join(".ssh/id_rsa")])
+            .unwrap_or_default();
+        age.default_key_file = config_dir.map(|d| d.join("sops/age/keys.txt"));
+        ctx.age = age;
+        ctx
     }
 
     /// A variable from the captured environment, if set and not empty.
@@ -293,4 +383,91 @@ impl RequestIdSlot {
 )]
 pub(crate) fn created_at_value(created_at: Option<&Timestamp>) -> crate::tree::Value {
     crate::tree::Value::str(created_at.map(Timestamp::to_rfc3339).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The variables the key types read that are settings, not credentials.
+    const SETTINGS: &[&str] = &[
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_S3",
+        "AZURE_AUTHORITY_HOST",
+        "AZURE_CLIENT_ID",
+        "AZURE_TENANT_ID",
+        "AZURE_TOKEN_CREDENTIALS",
+        "CLOUDSDK_CONFIG",
+        "GCE_METADATA_HOST",
+        "HOME",
+        "SOPS_GCP_KMS_ENDPOINT",
+        "SOPS_GPG_EXEC",
+        "SOPS_HC_VAULT_ALLOWLIST",
+        "SOPS_RS_HTTP_TIMEOUT_SECONDS",
+        "SSL_CERT_FILE",
+        "STORAGE_EMULATOR_HOST",
+        "VAULT_ADDR",
+        "VAULT_CACERT",
+        "VAULT_NAMESPACE",
+        "VAULT_SKIP_VERIFY",
+        "XDG_CONFIG_HOME",
+    ];
+
+    /// The names in every `var(…)` call with a literal and every `…VAR…` string constant in the
+    /// Rust files under `dir`.
+    fn variables_read(dir: &std::path::Path, out: &mut Vec<String>) {
+        let names =
+            regex::Regex::new(r#"var\("([A-Z][A-Z0-9_]*)"\)|VAR\w*: &str = "([A-Z][A-Z0-9_]*)""#)
+                .unwrap();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                variables_read(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.extend(names.captures_iter(&text).filter_map(|c| {
+                    c.get(1)
+                        .or_else(|| c.get(2))
+                        .map(|m| m.as_str().to_string())
+                }));
+            }
+        }
+    }
+
+    #[test]
+    fn every_variable_a_key_type_reads_is_a_credential_or_a_setting() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut read = Vec::new();
+        variables_read(&root.join("keys"), &mut read);
+        variables_read(&root.join("publish"), &mut read);
+        assert!(read.iter().any(|v| v == "VAULT_TOKEN"), "{read:?}");
+        assert!(read.iter().any(|v| v == "SOPS_AGE_KEY_FILE"), "{read:?}");
+        for name in &read {
+            assert!(
+                is_credential_variable(name) ^ SETTINGS.contains(&name.as_str()),
+                "{name}: add it to CREDENTIAL_VARIABLES if it holds or locates a secret, \
+                 else to SETTINGS here"
+            );
+        }
+    }
+
+    #[test]
+    fn age_sources_come_from_the_captured_environment() {
+        let ctx = KeyContext::from_environment(
+            [
+                ("HOME", "/home/u"),
+                ("SOPS_AGE_KEY_FILE", "/k.txt"),
+                ("SOPS_AGE_KEY", ""),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .into(),
+        );
+        assert_eq!(ctx.age.key_file.as_deref(), Some("/k.txt".as_ref()));
+        assert!(ctx.age.inline_keys.is_none(), "empty means unset");
+        assert_eq!(
+            ctx.age.default_key_file.as_deref(),
+            Some("/home/u/.config/sops/age/keys.txt".as_ref())
+        );
+        assert_eq!(ctx.age.default_ssh_keys.len(), 2);
+    }
 }

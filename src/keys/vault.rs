@@ -9,9 +9,12 @@
 //! Credentials and settings come from the captured environment: the token from `VAULT_TOKEN`,
 //! else `$HOME/.vault-token`; `VAULT_NAMESPACE` (sent as `X-Vault-Namespace`); `VAULT_CACERT`
 //! (an extra PEM root) and `VAULT_SKIP_VERIFY`; `SOPS_HC_VAULT_ALLOWLIST` (`all`, `none`, or
-//! comma-separated address prefixes) limits which servers may be contacted. Requests time out
-//! (connect 5 s, whole request 30 s, or `SOPS_RS_HTTP_TIMEOUT_SECONDS`), and 429, 5xx and
-//! refused connections are retried twice with a short backoff.
+//! comma-separated server URLs, see [`allowlist`]) limits which servers, and which redirect
+//! targets, may receive the token. Requests time out (connect 5 s, whole request 30 s, or
+//! `SOPS_RS_HTTP_TIMEOUT_SECONDS`), and 429, 5xx and refused connections are retried twice with a
+//! short backoff.
+
+mod allowlist;
 
 use std::time::Duration;
 
@@ -20,6 +23,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value as Json, json};
 use zeroize::Zeroizing;
 
+use self::allowlist::Allowlist;
 use super::{KeyContext, KeyError, KeyKind, MasterKey, RequestIdSlot, created_at_value};
 use crate::tree::{Map, Timestamp, Value};
 
@@ -29,6 +33,8 @@ const MAX_TRIES: u32 = 3;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The whole-request timeout unless `SOPS_RS_HTTP_TIMEOUT_SECONDS` says otherwise.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How many redirects one request follows at most.
+const MAX_REDIRECTS: usize = 10;
 
 /// A key in a Vault transit engine.
 pub struct VaultKey {
@@ -94,25 +100,13 @@ impl VaultKey {
         )
     }
 
-    fn check_allowlist(&self, ctx: &KeyContext) -> Result<(), KeyError> {
-        let list = ctx.var("SOPS_HC_VAULT_ALLOWLIST").unwrap_or("all").trim();
-        if list.eq_ignore_ascii_case("all") {
-            return Ok(());
-        }
-        let allowed = !list.eq_ignore_ascii_case("none")
-            && list
-                .split(',')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .any(|prefix| self.address.starts_with(prefix.trim_end_matches('/')));
-        if allowed {
-            Ok(())
-        } else {
-            Err(KeyError::Failed(format!(
-                "Vault address {} is not allowed by SOPS_HC_VAULT_ALLOWLIST",
-                self.address
-            )))
-        }
+    /// The request URL for `operation`, parsed: what the allowlist judges is what is sent.
+    fn request_url(&self, operation: &str) -> Result<reqwest::Url, KeyError> {
+        reqwest::Url::parse(&self.url(operation)).map_err(|e| KeyError::InvalidKey {
+            kind: KeyKind::HcVault,
+            id: self.id(),
+            reason: format!("the Vault address is not a valid URL ({e})"),
+        })
     }
 
     /// Sends one transit request and returns its `data` object.
@@ -123,12 +117,12 @@ impl VaultKey {
         token: &str,
         ctx: &KeyContext,
     ) -> Result<Json, KeyError> {
-        self.check_allowlist(ctx)?;
+        let url = self.request_url(operation)?;
+        allowlist(ctx)?.check(&url).map_err(KeyError::Failed)?;
         let client = client(ctx)?;
-        let url = self.url(operation);
         let token = token_header(token)?;
         let response =
-            send(|| request(&client, reqwest::Method::POST, &url, &token, ctx).json(body))
+            send(|| request(&client, reqwest::Method::POST, url.as_str(), &token, ctx).json(body))
                 .map_err(|e| {
                     transport_error(&format!("Vault transit {operation}"), &self.address, &e)
                 })?;
@@ -271,7 +265,27 @@ pub(crate) fn transport_error(what: &str, address: &str, e: &reqwest::Error) -> 
     KeyError::Failed(format!("{what} at {address} {kind}{cause}"))
 }
 
-/// The HTTP client for Vault: timeouts, `VAULT_CACERT`, `VAULT_SKIP_VERIFY`.
+/// `SOPS_HC_VAULT_ALLOWLIST` from the captured environment.
+fn allowlist(ctx: &KeyContext) -> Result<Allowlist, KeyError> {
+    Allowlist::parse(ctx.var(allowlist::VARIABLE)).map_err(KeyError::Failed)
+}
+
+/// Follows a redirect only to a server `SOPS_HC_VAULT_ALLOWLIST` allows (the token goes with
+/// it), and at most [`MAX_REDIRECTS`] times.
+fn redirect_policy(allowlist: Allowlist) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() > MAX_REDIRECTS {
+            return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
+        }
+        match allowlist.check(attempt.url()) {
+            Ok(()) => attempt.follow(),
+            Err(reason) => attempt.error(format!("refused a redirect: {reason}")),
+        }
+    })
+}
+
+/// The HTTP client for Vault: timeouts, `VAULT_CACERT`, `VAULT_SKIP_VERIFY`, redirects only
+/// within `SOPS_HC_VAULT_ALLOWLIST`.
 pub(crate) fn client(ctx: &KeyContext) -> Result<reqwest::blocking::Client, KeyError> {
     let total = ctx
         .var("SOPS_RS_HTTP_TIMEOUT_SECONDS")
@@ -282,6 +296,7 @@ pub(crate) fn client(ctx: &KeyContext) -> Result<reqwest::blocking::Client, KeyE
     let mut builder = reqwest::blocking::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT.min(total))
         .timeout(total)
+        .redirect(redirect_policy(allowlist(ctx)?))
         .no_proxy();
     if let Some(path) = ctx.var("VAULT_CACERT") {
         let pem = std::fs::read(path)
@@ -407,21 +422,24 @@ mod tests {
     }
 
     #[test]
-    fn the_allowlist_limits_addresses() {
+    fn the_allowlist_is_checked_before_any_request() {
+        // Port 1 on loopback: a request would fail with a connection error, not this one.
         let key =
-            VaultKey::from_uri("https://vault.example.com:8200/v1/transit/keys/sops").unwrap();
-        let ctx = |list: &str| KeyContext {
-            vars: [("SOPS_HC_VAULT_ALLOWLIST".to_string(), list.to_string())].into(),
-            ..Default::default()
-        };
-        assert!(key.check_allowlist(&KeyContext::default()).is_ok());
-        assert!(key.check_allowlist(&ctx("all")).is_ok());
-        assert!(key.check_allowlist(&ctx("none")).is_err());
-        assert!(
-            key.check_allowlist(&ctx("https://other, https://vault.example.com"))
-                .is_ok()
-        );
-        assert!(key.check_allowlist(&ctx("https://other")).is_err());
+            VaultKey::from_uri("http://vault.corp.example@127.0.0.1:1/v1/transit/keys/k").unwrap();
+        let ctx = KeyContext::from_vars([
+            ("VAULT_TOKEN", "s.token"),
+            ("SOPS_HC_VAULT_ALLOWLIST", "http://vault.corp.example"),
+        ]);
+        let error = key.wrap(b"k", &ctx).unwrap_err().to_string();
+        assert!(error.contains("user information"), "{error}");
+        let error = key.unwrap("vault:v1:x", &ctx).err().unwrap().to_string();
+        assert!(error.contains("SOPS_HC_VAULT_ALLOWLIST"), "{error}");
+        let ctx = KeyContext::from_vars([
+            ("VAULT_TOKEN", "s.token"),
+            ("SOPS_HC_VAULT_ALLOWLIST", "vault.corp.example"),
+        ]);
+        let error = key.wrap(b"k", &ctx).unwrap_err().to_string();
+        assert!(error.contains("is not a URL"), "{error}");
     }
 
     #[test]

@@ -302,7 +302,7 @@ pub fn reencrypt_for(
     rule: &CreationRule,
     ctx: &KeyContext,
     name: &str,
-) -> crate::Result<()> {
+) -> crate::Result<crate::Resealed> {
     let groups: Vec<Vec<Box<dyn MasterKey>>> = rule
         .key_groups
         .iter()

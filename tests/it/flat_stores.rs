@@ -233,9 +233,10 @@ fn age_vectors_reencrypt_byte_for_byte() {
             .unwrap();
         let mut cipher = sops_file.decrypt(&data_key, false, file).unwrap();
         let lastmodified = sops_file.metadata.last_modified;
-        sops_file
+        let resealed = sops_file
             .reencrypt(&mut cipher, lastmodified, file)
             .unwrap();
+        assert!(resealed.replaced_mismatched_mac.is_none());
         let again = sops_file.emit(format, &EmitOptions::default()).unwrap();
         let old_trailer = format == Format::Ini && original.ends_with(b"\n\n");
         let expected = if old_trailer {

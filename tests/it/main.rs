@@ -13,6 +13,9 @@
 //! - `hostile_writes`: writes through devices, FIFOs, sockets, descriptor paths, links and hard
 //!   links; owner, group and mode kept; private temp files; planted or swapped links; read-only
 //!   files and directories; 255-byte names.
+//! - `hostile_config`: a Vault allowlist that cannot be talked around, no key credentials for
+//!   the programs sops-rs starts, `--ignore-mac` re-sealing warned about, injected plain-text
+//!   comments warned about and reported by `check`, plain-text values failed by `check`.
 //! - `flat_stores`: dotenv and INI against sops-written files and the real sops binary.
 //! - `edit`: the edit workflow with editor programs, signals and a real vim in tmux.
 //! - `crash`: kill -9 during writes, concurrent writers (advisory lock), no core dumps.
@@ -70,6 +73,7 @@ mod flat_stores;
 mod functional;
 mod fuzz_smoke;
 mod generated;
+mod hostile_config;
 mod hostile_writes;
 mod interop_sops;
 mod json_store;

@@ -51,7 +51,8 @@ pub fn reencrypt_bytes(original: &[u8], name: &str, ctx: &KeyContext, format: Fo
     let key = file.data_key(ctx, &DEFAULT_DECRYPTION_ORDER, name).unwrap();
     let mut cipher = file.decrypt(&key, false, name).unwrap();
     let lastmodified = file.metadata.last_modified;
-    file.reencrypt(&mut cipher, lastmodified, name).unwrap();
+    let resealed = file.reencrypt(&mut cipher, lastmodified, name).unwrap();
+    assert!(resealed.replaced_mismatched_mac.is_none());
     file.emit(format, &EmitOptions::default()).unwrap()
 }
 

@@ -1,25 +1,35 @@
 //! Network faults in front of a real server, for the key-backend tests: a listener that accepts
-//! connections and never answers, and an HTTP proxy that answers the first requests with an
-//! error status of the test's choosing and then forwards to the real server, remembering the
-//! status of every answer. Both listen on a free 127.0.0.1 port and stop when dropped.
+//! connections and never answers (and counts them), an HTTP proxy that answers the first
+//! requests with an error status of the test's choosing and then forwards to the real server,
+//! remembering the status of every answer, and a server that redirects every request elsewhere.
+//! All listen on a free loopback port (127.0.0.1 unless the test picks another loopback address)
+//! and stop when dropped.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 /// A listener and its accept loop; the loop ends when the listener is dropped.
 struct Listening {
+    ip: Ipv4Addr,
     port: u16,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Listening {
-    /// Binds a free port and hands every accepted connection to `serve` on the accept thread.
-    fn start(mut serve: impl FnMut(TcpStream) + Send + 'static) -> Listening {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    /// Binds a free port on 127.0.0.1 and hands every accepted connection to `serve` on the
+    /// accept thread.
+    fn start(serve: impl FnMut(TcpStream) + Send + 'static) -> Listening {
+        Self::start_on(Ipv4Addr::LOCALHOST, serve)
+    }
+
+    /// [`Listening::start`] on another loopback address.
+    fn start_on(ip: Ipv4Addr, mut serve: impl FnMut(TcpStream) + Send + 'static) -> Listening {
+        assert!(ip.is_loopback(), "{ip} is not a loopback address");
+        let listener = TcpListener::bind((ip, 0)).unwrap();
         let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = stop.clone();
@@ -34,6 +44,7 @@ impl Listening {
             }
         });
         Listening {
+            ip,
             port,
             stop,
             thread: Some(thread),
@@ -45,7 +56,7 @@ impl Drop for Listening {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         // Wakes the accept loop so it sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        let _ = TcpStream::connect((self.ip, self.port));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -55,19 +66,83 @@ impl Drop for Listening {
 /// A server that accepts connections, reads nothing and never answers.
 pub struct SilentServer {
     listening: Listening,
+    connections: Arc<Mutex<Vec<TcpStream>>>,
 }
 
 impl SilentServer {
     pub fn start() -> SilentServer {
-        let mut held = Vec::new();
+        Self::start_on(Ipv4Addr::LOCALHOST)
+    }
+
+    /// A silent server on another loopback address (127.0.0.12, ...).
+    pub fn start_on(ip: Ipv4Addr) -> SilentServer {
+        let connections = Arc::new(Mutex::new(Vec::new()));
+        let held = connections.clone();
         SilentServer {
-            listening: Listening::start(move |stream| held.push(stream)),
+            listening: Listening::start_on(ip, move |stream| held.lock().unwrap().push(stream)),
+            connections,
+        }
+    }
+
+    /// `http://IP:PORT`.
+    pub fn address(&self) -> String {
+        format!("http://{}:{}", self.listening.ip, self.listening.port)
+    }
+
+    /// The port.
+    pub fn port(&self) -> u16 {
+        self.listening.port
+    }
+
+    /// How many connections it accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.lock().unwrap().len()
+    }
+}
+
+/// A server that answers every request with `307 Temporary Redirect` to the same path on
+/// another server, counting the requests.
+pub struct Redirector {
+    listening: Listening,
+    requests: Arc<Mutex<usize>>,
+}
+
+impl Redirector {
+    /// Redirects to `target` (`http://host:port`, no trailing slash).
+    pub fn start(target: &str) -> Redirector {
+        let requests = Arc::new(Mutex::new(0));
+        let seen = requests.clone();
+        let target = target.to_string();
+        let listening = Listening::start(move |mut client| {
+            let Some(request) = read_request(&client) else {
+                return;
+            };
+            *seen.lock().unwrap() += 1;
+            let path = String::from_utf8_lossy(&request)
+                .split(' ')
+                .nth(1)
+                .unwrap_or("/")
+                .to_string();
+            let response = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: {target}{path}\r\n\
+                 Content-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = client.write_all(response.as_bytes());
+        });
+        Redirector {
+            listening,
+            requests,
         }
     }
 
     /// `http://127.0.0.1:PORT`.
     pub fn address(&self) -> String {
         format!("http://127.0.0.1:{}", self.listening.port)
+    }
+
+    /// How many requests it answered so far.
+    pub fn requests(&self) -> usize {
+        *self.requests.lock().unwrap()
     }
 }
 
