@@ -27,6 +27,15 @@ pub fn set_key_event_hook(hook: sops_rs::keys::KeyEventHook) {
     let _ = KEY_EVENT_HOOK.set(std::sync::Arc::from(hook));
 }
 
+/// Installs the size and time limits of `sops_rs::bounded` from the `SOPS_RS_MAX_*_BYTES` and
+/// `SOPS_RS_COMMAND_TIMEOUT_SECONDS` variables; a malformed one is an error.
+pub fn install_limits() -> Result<(), CliError> {
+    let limits =
+        sops_rs::bounded::Limits::from_vars(var).map_err(|e| CliError::new(code::GENERIC, e))?;
+    sops_rs::bounded::install(limits);
+    Ok(())
+}
+
 /// Reads the age identity sources sops reads.
 pub fn key_context_from_env() -> KeyContext {
     let home = var("HOME").map(PathBuf::from);
@@ -35,6 +44,7 @@ pub fn key_context_from_env() -> KeyContext {
     age.key_file = var("SOPS_AGE_KEY_FILE").map(PathBuf::from);
     age.key_command = var("SOPS_AGE_KEY_CMD");
     age.ssh_key_file = var("SOPS_AGE_SSH_PRIVATE_KEY_FILE").map(PathBuf::from);
+    age.ssh_key_command = var("SOPS_AGE_SSH_PRIVATE_KEY_CMD");
     age.default_ssh_keys = home
         .map(|h| vec![h.join(".ssh/id_ed25519"), h.join(".ssh/id_rsa")])
         .unwrap_or_default();
@@ -47,6 +57,7 @@ pub fn key_context_from_env() -> KeyContext {
         age,
         vars: std::env::vars().collect(),
         on_event,
+        on_warning: Some(Box::new(|message| eprintln!("warning: {message}"))),
     }
 }
 /// Parses `--decryption-order` / `SOPS_DECRYPTION_ORDER` (`age,pgp`).

@@ -51,8 +51,11 @@ pub struct ExecFileArgs {
 
 /// Looks a user up in /etc/passwd: (uid, gid).
 fn lookup_user(name: &str) -> Result<(u32, u32), CliError> {
-    let passwd = std::fs::read_to_string("/etc/passwd")
-        .map_err(|e| CliError::new(code::GENERIC, format!("cannot read /etc/passwd: {e}")))?;
+    let passwd = sops_rs::bounded::read_file_to_string(
+        Path::new("/etc/passwd"),
+        sops_rs::bounded::Kind::Config,
+    )
+    .map_err(|e| CliError::new(code::GENERIC, format!("cannot read /etc/passwd: {e}")))?;
     passwd
         .lines()
         .filter_map(|line| {

@@ -1,10 +1,11 @@
 //! Reading the input (a file or standard input) and writing the output (stdout, -i, --output)
 //! for the commands, with sops's rules and exit codes.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sops_rs::Format;
+use sops_rs::bounded::{Kind, read_file, read_to_end};
 
 use super::CommonArgs;
 use super::error::{CliError, code};
@@ -38,7 +39,7 @@ pub fn read_input(file: Option<&Path>) -> Result<Input, CliError> {
                     format!("{}: cannot operate on non-existent file", path.display()),
                 ));
             }
-            let bytes = std::fs::read(path).map_err(|e| {
+            let bytes = read_file(path, Kind::Input).map_err(|e| {
                 CliError::new(
                     code::COULD_NOT_READ_INPUT,
                     format!("cannot read {}: {e}", path.display()),
@@ -51,8 +52,7 @@ pub fn read_input(file: Option<&Path>) -> Result<Input, CliError> {
             })
         }
         None => {
-            let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
+            let bytes = read_to_end(std::io::stdin().lock(), Kind::Input, 0).map_err(|e| {
                 CliError::new(
                     code::COULD_NOT_READ_INPUT,
                     format!("cannot read standard input: {e}"),

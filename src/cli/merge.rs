@@ -34,7 +34,7 @@ fn open(
     format: Format,
     args: &CommonArgs,
 ) -> Result<(SopsFile, ValueCipher), CliError> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = sops_rs::bounded::read_file(path, sops_rs::bounded::Kind::Input).map_err(|e| {
         CliError::new(
             code::COULD_NOT_READ_INPUT,
             format!("cannot read {}: {e}", path.display()),

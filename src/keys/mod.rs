@@ -150,6 +150,9 @@ pub struct KeyEvent {
 /// A callback that receives key events.
 pub type KeyEventHook = Box<dyn Fn(&KeyEvent) + Send + Sync>;
 
+/// A callback that shows a warning (one line, never secret material) to the user.
+pub type WarningHook = Box<dyn Fn(&str) + Send + Sync>;
+
 /// Credentials and settings the key types may use. Built once by the caller.
 #[derive(Default)]
 pub struct KeyContext {
@@ -160,6 +163,9 @@ pub struct KeyContext {
     pub vars: std::collections::HashMap<String, String>,
     /// Called after every wrap and unwrap attempt.
     pub on_event: Option<KeyEventHook>,
+    /// Shows warnings, such as a key source that could not be used while others could; without
+    /// it warnings are dropped.
+    pub on_warning: Option<WarningHook>,
 }
 
 impl KeyContext {
@@ -173,6 +179,13 @@ impl KeyContext {
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
             ..Default::default()
+        }
+    }
+
+    /// Passes a warning to [`KeyContext::on_warning`].
+    pub fn warn(&self, message: &str) {
+        if let Some(hook) = &self.on_warning {
+            hook(message);
         }
     }
 
