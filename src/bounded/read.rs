@@ -1,7 +1,7 @@
 //! The one bounded read: a whole file or stream, or one line, up to the limit of its kind.
 //!
-//! A buffer that has to grow is copied into a larger one and the old one is zeroed, so the
-//! plaintext or key material being read leaves no stray copies in freed memory.
+//! Every buffer is zeroed before it is freed (except the one returned), so the plaintext or key
+//! material being read leaves no stray copies in freed memory.
 
 use std::fs::File;
 use std::io::{BufRead, ErrorKind, Read};
@@ -15,54 +15,62 @@ use super::{COMMAND_TIMEOUT_VARIABLE, Kind, TooLarge, current, human_duration};
 /// The first buffer for a stream of unknown size.
 const FIRST_CHUNK: usize = 8 << 10;
 
+/// The largest buffer added at a time while a stream of unknown size is read.
+const LARGEST_CHUNK: usize = 16 << 20;
+
 /// Reads `reader` to its end, failing with a [`TooLarge`] error (an `io::Error` of kind
 /// `FileTooLarge`) as soon as it passes the limit of `kind`. `size_hint` is the expected size
-/// (a file's length), used to size the buffer once.
+/// (a file's length): a file that keeps it is read into one buffer of that size. Anything else
+/// is read into chunks that are joined at the end, so that an endless stream stops at about the
+/// limit in memory, not at twice it.
 pub fn read_to_end(mut reader: impl Read, kind: Kind, size_hint: u64) -> std::io::Result<Vec<u8>> {
     let limit = current().bytes(kind);
-    let too_large = || TooLarge { kind, limit }.into_io_error();
     // One byte past the limit tells "exactly at the limit" from "over it".
     let ceiling = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
     let first = match usize::try_from(size_hint) {
         Ok(0) | Err(_) => FIRST_CHUNK,
         Ok(hint) => hint.saturating_add(1),
     };
-    let mut buffer = vec![0u8; first.min(ceiling)];
+    let mut full: Vec<Vec<u8>> = Vec::new();
+    let mut in_full = 0;
+    let mut chunk = vec![0u8; first.min(ceiling)];
     let mut filled = 0;
-    loop {
-        if filled == buffer.len() {
-            if filled >= ceiling {
-                buffer.zeroize();
-                return Err(too_large());
-            }
-            grow(&mut buffer, filled, ceiling);
+    let outcome = loop {
+        if in_full + filled >= ceiling {
+            break Err(TooLarge { kind, limit }.into_io_error());
         }
-        match reader.read(&mut buffer[filled..]) {
-            Ok(0) => break,
+        if filled == chunk.len() {
+            let size = (chunk.len().saturating_mul(2))
+                .clamp(FIRST_CHUNK, LARGEST_CHUNK)
+                .min(ceiling - in_full - filled);
+            in_full += filled;
+            full.push(std::mem::replace(&mut chunk, vec![0u8; size]));
+            filled = 0;
+        }
+        match reader.read(&mut chunk[filled..]) {
+            Ok(0) => break Ok(()),
             Ok(n) => filled += n,
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => {
-                buffer.zeroize();
-                return Err(e);
-            }
+            Err(e) => break Err(e),
         }
+    };
+    if let Err(e) = outcome {
+        full.iter_mut().for_each(|c| c.zeroize());
+        chunk.zeroize();
+        return Err(e);
     }
-    if filled >= ceiling {
-        buffer.zeroize();
-        return Err(too_large());
+    if full.is_empty() {
+        chunk.truncate(filled);
+        return Ok(chunk);
     }
-    buffer.truncate(filled);
-    Ok(buffer)
-}
-
-/// Moves the first `filled` bytes into a buffer about twice as large (at most `ceiling`) and
-/// zeroes the old one.
-fn grow(buffer: &mut Vec<u8>, filled: usize, ceiling: usize) {
-    let size = buffer.len().saturating_mul(2).clamp(FIRST_CHUNK, ceiling);
-    let mut larger = vec![0u8; size];
-    larger[..filled].copy_from_slice(&buffer[..filled]);
-    buffer.zeroize();
-    *buffer = larger;
+    let mut whole = Vec::with_capacity(in_full + filled);
+    for mut part in full {
+        whole.extend_from_slice(&part);
+        part.zeroize();
+    }
+    whole.extend_from_slice(&chunk[..filled]);
+    chunk.zeroize();
+    Ok(whole)
 }
 
 /// Reads a whole file, up to the limit of `kind`. A regular file already larger than the

@@ -226,7 +226,13 @@ fn ask_reopen(signals: &Signals) -> bool {
     eprintln!("Press Enter to return to the editor, or Ctrl+C to give up.");
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
-        let answer = matches!(sops_rs::bounded::read_answer_from_stdin(), Ok(Some(_)));
+        let answer = match sops_rs::bounded::read_answer_from_stdin() {
+            Ok(answer) => answer.is_some(),
+            Err(e) => {
+                eprintln!("cannot read the answer: {e}");
+                false
+            }
+        };
         let _ = sender.send(answer);
     });
     loop {

@@ -118,7 +118,7 @@ fn deep_tree(levels: usize) -> Tree {
     let mut level = levels;
     shaped_tree(levels, &mut || {
         level -= 1;
-        level % 2 == 0
+        level.is_multiple_of(2)
     })
 }
 
