@@ -36,6 +36,16 @@ pub fn install_limits() -> Result<(), CliError> {
     Ok(())
 }
 
+/// Prints a warning on standard error, once per run (a command may open several files).
+fn warn_once(message: &str) {
+    static SHOWN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut shown = SHOWN.lock().unwrap_or_else(|e| e.into_inner());
+    if !shown.iter().any(|m| m == message) {
+        eprintln!("warning: {message}");
+        shown.push(message.to_string());
+    }
+}
+
 /// Reads the age identity sources sops reads.
 pub fn key_context_from_env() -> KeyContext {
     let home = var("HOME").map(PathBuf::from);
@@ -57,7 +67,7 @@ pub fn key_context_from_env() -> KeyContext {
         age,
         vars: std::env::vars().collect(),
         on_event,
-        on_warning: Some(Box::new(|message| eprintln!("warning: {message}"))),
+        on_warning: Some(Box::new(warn_once)),
     }
 }
 /// Parses `--decryption-order` / `SOPS_DECRYPTION_ORDER` (`age,pgp`).
