@@ -93,7 +93,7 @@ pub fn run(
     }
     // Each stream is read on its own thread, which sends (stream, result) when it is done.
     let (sender, results) = mpsc::channel();
-    let mut outputs: [Option<Vec<u8>>; 2] = [None, Some(Vec::new())];
+    let mut outputs: [Option<Zeroizing<Vec<u8>>>; 2] = [None, Some(Zeroizing::default())];
     if let Some(pipe) = child.stdout.take() {
         read_beside(pipe, 0, sender.clone());
     }
@@ -129,16 +129,19 @@ pub fn run(
     let [stdout, stderr] = outputs.map(Option::unwrap_or_default);
     Ok(Finished {
         status: status.expect("the loop ends once the command has ended"),
-        stdout: Zeroizing::new(stdout),
-        stderr,
+        stdout,
+        stderr: stderr.to_vec(),
     })
 }
 
-type StreamResult = (usize, std::io::Result<Vec<u8>>);
+/// A stream's number (0 standard output, 1 standard error) and what was read from it, which
+/// may be key material until it is known to be an error message.
+type StreamResult = (usize, std::io::Result<Zeroizing<Vec<u8>>>);
 
 fn read_beside(pipe: impl Read + Send + 'static, stream: usize, sender: Sender<StreamResult>) {
     std::thread::spawn(move || {
-        let _ = sender.send((stream, super::read_to_end(pipe, Kind::CommandOutput, 0)));
+        let read = super::read_to_end(pipe, Kind::CommandOutput, 0).map(Zeroizing::new);
+        let _ = sender.send((stream, read));
     });
 }
 
