@@ -19,6 +19,9 @@ command -v age-keygen >/dev/null || need_apt+=(age)
 command -v gpg >/dev/null || need_apt+=(gnupg)
 command -v tmux >/dev/null || need_apt+=(tmux)     # the real-terminal edit test
 command -v vim >/dev/null || need_apt+=(vim)
+for tool in prlimit setsid setpriv; do   # hostile-input and other-user tests
+  command -v "$tool" >/dev/null || { need_apt+=(util-linux); break; }
+done
 command -v python3 >/dev/null || need_apt+=(python3)   # stand-in servers (tests/servers/)
 command -v strace >/dev/null || need_apt+=(strace)   # hostile_writes: the mode every file is created with
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)   # moto's venv

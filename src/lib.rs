@@ -1,6 +1,7 @@
 //! sops-rs: a SOPS-compatible encrypted-config library and tool.
 
 pub mod audit;
+pub mod bounded;
 pub mod config;
 pub mod crypto;
 pub mod formats;

@@ -36,8 +36,8 @@ impl FileSink {
         }
         let window = len.min(1 << 20);
         file.seek(SeekFrom::Start(len - window))?;
-        let mut tail = Vec::with_capacity(window as usize);
-        file.read_to_end(&mut tail)?;
+        let tail =
+            crate::bounded::read_to_end(file.take(window), crate::bounded::Kind::Input, window)?;
         let text = String::from_utf8_lossy(&tail);
         Ok(text
             .trim_end_matches('\n')

@@ -124,7 +124,7 @@ struct FileFacts {
 }
 
 fn sha256_file(path: &Path) -> Option<String> {
-    std::fs::read(path)
+    sops_rs::bounded::read_file(path, sops_rs::bounded::Kind::Input)
         .ok()
         .map(|bytes| hex::encode(Sha256::digest(&bytes)))
 }
@@ -360,7 +360,8 @@ pub fn run(command: &AuditCommand) -> Result<(), CliError> {
             json: as_json,
             head,
         } => {
-            let text = std::fs::read_to_string(file).map_err(|e| {
+            let text = sops_rs::bounded::read_file_to_string(file, sops_rs::bounded::Kind::Input)
+                .map_err(|e| {
                 CliError::new(
                     code::COULD_NOT_READ_INPUT,
                     format!("cannot read {}: {e}", file.display()),

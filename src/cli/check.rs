@@ -92,7 +92,7 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, args: &Comm
         },
         None => true,
     };
-    let bytes = match std::fs::read(path) {
+    let bytes = match sops_rs::bounded::read_file(path, sops_rs::bounded::Kind::Input) {
         Ok(bytes) => bytes,
         Err(e) => return verdict("error", Some(format!("cannot read: {e}"))),
     };

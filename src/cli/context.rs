@@ -13,6 +13,26 @@ pub fn set_key_event_hook(hook: sops_rs::keys::KeyEventHook) {
     let _ = KEY_EVENT_HOOK.set(std::sync::Arc::from(hook));
 }
 
+/// Installs the size and time limits of `sops_rs::bounded` from the `SOPS_RS_MAX_*_BYTES` and
+/// `SOPS_RS_COMMAND_TIMEOUT_SECONDS` variables; a malformed one is an error.
+pub fn install_limits() -> Result<(), CliError> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let limits =
+        sops_rs::bounded::Limits::from_vars(var).map_err(|e| CliError::new(code::GENERIC, e))?;
+    sops_rs::bounded::install(limits);
+    Ok(())
+}
+
+/// Prints a warning on standard error, once per run (a command may open several files).
+fn warn_once(message: &str) {
+    static SHOWN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut shown = SHOWN.lock().unwrap_or_else(|e| e.into_inner());
+    if !shown.iter().any(|m| m == message) {
+        eprintln!("warning: {message}");
+        shown.push(message.to_string());
+    }
+}
+
 /// The key context of this process's environment, with the audit hook.
 pub fn key_context_from_env() -> KeyContext {
     let mut ctx = KeyContext::from_environment(std::env::vars().collect());
@@ -20,6 +40,7 @@ pub fn key_context_from_env() -> KeyContext {
         let hook = std::sync::Arc::clone(hook);
         Box::new(move |event: &sops_rs::keys::KeyEvent| hook(event)) as sops_rs::keys::KeyEventHook
     });
+    ctx.on_warning = Some(Box::new(warn_once));
     ctx
 }
 

@@ -11,7 +11,7 @@
 //! format the edited text is read in and the file is written in.
 
 use std::fs::{DirBuilder, OpenOptions};
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -140,12 +140,14 @@ impl Workspace {
     }
 
     fn read(&self) -> Result<Zeroizing<Vec<u8>>, CliError> {
-        std::fs::read(&self.file).map(Zeroizing::new).map_err(|e| {
-            CliError::new(
-                code::COULD_NOT_READ_INPUT,
-                format!("cannot read the edited file: {e}"),
-            )
-        })
+        sops_rs::bounded::read_file(&self.file, sops_rs::bounded::Kind::Input)
+            .map(Zeroizing::new)
+            .map_err(|e| {
+                CliError::new(
+                    code::COULD_NOT_READ_INPUT,
+                    format!("cannot read the edited file: {e}"),
+                )
+            })
     }
 }
 
@@ -236,8 +238,13 @@ fn ask_reopen(signals: &Signals) -> bool {
     eprintln!("Press Enter to return to the editor, or Ctrl+C to give up.");
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
-        let mut line = String::new();
-        let answer = matches!(std::io::stdin().lock().read_line(&mut line), Ok(n) if n > 0);
+        let answer = match sops_rs::bounded::read_answer_from_stdin() {
+            Ok(answer) => answer.is_some(),
+            Err(e) => {
+                eprintln!("cannot read the answer: {e}");
+                false
+            }
+        };
         let _ = sender.send(answer);
     });
     loop {

@@ -60,8 +60,11 @@ pub struct ExecFileArgs {
 
 /// Looks a user up in /etc/passwd: (uid, gid).
 fn lookup_user(name: &str) -> Result<(u32, u32), CliError> {
-    let passwd = std::fs::read_to_string("/etc/passwd")
-        .map_err(|e| CliError::new(code::GENERIC, format!("cannot read /etc/passwd: {e}")))?;
+    let passwd = sops_rs::bounded::read_file_to_string(
+        Path::new("/etc/passwd"),
+        sops_rs::bounded::Kind::Config,
+    )
+    .map_err(|e| CliError::new(code::GENERIC, format!("cannot read /etc/passwd: {e}")))?;
     passwd
         .lines()
         .filter_map(|line| {
@@ -83,11 +86,37 @@ fn shell(command_line: &str, keep_key_credentials: bool) -> Command {
     command
 }
 
-fn run_as(command: &mut Command, user: Option<&str>) -> Result<(), CliError> {
-    if let Some(user) = user {
-        use std::os::unix::process::CommandExt;
-        let (uid, gid) = lookup_user(user)?;
-        command.uid(uid).gid(gid);
+/// Makes `command` run as `user`; returns the user's (uid, gid).
+fn run_as(command: &mut Command, user: Option<&str>) -> Result<Option<(u32, u32)>, CliError> {
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    use std::os::unix::process::CommandExt;
+    let (uid, gid) = lookup_user(user)?;
+    command.uid(uid).gid(gid);
+    Ok(Some((uid, gid)))
+}
+
+/// Hands the plaintext file (or FIFO) and its private directory to the user the command runs
+/// as: they are 0600 and 0700, so that user could not open them otherwise.
+fn give_to(owner: Option<(u32, u32)>, paths: &[&Path]) -> Result<(), CliError> {
+    let Some((uid, gid)) = owner else {
+        return Ok(());
+    };
+    let (uid, gid) = (
+        rustix::fs::Uid::from_raw(uid),
+        rustix::fs::Gid::from_raw(gid),
+    );
+    for path in paths {
+        rustix::fs::chown(*path, Some(uid), Some(gid)).map_err(|e| {
+            CliError::new(
+                code::GENERIC,
+                format!(
+                    "--user: cannot hand {} to the user the command runs as: {e}",
+                    path.display()
+                ),
+            )
+        })?;
     }
     Ok(())
 }
@@ -219,7 +248,7 @@ pub fn exec_file(exec: &ExecFileArgs, args: &CommonArgs) -> Result<(), CliError>
     let path = dir.0.join(name);
     let command_line = exec.command.replace("{}", &path.display().to_string());
     let mut command = shell(&command_line, exec.keep_key_credentials);
-    run_as(&mut command, exec.user.as_deref())?;
+    let owner = run_as(&mut command, exec.user.as_deref())?;
     let write_error = |e: std::io::Error| {
         CliError::new(
             code::COULD_NOT_WRITE_OUTPUT,
@@ -235,6 +264,7 @@ pub fn exec_file(exec: &ExecFileArgs, args: &CommonArgs) -> Result<(), CliError>
             .map_err(write_error)?;
         file.write_all(&plaintext).map_err(write_error)?;
         drop(file);
+        give_to(owner, &[&path, &dir.0])?;
         return exit_with(command.status().map_err(spawn_error)?);
     }
     rustix::fs::mkfifoat(
@@ -243,6 +273,7 @@ pub fn exec_file(exec: &ExecFileArgs, args: &CommonArgs) -> Result<(), CliError>
         rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
     )
     .map_err(|e| write_error(e.into()))?;
+    give_to(owner, &[&path, &dir.0])?;
     let mut child = command.spawn().map_err(spawn_error)?;
     // Opening a FIFO for writing blocks until a reader opens it, so the writer runs beside the
     // child; once the child is gone, a non-blocking reader releases a writer still waiting.

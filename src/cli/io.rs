@@ -2,10 +2,11 @@
 //! for the commands, with sops's rules and exit codes. Every file a command writes goes through
 //! [`write_file`], and so through the library's one write path, `sops_rs::io::write`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sops_rs::Format;
+use sops_rs::bounded::{Kind, read_to_end};
 use sops_rs::io::{Contents, Expect, FileId};
 
 use super::CommonArgs;
@@ -56,8 +57,7 @@ pub fn read_input(file: Option<&Path>) -> Result<Input, CliError> {
             })
         }
         None => {
-            let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
+            let bytes = read_to_end(std::io::stdin().lock(), Kind::Input, 0).map_err(|e| {
                 CliError::new(
                     code::COULD_NOT_READ_INPUT,
                     format!("cannot read standard input: {e}"),

@@ -2,7 +2,7 @@
 //! `updatekeys` (apply the config's creation rule), `groups add` / `groups delete`. The last two
 //! and `updatekeys` re-wrap the same data key, so the values and the MAC stay as they are.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -271,9 +271,8 @@ fn describe(groups: &[Vec<String>]) -> String {
 fn ask(question: &str) -> bool {
     eprint!("{question} (y/n): ");
     let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer).is_ok()
-        && answer.trim().eq_ignore_ascii_case("y")
+    sops_rs::bounded::read_answer_from_stdin()
+        .is_ok_and(|answer| answer.is_some_and(|a| a.trim().eq_ignore_ascii_case("y")))
 }
 
 pub fn update_keys(update: &UpdateKeysArgs, args: &CommonArgs) -> Result<(), CliError> {

@@ -379,6 +379,7 @@ fn operation(cli: &Cli) -> Option<(&'static str, Option<&std::path::Path>, Optio
 /// Parses the arguments and runs the command, with the audit trail around it.
 pub fn run() -> Result<(), CliError> {
     let cli = parse::parse_from(std::env::args_os().collect());
+    context::install_limits()?;
     if !cli.common.keyservice.is_empty() {
         return Err(CliError::new(
             code::GENERIC,

@@ -1,7 +1,7 @@
 //! `sops-rs publish`: sends a file (or, with `--recursive`, every file below a directory) to
 //! the destination its `destination_rules` entry names, asking first unless `--yes`.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -202,20 +202,16 @@ fn payload(
 /// Asks on standard output and reads answers from standard input until one is `y` or `n`, as
 /// sops does. An empty answer or the end of the input is an error.
 fn confirm(question: &str) -> Result<bool, CliError> {
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock();
     loop {
         print!("{question}");
         let _ = std::io::stdout().flush();
-        let mut line = String::new();
-        let read = lines
-            .read_line(&mut line)
-            .map_err(|e| generic(format!("cannot read the answer: {e}")))?;
-        if read == 0 {
+        let Some(line) = sops_rs::bounded::read_answer_from_stdin()
+            .map_err(|e| generic(format!("cannot read the answer: {e}")))?
+        else {
             return Err(generic(
                 "no answer: standard input ended (use --yes to publish without asking)",
             ));
-        }
+        };
         let mut words = line.split_whitespace();
         match (words.next(), words.next()) {
             (None, _) => return Err(generic("no answer given (expected y or n)")),

@@ -1,11 +1,11 @@
 //! `sops-rs set FILE PATH VALUE` and `sops-rs unset FILE PATH`: change one value of an
 //! encrypted file in place. Every other value keeps its exact ciphertext.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use sops_rs::Format;
+use sops_rs::bounded::{Kind, read_file, read_to_end};
 use sops_rs::tree::Value;
 use sops_rs::tree::path::{PathError, TreePath};
 
@@ -92,17 +92,13 @@ pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
                 "--value-stdin takes no VALUE argument",
             ));
         }
-        (None, _, true) => {
-            let mut buffer = Vec::new();
-            std::io::stdin().read_to_end(&mut buffer).map_err(|e| {
-                CliError::new(
-                    code::COULD_NOT_READ_INPUT,
-                    format!("cannot read standard input: {e}"),
-                )
-            })?;
-            buffer
-        }
-        (Some(file), true, false) => std::fs::read(file).map_err(|e| {
+        (None, _, true) => read_to_end(std::io::stdin().lock(), Kind::Input, 0).map_err(|e| {
+            CliError::new(
+                code::COULD_NOT_READ_INPUT,
+                format!("cannot read standard input: {e}"),
+            )
+        })?,
+        (Some(file), true, false) => read_file(Path::new(file), Kind::Input).map_err(|e| {
             CliError::new(
                 code::COULD_NOT_READ_INPUT,
                 format!("cannot read {file}: {e}"),

@@ -483,9 +483,11 @@ impl Config {
     /// Reads and checks a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| ConfigError {
-            file: file.clone(),
-            message: format!("cannot read: {e}"),
+        let bytes = crate::bounded::read_file(path, crate::bounded::Kind::Config).map_err(|e| {
+            ConfigError {
+                file: file.clone(),
+                message: format!("cannot read: {e}"),
+            }
         })?;
         Self::parse(&bytes, path)
     }

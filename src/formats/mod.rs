@@ -84,8 +84,9 @@ impl Format {
         }
     }
 
-    /// Emits a whole file.
+    /// Emits a whole file; a tree nested deeper than [`MAX_DEPTH`] is refused.
     pub fn emit(self, tree: &Tree, options: &EmitOptions) -> Result<Vec<u8>, FormatError> {
+        check_depth(tree)?;
         match self {
             Format::Yaml => yaml::emit(tree, options.yaml_indent()),
             Format::Json => json::emit(tree, options.json_indent()),
@@ -100,6 +101,9 @@ impl Format {
     pub fn emit_value(self, value: &Value, options: &EmitOptions) -> Result<Vec<u8>, FormatError> {
         if let Value::Scalar(crate::tree::Scalar::Str(s)) = value {
             return Ok(s.as_bytes().to_vec());
+        }
+        if nests_deeper_than(value, MAX_DEPTH) {
+            return Err(FormatError::new(depth_message()));
         }
         match self {
             Format::Yaml => yaml::emit_value(value, options.yaml_indent()),
@@ -301,17 +305,53 @@ impl fmt::Display for FormatError {
     }
 }
 
-/// Deepest nesting of mappings and sequences any parser accepts, counting the document's root
-/// mapping as level 1. It bounds recursion in the parsers and in everything that later walks
-/// the tree recursively (encryption, the MAC, emitters, `Clone`, `Drop`), well within a 2 MiB
-/// thread stack even in debug builds. The YAML and TOML parsers below us stop earlier still
-/// (granit-parser near 256 levels, toml_edit near 80), and YAML aliases are checked against it
-/// once expanded. Go's JSON decoder allows 10000; no real sops file comes near any of these.
-pub const MAX_DEPTH: usize = 256;
+/// Deepest nesting of mappings and sequences, counting the document's root mapping as level 1:
+/// the one limit shared by every reader and every writer. Each parser refuses a deeper file,
+/// [`Format::emit`] refuses a deeper tree, and `set` refuses a path and value that would make
+/// one, so sops-rs never writes a file it cannot read back. It is the deepest that every format
+/// can hold: toml_edit, below the TOML parser, stops at 80 nested tables, arrays or dotted-key
+/// parts (granit-parser, below the YAML one, at 255). It also bounds recursion in everything that
+/// walks a tree (encryption, the MAC, emitters, `Clone`, `Drop`) far within a 2 MiB thread stack.
+/// sops accepts deeper files (Go's JSON decoder allows 10000), but no real sops file comes near.
+pub const MAX_DEPTH: usize = 80;
 
 /// The message of a nesting error.
 pub(crate) fn depth_message() -> String {
     format!("nesting deeper than {MAX_DEPTH} levels")
+}
+
+/// Whether `value` nests more than `levels` mappings and sequences (a scalar nests none). The
+/// walk stops at the limit, so a tree of any depth can be checked.
+pub fn nests_deeper_than(value: &Value, levels: usize) -> bool {
+    match value {
+        Value::Scalar(_) => false,
+        _ if levels == 0 => true,
+        Value::Map(map) => map_nests_deeper_than(map, levels),
+        Value::List(items) => items.iter().any(|item| match item {
+            crate::tree::ListItem::Value(child) => nests_deeper_than(child, levels - 1),
+            crate::tree::ListItem::Comment(_) => false,
+        }),
+    }
+}
+
+/// [`nests_deeper_than`] for a mapping, which is itself one level.
+fn map_nests_deeper_than(map: &crate::tree::Map, levels: usize) -> bool {
+    levels == 0
+        || map
+            .entries()
+            .any(|(_, child)| nests_deeper_than(child, levels - 1))
+}
+
+/// Refuses a tree nested deeper than [`MAX_DEPTH`]: what no parser would read back.
+pub fn check_depth(tree: &Tree) -> Result<(), FormatError> {
+    if tree
+        .documents
+        .iter()
+        .any(|document| map_nests_deeper_than(document, MAX_DEPTH))
+    {
+        return Err(FormatError::new(depth_message()));
+    }
+    Ok(())
 }
 
 /// The input as text, or an error at the line and column (in characters) of the first byte

@@ -6,7 +6,6 @@ mod resolve;
 mod write;
 
 use std::fs::File;
-use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
@@ -46,9 +45,13 @@ pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
 
 /// Reads a whole file and tells which file it was (from the open file, not from the name).
 pub fn read_identified(path: &Path) -> std::io::Result<(Vec<u8>, FileId)> {
-    let mut file = File::open(path)?;
+    let file = File::open(path)?;
     let metadata = file.metadata()?;
-    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-    file.read_to_end(&mut bytes)?;
+    let size = if metadata.is_file() {
+        metadata.len()
+    } else {
+        0
+    };
+    let bytes = crate::bounded::read_to_end(file, crate::bounded::Kind::Input, size)?;
     Ok((bytes, FileId::of(&metadata)))
 }

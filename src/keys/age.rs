@@ -2,23 +2,31 @@
 //! ASCII-armored age file exactly as sops stores it.
 //!
 //! Identities come from every source sops reads, combined: `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`,
-//! `SOPS_AGE_KEY_CMD`, an SSH private key (`SOPS_AGE_SSH_PRIVATE_KEY_FILE`, else `~/.ssh/id_ed25519`
-//! and `~/.ssh/id_rsa`), and the default `sops/age/keys.txt` in the user config directory. The
-//! caller fills in [`AgeIdentitySources`]; this module never reads the environment.
+//! `SOPS_AGE_KEY_CMD` (with `SOPS_AGE_RECIPIENT` set), SSH private keys
+//! (`SOPS_AGE_SSH_PRIVATE_KEY_FILE`, `SOPS_AGE_SSH_PRIVATE_KEY_CMD`, `~/.ssh/id_ed25519` and
+//! `~/.ssh/id_rsa`), and the default `sops/age/keys.txt` in the user config directory. As in
+//! sops, a source that cannot be used does not stop the others: a source the user named is
+//! reported as a warning when another one works, and every problem is in the error when none
+//! does. The caller fills in [`AgeIdentitySources`]; this module never reads the environment.
 
-use std::io::{Read, Write};
+mod protected_ssh;
+
+use std::io::Write;
 use std::iter;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use age::armor::{ArmoredReader, ArmoredWriter, Format};
 use age::{Decryptor, Encryptor, Identity, IdentityFile, Recipient};
 use zeroize::Zeroizing;
 
 use super::{KeyContext, KeyError, KeyKind, MasterKey};
+use crate::bounded::command::{self, Stderr};
+use crate::bounded::{Kind, read_file, read_to_end};
 use crate::tree::{Map, Timestamp, Value};
+use protected_ssh::ProtectedSshKey;
 
 type BoxedIdentity = Box<dyn Identity + Send + Sync>;
 
@@ -27,18 +35,52 @@ type BoxedIdentity = Box<dyn Identity + Send + Sync>;
 pub struct AgeIdentitySources {
     /// `SOPS_AGE_KEY`: identities inline (whitespace-separated, `#` lines ignored).
     pub inline_keys: Option<Zeroizing<String>>,
-    /// `SOPS_AGE_KEY_FILE`: an identities file that must exist.
+    /// `SOPS_AGE_KEY_FILE`: an identities file.
     pub key_file: Option<PathBuf>,
     /// `SOPS_AGE_KEY_CMD`: a command whose output is an identities file.
     pub key_command: Option<String>,
-    /// `SOPS_AGE_SSH_PRIVATE_KEY_FILE`: an SSH private key that must exist.
+    /// `SOPS_AGE_SSH_PRIVATE_KEY_FILE`: an SSH private key.
     pub ssh_key_file: Option<PathBuf>,
-    /// SSH keys used when present (`~/.ssh/id_ed25519`, `~/.ssh/id_rsa`), when no
-    /// `ssh_key_file` is set.
+    /// `SOPS_AGE_SSH_PRIVATE_KEY_CMD`: a command whose output is an SSH private key.
+    pub ssh_key_command: Option<String>,
+    /// SSH keys used when present (`~/.ssh/id_ed25519`, `~/.ssh/id_rsa`).
     pub default_ssh_keys: Vec<PathBuf>,
     /// The default identities file, used when present.
     pub default_key_file: Option<PathBuf>,
-    loaded: OnceLock<Result<Vec<BoxedIdentity>, String>>,
+    loaded: OnceLock<Loaded>,
+    /// Problems already shown as warnings (each is shown once per run).
+    warned: Mutex<Vec<String>>,
+}
+
+/// The identities of the sources that do not depend on the recipient, and what went wrong with
+/// the others. Problems never quote a source's content.
+#[derive(Default)]
+struct Loaded {
+    identities: Vec<BoxedIdentity>,
+    /// Passphrase-protected SSH keys, offered only for their own recipient.
+    protected: Vec<ProtectedSshKey>,
+    /// Problems with sources the user named.
+    problems: Vec<String>,
+    /// Problems with default locations, only told when no source works.
+    quiet_problems: Vec<String>,
+}
+
+impl Loaded {
+    fn add(&mut self, result: Result<Vec<BoxedIdentity>, String>, named: bool) {
+        match result {
+            Ok(identities) => self.identities.extend(identities),
+            Err(problem) if named => self.problems.push(problem),
+            Err(problem) => self.quiet_problems.push(problem),
+        }
+    }
+
+    fn add_ssh(&mut self, result: Result<SshIdentity, String>, named: bool) {
+        match result {
+            Ok(SshIdentity::Plain(identity)) => self.identities.push(identity),
+            Ok(SshIdentity::Protected(key)) => self.protected.push(key),
+            Err(problem) => self.add(Err(problem), named),
+        }
+    }
 }
 
 impl AgeIdentitySources {
@@ -48,19 +90,17 @@ impl AgeIdentitySources {
             || self.key_file.is_some()
             || self.key_command.is_some()
             || self.ssh_key_file.is_some()
+            || self.ssh_key_command.is_some()
             || self.default_ssh_keys.iter().any(|p| p.is_file())
             || self.default_key_file.as_deref().is_some_and(Path::is_file)
     }
 
-    fn static_identities(&self) -> Result<&[BoxedIdentity], KeyError> {
-        self.loaded
-            .get_or_init(|| self.load_static())
-            .as_deref()
-            .map_err(|reason| KeyError::Failed(reason.clone()))
+    fn static_identities(&self) -> &Loaded {
+        self.loaded.get_or_init(|| self.load_static())
     }
 
-    fn load_static(&self) -> Result<Vec<BoxedIdentity>, String> {
-        let mut identities = Vec::new();
+    fn load_static(&self) -> Loaded {
+        let mut loaded = Loaded::default();
         if let Some(keys) = &self.inline_keys {
             let lines: Zeroizing<String> = Zeroizing::new(
                 keys.lines()
@@ -69,51 +109,79 @@ impl AgeIdentitySources {
                     .collect::<Vec<_>>()
                     .join("\n"),
             );
-            identities.extend(parse_identities(lines.as_bytes(), "SOPS_AGE_KEY")?);
+            loaded.add(parse_identities(lines.as_bytes(), "SOPS_AGE_KEY"), true);
         }
         if let Some(path) = &self.key_file {
-            identities.extend(read_identity_file(path, "SOPS_AGE_KEY_FILE")?);
+            loaded.add(read_identity_file(path, "SOPS_AGE_KEY_FILE"), true);
         }
-        match &self.ssh_key_file {
-            Some(path) => identities.push(read_ssh_identity(path)?),
-            None => {
-                for path in self.default_ssh_keys.iter().filter(|p| p.is_file()) {
-                    // A default SSH key that age cannot use (another key type) is skipped, as
-                    // sops does; an explicitly configured one is an error.
-                    if let Ok(identity) = read_ssh_identity(path) {
-                        identities.push(identity);
-                    }
-                }
+        if let Some(path) = &self.ssh_key_file {
+            loaded.add_ssh(read_ssh_identity(path), true);
+        }
+        if let Some(command) = &self.ssh_key_command {
+            let identity =
+                run_key_command(command, "SOPS_AGE_SSH_PRIVATE_KEY_CMD", None).and_then(|key| {
+                    parse_ssh_identity(&key, "the SSH key from SOPS_AGE_SSH_PRIVATE_KEY_CMD")
+                });
+            loaded.add_ssh(identity, true);
+        }
+        for path in self.default_ssh_keys.iter().filter(|p| p.is_file()) {
+            // A default SSH key that age cannot use (another key type) is skipped, as sops
+            // does; an explicitly configured one is an error.
+            match read_ssh_identity(path) {
+                Err(problem) if problem.ends_with(UNSUPPORTED_SSH_KEY) => {}
+                result => loaded.add_ssh(result, false),
             }
         }
         if let Some(path) = self.default_key_file.as_deref().filter(|p| p.is_file()) {
-            identities.extend(read_identity_file(path, "the default age key file")?);
+            loaded.add(read_identity_file(path, "the default age key file"), false);
         }
-        Ok(identities)
+        loaded
     }
 
-    fn command_identities(&self, recipient: &str) -> Result<Vec<BoxedIdentity>, KeyError> {
+    /// The identities `SOPS_AGE_KEY_CMD` prints for `recipient` (none when it is not set).
+    fn command_identities(&self, recipient: &str) -> Result<Vec<BoxedIdentity>, String> {
         let Some(command) = &self.key_command else {
             return Ok(Vec::new());
         };
-        let words = shlex::split(command)
-            .filter(|words| !words.is_empty())
-            .ok_or_else(|| KeyError::Failed("SOPS_AGE_KEY_CMD cannot be parsed".into()))?;
-        let output = Command::new(&words[0])
-            .args(&words[1..])
-            .env("SOPS_AGE_RECIPIENT", recipient)
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(|e| KeyError::Failed(format!("SOPS_AGE_KEY_CMD could not run: {e}")))?;
-        let stdout = Zeroizing::new(output.stdout);
-        if !output.status.success() {
-            return Err(KeyError::Failed(format!(
-                "SOPS_AGE_KEY_CMD failed: {}",
-                output.status
-            )));
-        }
-        parse_identities(&stdout, "SOPS_AGE_KEY_CMD output").map_err(KeyError::Failed)
+        let output = run_key_command(command, "SOPS_AGE_KEY_CMD", Some(recipient))?;
+        parse_identities(&output, "SOPS_AGE_KEY_CMD output")
     }
+
+    /// Shows each problem once per run through the context's warning hook.
+    fn warn_once(&self, problems: &[String], ctx: &KeyContext) {
+        let mut warned = self.warned.lock().unwrap_or_else(|e| e.into_inner());
+        for problem in problems {
+            if !warned.contains(problem) {
+                ctx.warn(&format!(
+                    "age identities: {problem}; using the other sources"
+                ));
+                warned.push(problem.clone());
+            }
+        }
+    }
+}
+
+/// Runs a key command (split like a shell would, not run through one), bounded in output and
+/// time; its standard error goes to the user.
+fn run_key_command(
+    command_line: &str,
+    source: &str,
+    recipient: Option<&str>,
+) -> Result<Zeroizing<Vec<u8>>, String> {
+    let words = shlex::split(command_line)
+        .filter(|words| !words.is_empty())
+        .ok_or_else(|| format!("{source} cannot be parsed"))?;
+    let mut command = Command::new(&words[0]);
+    command.args(&words[1..]);
+    if let Some(recipient) = recipient {
+        command.env("SOPS_AGE_RECIPIENT", recipient);
+    }
+    let finished =
+        command::run(&mut command, None, Stderr::Inherit).map_err(|e| format!("{source} {e}"))?;
+    if !finished.status.success() {
+        return Err(format!("{source} failed: {}", finished.status));
+    }
+    Ok(finished.stdout)
 }
 
 fn parse_identities(bytes: &[u8], source: &str) -> Result<Vec<BoxedIdentity>, String> {
@@ -124,23 +192,38 @@ fn parse_identities(bytes: &[u8], source: &str) -> Result<Vec<BoxedIdentity>, St
 
 fn read_identity_file(path: &Path, source: &str) -> Result<Vec<BoxedIdentity>, String> {
     let bytes = Zeroizing::new(
-        std::fs::read(path).map_err(|e| format!("cannot read {source} {}: {e}", path.display()))?,
+        read_file(path, Kind::Key)
+            .map_err(|e| format!("cannot read {source} {}: {e}", path.display()))?,
     );
     parse_identities(&bytes, &format!("{source} {}", path.display()))
 }
 
-fn read_ssh_identity(path: &Path) -> Result<BoxedIdentity, String> {
+/// An SSH key, ready to use or waiting for its passphrase.
+enum SshIdentity {
+    Plain(BoxedIdentity),
+    Protected(ProtectedSshKey),
+}
+
+const UNSUPPORTED_SSH_KEY: &str = "is of a type age cannot use";
+
+fn read_ssh_identity(path: &Path) -> Result<SshIdentity, String> {
     let bytes = Zeroizing::new(
-        std::fs::read(path).map_err(|e| format!("cannot read SSH key {}: {e}", path.display()))?,
+        read_file(path, Kind::Key)
+            .map_err(|e| format!("cannot read SSH key {}: {e}", path.display()))?,
     );
-    let identity = age::ssh::Identity::from_buffer(&bytes[..], Some(path.display().to_string()))
-        .map_err(|e| format!("cannot read SSH key {}: {e}", path.display()))?;
+    parse_ssh_identity(&bytes, &format!("SSH key {}", path.display()))
+}
+
+/// Parses an SSH private key; `name` says where it came from.
+fn parse_ssh_identity(bytes: &[u8], name: &str) -> Result<SshIdentity, String> {
+    let identity = age::ssh::Identity::from_buffer(bytes, Some(name.to_string()))
+        .map_err(|e| format!("cannot read {name}: {e}"))?;
     match identity {
-        age::ssh::Identity::Unsupported(_) => Err(format!(
-            "SSH key {} is of a type age cannot use",
-            path.display()
-        )),
-        identity => Ok(Box::new(identity)),
+        age::ssh::Identity::Unsupported(_) => Err(format!("{name} {UNSUPPORTED_SSH_KEY}")),
+        age::ssh::Identity::Encrypted(_) => {
+            ProtectedSshKey::new(identity, bytes, name).map(SshIdentity::Protected)
+        }
+        identity => Ok(SshIdentity::Plain(Box::new(identity))),
     }
 }
 
@@ -221,28 +304,61 @@ impl MasterKey for AgeKey {
 
     fn unwrap(&self, enc: &str, ctx: &KeyContext) -> Result<Option<Zeroizing<Vec<u8>>>, KeyError> {
         let sources = &ctx.age;
-        let static_ids = sources.static_identities()?;
-        let command_ids = sources.command_identities(&self.recipient)?;
-        if static_ids.is_empty() && command_ids.is_empty() {
-            return Ok(None);
-        }
-        let identities = static_ids
+        let loaded = sources.static_identities();
+        let mut problems = loaded.problems.clone();
+        let command_ids = sources
+            .command_identities(&self.recipient)
+            .unwrap_or_else(|problem| {
+                problems.push(problem);
+                Vec::new()
+            });
+        let protected = loaded
+            .protected
+            .iter()
+            .filter(|key| key.is_for(&self.recipient));
+        let identities: Vec<&(dyn Identity + Send + Sync)> = loaded
+            .identities
             .iter()
             .chain(command_ids.iter())
-            .map(|i| i.as_ref() as _);
+            .map(|i| i.as_ref())
+            .chain(protected.map(|key| key.identity.as_ref()))
+            .collect();
+        let all_problems = || {
+            problems
+                .iter()
+                .chain(&loaded.quiet_problems)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        if identities.is_empty() {
+            if problems.is_empty() && loaded.quiet_problems.is_empty() {
+                return Ok(None);
+            }
+            return Err(KeyError::Failed(all_problems()));
+        }
+        sources.warn_once(&problems, ctx);
         let decryptor = Decryptor::new_buffered(ArmoredReader::new(enc.as_bytes()))
             .map_err(|e| KeyError::Failed(format!("stored age key is malformed: {e}")))?;
-        let mut reader = decryptor.decrypt(identities).map_err(|e| match e {
-            age::DecryptError::NoMatchingKeys => {
-                KeyError::Failed("none of the loaded age identities matches this recipient".into())
-            }
-            other => KeyError::Failed(format!("age decryption: {other}")),
-        })?;
-        let mut secret = Zeroizing::new(Vec::new());
-        reader
-            .read_to_end(&mut secret)
+        let reader = decryptor
+            .decrypt(identities.into_iter().map(|i| i as &dyn Identity))
+            .map_err(|e| match e {
+                age::DecryptError::NoMatchingKeys => {
+                    let mut message =
+                        "none of the loaded age identities matches this recipient".to_string();
+                    if !problems.is_empty() || !loaded.quiet_problems.is_empty() {
+                        message = format!("{message} (sources not used: {})", all_problems());
+                    }
+                    KeyError::Failed(message)
+                }
+                age::DecryptError::KeyDecryptionFailed => KeyError::Failed(
+                    "cannot unlock the passphrase-protected SSH key: wrong passphrase".into(),
+                ),
+                other => KeyError::Failed(format!("age decryption: {other}")),
+            })?;
+        let secret = read_to_end(reader, Kind::Key, 0)
             .map_err(|e| KeyError::Failed(format!("age decryption: {e}")))?;
-        Ok(Some(secret))
+        Ok(Some(Zeroizing::new(secret)))
     }
 
     fn entry(&self, enc: &str, _created_at: Option<&Timestamp>) -> Map {

@@ -400,10 +400,13 @@ fn hostname() -> String {
     ["/proc/sys/kernel/hostname", "/etc/hostname"]
         .iter()
         .find_map(|path| {
-            std::fs::read_to_string(path)
-                .ok()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
+            crate::bounded::read_file_to_string(
+                std::path::Path::new(path),
+                crate::bounded::Kind::Config,
+            )
+            .ok()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
         })
         .unwrap_or_else(|| "localhost".to_string())
 }

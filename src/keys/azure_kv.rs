@@ -263,8 +263,8 @@ fn client_options(
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy();
     if let Some(path) = ctx.var("SSL_CERT_FILE") {
-        let pem =
-            std::fs::read(path).map_err(|e| format!("cannot read SSL_CERT_FILE {path}: {e}"))?;
+        let pem = crate::bounded::read_file(std::path::Path::new(path), crate::bounded::Kind::Key)
+            .map_err(|e| format!("cannot read SSL_CERT_FILE {path}: {e}"))?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem)
             .map_err(|e| format!("SSL_CERT_FILE {path}: {e}"))?;
         builder = builder.tls_certs_merge(certs);

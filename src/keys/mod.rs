@@ -164,7 +164,7 @@ pub const CREDENTIAL_VARIABLES: &[&str] = &[
     AGE_KEY_FILE_VAR,
     AGE_KEY_CMD_VAR,
     AGE_SSH_KEY_FILE_VAR,
-    "SOPS_AGE_SSH_PRIVATE_KEY_CMD",
+    AGE_SSH_KEY_CMD_VAR,
     // OpenPGP (rPGP secret keys; gpg's keyring is found through GNUPGHOME like any gpg user's)
     "SOPS_RS_PGP_SECRET_KEYS",
     // HashiCorp Vault / OpenBao
@@ -198,6 +198,8 @@ const AGE_KEY_FILE_VAR: &str = "SOPS_AGE_KEY_FILE";
 const AGE_KEY_CMD_VAR: &str = "SOPS_AGE_KEY_CMD";
 /// `SOPS_AGE_SSH_PRIVATE_KEY_FILE`: an SSH private key used as an age identity.
 const AGE_SSH_KEY_FILE_VAR: &str = "SOPS_AGE_SSH_PRIVATE_KEY_FILE";
+/// `SOPS_AGE_SSH_PRIVATE_KEY_CMD`: a command printing an SSH private key used as an age identity.
+const AGE_SSH_KEY_CMD_VAR: &str = "SOPS_AGE_SSH_PRIVATE_KEY_CMD";
 
 /// Whether `name` is one of the [`CREDENTIAL_VARIABLES`].
 pub fn is_credential_variable(name: &str) -> bool {
@@ -212,6 +214,9 @@ pub fn withhold_credentials(command: &mut std::process::Command) {
     }
 }
 
+/// A callback that shows a warning (one line, never secret material) to the user.
+pub type WarningHook = Box<dyn Fn(&str) + Send + Sync>;
+
 /// Credentials and settings the key types may use. Built once by the caller.
 #[derive(Default)]
 pub struct KeyContext {
@@ -222,6 +227,9 @@ pub struct KeyContext {
     pub vars: std::collections::HashMap<String, String>,
     /// Called after every wrap and unwrap attempt.
     pub on_event: Option<KeyEventHook>,
+    /// Shows warnings, such as a key source that could not be used while others could; without
+    /// it warnings are dropped.
+    pub on_warning: Option<WarningHook>,
 }
 
 impl KeyContext {
@@ -258,12 +266,20 @@ impl KeyContext {
         age.key_file = ctx.var(AGE_KEY_FILE_VAR).map(Into::into);
         age.key_command = ctx.var(AGE_KEY_CMD_VAR).map(str::to_string);
         age.ssh_key_file = ctx.var(AGE_SSH_KEY_FILE_VAR).map(Into::into);
+        age.ssh_key_command = ctx.var(AGE_SSH_KEY_CMD_VAR).map(str::to_string);
         age.default_ssh_keys = home
             .map(|h| vec![h.join(".ssh/id_ed25519"), h.join(".ssh/id_rsa")])
             .unwrap_or_default();
         age.default_key_file = config_dir.map(|d| d.join("sops/age/keys.txt"));
         ctx.age = age;
         ctx
+    }
+
+    /// Passes a warning to [`KeyContext::on_warning`].
+    pub fn warn(&self, message: &str) {
+        if let Some(hook) = &self.on_warning {
+            hook(message);
+        }
     }
 
     /// A variable from the captured environment, if set and not empty.

@@ -12,12 +12,12 @@
 //! passphrase only). When that variable is set those keys are tried first, and gpg is asked only
 //! when none of them opens the message.
 
-use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use zeroize::Zeroizing;
 
 use super::{KeyContext, KeyError, KeyKind, MasterKey, created_at_value};
+use crate::bounded::command::{self, CommandError};
 use crate::tree::{Map, Timestamp, Value};
 
 /// The variable naming secret-key files for the pure-Rust fallback.
@@ -86,37 +86,13 @@ struct GpgOutput {
     stderr: Vec<u8>,
 }
 
-/// Runs gpg with `input` on standard input.
-fn run_gpg(mut cmd: Command, input: &[u8]) -> Result<GpgOutput, std::io::Error> {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    // Write on a thread so a gpg that fills its output pipes before reading all of its input
-    // cannot deadlock with us.
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let input = Zeroizing::new(input.to_vec());
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
-    let reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stderr_pipe.read_to_end(&mut buf);
-        buf
-    });
-    let mut stdout = Zeroizing::new(Vec::new());
-    if let Some(mut out) = child.stdout.take() {
-        out.read_to_end(&mut stdout)?;
-    }
-    let status = child.wait()?;
-    let _ = writer.join();
-    let stderr = reader.join().unwrap_or_default();
+/// Runs gpg with `input` on standard input, bounded in output and time.
+fn run_gpg(mut cmd: Command, input: &[u8]) -> Result<GpgOutput, CommandError> {
+    let finished = command::run(&mut cmd, Some(input), command::Stderr::Capture)?;
     Ok(GpgOutput {
-        ok: status.success(),
-        stdout,
-        stderr,
+        ok: finished.status.success(),
+        stdout: finished.stdout,
+        stderr: finished.stderr,
     })
 }
 
@@ -142,12 +118,16 @@ impl MasterKey for PgpKey {
             self.long_id(),
             "--no-encrypt-to",
         ]);
-        let GpgOutput { ok, stdout, stderr } = run_gpg(cmd, secret).map_err(|e| {
-            KeyError::Failed(format!(
+        let GpgOutput { ok, stdout, stderr } = run_gpg(cmd, secret).map_err(|e| match e {
+            CommandError::Spawn(e) => KeyError::Failed(format!(
                 "cannot run {program} to encrypt to PGP key {}: {e} (set SOPS_GPG_EXEC to the \
                  gpg binary)",
                 self.fingerprint
-            ))
+            )),
+            e => KeyError::Failed(format!(
+                "{program} (encrypting to PGP key {}) {e}",
+                self.fingerprint
+            )),
         })?;
         if !ok || stdout.is_empty() {
             return Err(KeyError::Failed(format!(
@@ -174,7 +154,7 @@ impl MasterKey for PgpKey {
         cmd.args(["--status-fd", "2", "-d"]);
         let GpgOutput { ok, stdout, stderr } = match run_gpg(cmd, enc.as_bytes()) {
             Ok(result) => result,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(e) if e.not_found() => {
                 if rust_keys_tried {
                     return Ok(None);
                 }
@@ -183,8 +163,13 @@ impl MasterKey for PgpKey {
                      armored secret keys in {SECRET_KEYS_VAR}"
                 )));
             }
-            Err(e) => {
+            Err(CommandError::Spawn(e)) => {
                 return Err(KeyError::Failed(format!("cannot run {program}: {e}")));
+            }
+            Err(e) => {
+                return Err(KeyError::Failed(format!(
+                    "{program} (decrypting the data key) {e}"
+                )));
             }
         };
         let status = String::from_utf8_lossy(&stderr);
@@ -221,6 +206,8 @@ mod rust_pgp {
     use zeroize::Zeroizing;
 
     use super::{KeyError, SECRET_KEYS_VAR};
+    use crate::bounded::{Kind, read_file};
+    use std::path::Path;
 
     /// The armored blocks of one kind (`PRIVATE KEY BLOCK`, ...) in `text`: a file may hold
     /// several blocks, of other kinds too, one after another.
@@ -261,7 +248,7 @@ mod rust_pgp {
     fn load(paths: &str) -> Result<Vec<SignedSecretKey>, KeyError> {
         let mut keys = Vec::new();
         for path in paths.split(':').filter(|p| !p.is_empty()) {
-            let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
+            let bytes = Zeroizing::new(read_file(Path::new(path), Kind::Key).map_err(|e| {
                 KeyError::Failed(format!("cannot read {SECRET_KEYS_VAR} file {path}: {e}"))
             })?);
             match std::str::from_utf8(&bytes) {

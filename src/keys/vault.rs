@@ -135,12 +135,13 @@ impl VaultKey {
         response: reqwest::blocking::Response,
     ) -> Result<Json, KeyError> {
         let status = response.status();
-        let text = response.text().map_err(|e| {
-            KeyError::Failed(format!(
-                "Vault transit {operation}: cannot read the response: {e}"
-            ))
-        })?;
-        let body: Option<Json> = serde_json::from_str(&text).ok();
+        let text =
+            crate::bounded::read_to_end(response, crate::bounded::Kind::Key, 0).map_err(|e| {
+                KeyError::Failed(format!(
+                    "Vault transit {operation}: cannot read the response: {e}"
+                ))
+            })?;
+        let body: Option<Json> = serde_json::from_slice(&text).ok();
         self.last_request_id.set(
             body.as_ref()
                 .and_then(|b| b.get("request_id"))
@@ -299,7 +300,7 @@ pub(crate) fn client(ctx: &KeyContext) -> Result<reqwest::blocking::Client, KeyE
         .redirect(redirect_policy(allowlist(ctx)?))
         .no_proxy();
     if let Some(path) = ctx.var("VAULT_CACERT") {
-        let pem = std::fs::read(path)
+        let pem = crate::bounded::read_file(std::path::Path::new(path), crate::bounded::Kind::Key)
             .map_err(|e| KeyError::Failed(format!("cannot read VAULT_CACERT {path}: {e}")))?;
         let cert = reqwest::Certificate::from_pem(&pem)
             .map_err(|e| KeyError::Failed(format!("VAULT_CACERT {path}: {e}")))?;
@@ -323,7 +324,11 @@ pub(crate) fn token(ctx: &KeyContext) -> Option<Zeroizing<String>> {
     }
     let home = ctx.var("HOME")?;
     let text = Zeroizing::new(
-        std::fs::read_to_string(std::path::Path::new(home).join(".vault-token")).ok()?,
+        crate::bounded::read_file_to_string(
+            &std::path::Path::new(home).join(".vault-token"),
+            crate::bounded::Kind::Key,
+        )
+        .ok()?,
     );
     let token = text.trim();
     (!token.is_empty()).then(|| Zeroizing::new(token.to_string()))

@@ -60,7 +60,9 @@ pub(super) fn put_object(
     if status.is_success() {
         return Ok(());
     }
-    let text = response.text().unwrap_or_default();
+    let text = crate::bounded::read_to_end(response, crate::bounded::Kind::Key, 0)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default();
     let message = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| {

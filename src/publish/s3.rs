@@ -111,7 +111,9 @@ pub(super) fn put_object(
     if status.is_success() {
         return Ok(());
     }
-    let text = response.text().unwrap_or_default();
+    let text = crate::bounded::read_to_end(response, crate::bounded::Kind::Key, 0)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default();
     Err(PublishError::Upload(format!(
         "S3 upload to s3://{bucket}/{key} failed with HTTP {}: {}",
         status.as_u16(),

@@ -58,13 +58,19 @@ pub(super) fn write_secret(
     .map_err(|e| failed(transport_error("Vault KV write", address, &e)))?;
     let status = response.status();
     if !status.is_success() {
-        let body: Option<Json> = response.json().ok();
+        let body = read_json(response);
         return Err(PublishError::Upload(format!(
             "writing the Vault secret {path} at {address} failed with {}",
             api_error(status, body.as_ref())
         )));
     }
     Ok(uploaded)
+}
+
+/// A response body as JSON, if it is JSON and within the size limit for key-service answers.
+fn read_json(response: reqwest::blocking::Response) -> Option<Json> {
+    let bytes = crate::bounded::read_to_end(response, crate::bounded::Kind::Key, 0).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// The `data.data` of the secret now at `url`; `None` when there is none (404).
@@ -80,7 +86,7 @@ fn read_existing(
     if status.as_u16() == 404 {
         return Ok(None);
     }
-    let body: Option<Json> = response.json().ok();
+    let body = read_json(response);
     if !status.is_success() {
         return Err(api_error(status, body.as_ref()));
     }

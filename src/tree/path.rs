@@ -6,6 +6,7 @@
 use std::fmt;
 
 use super::{ListItem, Map, MapItem, Value};
+use crate::formats::{MAX_DEPTH, nests_deeper_than};
 
 /// One step of a path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +43,11 @@ pub enum PathError {
         /// The path up to the list.
         at: String,
     },
+    /// The value would be nested deeper than any file may be ([`MAX_DEPTH`]).
+    #[error(
+        "the path and value would nest more than {MAX_DEPTH} levels deep, the most a file may have"
+    )]
+    TooDeep,
     /// A step does not fit the value it applies to (a key on a list, an index on a map...).
     #[error("{at} is not a {expected}")]
     WrongKind {
@@ -142,8 +148,10 @@ impl TreePath {
     }
 
     /// Sets the value at this path, creating missing mappings and lists on the way. An index at
-    /// or past the end of a list appends. Returns whether the tree changed.
+    /// or past the end of a list appends. Returns whether the tree changed. A path and value
+    /// that would nest deeper than [`MAX_DEPTH`] are refused before anything changes.
     pub fn set(&self, root: &mut Map, value: Value) -> Result<bool, PathError> {
+        self.check_depth(&value)?;
         let (last, parents) = self.0.split_last().expect("paths are never empty");
         let Step::Key(first_key) = &self.0[0] else {
             return Err(self.wrong_kind(0, "list"));
@@ -175,6 +183,16 @@ impl TreePath {
             (_, Step::Key(_)) => Err(self.wrong_kind(depth, "mapping")),
             (_, Step::Index(_)) => Err(self.wrong_kind(depth, "list")),
         }
+    }
+
+    /// Refuses a value that, set at this path, would nest deeper than [`MAX_DEPTH`]: each step
+    /// is one level (the root mapping and the containers on the way), and the value adds its own.
+    pub fn check_depth(&self, value: &Value) -> Result<(), PathError> {
+        let steps = self.0.len();
+        if steps > MAX_DEPTH || nests_deeper_than(value, MAX_DEPTH - steps) {
+            return Err(PathError::TooDeep);
+        }
+        Ok(())
     }
 
     /// Removes the entry or list element at this path.
@@ -351,6 +369,38 @@ mod tests {
         assert_eq!(p.to_string(), r#"["a"][0]["b c"]["x]y"]"#);
         for bad in ["", "a", "[a]", "[\"a\"", "[1", "[\"a\"]x"] {
             assert!(TreePath::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn set_refuses_what_no_parser_would_read_back() {
+        let keys = |n: usize| TreePath::parse(&r#"["k"]"#.repeat(n)).unwrap();
+        let nested = |n: usize| {
+            let mut value = int(1);
+            for _ in 0..n {
+                value = Value::List(vec![ListItem::Value(value)]);
+            }
+            value
+        };
+        let mut root = Map::default();
+        assert_eq!(keys(MAX_DEPTH).set(&mut root, int(1)), Ok(true));
+        let mut root = Map::default();
+        assert_eq!(keys(MAX_DEPTH - 3).set(&mut root, nested(3)), Ok(true));
+        let (cases, mut root) = (
+            [
+                (MAX_DEPTH + 1, 0),
+                (MAX_DEPTH - 3, 4),
+                (1, MAX_DEPTH),
+                (20_000, 0),
+            ],
+            Map::default(),
+        );
+        for (steps, levels) in cases {
+            assert_eq!(
+                keys(steps).set(&mut root, nested(levels)),
+                Err(PathError::TooDeep)
+            );
+            assert!(root.items.is_empty(), "nothing was created");
         }
     }
 

@@ -6,6 +6,9 @@
 //!   interop with the real sops, and faults (server down or silent, bad credentials).
 //! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
 //!   exit code, no panic, the file untouched.
+//! - `hostile_inputs`: endless devices and key commands, hanging commands and questions, paths
+//!   deeper than any reader accepts, broken age sources, a protected SSH key without a terminal,
+//!   `exec-file --user`: bounded memory and time, a clear error, the input untouched.
 //! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `exit_codes`: a table of sops's exit codes, each row run through the real sops and sops-rs.
@@ -74,6 +77,7 @@ mod functional;
 mod fuzz_smoke;
 mod generated;
 mod hostile_config;
+mod hostile_inputs;
 mod hostile_writes;
 mod interop_sops;
 mod json_store;

@@ -132,7 +132,7 @@ impl Source {
 }
 
 fn read(path: PathBuf, origin: &str) -> Result<Source, String> {
-    match std::fs::read_to_string(&path) {
+    match crate::bounded::read_file_to_string(&path, crate::bounded::Kind::Key) {
         Ok(json) => Ok(Source::Json {
             origin: format!("{origin} ({})", path.display()),
             json: Zeroizing::new(json),

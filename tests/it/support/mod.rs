@@ -175,6 +175,16 @@ impl AgeKey {
     }
 }
 
+/// A fresh age identity written to `dir/key.txt`: the file, the secret key and the recipient.
+pub fn age_key_file(dir: &Path) -> (PathBuf, String, String) {
+    use age::secrecy::ExposeSecret;
+    let identity = age::x25519::Identity::generate();
+    let secret = identity.to_string().expose_secret().to_string();
+    let path = dir.join("key.txt");
+    std::fs::write(&path, format!("{secret}\n")).unwrap();
+    (path, secret, identity.to_public().to_string())
+}
+
 /// The standard output of a command that must have succeeded (`what` names it if not).
 pub fn ok(out: Output, what: &str) -> String {
     assert!(
