@@ -18,6 +18,8 @@
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
 //! - `yaml_store`: the YAML store against sops-written files and the real sops binary.
+//! - `yaml_differential`: seeded random YAML (block scalars, multi-line scalars, line ends)
+//!   encrypted by sops and by sops-rs, each decrypted by the other: the same trees.
 //! - `parity`: sops-written files re-encrypt byte for byte with the same key, IVs and time.
 //! - `toml_store`: the TOML store (an extension) through the binary, and random-tree round trips.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
@@ -63,4 +65,5 @@ mod tamper;
 mod toml_store;
 mod tools;
 mod vectors;
+mod yaml_differential;
 mod yaml_store;

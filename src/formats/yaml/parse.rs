@@ -5,7 +5,9 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 
-use granit_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
+use granit_parser::{Event, Parser, ScalarStyle, ScanError, Span, StrInput, StructureStyle, Tag};
+
+use super::compat;
 
 use super::resolve::{Resolved, resolve_plain};
 use crate::formats::{FormatError, MAX_DEPTH, depth_message};
@@ -229,12 +231,62 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
     parse_full(text)
 }
 
+/// How many times a text is parsed again with lines re-indented where go-yaml has no
+/// indentation rule (`compat`); each pass fixes at least one line.
+const MAX_REINDENT_PASSES: usize = 64;
+
 /// The full parser: any YAML, with comments, aliases and yaml.v3's error messages.
 pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
-    let mut events = Events {
-        source: Parser::new_from_str(text),
-        ahead: VecDeque::new(),
-    };
+    compat::check_line_separators(text)?;
+    let mut reindented: Option<String> = None;
+    let mut first_error = None;
+    // Lines re-indented for a tab that granit refuses in block indentation: go-yaml allows it
+    // only inside a flow collection, which the final pass must confirm.
+    let mut flow_lines = Vec::new();
+    for _ in 0..MAX_REINDENT_PASSES {
+        let current = reindented.as_deref().unwrap_or(text);
+        let mut events = Events {
+            source: Parser::new_from_str(current),
+            ahead: VecDeque::new(),
+            open: Vec::new(),
+            flow_spans: Vec::new(),
+            scan_error: None,
+        };
+        let error = match read_events(current, &mut events) {
+            Ok(tree) => {
+                let inside_flow = |line: &usize| {
+                    events
+                        .flow_spans
+                        .iter()
+                        .any(|&(first, last)| first < *line && *line <= last)
+                };
+                return match first_error {
+                    Some(error) if !flow_lines.iter().all(inside_flow) => Err(error),
+                    _ => Ok(tree),
+                };
+            }
+            Err(error) => error,
+        };
+        let Some(scan_error) = events.scan_error else {
+            return Err(error);
+        };
+        let Some(next) = compat::reindent(current, &scan_error) else {
+            return Err(error);
+        };
+        if *scan_error.kind() == granit_parser::ErrorKind::TabInBlockIndentation {
+            flow_lines.push(scan_error.marker().line());
+        }
+        first_error.get_or_insert(error);
+        reindented = Some(next);
+    }
+    Err(first_error.expect("a pass failed"))
+}
+
+fn read_events<'s>(
+    text: &'s str,
+    events: &mut Events<'s, Parser<'s, StrInput<'s>>>,
+) -> Result<Tree, FormatError> {
+    let mut tabs = compat::Tabs::new(text);
     let mut b = Builder {
         lines: text.split('\n').collect(),
         stack: Vec::new(),
@@ -246,8 +298,13 @@ pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
         merge_key: false,
     };
     let mut docs = Vec::new();
+    // Where the previous event ended: a block scalar's header comes after it.
+    let mut header_from = 0;
     while let Some(owned) = events.next()? {
         let (event, span) = (&owned.0, &owned.1);
+        let event_end = span.end.byte_offset().unwrap_or(0);
+        tabs.before(text, span.start.byte_offset().unwrap_or(0))?;
+        let mut plain_indent = None;
         match event {
             Event::StreamStart | Event::StreamEnd => {}
             Event::DocumentStart(..) => {
@@ -274,6 +331,7 @@ pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
+                let value = super::block::read(value, *style, span, text, header_from)?;
                 let scalar = resolve_event_scalar(value, *style, tag.as_ref(), span)?;
                 b.merge_key = value == "<<"
                     && match tag {
@@ -289,6 +347,11 @@ pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
                 let _ = is_key;
                 b.add_node(node, span.start.line(), span.start.col(), false)?;
                 b.merge_key = false;
+                if *style == ScalarStyle::Plain {
+                    let block = b.stack.last().and_then(Frame::indent).unwrap_or(0);
+                    plain_indent = Some(block + 1);
+                    tabs.check_plain_lines(text, span, block + 1)?;
+                }
             }
             Event::Alias(id) => {
                 b.flush_head(false);
@@ -370,7 +433,11 @@ pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
             }
             _ => {}
         }
+        // A comment on a block scalar's header line comes after the scalar's event.
+        header_from = header_from.max(event_end);
+        tabs.after(event, event_end, plain_indent);
     }
+    tabs.before(text, text.len())?;
     Ok(Tree { documents: docs })
 }
 
@@ -378,7 +445,7 @@ fn at(span: &Span, msg: &str) -> FormatError {
     FormatError::at(span.start.line(), span.start.col() + 1, msg)
 }
 
-fn scan_error(e: ScanError) -> FormatError {
+fn scan_error(e: &ScanError) -> FormatError {
     let m = e.marker();
     FormatError::at(m.line(), m.col() + 1, format!("invalid YAML: {}", e.info()))
 }
@@ -388,14 +455,52 @@ fn scan_error(e: ScanError) -> FormatError {
 struct Events<'s, I> {
     source: I,
     ahead: VecDeque<(Event<'s>, Span)>,
+    /// The collections open at the last event read from the parser, `true` for flow ones.
+    open: Vec<bool>,
+    /// First and last lines of the outermost flow collections read so far.
+    flow_spans: Vec<(usize, usize)>,
+    /// The parser's error, when it failed.
+    scan_error: Option<ScanError>,
 }
 
 impl<'s, I: Iterator<Item = Result<(Event<'s>, Span), ScanError>>> Events<'s, I> {
     fn next(&mut self) -> Result<Option<(Event<'s>, Span)>, FormatError> {
         match self.ahead.pop_front() {
             Some(event) => Ok(Some(event)),
-            None => self.source.next().transpose().map_err(scan_error),
+            None => self.pull(),
         }
+    }
+
+    /// The parser's next event.
+    fn pull(&mut self) -> Result<Option<(Event<'s>, Span)>, FormatError> {
+        let event = match self.source.next().transpose() {
+            Ok(event) => event,
+            Err(error) => {
+                let message = scan_error(&error);
+                self.scan_error = Some(error);
+                return Err(message);
+            }
+        };
+        let in_flow = self.open.contains(&true);
+        match &event {
+            Some((Event::MappingStart(style, ..) | Event::SequenceStart(style, ..), span)) => {
+                let flow = *style == StructureStyle::Flow;
+                if flow && !in_flow {
+                    self.flow_spans.push((span.start.line(), span.start.line()));
+                }
+                self.open.push(flow);
+            }
+            Some((Event::MappingEnd | Event::SequenceEnd, span)) => {
+                if self.open.pop() == Some(true)
+                    && !self.open.contains(&true)
+                    && let Some(last) = self.flow_spans.last_mut()
+                {
+                    last.1 = span.end.line();
+                }
+            }
+            _ => {}
+        }
+        Ok(event)
     }
 
     /// The column of the first non-blank character on the line of the next node (or `None` at
@@ -405,8 +510,8 @@ impl<'s, I: Iterator<Item = Result<(Event<'s>, Span), ScanError>>> Events<'s, I>
         let mut index = 0;
         loop {
             if index == self.ahead.len() {
-                match self.source.next() {
-                    Some(event) => self.ahead.push_back(event.map_err(scan_error)?),
+                match self.pull()? {
+                    Some(event) => self.ahead.push_back(event),
                     None => return Ok(None),
                 }
             }

@@ -81,3 +81,21 @@ pub fn ok(out: Output, what: &str) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// A new age identity in `dir/name` (made by `age-keygen`): its file and its recipient.
+pub fn age_identity(dir: &Path, name: &str) -> (PathBuf, String) {
+    let key_file = dir.join(name);
+    let out = Command::new("age-keygen")
+        .arg("-o")
+        .arg(&key_file)
+        .output()
+        .expect("age-keygen must be installed (scripts/install-test-deps.sh)");
+    assert!(out.status.success(), "age-keygen failed");
+    let recipient = std::fs::read_to_string(&key_file)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .expect("age-keygen writes the public key")
+        .to_string();
+    (key_file, recipient)
+}
