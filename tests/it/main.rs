@@ -1,6 +1,6 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands; the
-//!   stand-in key servers the backend tests start.
+//!   stand-in key servers the backend tests start; sops and sops-rs side by side (`pair`).
 //! - `backend_aws`: AWS KMS against moto: key/alias ARNs, encryption context, roles, profiles,
 //!   interop with the real sops, and faults (server down or silent, bad credentials).
 //! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
@@ -18,6 +18,7 @@
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
 //! - `yaml_store`: the YAML store against sops-written files and the real sops binary.
+//! - `value_parity`: `!!binary`, JSON `-0` and `%YAML` directives read as sops reads them.
 //! - `yaml_differential`: seeded random YAML (block scalars, multi-line scalars, line ends)
 //!   encrypted by sops and by sops-rs, each decrypted by the other: the same trees.
 //! - `parity`: sops-written files re-encrypt byte for byte with the same key, IVs and time.
@@ -64,6 +65,7 @@ mod support;
 mod tamper;
 mod toml_store;
 mod tools;
+mod value_parity;
 mod vectors;
 mod yaml_differential;
 mod yaml_store;

@@ -6,11 +6,13 @@
 //! - A tab at the start of a line (after any spaces), outside scalars and flow collections, is
 //!   refused by go-yaml: at a line start a tab cannot begin a token, and the blank lines after a
 //!   plain scalar may not hold a tab before the scalar's indentation.
+//! - go-yaml reads `%YAML 1.1` documents only and refuses directives other than `%YAML` and
+//!   `%TAG`; granit reads other versions and skips unknown directives.
 //! - go-yaml does not check the indentation of a quoted scalar's continuation lines, nor of
 //!   the lines inside a flow collection; YAML 1.2 does. Their leading white space is not part
 //!   of any value, so such a line is re-indented and the text parsed again.
 
-use granit_parser::{ErrorKind, Event, ScalarStyle, ScanError, Span, StructureStyle};
+use granit_parser::{ErrorKind, Event, ScalarStyle, ScanError, Span, StructureStyle, YamlVersion};
 
 use crate::formats::FormatError;
 
@@ -37,6 +39,45 @@ pub(super) fn check_line_separators(text: &str) -> Result<(), FormatError> {
             ));
         }
         from = at + 1;
+    }
+    Ok(())
+}
+
+/// The directives before a document (in `text[from..to]`) as go-yaml takes them: `%YAML 1.1`
+/// only (`version` is what the parser read), `%TAG`, and no other name.
+pub(super) fn check_directives(
+    text: &str,
+    from: usize,
+    to: usize,
+    version: Option<&YamlVersion>,
+) -> Result<(), FormatError> {
+    let mut at = from;
+    for line in text[from..to.max(from)].split_inclusive('\n') {
+        if let Some(directive) = line.strip_prefix('%') {
+            let name = directive
+                .split([' ', '\t', '\r', '\n'])
+                .next()
+                .unwrap_or_default();
+            let problem = match name {
+                "YAML" => version.filter(|v| (v.major, v.minor) != (1, 1)).map(|v| {
+                    format!(
+                        "found incompatible YAML document: %YAML {}.{} (sops reads YAML 1.1)",
+                        v.major, v.minor
+                    )
+                }),
+                "TAG" => None,
+                _ => Some("found unknown directive name".to_string()),
+            };
+            if let Some(problem) = problem {
+                let (line, column) = line_and_column(text, at);
+                return Err(FormatError::at(
+                    line,
+                    column,
+                    format!("invalid YAML: {problem}"),
+                ));
+            }
+        }
+        at += line.len();
     }
     Ok(())
 }

@@ -326,12 +326,23 @@ impl Emitter<'_> {
                 self.write_string(text, style, block_indent);
                 return style == Style::Literal;
             }
-            Scalar::Bytes(b) => {
-                let text = String::from_utf8_lossy(b).into_owned();
-                let style = self.checked_style(&text, block_indent);
-                self.write_string(&text, style, block_indent);
-                return style == Style::Literal;
-            }
+            Scalar::Bytes(b) => match std::str::from_utf8(b) {
+                Ok(text) => {
+                    let style = self.checked_style(text, block_indent);
+                    self.write_string(text, style, block_indent);
+                    return style == Style::Literal;
+                }
+                Err(_) => {
+                    // go-yaml writes a string that is not UTF-8 as `!!binary` base64.
+                    self.out.push_str("!!binary ");
+                    let encoded = go_base64_lines(b);
+                    if encoded.contains('\n') {
+                        self.literal(&encoded, block_indent);
+                        return true;
+                    }
+                    self.out.push_str(&encoded);
+                }
+            },
         }
         false
     }
@@ -622,6 +633,23 @@ fn write_double_quoted(out: &mut String, s: &str) {
         }
     }
     out.push('"');
+}
+
+/// go-yaml's base64 for `!!binary`: standard with padding, in lines of 70 characters, each
+/// ended by a line feed once there is more than one line.
+fn go_base64_lines(bytes: &[u8]) -> String {
+    use base64::Engine;
+    const LINE: usize = 70;
+    let encoded = base64::prelude::BASE64_STANDARD.encode(bytes);
+    if encoded.len() < LINE {
+        return encoded;
+    }
+    let mut out = String::with_capacity(encoded.len() + encoded.len() / LINE + 1);
+    for line in encoded.as_bytes().chunks(LINE) {
+        out.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]

@@ -307,7 +307,9 @@ fn read_events<'s>(
         let mut plain_indent = None;
         match event {
             Event::StreamStart | Event::StreamEnd => {}
-            Event::DocumentStart(..) => {
+            Event::DocumentStart(_, version) => {
+                let directives_end = span.start.byte_offset().unwrap_or(header_from);
+                compat::check_directives(text, header_from, directives_end, version.as_ref())?;
                 b.root = None;
                 b.anchors.clear();
             }
@@ -544,6 +546,10 @@ fn resolve_event_scalar(
 ) -> Result<Scalar, FormatError> {
     let plain = style == ScalarStyle::Plain;
     if let Some(tag) = tag {
+        // YAML 1.1's `!!binary`, which go-yaml decodes (it is not in the 1.2 core schema).
+        if tag.suffix_in_namespace("tag:yaml.org,2002:").as_deref() == Some("binary") {
+            return decode_binary(value, span);
+        }
         if tag.is_yaml_core_schema() {
             match tag.suffix() {
                 "str" => return Ok(Scalar::Str(value.to_string())),
@@ -562,6 +568,31 @@ fn resolve_event_scalar(
         Resolved::Merge => Ok(Scalar::Str(value.to_string())),
         Resolved::Uint(_) => Err(at(span, "integer value out of range (larger than int64)")),
     }
+}
+
+/// A `!!binary` scalar's bytes, as go-yaml decodes them: standard base64 with its padding,
+/// line breaks ignored. Text when they are UTF-8; else the bytes, which are encrypted as a
+/// `str` as sops does.
+fn decode_binary(value: &str, span: &Span) -> Result<Scalar, FormatError> {
+    use base64::Engine;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const GO_STD_ENCODING: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
+    );
+    let joined: String = value
+        .chars()
+        .filter(|c| !matches!(c, '\n' | '\r'))
+        .collect();
+    let bytes = GO_STD_ENCODING
+        .decode(joined)
+        .map_err(|_| at(span, "!!binary value contains invalid base64 data"))?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => Scalar::Str(text),
+        Err(e) => Scalar::Bytes(e.into_bytes()),
+    })
 }
 
 impl<'s> Builder<'s> {
