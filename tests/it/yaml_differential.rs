@@ -1,10 +1,12 @@
 //! The YAML reader never changes data: seeded random YAML documents built from the shapes where
 //! readers disagree (block scalars with every chomping and indentation indicator, at the end of
 //! the file or not, with or without a final line feed, trailing blank lines, CRLF, tabs and
-//! trailing spaces in content, multi-line plain and quoted scalars, comments, nesting in
-//! mappings and sequences) are encrypted by the real sops 3.12.2 and by sops-rs; each encrypted
-//! file is decrypted by the other tool, and the JSON trees must be what sops reads from its own
-//! file. Where sops refuses an input, sops-rs must refuse it with the same exit code.
+//! trailing spaces in content and indentation, multi-line plain and quoted scalars, flow
+//! collections over several lines, comments, nesting in mappings and sequences) are encrypted
+//! by the real sops 3.12.2 and by sops-rs; each encrypted file is decrypted by the other tool,
+//! and the JSON trees must be what sops reads from its own file, as must sops's YAML output of
+//! the sops-rs file (which shows where the comments went). Where sops refuses an input, sops-rs
+//! must refuse it with the same exit code (`support::pair`).
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

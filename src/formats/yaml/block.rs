@@ -45,6 +45,11 @@ fn without_added_line_feed<'v>(value: &'v str, span: &Span, text: &str, indent: 
     }
 }
 
+/// Byte offset of the header (`|`, `>`) of the block scalar that comes after `header_from`.
+pub(super) fn header_offset(text: &str, header_from: usize) -> Option<usize> {
+    find_header(text, header_from).map(|header| header.at)
+}
+
 /// go-yaml's two tab checks (see the module docs).
 fn check_tabs(
     text: &str,
@@ -93,6 +98,8 @@ fn tab_error(text: &str, at: usize) -> FormatError {
 }
 
 struct Header {
+    /// Byte offset of the `|` or `>`.
+    at: usize,
     has_indentation_indicator: bool,
     /// Byte offset of the line after the header.
     next_line: usize,
@@ -121,6 +128,7 @@ fn find_header(text: &str, from: usize) -> Option<Header> {
                     .any(u8::is_ascii_digit);
                 let next_line = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
                 return Some(Header {
+                    at,
                     has_indentation_indicator,
                     next_line,
                 });

@@ -312,6 +312,8 @@ impl Tabs {
             return;
         }
         self.covered = self.covered.max(end);
+        // Any node, marker or collection end stops a plain scalar's white space.
+        let plain = self.plain.take();
         match event {
             Event::MappingStart(style, ..) | Event::SequenceStart(style, ..) => {
                 self.flow.push(*style == StructureStyle::Flow);
@@ -334,7 +336,7 @@ impl Tabs {
             Event::Alias(..) => self.set(false, true),
             // A comment ends the white space a plain scalar's reader takes.
             Event::Comment(..) => {
-                let after_break = self.plain.take().is_some_and(|p| p.column.is_some());
+                let after_break = plain.is_some_and(|p| p.column.is_some());
                 if after_break {
                     self.set(true, false);
                 }

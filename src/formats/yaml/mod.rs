@@ -238,6 +238,53 @@ mod tests {
         assert_eq!(inner.len(), 2);
     }
 
+    /// Where sops 3.12.2 puts comments that follow `---`, flow collections, a lone `-` or a
+    /// multi-line scalar; each expected output is what sops prints for the input.
+    #[test]
+    fn comments_are_placed_as_sops_places_them() {
+        for (input, want) in [
+            ("a: 1\n--- # doc\nb: 2\n", "a: 1\n---\n# doc\nb: 2\n"),
+            ("%YAML 1.1 # dropped\n---\na: 1\n", "a: 1\n"),
+            (
+                "k0: [a, b] # note\nk1: 2\n",
+                "k0:\n    # note\n    - a\n    - b\nk1: 2\n",
+            ),
+            (
+                "k0: {a: 1, # note\n b: 2}\n",
+                "k0:\n    # note\n    a: 1\n    b: 2\n",
+            ),
+            (
+                "k0: &x [b] # note\nk1: *x\n",
+                "k0:\n    # note\n    - b\nk1:\n    # note\n    - b\n",
+            ),
+            (
+                "k0: {a: [b], # note\n  c: d}\n",
+                "k0:\n    a:\n        # note\n        - b\n    c: d\n",
+            ),
+            (
+                "l:\n  - [a] # note\n  - b\n",
+                "l:\n    # note\n    - - a\n    - b\n",
+            ),
+            (
+                "l:\n  - # c\n    - a\n  - b\n",
+                "l:\n    # c\n    - - a\n    - b\n",
+            ),
+            ("l:\n  - # c\n  - b\n", "l:\n    - null\n    # c\n    - b\n"),
+            ("l:\n  - # c\nm: 1\n", "l:\n    - null\n# c\nm: 1\n"),
+            ("k2:\n- a\n# end\n", "k2:\n    - a\n    # end\n"),
+            ("k2:\n- a\n\n# end\n", "k2:\n    - a\n# end\n"),
+            (
+                "k0:\n- v35\n  - tab # note\nk1: 1\n",
+                "k0:\n    # note\n    - v35 - tab\nk1: 1\n",
+            ),
+        ] {
+            assert_eq!(round(input), want, "{input:?}");
+        }
+        // sops prints `null` for a multi-line string that starts with a tab (a literal block
+        // there would not read back); sops-rs writes it double-quoted.
+        assert_eq!(round("k: \"\\tx\\ny\"\n"), "k: \"\\tx\\ny\"\n");
+    }
+
     #[test]
     fn extract_values() {
         let tree =
