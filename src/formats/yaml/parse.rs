@@ -706,13 +706,14 @@ fn decode_binary(value: &str, span: &Span) -> Result<Scalar, FormatError> {
 
 impl<'s> Builder<'s> {
     /// The text of line `line` (1-based) before column `col` (in characters).
-    fn before_column(&self, line: usize, col: usize) -> String {
+    fn before_column(&self, line: usize, col: usize) -> &'s str {
         let text = self
             .lines
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or("");
-        text.chars().take(col).collect()
+        let end = text.char_indices().nth(col).map_or(text.len(), |(i, _)| i);
+        &text[..end]
     }
 
     fn own_line(&self, line: usize, col: usize) -> bool {
