@@ -6,8 +6,8 @@
 //!
 //! Parsing is a strict RFC 8259 recursive-descent parser that keeps key order and duplicate keys
 //! (as sops does), types numbers as sops 3.13 does (an integer literal that fits `i64` is an
-//! `Int`, any other number a `Float`), and reports errors by line and column without ever quoting
-//! the file's content. Emitting reproduces what sops does: a compact encoding with Go's
+//! `Int`, any other number, and `-0`, a `Float`), and reports errors by line and column without
+//! ever quoting the file's content. Emitting reproduces what sops does: a compact encoding with Go's
 //! `encoding/json` scalar rules (HTML escaping on) re-indented by Go's `json.Indent` (TAB by
 //! default), plus a final newline. Comments in the tree are dropped.
 
@@ -216,8 +216,9 @@ impl Parser<'_> {
         }
     }
 
-    /// Parses a number per RFC 8259. An integer literal that fits `i64` is an `Int` (so `-0` is
-    /// `Int(0)`); anything else is a correctly rounded `Float`, as Go's `strconv.ParseFloat`.
+    /// Parses a number per RFC 8259. An integer literal that fits `i64` is an `Int`, except
+    /// `-0`, which sops keeps as the float -0 (an `Int` has no sign to keep); anything else is
+    /// a correctly rounded `Float`, as Go's `strconv.ParseFloat`.
     fn number(&mut self) -> Result<Scalar, FormatError> {
         let start = self.pos;
         let digits = |p: &mut Self| {
@@ -262,7 +263,10 @@ impl Parser<'_> {
         }
         // The literal is ASCII by construction.
         let text = std::str::from_utf8(&self.input[start..self.pos]).unwrap_or_default();
-        if integer && let Ok(i) = text.parse::<i64>() {
+        if integer
+            && text != "-0"
+            && let Ok(i) = text.parse::<i64>()
+        {
             return Ok(Scalar::Int(i));
         }
         match text.parse::<f64>() {
@@ -580,7 +584,10 @@ mod tests {
     fn numbers_are_typed_as_sops_does() {
         assert_eq!(scalar("1"), Scalar::Int(1));
         assert_eq!(scalar("-42"), Scalar::Int(-42));
-        assert_eq!(scalar("-0"), Scalar::Int(0));
+        match scalar("-0") {
+            Scalar::Float(f) => assert!(f == 0.0 && f.is_sign_negative()),
+            other => panic!("-0 read as {other:?}"),
+        }
         assert_eq!(scalar("9223372036854775807"), Scalar::Int(i64::MAX));
         assert_eq!(scalar("-9223372036854775808"), Scalar::Int(i64::MIN));
         assert_eq!(scalar("1.0"), Scalar::Float(1.0));
@@ -605,7 +612,7 @@ mod tests {
         let out = emit_str(&parse(input.as_bytes()).unwrap(), None);
         assert_eq!(
             out,
-            "{\n\t\"a\": [\n\t\t1,\n\t\t1000,\n\t\t12345678901234567000,\n\t\t0,\n\t\t1e-7,\n\
+            "{\n\t\"a\": [\n\t\t1,\n\t\t1000,\n\t\t12345678901234567000,\n\t\t-0,\n\t\t1e-7,\n\
              \t\t1e+21,\n\t\t-0,\n\t\t0.000001,\n\t\t1.5\n\t]\n}\n"
         );
     }

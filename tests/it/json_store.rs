@@ -252,13 +252,14 @@ fn sops_decrypt_output_matches_our_emitter() {
 }
 
 /// Without the 3.12 normalisation our output differs from sops 3.12.2 only where the spec says
-/// sops 3.13 does too: integers beyond 2^53 keep every digit (3.13 reads them as `int`).
+/// sops 3.13 does too: integers beyond 2^53 keep every digit (3.13 reads them as `int`). `-0`
+/// stays the float -0, as in sops 3.12 (3.13 would read the int 0 and lose the sign).
 #[test]
 fn integers_keep_every_digit() {
     let tree = json::parse(br#"{"a": 12345678901234567, "b": -0, "c": 1.0}"#).unwrap();
     assert_eq!(
         json::emit(&tree, None).unwrap(),
-        b"{\n\t\"a\": 12345678901234567,\n\t\"b\": 0,\n\t\"c\": 1\n}\n"
+        b"{\n\t\"a\": 12345678901234567,\n\t\"b\": -0,\n\t\"c\": 1\n}\n"
     );
 }
 

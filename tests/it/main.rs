@@ -1,7 +1,8 @@
 //! The single integration-test binary. Modules, one per area:
 //! - `support`: locating the real sops binary, the shared vectors, hermetic commands; the
 //!   stand-in key servers, the moto server (AWS KMS, STS and S3), the OpenBao dev server and the
-//!   network faults the backend tests use; a throwaway GNUPGHOME.
+//!   network faults the backend tests use; a throwaway GNUPGHOME; sops and sops-rs side by side
+//!   (`pair`).
 //! - `backend_aws`: AWS KMS against moto: key/alias ARNs, encryption context, roles, profiles,
 //!   interop with the real sops, and faults (server down or silent, bad credentials).
 //! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
@@ -31,6 +32,9 @@
 //! - `yaml_store`: the YAML store against sops-written files and the real sops binary.
 //! - `output_format`: without `--output-type`, every command writes the format of the file name
 //!   (or `--filename-override`), binary for standard input, as the real sops does.
+//! - `value_parity`: `!!binary`, JSON `-0` and `%YAML` directives read as sops reads them.
+//! - `yaml_differential`: seeded random YAML (block scalars, multi-line scalars, line ends)
+//!   encrypted by sops and by sops-rs, each decrypted by the other: the same trees.
 //! - `parity`: sops-written files re-encrypt byte for byte with the same key, IVs and time.
 //! - `toml_store`: the TOML store (an extension) through the binary, and random-tree round trips.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
@@ -90,5 +94,7 @@ mod support;
 mod tamper;
 mod toml_store;
 mod tools;
+mod value_parity;
 mod vectors;
+mod yaml_differential;
 mod yaml_store;

@@ -231,6 +231,7 @@ impl Emitter<'_> {
     fn list(&mut self, items: &[ListItem], indent: usize, inline_first: bool) {
         let mut at_line_start = !inline_first;
         let mut pending_inline: Option<&Comment> = None;
+        let mut nested;
         for (idx, item) in items.iter().enumerate() {
             match item {
                 ListItem::Comment(c) => {
@@ -246,6 +247,28 @@ impl Emitter<'_> {
                     self.own_comment(c, indent, &mut at_line_start);
                 }
                 ListItem::Value(v) => {
+                    // go-yaml writes the comments that open a nested sequence above the
+                    // item's dash.
+                    let v = match v {
+                        Value::List(sub) if has_values(sub) => {
+                            let lead = sub
+                                .iter()
+                                .take_while(|i| matches!(i, ListItem::Comment(_)))
+                                .count();
+                            if lead == 0 {
+                                v
+                            } else {
+                                for item in &sub[..lead] {
+                                    if let ListItem::Comment(c) = item {
+                                        self.own_comment(c, indent, &mut at_line_start);
+                                    }
+                                }
+                                nested = Value::List(sub[lead..].to_vec());
+                                &nested
+                            }
+                        }
+                        _ => v,
+                    };
                     if at_line_start {
                         self.pad(indent);
                     }
@@ -326,12 +349,23 @@ impl Emitter<'_> {
                 self.write_string(text, style, block_indent);
                 return style == Style::Literal;
             }
-            Scalar::Bytes(b) => {
-                let text = String::from_utf8_lossy(b).into_owned();
-                let style = self.checked_style(&text, block_indent);
-                self.write_string(&text, style, block_indent);
-                return style == Style::Literal;
-            }
+            Scalar::Bytes(b) => match std::str::from_utf8(b) {
+                Ok(text) => {
+                    let style = self.checked_style(text, block_indent);
+                    self.write_string(text, style, block_indent);
+                    return style == Style::Literal;
+                }
+                Err(_) => {
+                    // go-yaml writes a string that is not UTF-8 as `!!binary` base64.
+                    self.out.push_str("!!binary ");
+                    let encoded = go_base64_lines(b);
+                    if encoded.contains('\n') {
+                        self.literal(&encoded, block_indent);
+                        return true;
+                    }
+                    self.out.push_str(&encoded);
+                }
+            },
         }
         false
     }
@@ -339,10 +373,15 @@ impl Emitter<'_> {
     /// sops's style for a value string, except where go-yaml writes a block scalar that no YAML
     /// reader accepts (sops cannot read it back either): a literal that needs an indentation
     /// indicator (text starting with a space or a newline) whose content column is not the
-    /// owning key's column plus one step, as happens inside sequence items. Those are written
+    /// owning key's column plus one step, as happens inside sequence items, and a literal whose
+    /// first line starts with a tab (sops writes `null` there). Those are written
     /// double-quoted instead. Encrypted files never hit this (their values are ENC strings).
     fn checked_style(&self, text: &str, block_indent: usize) -> Style {
         let style = string_style(text, false);
+        if style == Style::Literal && text.starts_with('\t') {
+            // A tab right after a block's detected indentation is refused by go-yaml.
+            return Style::Double;
+        }
         if style != Style::Literal || !(text.starts_with(' ') || text.starts_with('\n')) {
             return style;
         }
@@ -622,6 +661,23 @@ fn write_double_quoted(out: &mut String, s: &str) {
         }
     }
     out.push('"');
+}
+
+/// go-yaml's base64 for `!!binary`: standard with padding, in lines of 70 characters, each
+/// ended by a line feed once there is more than one line.
+fn go_base64_lines(bytes: &[u8]) -> String {
+    use base64::Engine;
+    const LINE: usize = 70;
+    let encoded = base64::prelude::BASE64_STANDARD.encode(bytes);
+    if encoded.len() < LINE {
+        return encoded;
+    }
+    let mut out = String::with_capacity(encoded.len() + encoded.len() / LINE + 1);
+    for line in encoded.as_bytes().chunks(LINE) {
+        out.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 
-use granit_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
+use granit_parser::{Event, Parser, ScalarStyle, ScanError, Span, StrInput, StructureStyle, Tag};
+
+use super::compat;
 
 use super::resolve::{Resolved, resolve_plain};
 use crate::formats::{FormatError, MAX_DEPTH, depth_message};
@@ -139,6 +141,10 @@ struct Pending {
     text: String,
     line: usize,
     col: usize,
+    /// After a lone `-` on its line: the first item of the sequence that follows, if one does.
+    after_dash: bool,
+    /// After a `-` whose item is empty: a head comment of the next node, never a foot comment.
+    after_empty_item: bool,
 }
 
 enum Frame {
@@ -150,6 +156,7 @@ enum Frame {
         col: usize,
         anchor: usize,
         indent: Option<usize>,
+        flow: bool,
     },
     List {
         items: Vec<Item>,
@@ -157,6 +164,9 @@ enum Frame {
         col: usize,
         anchor: usize,
         indent: Option<usize>,
+        flow: bool,
+        /// The last item is a block mapping or sequence.
+        last_is_block: bool,
     },
 }
 
@@ -173,10 +183,18 @@ impl Frame {
             Frame::Map { items, .. } | Frame::List { items, .. } => items,
         }
     }
+
+    fn is_flow(&self) -> bool {
+        match self {
+            Frame::Map { flow, .. } | Frame::List { flow, .. } => *flow,
+        }
+    }
 }
 
 struct Builder<'s> {
     lines: Vec<&'s str>,
+    /// The text ends with a line break.
+    ends_with_break: bool,
     stack: Vec<Frame>,
     pending: Vec<Pending>,
     right: Vec<Pending>,
@@ -215,6 +233,15 @@ fn dash_column(lines: &[&str], line: usize, col: usize) -> usize {
     }
 }
 
+/// The line and column (0-based, in characters) of byte offset `at`, counted from `from`,
+/// which is on line `from_line`.
+fn position_after(text: &str, from: usize, from_line: usize, at: usize) -> (usize, usize) {
+    let between = &text[from..at];
+    let line = from_line + memchr::memchr_iter(b'\n', between.as_bytes()).count();
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    (line, text[line_start..at].chars().count())
+}
+
 fn comment_of(text: &str) -> Comment {
     Comment::new(text)
 }
@@ -229,14 +256,65 @@ pub fn parse_stream(input: &[u8]) -> Result<Tree, FormatError> {
     parse_full(text)
 }
 
+/// How many times a text is parsed again with lines re-indented where go-yaml has no
+/// indentation rule (`compat`); each pass fixes at least one line.
+const MAX_REINDENT_PASSES: usize = 64;
+
 /// The full parser: any YAML, with comments, aliases and yaml.v3's error messages.
 pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
-    let mut events = Events {
-        source: Parser::new_from_str(text),
-        ahead: VecDeque::new(),
-    };
+    compat::check_line_separators(text)?;
+    let mut reindented: Option<String> = None;
+    let mut first_error = None;
+    // Lines re-indented for a tab that granit refuses in block indentation: go-yaml allows it
+    // only inside a flow collection, which the final pass must confirm.
+    let mut flow_lines = Vec::new();
+    for _ in 0..MAX_REINDENT_PASSES {
+        let current = reindented.as_deref().unwrap_or(text);
+        let mut events = Events {
+            source: Parser::new_from_str(current),
+            ahead: VecDeque::new(),
+            open: Vec::new(),
+            flow_spans: Vec::new(),
+            scan_error: None,
+        };
+        let error = match read_events(current, &mut events) {
+            Ok(tree) => {
+                let inside_flow = |line: &usize| {
+                    events
+                        .flow_spans
+                        .iter()
+                        .any(|&(first, last)| first < *line && *line <= last)
+                };
+                return match first_error {
+                    Some(error) if !flow_lines.iter().all(inside_flow) => Err(error),
+                    _ => Ok(tree),
+                };
+            }
+            Err(error) => error,
+        };
+        let Some(scan_error) = events.scan_error else {
+            return Err(error);
+        };
+        let Some(next) = compat::reindent(current, &scan_error) else {
+            return Err(error);
+        };
+        if *scan_error.kind() == granit_parser::ErrorKind::TabInBlockIndentation {
+            flow_lines.push(scan_error.marker().line());
+        }
+        first_error.get_or_insert(error);
+        reindented = Some(next);
+    }
+    Err(first_error.expect("a pass failed"))
+}
+
+fn read_events<'s>(
+    text: &'s str,
+    events: &mut Events<'s, Parser<'s, StrInput<'s>>>,
+) -> Result<Tree, FormatError> {
+    let mut tabs = compat::Tabs::new(text);
     let mut b = Builder {
         lines: text.split('\n').collect(),
+        ends_with_break: text.ends_with(['\n', '\r']),
         stack: Vec::new(),
         pending: Vec::new(),
         right: Vec::new(),
@@ -246,11 +324,24 @@ pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
         merge_key: false,
     };
     let mut docs = Vec::new();
+    // Where the previous event ended: a block scalar's header comes after it.
+    let mut header_from = 0;
+    let mut header_from_line = 1;
     while let Some(owned) = events.next()? {
         let (event, span) = (&owned.0, &owned.1);
+        let event_end = span.end.byte_offset().unwrap_or(0);
+        let event_start = match event {
+            // Its span need not cover the white space at the end of the text.
+            Event::StreamEnd => text.len(),
+            _ => span.start.byte_offset().unwrap_or(0),
+        };
+        tabs.before(text, event_start)?;
+        let mut plain_indent = None;
         match event {
             Event::StreamStart | Event::StreamEnd => {}
-            Event::DocumentStart(..) => {
+            Event::DocumentStart(_, version) => {
+                let directives_end = span.start.byte_offset().unwrap_or(header_from);
+                compat::check_directives(text, header_from, directives_end, version.as_ref())?;
                 b.root = None;
                 b.anchors.clear();
             }
@@ -258,22 +349,31 @@ pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
                 let doc = b.finish_document()?;
                 docs.push(doc);
             }
+            // go-yaml drops a comment at the end of a directive line.
+            Event::Comment(..) if b.before_column(span.start.line(), 1) == "%" => {}
             Event::Comment(text, _placement) => {
                 let line = span.start.line();
                 let col = span.start.col();
-                let own_line = b.own_line(line, col);
+                let after_dash = b.after_lone_dash(line, col);
+                let own_line =
+                    after_dash || b.own_line(line, col) || b.after_document_marker(line, col);
                 let p = Pending {
                     text: text.to_string(),
                     line,
                     col,
+                    after_dash,
+                    after_empty_item: false,
                 };
                 if own_line {
                     b.pending.push(p);
+                } else if let Some(frame) = b.flow_value_frame() {
+                    b.head_comment_in(frame, text, line);
                 } else {
                     b.right.push(p);
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
+                let value = super::block::read(value, *style, span, text, header_from)?;
                 let scalar = resolve_event_scalar(value, *style, tag.as_ref(), span)?;
                 b.merge_key = value == "<<"
                     && match tag {
@@ -281,14 +381,51 @@ pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
                         Some(t) => t.suffix() == "merge",
                     };
                 let is_key = b.next_is_key();
+                // `- # c` with nothing below: the comment waits for the node after this item.
+                let empty_item = b
+                    .pending
+                    .pop_if(|p| p.after_dash && p.line == span.start.line());
                 b.flush_head(false);
+                if let Some(mut p) = empty_item {
+                    p.after_dash = false;
+                    p.after_empty_item = true;
+                    b.pending.push(p);
+                }
                 let node = Node::Scalar(scalar);
                 if *anchor != 0 {
                     b.anchors.insert(*anchor, (node.clone(), 0, 1));
                 }
                 let _ = is_key;
-                b.add_node(node, span.start.line(), span.start.col(), false)?;
+                // A block scalar's span starts at its content: its item starts at its header.
+                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                let (line, col) = match block
+                    .then(|| super::block::header_offset(text, header_from))
+                    .flatten()
+                {
+                    Some(at) => position_after(text, header_from, header_from_line, at),
+                    None => (span.start.line(), span.start.col()),
+                };
+                // Its last line: a block scalar's span runs on over the blank lines after it
+                // to the indentation of the next line.
+                let mut last_line = span.end.line();
+                if block {
+                    let blank = |l: &str| l.trim_matches([' ', '\t', '\r']).is_empty();
+                    let end_text = b.lines.get(last_line - 1).copied().unwrap_or("");
+                    let before_end: String = end_text.chars().take(span.end.col()).collect();
+                    if blank(&before_end) {
+                        last_line -= 1;
+                    }
+                    while last_line > line && b.lines.get(last_line - 1).is_none_or(|l| blank(l)) {
+                        last_line -= 1;
+                    }
+                }
+                b.add_node(node, line, col, last_line, false)?;
                 b.merge_key = false;
+                if *style == ScalarStyle::Plain {
+                    let block = b.stack.last().and_then(Frame::indent).unwrap_or(0);
+                    plain_indent = Some(block + 1);
+                    tabs.check_plain_lines(text, span, block + 1)?;
+                }
             }
             Event::Alias(id) => {
                 b.flush_head(false);
@@ -307,9 +444,9 @@ pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
                     ));
                 }
                 let node = node.clone();
-                b.add_node(node, span.start.line(), span.start.col(), true)?;
+                b.add_node(node, span.start.line(), span.start.col(), 0, true)?;
             }
-            Event::MappingStart(_, anchor, _) => {
+            Event::MappingStart(style, anchor, _) => {
                 if b.stack.len() >= MAX_DEPTH {
                     return Err(at(span, &depth_message()));
                 }
@@ -322,12 +459,18 @@ pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
                     col: span.start.col(),
                     anchor: *anchor,
                     indent: None,
+                    flow: *style == StructureStyle::Flow,
                 });
             }
-            Event::SequenceStart(_, anchor, _) => {
+            Event::SequenceStart(style, anchor, _) => {
                 if b.stack.len() >= MAX_DEPTH {
                     return Err(at(span, &depth_message()));
                 }
+                // `- # c` over a nested sequence: yaml.v3 makes the comment a head comment of
+                // the nested sequence's first item.
+                let dash_comment = b
+                    .pending
+                    .pop_if(|p| p.after_dash && p.line < span.start.line());
                 b.flush_head(true);
                 b.stack.push(Frame::List {
                     items: Vec::new(),
@@ -335,14 +478,29 @@ pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
                     col: span.start.col(),
                     anchor: *anchor,
                     indent: None,
+                    flow: *style == StructureStyle::Flow,
+                    last_is_block: false,
                 });
+                if let Some(p) = dash_comment {
+                    b.head_comment_in(b.stack.len() - 1, &p.text, p.line);
+                }
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 if !b.pending.is_empty() {
                     let tc = events.next_token_column(&b.lines)?;
                     b.flush_foot(tc);
                 }
+                if b.flow_value_frame() == Some(b.stack.len() - 1)
+                    && let Some((Event::Comment(comment, _), after)) = events.peek()?
+                    && after.start.line() == span.end.line()
+                {
+                    // The comment right after a flow collection that is a mapping's value.
+                    let comment = comment.to_string();
+                    events.ahead.pop_front();
+                    b.head_comment_in(b.stack.len() - 1, &comment, span.end.line());
+                }
                 let frame = b.stack.pop().expect("balanced events");
+                let closed_block = !frame.is_flow();
                 let (node, line, col, anchor) = match frame {
                     Frame::Map {
                         items,
@@ -363,14 +521,24 @@ pub(super) fn parse_full(text: &str) -> Result<Tree, FormatError> {
                     let (depth, size) = (node.depth(), node.size());
                     b.anchors.insert(anchor, (node.clone(), depth, size));
                 }
-                b.add_node(node, line, col, false)?;
+                b.add_node(node, line, col, 0, false)?;
+                if let Some(Frame::List { last_is_block, .. }) = b.stack.last_mut() {
+                    *last_is_block = closed_block;
+                }
             }
             Event::UnresolvedAlias(..) => {
                 return Err(at(span, "alias to an unknown anchor"));
             }
             _ => {}
         }
+        // A comment on a block scalar's header line comes after the scalar's event.
+        if event_end > header_from {
+            header_from = event_end;
+            header_from_line = span.end.line();
+        }
+        tabs.after(event, event_end, plain_indent);
     }
+    tabs.before(text, text.len())?;
     Ok(Tree { documents: docs })
 }
 
@@ -378,7 +546,7 @@ fn at(span: &Span, msg: &str) -> FormatError {
     FormatError::at(span.start.line(), span.start.col() + 1, msg)
 }
 
-fn scan_error(e: ScanError) -> FormatError {
+fn scan_error(e: &ScanError) -> FormatError {
     let m = e.marker();
     FormatError::at(m.line(), m.col() + 1, format!("invalid YAML: {}", e.info()))
 }
@@ -388,14 +556,62 @@ fn scan_error(e: ScanError) -> FormatError {
 struct Events<'s, I> {
     source: I,
     ahead: VecDeque<(Event<'s>, Span)>,
+    /// The collections open at the last event read from the parser, `true` for flow ones.
+    open: Vec<bool>,
+    /// First and last lines of the outermost flow collections read so far.
+    flow_spans: Vec<(usize, usize)>,
+    /// The parser's error, when it failed.
+    scan_error: Option<ScanError>,
 }
 
 impl<'s, I: Iterator<Item = Result<(Event<'s>, Span), ScanError>>> Events<'s, I> {
     fn next(&mut self) -> Result<Option<(Event<'s>, Span)>, FormatError> {
         match self.ahead.pop_front() {
             Some(event) => Ok(Some(event)),
-            None => self.source.next().transpose().map_err(scan_error),
+            None => self.pull(),
         }
+    }
+
+    /// The next event, left to be read.
+    fn peek(&mut self) -> Result<Option<&(Event<'s>, Span)>, FormatError> {
+        if self.ahead.is_empty()
+            && let Some(event) = self.pull()?
+        {
+            self.ahead.push_back(event);
+        }
+        Ok(self.ahead.front())
+    }
+
+    /// The parser's next event.
+    fn pull(&mut self) -> Result<Option<(Event<'s>, Span)>, FormatError> {
+        let event = match self.source.next().transpose() {
+            Ok(event) => event,
+            Err(error) => {
+                let message = scan_error(&error);
+                self.scan_error = Some(error);
+                return Err(message);
+            }
+        };
+        let in_flow = self.open.contains(&true);
+        match &event {
+            Some((Event::MappingStart(style, ..) | Event::SequenceStart(style, ..), span)) => {
+                let flow = *style == StructureStyle::Flow;
+                if flow && !in_flow {
+                    self.flow_spans.push((span.start.line(), span.start.line()));
+                }
+                self.open.push(flow);
+            }
+            Some((Event::MappingEnd | Event::SequenceEnd, span)) => {
+                if self.open.pop() == Some(true)
+                    && !self.open.contains(&true)
+                    && let Some(last) = self.flow_spans.last_mut()
+                {
+                    last.1 = span.end.line();
+                }
+            }
+            _ => {}
+        }
+        Ok(event)
     }
 
     /// The column of the first non-blank character on the line of the next node (or `None` at
@@ -405,8 +621,8 @@ impl<'s, I: Iterator<Item = Result<(Event<'s>, Span), ScanError>>> Events<'s, I>
         let mut index = 0;
         loop {
             if index == self.ahead.len() {
-                match self.source.next() {
-                    Some(event) => self.ahead.push_back(event.map_err(scan_error)?),
+                match self.pull()? {
+                    Some(event) => self.ahead.push_back(event),
                     None => return Ok(None),
                 }
             }
@@ -439,6 +655,10 @@ fn resolve_event_scalar(
 ) -> Result<Scalar, FormatError> {
     let plain = style == ScalarStyle::Plain;
     if let Some(tag) = tag {
+        // YAML 1.1's `!!binary`, which go-yaml decodes (it is not in the 1.2 core schema).
+        if tag.suffix_in_namespace("tag:yaml.org,2002:").as_deref() == Some("binary") {
+            return decode_binary(value, span);
+        }
         if tag.is_yaml_core_schema() {
             match tag.suffix() {
                 "str" => return Ok(Scalar::Str(value.to_string())),
@@ -463,14 +683,88 @@ fn resolve_event_scalar(
     }
 }
 
+/// A `!!binary` scalar's bytes, as go-yaml decodes them: standard base64 with its padding,
+/// line breaks ignored. Text when they are UTF-8; else the bytes, which are encrypted as a
+/// `str` as sops does.
+fn decode_binary(value: &str, span: &Span) -> Result<Scalar, FormatError> {
+    use base64::Engine;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const GO_STD_ENCODING: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
+    );
+    let joined: String = value
+        .chars()
+        .filter(|c| !matches!(c, '\n' | '\r'))
+        .collect();
+    let bytes = GO_STD_ENCODING
+        .decode(joined)
+        .map_err(|_| at(span, "!!binary value contains invalid base64 data"))?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => Scalar::Str(text),
+        Err(e) => Scalar::Bytes(e.into_bytes()),
+    })
+}
+
 impl<'s> Builder<'s> {
-    fn own_line(&self, line: usize, col: usize) -> bool {
+    /// The text of line `line` (1-based) before column `col` (in characters).
+    fn before_column(&self, line: usize, col: usize) -> &'s str {
         let text = self
             .lines
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or("");
-        text.chars().take(col).all(|c| c == ' ' || c == '\t')
+        let end = text.char_indices().nth(col).map_or(text.len(), |(i, _)| i);
+        &text[..end]
+    }
+
+    fn own_line(&self, line: usize, col: usize) -> bool {
+        self.before_column(line, col)
+            .chars()
+            .all(|c| c == ' ' || c == '\t')
+    }
+
+    /// The comment follows nothing but dashes on its line (`-`, `- -`: the innermost item's
+    /// value starts below).
+    fn after_lone_dash(&self, line: usize, col: usize) -> bool {
+        let before = self.before_column(line, col);
+        let before = before.trim();
+        before.starts_with('-')
+            && before.chars().all(|c| c == '-' || c == ' ')
+            && !before.contains("--")
+    }
+
+    /// A comment after `---` on its line is a head comment of the document's first node.
+    fn after_document_marker(&self, line: usize, col: usize) -> bool {
+        self.before_column(line, col).trim_end() == "---"
+    }
+
+    /// The innermost open flow collection that is a mapping's value, within the flow
+    /// collections open now: sops makes the end-of-line comments inside it (and the one right
+    /// after it) the first items of that collection.
+    fn flow_value_frame(&self) -> Option<usize> {
+        for i in (0..self.stack.len()).rev() {
+            if !self.stack[i].is_flow() {
+                return None;
+            }
+            if i > 0 && matches!(self.stack[i - 1], Frame::Map { key: Some(_), .. }) {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    fn head_comment_in(&mut self, frame: usize, text: &str, line: usize) {
+        self.stack[frame].items_mut().insert(
+            0,
+            Item {
+                kind: Kind::Comment(comment_of(text)),
+                line,
+                end_line: line,
+            },
+        );
     }
 
     fn next_is_key(&self) -> bool {
@@ -519,12 +813,22 @@ impl<'s> Builder<'s> {
             Some(tc) => self.foot_split(tc),
             None => {
                 let indent = self.stack.last().and_then(Frame::indent).unwrap_or(0);
-                self.pending
+                let deeper = self
+                    .pending
                     .iter()
                     .take_while(|p| p.col > 0 && p.col >= indent)
-                    .count()
+                    .count();
+                if deeper == 0 {
+                    self.column_zero_foot()
+                } else {
+                    deeper
+                }
             }
         };
+        let split = self.pending[..split]
+            .iter()
+            .position(|p| p.after_empty_item)
+            .unwrap_or(split);
         if split == 0 {
             return;
         }
@@ -538,6 +842,39 @@ impl<'s> Builder<'s> {
                     end_line: p.line,
                 });
             }
+        }
+    }
+
+    /// At the end of the document, sops reads the comment lines at column 0 right below the
+    /// last item (no blank line between) as the foot of the closing block when it is an
+    /// indentless sequence (`key:` then `- item` at column 0) whose last item is a scalar or
+    /// a flow collection, or, in a text that does not end with a line break, a nested block
+    /// mapping.
+    fn column_zero_foot(&self) -> usize {
+        let (items, applies) = match self.stack.last() {
+            Some(Frame::List {
+                items,
+                indent: Some(0),
+                last_is_block,
+                ..
+            }) => (items, !last_is_block),
+            Some(Frame::Map {
+                items, flow: false, ..
+            }) => (items, self.stack.len() > 1 && !self.ends_with_break),
+            _ => return 0,
+        };
+        let Some(last) = items.last() else {
+            return 0;
+        };
+        match self.pending.first() {
+            Some(first) if applies && first.col == 0 && first.line == last.end_line + 1 => {
+                1 + self
+                    .pending
+                    .windows(2)
+                    .take_while(|w| w[1].col == 0 && w[1].line == w[0].line + 1)
+                    .count()
+            }
+            _ => 0,
         }
     }
 
@@ -572,19 +909,28 @@ impl<'s> Builder<'s> {
                 .is_some_and(|l| l.trim_matches([' ', '\t', '\r']).is_empty())
     }
 
+    /// Adds a finished node that starts at `line` and `col`; a scalar's text may run on to
+    /// `last_line`.
     fn add_node(
         &mut self,
         node: Node,
         line: usize,
         col: usize,
+        last_line: usize,
         is_alias: bool,
     ) -> Result<(), FormatError> {
-        let end_line = node.end_line(line);
+        let end_line = node.end_line(line).max(last_line);
         match self.stack.last_mut() {
             None => {
                 self.root = Some((node, line));
             }
-            Some(Frame::List { items, indent, .. }) => {
+            Some(Frame::List {
+                items,
+                indent,
+                last_is_block,
+                ..
+            }) => {
+                *last_is_block = false;
                 if indent.is_none() {
                     *indent = Some(dash_column(&self.lines, line, col));
                 }
@@ -739,19 +1085,33 @@ fn try_place_right(items: &mut Vec<Item>, r: Pending) -> Result<(), Pending> {
         return Ok(());
     }
     let mut r = r;
-    for item in items.iter_mut() {
+    let mut inside_scalar = None;
+    for (index, item) in items.iter_mut().enumerate() {
         if item.line < r.line && r.line <= item.end_line {
             let child = match &mut item.kind {
                 Kind::Entry { value, .. } | Kind::Value { value, .. } => value,
                 Kind::Comment(_) => continue,
             };
-            if let Node::Map(sub) | Node::List(sub) = child {
-                match try_place_right(sub, r) {
+            match child {
+                Node::Map(sub) | Node::List(sub) => match try_place_right(sub, r) {
                     Ok(()) => return Ok(()),
                     Err(back) => r = back,
-                }
+                },
+                // After a later line of a multi-line scalar: above that item, as sops reads it.
+                Node::Scalar(_) => inside_scalar = Some(index),
             }
         }
+    }
+    if let Some(index) = inside_scalar {
+        items.insert(
+            index,
+            Item {
+                kind: Kind::Comment(comment_of(&r.text)),
+                line: r.line,
+                end_line: r.line,
+            },
+        );
+        return Ok(());
     }
     Err(r)
 }

@@ -17,6 +17,7 @@ pub mod faults;
 pub mod gpg;
 pub mod moto;
 pub mod openbao;
+pub mod pair;
 pub mod standin;
 pub mod twin;
 pub mod vectors;
@@ -217,4 +218,22 @@ pub fn http_answers(port: u16, path: &str) -> bool {
     }
     let mut head = [0u8; 12];
     stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
+}
+
+/// A new age identity in `dir/name` (made by `age-keygen`): its file and its recipient.
+pub fn age_identity(dir: &Path, name: &str) -> (PathBuf, String) {
+    let key_file = dir.join(name);
+    let out = Command::new("age-keygen")
+        .arg("-o")
+        .arg(&key_file)
+        .output()
+        .expect("age-keygen must be installed (scripts/install-test-deps.sh)");
+    assert!(out.status.success(), "age-keygen failed");
+    let recipient = std::fs::read_to_string(&key_file)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .expect("age-keygen writes the public key")
+        .to_string();
+    (key_file, recipient)
 }
