@@ -10,28 +10,109 @@
 
 use std::ffi::OsString;
 
-use clap::{Arg, Command, CommandFactory, FromArgMatches};
+use clap::{Arg, ArgMatches, Command, CommandFactory, FromArgMatches};
 
 use super::Cli;
+use super::error::{CliError, code};
 
-/// Parses `args` (program name first), exiting with clap's message and status on bad input or
-/// `--help`, as `Parser::parse` does.
-pub(super) fn parse_from(args: Vec<OsString>) -> Cli {
-    try_parse_from(args).unwrap_or_else(|error| error.exit())
+/// sops subcommands sops-rs does not have. Named on the command line, they are refused with a
+/// clear message instead of being taken for the file of the legacy `sops FILE` form. A name
+/// that sops-rs defines a subcommand for is skipped here.
+const MISSING_SOPS_SUBCOMMANDS: &[&str] = &["keyservice", "publish"];
+
+/// The argument that marks the stand-in subcommand of a missing one.
+const STAND_IN: &str = "stand_in_arguments";
+
+/// Parses `args` (program name first). Bad usage, `--help` and `--version` print clap's message
+/// and exit with sops's status; a subcommand sops-rs lacks, or a flag sops refuses after a
+/// subcommand, is an error to report.
+pub(super) fn parse_from(args: Vec<OsString>) -> Result<Cli, CliError> {
+    let (mut command, matches) = matches_for(&args).unwrap_or_else(|error| exit(error, &args));
+    if let Some((name, sub)) = matches.subcommand()
+        && sub.try_contains_id(STAND_IN).is_ok()
+    {
+        return Err(CliError::new(
+            code::GENERIC,
+            format!("`{name}` is not supported by sops-rs"),
+        ));
+    }
+    let matches = match super::placement::review(&command, &args)? {
+        Some(rewritten) => {
+            let (again, matches) =
+                matches_for(&rewritten).unwrap_or_else(|error| exit(error, &rewritten));
+            command = again;
+            matches
+        }
+        None => matches,
+    };
+    Cli::from_arg_matches(&matches).map_err(|error| exit(error.format(&mut command), &args))
+}
+
+/// Prints a clap error (or help, or the version) and exits with the status sops uses: 0 for
+/// help and the version, 100 for a missing file, 1 for any other bad usage.
+fn exit(error: clap::Error, args: &[OsString]) -> ! {
+    use clap::error::ErrorKind;
+    let status = match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        | ErrorKind::MissingSubcommand => 0,
+        ErrorKind::MissingRequiredArgument if needs_a_file(args) => code::NO_FILE_SPECIFIED,
+        _ => code::GENERIC,
+    };
+    let _ = error.print();
+    std::process::exit(status.into())
+}
+
+/// Whether the command line names a subcommand whose missing argument sops reports as "no file
+/// specified".
+fn needs_a_file(args: &[OsString]) -> bool {
+    const FILE_FIRST: [&str; 5] = ["edit", "rotate", "set", "unset", "updatekeys"];
+    positionals(&full_command(), args)
+        .and_then(|found| found.first().copied())
+        .is_some_and(|first| FILE_FIRST.contains(&first))
 }
 
 /// Parses `args` (program name first) into the command line's values.
+#[cfg(test)]
 pub(super) fn try_parse_from(args: Vec<OsString>) -> Result<Cli, clap::Error> {
-    let mut command = command_for(&args);
-    let parsed = command
-        .try_get_matches_from_mut(args)
-        .and_then(|matches| Cli::from_arg_matches(&matches));
-    parsed.map_err(|error| error.format(&mut command))
+    let (mut command, matches) = matches_for(&args)?;
+    Cli::from_arg_matches(&matches).map_err(|error| error.format(&mut command))
+}
+
+/// The matches of `args`, and the command that parsed them (built for the subcommand used).
+fn matches_for(args: &[OsString]) -> Result<(Command, ArgMatches), clap::Error> {
+    let mut command = command_for(args);
+    match command.try_get_matches_from_mut(args) {
+        Ok(matches) => Ok((command, matches)),
+        Err(error) => Err(error.format(&mut command)),
+    }
+}
+
+/// Every subcommand: sops-rs's, and a stand-in for each sops subcommand it lacks.
+fn full_command() -> Command {
+    let mut full = Cli::command();
+    for name in MISSING_SOPS_SUBCOMMANDS {
+        if full.find_subcommand(name).is_none() {
+            let stand_in = Command::new(*name).hide(true).disable_help_flag(true).arg(
+                Arg::new(STAND_IN)
+                    .num_args(0..)
+                    .trailing_var_arg(true)
+                    .allow_hyphen_values(true),
+            );
+            full = full.subcommand(stand_in);
+        }
+    }
+    full
 }
 
 /// The parser for `args`: the full one, or one with only the subcommand `args` names.
 fn command_for(args: &[OsString]) -> Command {
-    let mut full = Cli::command();
+    let command = with_only_the_named_subcommand(full_command(), args);
+    super::version::as_invoked(command, args.first())
+}
+
+fn with_only_the_named_subcommand(mut full: Command, args: &[OsString]) -> Command {
     let keep = match positionals(&full, args).as_deref() {
         Some(&["help"]) => return full,
         Some(&[first]) if full.find_subcommand(first).is_some() => first,
@@ -51,6 +132,7 @@ fn command_for(args: &[OsString]) -> Command {
 fn without_subcommands(full: &Command) -> Command {
     let mut top = Command::new(super::BIN_NAME)
         .version(env!("CARGO_PKG_VERSION"))
+        .disable_version_flag(true)
         .args(full.get_arguments().cloned());
     if let Some(text) = full.get_about() {
         top = top.about(text.clone());
@@ -116,10 +198,10 @@ fn positionals<'a>(top: &Command, args: &'a [OsString]) -> Option<Vec<&'a str>> 
     (!found.is_empty()).then_some(found)
 }
 
-/// Whether `flag` takes one value (`Some(true)`) or none (`Some(false)`); `None` for anything
-/// else, such as an optional value, which only the parser can settle.
-fn takes_one_value(flag: &Arg) -> Option<bool> {
-    if !flag.get_action().takes_values() {
+/// Whether `flag` takes one value (`Some(true)`) or none (`Some(false)`) as a separate token;
+/// `None` for anything else, such as an optional value, which only the parser can settle.
+pub(super) fn takes_one_value(flag: &Arg) -> Option<bool> {
+    if !flag.get_action().takes_values() || flag.is_require_equals_set() {
         return Some(false);
     }
     match flag.get_num_args() {
@@ -150,7 +232,7 @@ mod tests {
     }
 
     fn with_full_parser(args: Vec<OsString>) -> Result<Cli, clap::Error> {
-        let mut command = Cli::command();
+        let mut command = full_command();
         let parsed = command
             .try_get_matches_from_mut(args)
             .and_then(|matches| Cli::from_arg_matches(&matches));
@@ -173,16 +255,20 @@ mod tests {
         );
         assert_eq!(subcommands(&["-ia", "age1x", "encrypt", "f"]), ["encrypt"]);
         assert_eq!(
+            subcommands(&["--enable-local-keyservice", "decrypt", "f"]),
+            ["decrypt"]
+        );
+        assert_eq!(subcommands(&["publish", "f"]), ["publish"]);
+        assert_eq!(
             subcommands(&["-d", "--output", "o", "f.yaml"]),
             ["filestatus"]
         );
-        let full = Cli::command().get_subcommands().count();
+        let full = full_command().get_subcommands().count();
         assert!(full > 10);
         for unsure in [
             &["--help"][..],
             &[],
             &["help", "decrypt"],
-            &["--enable-local-keyservice", "decrypt", "f"],
             &["--no-such-flag", "decrypt"],
             &["-", "decrypt"],
             &["--", "decrypt"],
@@ -256,6 +342,20 @@ mod tests {
             &["decryp", "f"],
             &["--verbose", "decrypt", "--verbose", "f"],
             &["decrypt", "--in-place", "--output", "o", "f"],
+            &["-r", "--add-age", "age1x", "-i", "f.yaml"],
+            &["--rm-pgp", "FP", "f.yaml"],
+            &["--set", "[\"a\"] \"aaa\"", "-i", "f.yaml"],
+            &["-e", "-d", "-r", "--set", "[\"a\"] 1", "f.yaml"],
+            &["-v"],
+            &["-V"],
+            &["--version", "rotate"],
+            &["--enable-local-keyservice", "decrypt", "f"],
+            &["--enable-local-keyservice=false", "decrypt", "f"],
+            &["decrypt", "--disable-version-check", "f"],
+            &["publish", "--recursive", "dir"],
+            &["keyservice"],
+            &["keyservice", "--help"],
+            &["groups", "add", "-f", "f", "--age", "a"],
         ];
         for line in lines {
             assert_eq!(

@@ -11,19 +11,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{ok, repo_root, sops_command, sops_rs_command};
+use crate::support::{ok, sops_command, sops_rs_command, venv_bin};
 
 const PLAIN: &str = "db:\n    user: admin\n    password: hunter2\ntoken: abc\n";
-
-fn venv_bin(name: &str) -> PathBuf {
-    let path = repo_root().join(".tools/venv/bin").join(name);
-    assert!(
-        path.is_file(),
-        "{} not found: run scripts/install-test-deps.sh",
-        path.display()
-    );
-    path
-}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

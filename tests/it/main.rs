@@ -15,6 +15,10 @@
 //!   groups, exec-env/exec-file, filestatus.
 //! - `vectors`: every sops-written vector an age key opens decrypts to its plaintext; must-fail
 //!   vectors fail with sops's exit codes.
+//! - `dropin`: sops-rs installed as `sops`: the version line, Ansible's community.sops and
+//!   sopsy through it.
+//! - `legacy`: sops's legacy top-level forms and flags placed around subcommands, against the
+//!   real sops 3.12.2 (same exit codes, output and files); sops subcommands sops-rs lacks.
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
 //! - `yaml_store`: the YAML store against sops-written files and the real sops binary.
@@ -50,12 +54,14 @@ mod bad_input;
 mod cli;
 mod commands;
 mod crash;
+mod dropin;
 mod edit;
 mod flat_stores;
 mod fuzz_smoke;
 mod generated;
 mod interop_sops;
 mod json_store;
+mod legacy;
 mod parity;
 mod properties;
 mod support;

@@ -47,6 +47,27 @@ pub fn sops_binary() -> PathBuf {
     path
 }
 
+/// A new age identity written to `dir/name` (as sops's key files hold it): the file and the
+/// identity's recipient.
+pub fn age_key_file(dir: &Path, name: &str) -> (PathBuf, String) {
+    use age::secrecy::ExposeSecret;
+    let identity = age::x25519::Identity::generate();
+    let path = dir.join(name);
+    std::fs::write(&path, format!("{}\n", identity.to_string().expose_secret())).unwrap();
+    (path, identity.to_public().to_string())
+}
+
+/// A program from the test venv (`.tools/venv/bin`): moto, OpenBao, sops 3.11.0, Ansible, ...
+pub fn venv_bin(name: &str) -> PathBuf {
+    let path = repo_root().join(".tools/venv/bin").join(name);
+    assert!(
+        path.is_file(),
+        "{} not found: run scripts/install-test-deps.sh",
+        path.display()
+    );
+    path
+}
+
 /// A `Command` for the real sops with a clean, hermetic environment.
 pub fn sops_command(home: &Path) -> Command {
     let mut cmd = Command::new(sops_binary());
