@@ -1,4 +1,7 @@
-//! Argument parsing with a parser built for the command line at hand.
+//! Argument parsing with a parser built for the command line at hand, and sops's answers to
+//! what clap alone would get wrong: usage errors exit 1 (a missing file 100), `publish` and the
+//! other sops subcommands sops-rs lacks are refused rather than taken for a file to edit, `h`
+//! is help, and flags are read on the side of the subcommand sops reads them (`placement`).
 //!
 //! clap copies every `global` flag into every subcommand when it builds a command: with 32
 //! global flags and 17 subcommands that is 544 copies, about a third of the instructions and
@@ -20,7 +23,10 @@ use super::error::{CliError, code};
 /// that sops-rs defines a subcommand for is skipped here.
 const MISSING_SOPS_SUBCOMMANDS: &[&str] = &["keyservice", "publish"];
 
-/// The argument that marks the stand-in subcommand of a missing one.
+/// sops's short name for `help`, which would otherwise be the file of `sops FILE`.
+const HELP_ALIAS: &str = "h";
+
+/// The argument that marks a stand-in subcommand (a missing one, or the help alias).
 const STAND_IN: &str = "stand_in_arguments";
 
 /// Parses `args` (program name first). Bad usage, `--help` and `--version` print clap's message
@@ -28,9 +34,19 @@ const STAND_IN: &str = "stand_in_arguments";
 /// subcommand, is an error to report.
 pub(super) fn parse_from(args: Vec<OsString>) -> Result<Cli, CliError> {
     let (mut command, matches) = matches_for(&args).unwrap_or_else(|error| exit(error, &args));
-    if let Some((name, sub)) = matches.subcommand()
-        && sub.try_contains_id(STAND_IN).is_ok()
+    if let Some(name) = matches.subcommand_name()
+        && is_stand_in(&command, name)
     {
+        if name == HELP_ALIAS {
+            let mut helped = args.clone();
+            if let Some(token) = helped.iter_mut().skip(1).find(|a| *a == HELP_ALIAS) {
+                *token = "help".into();
+            }
+            // clap's `help` subcommand always ends the parse: the help text, or an error.
+            if let Err(error) = matches_for(&helped) {
+                exit(error, &helped);
+            }
+        }
         return Err(CliError::new(
             code::GENERIC,
             format!("`{name}` is not supported by sops-rs"),
@@ -80,6 +96,14 @@ pub(super) fn try_parse_from(args: Vec<OsString>) -> Result<Cli, clap::Error> {
     Cli::from_arg_matches(&matches).map_err(|error| error.format(&mut command))
 }
 
+/// Whether `name` is the stand-in of a missing sops subcommand. (The parser's definition is
+/// asked, not the matches: release builds of clap do not tell unknown argument ids apart.)
+fn is_stand_in(command: &Command, name: &str) -> bool {
+    command
+        .find_subcommand(name)
+        .is_some_and(|sub| sub.get_arguments().any(|arg| arg.get_id() == STAND_IN))
+}
+
 /// The matches of `args`, and the command that parsed them (built for the subcommand used).
 fn matches_for(args: &[OsString]) -> Result<(Command, ArgMatches), clap::Error> {
     let mut command = command_for(args);
@@ -89,26 +113,33 @@ fn matches_for(args: &[OsString]) -> Result<(Command, ArgMatches), clap::Error> 
     }
 }
 
-/// Every subcommand: sops-rs's, and a stand-in for each sops subcommand it lacks.
+/// Every subcommand: sops-rs's, and a stand-in for each sops name it lacks.
 fn full_command() -> Command {
-    let mut full = Cli::command();
-    for name in MISSING_SOPS_SUBCOMMANDS {
-        if full.find_subcommand(name).is_none() {
+    with_stand_ins(Cli::command(), |_| true)
+}
+
+/// `command` with a stand-in subcommand for each sops name it lacks that `wanted` accepts.
+fn with_stand_ins(mut command: Command, wanted: impl Fn(&str) -> bool) -> Command {
+    for name in MISSING_SOPS_SUBCOMMANDS.iter().chain([&HELP_ALIAS]) {
+        if wanted(name) && command.find_subcommand(name).is_none() {
             let stand_in = Command::new(*name).hide(true).disable_help_flag(true).arg(
                 Arg::new(STAND_IN)
                     .num_args(0..)
                     .trailing_var_arg(true)
                     .allow_hyphen_values(true),
             );
-            full = full.subcommand(stand_in);
+            command = command.subcommand(stand_in);
         }
     }
-    full
+    command
 }
 
-/// The parser for `args`: the full one, or one with only the subcommand `args` names.
+/// The parser for `args`: the full one, or one with only the subcommand `args` names. Only a
+/// stand-in whose name is on the command line can be chosen, so only those are built.
 fn command_for(args: &[OsString]) -> Command {
-    let command = with_only_the_named_subcommand(full_command(), args);
+    let named = |name: &str| args.iter().skip(1).any(|arg| arg == name);
+    let full = with_stand_ins(Cli::command(), named);
+    let command = with_only_the_named_subcommand(full, args);
     super::version::as_invoked(command, args.first())
 }
 
@@ -263,7 +294,7 @@ mod tests {
             subcommands(&["-d", "--output", "o", "f.yaml"]),
             ["filestatus"]
         );
-        let full = full_command().get_subcommands().count();
+        let full = Cli::command().get_subcommands().count();
         assert!(full > 10);
         for unsure in [
             &["--help"][..],
@@ -276,6 +307,21 @@ mod tests {
             &["-d", "f.yaml", "extra"],
         ] {
             assert_eq!(subcommands(unsure).len(), full, "{unsure:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_stand_ins_are_taken_for_missing_subcommands() {
+        let full = full_command();
+        for sub in full.get_subcommands() {
+            let name = sub.get_name();
+            let stand_in = MISSING_SOPS_SUBCOMMANDS.contains(&name) || name == HELP_ALIAS;
+            assert_eq!(is_stand_in(&full, name), stand_in, "{name}");
+        }
+        for name in MISSING_SOPS_SUBCOMMANDS {
+            let (command, matches) = matches_for(&os(&[name, "x"])).unwrap();
+            assert_eq!(matches.subcommand_name(), Some(*name));
+            assert!(is_stand_in(&command, name));
         }
     }
 
@@ -355,6 +401,8 @@ mod tests {
             &["publish", "--recursive", "dir"],
             &["keyservice"],
             &["keyservice", "--help"],
+            &["h"],
+            &["h", "decrypt"],
             &["groups", "add", "-f", "f", "--age", "a"],
         ];
         for line in lines {

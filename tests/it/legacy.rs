@@ -4,7 +4,8 @@
 //! `--mac-only-encrypted` there), and top-level flags after a subcommand that sops refuses.
 //! Both must give the same exit code, the same standard output (plaintext compared as
 //! plaintext) and the same files afterwards (encrypted files compared by their plaintext and
-//! key metadata). sops subcommands sops-rs lacks are refused, never edited as files.
+//! key metadata). sops subcommands sops-rs lacks are refused, never edited as files, and `h`
+//! is help, as in sops.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -261,6 +262,29 @@ fn legacy_forms_do_what_sops_does() {
         one(&["-d", "--output", "out.yaml", "e.yaml"]),
         one(&["-d", "--output-type", "json", "e.yaml"]),
         one(&["--indent", "2", "-d", "e.yaml"]),
+        one(&[
+            "-d",
+            "--filename-override",
+            "x.yml",
+            "--output-type",
+            "json",
+            "e.yaml",
+        ]),
+        one(&["-d", "bad-mac.yaml"]),
+        one(&["-d", "--ignore-mac", "bad-mac.yaml"]),
+        one(&["-r", "--ignore-mac", "bad-mac.yaml"]),
+        one(&["-d", "--decryption-order", "age,age", "e.yaml"]),
+        one(&["--verbose", "-d", "e.yaml"]),
+        one(&[
+            "-e",
+            "--input-type",
+            "yaml",
+            "--output-type",
+            "json",
+            "--age",
+            r,
+            "p.yaml",
+        ]),
         one(&["-e", "--age", r, "p.yaml"]),
         one(&[
             "--encrypt",
@@ -454,7 +478,7 @@ fn flags_around_subcommands_do_what_sops_does() {
 }
 
 #[test]
-fn sops_subcommands_sops_rs_lacks_are_refused_not_edited() {
+fn sops_subcommand_names_are_never_files_to_edit() {
     let seed = Seed::new();
     let files = seed.files();
     let marker = seed.dir.path().join("editor-ran");
@@ -490,5 +514,17 @@ fn sops_subcommands_sops_rs_lacks_are_refused_not_edited() {
         assert!(out.stdout.is_empty());
         assert!(!marker.exists(), "{name} {rest:?} started the editor");
         assert!(!files.join(name).exists() && !files.join("missing.yaml").exists());
+    }
+    // `h` is sops's short name for `help`, not a file to edit.
+    for args in [&["h"][..], &["h", "decrypt"]] {
+        let out = seed
+            .sops_rs(&files)
+            .env("EDITOR", &editor)
+            .args(args)
+            .output()
+            .unwrap();
+        let help = ok(out, "sops-rs h");
+        assert!(help.contains("Usage: sops-rs"), "{help}");
+        assert!(!marker.exists() && !files.join("h").exists());
     }
 }
