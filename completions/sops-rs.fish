@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sops_rs_global_optspecs
-    string join \n e/encrypt d/decrypt s/show-master-keys i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= aws-profile= gcp-kms= azure-kv= hc-vault-transit= encryption-context= shamir-secret-sharing-threshold= keyservice= enable-local-keyservice= disable-version-check= check-for-updates verbose audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= h/help V/version
+    string join \n v/version i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= aws-profile= gcp-kms= azure-kv= hc-vault-transit= hckms= encryption-context= shamir-secret-sharing-threshold= keyservice= enable-local-keyservice= disable-version-check= check-for-updates verbose audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= e/encrypt d/decrypt r/rotate set= s/show-master-keys add-age= rm-age= add-pgp= rm-pgp= add-kms= rm-kms= add-gcp-kms= rm-gcp-kms= add-azure-kv= rm-azure-kv= add-hc-vault-transit= rm-hc-vault-transit= add-hckms= rm-hckms= h/help
 end
 
 function __fish_sops_rs_needs_command
@@ -36,6 +36,7 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -l aws-profile -d 'AWS pro
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -51,16 +52,32 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -l unencrypted-comment-reg
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -s e -l encrypt -d 'Encrypt FILE (legacy form of `encrypt`)'
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -s d -l decrypt -d 'Decrypt FILE (legacy form of `decrypt`)'
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -s s -l show-master-keys -d 'Show the sops metadata in the editor (legacy form of `edit -s`)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l set -d 'Set one value of FILE in place: \'["key"][0] JSON\' (the form of `set`)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-age -d 'age recipients to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-age -d 'age recipients to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-pgp -d 'PGP fingerprints to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-pgp -d 'PGP fingerprints to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-kms -d 'AWS KMS ARNs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-kms -d 'AWS KMS ARNs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-gcp-kms -d 'GCP KMS resource IDs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-gcp-kms -d 'GCP KMS resource IDs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-azure-kv -d 'Azure Key Vault key URLs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-azure-kv -d 'Azure Key Vault key URLs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-hc-vault-transit -d 'Vault Transit URIs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-hckms -d 'Huawei Cloud KMS keys to add (not supported by sops-rs)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-hckms -d 'Huawei Cloud KMS keys to remove (not supported by sops-rs)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s v -l version -d 'Print the version (as `sops X.Y.Z (sops-rs V)` when installed as `sops`)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s e -l encrypt -d 'Encrypt FILE (`sops -e FILE`, the form of `encrypt`)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s d -l decrypt -d 'Decrypt FILE (`sops -d FILE`, the form of `decrypt`)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s r -l rotate -d 'Rotate FILE\'s data key, with the --add-* / --rm-* changes (the form of `rotate`)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s s -l show-master-keys -d 'Show the sops metadata in the editor (the form of `edit -s`)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -s V -l version -d 'Print version'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "edit" -d 'Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext'
@@ -91,6 +108,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l aws-profile 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -111,7 +129,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s i -l in-plac
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -125,6 +143,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l aws-profile 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -144,7 +163,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s i -l in-plac
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -158,6 +177,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l aws-profile -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -177,7 +197,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s i -l in-place -
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s s -l show-master-keys -d 'Show the sops metadata in the editor too (it cannot be changed there)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the editor; by default they are removed from its environment'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s h -l help -d 'Print help'
@@ -193,6 +213,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l aws-profile -
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -220,11 +241,13 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-azure-kv 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-azure-kv -d 'Azure Key Vault key URLs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-hc-vault-transit -d 'Vault Transit URIs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-hckms -d 'Huawei Cloud KMS keys to add (not supported by sops-rs)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-hckms -d 'Huawei Cloud KMS keys to remove (not supported by sops-rs)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -238,6 +261,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l aws-profi
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -257,7 +281,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s i -l in-p
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s y -l yes -d 'Apply the changes without asking'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output -d 'Write the result to this file instead of standard output' -r -F
@@ -272,6 +296,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -291,12 +316,12 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -f -a "add" -d 'Add a key group made of the keys given with --age, --pgp, ...'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -f -a "delete" -d 'Delete the key group at INDEX (0-based)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l file -d 'The encrypted file' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s f -l file -d 'The encrypted file' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
@@ -309,6 +334,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -328,9 +354,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l file -d 'The encrypted file' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s f -l file -d 'The encrypted file' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
@@ -343,6 +369,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -362,7 +389,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a key group made of the keys given with --age, --pgp, ...'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete the key group at INDEX (0-based)'
@@ -379,6 +406,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l aws-profile -d '
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -398,7 +426,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s i -l in-place -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-file -d 'VALUE names a file whose content is the JSON value'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-stdin -d 'Read the JSON value from standard input (no VALUE argument)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l idempotent -d 'Do not rewrite the file when the value is already there'
@@ -415,6 +443,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l aws-profile -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -434,7 +463,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s i -l in-place 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l idempotent -d 'Succeed without writing when the path does not exist'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output -d 'Write the result to this file instead of standard output' -r -F
@@ -449,6 +478,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l aws-profile
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -469,10 +499,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s i -l in-pla
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l pristine -d 'Start the command with only the secrets in its environment'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l same-process -d 'Replace sops-rs with the command instead of running it as a child'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file\'s secrets but not the keys to other files'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l background -d 'sops\'s deprecated --background (not supported: sops-rs waits for the command)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -486,6 +517,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l aws-profil
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -507,9 +539,10 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s i -l in-pl
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l no-fifo -d 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file\'s secrets but not the keys to other files'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l background -d 'sops\'s deprecated --background (not supported: sops-rs waits for the command)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -523,6 +556,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l aws-profi
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -542,7 +576,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s i -l in-p
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -556,6 +590,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -575,7 +610,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -f -a "hash" -d 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
@@ -593,6 +628,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -613,7 +649,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -627,6 +663,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -646,7 +683,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "hash" -d 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
@@ -663,6 +700,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l aws-profile -d '
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -682,7 +720,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s i -l in-place -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -696,6 +734,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l aws-profile -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -715,7 +754,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s i -l in-place 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verify-mac -d 'Also decrypt and verify each file\'s MAC (needs the keys)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l json -d 'Print one JSON object per file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s h -l help -d 'Print help'
@@ -731,6 +770,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l aws-profil
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -750,12 +790,12 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s i -l in-pl
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l output-type -d 'Output format (default: the input format)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -764,6 +804,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l aws-profile 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -783,7 +824,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s i -l in-plac
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s y -l yes -d 'Publish without asking'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l omit-extensions -d 'Leave the file\'s extension out of the destination name'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l recursive -d 'Publish every file below the directory FILE (names keep their path below it)'
@@ -800,6 +841,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l aws-profi
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -819,7 +861,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s i -l in-p
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l mac-only-encrypted -d 'Put only encrypted values into the MAC (sops has this only in .sops.yaml)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help" -f -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help" -f -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'

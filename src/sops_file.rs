@@ -188,11 +188,8 @@ impl SopsFile {
         let data_key = DataKey::generate();
         let key_groups = wrap_for_groups(&data_key, plan.key_groups, plan.shamir_threshold, ctx)?;
         let mut metadata = Metadata {
-            shamir_threshold: if key_groups.len() > 1 {
-                plan.shamir_threshold
-            } else {
-                0
-            },
+            // sops records a threshold it was given even for a single key group.
+            shamir_threshold: plan.shamir_threshold,
             key_groups,
             last_modified: now,
             mac: String::new(),

@@ -35,6 +35,9 @@ pub struct ExecEnvArgs {
     /// Run the command as this user (needs the privilege to switch users).
     #[arg(long, value_name = "USER")]
     pub user: Option<String>,
+    /// sops's deprecated --background (not supported: sops-rs waits for the command).
+    #[arg(long, hide = true)]
+    pub background: bool,
 }
 
 #[derive(Args, Debug)]
@@ -56,6 +59,21 @@ pub struct ExecFileArgs {
     /// Run the command as this user (needs the privilege to switch users).
     #[arg(long, value_name = "USER")]
     pub user: Option<String>,
+    /// sops's deprecated --background (not supported: sops-rs waits for the command).
+    #[arg(long, hide = true)]
+    pub background: bool,
+}
+
+/// Refuses sops's deprecated `--background`.
+fn refuse_background(background: bool) -> Result<(), CliError> {
+    if background {
+        return Err(CliError::new(
+            code::GENERIC,
+            "--background is not supported by sops-rs (sops deprecated it); run the command \
+             in the background yourself",
+        ));
+    }
+    Ok(())
 }
 
 /// Looks a user up in /etc/passwd: (uid, gid).
@@ -135,6 +153,7 @@ fn spawn_error(e: std::io::Error) -> CliError {
 }
 
 pub fn exec_env(exec: &ExecEnvArgs, args: &CommonArgs) -> Result<(), CliError> {
+    refuse_background(exec.background)?;
     let opened = Opened::open_read_only(Some(&exec.file), args)?;
     let mut command = shell(&exec.command, exec.keep_key_credentials);
     if exec.pristine {
@@ -219,6 +238,7 @@ fn rand_suffix() -> u64 {
 }
 
 pub fn exec_file(exec: &ExecFileArgs, args: &CommonArgs) -> Result<(), CliError> {
+    refuse_background(exec.background)?;
     let name = Path::new(&exec.filename);
     if name.components().count() != 1
         || !matches!(name.components().next(), Some(Component::Normal(_)))

@@ -18,10 +18,12 @@ use super::context::{decryption_order, key_context_from_env};
 use super::error::{CliError, code};
 use super::io::{Input, check_destination, formats, read_input, write_back, write_output};
 use super::open::Opened;
-use super::plan::{emit_options, flag_keys, load_config, master_key};
+use super::plan::{
+    emit_options, flag_keys, keys_of, kms_keys, load_config, master_key, refuse_hckms,
+};
 
 /// `--add-*` / `--rm-*` flags, comma-separated lists.
-#[derive(Args, Debug, Default)]
+#[derive(Args, Debug, Default, Clone)]
 pub struct KeyChanges {
     /// age recipients to add.
     #[arg(long, value_name = "RECIPIENTS")]
@@ -59,50 +61,61 @@ pub struct KeyChanges {
     /// Vault Transit URIs to remove.
     #[arg(long, value_name = "URIS")]
     rm_hc_vault_transit: Option<String>,
-}
-
-fn specs(kind: &'static str, list: &Option<String>) -> Vec<KeySpec> {
-    list.iter()
-        .flat_map(|l| l.split(','))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|id| KeySpec {
-            kind,
-            id: id.to_string(),
-            kms_role: None,
-            kms_context: Vec::new(),
-            aws_profile: None,
-        })
-        .collect()
+    /// Huawei Cloud KMS keys to add (not supported by sops-rs).
+    #[arg(long, value_name = "IDS", hide = true)]
+    add_hckms: Option<String>,
+    /// Huawei Cloud KMS keys to remove (not supported by sops-rs).
+    #[arg(long, value_name = "IDS", hide = true)]
+    rm_hckms: Option<String>,
 }
 
 impl KeyChanges {
-    fn added(&self) -> Vec<KeySpec> {
-        [
-            specs("age", &self.add_age),
-            specs("pgp", &self.add_pgp),
-            specs("kms", &self.add_kms),
-            specs("gcp_kms", &self.add_gcp_kms),
-            specs("azure_kv", &self.add_azure_kv),
-            specs("hc_vault", &self.add_hc_vault_transit),
+    fn added(&self, args: &CommonArgs) -> Result<Vec<KeySpec>, CliError> {
+        refuse_hckms(&self.add_hckms, "--add-hckms")?;
+        Ok([
+            keys_of("age", &self.add_age),
+            keys_of("pgp", &self.add_pgp),
+            kms_keys(&self.add_kms, args)?,
+            keys_of("gcp_kms", &self.add_gcp_kms),
+            keys_of("azure_kv", &self.add_azure_kv),
+            keys_of("hc_vault", &self.add_hc_vault_transit),
         ]
-        .concat()
+        .concat())
     }
 
-    fn removed(&self) -> Vec<KeySpec> {
-        [
-            specs("age", &self.rm_age),
-            specs("pgp", &self.rm_pgp),
-            specs("kms", &self.rm_kms),
-            specs("gcp_kms", &self.rm_gcp_kms),
-            specs("azure_kv", &self.rm_azure_kv),
-            specs("hc_vault", &self.rm_hc_vault_transit),
+    fn removed(&self, args: &CommonArgs) -> Result<Vec<KeySpec>, CliError> {
+        refuse_hckms(&self.rm_hckms, "--rm-hckms")?;
+        Ok([
+            keys_of("age", &self.rm_age),
+            keys_of("pgp", &self.rm_pgp),
+            kms_keys(&self.rm_kms, args)?,
+            keys_of("gcp_kms", &self.rm_gcp_kms),
+            keys_of("azure_kv", &self.rm_azure_kv),
+            keys_of("hc_vault", &self.rm_hc_vault_transit),
         ]
-        .concat()
+        .concat())
     }
 
-    fn any(&self) -> bool {
-        !self.added().is_empty() || !self.removed().is_empty()
+    /// Whether any `--add-*` or `--rm-*` flag was given a value.
+    pub fn any(&self) -> bool {
+        [
+            &self.add_age,
+            &self.rm_age,
+            &self.add_pgp,
+            &self.rm_pgp,
+            &self.add_kms,
+            &self.rm_kms,
+            &self.add_gcp_kms,
+            &self.rm_gcp_kms,
+            &self.add_azure_kv,
+            &self.rm_azure_kv,
+            &self.add_hc_vault_transit,
+            &self.rm_hc_vault_transit,
+            &self.add_hckms,
+            &self.rm_hckms,
+        ]
+        .iter()
+        .any(|list| list.as_deref().is_some_and(|l| !l.is_empty()))
     }
 }
 
@@ -129,13 +142,13 @@ pub enum GroupsCommand {
     /// Add a key group made of the keys given with --age, --pgp, ...
     Add {
         /// The encrypted file.
-        #[arg(long)]
+        #[arg(short = 'f', long)]
         file: PathBuf,
     },
     /// Delete the key group at INDEX (0-based).
     Delete {
         /// The encrypted file.
-        #[arg(long)]
+        #[arg(short = 'f', long)]
         file: PathBuf,
         /// The group's index.
         index: usize,
@@ -149,8 +162,9 @@ fn key_error(e: sops_rs::Error) -> CliError {
 fn apply_changes(
     groups: &mut Vec<Vec<Box<dyn MasterKey>>>,
     changes: &KeyChanges,
+    args: &CommonArgs,
 ) -> Result<(), CliError> {
-    let removed = changes.removed();
+    let removed = changes.removed(args)?;
     for group in groups.iter_mut() {
         group.retain(|key| {
             !removed
@@ -158,7 +172,7 @@ fn apply_changes(
                 .any(|spec| spec.kind == key.kind().tag() && spec.id == key.id())
         });
     }
-    let added = changes.added();
+    let added = changes.added(args)?;
     if !added.is_empty() {
         if groups.is_empty() {
             groups.push(Vec::new());
@@ -193,7 +207,7 @@ pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
     };
     check_destination(&opened.input, args)?;
     let mut groups = opened.file.take_keys();
-    apply_changes(&mut groups, &rotate.changes)?;
+    apply_changes(&mut groups, &rotate.changes, args)?;
     if groups.is_empty() {
         return Err(CliError::new(
             code::GENERIC,

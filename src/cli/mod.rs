@@ -15,13 +15,16 @@ mod exec;
 mod filestatus;
 mod io;
 mod keys;
+mod legacy;
 mod merge;
 mod open;
 mod parallel;
 mod parse;
+mod placement;
 mod plan;
 mod publish;
 mod set;
+mod version;
 
 use std::path::PathBuf;
 
@@ -38,6 +41,7 @@ const BIN_NAME: &str = "sops-rs";
 #[command(
     name = BIN_NAME,
     version,
+    disable_version_flag = true,
     about = "Encrypt and decrypt YAML and JSON files in the SOPS v3 format",
     after_help = "Examples:\n  sops-rs encrypt --age age1... secrets.yaml > secrets.enc.yaml\n  \
                   SOPS_AGE_KEY_FILE=keys.txt sops-rs decrypt secrets.enc.yaml\n  \
@@ -47,24 +51,15 @@ pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 
-    /// Encrypt FILE (legacy form of `encrypt`).
-    #[arg(short = 'e', long = "encrypt", conflicts_with = "legacy_decrypt")]
-    legacy_encrypt: bool,
-
-    /// Decrypt FILE (legacy form of `decrypt`).
-    #[arg(short = 'd', long = "decrypt")]
-    legacy_decrypt: bool,
-
-    /// Show the sops metadata in the editor (legacy form of `edit -s`).
-    #[arg(short = 's', long = "show-master-keys")]
-    legacy_show_master_keys: bool,
-
-    /// The file (legacy form).
-    #[arg(value_name = "FILE")]
-    legacy_file: Option<PathBuf>,
+    /// Print the version (as `sops X.Y.Z (sops-rs V)` when installed as `sops`).
+    #[arg(short = 'v', long = "version", short_alias = 'V', action = clap::ArgAction::Version)]
+    version: Option<bool>,
 
     #[command(flatten)]
     common: CommonArgs,
+
+    #[command(flatten)]
+    legacy: legacy::LegacyArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -255,6 +250,16 @@ struct CommonArgs {
         value_name = "URIS"
     )]
     hc_vault_transit: Option<String>,
+    /// Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error).
+    #[arg(
+        long,
+        global = true,
+        env = "SOPS_HUAWEICLOUD_KMS_IDS",
+        hide_env_values = true,
+        value_name = "IDS",
+        hide = true
+    )]
+    hckms: Option<String>,
     /// AWS KMS encryption context for new keys: key:value pairs, comma-separated.
     #[arg(long, global = true, value_name = "CONTEXT")]
     encryption_context: Option<String>,
@@ -271,10 +276,10 @@ struct CommonArgs {
     )]
     keyservice: Vec<String>,
     /// Use local keys (always on in sops-rs; accepted for compatibility).
-    #[arg(long, global = true, env = "SOPS_ENABLE_LOCAL_KEYSERVICE", hide_env_values = true, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    #[arg(long, global = true, env = "SOPS_ENABLE_LOCAL_KEYSERVICE", hide_env_values = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
     enable_local_keyservice: Option<String>,
     /// Accepted for compatibility: sops-rs never contacts the network to check for updates.
-    #[arg(long, global = true, env = "SOPS_DISABLE_VERSION_CHECK", hide_env_values = true, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    #[arg(long, global = true, env = "SOPS_DISABLE_VERSION_CHECK", hide_env_values = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
     disable_version_check: Option<String>,
     /// Accepted for compatibility (sops-rs does not check for updates).
     #[arg(long, global = true)]
@@ -315,7 +320,7 @@ struct CommonArgs {
     /// Encrypt only values after a comment matching this regex.
     #[arg(long, global = true, value_name = "REGEX")]
     encrypted_comment_regex: Option<String>,
-    /// Put only encrypted values into the MAC (sops has this only in .sops.yaml).
+    /// Put only encrypted values into the MAC.
     #[arg(long, global = true)]
     mac_only_encrypted: bool,
     /// Indentation of YAML and JSON output.
@@ -338,47 +343,45 @@ fn operation(cli: &Cli) -> Option<(&'static str, Option<&std::path::Path>, Optio
         f.as_deref()
     }
     let common = &cli.common;
-    Some(
-        match (&cli.command, cli.legacy_encrypt, cli.legacy_decrypt) {
-            (Some(Command::Encrypt(arg)), ..) => ("encrypt", file(&arg.file), None),
-            (Some(Command::Decrypt(arg)), ..) => {
-                ("decrypt", file(&arg.file), common.extract.as_deref())
-            }
-            (Some(Command::Edit(edit)), ..) => ("edit", Some(edit.file.as_path()), None),
-            (Some(Command::Rotate(rotate)), ..) => ("rotate", Some(rotate.file.as_path()), None),
-            (Some(Command::Updatekeys(update)), ..) => (
-                "updatekeys",
-                update.files.first().map(PathBuf::as_path),
-                None,
-            ),
-            (Some(Command::Groups(keys::GroupsCommand::Add { file })), ..)
-            | (Some(Command::Groups(keys::GroupsCommand::Delete { file, .. })), ..) => {
-                ("groups", Some(file.as_path()), None)
-            }
-            (Some(Command::Set(set)), ..) => {
-                ("set", Some(set.file.as_path()), Some(set.path.as_str()))
-            }
-            (Some(Command::Unset(unset)), ..) => (
-                "unset",
-                Some(unset.file.as_path()),
-                Some(unset.path.as_str()),
-            ),
-            (Some(Command::ExecEnv(exec)), ..) => ("exec_env", Some(exec.file.as_path()), None),
-            (Some(Command::ExecFile(exec)), ..) => ("exec_file", Some(exec.file.as_path()), None),
-            (Some(Command::Publish(publish)), ..) => ("publish", file(&publish.file), None),
-            (None, true, _) => ("encrypt", file(&cli.legacy_file), None),
-            (None, _, true) => ("decrypt", file(&cli.legacy_file), common.extract.as_deref()),
-            (None, false, false) if cli.legacy_file.is_some() => {
-                ("edit", file(&cli.legacy_file), None)
-            }
-            _ => return None,
-        },
-    )
+    Some(match &cli.command {
+        Some(Command::Encrypt(arg)) => ("encrypt", file(&arg.file), None),
+        Some(Command::Decrypt(arg)) => ("decrypt", file(&arg.file), common.extract.as_deref()),
+        Some(Command::Edit(edit)) => ("edit", Some(edit.file.as_path()), None),
+        Some(Command::Rotate(rotate)) => ("rotate", Some(rotate.file.as_path()), None),
+        Some(Command::Updatekeys(update)) => (
+            "updatekeys",
+            update.files.first().map(PathBuf::as_path),
+            None,
+        ),
+        Some(Command::Groups(keys::GroupsCommand::Add { file }))
+        | Some(Command::Groups(keys::GroupsCommand::Delete { file, .. })) => {
+            ("groups", Some(file.as_path()), None)
+        }
+        Some(Command::Set(set)) => ("set", Some(set.file.as_path()), Some(set.path.as_str())),
+        Some(Command::Unset(unset)) => (
+            "unset",
+            Some(unset.file.as_path()),
+            Some(unset.path.as_str()),
+        ),
+        Some(Command::ExecEnv(exec)) => ("exec_env", Some(exec.file.as_path()), None),
+        Some(Command::ExecFile(exec)) => ("exec_file", Some(exec.file.as_path()), None),
+        Some(Command::Publish(publish)) => ("publish", file(&publish.file), None),
+        None if cli.legacy.file.is_some() => {
+            let mode = cli.legacy.mode();
+            let tree_path = match mode {
+                legacy::Mode::Decrypt => common.extract.as_deref(),
+                legacy::Mode::Set => cli.legacy.set_path(),
+                _ => None,
+            };
+            (mode.operation(), file(&cli.legacy.file), tree_path)
+        }
+        _ => return None,
+    })
 }
 
 /// Parses the arguments and runs the command, with the audit trail around it.
 pub fn run() -> Result<(), CliError> {
-    let cli = parse::parse_from(std::env::args_os().collect());
+    let cli = parse::parse_from(std::env::args_os().collect())?;
     context::install_limits()?;
     if !cli.common.keyservice.is_empty() {
         return Err(CliError::new(
@@ -420,56 +423,41 @@ pub fn run() -> Result<(), CliError> {
 
 fn dispatch(cli: &Cli) -> Result<(), CliError> {
     let common = &cli.common;
-    match (&cli.command, cli.legacy_encrypt, cli.legacy_decrypt) {
-        (Some(Command::Audit(command)), ..) => audit::run(command),
-        (Some(Command::Check(check)), ..) => check::run(check, common),
-        (Some(Command::GitMerge(merge)), ..) => merge::run(merge, common),
-        (Some(Command::Encrypt(arg)), ..) => {
+    match &cli.command {
+        Some(Command::Audit(command)) => audit::run(command),
+        Some(Command::Check(check)) => check::run(check, common),
+        Some(Command::GitMerge(merge)) => merge::run(merge, common),
+        Some(Command::Encrypt(arg)) => {
             encrypt::run(arg.file.as_deref(), arg.reuse_from.as_deref(), common)
         }
-        (Some(Command::Decrypt(arg)), ..) => decrypt::run(arg.file.as_deref(), common),
-        (Some(Command::Edit(edit)), ..) => edit::run(edit, common),
-        (Some(Command::Rotate(rotate)), ..) => keys::rotate(rotate, common),
-        (Some(Command::Updatekeys(update)), ..) => keys::update_keys(update, common),
-        (Some(Command::Groups(groups)), ..) => keys::groups(groups, common),
-        (Some(Command::Set(set)), ..) => set::set(set, common),
-        (Some(Command::Unset(unset)), ..) => set::unset(unset, common),
-        (Some(Command::ExecEnv(exec)), ..) => exec::exec_env(exec, common),
-        (Some(Command::ExecFile(exec)), ..) => exec::exec_file(exec, common),
-        (Some(Command::Publish(args)), ..) => publish::run(args, common),
-        (Some(Command::Completion { shell }), ..) => {
+        Some(Command::Decrypt(arg)) => decrypt::run(arg.file.as_deref(), common),
+        Some(Command::Edit(edit)) => edit::run(edit, common),
+        Some(Command::Rotate(rotate)) => keys::rotate(rotate, common),
+        Some(Command::Updatekeys(update)) => keys::update_keys(update, common),
+        Some(Command::Groups(groups)) => keys::groups(groups, common),
+        Some(Command::Set(set)) => set::set(set, common),
+        Some(Command::Unset(unset)) => set::unset(unset, common),
+        Some(Command::ExecEnv(exec)) => exec::exec_env(exec, common),
+        Some(Command::ExecFile(exec)) => exec::exec_file(exec, common),
+        Some(Command::Publish(args)) => publish::run(args, common),
+        Some(Command::Completion { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "sops-rs", &mut std::io::stdout());
             Ok(())
         }
-        (Some(Command::Man), ..) => {
+        Some(Command::Man) => {
             let command = <Cli as clap::CommandFactory>::command();
             clap_mangen::Man::new(command)
                 .render(&mut std::io::stdout())
                 .map_err(|e| CliError::new(code::COULD_NOT_WRITE_OUTPUT, e.to_string()))
         }
-        (Some(Command::Filestatus(arg)), ..) => match &arg.file {
+        Some(Command::Filestatus(arg)) => match &arg.file {
             Some(file) => filestatus::run(file, common),
             None => Err(CliError::new(
                 code::NO_FILE_SPECIFIED,
                 "filestatus needs a file",
             )),
         },
-        (None, true, _) => encrypt::run(cli.legacy_file.as_deref(), None, common),
-        (None, _, true) => decrypt::run(cli.legacy_file.as_deref(), common),
-        (None, false, false) => match &cli.legacy_file {
-            Some(file) => edit::run(
-                &edit::EditArgs {
-                    file: file.clone(),
-                    show_master_keys: cli.legacy_show_master_keys,
-                    keep_key_credentials: false,
-                },
-                common,
-            ),
-            None => Err(CliError::new(
-                code::NO_FILE_SPECIFIED,
-                "no command given; see sops-rs --help",
-            )),
-        },
+        None => legacy::run(&cli.legacy, common),
     }
 }

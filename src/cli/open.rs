@@ -118,6 +118,12 @@ impl Opened {
         keep_ivs: bool,
     ) -> Result<Opened, CliError> {
         let mut input = read_input(file)?;
+        let config = match load_config(args) {
+            Ok(config) => config,
+            // A config named with --config or SOPS_CONFIG must be readable, as in sops.
+            Err(error) if args.config.is_some() => return Err(error),
+            Err(_) => None,
+        };
         let (input_format, output_format) = formats(&input, args)?;
         let order = decryption_order(args.decryption_order.as_deref())?;
         let library = |e| CliError::from_library(e, false);
@@ -144,7 +150,7 @@ impl Opened {
             file: sops_file,
             cipher,
             ctx,
-            config: load_config(args).ok().flatten(),
+            config,
             _lock: lock,
         })
     }

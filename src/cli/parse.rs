@@ -1,4 +1,7 @@
-//! Argument parsing with a parser built for the command line at hand.
+//! Argument parsing with a parser built for the command line at hand, and sops's answers to
+//! what clap alone would get wrong: usage errors exit 1 (a missing file 100), `publish` and the
+//! other sops subcommands sops-rs lacks are refused rather than taken for a file to edit, `h`
+//! is help, and flags are read on the side of the subcommand sops reads them (`placement`).
 //!
 //! clap copies every `global` flag into every subcommand when it builds a command: with 32
 //! global flags and 17 subcommands that is 544 copies, about a third of the instructions and
@@ -10,28 +13,137 @@
 
 use std::ffi::OsString;
 
-use clap::{Arg, Command, CommandFactory, FromArgMatches};
+use clap::{Arg, ArgMatches, Command, CommandFactory, FromArgMatches};
 
 use super::Cli;
+use super::error::{CliError, code};
 
-/// Parses `args` (program name first), exiting with clap's message and status on bad input or
-/// `--help`, as `Parser::parse` does.
-pub(super) fn parse_from(args: Vec<OsString>) -> Cli {
-    try_parse_from(args).unwrap_or_else(|error| error.exit())
+/// sops subcommands sops-rs does not have. Named on the command line, they are refused with a
+/// clear message instead of being taken for the file of the legacy `sops FILE` form. A name
+/// that sops-rs defines a subcommand for is skipped here.
+const MISSING_SOPS_SUBCOMMANDS: &[&str] = &["keyservice"];
+
+/// sops's short name for `help`, which would otherwise be the file of `sops FILE`.
+const HELP_ALIAS: &str = "h";
+
+/// The argument that marks a stand-in subcommand (a missing one, or the help alias).
+const STAND_IN: &str = "stand_in_arguments";
+
+/// Parses `args` (program name first). Bad usage, `--help` and `--version` print clap's message
+/// and exit with sops's status; a subcommand sops-rs lacks, or a flag sops refuses after a
+/// subcommand, is an error to report.
+pub(super) fn parse_from(args: Vec<OsString>) -> Result<Cli, CliError> {
+    let (mut command, matches) = matches_for(&args).unwrap_or_else(|error| exit(error, &args));
+    if let Some(name) = matches.subcommand_name()
+        && is_stand_in(&command, name)
+    {
+        if name == HELP_ALIAS {
+            let mut helped = args.clone();
+            if let Some(token) = helped.iter_mut().skip(1).find(|a| *a == HELP_ALIAS) {
+                *token = "help".into();
+            }
+            // clap's `help` subcommand always ends the parse: the help text, or an error.
+            if let Err(error) = matches_for(&helped) {
+                exit(error, &helped);
+            }
+        }
+        return Err(CliError::new(
+            code::GENERIC,
+            format!("`{name}` is not supported by sops-rs"),
+        ));
+    }
+    let matches = match super::placement::review(&command, &args)? {
+        Some(rewritten) => {
+            let (again, matches) =
+                matches_for(&rewritten).unwrap_or_else(|error| exit(error, &rewritten));
+            command = again;
+            matches
+        }
+        None => matches,
+    };
+    Cli::from_arg_matches(&matches).map_err(|error| exit(error.format(&mut command), &args))
+}
+
+/// Prints a clap error (or help, or the version) and exits with the status sops uses: 0 for
+/// help and the version, 100 for a missing file, 1 for any other bad usage.
+fn exit(error: clap::Error, args: &[OsString]) -> ! {
+    use clap::error::ErrorKind;
+    let status = match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        | ErrorKind::MissingSubcommand => 0,
+        ErrorKind::MissingRequiredArgument if needs_a_file(args) => code::NO_FILE_SPECIFIED,
+        _ => code::GENERIC,
+    };
+    let _ = error.print();
+    std::process::exit(status.into())
+}
+
+/// Whether the command line names a subcommand whose missing argument sops reports as "no file
+/// specified".
+fn needs_a_file(args: &[OsString]) -> bool {
+    const FILE_FIRST: [&str; 5] = ["edit", "rotate", "set", "unset", "updatekeys"];
+    positionals(&full_command(), args)
+        .and_then(|found| found.first().copied())
+        .is_some_and(|first| FILE_FIRST.contains(&first))
 }
 
 /// Parses `args` (program name first) into the command line's values.
+#[cfg(test)]
 pub(super) fn try_parse_from(args: Vec<OsString>) -> Result<Cli, clap::Error> {
-    let mut command = command_for(&args);
-    let parsed = command
-        .try_get_matches_from_mut(args)
-        .and_then(|matches| Cli::from_arg_matches(&matches));
-    parsed.map_err(|error| error.format(&mut command))
+    let (mut command, matches) = matches_for(&args)?;
+    Cli::from_arg_matches(&matches).map_err(|error| error.format(&mut command))
 }
 
-/// The parser for `args`: the full one, or one with only the subcommand `args` names.
+/// Whether `name` is the stand-in of a missing sops subcommand. (The parser's definition is
+/// asked, not the matches: release builds of clap do not tell unknown argument ids apart.)
+fn is_stand_in(command: &Command, name: &str) -> bool {
+    command
+        .find_subcommand(name)
+        .is_some_and(|sub| sub.get_arguments().any(|arg| arg.get_id() == STAND_IN))
+}
+
+/// The matches of `args`, and the command that parsed them (built for the subcommand used).
+fn matches_for(args: &[OsString]) -> Result<(Command, ArgMatches), clap::Error> {
+    let mut command = command_for(args);
+    match command.try_get_matches_from_mut(args) {
+        Ok(matches) => Ok((command, matches)),
+        Err(error) => Err(error.format(&mut command)),
+    }
+}
+
+/// Every subcommand: sops-rs's, and a stand-in for each sops name it lacks.
+fn full_command() -> Command {
+    with_stand_ins(Cli::command(), |_| true)
+}
+
+/// `command` with a stand-in subcommand for each sops name it lacks that `wanted` accepts.
+fn with_stand_ins(mut command: Command, wanted: impl Fn(&str) -> bool) -> Command {
+    for name in MISSING_SOPS_SUBCOMMANDS.iter().chain([&HELP_ALIAS]) {
+        if wanted(name) && command.find_subcommand(name).is_none() {
+            let stand_in = Command::new(*name).hide(true).disable_help_flag(true).arg(
+                Arg::new(STAND_IN)
+                    .num_args(0..)
+                    .trailing_var_arg(true)
+                    .allow_hyphen_values(true),
+            );
+            command = command.subcommand(stand_in);
+        }
+    }
+    command
+}
+
+/// The parser for `args`: the full one, or one with only the subcommand `args` names. Only a
+/// stand-in whose name is on the command line can be chosen, so only those are built.
 fn command_for(args: &[OsString]) -> Command {
-    let mut full = Cli::command();
+    let named = |name: &str| args.iter().skip(1).any(|arg| arg == name);
+    let full = with_stand_ins(Cli::command(), named);
+    let command = with_only_the_named_subcommand(full, args);
+    super::version::as_invoked(command, args.first())
+}
+
+fn with_only_the_named_subcommand(mut full: Command, args: &[OsString]) -> Command {
     let keep = match positionals(&full, args).as_deref() {
         Some(&["help"]) => return full,
         Some(&[first]) if full.find_subcommand(first).is_some() => first,
@@ -51,6 +163,7 @@ fn command_for(args: &[OsString]) -> Command {
 fn without_subcommands(full: &Command) -> Command {
     let mut top = Command::new(super::BIN_NAME)
         .version(env!("CARGO_PKG_VERSION"))
+        .disable_version_flag(true)
         .args(full.get_arguments().cloned());
     if let Some(text) = full.get_about() {
         top = top.about(text.clone());
@@ -116,10 +229,10 @@ fn positionals<'a>(top: &Command, args: &'a [OsString]) -> Option<Vec<&'a str>> 
     (!found.is_empty()).then_some(found)
 }
 
-/// Whether `flag` takes one value (`Some(true)`) or none (`Some(false)`); `None` for anything
-/// else, such as an optional value, which only the parser can settle.
-fn takes_one_value(flag: &Arg) -> Option<bool> {
-    if !flag.get_action().takes_values() {
+/// Whether `flag` takes one value (`Some(true)`) or none (`Some(false)`) as a separate token;
+/// `None` for anything else, such as an optional value, which only the parser can settle.
+pub(super) fn takes_one_value(flag: &Arg) -> Option<bool> {
+    if !flag.get_action().takes_values() || flag.is_require_equals_set() {
         return Some(false);
     }
     match flag.get_num_args() {
@@ -150,7 +263,7 @@ mod tests {
     }
 
     fn with_full_parser(args: Vec<OsString>) -> Result<Cli, clap::Error> {
-        let mut command = Cli::command();
+        let mut command = full_command();
         let parsed = command
             .try_get_matches_from_mut(args)
             .and_then(|matches| Cli::from_arg_matches(&matches));
@@ -173,6 +286,11 @@ mod tests {
         );
         assert_eq!(subcommands(&["-ia", "age1x", "encrypt", "f"]), ["encrypt"]);
         assert_eq!(
+            subcommands(&["--enable-local-keyservice", "decrypt", "f"]),
+            ["decrypt"]
+        );
+        assert_eq!(subcommands(&["publish", "f"]), ["publish"]);
+        assert_eq!(
             subcommands(&["-d", "--output", "o", "f.yaml"]),
             ["filestatus"]
         );
@@ -182,7 +300,6 @@ mod tests {
             &["--help"][..],
             &[],
             &["help", "decrypt"],
-            &["--enable-local-keyservice", "decrypt", "f"],
             &["--no-such-flag", "decrypt"],
             &["-", "decrypt"],
             &["--", "decrypt"],
@@ -190,6 +307,21 @@ mod tests {
             &["-d", "f.yaml", "extra"],
         ] {
             assert_eq!(subcommands(unsure).len(), full, "{unsure:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_stand_ins_are_taken_for_missing_subcommands() {
+        let full = full_command();
+        for sub in full.get_subcommands() {
+            let name = sub.get_name();
+            let stand_in = MISSING_SOPS_SUBCOMMANDS.contains(&name) || name == HELP_ALIAS;
+            assert_eq!(is_stand_in(&full, name), stand_in, "{name}");
+        }
+        for name in MISSING_SOPS_SUBCOMMANDS {
+            let (command, matches) = matches_for(&os(&[name, "x"])).unwrap();
+            assert_eq!(matches.subcommand_name(), Some(*name));
+            assert!(is_stand_in(&command, name));
         }
     }
 
@@ -256,6 +388,22 @@ mod tests {
             &["decryp", "f"],
             &["--verbose", "decrypt", "--verbose", "f"],
             &["decrypt", "--in-place", "--output", "o", "f"],
+            &["-r", "--add-age", "age1x", "-i", "f.yaml"],
+            &["--rm-pgp", "FP", "f.yaml"],
+            &["--set", "[\"a\"] \"aaa\"", "-i", "f.yaml"],
+            &["-e", "-d", "-r", "--set", "[\"a\"] 1", "f.yaml"],
+            &["-v"],
+            &["-V"],
+            &["--version", "rotate"],
+            &["--enable-local-keyservice", "decrypt", "f"],
+            &["--enable-local-keyservice=false", "decrypt", "f"],
+            &["decrypt", "--disable-version-check", "f"],
+            &["publish", "--recursive", "dir"],
+            &["keyservice"],
+            &["keyservice", "--help"],
+            &["h"],
+            &["h", "decrypt"],
+            &["groups", "add", "-f", "f", "--age", "a"],
         ];
         for line in lines {
             assert_eq!(

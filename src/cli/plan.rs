@@ -86,55 +86,65 @@ pub fn encryption_context(args: &CommonArgs) -> Result<Vec<(String, String)>, Cl
     Ok(pairs)
 }
 
+/// Keys of one kind from a comma-separated list of IDs.
+pub fn keys_of(kind: &'static str, list: &Option<String>) -> Vec<KeySpec> {
+    split_list(list)
+        .into_iter()
+        .map(|id| KeySpec {
+            kind,
+            id,
+            kms_role: None,
+            kms_context: Vec::new(),
+            aws_profile: None,
+        })
+        .collect()
+}
+
+/// AWS KMS keys from a comma-separated list of `ARN` or `ARN+ROLE_ARN`, with the
+/// `--encryption-context` and `--aws-profile` of the command line.
+pub fn kms_keys(list: &Option<String>, args: &CommonArgs) -> Result<Vec<KeySpec>, CliError> {
+    let context = encryption_context(args)?;
+    Ok(split_list(list)
+        .into_iter()
+        .map(|arn| {
+            let (arn, role) = match arn.split_once('+') {
+                Some((arn, role)) => (arn.to_string(), Some(role.to_string())),
+                None => (arn, None),
+            };
+            KeySpec {
+                kind: "kms",
+                id: arn,
+                kms_role: role,
+                kms_context: context.clone(),
+                aws_profile: args.aws_profile.clone(),
+            }
+        })
+        .collect())
+}
+
+/// Refuses Huawei Cloud KMS keys (`--hckms`, `--add-hckms`, ...), which sops-rs cannot use.
+pub fn refuse_hckms(list: &Option<String>, flag: &str) -> Result<(), CliError> {
+    match list.as_deref().map(str::trim) {
+        Some(ids) if !ids.is_empty() => Err(CliError::new(
+            code::GENERIC,
+            format!("{flag}: Huawei Cloud KMS keys are not supported by sops-rs"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The keys named by the key flags (`--age`, `--pgp`, ...), as one group, in sops's order.
 pub fn flag_keys(args: &CommonArgs) -> Result<Vec<KeySpec>, CliError> {
-    let context = encryption_context(args)?;
-    let simple = |kind: &'static str, id: String| KeySpec {
-        kind,
-        id,
-        kms_role: None,
-        kms_context: Vec::new(),
-        aws_profile: None,
-    };
-    let mut keys = Vec::new();
-    for arn in split_list(&args.kms) {
-        let (arn, role) = match arn.split_once('+') {
-            Some((arn, role)) => (arn.to_string(), Some(role.to_string())),
-            None => (arn, None),
-        };
-        keys.push(KeySpec {
-            kind: "kms",
-            id: arn,
-            kms_role: role,
-            kms_context: context.clone(),
-            aws_profile: args.aws_profile.clone(),
-        });
-    }
-    keys.extend(
-        split_list(&args.gcp_kms)
-            .into_iter()
-            .map(|id| simple("gcp_kms", id)),
-    );
-    keys.extend(
-        split_list(&args.azure_kv)
-            .into_iter()
-            .map(|id| simple("azure_kv", id)),
-    );
-    keys.extend(
-        split_list(&args.pgp)
-            .into_iter()
-            .map(|id| simple("pgp", id.replace(' ', ""))),
-    );
-    keys.extend(
-        split_list(&args.hc_vault_transit)
-            .into_iter()
-            .map(|id| simple("hc_vault", id)),
-    );
-    keys.extend(
-        split_list(&args.age)
-            .into_iter()
-            .map(|id| simple("age", id)),
-    );
+    refuse_hckms(&args.hckms, "--hckms / SOPS_HUAWEICLOUD_KMS_IDS")?;
+    let mut keys = kms_keys(&args.kms, args)?;
+    keys.extend(keys_of("gcp_kms", &args.gcp_kms));
+    keys.extend(keys_of("azure_kv", &args.azure_kv));
+    keys.extend(keys_of("pgp", &args.pgp).into_iter().map(|key| KeySpec {
+        id: key.id.replace(' ', ""),
+        ..key
+    }));
+    keys.extend(keys_of("hc_vault", &args.hc_vault_transit));
+    keys.extend(keys_of("age", &args.age));
     Ok(keys)
 }
 

@@ -82,6 +82,17 @@ fn require_file(path: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
+/// sops reads the file once the path and value are checked: a missing one is exit 2.
+fn require_existing(path: &Path) -> Result<(), CliError> {
+    if path.exists() {
+        return Ok(());
+    }
+    Err(CliError::new(
+        code::COULD_NOT_READ_INPUT,
+        format!("cannot read {}: no such file", path.display()),
+    ))
+}
+
 pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
     require_file(&set.file)?;
     let path = parse_path(&set.path)?;
@@ -113,6 +124,7 @@ pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
         }
     };
     let value = parse_json_value(&raw)?;
+    require_existing(&set.file)?;
     let mut opened = Opened::open_for_update(&set.file, args)?;
     let document = opened.file.tree.documents.first_mut().ok_or_else(|| {
         CliError::new(
@@ -139,6 +151,7 @@ pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
 pub fn unset(unset: &UnsetArgs, args: &CommonArgs) -> Result<(), CliError> {
     require_file(&unset.file)?;
     let path = parse_path(&unset.path)?;
+    require_existing(&unset.file)?;
     let mut opened = Opened::open_for_update(&unset.file, args)?;
     let Some(document) = opened.file.tree.documents.first_mut() else {
         return if unset.idempotent {

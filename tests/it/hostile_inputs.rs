@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::standin::Scratch;
-use crate::support::{age_key_file, ok, sops_command, sops_rs_command};
+use crate::support::{age_key_with_secret, ok, sops_command, sops_rs_command};
 
 /// The address space a run may use: 1 GiB.
 const ADDRESS_SPACE: u64 = 1 << 30;
@@ -78,7 +78,7 @@ struct Hostile {
 impl Hostile {
     fn new() -> Hostile {
         let home = Scratch::new();
-        let (key_file, secret_key, recipient) = age_key_file(home.path());
+        let (key_file, secret_key, recipient) = age_key_with_secret(home.path());
         Hostile {
             key_file: key_file.display().to_string(),
             home,

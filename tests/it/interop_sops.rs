@@ -165,12 +165,13 @@ fn sops_decrypts_what_sops_rs_encrypts_yaml() {
     ] {
         sops_reads_ours(&env, "app.yaml", YAML_INPUT, rule, &[]);
     }
-    // sops 3.12.2 takes the comment rules as global flags only; so does sops-rs (they are global).
+    // sops 3.12.2 reads the comment rules only in its legacy form (the reference here): it
+    // refuses them after `encrypt` and ignores them before it. sops-rs takes them after `encrypt`.
     for rule in [
         &["--encrypted-comment-regex", "inline"][..],
         &["--unencrypted-comment-regex", "head"],
     ] {
-        sops_reads_ours(&env, "app.yaml", YAML_INPUT, &[], rule);
+        sops_reads_ours(&env, "app.yaml", YAML_INPUT, rule, &[]);
     }
     sops_reads_ours(
         &env,

@@ -27,6 +27,10 @@
 //!   groups, exec-env/exec-file, filestatus.
 //! - `vectors`: every sops-written vector an age key opens decrypts to its plaintext; must-fail
 //!   vectors fail with sops's exit codes.
+//! - `dropin`: sops-rs installed as `sops`: the version line, Ansible's community.sops and
+//!   sopsy through it.
+//! - `legacy`: sops's legacy top-level forms and flags placed around subcommands, against the
+//!   real sops 3.12.2 (same exit codes, output and files); sops subcommands sops-rs lacks.
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
 //! - `yaml_store`: the YAML store against sops-written files and the real sops binary.
@@ -73,6 +77,7 @@ mod bad_input;
 mod cli;
 mod commands;
 mod crash;
+mod dropin;
 mod edit;
 mod exit_codes;
 mod flat_stores;
@@ -85,6 +90,7 @@ mod hostile_inputs;
 mod hostile_writes;
 mod interop_sops;
 mod json_store;
+mod legacy;
 mod output_format;
 mod parity;
 mod properties;

@@ -64,6 +64,27 @@ pub fn installed_tool(var: &str, default: &str, what: &str) -> PathBuf {
     path
 }
 
+/// A new age identity written to `dir/name` (as sops's key files hold it): the file and the
+/// identity's recipient.
+pub fn age_key_file(dir: &Path, name: &str) -> (PathBuf, String) {
+    use age::secrecy::ExposeSecret;
+    let identity = age::x25519::Identity::generate();
+    let path = dir.join(name);
+    std::fs::write(&path, format!("{}\n", identity.to_string().expose_secret())).unwrap();
+    (path, identity.to_public().to_string())
+}
+
+/// A program from the test venv (`.tools/venv/bin`): moto, OpenBao, sops 3.11.0, Ansible, ...
+pub fn venv_bin(name: &str) -> PathBuf {
+    let path = repo_root().join(".tools/venv/bin").join(name);
+    assert!(
+        path.is_file(),
+        "{} not found: run scripts/install-test-deps.sh",
+        path.display()
+    );
+    path
+}
+
 /// A `Command` for the real sops with a clean, hermetic environment.
 pub fn sops_command(home: &Path) -> Command {
     let mut cmd = Command::new(sops_binary());
@@ -177,7 +198,7 @@ impl AgeKey {
 }
 
 /// A fresh age identity written to `dir/key.txt`: the file, the secret key and the recipient.
-pub fn age_key_file(dir: &Path) -> (PathBuf, String, String) {
+pub fn age_key_with_secret(dir: &Path) -> (PathBuf, String, String) {
     use age::secrecy::ExposeSecret;
     let identity = age::x25519::Identity::generate();
     let secret = identity.to_string().expose_secret().to_string();
@@ -220,20 +241,3 @@ pub fn http_answers(port: u16, path: &str) -> bool {
     stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
 }
 
-/// A new age identity in `dir/name` (made by `age-keygen`): its file and its recipient.
-pub fn age_identity(dir: &Path, name: &str) -> (PathBuf, String) {
-    let key_file = dir.join(name);
-    let out = Command::new("age-keygen")
-        .arg("-o")
-        .arg(&key_file)
-        .output()
-        .expect("age-keygen must be installed (scripts/install-test-deps.sh)");
-    assert!(out.status.success(), "age-keygen failed");
-    let recipient = std::fs::read_to_string(&key_file)
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix("# public key: "))
-        .expect("age-keygen writes the public key")
-        .to_string();
-    (key_file, recipient)
-}

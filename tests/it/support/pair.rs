@@ -8,7 +8,7 @@ use std::process::Output;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{age_identity, sops_command, sops_rs_command};
+use super::{age_key_file, sops_command, sops_rs_command};
 
 /// A scratch home with one age key and an empty sops config.
 pub struct Keys {
@@ -20,7 +20,7 @@ pub struct Keys {
 impl Keys {
     pub fn new() -> Keys {
         let home = tempfile::tempdir().unwrap();
-        let (key_file, recipient) = age_identity(home.path(), "key.txt");
+        let (key_file, recipient) = age_key_file(home.path(), "key.txt");
         std::fs::write(home.path().join("config.yaml"), "{}\n").unwrap();
         Keys {
             home,
