@@ -75,11 +75,14 @@ pub(super) fn review(
 }
 
 /// Whether a top-level flag keeps its effect before a sops subcommand: sops reads `--config`
-/// there, and `--mac-only-encrypted` for the new file of `encrypt` or `edit`; the others kept do
-/// nothing in sops-rs anyway, or exist only in sops-rs (`--audit-log`).
+/// there, and `--mac-only-encrypted` for the new file of `encrypt` or `edit`; `--indent` and
+/// `--verbose` are honoured too, because tools pass them there expecting an effect (sops ignores
+/// `--indent` there: listed in docs/compatibility.md); the others kept do nothing in sops-rs
+/// anyway, or exist only in sops-rs (`--audit-log`).
 fn read_before(subcommand: &str, long: &str) -> bool {
     const ALWAYS: &[&str] = &[
         "config",
+        "indent",
         "audit-log",
         "verbose",
         "disable-version-check",
