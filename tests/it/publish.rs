@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use age::secrecy::ExposeSecret;
 
-use crate::support::moto::{Moto, venv_bin};
+use crate::support::moto::Moto;
 use crate::support::openbao::OpenBao;
+use crate::support::venv_bin;
 use crate::support::{free_port, http_answers, ok, sops_command, sops_rs_command};
 
 /// The input of sops's publish functional tests.

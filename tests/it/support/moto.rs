@@ -2,22 +2,10 @@
 //! `scripts/install-test-deps.sh`) on a free port, and boto3 snippets run against it. Used by
 //! the AWS KMS backend tests and the S3 `publish` tests.
 
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{free_port, http_answers, repo_root};
-
-/// A program in the shared test venv (`.tools/venv/bin`).
-pub fn venv_bin(name: &str) -> PathBuf {
-    let path = repo_root().join(".tools/venv/bin").join(name);
-    assert!(
-        path.is_file(),
-        "{} not found: run scripts/install-test-deps.sh",
-        path.display()
-    );
-    path
-}
+use super::{free_port, http_answers, venv_bin};
 
 /// A moto server, killed on drop.
 pub struct Moto {
