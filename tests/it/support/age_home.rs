@@ -4,8 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use age::secrecy::ExposeSecret;
-
 use super::{ok, sops_rs_command};
 
 /// A temporary home with `keys.txt` holding one age identity.
@@ -22,12 +20,10 @@ pub struct AgeHome {
 impl AgeHome {
     pub fn new() -> AgeHome {
         let dir = tempfile::tempdir().unwrap();
-        let identity = age::x25519::Identity::generate();
         let key_file = dir.path().join("keys.txt");
-        let secret = identity.to_string().expose_secret().to_string();
-        std::fs::write(&key_file, format!("{secret}\n")).unwrap();
+        let (secret, recipient) = super::write_age_identity(&key_file);
         AgeHome {
-            recipient: identity.to_public().to_string(),
+            recipient,
             identity: secret,
             key_file,
             dir,

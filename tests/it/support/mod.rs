@@ -67,11 +67,19 @@ pub fn installed_tool(var: &str, default: &str, what: &str) -> PathBuf {
 /// A new age identity written to `dir/name` (as sops's key files hold it): the file and the
 /// identity's recipient.
 pub fn age_key_file(dir: &Path, name: &str) -> (PathBuf, String) {
+    let path = dir.join(name);
+    let (_, recipient) = write_age_identity(&path);
+    (path, recipient)
+}
+
+/// Writes a new age identity to `path`: its secret key and its recipient. Every age-key helper
+/// of the tests makes its key here.
+pub fn write_age_identity(path: &Path) -> (String, String) {
     use age::secrecy::ExposeSecret;
     let identity = age::x25519::Identity::generate();
-    let path = dir.join(name);
-    std::fs::write(&path, format!("{}\n", identity.to_string().expose_secret())).unwrap();
-    (path, identity.to_public().to_string())
+    let secret = identity.to_string().expose_secret().to_string();
+    std::fs::write(path, format!("{secret}\n")).unwrap();
+    (secret, identity.to_public().to_string())
 }
 
 /// A program from the test venv (`.tools/venv/bin`): moto, OpenBao, sops 3.11.0, Ansible, ...
@@ -184,27 +192,19 @@ pub struct AgeKey {
 impl AgeKey {
     /// Writes a new identity to `dir/key.txt`, readable by every user (for `as_nobody`).
     pub fn new(dir: &Path) -> AgeKey {
-        use age::secrecy::ExposeSecret;
         use std::os::unix::fs::PermissionsExt;
-        let identity = age::x25519::Identity::generate();
         let file = dir.join("key.txt");
-        std::fs::write(&file, format!("{}\n", identity.to_string().expose_secret())).unwrap();
+        let (_, recipient) = write_age_identity(&file);
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
-        AgeKey {
-            file,
-            recipient: identity.to_public().to_string(),
-        }
+        AgeKey { file, recipient }
     }
 }
 
 /// A fresh age identity written to `dir/key.txt`: the file, the secret key and the recipient.
 pub fn age_key_with_secret(dir: &Path) -> (PathBuf, String, String) {
-    use age::secrecy::ExposeSecret;
-    let identity = age::x25519::Identity::generate();
-    let secret = identity.to_string().expose_secret().to_string();
     let path = dir.join("key.txt");
-    std::fs::write(&path, format!("{secret}\n")).unwrap();
-    (path, secret, identity.to_public().to_string())
+    let (secret, recipient) = write_age_identity(&path);
+    (path, secret, recipient)
 }
 
 /// The standard output of a command that must have succeeded (`what` names it if not).
