@@ -360,24 +360,34 @@ where
             .bytes()
             .map(String::from_utf8_lossy)
             .unwrap_or_default();
-        let tag = |name: &str| {
-            let open = format!("<{name}>");
-            let start = body.find(&open)? + open.len();
-            let end = body[start..].find("</")? + start;
-            Some(body[start..end].trim().to_string())
-        };
-        let detail = match (tag("Code"), tag("Message")) {
-            (Some(code), Some(message)) => format!("{code}: {message}"),
-            _ => body
-                .chars()
-                .take(200)
-                .collect::<String>()
-                .trim()
-                .to_string(),
-        };
-        return format!("HTTP {}: {detail}", response.status().as_u16());
+        return format!(
+            "HTTP {}: {}",
+            response.status().as_u16(),
+            aws_error_detail(&body)
+        );
     }
     error_chain(err)
+}
+
+/// `Code: Message` from an AWS XML error body (KMS through the SDK, S3), else the start of the
+/// body.
+pub(crate) fn aws_error_detail(body: &str) -> String {
+    let tag = |name: &str| {
+        let open = format!("<{name}>");
+        let start = body.find(&open)? + open.len();
+        let end = body[start..].find("</")? + start;
+        Some(body[start..end].trim().to_string())
+    };
+    match (tag("Code"), tag("Message")) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code,
+        _ => body
+            .chars()
+            .take(200)
+            .collect::<String>()
+            .trim()
+            .to_string(),
+    }
 }
 
 /// An error and its causes, `: `-separated (the SDK's own context printer adds a `Debug` dump).

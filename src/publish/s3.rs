@@ -117,7 +117,7 @@ pub(super) fn put_object(
     Err(PublishError::Upload(format!(
         "S3 upload to s3://{bucket}/{key} failed with HTTP {}: {}",
         status.as_u16(),
-        s3_error(&text)
+        crate::keys::aws_kms::aws_error_detail(&text)
     )))
 }
 
@@ -135,26 +135,6 @@ fn target(bucket: &str, key: &str, region: &str, endpoint: Option<&str>) -> Targ
     Target {
         url,
         region: region.to_string(),
-    }
-}
-
-/// `Code: Message` from an S3 XML error, else the start of the body.
-fn s3_error(body: &str) -> String {
-    let tag = |name: &str| {
-        let open = format!("<{name}>");
-        let start = body.find(&open)? + open.len();
-        let end = body[start..].find("</")? + start;
-        Some(body[start..end].trim().to_string())
-    };
-    match (tag("Code"), tag("Message")) {
-        (Some(code), Some(message)) => format!("{code}: {message}"),
-        (Some(code), None) => code,
-        _ => body
-            .chars()
-            .take(200)
-            .collect::<String>()
-            .trim()
-            .to_string(),
     }
 }
 
@@ -181,6 +161,9 @@ mod tests {
     fn errors_name_the_s3_code() {
         let xml =
             "<Error><Code>NoSuchBucket</Code><Message>The bucket does not exist</Message></Error>";
-        assert_eq!(s3_error(xml), "NoSuchBucket: The bucket does not exist");
+        assert_eq!(
+            crate::keys::aws_kms::aws_error_detail(xml),
+            "NoSuchBucket: The bucket does not exist"
+        );
     }
 }
