@@ -26,8 +26,8 @@ end
 
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -98,8 +98,8 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "filestatus" -d 'Print 
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -133,8 +133,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l mac-only-enc
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -167,8 +167,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l mac-only-enc
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -203,8 +203,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l keep-key-creden
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -251,8 +251,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l mac-only-encr
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -286,8 +286,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s y -l yes 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -324,8 +324,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s f -l file -d 'The encrypted file' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -359,8 +359,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s f -l file -d 'The encrypted file' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -396,8 +396,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -433,8 +433,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l idempotent -d 'D
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -468,8 +468,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l idempotent -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -507,8 +507,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l background 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -546,8 +546,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l background
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -580,8 +580,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l mac-only-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -618,8 +618,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l head -d 'Also require the chain to end at this head (`sha256:...`, as printed by CI)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -653,8 +653,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -690,8 +690,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -724,8 +724,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l mac-only-encrypt
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -760,8 +760,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l json -d 'Print
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -794,8 +794,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l mac-only-e
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -831,8 +831,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l recursive -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l input-type -d 'Input format: yaml, json, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output-type -d 'Output format (default: from the file name or --filename-override; binary for stdin)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r

@@ -75,9 +75,13 @@ pub fn read_input(file: Option<&Path>) -> Result<Input, CliError> {
 
 fn parse_type(name: &str, flag: &str) -> Result<Format, CliError> {
     Format::from_name(name).ok_or_else(|| {
+        let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
         CliError::new(
             code::GENERIC,
-            format!("{flag}: unknown format {name:?} (expected yaml, json, dotenv, ini or binary)"),
+            format!(
+                "{flag}: unknown format {name:?} (expected one of {})",
+                known.join(", ")
+            ),
         )
     })
 }
@@ -199,4 +203,50 @@ pub fn write_file(
                 format!("cannot write {}: {e}", path.display()),
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+    use sops_rs::Format;
+
+    use super::parse_type;
+
+    /// The formats the help and the errors name are the ones the code reads, TOML included.
+    #[test]
+    fn help_and_errors_name_every_format() {
+        let command = super::super::Cli::command();
+        let about = command.get_about().unwrap().to_string().to_lowercase();
+        for flag in ["input-type", "output-type"] {
+            let arg = command
+                .get_arguments()
+                .find(|a| a.get_long() == Some(flag))
+                .unwrap();
+            let help = arg.get_help().unwrap().to_string();
+            for format in Format::ALL {
+                assert!(
+                    help.contains(format.name()),
+                    "--{flag} help lacks {}",
+                    format.name()
+                );
+            }
+        }
+        let error = match parse_type("xml", "--input-type") {
+            Err(e) => e.message,
+            Ok(_) => panic!("xml is not a format"),
+        };
+        for format in Format::ALL {
+            assert_eq!(Format::from_name(format.name()), Some(format));
+            assert!(
+                error.contains(format.name()),
+                "the error lacks {}",
+                format.name()
+            );
+            assert!(
+                about.contains(format.name()),
+                "the about text lacks {}",
+                format.name()
+            );
+        }
+    }
 }

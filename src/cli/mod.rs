@@ -42,7 +42,7 @@ const BIN_NAME: &str = "sops-rs";
     name = BIN_NAME,
     version,
     disable_version_flag = true,
-    about = "Encrypt and decrypt YAML and JSON files in the SOPS v3 format",
+    about = "Encrypt and decrypt the values of YAML, JSON, TOML, dotenv, INI and binary files in the SOPS v3 format",
     after_help = "Examples:\n  sops-rs encrypt --age age1... secrets.yaml > secrets.enc.yaml\n  \
                   SOPS_AGE_KEY_FILE=keys.txt sops-rs decrypt secrets.enc.yaml\n  \
                   sops-rs -d secrets.enc.yaml   (legacy sops form)"
@@ -181,10 +181,11 @@ struct CommonArgs {
     /// Decrypt only the value at this tree path, e.g. '["db"]["password"]'.
     #[arg(long, global = true, value_name = "PATH")]
     extract: Option<String>,
-    /// Input format: yaml, json, dotenv, ini or binary (default: from the file name).
+    /// Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name).
     #[arg(long, global = true, value_name = "TYPE")]
     input_type: Option<String>,
-    /// Output format (default: from the file name or --filename-override; binary for stdin).
+    /// Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or
+    /// --filename-override; binary for stdin).
     #[arg(long, global = true, value_name = "TYPE")]
     output_type: Option<String>,
     /// Treat the input as if it had this file name (format detection, standard input).

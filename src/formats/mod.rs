@@ -35,6 +35,16 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order the command line's help lists them.
+    pub const ALL: [Format; 6] = [
+        Format::Yaml,
+        Format::Json,
+        Format::Toml,
+        Format::Dotenv,
+        Format::Ini,
+        Format::Binary,
+    ];
+
     /// The format named on the command line (`--input-type`/`--output-type`).
     pub fn from_name(name: &str) -> Option<Format> {
         Some(match name {
