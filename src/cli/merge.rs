@@ -31,19 +31,21 @@ pub struct MergeArgs {
     pub path: Option<PathBuf>,
 }
 
-/// Reads and decrypts one side; also says which file was read (ours is written back).
+/// Reads and decrypts one side; also says which file was read (ours is written back). Errors
+/// and warnings name the side by `name` (the repository path and the side), never by git's
+/// temporary file, which the user cannot find.
 fn open(
     path: &Path,
+    name: &str,
     format: Format,
     args: &CommonArgs,
 ) -> Result<(SopsFile, ValueCipher, FileId), CliError> {
     let (bytes, id) = sops_rs::io::read_identified(path).map_err(|e| {
         CliError::new(
             code::COULD_NOT_READ_INPUT,
-            format!("cannot read {}: {e}", path.display()),
+            format!("cannot read {name}: {e}"),
         )
     })?;
-    let name = path.display().to_string();
     let library = |e| CliError::from_library(e, false);
     let mut file = SopsFile::parse(format, &bytes, &name).map_err(library)?;
     let order = decryption_order(args.decryption_order.as_deref())?;
@@ -137,9 +139,11 @@ pub fn run(merge: &MergeArgs, args: &CommonArgs) -> Result<(), CliError> {
             .ok_or_else(|| CliError::new(code::GENERIC, format!("unknown format {name:?}")))?,
         None => Format::from_path(named),
     };
-    let (base, _, _) = open(&merge.base, format, args)?;
-    let (mut ours, mut cipher, ours_id) = open(&merge.ours, format, args)?;
-    let (theirs, _, _) = open(&merge.theirs, format, args)?;
+    let side = |which: &str| format!("{} ({which})", named.display());
+    let (base_name, ours_name, theirs_name) = (side("base"), side("ours"), side("theirs"));
+    let (base, _, _) = open(&merge.base, &base_name, format, args)?;
+    let (mut ours, mut cipher, ours_id) = open(&merge.ours, &ours_name, format, args)?;
+    let (theirs, _, _) = open(&merge.theirs, &theirs_name, format, args)?;
     let mut conflicts = 0;
     let documents = ours
         .tree
@@ -160,11 +164,11 @@ pub fn run(merge: &MergeArgs, args: &CommonArgs) -> Result<(), CliError> {
     let name = named.display().to_string();
     let library = |e| CliError::from_library(e, true);
     // Values from every side end up under the new MAC.
-    for (side, path) in [(&base, &merge.base), (&theirs, &merge.theirs)] {
+    for (side, side_name) in [(&base, &base_name), (&theirs, &theirs_name)] {
         let resealed = sops_rs::Resealed {
             replaced_mismatched_mac: side.ignored_mac_mismatch(),
         };
-        super::open::warn_if_resealed(&resealed, &path.display().to_string());
+        super::open::warn_if_resealed(&resealed, side_name);
     }
     let resealed = ours
         .reencrypt(

@@ -272,3 +272,30 @@ fn reuse_from_keeps_the_ciphertext_of_unchanged_values() {
         "a: one\nb: TWO\nc: three\nd: four\n"
     );
 }
+
+#[test]
+fn merge_driver_errors_name_the_repository_path_not_gits_temporary_file() {
+    let repo = Repo::new();
+    repo.init_with_secret();
+    repo.ok(&["checkout", "-q", "-b", "feature"]);
+    // Their side: a file encrypted for someone else, which our key cannot open.
+    let stranger = age::x25519::Identity::generate().to_public().to_string();
+    std::fs::write(repo.work().join("plain.yaml"), "api: token-3\n").unwrap();
+    let out = repo.sops_rs(&["encrypt", "--age", &stranger, "plain.yaml"]);
+    assert!(out.status.success());
+    std::fs::write(repo.work().join("app.enc.yaml"), out.stdout).unwrap();
+    std::fs::remove_file(repo.work().join("plain.yaml")).unwrap();
+    repo.ok(&["commit", "-q", "-am", "someone else's file"]);
+    repo.ok(&["checkout", "-q", "main"]);
+    repo.set("app.enc.yaml", r#"["api"]"#, r#""token-2""#);
+    repo.ok(&["commit", "-q", "-am", "ours"]);
+    let out = repo.git(&["merge", "-q", "feature"]);
+    assert!(!out.status.success());
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("app.enc.yaml (theirs)"), "{said}");
+    assert!(!said.contains(".merge_file_"), "{said}");
+}
