@@ -47,15 +47,13 @@ fn open(
         )
     })?;
     let library = |e| CliError::from_library(e, false);
-    let mut file = SopsFile::parse(format, &bytes, &name).map_err(library)?;
+    let mut file = SopsFile::parse(format, &bytes, name).map_err(library)?;
     let order = decryption_order(args.decryption_order.as_deref())?;
     let key = file
-        .data_key(&key_context_from_env(), &order, &name)
+        .data_key(&key_context_from_env(), &order, name)
         .map_err(library)?;
-    let cipher = file
-        .decrypt(&key, args.ignore_mac, &name)
-        .map_err(library)?;
-    super::open::warn_about_decryption(&file, &name);
+    let cipher = file.decrypt(&key, args.ignore_mac, name).map_err(library)?;
+    super::open::warn_about_decryption(&file, name);
     Ok((file, cipher, id))
 }
 
