@@ -2,7 +2,8 @@
 //! servers: S3 on moto, GCS on gcp-storage-emulator (both from `.tools/venv`), Vault KV v1 and
 //! v2 on OpenBao. Object names, `--recursive`, `--omit-extensions`, the re-encryption rule (and
 //! the misspelt `reencryption_rule` sops's own config has, which both ignore), the question and
-//! its answers, the no-rule error, and sops's two Vault functional tests.
+//! its answers and the no-rule error. sops's two Vault functional tests are scenarios 4 and 5 of
+//! `functional.rs`, with keys generated there.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -701,72 +702,4 @@ fn publish_vault_reads_the_token_file_and_reports_a_missing_mount() {
         "{message}"
     );
     assert!(!message.contains("baz"), "{message}");
-}
-
-/// sops's `publish_json_file_vault` and `publish_json_file_vault_version_1` functional tests,
-/// with their config and input: `encrypt -i` then `publish --yes` both succeed, and the
-/// secret is there.
-#[test]
-fn publish_sops_functional_tests_vault_v2_and_v1() {
-    let (bao, env) = vault_env();
-    let gnupg = env.path(".gnupg");
-    std::fs::create_dir_all(&gnupg).unwrap();
-    let _agent = GpgAgent(gnupg.clone());
-    let key = crate::support::vectors_dir().join("pgp/sops_functional_tests_key.asc");
-    let imported = Command::new("gpg")
-        .arg("--homedir")
-        .arg(&gnupg)
-        .args(["--batch", "--import"])
-        .arg(&key)
-        .output()
-        .expect("gpg must be installed (scripts/install-test-deps.sh)");
-    assert!(imported.status.success(), "{}", stderr(&imported));
-    env.write(
-        ".sops.yaml",
-        "creation_rules:\n    - pgp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4\n\
-         destination_rules:\n\
-         \x20   - s3_bucket: \"sops-publish-functional-tests\"\n      s3_prefix: \"functional-test/\"\n      \
-         path_regex: test_encrypt_publish_s3.json\n      reencryption_rule:\n        \
-         pgp: B611A5EB19A7D9263D4C1DA5D1AEE0CA2F9EF2E5\n\
-         \x20   - vault_path: \"functional-test/\"\n      vault_kv_mount_name: \"secret/\"\n      \
-         vault_kv_version: 2\n      path_regex: test_encrypt_publish_vault.json\n\
-         \x20   - vault_path: \"functional-test-version-1/\"\n      vault_kv_mount_name: \"kv/\"\n      \
-         vault_kv_version: 1\n      path_regex: test_encrypt_publish_vault_version_1.json\n",
-    );
-    for (file, secret) in [
-        (
-            "test_encrypt_publish_vault.json",
-            "secret/functional-test/test_encrypt_publish_vault.json",
-        ),
-        (
-            "test_encrypt_publish_vault_version_1.json",
-            "kv/functional-test-version-1/test_encrypt_publish_vault_version_1.json",
-        ),
-    ] {
-        let path = env.write(file, PLAIN_JSON);
-        let path = path.display().to_string();
-        ok(env.ours(&["encrypt", "-i", &path]), "sops-rs encrypt -i");
-        ok(
-            env.ours(&["publish", "--yes", &path]),
-            "sops-rs publish --yes",
-        );
-        assert_eq!(
-            kv_get(&bao, secret),
-            serde_json::json!({"foo": 2, "bar": "baz"}),
-            "{secret}"
-        );
-    }
-}
-
-/// Stops the gpg-agent of a throwaway GnuPG home when dropped.
-struct GpgAgent(PathBuf);
-
-impl Drop for GpgAgent {
-    fn drop(&mut self) {
-        let _ = Command::new("gpgconf")
-            .arg("--homedir")
-            .arg(&self.0)
-            .args(["--kill", "gpg-agent"])
-            .output();
-    }
 }
