@@ -50,19 +50,10 @@ pub(super) fn put_object(
         request = request.headers(headers);
     }
     let location = format!("gcs://{bucket}/{name}");
-    let response = request.send().map_err(|e| {
-        PublishError::Upload(format!(
-            "GCS upload to {location} at {endpoint} failed: {}",
-            crate::keys::error_chain(&e)
-        ))
-    })?;
-    let status = response.status();
-    if status.is_success() {
+    let what = format!("GCS upload to {location} at {endpoint}");
+    let Some((status, text)) = super::send_upload(request, &what)? else {
         return Ok(());
-    }
-    let text = crate::bounded::read_to_end(response, crate::bounded::Kind::Key, 0)
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-        .unwrap_or_default();
+    };
     let message = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| {
@@ -78,8 +69,7 @@ pub(super) fn put_object(
                 .to_string()
         });
     Err(PublishError::Upload(format!(
-        "GCS upload to {location} failed with HTTP {}: {message}",
-        status.as_u16()
+        "GCS upload to {location} failed with HTTP {status}: {message}"
     )))
 }
 

@@ -129,6 +129,27 @@ pub fn clean(path: &Path) -> PathBuf {
     out
 }
 
+/// Sends an object upload (S3, GCS): `None` on a 2xx answer, else the status and the start of
+/// the answer's body (bounded, lossy UTF-8) for the error message. A request that gets no answer
+/// is an error saying `what` failed.
+#[cfg(any(feature = "aws", feature = "gcp"))]
+fn send_upload(
+    request: reqwest::blocking::RequestBuilder,
+    what: &str,
+) -> Result<Option<(u16, String)>, PublishError> {
+    let response = request.send().map_err(|e| {
+        PublishError::Upload(format!("{what} failed: {}", crate::keys::error_chain(&e)))
+    })?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(None);
+    }
+    let text = crate::bounded::read_to_end(response, crate::bounded::Kind::Key, 0)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default();
+    Ok(Some((status.as_u16(), text)))
+}
+
 /// `text` percent-encoded except for unreserved characters and the bytes in `keep`.
 #[cfg_attr(not(any(feature = "aws", feature = "gcp")), allow(dead_code))]
 fn percent_encode(text: &str, keep: &[u8]) -> String {

@@ -101,22 +101,12 @@ pub(super) fn put_object(
         }
         request = request.header(name, value);
     }
-    let response = request.send().map_err(|e| {
-        PublishError::Upload(format!(
-            "S3 upload to s3://{bucket}/{key} failed: {}",
-            crate::keys::error_chain(&e)
-        ))
-    })?;
-    let status = response.status();
-    if status.is_success() {
+    let what = format!("S3 upload to s3://{bucket}/{key}");
+    let Some((status, text)) = super::send_upload(request, &what)? else {
         return Ok(());
-    }
-    let text = crate::bounded::read_to_end(response, crate::bounded::Kind::Key, 0)
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-        .unwrap_or_default();
+    };
     Err(PublishError::Upload(format!(
-        "S3 upload to s3://{bucket}/{key} failed with HTTP {}: {}",
-        status.as_u16(),
+        "{what} failed with HTTP {status}: {}",
         crate::keys::aws_kms::aws_error_detail(&text)
     )))
 }
