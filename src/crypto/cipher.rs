@@ -98,11 +98,6 @@ impl EncValue {
         })
     }
 
-    /// Whether a string looks like an encrypted value (cheap prefix check).
-    pub fn looks_encrypted(s: &str) -> bool {
-        s.starts_with("ENC[AES256_GCM,")
-    }
-
     fn format(data: &[u8], iv: &[u8], tag: &[u8], kind: &str) -> String {
         // Exact size, so the string is never reallocated while it is built.
         let mut out = Vec::with_capacity(

@@ -296,11 +296,6 @@ impl FormatError {
             ..FormatError::at(line, column, message)
         }
     }
-
-    /// The format's store is not built yet.
-    pub fn unsupported(format: Format) -> Self {
-        FormatError::new(format!("the {format} format is not supported yet"))
-    }
 }
 
 impl fmt::Display for FormatError {

@@ -38,11 +38,6 @@ impl FileId {
     }
 }
 
-/// Reads a whole file.
-pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    read_identified(path).map(|(bytes, _)| bytes)
-}
-
 /// Reads a whole file and tells which file it was (from the open file, not from the name).
 pub fn read_identified(path: &Path) -> std::io::Result<(Vec<u8>, FileId)> {
     let file = File::open(path)?;
