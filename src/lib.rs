@@ -14,14 +14,11 @@ pub mod tree;
 #[doc(hidden)]
 pub mod fuzzing;
 
-/// The top-level key that holds the metadata in YAML and JSON files.
-pub const SOPS_KEY: &str = "sops";
-
 pub mod error;
 pub mod io;
 pub mod sops_file;
 
 pub use error::{Error, Result};
-pub use formats::Format;
+pub use formats::{Format, SOPS_KEY};
 pub use sops_file::{EncryptPlan, Resealed, SopsFile};
 pub use tree::Tree;

@@ -375,6 +375,10 @@ pub(crate) fn utf8_text(input: &[u8]) -> Result<&str, FormatError> {
     })
 }
 
+/// The top-level key that holds the metadata: a mapping in YAML, JSON and TOML, a section in
+/// INI, `sops_`-prefixed lines in dotenv.
+pub const SOPS_KEY: &str = "sops";
+
 /// The key under which the binary store keeps the whole file.
 pub const BINARY_DATA_KEY: &str = "data";
 
