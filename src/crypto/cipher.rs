@@ -44,6 +44,7 @@ pub struct EncValue {
 
 /// Why a value could not be decoded or decrypted. Never carries the value itself.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CipherError {
     /// The string is not of the `ENC[AES256_GCM,...]` form.
     #[error("value is not in sops's ENC[AES256_GCM,...] format")]
