@@ -1,5 +1,5 @@
 //! File input and output: whole-file reads that remember which file they read, the update lock,
-//! and the one write path every command goes through ([`write`]).
+//! and the one write path every command goes through ([`write()`]).
 
 mod lock;
 mod resolve;
