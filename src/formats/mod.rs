@@ -58,7 +58,8 @@ impl Format {
         })
     }
 
-    /// The format sops picks from a file name: `.yaml`/`.yml`, `.json`, `.env`, `.ini`, else binary.
+    /// The format picked from a file name: `.yaml`/`.yml`, `.json`, `.env`, `.ini`, `.toml`, else
+    /// binary.
     pub fn from_path(path: &Path) -> Format {
         match path.extension().and_then(|e| e.to_str()) {
             Some("yaml" | "yml") => Format::Yaml,
