@@ -551,3 +551,58 @@ fn the_config_file_is_read_once_per_command() {
         assert_eq!(opens, 1, "{line:?} opened the config {opens} times");
     }
 }
+
+// ---- each subcommand shows only the flags it takes ----
+
+#[test]
+fn a_subcommand_shows_and_takes_only_its_own_flags() {
+    let home = Home::new();
+    let help = |args: &[&str]| ok(home.run(args), &format!("{args:?}"));
+    for args in [
+        &["decrypt", "--help"][..],
+        &["help", "decrypt"],
+        &["decrypt", "-h"],
+    ] {
+        let text = help(args);
+        for absent in [
+            "age recipients to encrypt for",
+            "--encrypted-regex",
+            "--shamir",
+        ] {
+            assert!(!text.contains(absent), "{args:?} offers {absent}:\n{text}");
+        }
+        for present in ["--output <FILE>", "--extract", "--ignore-mac", "--config"] {
+            assert!(text.contains(present), "{args:?} lacks {present}:\n{text}");
+        }
+    }
+    let edit = help(&["edit", "--help"]);
+    assert!(!edit.contains("--output <FILE>") && !edit.contains("--extract"));
+    assert!(edit.contains("--age") && edit.contains("--encrypted-regex"));
+    let encrypt = help(&["encrypt", "--help"]);
+    assert!(encrypt.contains("age recipients to encrypt for") && encrypt.contains("--output"));
+    let groups_delete = help(&["groups", "delete", "--help"]);
+    assert!(!groups_delete.contains("--age"), "{groups_delete}");
+    // sops-rs's own subcommands too.
+    let check = help(&["check", "--help"]);
+    assert!(
+        !check.contains("--age") && !check.contains("--output <FILE>"),
+        "{check}"
+    );
+    assert!(check.contains("--decryption-order") && check.contains("--verify-mac"));
+    let merge = help(&["git-merge", "--help"]);
+    assert!(!merge.contains("--encrypted-regex") && merge.contains("--ignore-mac"));
+    // The flags hidden from a subcommand's help are refused after it.
+    let encrypted = home.encrypted("app.enc.yaml", PLAIN, &[]);
+    let file = s(&encrypted);
+    for line in [
+        &["edit", "--output", "x.yaml", &file][..],
+        &["decrypt", "--age", &home.recipient, &file],
+        &["check", "--output", "x.yaml", &file],
+        &["git-merge", "--age", &home.recipient, &file, &file, &file],
+    ] {
+        let out = home.run(line);
+        assert_eq!(out.status.code(), Some(1), "{line:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("does not take"), "{}", stderr(&out));
+        assert!(out.stdout.is_empty());
+    }
+}
