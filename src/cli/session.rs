@@ -132,7 +132,7 @@ impl<'a> Session<'a> {
         key_use: KeyUse<'_>,
         command: impl FnOnce(&Session) -> Result<(), CliError>,
     ) -> Result<(), CliError> {
-        let config = super::plan::load_config(args)?;
+        let config = load_config(args)?;
         let order = super::context::decryption_order(args.decryption_order.as_deref())
             .map_err(|e| (e.code, e.message));
         let KeyUse::Audited(operation) = key_use else {
@@ -264,6 +264,28 @@ impl<'a> Session<'a> {
     }
 }
 
+/// Loads `--config` / `SOPS_CONFIG`, else the nearest config above the current directory.
+fn load_config(args: &CommonArgs) -> Result<Option<Config>, CliError> {
+    let path = match &args.config {
+        Some(path) => path.clone(),
+        None => {
+            let cwd = std::env::current_dir().map_err(|e| {
+                CliError::new(
+                    code::GENERIC,
+                    format!("cannot read the current directory: {e}"),
+                )
+            })?;
+            match sops_rs::config::find(&cwd) {
+                Some(path) => path,
+                None => return Ok(None),
+            }
+        }
+    };
+    Config::load(&path)
+        .map(Some)
+        .map_err(|e| CliError::new(code::GENERIC, e.to_string()))
+}
+
 /// Prints each distinct key warning once per run (a command may open several files).
 fn warn_once() -> sops_rs::keys::WarningHook {
     let shown = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -282,13 +304,20 @@ mod tests {
     /// file of the command line is read, so a new one is checked too.
     #[test]
     fn only_the_session_builds_a_key_context() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+        let mut pending = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli")];
+        let mut files = Vec::new();
         let mut checked = 0;
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.file_name().is_some_and(|n| n == "session.rs") {
-                continue;
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if !path.ends_with("session.rs") {
+                    files.push(path);
+                }
             }
+        }
+        for path in files {
             let text = std::fs::read_to_string(&path).unwrap();
             for builder in [
                 "KeyContext::from_environment",
