@@ -12,6 +12,7 @@ pub mod aws_kms;
 pub mod azure_kv;
 #[cfg(feature = "gcp")]
 pub mod gcp_kms;
+pub mod kind;
 #[cfg(feature = "pgp")]
 pub mod pgp;
 pub mod recorded;
@@ -19,76 +20,22 @@ pub mod registry;
 #[cfg(feature = "vault")]
 pub mod vault;
 
-use std::fmt;
-
 use zeroize::Zeroizing;
 
 use crate::tree::{Map, Timestamp};
 
 pub use self::age::{AgeIdentitySources, AgeKey};
+pub use self::kind::{KeyKind, KeyOptions, KindDescriptor};
 pub use self::registry::{from_entry, from_spec};
-
-/// The key types sops knows, by their metadata tag.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum KeyKind {
-    /// age (`age`).
-    Age,
-    /// OpenPGP (`pgp`).
-    Pgp,
-    /// AWS KMS (`kms`).
-    AwsKms,
-    /// GCP KMS (`gcp_kms`).
-    GcpKms,
-    /// Azure Key Vault (`azure_kv`).
-    AzureKeyVault,
-    /// HashiCorp Vault Transit (`hc_vault`).
-    HcVault,
-}
-
-impl KeyKind {
-    /// Every kind, in the order sops keeps keys inside a group (kms, gcp_kms, azure_kv,
-    /// hc_vault, pgp, age).
-    pub const GROUP_ORDER: [KeyKind; 6] = [
-        KeyKind::AwsKms,
-        KeyKind::GcpKms,
-        KeyKind::AzureKeyVault,
-        KeyKind::HcVault,
-        KeyKind::Pgp,
-        KeyKind::Age,
-    ];
-
-    /// The metadata tag, also the name in `SOPS_DECRYPTION_ORDER`.
-    pub fn tag(self) -> &'static str {
-        match self {
-            KeyKind::Age => "age",
-            KeyKind::Pgp => "pgp",
-            KeyKind::AwsKms => "kms",
-            KeyKind::GcpKms => "gcp_kms",
-            KeyKind::AzureKeyVault => "azure_kv",
-            KeyKind::HcVault => "hc_vault",
-        }
-    }
-
-    /// The kind for a metadata tag.
-    pub fn from_tag(tag: &str) -> Option<KeyKind> {
-        Self::GROUP_ORDER.into_iter().find(|kind| kind.tag() == tag)
-    }
-}
-
-impl fmt::Display for KeyKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.tag())
-    }
-}
 
 /// One master key named by a rule, before it is turned into a key object.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeySpec {
-    /// `age`, `pgp`, `kms`, `gcp_kms`, `azure_kv` or `hc_vault`.
-    pub kind: &'static str,
+    /// The key kind.
+    pub kind: KeyKind,
     /// The recipient, fingerprint, ARN, resource id or URL.
     pub id: String,
-    /// For AWS KMS: the role to assume, the encryption context and the profile.
+    /// For AWS KMS: the role to assume.
     pub kms_role: Option<String>,
     /// AWS KMS encryption context, sorted by key.
     pub kms_context: Vec<(String, String)>,
@@ -98,7 +45,7 @@ pub struct KeySpec {
 
 impl KeySpec {
     /// A key with only a kind and an id.
-    pub fn simple(kind: &'static str, id: &str) -> KeySpec {
+    pub fn simple(kind: KeyKind, id: &str) -> KeySpec {
         KeySpec {
             kind,
             id: id.to_string(),
