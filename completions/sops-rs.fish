@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sops_rs_global_optspecs
-    string join \n v/version i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= gcp-kms= azure-kv= hc-vault-transit= aws-profile= encryption-context= shamir-secret-sharing-threshold= keyservice= enable-local-keyservice= disable-version-check= check-for-updates verbose audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= e/encrypt d/decrypt r/rotate set= s/show-master-keys add-age= rm-age= add-pgp= rm-pgp= add-kms= rm-kms= add-gcp-kms= rm-gcp-kms= add-azure-kv= rm-azure-kv= add-hc-vault-transit= rm-hc-vault-transit= h/help
+    string join \n v/version i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= gcp-kms= hckms= azure-kv= hc-vault-transit= aws-profile= encryption-context= shamir-secret-sharing-threshold= keyservice= enable-local-keyservice= disable-version-check= check-for-updates verbose audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= e/encrypt d/decrypt r/rotate set= s/show-master-keys add-age= rm-age= add-pgp= rm-pgp= add-kms= rm-kms= add-gcp-kms= rm-gcp-kms= add-hckms= rm-hckms= add-azure-kv= rm-azure-kv= add-hc-vault-transit= rm-hc-vault-transit= h/help
 end
 
 function __fish_sops_rs_needs_command
@@ -33,6 +33,7 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -s a -l age -d 'age recipi
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -60,6 +61,8 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-kms -d 'AWS KMS ARN
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-kms -d 'AWS KMS ARNs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-gcp-kms -d 'GCP KMS resource IDs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-gcp-kms -d 'GCP KMS resource IDs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-hckms -d 'Huawei Cloud KMS key IDs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-hckms -d 'Huawei Cloud KMS key IDs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-azure-kv -d 'Azure Key Vault key URLs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-azure-kv -d 'Azure Key Vault key URLs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
@@ -102,6 +105,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s a -l age -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -136,6 +140,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s a -l age -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -169,6 +174,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s a -l age -d 'ag
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -204,6 +210,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s a -l age -d '
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -230,6 +237,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-kms -d 'A
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-kms -d 'AWS KMS ARNs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-gcp-kms -d 'GCP KMS resource IDs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-gcp-kms -d 'GCP KMS resource IDs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-hckms -d 'Huawei Cloud KMS key IDs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-hckms -d 'Huawei Cloud KMS key IDs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-azure-kv -d 'Azure Key Vault key URLs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-azure-kv -d 'Azure Key Vault key URLs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
@@ -249,6 +258,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s a -l age 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -283,6 +293,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -320,6 +331,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -354,6 +366,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -390,6 +403,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s a -l age -d 'age
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -426,6 +440,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s a -l age -d 'a
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -460,6 +475,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s a -l age -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -498,6 +514,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s a -l age -
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -536,6 +553,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s a -l age 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -569,6 +587,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -606,6 +625,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -640,6 +660,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -676,6 +697,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s a -l age -d 'age
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -709,6 +731,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s a -l age -d 'a
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -744,6 +767,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s a -l age -
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -777,6 +801,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s a -l age -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l aws-profile -d 'AWS profile for the KMS keys' -r
@@ -813,6 +838,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s a -l age 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l aws-profile -d 'AWS profile for the KMS keys' -r

@@ -12,6 +12,7 @@ pub mod aws_kms;
 pub mod azure_kv;
 #[cfg(feature = "gcp")]
 pub mod gcp_kms;
+pub mod hckms;
 pub mod kind;
 #[cfg(feature = "pgp")]
 pub mod pgp;
@@ -135,6 +136,10 @@ pub const CREDENTIAL_VARIABLES: &[&str] = &[
     "AZURE_FEDERATED_TOKEN_FILE",
     "AZURE_USERNAME",
     "AZURE_PASSWORD",
+    // Huawei Cloud
+    "HUAWEICLOUD_SDK_AK",
+    "HUAWEICLOUD_SDK_SK",
+    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
 ];
 
 /// `SOPS_AGE_KEY`: age identities inline.
@@ -239,7 +244,7 @@ impl KeyContext {
 
     /// The bound on one call to a key service: `SOPS_RS_HTTP_TIMEOUT_SECONDS` (seconds, may be
     /// fractional), else `default`.
-    #[cfg(any(feature = "azure", feature = "gcp"))]
+    #[cfg(any(feature = "azure", feature = "gcp", feature = "hckms"))]
     pub(crate) fn http_timeout(&self, default: std::time::Duration) -> std::time::Duration {
         self.var("SOPS_RS_HTTP_TIMEOUT_SECONDS")
             .and_then(|v| v.trim().parse::<f64>().ok())
@@ -257,7 +262,13 @@ impl KeyContext {
 }
 
 /// An error and its causes on one line, each cause once (SDK errors repeat their sources).
-#[cfg(any(feature = "azure", feature = "gcp", feature = "aws", feature = "vault"))]
+#[cfg(any(
+    feature = "azure",
+    feature = "gcp",
+    feature = "aws",
+    feature = "vault",
+    feature = "hckms"
+))]
 pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![e.to_string()];
     let mut source = e.source();
@@ -312,14 +323,26 @@ pub type KeyGroup = Vec<KeySlot>;
 /// The provider's request id of a key's last call, kept for the audit trail by the network
 /// backends ([`MasterKey::last_request_id`]). Each call replaces it; empty ids count as none.
 #[cfg_attr(
-    not(any(feature = "aws", feature = "gcp", feature = "azure", feature = "vault")),
+    not(any(
+        feature = "aws",
+        feature = "gcp",
+        feature = "azure",
+        feature = "vault",
+        feature = "hckms"
+    )),
     allow(dead_code)
 )]
 #[derive(Default)]
 pub(crate) struct RequestIdSlot(std::sync::Mutex<Option<String>>);
 
 #[cfg_attr(
-    not(any(feature = "aws", feature = "gcp", feature = "azure", feature = "vault")),
+    not(any(
+        feature = "aws",
+        feature = "gcp",
+        feature = "azure",
+        feature = "vault",
+        feature = "hckms"
+    )),
     allow(dead_code)
 )]
 impl RequestIdSlot {
@@ -340,7 +363,8 @@ impl RequestIdSlot {
         feature = "aws",
         feature = "gcp",
         feature = "azure",
-        feature = "vault"
+        feature = "vault",
+        feature = "hckms"
     )),
     allow(dead_code)
 )]
@@ -363,6 +387,7 @@ mod tests {
         "CLOUDSDK_CONFIG",
         "GCE_METADATA_HOST",
         "HOME",
+        "HUAWEICLOUD_SDK_PROJECT_ID",
         "SOPS_GCP_KMS_ENDPOINT",
         "SOPS_GPG_EXEC",
         "SOPS_HC_VAULT_ALLOWLIST",

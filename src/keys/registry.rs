@@ -14,7 +14,15 @@ use crate::tree::{Map, Scalar, Value};
 
 /// Every key kind, in the order sops reads a creation rule's fields (age, pgp, kms, gcp_kms,
 /// hckms, azure_keyvault, hc_vault): the order config and `rotate` keys are listed in.
-pub static KINDS: &[&KindDescriptor] = &[&AGE, &PGP, &AWS_KMS, &GCP_KMS, &AZURE_KV, &HC_VAULT];
+pub static KINDS: &[&KindDescriptor] = &[
+    &AGE,
+    &PGP,
+    &AWS_KMS,
+    &GCP_KMS,
+    &super::hckms::DESCRIPTOR,
+    &AZURE_KV,
+    &HC_VAULT,
+];
 
 /// Every kind, in [`KINDS`] order.
 pub fn all() -> impl Iterator<Item = KeyKind> {
