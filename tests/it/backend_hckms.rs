@@ -26,17 +26,15 @@ struct Kms(StandIn);
 
 impl Kms {
     fn start() -> Kms {
+        Kms::with(&[])
+    }
+
+    /// A stand-in with extra options (`--fail`, `--delay`, `--security-token`).
+    fn with(extra: &[&str]) -> Kms {
         Kms(StandIn::start("huaweicloud_kms.py", |cmd, _| {
-            cmd.args([
-                "--ak",
-                AK,
-                "--sk",
-                SK,
-                "--project",
-                PROJECT,
-                "--keys",
-                KEY_UUID,
-            ]);
+            cmd.args(["--ak", AK, "--sk", SK, "--project", PROJECT])
+                .args(["--keys", KEY_UUID])
+                .args(extra);
         }))
     }
 
@@ -409,4 +407,84 @@ fn backend_hckms_credentials_are_withheld_from_exec_env() {
     for name in ["HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"] {
         assert!(!out.contains(name), "{name} reached the child:\n{out}");
     }
+}
+
+#[test]
+fn backend_hckms_429_and_500_are_retried() {
+    for status in ["429", "503"] {
+        let kms = Kms::with(&["--fail", "2", "--fail-status", status]);
+        let home = Home::new();
+        let file = home.encrypted(&kms.endpoint());
+        assert!(std::fs::read_to_string(&file).unwrap().contains(KEY));
+        let statuses: Vec<u64> = kms.calls().iter().map(|(s, _)| *s).collect();
+        let failed: u64 = status.parse().unwrap();
+        assert_eq!(statuses, [failed, failed, 200]);
+    }
+    // A third failure in a row is the answer.
+    let kms = Kms::with(&["--fail", "3"]);
+    let home = Home::new();
+    let plain = home.write("app.yaml", INPUT);
+    let out = home.ours(
+        &kms.endpoint(),
+        Creds::Right,
+        &["encrypt", "--hckms", KEY, &plain],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("HTTP 500 (KMS.0500: injected failure)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(kms.calls().len(), 3);
+}
+
+#[test]
+fn backend_hckms_slow_server_times_out() {
+    let kms = Kms::with(&["--delay", "5"]);
+    let home = Home::new();
+    let plain = home.write("app.yaml", INPUT);
+    let started = Instant::now();
+    let out = sops_rs_command(home.path())
+        .envs(Home::env(&kms.endpoint(), Creds::Right))
+        .env("SOPS_RS_HTTP_TIMEOUT_SECONDS", "0.5")
+        .args(["encrypt", "--hckms", KEY, &plain])
+        .output()
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
+}
+
+#[test]
+fn backend_hckms_temporary_credentials_send_and_sign_the_security_token() {
+    let kms = Kms::with(&["--security-token", "session-token-1"]);
+    let home = Home::new();
+    let plain = home.write("app.yaml", INPUT);
+    let without = home.ours(
+        &kms.endpoint(),
+        Creds::Right,
+        &["encrypt", "--hckms", KEY, &plain],
+    );
+    assert!(
+        stderr(&without).contains("APIGW.0301"),
+        "{}",
+        stderr(&without)
+    );
+    let with = sops_rs_command(home.path())
+        .envs(Home::env(&kms.endpoint(), Creds::Right))
+        .env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "session-token-1")
+        .args(["encrypt", "--hckms", KEY, &plain])
+        .output()
+        .unwrap();
+    let enc = ok(with, "encrypt with a security token");
+    assert!(enc.contains(KEY));
+    let signed = kms.0.requests()[1]["signed_headers"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(signed.contains("x-security-token"), "{signed}");
 }

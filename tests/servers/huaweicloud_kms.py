@@ -35,6 +35,11 @@ Options:
   --project P       the project id (default "test-project")
   --keys A,B        key ids that exist (default "0a1b2c3d-0000-4000-8000-000000000001")
   --secret S        the sealing secret (default "stand-in")
+  --security-token T  require temporary credentials: an X-Security-Token header equal to T,
+                    and signed (API Gateway's 401 otherwise)
+  --fail N          answer the first N correctly signed calls with --fail-status
+  --fail-status S   the status for those answers, 429 or 5xx (default 500)
+  --delay S         sleep S seconds before answering each call (default 0)
   --log PATH        append one JSON line per request (path, status, access, signed_headers)
 """
 
@@ -46,6 +51,8 @@ import hmac
 import json
 import os
 import sys
+import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -125,12 +132,7 @@ class Handler(BaseHTTPRequestHandler):
     def answer(self, status, body, auth=None):
         data = json.dumps(body).encode()
         request_id = uuid.uuid4().hex
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json;charset=UTF-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("X-Request-Id", request_id)
-        self.end_headers()
-        self.wfile.write(data)
+        # Logged before answering, so a client that got its answer finds the line.
         if self.server.log_path:
             line = {
                 "path": urlsplit(self.path).path,
@@ -139,8 +141,14 @@ class Handler(BaseHTTPRequestHandler):
                 "signed_headers": (auth or {}).get("SignedHeaders"),
                 "request_id": request_id,
             }
-            with open(self.server.log_path, "a") as log:
+            with self.server.lock, open(self.server.log_path, "a") as log:
                 log.write(json.dumps(line) + "\n")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json;charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("X-Request-Id", request_id)
+        self.end_headers()
+        self.wfile.write(data)
 
     def gateway_refusal(self, message, auth):
         self.answer(
@@ -199,13 +207,26 @@ class Handler(BaseHTTPRequestHandler):
         if not hmac.compare_digest(expected, auth["Signature"]):
             self.gateway_refusal("verify aksk signature fail", auth)
             return None
+        token = self.server.security_token
+        if token and (self.headers.get("X-Security-Token") != token or "x-security-token" not in signed):
+            self.gateway_refusal("the security token is missing, wrong or not signed", auth)
+            return None
         return auth
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
+        if self.server.delay:
+            time.sleep(self.server.delay)
         auth = self.verify(body)
         if auth is None:
+            return
+        with self.server.lock:
+            failing = self.server.failures_left > 0
+            if failing:
+                self.server.failures_left -= 1
+        if failing:
+            self.kms_error(self.server.fail_status, "KMS.0500", "injected failure", auth)
             return
         parts = urlsplit(self.path).path.strip("/").split("/")
         if len(parts) != 4 or parts[0] != "v1.0" or parts[2] != "kms":
@@ -273,6 +294,10 @@ def main():
     parser.add_argument("--project", default="test-project")
     parser.add_argument("--keys", default="0a1b2c3d-0000-4000-8000-000000000001")
     parser.add_argument("--secret", default="stand-in")
+    parser.add_argument("--security-token")
+    parser.add_argument("--fail", type=int, default=0)
+    parser.add_argument("--fail-status", type=int, default=500)
+    parser.add_argument("--delay", type=float, default=0)
     parser.add_argument("--log")
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
@@ -282,6 +307,11 @@ def main():
     server.keys = set(filter(None, args.keys.split(",")))
     server.secret = args.secret.encode()
     server.log_path = args.log
+    server.security_token = args.security_token
+    server.failures_left = args.fail
+    server.fail_status = args.fail_status
+    server.delay = args.delay
+    server.lock = threading.Lock()
     print(server.server_address[1], flush=True)
     try:
         server.serve_forever()
