@@ -471,7 +471,7 @@ fn backend_aws_library_wraps_unwraps_and_keeps_the_request_id() {
     }
     let spec = KeySpec {
         kms_context: vec![("Env".into(), "test".into())],
-        ..KeySpec::simple("kms", &arn)
+        ..KeySpec::simple(sops_rs::keys::KeyKind::AwsKms, &arn)
     };
     let key = from_spec(&spec).unwrap();
     assert_eq!(key.id(), format!("{arn}|Env:test"));
@@ -489,7 +489,7 @@ fn backend_aws_library_wraps_unwraps_and_keeps_the_request_id() {
     // The same blob under another context is refused by KMS.
     let other = from_spec(&KeySpec {
         kms_context: vec![("Env".into(), "prod".into())],
-        ..KeySpec::simple("kms", &arn)
+        ..KeySpec::simple(sops_rs::keys::KeyKind::AwsKms, &arn)
     })
     .unwrap();
     let err = other.unwrap(&enc, &ctx).unwrap_err().to_string();

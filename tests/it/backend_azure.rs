@@ -228,7 +228,7 @@ fi
 }
 
 fn azure_key(url: &str) -> Box<dyn MasterKey> {
-    from_spec(&KeySpec::simple("azure_kv", url)).unwrap()
+    from_spec(&KeySpec::simple(sops_rs::keys::KeyKind::AzureKeyVault, url)).unwrap()
 }
 
 #[test]

@@ -171,7 +171,7 @@ fn ctx(vars: &[(&str, &str)]) -> KeyContext {
 }
 
 fn gcp_key(id: &str) -> Box<dyn MasterKey> {
-    from_spec(&KeySpec::simple("gcp_kms", id)).unwrap()
+    from_spec(&KeySpec::simple(sops_rs::keys::KeyKind::GcpKms, id)).unwrap()
 }
 
 #[test]
@@ -258,7 +258,7 @@ fn backend_gcp_resource_id_syntax_is_checked() {
         "p/locations/l/keyRings/r/cryptoKeys/k",
     ] {
         assert!(
-            from_spec(&KeySpec::simple("gcp_kms", bad)).is_err(),
+            from_spec(&KeySpec::simple(sops_rs::keys::KeyKind::GcpKms, bad)).is_err(),
             "{bad}"
         );
     }

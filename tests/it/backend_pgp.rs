@@ -173,7 +173,11 @@ fn backend_pgp_sops_and_sops_rs_read_each_other() {
     assert_eq!(decrypted, INPUT);
 
     // Through the library: the key wraps and unwraps a data key.
-    let key = sops_rs::keys::from_spec(&sops_rs::keys::KeySpec::simple("pgp", &fp)).unwrap();
+    let key = sops_rs::keys::from_spec(&sops_rs::keys::KeySpec::simple(
+        sops_rs::keys::KeyKind::Pgp,
+        &fp,
+    ))
+    .unwrap();
     let ctx = gpg.ctx();
     let enc = key.wrap(&[7u8; 32], &ctx).unwrap();
     assert!(enc.starts_with("-----BEGIN PGP MESSAGE-----"));
@@ -270,7 +274,11 @@ fn backend_pgp_runs_sops_gpg_exec_with_sops_arguments() {
 fn backend_pgp_without_the_secret_key_is_no_credentials() {
     let gpg = GpgHome::new();
     let fp = gpg.generate("absent");
-    let key = sops_rs::keys::from_spec(&sops_rs::keys::KeySpec::simple("pgp", &fp)).unwrap();
+    let key = sops_rs::keys::from_spec(&sops_rs::keys::KeySpec::simple(
+        sops_rs::keys::KeyKind::Pgp,
+        &fp,
+    ))
+    .unwrap();
     let enc = key.wrap(&[1u8; 32], &gpg.ctx()).unwrap();
     let file = gpg.write(
         "app.yaml",

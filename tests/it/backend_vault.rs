@@ -161,7 +161,7 @@ fn ctx(vars: &[(&str, &str)]) -> KeyContext {
 }
 
 fn vault_key(uri: &str) -> Box<dyn MasterKey> {
-    from_spec(&KeySpec::simple("hc_vault", uri)).unwrap()
+    from_spec(&KeySpec::simple(sops_rs::keys::KeyKind::HcVault, uri)).unwrap()
 }
 
 /// The `enc` values of a file's `hc_vault` entries.

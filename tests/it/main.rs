@@ -5,6 +5,9 @@
 //!   (`pair`).
 //! - `backend_aws`: AWS KMS against moto: key/alias ARNs, encryption context, roles, profiles,
 //!   interop with the real sops, and faults (server down or silent, bad credentials).
+//! - `backend_hckms`: Huawei Cloud KMS against a stand-in that verifies request signatures:
+//!   round trip, interop with the real sops both ways, creation rules and rotate flags, wrong
+//!   and missing credentials, server down.
 //! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
 //!   exit code, no panic, the file untouched.
 //! - `hostile_inputs`: endless devices and key commands, hanging commands and questions, paths
@@ -72,6 +75,7 @@ mod backend_aws;
 mod backend_azure;
 #[cfg(feature = "gcp")]
 mod backend_gcp;
+mod backend_hckms;
 #[cfg(feature = "pgp")]
 mod backend_pgp;
 #[cfg(feature = "vault")]
