@@ -110,5 +110,6 @@ mod toml_store;
 mod tools;
 mod value_parity;
 mod vectors;
+mod wheel;
 mod yaml_differential;
 mod yaml_store;
