@@ -209,6 +209,12 @@ fn run_with_deadline(mut cmd: Command, input: Input, dir: &std::path::Path) -> R
 }
 
 /// Whether a live process has `marker` in its command line (zombies have none).
+/// A `sleep` argument no other test run on the machine uses (it holds this process's id), so that
+/// [`process_with`] finds only what this run started.
+fn sleep_marker(n: u8) -> String {
+    format!("98{:07}{n}", std::process::id())
+}
+
 fn process_with(marker: &str) -> Option<String> {
     std::fs::read_dir("/proc")
         .unwrap()
@@ -353,7 +359,8 @@ fn key_commands_are_bounded_in_output_and_in_time() {
         );
     }
     // A command that never ends, and a process it started: both are gone afterwards.
-    let hanging = h.script("hang.sh", "sleep 987651 &\nexec sleep 987652");
+    let (child, orphan) = (sleep_marker(1), sleep_marker(2));
+    let hanging = h.script("hang.sh", &format!("sleep {child} &\nexec sleep {orphan}"));
     let ran = h.bounded(
         &[],
         &["decrypt", &file],
@@ -372,7 +379,7 @@ fn key_commands_are_bounded_in_output_and_in_time() {
         ],
         "a hanging SOPS_AGE_KEY_CMD",
     );
-    for marker in ["987651", "987652"] {
+    for marker in [child, orphan] {
         assert_eq!(
             process_with(&format!("sleep {marker}")),
             None,
@@ -400,7 +407,8 @@ fn gpg_is_bounded_in_output_and_in_time() {
         &["printed more than 16 MiB, the limit for command output"],
         "gpg floods",
     );
-    let hang = h.script("hang-gpg", "exec sleep 987653");
+    let marker = sleep_marker(3);
+    let hang = h.script("hang-gpg", &format!("exec sleep {marker}"));
     h.bounded(
         &[],
         &["encrypt", "--pgp", fingerprint, &plain],
@@ -412,7 +420,11 @@ fn gpg_is_bounded_in_output_and_in_time() {
         Input::Null,
     )
     .failed_in_one_line(1, &["did not finish within 1 s"], "gpg hangs");
-    assert_eq!(process_with("sleep 987653"), None, "gpg is left running");
+    assert_eq!(
+        process_with(&format!("sleep {marker}")),
+        None,
+        "gpg is left running"
+    );
     assert_eq!(std::fs::read_to_string(&plain).unwrap(), "a: 1\n");
 }
 

@@ -41,7 +41,15 @@ fn the_wheel_installs_into_a_fresh_venv_and_runs_the_quickstart() {
     assert!(made.success(), "python -m venv failed");
     // The venv has no pip of its own: the tools venv's pip installs into it, from the file only.
     let pip = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--no-index", "--no-deps", "--prefix"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            "--no-deps",
+            "--prefix",
+        ])
         .arg(&venv)
         .arg(&wheel)
         .output()
@@ -52,7 +60,11 @@ fn the_wheel_installs_into_a_fresh_venv_and_runs_the_quickstart() {
         String::from_utf8_lossy(&pip.stderr)
     );
     let installed = venv.join("bin/sops-rs");
-    assert!(installed.is_file(), "the wheel put no sops-rs in {}", venv.display());
+    assert!(
+        installed.is_file(),
+        "the wheel put no sops-rs in {}",
+        venv.display()
+    );
 
     let quickstart = Command::new(root.join("scripts/quickstart.sh"))
         .env("QUICKSTART_BIN_DIR", venv.join("bin"))
