@@ -80,8 +80,8 @@ def cases(age1, age2, fingerprint):
     out.append(("groups/shamir-2-of-3.yaml", "types.yaml", [], "shamir", ["keys/age1.txt", "keys/age2.txt", "keys/age3.txt"],
                 "three key groups of one age key each, threshold 2"))
     out.append(("multidoc.yaml", "multidoc.yaml", ["--age", age1], "empty", ["keys/age1.txt"], "two YAML documents"))
-    out.append(("pgp/types.yaml", "types.yaml", ["--pgp", fingerprint], "empty", [], "one OpenPGP key"))
-    out.append(("pgp/types.json", "types.json", ["--pgp", fingerprint], "empty", [], "one OpenPGP key"))
+    out += [(f"pgp/{source}", source, ["--pgp", fingerprint], "empty", [], "one OpenPGP key")
+            for source in ("types.yaml", "types.json", "types.env", "types.ini", "blob.bin")]
     return out
 
 
@@ -160,12 +160,18 @@ def generate(version, binary, origin):
              "an unencrypted value edited"),
             ("tampered/flipped_ciphertext_bit.yaml", flip_bit, "decrypt_error", "one ciphertext character changed"),
         ]
+        port = lambda t: t.replace("port_unencrypted: 5432", "port_unencrypted: 5433", 1).replace(
+            '"port_unencrypted": 5432', '"port_unencrypted": 5433', 1)
+        negatives.append(("pgp/edited_unencrypted.yaml", port, "mac_mismatch", "an unencrypted value edited"))
+        negatives.append(("pgp/edited_unencrypted.json", port, "mac_mismatch", "an unencrypted value edited"))
         for name, edit, expect, notes in negatives:
-            tamper(base, tier / name, edit)
-            files.append({"file": name, "format": "yaml", "expect": expect,
-                          "age_identity_files": ["keys/age1.txt"], "pgp_key_files": [], "plain": None})
-            recorded.append({"file": name, "input": "rules/encrypted_regex.yaml", "sops_command": None,
-                             "notes": notes})
+            pgp = name.startswith("pgp/")
+            source = f"pgp/types{pathlib.Path(name).suffix}" if pgp else "rules/encrypted_regex.yaml"
+            tamper(tier / source, tier / name, edit)
+            files.append({"file": name, "format": FORMAT_OF[pathlib.Path(name).suffix], "expect": expect,
+                          "age_identity_files": [] if pgp else ["keys/age1.txt"],
+                          "pgp_key_files": ["keys/pgp.asc"] if pgp else [], "plain": None})
+            recorded.append({"file": name, "input": source, "sops_command": None, "notes": notes})
     manifest = {"description": f"written by the real sops {version} ({origin}) with scripts/generate-fixtures.py",
                 "files": files}
     (tier / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
