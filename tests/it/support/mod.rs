@@ -46,10 +46,13 @@ pub fn upstream_vectors() -> Option<PathBuf> {
         "SOPS_RS_VECTORS names {}, which has no manifest.json",
         dir.display()
     );
-    eprintln!(
-        "note: the upstream vector tier did not run: {} is not there (set SOPS_RS_VECTORS)",
-        dir.display()
-    );
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        eprintln!(
+            "note: the upstream vector tier did not run: {} is not there (set SOPS_RS_VECTORS)",
+            dir.display()
+        )
+    });
     None
 }
 
