@@ -1,4 +1,4 @@
-//! The shared vectors written by real sops: every YAML, JSON and binary file an age key opens
+//! The vectors written by real sops (the fixture tiers, and the upstream tier when present): every YAML, JSON and binary file an age key opens
 //! decrypts to its `*.plain.json`; every must-fail file fails with sops's exit code and prints
 //! no plaintext.
 
