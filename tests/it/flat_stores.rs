@@ -18,30 +18,42 @@ use sops_rs::sops_file::DEFAULT_DECRYPTION_ORDER;
 use sops_rs::tree::{Map, Scalar, Value};
 use sops_rs::{Format, SopsFile};
 
-use crate::support::vectors::manifest;
-use crate::support::{generated_dir, sops_command, sops_rs_command, vectors_dir};
+use crate::support::vectors::{VectorEntry, manifest};
+use crate::support::{sops_command, sops_rs_command, upstream_vectors};
 
-/// Every dotenv/INI file real sops wrote among the vectors, with its format.
+/// Every dotenv/INI file real sops wrote among the vectors, with its format: each fixture tier's
+/// own files and sops's decryption of them, and the upstream ones when that tier is there.
 fn sops_written() -> Vec<(PathBuf, Format)> {
-    let v = vectors_dir();
-    let g = generated_dir();
-    let nix = v.join("third_party/Mic92+sops-nix/pkgs/sops-install-secrets/test-assets");
-    vec![
-        (g.join("types.env"), Format::Dotenv),
-        (g.join("types.env.sops-decrypted"), Format::Dotenv),
-        (g.join("types.ini"), Format::Ini),
-        (g.join("types.ini.sops-decrypted"), Format::Ini),
-        (
-            v.join("functional-tests/res/format.enc.env"),
+    let mut files = Vec::new();
+    for v in manifest()
+        .into_iter()
+        .filter(|v| matches!(v.format, Some(Format::Ini | Format::Dotenv)))
+    {
+        let format = v.format.unwrap();
+        if v.expect == "ok" && v.plain.is_some() {
+            let decrypted = v.beside(&format!("{}.sops-decrypted", v.file));
+            if decrypted.is_file() {
+                files.push((decrypted, format));
+            }
+        }
+        files.push((v.path(), format));
+    }
+    // Written by sops, listed in no manifest: sops's functional-test inputs.
+    if let Some(upstream) = upstream_vectors() {
+        files.push((
+            upstream.join("functional-tests/res/format.enc.env"),
             Format::Dotenv,
-        ),
-        (v.join("functional-tests/res/format.enc.ini"), Format::Ini),
-        (v.join("functional-tests/res/format-2.enc.ini"), Format::Ini),
-        (v.join("example.ini"), Format::Ini),
-        (v.join("history/0b07dfbc5eff/example.ini"), Format::Ini),
-        (nix.join("secrets.env"), Format::Dotenv),
-        (nix.join("secrets.ini"), Format::Ini),
-    ]
+        ));
+        files.push((
+            upstream.join("functional-tests/res/format.enc.ini"),
+            Format::Ini,
+        ));
+        files.push((
+            upstream.join("functional-tests/res/format-2.enc.ini"),
+            Format::Ini,
+        ));
+    }
+    files
 }
 
 /// Splits a file into its data part and its metadata lines.
@@ -158,60 +170,43 @@ fn section_json(map: &Map) -> Json {
     Json::Object(object)
 }
 
-/// The age-openable dotenv/INI vectors: file, format, identity file.
-fn age_vectors() -> Vec<(&'static str, Format, &'static str)> {
-    vec![
-        (
-            "generated/sops-3.12.2/types.env",
-            Format::Dotenv,
-            "generated/sops-3.12.2/keys/age1.txt",
-        ),
-        (
-            "generated/sops-3.12.2/types.ini",
-            Format::Ini,
-            "generated/sops-3.12.2/keys/age1.txt",
-        ),
-        (
-            "history/0b07dfbc5eff/example.ini",
-            Format::Ini,
-            "history/7ebee3dc7b8f/age/keys.txt",
-        ),
-    ]
+/// The age-openable dotenv/INI vectors of every tier present, with the format and an identity.
+fn age_vectors() -> Vec<(VectorEntry, Format, PathBuf)> {
+    let vectors: Vec<_> = manifest()
+        .into_iter()
+        .filter(|v| v.expect == "ok" && !v.age_identity_files.is_empty())
+        .filter_map(|v| {
+            let format = v
+                .format
+                .filter(|f| matches!(f, Format::Ini | Format::Dotenv))?;
+            let key = v.beside(&v.age_identity_files[0]);
+            Some((v, format, key))
+        })
+        .collect();
+    // A dotenv and an INI file per fixture tier; three upstream (sops history and sops-nix).
+    let expected = 4 + upstream_vectors().map_or(0, |_| 3);
+    assert!(
+        vectors.len() >= expected,
+        "only {} age dotenv/INI vectors",
+        vectors.len()
+    );
+    vectors
 }
 
 #[test]
 fn age_vectors_decrypt_to_their_plaintext() {
-    let dir = vectors_dir();
-    // The manifest lists exactly these as the age-openable dotenv/INI files.
-    let mut listed: Vec<String> = manifest()
-        .into_iter()
-        .filter(|v| {
-            matches!(v.format, Some(Format::Ini | Format::Dotenv))
-                && v.expect == "ok"
-                && !v.age_identity_files.is_empty()
-        })
-        .map(|v| v.file)
-        .collect();
-    listed.sort();
-    let mut ours: Vec<String> = age_vectors().iter().map(|v| v.0.to_string()).collect();
-    ours.sort();
-    assert_eq!(listed, ours);
-
-    for (file, format, key) in age_vectors() {
-        let bytes = std::fs::read(dir.join(file)).unwrap();
+    for (v, format, key) in age_vectors() {
+        let file = v.file.as_str();
+        let bytes = std::fs::read(v.path()).unwrap();
         let mut sops_file = SopsFile::parse(format, &bytes, file).unwrap();
         let data_key = sops_file
-            .data_key(&context(&dir.join(key)), &DEFAULT_DECRYPTION_ORDER, file)
+            .data_key(&context(&key), &DEFAULT_DECRYPTION_ORDER, file)
             .unwrap();
         sops_file.decrypt(&data_key, false, file).unwrap();
         let got = section_json(&sops_file.tree.documents[0]);
-        let want: Json = serde_json::from_str(
-            &std::fs::read_to_string(dir.join(format!("{file}.plain.json"))).unwrap(),
-        )
-        .unwrap();
-        assert_eq!(got, want, "{file}");
+        assert_eq!(got, v.expected_plain(), "{file}");
         // And the decrypted tree is written as sops wrote its own decryption.
-        let sops_decrypted = dir.join(format!("{file}.sops-decrypted"));
+        let sops_decrypted = v.beside(&format!("{file}.sops-decrypted"));
         if sops_decrypted.exists() {
             assert_eq!(
                 String::from_utf8(emit(format, &sops_file.tree)).unwrap(),
@@ -224,12 +219,12 @@ fn age_vectors_decrypt_to_their_plaintext() {
 
 #[test]
 fn age_vectors_reencrypt_byte_for_byte() {
-    let dir = vectors_dir();
-    for (file, format, key) in age_vectors() {
-        let original = std::fs::read(dir.join(file)).unwrap();
+    for (v, format, key) in age_vectors() {
+        let file = v.file.as_str();
+        let original = std::fs::read(v.path()).unwrap();
         let mut sops_file = SopsFile::parse(format, &original, file).unwrap();
         let data_key = sops_file
-            .data_key(&context(&dir.join(key)), &DEFAULT_DECRYPTION_ORDER, file)
+            .data_key(&context(&key), &DEFAULT_DECRYPTION_ORDER, file)
             .unwrap();
         let mut cipher = sops_file.decrypt(&data_key, false, file).unwrap();
         let lastmodified = sops_file.metadata.last_modified;

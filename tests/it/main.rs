@@ -1,5 +1,5 @@
 //! The single integration-test binary. Modules, one per area:
-//! - `support`: locating the real sops binary, the shared vectors, hermetic commands; the
+//! - `support`: locating the real sops binary, the vector tiers, hermetic commands; the
 //!   stand-in key servers, the moto server (AWS KMS, STS and S3), the OpenBao dev server and the
 //!   network faults the backend tests use; a throwaway GNUPGHOME; sops and sops-rs side by side
 //!   (`pair`).

@@ -1,4 +1,4 @@
-//! Shared test plumbing: where the real sops binary, the shared vectors and our binary are.
+//! Shared test plumbing: where the real sops binary, the vector tiers and our binary are.
 //!
 //! Nothing here skips: a missing tool is a test failure with a hint to run
 //! `scripts/install-test-deps.sh`, because CI installs everything first.
@@ -27,22 +27,50 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/vectors/sops` beside the clone (or `$SOPS_RS_VECTORS`).
-pub fn vectors_dir() -> PathBuf {
+/// The vectors this repository carries: files the real sops 3.12.2 and 3.11.0 wrote, with their
+/// keys (`scripts/generate-fixtures.py`).
+pub const FIXTURE_TIERS: [&str; 2] = ["fixtures/sops-3.12.2", "fixtures/sops-3.11.0"];
+
+/// The older upstream vectors (`../shared/vectors/sops` beside the clone, or `$SOPS_RS_VECTORS`):
+/// files from getsops/sops's history and sops-nix. An extra tier: it runs whenever it is there
+/// (CI always has it) and says so plainly on standard error when it is not.
+pub fn upstream_vectors() -> Option<PathBuf> {
     let dir = std::env::var_os("SOPS_RS_VECTORS")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("../shared/vectors/sops"));
+    if dir.join("manifest.json").is_file() {
+        return Some(dir);
+    }
     assert!(
-        dir.join("manifest.json").is_file(),
-        "shared vectors not found at {}",
+        std::env::var_os("SOPS_RS_VECTORS").is_none(),
+        "SOPS_RS_VECTORS names {}, which has no manifest.json",
         dir.display()
     );
-    dir
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        eprintln!(
+            "note: the upstream vector tier did not run: {} is not there (set SOPS_RS_VECTORS)",
+            dir.display()
+        )
+    });
+    None
+}
+
+/// Every vector tier present: the two fixture tiers, then the upstream one when it is there.
+pub fn vector_tiers() -> Vec<PathBuf> {
+    let mut tiers: Vec<PathBuf> = FIXTURE_TIERS.iter().map(|t| repo_root().join(t)).collect();
+    tiers.extend(upstream_vectors());
+    tiers
 }
 
 /// The sops 3.12.2 vectors written for this project.
 pub fn generated_dir() -> PathBuf {
-    vectors_dir().join("generated/sops-3.12.2")
+    repo_root().join(FIXTURE_TIERS[0])
+}
+
+/// The plaintext inputs the fixture tiers were encrypted from.
+pub fn fixture_inputs() -> PathBuf {
+    repo_root().join("fixtures/inputs")
 }
 
 /// The real sops binary: `$SOPS_BIN`, else `.tools/bin/sops`.
