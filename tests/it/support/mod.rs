@@ -19,8 +19,11 @@ pub mod moto;
 pub mod openbao;
 pub mod pair;
 pub mod standin;
+pub mod test_env;
 pub mod twin;
 pub mod vectors;
+
+pub use test_env::{AgeIdentity, TestEnv, path_arg, wait_for};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
