@@ -61,6 +61,7 @@
 //!   (OpenBao), each compared with what the real sops 3.12.2 stores; names, `--recursive`,
 //!   `--omit-extensions`, the re-encryption rule, the question, errors, sops's functional tests.
 //! - `fuzz_smoke`: each fuzz target body on a few thousand seeded mutations (CI's fuzzing).
+//! - `module_index`: every file in `tests/it/` is a module here and in this index.
 
 mod audit;
 #[cfg(feature = "aws")]
@@ -91,6 +92,7 @@ mod hostile_writes;
 mod interop_sops;
 mod json_store;
 mod legacy;
+mod module_index;
 mod output_format;
 mod parity;
 mod properties;
