@@ -8,8 +8,9 @@
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
+use crate::backend_conformance::{Backend, Fault, Relocation};
+use crate::support::faults::FaultyProxy;
 use crate::support::moto::Moto;
 use crate::support::{ok, sops_command, sops_rs_command};
 
@@ -314,7 +315,7 @@ fn backend_aws_profile_from_shared_credentials() {
 }
 
 #[test]
-fn backend_aws_server_down_fails_fast_and_the_next_key_is_tried() {
+fn backend_aws_unreachable_kms_falls_back_to_age() {
     let mut moto = Moto::start();
     let arn = moto.create_key();
     let mut home = Home::new(&moto);
@@ -326,32 +327,12 @@ fn backend_aws_server_down_fails_fast_and_the_next_key_is_tried() {
         &format!("{}\n", identity.to_string().expose_secret()),
     );
     let plain = home.write("secrets.yaml", PLAIN);
-    let kms_only = ok(home.ours(&["encrypt", "--kms", &arn, &plain]), "encrypt");
-    let kms_only = home.write("kms.enc.yaml", &kms_only);
     let both = ok(
         home.ours(&["encrypt", "--kms", &arn, "--age", &recipient, &plain]),
         "encrypt both",
     );
     let both = home.write("both.enc.yaml", &both);
     moto.stop();
-
-    let started = Instant::now();
-    let out = home.ours(&["decrypt", &kms_only]);
-    let took = started.elapsed();
-    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
-    assert!(took < Duration::from_secs(15), "took {took:?}");
-    let message = stderr(&out);
-    assert!(message.contains(&arn), "{message}");
-    assert!(
-        message.to_lowercase().contains("connect"),
-        "the reason is given: {message}"
-    );
-
-    let started = Instant::now();
-    let out = home.ours(&["encrypt", "--kms", &arn, &plain]);
-    assert!(!out.status.success());
-    assert!(started.elapsed() < Duration::from_secs(15));
-    assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
 
     // KMS first, then age: the unreachable key fails and age opens the file.
     home.set("SOPS_DECRYPTION_ORDER", "kms,age");
@@ -360,68 +341,6 @@ fn backend_aws_server_down_fails_fast_and_the_next_key_is_tried() {
         ok(home.ours(&["decrypt", &both]), "decrypt with age"),
         PLAIN
     );
-}
-
-#[test]
-fn backend_aws_silent_server_times_out() {
-    let moto = Moto::start();
-    let arn = moto.create_key();
-    let mut home = Home::new(&moto);
-    let plain = home.write("secrets.yaml", PLAIN);
-    let enc = ok(home.ours(&["encrypt", "--kms", &arn, &plain]), "encrypt");
-    let enc = home.write("kms.enc.yaml", &enc);
-    // A server that accepts connections and never answers.
-    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = silent.local_addr().unwrap().port();
-    let held = std::thread::spawn(move || {
-        let mut streams = Vec::new();
-        for stream in silent.incoming().take(8) {
-            streams.push(stream);
-        }
-        std::thread::sleep(Duration::from_secs(30));
-    });
-    home.set("AWS_ENDPOINT_URL_KMS", &format!("http://127.0.0.1:{port}"));
-    home.set("SOPS_RS_HTTP_TIMEOUT_SECONDS", "2");
-    let started = Instant::now();
-    let out = home.ours(&["decrypt", &enc]);
-    let took = started.elapsed();
-    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
-    assert!(took < Duration::from_secs(15), "took {took:?}");
-    assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
-    drop(held);
-}
-
-#[test]
-fn backend_aws_wrong_credentials_are_reported() {
-    // With authentication on, moto rejects credentials it did not issue.
-    let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]);
-    let home = Home::new(&moto);
-    let plain = home.write("secrets.yaml", PLAIN);
-    let arn = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000";
-    let out = home.ours(&["encrypt", "--kms", arn, &plain]);
-    assert!(!out.status.success());
-    let message = stderr(&out);
-    assert!(message.contains(arn), "{message}");
-    assert!(
-        message.contains("security token") || message.contains("credentials"),
-        "{message}"
-    );
-}
-
-#[test]
-fn backend_aws_no_credentials_is_not_an_attempt() {
-    let moto = Moto::start();
-    let arn = moto.create_key();
-    let home = Home::new(&moto);
-    let plain = home.write("secrets.yaml", PLAIN);
-    let enc = ok(home.ours(&["encrypt", "--kms", &arn, &plain]), "encrypt");
-    let enc = home.write("kms.enc.yaml", &enc);
-    let mut bare = Home::bare();
-    bare.set("AWS_ENDPOINT_URL_KMS", &moto.endpoint());
-    std::fs::copy(&enc, bare.path("kms.enc.yaml")).unwrap();
-    let out = bare.ours(&["decrypt", &bare.path("kms.enc.yaml").display().to_string()]);
-    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
-    assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
 }
 
 #[test]
@@ -501,4 +420,124 @@ fn backend_aws_library_wraps_unwraps_and_keeps_the_request_id() {
     bare.vars
         .insert("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string());
     assert!(key.unwrap(&enc, &bare).unwrap().is_none());
+}
+
+/// moto with authentication on (an IAM user allowed everything, the only valid credentials)
+/// behind a [`FaultyProxy`] that injects the faults and counts the requests, for the
+/// conformance suite (`backend_conformance.rs`).
+pub struct Aws {
+    // Dropped first: the proxy, then the server.
+    proxy: FaultyProxy,
+    _moto: Moto,
+    arn: String,
+    access_key: String,
+    secret_key: String,
+}
+
+impl Aws {
+    fn vars(&self, credentials: Option<(&str, &str)>) -> Vec<(String, String)> {
+        let mut vars = vec![
+            ("AWS_ENDPOINT_URL_KMS".to_string(), self.proxy.address()),
+            ("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string()),
+        ];
+        if let Some((id, secret)) = credentials {
+            vars.push(("AWS_ACCESS_KEY_ID".to_string(), id.to_string()));
+            vars.push(("AWS_SECRET_ACCESS_KEY".to_string(), secret.to_string()));
+        }
+        vars
+    }
+}
+
+/// An AWS JSON-protocol error: throttling for 429, an internal error otherwise.
+fn aws_failure(status: u16) -> Vec<u8> {
+    let code = if status == 429 {
+        "ThrottlingException"
+    } else {
+        "KMSInternalException"
+    };
+    let body = format!(r#"{{"__type":"{code}","message":"injected failure {status}"}}"#);
+    format!(
+        "HTTP/1.1 {status} Injected\r\nContent-Type: application/x-amz-json-1.1\r\n\
+         x-amzn-ErrorType: {code}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+impl Backend for Aws {
+    const FLAG: &'static str = "--kms";
+    const REAL_SOPS: bool = true;
+    const WRONG_CREDENTIALS_SAY: &'static [&'static str] = &["403", "SignatureDoesNotMatch"];
+    const NO_CREDENTIALS_SAY: &'static [&'static str] = &[];
+
+    fn start(fault: Fault) -> Aws {
+        // The first four requests (the setup below) need no credentials; every later one does.
+        let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "4")]);
+        let setup = moto.boto3(
+            "iam.create_user(UserName='sops')\n\
+             key = iam.create_access_key(UserName='sops')['AccessKey']\n\
+             iam.put_user_policy(UserName='sops', PolicyName='all', PolicyDocument=\
+             '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\
+             \"Action\":\"*\",\"Resource\":\"*\"}]}')\n\
+             print(kms.create_key()['KeyMetadata']['Arn'], key['AccessKeyId'], \
+             key['SecretAccessKey'])",
+        );
+        let [arn, access_key, secret_key]: [String; 3] = setup
+            .split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+            .try_into()
+            .unwrap_or_else(|_| panic!("moto setup printed {setup:?}"));
+        let (failures, status) = match fault {
+            Fault::None => (0, 500),
+            Fault::FailFirst { requests, status } => (requests, status),
+        };
+        let proxy = FaultyProxy::start_answering(moto.port(), failures, status, aws_failure);
+        Aws {
+            proxy,
+            _moto: moto,
+            arn,
+            access_key,
+            secret_key,
+        }
+    }
+
+    fn key_id(&self) -> String {
+        self.arn.clone()
+    }
+
+    fn credentials(&self) -> Vec<(String, String)> {
+        self.vars(Some((&self.access_key, &self.secret_key)))
+    }
+
+    fn wrong_credentials(&self) -> (Vec<(String, String)>, String) {
+        let secret = "wrongSecretKey0123456789abcdefWRONGsecret";
+        (self.vars(Some((&self.access_key, secret))), secret.into())
+    }
+
+    fn no_credentials(&self) -> Vec<(String, String)> {
+        self.vars(None)
+    }
+
+    fn relocate(&self, port: u16) -> Relocation {
+        Relocation {
+            vars: vec![(
+                "AWS_ENDPOINT_URL_KMS".to_string(),
+                format!("http://127.0.0.1:{port}"),
+            )],
+            replace: None,
+        }
+    }
+
+    fn statuses(&self) -> Vec<u16> {
+        self.proxy.statuses()
+    }
+
+    fn requests(&self) -> usize {
+        self.proxy.statuses().len()
+    }
+
+    fn injected_failure_says(status: u16) -> String {
+        format!("injected failure {status}")
+    }
 }

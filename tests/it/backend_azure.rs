@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
+use crate::backend_conformance::{Backend, Fault, Relocation};
 use crate::support::standin::{INPUT, Scratch, StandIn, dead_port};
 use crate::support::{ok, sops_rs_command};
 
@@ -308,154 +309,24 @@ fn backend_azure_round_trip_and_metadata() {
 }
 
 #[test]
-fn backend_azure_server_down_fails_fast_with_exit_128() {
-    let home = Home::new();
+fn backend_azure_missing_key_and_no_credentials_in_the_library() {
     let kv = KeyVault::start(&[]);
-    let env = kv.env(SECRET);
-    let plain = home.write("app.yaml", INPUT);
-    let enc = ok(
-        home.ours(
-            &env,
-            &["encrypt", "--azure-kv", &kv.key_url("sops"), &plain],
-        ),
-        "encrypt",
-    );
-    let dead = format!("https://127.0.0.1:{}", dead_port());
-    let file = home.write("app.enc.yaml", &enc.replace(&kv.vault_url(), &dead));
-    let started = Instant::now();
-    let out = home.ours(&env, &["decrypt", &file]);
-    let elapsed = started.elapsed();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(128), "{stderr}");
-    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
-    assert!(
-        stderr.contains(&format!("{dead}/keys/sops/v1")),
-        "the key is named: {stderr}"
-    );
-    assert!(stderr.contains("could not connect"), "{stderr}");
-    assert!(out.stdout.is_empty());
-
-    let started = Instant::now();
-    let out = home.ours(
-        &env,
-        &[
-            "encrypt",
-            "--azure-kv",
-            &format!("{dead}/keys/sops/v1"),
-            &plain,
-        ],
-    );
-    assert!(!out.status.success());
-    assert!(started.elapsed() < Duration::from_secs(10));
-}
-
-#[test]
-fn backend_azure_slow_server_times_out() {
-    let kv = KeyVault::start(&["--delay", "5"]);
-    let key = azure_key(&kv.key_url("sops"));
-    let c = kv.ctx(SECRET, &[("SOPS_RS_HTTP_TIMEOUT_SECONDS", "1")]);
-    let started = Instant::now();
-    let err = key.wrap(&[1u8; 32], &c).unwrap_err().to_string();
-    let elapsed = started.elapsed();
-    assert!(err.contains("timed out"), "{err}");
-    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
-
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
-    let mut env = kv.env(SECRET);
-    env.push(("SOPS_RS_HTTP_TIMEOUT_SECONDS".into(), "1".into()));
-    let started = Instant::now();
-    let out = home.ours(
-        &env,
-        &["encrypt", "--azure-kv", &kv.key_url("sops"), &plain],
-    );
-    assert!(!out.status.success());
-    assert!(started.elapsed() < Duration::from_secs(5));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("timed out"));
-}
-
-#[test]
-fn backend_azure_429_and_500_are_retried() {
-    for status in ["429", "500", "503"] {
-        let kv = KeyVault::start(&["--fail", "2", "--fail-status", status]);
-        let key = azure_key(&kv.key_url("sops"));
-        let c = kv.ctx(SECRET, &[]);
-        let enc = key
-            .wrap(&[3u8; 32], &c)
-            .unwrap_or_else(|e| panic!("{status}: {e}"));
-        let code: u64 = status.parse().unwrap();
-        assert_eq!(kv.authorized_statuses(), [code, code, 200]);
-        assert_eq!(&key.unwrap(&enc, &c).unwrap().unwrap()[..], &[3u8; 32]);
-    }
-    // Three failures in a row: give up with the server's answer.
-    let kv = KeyVault::start(&["--fail", "3", "--fail-status", "500"]);
-    let err = azure_key(&kv.key_url("sops"))
-        .wrap(&[3u8; 32], &kv.ctx(SECRET, &[]))
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("500") && err.contains("stand-in failure"),
-        "{err}"
-    );
-    assert_eq!(kv.authorized_statuses().len(), 3);
-}
-
-#[test]
-fn backend_azure_wrong_credentials_are_a_clear_error() {
-    let kv = KeyVault::start(&[]);
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
     let url = kv.key_url("sops");
-    let enc = ok(
-        home.ours(&kv.env(SECRET), &["encrypt", "--azure-kv", &url, &plain]),
-        "encrypt",
-    );
-    let file = home.write("app.enc.yaml", &enc);
-
-    let wrong = kv.env("not-the-secret");
-    let out = home.ours(&wrong, &["decrypt", &file]);
-    assert_eq!(out.status.code(), Some(128));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(&url), "the key is named: {stderr}");
-    assert!(stderr.contains("AADSTS7000215"), "{stderr}");
-    assert!(
-        !stderr.contains("not-the-secret"),
-        "the secret is not printed: {stderr}"
-    );
-    assert!(out.stdout.is_empty());
-
-    let out = home.ours(&wrong, &["encrypt", "--azure-kv", &url, &plain]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Invalid client secret"));
-
+    let wrapped = azure_key(&url)
+        .wrap(&[1u8; 32], &kv.ctx(SECRET, &[]))
+        .unwrap();
     // A key that does not exist: Key Vault's own message.
     let err = azure_key(&kv.key_url("missing"))
         .wrap(&[1u8; 32], &kv.ctx(SECRET, &[]))
         .unwrap_err()
         .to_string();
     assert!(err.contains("404") && err.contains("KeyNotFound"), "{err}");
-
-    // No credentials at all: nothing to try with (exit 128, the key listed).
-    let none: Vec<(String, String)> = vec![
-        (
-            "AZURE_TOKEN_CREDENTIALS".into(),
-            "EnvironmentCredential".into(),
-        ),
-        ("SSL_CERT_FILE".into(), kv.ca().display().to_string()),
-    ];
-    let out = home.ours(&none, &["decrypt", &file]);
-    assert_eq!(out.status.code(), Some(128));
-    assert!(String::from_utf8_lossy(&out.stderr).contains(&url));
-    let key = azure_key(&url);
-    let stored = enc
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("enc: "))
-        .unwrap();
+    // No credentials at all: the key has nothing to try with (not a failure).
     let ctx = KeyContext {
-        vars: none.into_iter().collect(),
+        vars: Azure::bare(&kv).into_iter().collect(),
         ..Default::default()
     };
-    assert!(key.unwrap(stored, &ctx).unwrap().is_none());
+    assert!(azure_key(&url).unwrap(&wrapped, &ctx).unwrap().is_none());
 }
 
 #[test]
@@ -594,4 +465,83 @@ fn backend_azure_managed_identity() {
         "{stderr}"
     );
     assert!(!stderr.contains("not-the-header"), "{stderr}");
+}
+
+/// The stand-in behind the conformance suite (`backend_conformance.rs`).
+pub struct Azure {
+    kv: KeyVault,
+}
+
+impl Azure {
+    /// The test CA and the environment credential chosen, but no credentials.
+    fn bare(kv: &KeyVault) -> Vec<(String, String)> {
+        pairs(&[
+            ("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential"),
+            ("SSL_CERT_FILE", &kv.ca().display().to_string()),
+        ])
+    }
+}
+
+impl Backend for Azure {
+    const FLAG: &'static str = "--azure-kv";
+    // The real sops would need the real Entra ID.
+    const REAL_SOPS: bool = false;
+    const WRONG_CREDENTIALS_SAY: &'static [&'static str] = &["AADSTS7000215"];
+    const NO_CREDENTIALS_SAY: &'static [&'static str] = &[];
+
+    fn start(fault: Fault) -> Azure {
+        let kv = match fault {
+            Fault::None => KeyVault::start(&[]),
+            Fault::FailFirst { requests, status } => KeyVault::start(&[
+                "--fail",
+                &requests.to_string(),
+                "--fail-status",
+                &status.to_string(),
+            ]),
+        };
+        Azure { kv }
+    }
+
+    fn key_id(&self) -> String {
+        self.kv.key_url("sops")
+    }
+
+    fn credentials(&self) -> Vec<(String, String)> {
+        self.kv.env(SECRET)
+    }
+
+    fn wrong_credentials(&self) -> (Vec<(String, String)>, String) {
+        (self.kv.env("not-the-secret"), "not-the-secret".to_string())
+    }
+
+    fn no_credentials(&self) -> Vec<(String, String)> {
+        Azure::bare(&self.kv)
+    }
+
+    fn relocate(&self, port: u16) -> Relocation {
+        Relocation {
+            vars: Vec::new(),
+            replace: Some((self.kv.vault_url(), format!("https://127.0.0.1:{port}"))),
+        }
+    }
+
+    fn statuses(&self) -> Vec<u16> {
+        self.kv
+            .authorized_statuses()
+            .into_iter()
+            .map(|s| s as u16)
+            .collect()
+    }
+
+    fn requests(&self) -> usize {
+        self.kv
+            .requests()
+            .iter()
+            .filter(|r| r["authorized"] == true || r["kind"] == "token")
+            .count()
+    }
+
+    fn injected_failure_says(status: u16) -> String {
+        format!("stand-in failure {status}")
+    }
 }

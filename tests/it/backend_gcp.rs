@@ -10,10 +10,10 @@
 use std::ops::Deref;
 use std::path::PathBuf;
 use std::process::Output;
-use std::time::{Duration, Instant};
 
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
+use crate::backend_conformance::{Backend, Fault, Relocation};
 use crate::support::standin::{INPUT, Scratch, StandIn, dead_port};
 use crate::support::{ok, sops_rs_command};
 
@@ -275,112 +275,7 @@ fn backend_gcp_resource_id_syntax_is_checked() {
 }
 
 #[test]
-fn backend_gcp_server_down_fails_fast_with_exit_128() {
-    let home = Home::new();
-    let dead = format!("http://127.0.0.1:{}", dead_port());
-    // The stand-ins share a pad secret, so any instance decrypts another's ciphertexts.
-    let enc = {
-        let kms = Kms::start(&[]);
-        let plain = home.write("app.yaml", INPUT);
-        ok(
-            home.ours(
-                &kms.endpoint(),
-                Some(TOKEN),
-                &["encrypt", "--gcp-kms", KEY, &plain],
-            ),
-            "encrypt",
-        )
-    };
-    let file = home.write("app.enc.yaml", &enc);
-    let started = Instant::now();
-    let out = home.ours(&dead, Some(TOKEN), &["decrypt", &file]);
-    let elapsed = started.elapsed();
-    assert_eq!(
-        out.status.code(),
-        Some(128),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(KEY), "the key is named: {stderr}");
-    assert!(stderr.contains("could not connect"), "{stderr}");
-    assert!(out.stdout.is_empty());
-
-    let started = Instant::now();
-    let plain = home.write("plain.yaml", INPUT);
-    let out = home.ours(&dead, Some(TOKEN), &["encrypt", "--gcp-kms", KEY, &plain]);
-    assert!(!out.status.success());
-    assert!(started.elapsed() < Duration::from_secs(10));
-}
-
-#[test]
-fn backend_gcp_slow_server_times_out() {
-    let kms = Kms::start(&["--delay", "5"]);
-    let key = gcp_key(KEY);
-    let c = ctx(&[
-        ("GOOGLE_OAUTH_ACCESS_TOKEN", TOKEN),
-        ("SOPS_GCP_KMS_ENDPOINT", &kms.endpoint()),
-        ("SOPS_RS_HTTP_TIMEOUT_SECONDS", "1"),
-    ]);
-    let started = Instant::now();
-    let err = key.wrap(&[1u8; 32], &c).unwrap_err().to_string();
-    let elapsed = started.elapsed();
-    assert!(err.contains("timed out"), "{err}");
-    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
-
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
-    let started = Instant::now();
-    let out = sops_rs_command(home.path())
-        .env("GOOGLE_OAUTH_ACCESS_TOKEN", TOKEN)
-        .env("SOPS_GCP_KMS_ENDPOINT", kms.endpoint())
-        .env("SOPS_RS_HTTP_TIMEOUT_SECONDS", "1")
-        .args(["encrypt", "--gcp-kms", KEY, &plain])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(started.elapsed() < Duration::from_secs(4));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("timed out"));
-}
-
-#[test]
-fn backend_gcp_429_and_500_are_retried() {
-    for status in ["429", "500", "503"] {
-        let kms = Kms::start(&["--fail", "2", "--fail-status", status]);
-        let key = gcp_key(KEY);
-        let c = ctx(&[
-            ("GOOGLE_OAUTH_ACCESS_TOKEN", TOKEN),
-            ("SOPS_GCP_KMS_ENDPOINT", &kms.endpoint()),
-        ]);
-        let enc = key
-            .wrap(&[3u8; 32], &c)
-            .unwrap_or_else(|e| panic!("{status}: {e}"));
-        let code: u64 = status.parse().unwrap();
-        assert_eq!(kms.statuses(), [code, code, 200]);
-        assert_eq!(&key.unwrap(&enc, &c).unwrap().unwrap()[..], &[3u8; 32]);
-    }
-    // Three failures in a row: give up with the server's answer.
-    let kms = Kms::start(&["--fail", "3", "--fail-status", "500"]);
-    let err = gcp_key(KEY)
-        .wrap(
-            &[3u8; 32],
-            &ctx(&[
-                ("GOOGLE_OAUTH_ACCESS_TOKEN", TOKEN),
-                ("SOPS_GCP_KMS_ENDPOINT", &kms.endpoint()),
-            ]),
-        )
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("500") && err.contains("INTERNAL") && err.contains("stand-in failure"),
-        "{err}"
-    );
-    assert_eq!(kms.statuses().len(), 3);
-}
-
-#[test]
-fn backend_gcp_wrong_credentials_are_a_clear_error() {
+fn backend_gcp_unusable_credentials_json_names_its_source() {
     let kms = Kms::start(&[]);
     let home = Home::new();
     let plain = home.write("app.yaml", INPUT);
@@ -393,37 +288,7 @@ fn backend_gcp_wrong_credentials_are_a_clear_error() {
         "encrypt",
     );
     let file = home.write("app.enc.yaml", &enc);
-
-    let out = home.ours(&kms.endpoint(), Some("wrong-secret"), &["decrypt", &file]);
-    assert_eq!(out.status.code(), Some(128));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(KEY), "the key is named: {stderr}");
-    assert!(stderr.contains("PERMISSION_DENIED"), "{stderr}");
-    assert!(stderr.contains("403"), "{stderr}");
-    assert!(stderr.contains("GOOGLE_OAUTH_ACCESS_TOKEN"), "{stderr}");
-    assert!(
-        !stderr.contains("wrong-secret"),
-        "the token is not printed: {stderr}"
-    );
-    assert!(out.stdout.is_empty());
-
-    let out = home.ours(
-        &kms.endpoint(),
-        Some("wrong-secret"),
-        &["encrypt", "--gcp-kms", KEY, &plain],
-    );
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("PERMISSION_DENIED"));
-
-    // No credentials at all (no token, no files, no metadata server): nothing to try with
-    // (exit 128, the key listed with a hint), nothing sent.
-    let before = kms.requests().len();
-    let out = home.ours(&kms.endpoint(), None, &["decrypt", &file]);
-    assert_eq!(out.status.code(), Some(128));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(KEY), "{stderr}");
-    assert!(stderr.contains("no Google credentials"), "{stderr}");
-    assert_eq!(kms.requests().len(), before);
+    // No credentials at all: the hint names the places looked at.
     let out = home.ours(
         &kms.endpoint(),
         None,
@@ -432,8 +297,6 @@ fn backend_gcp_wrong_credentials_are_a_clear_error() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("metadata server"), "{stderr}");
-    assert_eq!(kms.requests().len(), before);
-
     // A credentials JSON the SDK cannot use is an error that names where it came from.
     let out = home.run(
         &kms.endpoint(),
@@ -633,4 +496,86 @@ fn backend_gcp_is_left_alone_when_age_opens_the_file() {
         INPUT
     );
     assert_eq!(kms.requests().len(), before, "{:?}", kms.requests());
+}
+
+/// The stand-in behind the conformance suite (`backend_conformance.rs`).
+pub struct Gcp {
+    kms: Kms,
+}
+
+impl Gcp {
+    fn vars(&self, token: Option<&str>) -> Vec<(String, String)> {
+        let mut vars = vec![
+            ("SOPS_GCP_KMS_ENDPOINT".to_string(), self.kms.endpoint()),
+            // Never the real metadata server, even on a GCP machine.
+            (
+                "GCE_METADATA_HOST".to_string(),
+                format!("127.0.0.1:{}", dead_port()),
+            ),
+        ];
+        if let Some(token) = token {
+            vars.push(("GOOGLE_OAUTH_ACCESS_TOKEN".to_string(), token.to_string()));
+        }
+        vars
+    }
+}
+
+impl Backend for Gcp {
+    const FLAG: &'static str = "--gcp-kms";
+    // sops 3.12.2 has no endpoint override for Cloud KMS (SOPS_GCP_KMS_ENDPOINT is 3.13).
+    const REAL_SOPS: bool = false;
+    const WRONG_CREDENTIALS_SAY: &'static [&'static str] =
+        &["PERMISSION_DENIED", "403", "GOOGLE_OAUTH_ACCESS_TOKEN"];
+    const NO_CREDENTIALS_SAY: &'static [&'static str] = &["no Google credentials"];
+
+    fn start(fault: Fault) -> Gcp {
+        let kms = match fault {
+            Fault::None => Kms::start(&[]),
+            Fault::FailFirst { requests, status } => Kms::start(&[
+                "--fail",
+                &requests.to_string(),
+                "--fail-status",
+                &status.to_string(),
+            ]),
+        };
+        Gcp { kms }
+    }
+
+    fn key_id(&self) -> String {
+        KEY.to_string()
+    }
+
+    fn credentials(&self) -> Vec<(String, String)> {
+        self.vars(Some(TOKEN))
+    }
+
+    fn wrong_credentials(&self) -> (Vec<(String, String)>, String) {
+        (self.vars(Some("wrong-secret")), "wrong-secret".to_string())
+    }
+
+    fn no_credentials(&self) -> Vec<(String, String)> {
+        self.vars(None)
+    }
+
+    fn relocate(&self, port: u16) -> Relocation {
+        Relocation {
+            vars: vec![(
+                "SOPS_GCP_KMS_ENDPOINT".to_string(),
+                format!("http://127.0.0.1:{port}"),
+            )],
+            replace: None,
+        }
+    }
+
+    fn statuses(&self) -> Vec<u16> {
+        self.kms.statuses().into_iter().map(|s| s as u16).collect()
+    }
+
+    fn requests(&self) -> usize {
+        self.kms.requests().len()
+    }
+
+    fn injected_failure_says(status: u16) -> String {
+        format!("stand-in failure {status}")
+    }
 }

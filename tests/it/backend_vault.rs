@@ -6,11 +6,11 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
-use crate::support::faults::{FaultyProxy, SilentServer};
+use crate::backend_conformance::{Backend, Fault, Relocation};
+use crate::support::faults::FaultyProxy;
 use crate::support::openbao::OpenBao;
 use crate::support::standin::{INPUT, Scratch};
 use crate::support::{ok, sops_3_11_command, sops_command, sops_rs_command};
@@ -139,21 +139,6 @@ impl Home {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Asserts that a run failed (with exit `code` when given), printed nothing on stdout, and
-/// that its stderr names every one of `needles`; returns that stderr.
-fn assert_fails(out: &Output, code: Option<i32>, needles: &[&str]) -> String {
-    let message = stderr(out);
-    assert!(!out.status.success(), "{message}");
-    if code.is_some() {
-        assert_eq!(out.status.code(), code, "{message}");
-    }
-    assert!(out.stdout.is_empty());
-    for needle in needles {
-        assert!(message.contains(needle), "{needle:?} missing: {message}");
-    }
-    message
 }
 
 fn ctx(vars: &[(&str, &str)]) -> KeyContext {
@@ -379,107 +364,6 @@ fn backend_vault_nested_mount_and_punctuated_key_name() {
 }
 
 #[test]
-fn backend_vault_server_down_fails_fast_with_exit_128() {
-    let (bao, uri, home) = openbao_with_key();
-    let (_, file) = home.encrypt_ours(&uri, "app.enc.yaml");
-    drop(bao);
-
-    let started = Instant::now();
-    let out = home.ours(&["decrypt", &file]);
-    let elapsed = started.elapsed();
-    assert_fails(&out, Some(128), &[&uri, "could not connect"]);
-    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
-
-    // Encrypting against the dead server fails as quickly.
-    let plain = home.write("app.yaml", INPUT);
-    let started = Instant::now();
-    let out = home.ours(&["encrypt", "--hc-vault-transit", &uri, &plain]);
-    assert_fails(&out, None, &[&uri, "could not connect"]);
-    assert!(started.elapsed() < Duration::from_secs(10));
-}
-
-#[test]
-fn backend_vault_silent_server_times_out() {
-    let (bao, live, home) = openbao_with_key();
-    let home = home.set("SOPS_RS_HTTP_TIMEOUT_SECONDS", "1");
-    let (enc, _) = home.encrypt_ours(&live, "live.enc.yaml");
-    // The same file, its server now one that accepts connections and never answers.
-    let silent = SilentServer::start();
-    let file = home.write(
-        "app.enc.yaml",
-        &enc.replace(&bao.address(), &silent.address()),
-    );
-    let started = Instant::now();
-    let out = home.ours(&["decrypt", &file]);
-    let elapsed = started.elapsed();
-    assert_fails(&out, Some(128), &[&silent.address(), "timed out"]);
-    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
-
-    let uri = format!("{}/v1/transit/keys/sops", silent.address());
-    let plain = home.write("app.yaml", INPUT);
-    let started = Instant::now();
-    let out = home.ours(&["encrypt", "--hc-vault-transit", &uri, &plain]);
-    assert_fails(&out, None, &[&silent.address(), "timed out"]);
-    assert!(started.elapsed() < Duration::from_secs(5));
-}
-
-#[test]
-fn backend_vault_429_and_500_are_retried() {
-    let (bao, _, _) = openbao_with_key();
-    let c = ctx(&[("VAULT_TOKEN", bao.token())]);
-    for status in [429, 500, 503] {
-        let proxy = FaultyProxy::start(bao.port(), 2, status);
-        let key = vault_key(&format!("{}/v1/transit/keys/sops", proxy.address()));
-        let wrapped = key
-            .wrap(&[3u8; 32], &c)
-            .unwrap_or_else(|e| panic!("{status}: {e}"));
-        assert_eq!(proxy.statuses(), [status, status, 200]);
-        assert!(wrapped.starts_with("vault:v1:"), "{wrapped}");
-        assert_eq!(&key.unwrap(&wrapped, &c).unwrap().unwrap()[..], &[3u8; 32]);
-        assert_eq!(proxy.statuses(), [status, status, 200, 200]);
-    }
-    // Three failures in a row: give up with the server's answer.
-    let proxy = FaultyProxy::start(bao.port(), 3, 500);
-    let err = vault_key(&format!("{}/v1/transit/keys/sops", proxy.address()))
-        .wrap(&[3u8; 32], &c)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("500") && err.contains("injected failure 500"),
-        "{err}"
-    );
-    assert_eq!(proxy.statuses(), [500, 500, 500]);
-}
-
-#[test]
-fn backend_vault_wrong_token_is_a_clear_error() {
-    let (_bao, uri, home) = openbao_with_key();
-    let (_, file) = home.encrypt_ours(&uri, "app.enc.yaml");
-    let plain = home.write("app.yaml", INPUT);
-
-    let wrong_token = "s.NotTheRootToken0123456789";
-    let wrong = Home::with_token(wrong_token);
-    let out = wrong.ours(&["decrypt", &file]);
-    let message = assert_fails(&out, Some(128), &[&uri, "permission denied", "403"]);
-    assert!(
-        !message.contains("NotTheRoot"),
-        "the token is not printed: {message}"
-    );
-    assert!(!message.contains("hunter2"), "{message}");
-
-    let out = wrong.ours(&["encrypt", "--hc-vault-transit", &uri, &plain]);
-    let message = assert_fails(&out, None, &[&uri, "permission denied"]);
-    assert!(!message.contains("NotTheRoot"), "{message}");
-
-    // No token at all: nothing to try with (exit 128, the key listed).
-    let out = sops_rs_command(home.path())
-        .args(["decrypt", &file])
-        .output()
-        .unwrap();
-    assert_fails(&out, Some(128), &[&uri]);
-}
-
-#[test]
 fn backend_vault_allowlist_blocks_other_servers() {
     let (bao, _, _) = openbao_with_key();
     let proxy = FaultyProxy::start(bao.port(), 0, 500);
@@ -505,4 +389,68 @@ fn backend_vault_allowlist_blocks_other_servers() {
     )
     .unwrap();
     assert_eq!(proxy.statuses(), [200]);
+}
+
+/// OpenBao behind a [`FaultyProxy`] (which injects the faults and counts the requests), for the
+/// conformance suite (`backend_conformance.rs`).
+pub struct Vault {
+    // Dropped first: the proxy, then the server.
+    proxy: FaultyProxy,
+    bao: OpenBao,
+}
+
+impl Backend for Vault {
+    const FLAG: &'static str = "--hc-vault-transit";
+    const REAL_SOPS: bool = true;
+    const WRONG_CREDENTIALS_SAY: &'static [&'static str] = &["permission denied", "403"];
+    const NO_CREDENTIALS_SAY: &'static [&'static str] = &[];
+
+    fn start(fault: Fault) -> Vault {
+        let bao = OpenBao::start();
+        bao.enable_transit("transit");
+        bao.create_transit_key("transit", "sops");
+        let proxy = match fault {
+            Fault::None => FaultyProxy::start(bao.port(), 0, 500),
+            Fault::FailFirst { requests, status } => {
+                FaultyProxy::start(bao.port(), requests, status)
+            }
+        };
+        Vault { proxy, bao }
+    }
+
+    fn key_id(&self) -> String {
+        format!("{}/v1/transit/keys/sops", self.proxy.address())
+    }
+
+    fn credentials(&self) -> Vec<(String, String)> {
+        vec![("VAULT_TOKEN".into(), self.bao.token().into())]
+    }
+
+    fn wrong_credentials(&self) -> (Vec<(String, String)>, String) {
+        let token = "s.NotTheRootToken0123456789";
+        (vec![("VAULT_TOKEN".into(), token.into())], token.into())
+    }
+
+    fn no_credentials(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    fn relocate(&self, port: u16) -> Relocation {
+        Relocation {
+            vars: Vec::new(),
+            replace: Some((self.proxy.address(), format!("http://127.0.0.1:{port}"))),
+        }
+    }
+
+    fn statuses(&self) -> Vec<u16> {
+        self.proxy.statuses()
+    }
+
+    fn requests(&self) -> usize {
+        self.proxy.statuses().len()
+    }
+
+    fn injected_failure_says(status: u16) -> String {
+        format!("injected failure {status}")
+    }
 }

@@ -43,6 +43,10 @@
 //! - `toml_store`: the TOML store (an extension) through the binary, and random-tree round trips.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
 //! - `tools`: git textconv and merge driver (real git), pre-commit check, --reuse-from.
+//! - `backend_conformance`: one suite run for every key-service backend (AWS, Azure, GCP,
+//!   Vault): round trip (with the real sops where it reaches the service), provider down, slow,
+//!   throttled then retried, wrong or missing credentials. A backend is a `Backend` impl in its
+//!   own file plus one line there.
 //! - `backend_pgp`: PGP vectors through gpg and rPGP, must-fail PGP vectors, the real sops both
 //!   ways with a throwaway GNUPGHOME, a missing secret key.
 //! - `backend_gcp`: GCP Cloud KMS through the stand-in in `tests/servers/` (REST shape, bearer
@@ -68,6 +72,7 @@ mod audit;
 mod backend_aws;
 #[cfg(feature = "azure")]
 mod backend_azure;
+mod backend_conformance;
 #[cfg(feature = "gcp")]
 mod backend_gcp;
 #[cfg(feature = "pgp")]
