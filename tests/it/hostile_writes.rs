@@ -18,31 +18,30 @@ use std::time::{Duration, Instant};
 
 use age::secrecy::ExposeSecret;
 
-use crate::support::{AgeKey, as_nobody, launched_by, sops_command, sops_rs_command};
+use crate::support::{TestEnv, as_nobody, launched_by};
 
 /// The value that must never be readable by another user.
 const CANARY: &str = "canary-7f3a9c";
 const PLAIN: &str = "db:\n    password: canary-7f3a9c\n    user: app\n";
 const NOBODY: u32 = 65534;
 
+/// A [`TestEnv`] shared with `nobody`.
 struct Env {
-    dir: tempfile::TempDir,
-    key: AgeKey,
+    home: TestEnv,
 }
 
 impl Env {
-    /// A directory `nobody` can enter and read (but not write), with an age key it can read.
+    /// A home `nobody` can enter and read (but not write), with an age key it can read, and a
+    /// TMPDIR every user can write.
     fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        chmod(dir.path(), 0o755);
-        Env {
-            key: AgeKey::new(dir.path()),
-            dir,
-        }
+        let home = TestEnv::new();
+        chmod(home.dir(), 0o755);
+        chmod(&home.tmp(), 0o1777);
+        Env { home }
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.home.path(name)
     }
 
     /// A subdirectory with `mode`.
@@ -54,10 +53,8 @@ impl Env {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = sops_rs_command(self.dir.path());
-        cmd.env("SOPS_AGE_KEY_FILE", &self.key.file)
-            .args(args)
-            .stdin(Stdio::null());
+        let mut cmd = self.home.sops_rs();
+        cmd.args(args);
         cmd
     }
 
@@ -66,7 +63,7 @@ impl Env {
     }
 
     fn run_as_nobody(&self, args: &[&str]) -> Output {
-        as_nobody(&self.cmd(args), self.dir.path())
+        as_nobody(&self.cmd(args), self.home.dir())
             .stdin(Stdio::null())
             .output()
             .expect("setpriv (util-linux) must be installed")
@@ -74,9 +71,9 @@ impl Env {
 
     /// The real sops with the same key, as `nobody`.
     fn sops_as_nobody(&self, args: &[&str]) -> Output {
-        let mut cmd = sops_command(self.dir.path());
-        cmd.env("SOPS_AGE_KEY_FILE", &self.key.file).args(args);
-        as_nobody(&cmd, self.dir.path())
+        let mut cmd = self.home.sops();
+        cmd.args(args);
+        as_nobody(&cmd, self.home.dir())
             .stdin(Stdio::null())
             .output()
             .expect("setpriv (util-linux) must be installed")
@@ -109,10 +106,10 @@ impl Env {
         let mut cmd = Command::new("bash");
         cmd.args(["-c", script])
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("SOPS_AGE_KEY_FILE", &self.key.file)
-            .current_dir(self.dir.path());
-        as_nobody(&cmd, self.dir.path())
+            .env("HOME", self.home.dir())
+            .env("SOPS_AGE_KEY_FILE", &self.home.key_file)
+            .current_dir(self.home.dir());
+        as_nobody(&cmd, self.home.dir())
             .stdin(Stdio::null())
             .output()
             .expect("setpriv (util-linux) must be installed")
@@ -120,7 +117,7 @@ impl Env {
 
     /// `PLAIN` encrypted for this env's key (and `more` recipients) at `path`.
     fn encrypt_to(&self, path: &Path, more: &[&str]) {
-        let recipients = std::iter::once(self.key.recipient.as_str())
+        let recipients = std::iter::once(self.home.recipient.as_str())
             .chain(more.iter().copied())
             .collect::<Vec<_>>()
             .join(",");
@@ -166,7 +163,7 @@ impl Env {
     fn plaintext_nobody_can_read(&self) -> String {
         let out = self.bash_as_nobody(&format!(
             "grep -rl --no-messages {CANARY} {} || true",
-            self.dir.path().display()
+            self.home.dir().display()
         ));
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
@@ -388,7 +385,7 @@ fn every_command_through_a_symlink_changes_the_real_file() {
                 env.path(".sops.yaml"),
                 format!(
                     "creation_rules:\n  - age: {},{}\n",
-                    env.key.recipient, other_recipient
+                    env.home.recipient, other_recipient
                 ),
             )
             .unwrap();
@@ -397,7 +394,7 @@ fn every_command_through_a_symlink_changes_the_real_file() {
         std::os::unix::fs::symlink("real/target.yaml", &link).unwrap();
         let mut args: Vec<&str> = command.to_vec();
         if what == "encrypt -i" {
-            args.extend(["--age", &env.key.recipient]);
+            args.extend(["--age", &env.home.recipient]);
         }
         let link_arg = link.to_str().unwrap();
         args.push(link_arg);
@@ -455,7 +452,7 @@ fn every_command_through_a_symlink_changes_the_real_file() {
             "{what}: {:?}",
             leftovers(&real)
         );
-        assert!(leftovers(env.dir.path()).is_empty(), "{what}");
+        assert!(leftovers(env.home.dir()).is_empty(), "{what}");
     };
     let failed: Vec<&str> = cases
         .iter()
@@ -478,7 +475,7 @@ fn a_hard_linked_file_changes_under_every_name() {
         "encrypt",
         "-i",
         "--age",
-        &env.key.recipient,
+        &env.home.recipient,
         one.to_str().unwrap(),
     ]);
     succeeded(&out, "encrypt -i (hard link)");
@@ -563,7 +560,7 @@ fn a_file_swapped_for_a_link_while_decrypting_is_not_written() {
             secret = secret.display(),
             moved = moved.display(),
             leak = leak.display(),
-            key = env.key.file.display()
+            key = env.home.key_file.display()
         ),
     )
     .unwrap();
@@ -603,7 +600,7 @@ fn owner_group_and_mode_are_kept() {
         let path = file.to_str().unwrap();
         let out = match command {
             "set" => env.run(&["set", path, r#"["db"]["user"]"#, r#""x""#]),
-            _ => env.run(&["encrypt", "-i", "--age", &env.key.recipient, path]),
+            _ => env.run(&["encrypt", "-i", "--age", &env.home.recipient, path]),
         };
         succeeded(&out, command);
         let metadata = std::fs::metadata(&file).unwrap();
@@ -662,7 +659,7 @@ fn new_plaintext_is_private_and_new_encrypted_files_follow_the_umask() {
         &[
             "encrypt",
             "--age",
-            &env.key.recipient,
+            &env.home.recipient,
             "--output",
             reencrypted.to_str().unwrap(),
             plain.to_str().unwrap(),
@@ -710,7 +707,7 @@ fn every_file_sops_rs_creates_is_created_0600() {
             "encrypt",
             "-i",
             "--age",
-            &env.key.recipient,
+            &env.home.recipient,
             plain.to_str().unwrap(),
         ],
     ];
@@ -798,7 +795,7 @@ fn names_up_to_255_bytes_work_in_place() {
         let file = env.path(&name);
         std::fs::write(&file, PLAIN).unwrap();
         let path = file.to_str().unwrap();
-        let out = env.run(&["encrypt", "-i", "--age", &env.key.recipient, path]);
+        let out = env.run(&["encrypt", "-i", "--age", &env.home.recipient, path]);
         succeeded(&out, &format!("encrypt -i, {length}-byte name"));
         let out = env.run(&["set", path, r#"["db"]["user"]"#, r#""long""#]);
         succeeded(&out, &format!("set, {length}-byte name"));
@@ -808,5 +805,5 @@ fn names_up_to_255_bytes_work_in_place() {
         assert!(std::fs::read_to_string(&file).unwrap().contains(CANARY));
         std::fs::remove_file(&file).unwrap();
     }
-    assert!(leftovers(env.dir.path()).is_empty());
+    assert!(leftovers(env.home.dir()).is_empty());
 }

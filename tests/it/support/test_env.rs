@@ -1,5 +1,5 @@
 //! The one hermetic test environment: a scratch directory that is the commands' HOME (with
-//! XDG_CONFIG_HOME and GNUPGHOME inside it and TMPDIR at `tmp/`), fresh age identities in key
+//! XDG_CONFIG_HOME and GNUPGHOME inside it and TMPDIR at `temp/`), fresh age identities in key
 //! files, an empty sops config, and sops-rs / real-sops commands with a clean environment plus
 //! the variables a test sets. Every integration test builds its scratch home here.
 
@@ -68,7 +68,7 @@ impl TestEnv {
     /// A home with `count` identities (`key.txt`, `key1.txt`, …; at least one).
     pub fn with_identities(count: usize) -> TestEnv {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("tmp")).unwrap();
+        std::fs::create_dir(dir.path().join("temp")).unwrap();
         std::fs::write(dir.path().join("empty-config.yaml"), "{}\n").unwrap();
         let keys: Vec<AgeIdentity> = (0..count.max(1))
             .map(|n| {
@@ -101,7 +101,7 @@ impl TestEnv {
 
     /// The private temporary directory every command gets as `TMPDIR`.
     pub fn tmp(&self) -> PathBuf {
-        self.path("tmp")
+        self.path("temp")
     }
 
     /// An empty sops config (`{}`), for `--config` so the real sops finds no `.sops.yaml`.
