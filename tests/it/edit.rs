@@ -29,7 +29,7 @@ fn cmd(env: &TestEnv, editor: &str) -> Command {
 
 /// `edit` of `file` with `editor`, feeding `stdin`, with `extra` flags.
 fn edit(env: &TestEnv, editor: &str, file: &Path, stdin: &[u8], extra: &[&str]) -> Output {
-    TestEnv::run_with_stdin(cmd(env, editor).arg("edit").args(extra).arg(file), stdin)
+    TestEnv::feed(cmd(env, editor).arg("edit").args(extra).arg(file), stdin)
 }
 
 fn decrypt(env: &TestEnv, file: &Path) -> String {

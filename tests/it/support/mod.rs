@@ -22,7 +22,7 @@ pub mod test_env;
 pub mod twin;
 pub mod vectors;
 
-pub use test_env::{AgeIdentity, TestEnv, path_arg, wait_for};
+pub use test_env::{TestEnv, path_arg, wait_for};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {

@@ -190,8 +190,13 @@ impl TestEnv {
         ok(self.run(args), &format!("sops-rs {args:?}"))
     }
 
+    /// Runs sops-rs with `args`, feeding `stdin`.
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Output {
+        TestEnv::feed(self.sops_rs().args(args), stdin)
+    }
+
     /// Runs `cmd` feeding `stdin` (a command that exits before reading it is no failure).
-    pub fn run_with_stdin(cmd: &mut Command, stdin: &[u8]) -> Output {
+    pub fn feed(cmd: &mut Command, stdin: &[u8]) -> Output {
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -212,6 +217,11 @@ impl TestEnv {
         let plain = self.write(&format!("{name}.plain.{extension}"), plaintext);
         let text = self.encrypt_file(&plain, extra);
         self.write(name, text)
+    }
+
+    /// The file `plain` encrypted by sops-rs for the first recipient into `name`; its path.
+    pub fn encrypt_to(&self, plain: &Path, name: &str) -> PathBuf {
+        self.write(name, self.encrypt_file(plain, &[]))
     }
 
     /// sops-rs's encryption of the file `plain` for the first recipient, with `extra` flags.
