@@ -7,15 +7,14 @@
 //! cannot be pointed at a custom GCP endpoint (`SOPS_GCP_KMS_ENDPOINT` is new in 3.13), so there
 //! is no interop test here.
 
-use std::ops::Deref;
 use std::path::PathBuf;
 use std::process::Output;
 
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
-use crate::backend_conformance::{Backend, Fault, Relocation};
-use crate::support::standin::{INPUT, Scratch, StandIn, dead_port};
-use crate::support::{ok, sops_rs_command};
+use crate::backend_conformance::{Backend, Fault, KeyService, Relocation};
+use crate::support::standin::{INPUT, StandIn, dead_port};
+use crate::support::{TestEnv, ok, path_arg};
 
 const TOKEN: &str = "test-token";
 const KEY: &str = "projects/p1/locations/global/keyRings/ring/cryptoKeys/sops";
@@ -109,61 +108,51 @@ impl Kms {
     }
 }
 
-struct Home(Scratch);
-
-impl Deref for Home {
-    type Target = Scratch;
-
-    fn deref(&self) -> &Scratch {
-        &self.0
+/// sops-rs in `home` against `endpoint`, with `token` as the only credential (if any).
+fn ours(home: &TestEnv, endpoint: &str, token: Option<&str>, args: &[&str]) -> Output {
+    match token {
+        Some(token) => run(
+            home,
+            endpoint,
+            &[("GOOGLE_OAUTH_ACCESS_TOKEN", token)],
+            args,
+        ),
+        None => run(home, endpoint, &[], args),
     }
 }
 
-impl Home {
-    fn new() -> Home {
-        Home(Scratch::new())
+/// Runs sops-rs in `home` against `endpoint` with `env` as the only credentials.
+fn run(home: &TestEnv, endpoint: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = home.sops_rs();
+    cmd.env("SOPS_GCP_KMS_ENDPOINT", endpoint);
+    if !env.iter().any(|(k, _)| *k == "GCE_METADATA_HOST") {
+        // Never the real metadata server, even on a GCP machine.
+        cmd.env("GCE_METADATA_HOST", format!("127.0.0.1:{}", dead_port()));
     }
+    cmd.envs(env.iter().copied()).args(args).output().unwrap()
+}
 
-    fn ours(&self, endpoint: &str, token: Option<&str>, args: &[&str]) -> Output {
-        match token {
-            Some(token) => self.run(endpoint, &[("GOOGLE_OAUTH_ACCESS_TOKEN", token)], args),
-            None => self.run(endpoint, &[], args),
-        }
-    }
+/// Encrypts INPUT for KEY with `env`, expecting a failure; returns stderr.
+fn encrypt_error(home: &TestEnv, endpoint: &str, env: &[(&str, &str)]) -> String {
+    let plain = path_arg(&home.write("app.yaml", INPUT));
+    let out = run(home, endpoint, env, &["encrypt", "--gcp-kms", KEY, &plain]);
+    let names: Vec<&str> = env.iter().map(|(k, _)| *k).collect();
+    assert!(!out.status.success(), "encrypt succeeded with {names:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
 
-    /// Runs sops-rs against `endpoint` with `env` as the only credentials.
-    fn run(&self, endpoint: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
-        let mut cmd = sops_rs_command(self.path());
-        cmd.env("SOPS_GCP_KMS_ENDPOINT", endpoint);
-        if !env.iter().any(|(k, _)| *k == "GCE_METADATA_HOST") {
-            // Never the real metadata server, even on a GCP machine.
-            cmd.env("GCE_METADATA_HOST", format!("127.0.0.1:{}", dead_port()));
-        }
-        cmd.envs(env.iter().copied()).args(args).output().unwrap()
-    }
-
-    /// Encrypts INPUT for KEY with `env`, expecting a failure; returns stderr.
-    fn encrypt_error(&self, endpoint: &str, env: &[(&str, &str)]) -> String {
-        let plain = self.write("app.yaml", INPUT);
-        let out = self.run(endpoint, env, &["encrypt", "--gcp-kms", KEY, &plain]);
-        let names: Vec<&str> = env.iter().map(|(k, _)| *k).collect();
-        assert!(!out.status.success(), "encrypt succeeded with {names:?}");
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    }
-
-    /// Encrypts INPUT for KEY and decrypts it again with `env`, both through the binary.
-    fn round_trip(&self, endpoint: &str, env: &[(&str, &str)]) {
-        let plain = self.write("app.yaml", INPUT);
-        let enc = ok(
-            self.run(endpoint, env, &["encrypt", "--gcp-kms", KEY, &plain]),
-            "encrypt",
-        );
-        let file = self.write("app.enc.yaml", &enc);
-        assert_eq!(
-            ok(self.run(endpoint, env, &["decrypt", &file]), "decrypt"),
-            INPUT
-        );
-    }
+/// Encrypts INPUT for KEY and decrypts it again with `env`, both through the binary.
+fn round_trip(home: &TestEnv, endpoint: &str, env: &[(&str, &str)]) {
+    let plain = path_arg(&home.write("app.yaml", INPUT));
+    let enc = ok(
+        run(home, endpoint, env, &["encrypt", "--gcp-kms", KEY, &plain]),
+        "encrypt",
+    );
+    let file = path_arg(&home.write("app.enc.yaml", &enc));
+    assert_eq!(
+        ok(run(home, endpoint, env, &["decrypt", &file]), "decrypt"),
+        INPUT
+    );
 }
 
 fn ctx(vars: &[(&str, &str)]) -> KeyContext {
@@ -177,10 +166,11 @@ fn gcp_key(id: &str) -> Box<dyn MasterKey> {
 #[test]
 fn backend_gcp_round_trip_and_metadata() {
     let kms = Kms::start(&[]);
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
+    let home = TestEnv::new();
+    let plain = path_arg(&home.write("app.yaml", INPUT));
     let enc = ok(
-        home.ours(
+        ours(
+            &home,
             &kms.endpoint(),
             Some(TOKEN),
             &["encrypt", "--gcp-kms", KEY, &plain],
@@ -200,10 +190,10 @@ fn backend_gcp_round_trip_and_metadata() {
     let value = enc_line.trim_start().trim_start_matches("enc: ");
     // Standard padded base64 of a 32-byte key plus the stand-in's 16-byte checksum.
     assert_eq!(value.len(), 64, "{value}");
-    let file = home.write("app.enc.yaml", &enc);
+    let file = path_arg(&home.write("app.enc.yaml", &enc));
     assert_eq!(
         ok(
-            home.ours(&kms.endpoint(), Some(TOKEN), &["decrypt", &file]),
+            ours(&home, &kms.endpoint(), Some(TOKEN), &["decrypt", &file]),
             "decrypt"
         ),
         INPUT
@@ -262,9 +252,10 @@ fn backend_gcp_resource_id_syntax_is_checked() {
             "{bad}"
         );
     }
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
-    let out = home.ours(
+    let home = TestEnv::new();
+    let plain = path_arg(&home.write("app.yaml", INPUT));
+    let out = ours(
+        &home,
         "http://127.0.0.1:9",
         Some(TOKEN),
         &["encrypt", "--gcp-kms", "projects/p/keyRings/r", &plain],
@@ -277,19 +268,21 @@ fn backend_gcp_resource_id_syntax_is_checked() {
 #[test]
 fn backend_gcp_unusable_credentials_json_names_its_source() {
     let kms = Kms::start(&[]);
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
+    let home = TestEnv::new();
+    let plain = path_arg(&home.write("app.yaml", INPUT));
     let enc = ok(
-        home.ours(
+        ours(
+            &home,
             &kms.endpoint(),
             Some(TOKEN),
             &["encrypt", "--gcp-kms", KEY, &plain],
         ),
         "encrypt",
     );
-    let file = home.write("app.enc.yaml", &enc);
+    let file = path_arg(&home.write("app.enc.yaml", &enc));
     // No credentials at all: the hint names the places looked at.
-    let out = home.ours(
+    let out = ours(
+        &home,
         &kms.endpoint(),
         None,
         &["encrypt", "--gcp-kms", KEY, &plain],
@@ -298,7 +291,8 @@ fn backend_gcp_unusable_credentials_json_names_its_source() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("metadata server"), "{stderr}");
     // A credentials JSON the SDK cannot use is an error that names where it came from.
-    let out = home.run(
+    let out = run(
+        &home,
         &kms.endpoint(),
         &[("GOOGLE_CREDENTIALS", r#"{"type": "service_account"}"#)],
         &["decrypt", &file],
@@ -327,7 +321,7 @@ fn backend_gcp_service_account_key() {
         ("GOOGLE_APPLICATION_CREDENTIALS", key_file.as_str()),
     ] {
         let before = kms.kms_requests().len();
-        Home::new().round_trip(&kms.endpoint(), &[env]);
+        round_trip(&TestEnv::new(), &kms.endpoint(), &[env]);
         let used = kms.credentials()[before..].to_vec();
         assert_eq!(
             used,
@@ -345,9 +339,9 @@ fn backend_gcp_service_account_key() {
         serde_json::from_str(&std::fs::read_to_string(other.service_account()).unwrap()).unwrap();
     let mut forged: serde_json::Value = serde_json::from_str(&json).unwrap();
     forged["private_key"] = other_key["private_key"].clone();
-    let home = Home::new();
+    let home = TestEnv::new();
     let forged = forged.to_string();
-    let stderr = home.encrypt_error(&kms.endpoint(), &[("GOOGLE_CREDENTIALS", &forged)]);
+    let stderr = encrypt_error(&home, &kms.endpoint(), &[("GOOGLE_CREDENTIALS", &forged)]);
     assert!(
         stderr.contains("401") && stderr.contains("UNAUTHENTICATED"),
         "{stderr}"
@@ -359,7 +353,8 @@ fn backend_gcp_service_account_key() {
     );
     // Its own key file belongs to another account (another key id): refused too.
     let other_file = other.service_account().display().to_string();
-    home.encrypt_error(
+    encrypt_error(
+        &home,
         &kms.endpoint(),
         &[("GOOGLE_APPLICATION_CREDENTIALS", &other_file)],
     );
@@ -376,7 +371,8 @@ fn backend_gcp_authorized_user_refresh_token() {
 
     // As a file named by GOOGLE_APPLICATION_CREDENTIALS: the refresh token is exchanged at the
     // file's token_uri, and KMS sees the access token that came back.
-    Home::new().round_trip(
+    round_trip(
+        &TestEnv::new(),
         &kms.endpoint(),
         &[("GOOGLE_APPLICATION_CREDENTIALS", &user_file)],
     );
@@ -394,15 +390,15 @@ fn backend_gcp_authorized_user_refresh_token() {
     assert_eq!(kms.credentials(), ["authorized_user", "authorized_user"]);
 
     // As gcloud's ADC file ($HOME/.config/gcloud/application_default_credentials.json).
-    let home = Home::new();
-    std::fs::create_dir_all(home.path().join(".config/gcloud")).unwrap();
+    let home = TestEnv::new();
+    std::fs::create_dir_all(home.dir().join(".config/gcloud")).unwrap();
     std::fs::copy(
         &user_file,
-        home.path()
+        home.dir()
             .join(".config/gcloud/application_default_credentials.json"),
     )
     .unwrap();
-    home.round_trip(&kms.endpoint(), &[]);
+    round_trip(&home, &kms.endpoint(), &[]);
     assert_eq!(kms.credentials().len(), 4);
     assert!(kms.credentials().iter().all(|c| c == "authorized_user"));
 
@@ -410,9 +406,10 @@ fn backend_gcp_authorized_user_refresh_token() {
     let mut revoked: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&user_file).unwrap()).unwrap();
     revoked["refresh_token"] = "revoked-refresh-token".into();
-    let home = Home::new();
-    let revoked_file = home.write("revoked.json", &revoked.to_string());
-    let stderr = home.encrypt_error(
+    let home = TestEnv::new();
+    let revoked_file = path_arg(&home.write("revoked.json", &revoked.to_string()));
+    let stderr = encrypt_error(
+        &home,
         &kms.endpoint(),
         &[("GOOGLE_APPLICATION_CREDENTIALS", &revoked_file)],
     );
@@ -428,8 +425,9 @@ fn backend_gcp_metadata_server() {
     // No token, no credentials file, an empty HOME: Application Default Credentials end at the
     // metadata server, here the stand-in through GCE_METADATA_HOST.
     let kms = Kms::start(&[]);
-    let home = Home::new();
-    home.round_trip(
+    let home = TestEnv::new();
+    round_trip(
+        &home,
         &kms.endpoint(),
         &[("GCE_METADATA_HOST", &kms.metadata_host())],
     );
@@ -464,33 +462,26 @@ fn backend_gcp_is_left_alone_when_age_opens_the_file() {
     // A file for a GCP key and an age key, opened with the age identity: the GCP client is never
     // set up. The metadata server is the stand-in too, so even a token fetch would show.
     let kms = Kms::start(&[]);
-    let home = Home::new();
-    let identity = age::x25519::Identity::generate();
-    let recipient = identity.to_public().to_string();
-    use age::secrecy::ExposeSecret;
-    let key_file = home.write(
-        "age.txt",
-        &format!("{}\n", identity.to_string().expose_secret()),
-    );
-    let plain = home.write("app.yaml", INPUT);
+    // The home's age identity is every command's SOPS_AGE_KEY_FILE.
+    let home = TestEnv::new();
+    let recipient = home.recipient.clone();
+    let plain = path_arg(&home.write("app.yaml", INPUT));
     let enc = ok(
-        home.ours(
+        ours(
+            &home,
             &kms.endpoint(),
             Some(TOKEN),
             &["encrypt", "--gcp-kms", KEY, "--age", &recipient, &plain],
         ),
         "encrypt",
     );
-    let file = home.write("app.enc.yaml", &enc);
+    let file = path_arg(&home.write("app.enc.yaml", &enc));
     let before = kms.requests().len();
-    let env = [
-        ("GCE_METADATA_HOST", kms.metadata_host()),
-        ("SOPS_AGE_KEY_FILE", key_file),
-    ];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let metadata_host = kms.metadata_host();
+    let env = [("GCE_METADATA_HOST", metadata_host.as_str())];
     assert_eq!(
         ok(
-            home.run(&kms.endpoint(), &env, &["decrypt", &file]),
+            run(&home, &kms.endpoint(), &env, &["decrypt", &file]),
             "decrypt"
         ),
         INPUT
@@ -557,6 +548,12 @@ impl Backend for Gcp {
         self.vars(None)
     }
 
+    fn requests(&self) -> usize {
+        self.kms.requests().len()
+    }
+}
+
+impl KeyService for Gcp {
     fn relocate(&self, port: u16) -> Relocation {
         Relocation {
             vars: vec![(
@@ -569,10 +566,6 @@ impl Backend for Gcp {
 
     fn statuses(&self) -> Vec<u16> {
         self.kms.statuses().into_iter().map(|s| s as u16).collect()
-    }
-
-    fn requests(&self) -> usize {
-        self.kms.requests().len()
     }
 
     fn injected_failure_says(status: u16) -> String {

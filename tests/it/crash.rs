@@ -4,8 +4,8 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::Duration;
 
 use crate::support::{TestEnv, path_arg, wait_for};
 
@@ -21,6 +21,18 @@ fn decrypt(env: &TestEnv, file: &Path) -> Option<String> {
         .then(|| String::from_utf8(out.stdout).unwrap())
 }
 
+/// The in-place writer's temporary files (`.sops-rs.*.tmp`) in `dir`.
+fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with(".sops-rs.") && name.ends_with(".tmp")
+        })
+        .collect()
+}
+
 #[test]
 fn kill_9_during_in_place_writes_never_leaves_a_partial_file() {
     let env = TestEnv::new();
@@ -29,23 +41,15 @@ fn kill_9_during_in_place_writes_never_leaves_a_partial_file() {
         .collect();
     let file = encrypted(&env, "big.yaml", &content);
     let original = std::fs::read(&file).unwrap();
-    // How long one full run takes, to spread the kill points over it.
-    let started = Instant::now();
-    let out = env
-        .sops_rs()
-        .args(["rotate", "-i", &path_arg(&file)])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let mut full = started.elapsed();
-    let mut killed_mid_run = 0;
-    let mut round = 0u64;
-    // At least 25 rounds and 5 runs killed before they finished; a run that finished before
-    // its kill point means runs got faster, so the kill points move earlier.
-    while round < 25 || killed_mid_run < 5 {
+    // The kill points are states, not times: right after the start (odd rounds), or the moment
+    // the writer's temporary file appears beside the target, mid-write (even rounds). A run
+    // that finishes before its temporary file is seen just does not count.
+    let mut killed_mid_write = 0;
+    let mut round = 0;
+    while round < 20 || killed_mid_write < 5 {
         assert!(
             round < 200,
-            "only {killed_mid_run} of {round} runs were killed before finishing"
+            "only {killed_mid_write} of {round} runs were killed mid-write"
         );
         let mut child = env
             .sops_rs()
@@ -54,17 +58,20 @@ fn kill_9_during_in_place_writes_never_leaves_a_partial_file() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // The kill point (not a wait for some state): a fraction of one full run.
-        std::thread::sleep(full.mul_f64((round as f64 * 0.37) % 1.0));
-        Command::new("kill")
-            .args(["-9", &child.id().to_string()])
-            .status()
-            .unwrap();
+        let mid_write = round % 2 == 0
+            && loop {
+                if !temp_files(env.dir()).is_empty() {
+                    break true;
+                }
+                if child.try_wait().unwrap().is_some() {
+                    break false;
+                }
+                std::thread::yield_now();
+            };
+        let _ = child.kill();
         let status = child.wait().unwrap();
-        if status.code().is_none() {
-            killed_mid_run += 1;
-        } else {
-            full = full.mul_f64(0.7);
+        if mid_write && status.code().is_none() {
+            killed_mid_write += 1;
         }
         // Either the old bytes or a complete new file: the file decrypts to the same content.
         assert_eq!(
@@ -72,9 +79,16 @@ fn kill_9_during_in_place_writes_never_leaves_a_partial_file() {
             Some(content.as_str()),
             "round {round}: a partial file is left"
         );
+        // What kill -9 leaves behind: the temporary file, never the target.
+        for temp in temp_files(env.dir()) {
+            std::fs::remove_file(temp).unwrap();
+        }
         round += 1;
     }
+    // A run left alone still rewrites the file.
+    env.ok(&["rotate", "-i", &path_arg(&file)]);
     assert_ne!(std::fs::read(&file).unwrap(), original);
+    assert_eq!(decrypt(&env, &file).as_deref(), Some(content.as_str()));
 }
 
 #[test]

@@ -26,18 +26,18 @@ const PLAIN: &str = "db:\n    password: canary-7f3a9c\n    user: app\n";
 const NOBODY: u32 = 65534;
 
 /// A [`TestEnv`] shared with `nobody`.
-struct Env {
+struct Shared {
     home: TestEnv,
 }
 
-impl Env {
+impl Shared {
     /// A home `nobody` can enter and read (but not write), with an age key it can read, and a
     /// TMPDIR every user can write.
-    fn new() -> Env {
+    fn new() -> Shared {
         let home = TestEnv::new();
         chmod(home.dir(), 0o755);
         chmod(&home.tmp(), 0o1777);
-        Env { home }
+        Shared { home }
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -225,7 +225,7 @@ fn leftovers(dir: &Path) -> Vec<String> {
 
 #[test]
 fn a_device_node_is_written_in_place_and_kept() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let devices = env.subdir("devices", 0o755);
     let null = devices.join("null");
@@ -251,7 +251,7 @@ fn a_device_node_is_written_in_place_and_kept() {
 
 #[test]
 fn a_fifo_is_written_in_place_and_kept() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let fifo = env.path("pipe");
     assert!(
@@ -285,7 +285,7 @@ fn a_fifo_is_written_in_place_and_kept() {
 
 #[test]
 fn a_socket_is_refused_and_kept() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let socket = env.path("socket");
     let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
@@ -297,7 +297,7 @@ fn a_socket_is_refused_and_kept() {
 
 #[test]
 fn a_link_to_our_standard_output_is_written_through_and_kept() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let link = env.path("out.yaml");
     std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
@@ -313,7 +313,7 @@ fn a_link_to_our_standard_output_is_written_through_and_kept() {
 
 #[test]
 fn descriptor_paths_work_for_a_normal_user() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let bin = env.binary_for_nobody();
     let (bin, file) = (bin.display(), encrypted.display());
@@ -345,7 +345,7 @@ fn descriptor_paths_work_for_a_normal_user() {
 // 2. Links and hard links.
 
 /// An editor (for `edit`) that changes the canary.
-fn editor(env: &Env) -> PathBuf {
+fn editor(env: &Shared) -> PathBuf {
     let script = env.path("editor.sh");
     std::fs::write(
         &script,
@@ -372,7 +372,7 @@ fn every_command_through_a_symlink_changes_the_real_file() {
     ];
     // Every case runs (a failure is reported with the others), each in its own directory.
     let case = |what: &str, command: &[&str]| {
-        let env = Env::new();
+        let env = Shared::new();
         let real = env.subdir("real", 0o755);
         let target = real.join("target.yaml");
         match what {
@@ -466,7 +466,7 @@ fn every_command_through_a_symlink_changes_the_real_file() {
 
 #[test]
 fn a_hard_linked_file_changes_under_every_name() {
-    let env = Env::new();
+    let env = Shared::new();
     let one = env.path("one.yaml");
     let two = env.path("two.yaml");
     std::fs::write(&one, PLAIN).unwrap();
@@ -504,7 +504,7 @@ fn a_hard_linked_file_changes_under_every_name() {
 
 #[test]
 fn a_dangling_link_is_refused() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let link = env.path("out.yaml");
     std::os::unix::fs::symlink("elsewhere/missing.yaml", &link).unwrap();
@@ -515,7 +515,7 @@ fn a_dangling_link_is_refused() {
 }
 
 /// A directory every user can write (not sticky) and a file `nobody` owns and can read.
-fn shared_and_attacker_file(env: &Env) -> (PathBuf, PathBuf) {
+fn shared_and_attacker_file(env: &Shared) -> (PathBuf, PathBuf) {
     let shared = env.subdir("shared", 0o777);
     let attacker = env.subdir("attacker", 0o755);
     chown(&attacker, NOBODY, NOBODY);
@@ -528,7 +528,7 @@ fn shared_and_attacker_file(env: &Env) -> (PathBuf, PathBuf) {
 
 #[test]
 fn a_link_planted_by_another_user_is_not_followed() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let (shared, leak) = shared_and_attacker_file(&env);
     let planted = shared.join("out.yaml");
@@ -543,7 +543,7 @@ fn a_link_planted_by_another_user_is_not_followed() {
 
 #[test]
 fn a_file_swapped_for_a_link_while_decrypting_is_not_written() {
-    let env = Env::new();
+    let env = Shared::new();
     let (shared, leak) = shared_and_attacker_file(&env);
     let secret = shared.join("secret.yaml");
     env.encrypt_to(&secret, &[]);
@@ -586,7 +586,7 @@ fn a_file_swapped_for_a_link_while_decrypting_is_not_written() {
 
 #[test]
 fn owner_group_and_mode_are_kept() {
-    let env = Env::new();
+    let env = Shared::new();
     // As root: a file of nobody:nogroup 0640 stays so.
     for command in ["set", "encrypt"] {
         let file = env.path(&format!("{command}.yaml"));
@@ -636,7 +636,7 @@ fn owner_group_and_mode_are_kept() {
 
 #[test]
 fn new_plaintext_is_private_and_new_encrypted_files_follow_the_umask() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let outputs = env.subdir("out", 0o755);
     let plain = outputs.join("plain.yaml");
@@ -675,7 +675,7 @@ fn new_plaintext_is_private_and_new_encrypted_files_follow_the_umask() {
 
 #[test]
 fn every_file_sops_rs_creates_is_created_0600() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     chmod(&encrypted, 0o644);
     let plain = env.path("plain.yaml");
@@ -740,7 +740,7 @@ fn every_file_sops_rs_creates_is_created_0600() {
 
 #[test]
 fn a_read_only_file_is_refused_as_sops_refuses_it() {
-    let env = Env::new();
+    let env = Shared::new();
     let dir = env.subdir("mine", 0o755);
     chown(&dir, NOBODY, NOBODY);
     let file = dir.join("readonly.yaml");
@@ -761,7 +761,7 @@ fn a_read_only_file_is_refused_as_sops_refuses_it() {
 
 #[test]
 fn a_writable_file_in_a_read_only_directory_is_written_as_sops_writes_it() {
-    let env = Env::new();
+    let env = Shared::new();
     let dir = env.subdir("locked", 0o755);
     for (who, value) in [("sops", "by-sops"), ("sops-rs", "by-sops-rs")] {
         let file = dir.join(format!("{who}.yaml"));
@@ -788,7 +788,7 @@ fn a_writable_file_in_a_read_only_directory_is_written_as_sops_writes_it() {
 
 #[test]
 fn names_up_to_255_bytes_work_in_place() {
-    let env = Env::new();
+    let env = Shared::new();
     for length in [225, 255] {
         let name = format!("{}.yaml", "n".repeat(length - ".yaml".len()));
         assert_eq!(name.len(), length);

@@ -9,8 +9,7 @@ use sops_rs::keys::{AgeIdentitySources, KeyContext};
 use sops_rs::sops_file::DEFAULT_DECRYPTION_ORDER;
 use sops_rs::{Format, SopsFile};
 
-use crate::support::standin::Scratch;
-use crate::support::{ok, sops_command, vectors_dir};
+use crate::support::{TestEnv, ok, vectors_dir};
 
 fn reencrypt_same(relative: &str, key_file: &str, format: Format) {
     let (again, original) = reencrypt(relative, key_file, format);
@@ -106,19 +105,17 @@ fn key_groups_written_by_sops_reencrypt_byte_for_byte() {
 /// group as `null`, YAML as `[]`.
 #[test]
 fn key_groups_sops_writes_in_json_binary_and_yaml_reencrypt_byte_for_byte() {
-    let home = Scratch::new();
-    let mut recipients = Vec::new();
-    let mut identities = String::new();
-    for _ in 0..3 {
-        let identity = age::x25519::Identity::generate();
-        use age::secrecy::ExposeSecret;
-        identities.push_str(&format!("{}\n", identity.to_string().expose_secret()));
-        recipients.push(identity.to_public().to_string());
-    }
-    let keys = home.write("keys.txt", &identities);
-    let groups: String = recipients
+    let home = TestEnv::with_identities(3);
+    let identities: String = home
+        .keys
         .iter()
-        .map(|r| format!("      - age: [{r}]\n"))
+        .map(|k| format!("{}\n", k.secret))
+        .collect();
+    let keys = home.write("keys.txt", &identities);
+    let groups: String = home
+        .keys
+        .iter()
+        .map(|k| format!("      - age: [{}]\n", k.recipient))
         .collect();
     let config = home.write(
         "groups.yaml",
@@ -131,14 +128,17 @@ fn key_groups_sops_writes_in_json_binary_and_yaml_reencrypt_byte_for_byte() {
     ] {
         let plain = home.write(name, plain);
         let written = ok(
-            sops_command(home.path())
-                .args(["--config", &config, "encrypt", &plain])
+            home.sops()
+                .arg("--config")
+                .arg(&config)
+                .arg("encrypt")
+                .arg(&plain)
                 .output()
                 .unwrap(),
             "sops encrypt with key groups",
         );
         assert!(written.contains("key_groups"), "{written}");
-        let ctx = age_context(Path::new(&keys));
+        let ctx = age_context(&keys);
         let again = reencrypt_bytes(written.as_bytes(), name, &ctx, format);
         assert_eq!(String::from_utf8_lossy(&again), written, "{name}");
     }

@@ -81,19 +81,19 @@ impl Drop for GcsEmulator {
 }
 
 /// A [`TestEnv`] with two age keys (`key.txt`, `key1.txt`) and a `.sops.yaml` the test writes.
-struct Env {
+struct Publisher {
     home: TestEnv,
 }
 
-impl Env {
-    fn new() -> Env {
+impl Publisher {
+    fn new() -> Publisher {
         let mut home = TestEnv::with_identities(2);
         home.set("AWS_EC2_METADATA_DISABLED", "true");
-        Env { home }
+        Publisher { home }
     }
 
-    fn with_moto(moto: &Moto) -> Env {
-        let mut env = Env::new();
+    fn with_moto(moto: &Moto) -> Publisher {
+        let mut env = Publisher::new();
         env.set("AWS_ACCESS_KEY_ID", "test");
         env.set("AWS_SECRET_ACCESS_KEY", "test");
         env.set("AWS_REGION", "us-east-1");
@@ -202,7 +202,7 @@ fn publish_s3_uploads_the_file_as_sops_does() {
     let moto = Moto::start();
     create_bucket(&moto, "ours");
     create_bucket(&moto, "theirs");
-    let env = Env::with_moto(&moto);
+    let env = Publisher::with_moto(&moto);
     env.config(
         "  - path_regex: ^ours/\n    s3_bucket: ours\n    s3_prefix: pre/\n\
          \x20 - path_regex: ^theirs/\n    s3_bucket: theirs\n    s3_prefix: pre/\n",
@@ -233,7 +233,7 @@ fn publish_s3_uploads_the_file_as_sops_does() {
 #[test]
 fn publish_gcs_uploads_the_file_as_sops_does() {
     let gcs = GcsEmulator::start("bucket");
-    let mut env = Env::new();
+    let mut env = Publisher::new();
     env.set("STORAGE_EMULATOR_HOST", &gcs.host());
     env.config(
         "  - path_regex: ^ours/\n    gcs_bucket: bucket\n    gcs_prefix: ours/\n\
@@ -271,7 +271,7 @@ fn publish_gcs_uploads_the_file_as_sops_does() {
 fn publish_gcs_reports_a_missing_bucket() {
     // sops 3.12.2 ignores the result of its GCS upload and exits 0 here; sops-rs says so.
     let gcs = GcsEmulator::start("bucket");
-    let mut env = Env::new();
+    let mut env = Publisher::new();
     env.set("STORAGE_EMULATOR_HOST", &gcs.host());
     env.config("  - gcs_bucket: missing\n");
     env.encrypted("app.json", PLAIN_JSON);
@@ -289,7 +289,7 @@ fn publish_recursive_names_objects_by_their_path_below_the_directory() {
     let moto = Moto::start();
     create_bucket(&moto, "ours");
     create_bucket(&moto, "theirs");
-    let env = Env::with_moto(&moto);
+    let env = Publisher::with_moto(&moto);
     // The rule's own omit_extensions for one tree, the flag for the other.
     env.config(
         "  - path_regex: ^ours\n    s3_bucket: ours\n    s3_prefix: p/\n    omit_extensions: true\n\
@@ -341,7 +341,7 @@ fn publish_recreation_rule_encrypts_for_the_new_keys_only() {
     let moto = Moto::start();
     create_bucket(&moto, "ours");
     create_bucket(&moto, "theirs");
-    let env = Env::with_moto(&moto);
+    let env = Publisher::with_moto(&moto);
     env.config(&format!(
         "  - path_regex: ^ours/\n    s3_bucket: ours\n    recreation_rule:\n      age: {other}\n\
          \x20 - path_regex: ^theirs/\n    s3_bucket: theirs\n    recreation_rule:\n      age: {other}\n",
@@ -386,7 +386,7 @@ fn publish_ignores_the_misspelt_reencryption_rule_like_sops() {
     // `recreation_rule`, so the file goes out as it is (sops's ignored S3 functional test).
     let moto = Moto::start();
     create_bucket(&moto, "sops-publish-functional-tests");
-    let env = Env::with_moto(&moto);
+    let env = Publisher::with_moto(&moto);
     env.config(&format!(
         "  - s3_bucket: \"sops-publish-functional-tests\"\n    s3_prefix: \"functional-test/\"\n    \
          path_regex: test_encrypt_publish_s3.json\n    reencryption_rule:\n      age: {}\n",
@@ -414,7 +414,7 @@ fn publish_ignores_the_misspelt_reencryption_rule_like_sops() {
 fn publish_without_a_matching_rule_fails_like_sops() {
     let moto = Moto::start();
     create_bucket(&moto, "bucket");
-    let env = Env::with_moto(&moto);
+    let env = Publisher::with_moto(&moto);
     env.config("  - path_regex: ^elsewhere/\n    s3_bucket: bucket\n");
     env.encrypted("app.json", PLAIN_JSON);
     let ours = env.ours(&["publish", "--yes", "app.json"]);
@@ -448,7 +448,7 @@ fn publish_without_a_matching_rule_fails_like_sops() {
 fn publish_asks_first_and_a_no_uploads_nothing() {
     let moto = Moto::start();
     create_bucket(&moto, "bucket");
-    let env = Env::with_moto(&moto);
+    let env = Publisher::with_moto(&moto);
     env.config("  - s3_bucket: bucket\n    s3_prefix: pre/\n");
     env.encrypted("app.json", PLAIN_JSON);
     let absolute = env.path("app.json").display().to_string();
@@ -495,11 +495,11 @@ fn publish_asks_first_and_a_no_uploads_nothing() {
 }
 
 /// An OpenBao with a KV v1 mount at `kv/` beside the dev server's KV v2 `secret/`, and an
-/// [`Env`] aimed at it.
-fn vault_env() -> (OpenBao, Env) {
+/// [`Publisher`] aimed at it.
+fn vault_env() -> (OpenBao, Publisher) {
     let bao = OpenBao::start();
     bao.enable_kv("kv", 1);
-    let mut env = Env::new();
+    let mut env = Publisher::new();
     env.set("VAULT_ADDR", &bao.address());
     env.set("VAULT_TOKEN", bao.token());
     (bao, env)

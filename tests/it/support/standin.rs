@@ -1,7 +1,7 @@
 //! What the key-server backend tests share: a stand-in server from `tests/servers/` (started on a
-//! free port, its JSON-lines request log, killed when dropped), a port nothing listens on, and a
-//! scratch home for the files a test writes. What a backend asks of its stand-in (URLs,
-//! credentials, which statuses it logged) stays in that backend's test file.
+//! free port, its JSON-lines request log, killed when dropped) and a port nothing listens on.
+//! What a backend asks of its stand-in (URLs, credentials, which statuses it logged) stays in
+//! that backend's test file.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -80,28 +80,4 @@ impl Drop for StandIn {
 pub fn dead_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
-}
-
-/// A temporary home directory for a test's files.
-pub struct Scratch {
-    dir: tempfile::TempDir,
-}
-
-impl Scratch {
-    pub fn new() -> Scratch {
-        Scratch {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Writes `name` in the home and returns its path.
-    pub fn write(&self, name: &str, content: &str) -> String {
-        let path = self.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path.display().to_string()
-    }
 }
