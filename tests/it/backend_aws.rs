@@ -122,7 +122,7 @@ fn backend_aws_encryption_context_is_enforced() {
     assert_eq!(ok(home.run_sops(&["decrypt", &enc]), "sops decrypt"), PLAIN);
 
     // A different context value fails, and so does no context at all.
-    let wrong = path_arg(&home.write("wrong.enc.yaml", &text.replace("Env: test", "Env: prod")));
+    let wrong = path_arg(&home.write("wrong.enc.yaml", text.replace("Env: test", "Env: prod")));
     let out = home.run(&["decrypt", &wrong]);
     assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
     assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
@@ -205,7 +205,7 @@ fn backend_aws_assume_role() {
     let mut home = home(&moto);
     // STS lives at the same endpoint: the general variable covers both services.
     home.unset("AWS_ENDPOINT_URL_KMS");
-    home.set("AWS_ENDPOINT_URL", &moto.endpoint());
+    home.set("AWS_ENDPOINT_URL", moto.endpoint());
     let plain = path_arg(&home.write("secrets.yaml", PLAIN));
     let recipient = format!("{arn}+{role}");
     let text = ok(
@@ -293,7 +293,7 @@ fn backend_aws_age_only_files_never_contact_aws() {
     let mut home = bare();
     home.set("AWS_ACCESS_KEY_ID", "test");
     home.set("AWS_SECRET_ACCESS_KEY", "test");
-    home.set("AWS_ENDPOINT_URL", &format!("http://127.0.0.1:{port}"));
+    home.set("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"));
     home.set("SOPS_DECRYPTION_ORDER", "kms,age");
     let plain = path_arg(&home.write("secrets.yaml", PLAIN));
     let recipient = home.recipient.clone();

@@ -407,7 +407,7 @@ fn backend_gcp_authorized_user_refresh_token() {
         serde_json::from_str(&std::fs::read_to_string(&user_file).unwrap()).unwrap();
     revoked["refresh_token"] = "revoked-refresh-token".into();
     let home = TestEnv::new();
-    let revoked_file = path_arg(&home.write("revoked.json", &revoked.to_string()));
+    let revoked_file = path_arg(&home.write("revoked.json", revoked.to_string()));
     let stderr = encrypt_error(
         &home,
         &kms.endpoint(),

@@ -76,7 +76,7 @@ fn clean(out: &Output, name: &str, what: &str) -> Option<i32> {
 /// `input` as `name` fails both ways with `code`, one positioned line, the file untouched.
 fn fails(env: &TestEnv, command: &str, name: &str, input: &[u8], code: i32, line: bool) {
     let path = env.write(name, input);
-    for out in both(&env, command, &path) {
+    for out in both(env, command, &path) {
         let what = format!("{command} {name}");
         assert_eq!(
             clean(&out, name, &what),

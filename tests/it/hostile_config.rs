@@ -20,7 +20,7 @@ fn hand_edited(home: &TestEnv, name: &str, plaintext: &str, (from, to): (&str, &
     let file = home.encrypted(name, plaintext, &[]);
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains(from), "{from:?} not in {text}");
-    home.write(name, &text.replacen(from, to, 1))
+    home.write(name, text.replacen(from, to, 1))
 }
 
 fn lines_with<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
@@ -42,7 +42,7 @@ mod vault_allowlist {
                       tag:AAAAAAAAAAAAAAAAAAAAAA==,type:str]";
         home.write(
             "vault.enc.yaml",
-            &format!(
+            format!(
                 "password: {filler}\nsops:\n    hc_vault:\n        - vault_address: {address}\n          \
                  engine_path: transit\n          key_name: sops\n          \
                  created_at: \"2024-01-01T00:00:00Z\"\n          enc: vault:v1:AAAA\n    \
@@ -504,7 +504,7 @@ fn check_follows_the_files_own_encrypted_regex() {
     // Outside `data` values stay in clear by the file's rule; inside they must not.
     home.write(
         "regex.enc.yaml",
-        &text.replace("name: app\n", "name: app\nowner: ops\n"),
+        text.replace("name: app\n", "name: app\nowner: ops\n"),
     );
     let (code, json) = check_json(&home, &file, &[]);
     assert_eq!(
@@ -513,7 +513,7 @@ fn check_follows_the_files_own_encrypted_regex() {
     );
     home.write(
         "regex.enc.yaml",
-        &text.replace("data:\n", "data:\n    injected: plain\n"),
+        text.replace("data:\n", "data:\n    injected: plain\n"),
     );
     let (code, json) = check_json(&home, &file, &[]);
     assert_eq!(code, Some(1));

@@ -119,7 +119,7 @@ fn key_groups_sops_writes_in_json_binary_and_yaml_reencrypt_byte_for_byte() {
         .collect();
     let config = home.write(
         "groups.yaml",
-        &format!("creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n{groups}"),
+        format!("creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n{groups}"),
     );
     for (name, plain, format) in [
         ("s.json", "{\"a\": \"b\", \"n\": [1, 2]}\n", Format::Json),
