@@ -9,6 +9,7 @@ use serde_json::Value as Json;
 use sops_rs::Format;
 use sops_rs::keys::KeyContext;
 
+use crate::backend_conformance::{Backend, Fault};
 use crate::support::gpg::GpgHome;
 use crate::support::vectors::{VectorEntry, decrypt_to_json, manifest, same};
 use crate::support::{ok, sops_command, sops_rs_command, upstream_vectors};
@@ -316,4 +317,59 @@ fn backend_pgp_without_the_secret_key_is_no_credentials() {
         &gpg.ctx(),
     );
     assert!(err.is_err(), "{err:?}");
+}
+
+/// A PGP key in a throwaway GnuPG home, for the conformance suite (`backend_conformance.rs`):
+/// another home holding only another secret key gives wrong credentials, an empty one none.
+pub struct Pgp {
+    gpg: GpgHome,
+    other: GpgHome,
+    empty: GpgHome,
+    fingerprint: String,
+}
+
+impl Pgp {
+    fn gnupghome(home: &GpgHome) -> Vec<(String, String)> {
+        vec![("GNUPGHOME".into(), home.gnupg().display().to_string())]
+    }
+}
+
+impl Backend for Pgp {
+    const FLAG: &'static str = "--pgp";
+    const REAL_SOPS: bool = true;
+    const WRONG_CREDENTIALS_SAY: &'static [&'static str] = &[];
+    const NO_CREDENTIALS_SAY: &'static [&'static str] = &[];
+
+    fn start(_: Fault) -> Pgp {
+        let gpg = GpgHome::new();
+        let fingerprint = gpg.generate("sops-rs");
+        let other = GpgHome::new();
+        other.generate("someone else");
+        Pgp {
+            gpg,
+            other,
+            empty: GpgHome::new(),
+            fingerprint,
+        }
+    }
+
+    fn key_id(&self) -> String {
+        self.fingerprint.clone()
+    }
+
+    fn credentials(&self) -> Vec<(String, String)> {
+        Pgp::gnupghome(&self.gpg)
+    }
+
+    fn wrong_credentials(&self) -> (Vec<(String, String)>, String) {
+        (Pgp::gnupghome(&self.other), String::new())
+    }
+
+    fn no_credentials(&self) -> Vec<(String, String)> {
+        Pgp::gnupghome(&self.empty)
+    }
+
+    fn requests(&self) -> usize {
+        0
+    }
 }

@@ -9,7 +9,6 @@
 //! a set, and everything else byte for byte.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use serde_json::Value as Json;
 use sops_rs::formats::{EmitOptions, dotenv, ini};
@@ -19,7 +18,7 @@ use sops_rs::tree::{Map, Scalar, Value};
 use sops_rs::{Format, SopsFile};
 
 use crate::support::vectors::{VectorEntry, manifest};
-use crate::support::{sops_command, sops_rs_command, upstream_vectors};
+use crate::support::{TestEnv, ok, path_arg, upstream_vectors};
 
 /// Every dotenv/INI file real sops wrote among the vectors, with its format: each fixture tier's
 /// own files and sops's decryption of them, and the upstream ones when that tier is there.
@@ -255,95 +254,37 @@ const INI_INPUT: &str = "; top comment\ntop = in default\n\n; section comment\n#
 empty =\nquoted = \" spaced \"\nunicode = héllo 世界\n\n[other]\nkey:value\n\
 cont = a \\\n  b\n[ spaced section ]\nk = v\n[other]\ndup = again\n";
 
-struct Env {
-    home: tempfile::TempDir,
-    key_file: PathBuf,
-    recipient: String,
+/// The real sops's standard output for `args` (with the empty config), which must succeed.
+fn sops(env: &TestEnv, args: &[&str]) -> Vec<u8> {
+    ok(env.run_sops(args), &format!("sops {args:?}")).into_bytes()
 }
 
-impl Env {
-    fn new() -> Env {
-        let home = tempfile::tempdir().unwrap();
-        let key_file = home.path().join("key.txt");
-        let out = std::process::Command::new("age-keygen")
-            .arg("-o")
-            .arg(&key_file)
-            .output()
-            .expect("age-keygen must be installed (scripts/install-test-deps.sh)");
-        assert!(out.status.success());
-        let recipient = std::fs::read_to_string(&key_file)
-            .unwrap()
-            .lines()
-            .find_map(|l| l.strip_prefix("# public key: "))
-            .unwrap()
-            .to_string();
-        std::fs::write(home.path().join("empty-config.yaml"), "{}\n").unwrap();
-        Env {
-            home,
-            key_file,
-            recipient,
-        }
-    }
-
-    fn write(&self, name: &str, content: &[u8]) -> String {
-        let path = self.home.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path.display().to_string()
-    }
-
-    fn sops(&self, args: &[&str]) -> Vec<u8> {
-        let config = self.home.path().join("empty-config.yaml");
-        let output = sops_command(self.home.path())
-            .env("SOPS_AGE_KEY_FILE", &self.key_file)
-            .arg("--config")
-            .arg(config)
-            .args(args)
-            .output()
-            .unwrap();
-        ok(output, "sops", args)
-    }
-
-    fn ours(&self, args: &[&str]) -> Vec<u8> {
-        let output = sops_rs_command(self.home.path())
-            .env("SOPS_AGE_KEY_FILE", &self.key_file)
-            .args(args)
-            .output()
-            .unwrap();
-        ok(output, "sops-rs", args)
-    }
+/// sops-rs's standard output for `args`, which must succeed.
+fn ours(env: &TestEnv, args: &[&str]) -> Vec<u8> {
+    env.ok(args).into_bytes()
 }
 
-fn ok(output: Output, tool: &str, args: &[&str]) -> Vec<u8> {
-    assert!(
-        output.status.success(),
-        "{tool} {args:?} failed ({:?}): {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
-fn both_ways(env: &Env, name: &str, input: &str) {
-    let plain = env.write(name, input.as_bytes());
+fn both_ways(env: &TestEnv, name: &str, input: &str) {
+    let plain = path_arg(&env.write(name, input));
     let r = env.recipient.clone();
-    let theirs = env.sops(&["encrypt", "--age", &r, &plain]);
-    let theirs_file = env.write(&format!("sops-{name}"), &theirs);
-    let ours = env.ours(&["encrypt", "--age", &r, &plain]);
-    let ours_file = env.write(&format!("ours-{name}"), &ours);
+    let theirs = sops(env, &["encrypt", "--age", &r, &plain]);
+    let theirs_file = path_arg(&env.write(&format!("sops-{name}"), &theirs));
+    let ours = self::ours(env, &["encrypt", "--age", &r, &plain]);
+    let ours_file = path_arg(&env.write(&format!("ours-{name}"), &ours));
 
-    let sops_plain = env.sops(&["decrypt", &theirs_file]);
+    let sops_plain = sops(env, &["decrypt", &theirs_file]);
     assert_eq!(
-        String::from_utf8_lossy(&env.sops(&["decrypt", &ours_file])),
+        String::from_utf8_lossy(&sops(env, &["decrypt", &ours_file])),
         String::from_utf8_lossy(&sops_plain),
         "{name}: sops reads our encryption differently"
     );
     assert_eq!(
-        String::from_utf8_lossy(&env.ours(&["decrypt", &theirs_file])),
+        String::from_utf8_lossy(&self::ours(env, &["decrypt", &theirs_file])),
         String::from_utf8_lossy(&sops_plain),
         "{name}: we read sops's encryption differently"
     );
     assert_eq!(
-        String::from_utf8_lossy(&env.ours(&["decrypt", &ours_file])),
+        String::from_utf8_lossy(&self::ours(env, &["decrypt", &ours_file])),
         String::from_utf8_lossy(&sops_plain),
         "{name}: we read our own encryption differently"
     );
@@ -367,14 +308,14 @@ fn both_ways(env: &Env, name: &str, input: &str) {
 
 #[test]
 fn dotenv_travels_both_ways_with_real_sops() {
-    let env = Env::new();
+    let env = TestEnv::new();
     both_ways(&env, "app.env", ENV_INPUT);
     both_ways(&env, "single.env", "K=v");
 }
 
 #[test]
 fn ini_travels_both_ways_with_real_sops() {
-    let env = Env::new();
+    let env = TestEnv::new();
     both_ways(&env, "app.ini", INI_INPUT);
     both_ways(&env, "defaults-only.ini", "a = 1\nb = 2\n");
 }

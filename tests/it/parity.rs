@@ -9,8 +9,7 @@ use sops_rs::keys::{AgeIdentitySources, KeyContext};
 use sops_rs::sops_file::DEFAULT_DECRYPTION_ORDER;
 use sops_rs::{Format, SopsFile};
 
-use crate::support::standin::Scratch;
-use crate::support::{FIXTURE_TIERS, ok, repo_root, sops_command, upstream_vectors};
+use crate::support::{FIXTURE_TIERS, TestEnv, ok, repo_root, upstream_vectors};
 
 /// Re-encrypts `relative` of every fixture tier (opened by the tier's `key_file`) and compares it
 /// with the file sops wrote.
@@ -92,23 +91,21 @@ fn key_groups_written_by_sops_reencrypt_byte_for_byte() {
 /// group as `null`, YAML as `[]`.
 #[test]
 fn key_groups_sops_writes_in_json_binary_and_yaml_reencrypt_byte_for_byte() {
-    let home = Scratch::new();
-    let mut recipients = Vec::new();
-    let mut identities = String::new();
-    for _ in 0..3 {
-        let identity = age::x25519::Identity::generate();
-        use age::secrecy::ExposeSecret;
-        identities.push_str(&format!("{}\n", identity.to_string().expose_secret()));
-        recipients.push(identity.to_public().to_string());
-    }
-    let keys = home.write("keys.txt", &identities);
-    let groups: String = recipients
+    let home = TestEnv::with_identities(3);
+    let identities: String = home
+        .keys
         .iter()
-        .map(|r| format!("      - age: [{r}]\n"))
+        .map(|k| format!("{}\n", k.secret))
+        .collect();
+    let keys = home.write("keys.txt", &identities);
+    let groups: String = home
+        .keys
+        .iter()
+        .map(|k| format!("      - age: [{}]\n", k.recipient))
         .collect();
     let config = home.write(
         "groups.yaml",
-        &format!("creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n{groups}"),
+        format!("creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n{groups}"),
     );
     for (name, plain, format) in [
         ("s.json", "{\"a\": \"b\", \"n\": [1, 2]}\n", Format::Json),
@@ -117,14 +114,17 @@ fn key_groups_sops_writes_in_json_binary_and_yaml_reencrypt_byte_for_byte() {
     ] {
         let plain = home.write(name, plain);
         let written = ok(
-            sops_command(home.path())
-                .args(["--config", &config, "encrypt", &plain])
+            home.sops()
+                .arg("--config")
+                .arg(&config)
+                .arg("encrypt")
+                .arg(&plain)
                 .output()
                 .unwrap(),
             "sops encrypt with key groups",
         );
         assert!(written.contains("key_groups"), "{written}");
-        let ctx = age_context(Path::new(&keys));
+        let ctx = age_context(&keys);
         let again = reencrypt_bytes(written.as_bytes(), name, &ctx, format);
         assert_eq!(String::from_utf8_lossy(&again), written, "{name}");
     }

@@ -19,8 +19,11 @@ pub mod moto;
 pub mod openbao;
 pub mod pair;
 pub mod standin;
+pub mod test_env;
 pub mod twin;
 pub mod vectors;
+
+pub use test_env::{AgeIdentity, TestEnv, path_arg, wait_for};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -92,22 +95,11 @@ pub fn installed_tool(var: &str, default: &str, what: &str) -> PathBuf {
     path
 }
 
-/// A new age identity written to `dir/name` (as sops's key files hold it): the file and the
-/// identity's recipient.
+/// A new age identity written to `dir/name`: the file and the identity's recipient. Kept for
+/// files written against it; new tests get their identities from [`TestEnv`].
 pub fn age_key_file(dir: &Path, name: &str) -> (PathBuf, String) {
-    let path = dir.join(name);
-    let (_, recipient) = write_age_identity(&path);
-    (path, recipient)
-}
-
-/// Writes a new age identity to `path`: its secret key and its recipient. Every age-key helper
-/// of the tests makes its key here.
-pub fn write_age_identity(path: &Path) -> (String, String) {
-    use age::secrecy::ExposeSecret;
-    let identity = age::x25519::Identity::generate();
-    let secret = identity.to_string().expose_secret().to_string();
-    std::fs::write(path, format!("{secret}\n")).unwrap();
-    (secret, identity.to_public().to_string())
+    let identity = AgeIdentity::generate(&dir.join(name));
+    (identity.file, identity.recipient)
 }
 
 /// A program from the test venv (`.tools/venv/bin`): moto, OpenBao, sops 3.11.0, Ansible, ...
@@ -207,32 +199,6 @@ fn relaunch(launcher: &[&OsStr], program: &OsStr, cmd: &Command) -> Command {
         launched.current_dir(current);
     }
     launched
-}
-
-/// A fresh age identity in a key file, for tests that need one key.
-pub struct AgeKey {
-    /// The identity file (`AGE-SECRET-KEY-...`), for `SOPS_AGE_KEY_FILE`.
-    pub file: PathBuf,
-    /// Its recipient (`age1...`).
-    pub recipient: String,
-}
-
-impl AgeKey {
-    /// Writes a new identity to `dir/key.txt`, readable by every user (for `as_nobody`).
-    pub fn new(dir: &Path) -> AgeKey {
-        use std::os::unix::fs::PermissionsExt;
-        let file = dir.join("key.txt");
-        let (_, recipient) = write_age_identity(&file);
-        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
-        AgeKey { file, recipient }
-    }
-}
-
-/// A fresh age identity written to `dir/key.txt`: the file, the secret key and the recipient.
-pub fn age_key_with_secret(dir: &Path) -> (PathBuf, String, String) {
-    let path = dir.join("key.txt");
-    let (secret, recipient) = write_age_identity(&path);
-    (path, secret, recipient)
 }
 
 /// The standard output of a command that must have succeeded (`what` names it if not).
