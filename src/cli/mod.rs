@@ -393,8 +393,12 @@ pub fn run() -> Result<(), CliError> {
     let Some((op, file, tree_path)) = operation(&cli) else {
         return dispatch(&cli);
     };
-    let config = plan::load_config(&cli.common).ok().flatten();
-    let settings = audit::Settings::gather(cli.common.audit_log.as_deref(), config.as_ref())?;
+    let config = plan::load_config(&cli.common)?;
+    let settings = audit::Settings::gather(
+        cli.common.audit_log.as_deref(),
+        config.as_ref(),
+        &std::env::vars().collect(),
+    )?;
     let run = audit::AuditRun::start(op, file, tree_path, settings)?;
     if !run.enabled() {
         return dispatch(&cli);

@@ -98,15 +98,41 @@ pub enum Destination {
     },
 }
 
-/// The `audit:` section (a sops-rs extension; sops ignores unknown keys).
+/// The `audit:` section (a sops-rs extension; sops ignores unknown keys). A config file is the
+/// repository's, which is untrusted input (CI decrypts pull requests), so it may only raise the
+/// mode and name a log inside its own directory (docs/audit.md); destinations elsewhere come
+/// from the user's environment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AuditSettings {
-    /// `audit.log`: a JSON Lines file (relative to the config's directory), or `-` for stderr.
+    /// `audit.log`: a JSON Lines file inside the config's directory (given relative to it, no
+    /// `..`; joined to the directory here), or `-` for stderr.
     pub log: Option<PathBuf>,
     /// `audit.mode`: off, best_effort or required.
     pub mode: Option<String>,
-    /// `audit.otlp_endpoint`: an OTLP/HTTP collector.
-    pub otlp_endpoint: Option<String>,
+}
+
+/// The audit settings a repository's config may not make, and where they belong instead.
+const AUDIT_USER_ONLY: [(&str, &str); 1] = [(
+    "otlp_endpoint",
+    "a repository config cannot send audit records to an endpoint; set \
+     SOPS_RS_AUDIT_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT in the environment instead",
+)];
+
+/// Why `log` cannot be a repository's `audit.log`, if it cannot.
+fn outside_repository(log: &str) -> Option<&'static str> {
+    let path = Path::new(log);
+    if log.is_empty() {
+        Some("is empty")
+    } else if path.is_absolute() {
+        Some("is an absolute path")
+    } else if path
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        Some("leaves the repository through \"..\"")
+    } else {
+        None
+    }
 }
 
 /// A parsed configuration file.
@@ -525,9 +551,26 @@ impl Config {
         let audit = match root.get("audit") {
             None | Some(Value::Scalar(Scalar::Null)) => AuditSettings::default(),
             Some(Value::Map(audit)) => {
+                for (field, why) in AUDIT_USER_ONLY {
+                    if audit.get(field).is_some() {
+                        return Err(reader.error(format!("audit.{field}: {why}")));
+                    }
+                }
                 let dir = path.parent().unwrap_or(Path::new("."));
+                let log = reader.text(audit, "log", "audit.")?;
+                if let Some((log, why)) = log
+                    .as_deref()
+                    .filter(|log| *log != "-")
+                    .and_then(|log| Some((log, outside_repository(log)?)))
+                {
+                    return Err(reader.error(format!(
+                        "audit.log: {log:?} {why}; a repository config may only name a log \
+                         inside its own directory (name others with --audit-log or \
+                         SOPS_RS_AUDIT_LOG)"
+                    )));
+                }
                 AuditSettings {
-                    log: reader.text(audit, "log", "audit.")?.map(|log| {
+                    log: log.map(|log| {
                         if log == "-" {
                             PathBuf::from("-")
                         } else {
@@ -535,7 +578,6 @@ impl Config {
                         }
                     }),
                     mode: reader.text(audit, "mode", "audit.")?,
-                    otlp_endpoint: reader.text(audit, "otlp_endpoint", "audit.")?,
                 }
             }
             Some(_) => return Err(reader.error("audit: expected a mapping")),

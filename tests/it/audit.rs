@@ -677,8 +677,8 @@ fn a_repository_config_cannot_log_outside_itself_or_name_an_endpoint() {
     };
     let absolute = outside.join("abs.jsonl");
     let refused = [
-        (format!("  log: ../rc.sh\n"), "audit.log"),
-        (format!("  log: logs/../../rc.sh\n"), "audit.log"),
+        ("  log: ../rc.sh\n".to_string(), "audit.log"),
+        ("  log: logs/../../rc.sh\n".to_string(), "audit.log"),
         (format!("  log: {}\n", absolute.display()), "audit.log"),
         ("  log: linked.jsonl\n".to_string(), "audit.log"),
         ("  log: outdir/a.jsonl\n".to_string(), "audit.log"),
@@ -704,7 +704,11 @@ fn a_repository_config_cannot_log_outside_itself_or_name_an_endpoint() {
     }
     assert!(!absolute.exists() && !outside.join("linked.jsonl").exists());
     assert!(!outside.join("a.jsonl").exists());
-    assert_eq!(collector.all(), "", "a repository config reached an endpoint");
+    assert_eq!(
+        collector.all(),
+        "",
+        "a repository config reached an endpoint"
+    );
     // Inside the repository: allowed, and the repository can raise the mode.
     let out = decrypt_with("  log: logs/audit.jsonl\n  mode: required\n");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "k: secret-value\n");
@@ -716,7 +720,12 @@ fn a_repository_config_cannot_log_outside_itself_or_name_an_endpoint() {
         .cmd()
         .current_dir(&repo)
         .env("SOPS_RS_AUDIT_MODE", "required")
-        .args(["--audit-log", "/nonexistent-dir/a.jsonl", "decrypt", &s(&enc)])
+        .args([
+            "--audit-log",
+            "/nonexistent-dir/a.jsonl",
+            "decrypt",
+            &s(&enc),
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(75));
@@ -761,7 +770,10 @@ fn verify_catches_truncation_and_a_last_line_edit_with_an_anchor() {
             .arg(&file)
             .output()
             .unwrap();
-        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
     };
     let head_file = s(&head);
     let last_digest = {
@@ -772,7 +784,10 @@ fn verify_catches_truncation_and_a_last_line_edit_with_an_anchor() {
         )
     };
     assert_eq!(verify(&original, &["--head", &head_file], true).0, Some(0));
-    assert_eq!(verify(&original, &["--head", &last_digest], false).0, Some(0));
+    assert_eq!(
+        verify(&original, &["--head", &last_digest], false).0,
+        Some(0)
+    );
     // Emptied: fails with either kind of head.
     assert_eq!(verify("", &["--head", &head_file], false).0, Some(1));
     assert_eq!(verify("", &["--head", &last_digest], false).0, Some(1));
@@ -785,22 +800,36 @@ fn verify_catches_truncation_and_a_last_line_edit_with_an_anchor() {
     assert_eq!(code, Some(1), "{report}");
     // The last line edited: only the key catches it.
     let mut edited = lines.clone();
-    let changed = edited
-        .last()
-        .unwrap()
-        .replacen("\"outcome\":\"success\"", "\"outcome\":\"failure\"", 1);
+    let changed =
+        edited
+            .last()
+            .unwrap()
+            .replacen("\"outcome\":\"success\"", "\"outcome\":\"failure\"", 1);
     assert_ne!(&changed, edited.last().unwrap());
     *edited.last_mut().unwrap() = &changed;
     let edited: String = edited.iter().map(|l| format!("{l}\n")).collect();
-    assert_eq!(verify(&edited, &[], false).0, Some(0), "no anchor, as documented");
+    assert_eq!(
+        verify(&edited, &[], false).0,
+        Some(0),
+        "no anchor, as documented"
+    );
     let (code, report) = verify(&edited, &[], true);
     assert_eq!(code, Some(1), "a keyed last line was edited unnoticed");
-    assert!(report.contains(&format!("line {}", lines.len())), "{report}");
+    assert!(
+        report.contains(&format!("line {}", lines.len())),
+        "{report}"
+    );
     // With the key, a line without a MAC is refused (a rewrite by someone without the key).
     let unkeyed = env.path("unkeyed.jsonl");
     let out = env
         .cmd()
-        .args(["--audit-log", &s(&unkeyed), "encrypt", "--age", &env.recipient])
+        .args([
+            "--audit-log",
+            &s(&unkeyed),
+            "encrypt",
+            "--age",
+            &env.recipient,
+        ])
         .arg(&plain)
         .output()
         .unwrap();
@@ -817,7 +846,10 @@ fn verify_catches_truncation_and_a_last_line_edit_with_an_anchor() {
 fn records_name_the_real_user_the_repository_path_and_absent_credentials() {
     let env = Env::new();
     let real_user = Command::new("id").arg("-un").output().unwrap();
-    let real_user = String::from_utf8(real_user.stdout).unwrap().trim().to_string();
+    let real_user = String::from_utf8(real_user.stdout)
+        .unwrap()
+        .trim()
+        .to_string();
     assert!(!real_user.is_empty() && real_user != "mallory");
     let work = env.path("work");
     std::fs::create_dir_all(work.join(".git")).unwrap();
