@@ -15,6 +15,13 @@ use crate::config::{Config, ConfigError};
 /// The variable that holds the audit key (base64 of at least 32 bytes).
 pub const HMAC_KEY_VAR: &str = "SOPS_RS_AUDIT_HMAC_KEY";
 
+/// Removes the audit key from the environment of a child sops-rs starts (`exec-env`,
+/// `exec-file`, the editor), always: whoever holds it can forge keyed log lines, and no child
+/// needs it (`--keep-key-credentials` keeps key credentials, not this).
+pub fn withhold_key(command: &mut std::process::Command) {
+    command.env_remove(HMAC_KEY_VAR);
+}
+
 /// An audit setting that cannot be used; the message names where it came from.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

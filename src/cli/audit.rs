@@ -288,6 +288,13 @@ pub fn run(command: &AuditCommand) -> Result<(), CliError> {
                     .transpose()?,
             };
             let report = chain::verify(&text, &anchors);
+            let checked: Vec<&str> = [
+                (anchors.key.is_some(), "key"),
+                (anchors.head.is_some(), "head"),
+            ]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
             if *as_json {
                 let value = json!({
                     "file": file.display().to_string(),
@@ -297,13 +304,18 @@ pub fn run(command: &AuditCommand) -> Result<(), CliError> {
                     "broken_line": report.broken.as_ref().map(|b| b.0),
                     "reason": report.broken.as_ref().map(|b| b.1.clone()),
                     "unfinished_operations": report.unfinished,
+                    "anchors": checked,
                 });
                 println!("{value}");
             } else if let Some((line, why)) = &report.broken {
                 println!("{}: broken at line {line}: {why}", file.display());
             } else {
+                let anchors = match checked.as_slice() {
+                    [] => "no anchor: the last line and the end are not checked".to_string(),
+                    names => format!("anchors: {}", names.join(", ")),
+                };
                 println!(
-                    "{}: ok, {} records, head {}",
+                    "{}: ok, {} records, head {} ({anchors})",
                     file.display(),
                     report.lines,
                     report.head.clone().unwrap_or_default()

@@ -1031,3 +1031,28 @@ fn otlp_honours_the_standard_exporter_variables() {
     assert!(out.status.success());
     assert_eq!(collector.all(), "");
 }
+
+/// Hole 5: the audit key is an anchor only while the code sops-rs runs cannot read it.
+#[test]
+fn children_never_get_the_audit_key() {
+    use base64::Engine;
+    let env = Env::new();
+    let key = base64::engine::general_purpose::STANDARD.encode([5u8; 32]);
+    let enc = env.encrypted("a.enc.yaml", "k: v\n", &[]);
+    for keep in [false, true] {
+        let mut cmd = env.cmd();
+        cmd.env("SOPS_RS_AUDIT_HMAC_KEY", &key).args([
+            "--audit-log",
+            &s(&env.path("audit.jsonl")),
+            "exec-env",
+        ]);
+        if keep {
+            cmd.arg("--keep-key-credentials");
+        }
+        let out = cmd.args([&s(&enc), "env"]).output().unwrap();
+        let printed = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && printed.contains("k=v"), "{printed}");
+        assert!(!printed.contains("SOPS_RS_AUDIT_HMAC_KEY"), "{printed}");
+        assert!(!printed.contains(&key));
+    }
+}
