@@ -1,5 +1,6 @@
 //! Audit settings and who may make them. Two trust levels feed them: the user's (the command
-//! line, the `SOPS_RS_AUDIT_*` and `OTEL_*` environment variables) and the repository's (the
+//! line, the `SOPS_RS_AUDIT_*` and `OTEL_*` environment variables, and the `audit:` section of
+//! the user's own `~/.config/sops-rs/config.yaml`) and the repository's (the
 //! `audit:` section of `.sops-rs.yaml` / `.sops.yaml`, which is untrusted input: CI decrypts pull
 //! requests). The repository may raise the mode and name a log inside its own directory; every
 //! other destination comes from the user. Each sink kind reads its own settings (see
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::sinks::{self, Auditor, Sink};
 use super::{HmacKey, Mode, RunContext};
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, USER_CONFIG, UserAuditSettings};
 
 /// The variable that holds the audit key (base64 of at least 32 bytes).
 pub const HMAC_KEY_VAR: &str = "SOPS_RS_AUDIT_HMAC_KEY";
@@ -50,6 +51,7 @@ pub struct Sources<'a> {
     env: &'a HashMap<String, String>,
     flag_log: Option<&'a Path>,
     repository: Option<&'a Config>,
+    user_config: Option<&'a UserAuditSettings>,
     hmac_key: Option<&'a HmacKey>,
 }
 
@@ -67,19 +69,26 @@ impl Sources<'_> {
         self.repository
     }
 
+    /// The `audit:` section of the user's own config, if there is one.
+    pub fn user_config(&self) -> Option<&UserAuditSettings> {
+        self.user_config
+    }
+
     /// The audit key, if one is set.
     pub fn hmac_key(&self) -> Option<&HmacKey> {
         self.hmac_key
     }
 
-    /// The logs `level` names: `--audit-log` and `SOPS_RS_AUDIT_LOG` for the user, `audit.log`
-    /// for the repository. A log the user names is not named again by the repository.
+    /// The logs `level` names: `--audit-log`, `SOPS_RS_AUDIT_LOG` and the user's config for the
+    /// user, `audit.log` for the repository. A log the user names is not named again by the
+    /// repository.
     pub fn log_settings(&self, level: Level) -> Vec<LogSetting> {
         let user: Vec<LogSetting> = self
             .flag_log
             .map(Path::to_path_buf)
             .into_iter()
             .chain(self.var("SOPS_RS_AUDIT_LOG").map(PathBuf::from))
+            .chain(self.user_config.and_then(|c| c.log.clone()))
             .map(|path| LogSetting {
                 path,
                 confined_to: None,
@@ -132,6 +141,16 @@ impl Sources<'_> {
     }
 }
 
+/// Where the user's own config is: `$XDG_CONFIG_HOME/sops-rs/config.yaml`, else
+/// `$HOME/.config/sops-rs/config.yaml`.
+pub fn user_config_path(env: &HashMap<String, String>) -> Option<PathBuf> {
+    let set = |name: &str| env.get(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let base = set("XDG_CONFIG_HOME")
+        .filter(|p| p.is_absolute())
+        .or_else(|| set("HOME").map(|home| home.join(".config")))?;
+    Some(base.join(USER_CONFIG))
+}
+
 /// The key in `SOPS_RS_AUDIT_HMAC_KEY` of `env`, if set.
 pub fn hmac_key(env: &HashMap<String, String>) -> Result<Option<HmacKey>, SettingsError> {
     match env.get(HMAC_KEY_VAR).filter(|v| !v.is_empty()) {
@@ -158,21 +177,32 @@ impl Settings {
         env: &HashMap<String, String>,
     ) -> Result<Settings, SettingsError> {
         let hmac_key = hmac_key(env)?;
+        let user_config = match user_config_path(env) {
+            Some(path) => {
+                UserAuditSettings::load(&path).map_err(|e| SettingsError(e.to_string()))?
+            }
+            None => None,
+        };
         let sources = Sources {
             env,
             flag_log,
             repository: config,
+            user_config: user_config.as_ref(),
             hmac_key: hmac_key.as_ref(),
         };
+        // The environment wins over the user's config; the parser refused a mode it does not
+        // know in either config.
         let user_mode = match sources.var("SOPS_RS_AUDIT_MODE") {
             Some(text) => Some(Mode::parse(text).ok_or_else(|| {
                 SettingsError(format!(
                     "SOPS_RS_AUDIT_MODE: {text:?} is not off, best_effort or required"
                 ))
             })?),
-            None => None,
+            None => user_config
+                .as_ref()
+                .and_then(|c| c.mode.as_deref())
+                .and_then(Mode::parse),
         };
-        // The config parser already refused a mode it does not know.
         let repository_mode = config
             .and_then(|c| c.audit.mode.as_deref())
             .and_then(Mode::parse);

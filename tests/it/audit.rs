@@ -1056,3 +1056,55 @@ fn children_never_get_the_audit_key() {
         assert!(!printed.contains(&key));
     }
 }
+
+/// Hole 4, the other side: the user's own config (`$XDG_CONFIG_HOME/sops-rs/config.yaml`) is
+/// trusted like the environment, so it may name a log anywhere, an endpoint and a head file.
+#[test]
+fn the_users_own_config_may_name_any_log_and_an_endpoint() {
+    let env = Env::new();
+    let collector = Collector::start(Vec::new());
+    let enc = env.encrypted("a.enc.yaml", "k: v\n", &[]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let log = elsewhere.path().join("audit.jsonl");
+    let head = elsewhere.path().join("audit.head");
+    let user_config = env.path(".config/sops-rs/config.yaml");
+    std::fs::create_dir_all(user_config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &user_config,
+        format!(
+            "audit:\n  log: {}\n  otlp_endpoint: {}\n  head: {}\n  mode: required\n",
+            log.display(),
+            collector.url(),
+            head.display()
+        ),
+    )
+    .unwrap();
+    let out = env.cmd().args(["decrypt", &s(&enc)]).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "k: v\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(records(&log).iter().any(|r| r["event"] == "decrypt.finish"));
+    assert!(collector.all().contains("sops-rs.decrypt.finish"));
+    let verify = env
+        .cmd()
+        .args(["audit", "verify", "--head", &s(&head), &s(&log)])
+        .output()
+        .unwrap();
+    assert!(verify.status.success());
+    // The environment wins over the user's config for the mode.
+    let out = env
+        .cmd()
+        .env("SOPS_RS_AUDIT_MODE", "off")
+        .args(["decrypt", &s(&enc)])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let finishes = records(&log)
+        .iter()
+        .filter(|r| r["event"] == "decrypt.finish")
+        .count();
+    assert_eq!(finishes, 1);
+}

@@ -36,7 +36,10 @@ pub struct FileSink {
 pub fn configure(sources: &Sources, level: Level) -> Result<Vec<Box<dyn Sink>>, SettingsError> {
     let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
     let head = match level {
-        Level::User => sources.var(HEAD_VAR).map(PathBuf::from),
+        Level::User => sources
+            .var(HEAD_VAR)
+            .map(PathBuf::from)
+            .or_else(|| sources.user_config().and_then(|c| c.head.clone())),
         Level::Repository => None,
     };
     for log in sources.log_settings(level) {

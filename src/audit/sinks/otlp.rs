@@ -1,6 +1,6 @@
 //! The OTLP sink: audit records as OpenTelemetry logs, POSTed as OTLP/HTTP JSON. Configured by
 //! the user only (a repository config cannot name an endpoint): `SOPS_RS_AUDIT_OTLP_ENDPOINT`,
-//! else the standard `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT` (unless
+//! else `audit.otlp_endpoint` of the user's own config, else the standard `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT` (unless
 //! `OTEL_SDK_DISABLED` or `OTEL_LOGS_EXPORTER` says no), with the headers of
 //! `OTEL_EXPORTER_OTLP_LOGS_HEADERS` / `OTEL_EXPORTER_OTLP_HEADERS`, whose values are
 //! credentials and never appear in a message.
@@ -27,7 +27,12 @@ pub fn configure(sources: &Sources, level: Level) -> Result<Vec<Box<dyn Sink>>, 
         && sources
             .var("OTEL_LOGS_EXPORTER")
             .is_none_or(|v| v.split(',').any(|e| e.trim() == "otlp"));
-    let url = if let Some(base) = sources.var(ENDPOINT_VAR) {
+    let own = sources.var(ENDPOINT_VAR).or_else(|| {
+        sources
+            .user_config()
+            .and_then(|c| c.otlp_endpoint.as_deref())
+    });
+    let url = if let Some(base) = own {
         logs_url(base)
     } else if let Some(url) = sources
         .var("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT")
