@@ -232,3 +232,59 @@ impl Sink for FileSink {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sink(path: PathBuf, root: Option<&Path>) -> FileSink {
+        FileSink {
+            path,
+            confined_to: root.map(Path::to_path_buf),
+            key: None,
+            head: None,
+        }
+    }
+
+    fn record() -> (Record, RunContext) {
+        let ctx = RunContext::new(Default::default());
+        (Record::new("decrypt.start", &ctx, "op"), ctx)
+    }
+
+    #[test]
+    fn a_repository_log_planted_as_a_link_after_the_checks_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir(&repo).unwrap();
+        let outside = dir.path().join("rc.sh");
+        std::os::unix::fs::symlink(&outside, repo.join("audit.jsonl")).unwrap();
+        let (record, ctx) = record();
+        let mut confined = sink(repo.join("audit.jsonl"), Some(&repo));
+        assert!(confined.write(&record, &ctx, true).is_err());
+        assert!(!outside.exists());
+        // The user's own log may be a link to a regular file.
+        let mut followed = sink(repo.join("audit.jsonl"), None);
+        followed.write(&record, &ctx, true).unwrap();
+        assert!(outside.is_file());
+        // No log is ever a device.
+        let mut device = sink(PathBuf::from("/dev/null"), None);
+        let error = device.write(&record, &ctx, true).unwrap_err();
+        assert!(error.contains("not a regular file"), "{error}");
+    }
+
+    #[test]
+    fn chain_start_is_not_later_than_the_record_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("a.jsonl");
+        let (record, ctx) = record();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        sink(log.clone(), None).write(&record, &ctx, true).unwrap();
+        let text = std::fs::read_to_string(&log).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines[0]["event"], "audit.chain_start");
+        assert!(lines[0]["ts"].as_str() <= lines[1]["ts"].as_str());
+    }
+}
