@@ -55,6 +55,11 @@ impl FileFacts {
         }
     }
 
+    /// The path as the command was given it.
+    pub fn path(&self) -> &Path {
+        &self.given
+    }
+
     /// The hex SHA-256 of the file now.
     pub fn sha256_now(&self) -> Option<String> {
         sha256_file(&self.given)

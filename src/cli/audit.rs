@@ -1,7 +1,7 @@
 //! Audit wiring for the commands: builds the [`Auditor`] from the [`Settings`] the library
-//! gathered from flags, environment and config, writes `<op>.start` before any key is touched, forwards key events, and writes
-//! `<op>.finish` with the outcome. In `required` mode it refuses to start when no sink takes
-//! the start record, and holds decrypted output back until the finish record is stored.
+//! gathered from flags, environment and config, writes `<op>.start` before any key is touched,
+//! forwards key events, and writes `<op>.finish` with the outcome. In `required` mode it refuses to start when no sink takes
+//! the start record (the session holds output back until the finish record is stored).
 //! Also `sops-rs audit verify` and `sops-rs audit hash`.
 
 use std::path::{Path, PathBuf};
@@ -70,15 +70,6 @@ pub struct AuditRun {
     keys: Arc<Mutex<Vec<KeyEvent>>>,
 }
 
-/// Set once records are being written: messages then leave tree paths out.
-static AUDITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Whether this process writes audit records, so that warnings must not name tree paths (error
-/// messages are replaced through [`CliError::redacted`] instead).
-pub fn withholding_paths() -> bool {
-    AUDITING.load(std::sync::atomic::Ordering::SeqCst)
-}
-
 impl AuditRun {
     /// Whether records are written (then error messages are redacted too).
     pub fn enabled(&self) -> bool {
@@ -121,7 +112,6 @@ impl AuditRun {
             return Ok(run);
         };
         run.auditor = Some(Arc::new(Mutex::new(auditor)));
-        AUDITING.store(true, std::sync::atomic::Ordering::SeqCst);
         run.file = file.filter(|p| p.as_os_str() != "-").map(FileFacts::of);
         if let Some(tree_path) = tree_path {
             run.path_field = Some(match key {
@@ -190,12 +180,23 @@ impl AuditRun {
         }))
     }
 
+    /// The file the records describe (not standard input), when auditing.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_ref().map(FileFacts::path)
+    }
+
     /// Writes `<op>.finish`. With `gate`, a failure to store it is an error (exit 75).
-    pub fn finish(&self, result: &Result<(), CliError>, gate: bool) -> Result<(), CliError> {
+    /// `pending_after` is the hash of a write to the file held until this record is stored.
+    pub fn finish(
+        &self,
+        result: &Result<(), CliError>,
+        gate: bool,
+        pending_after: Option<String>,
+    ) -> Result<(), CliError> {
         if self.auditor.is_none() {
             return Ok(());
         }
-        let after = self.file.as_ref().and_then(FileFacts::sha256_now);
+        let after = pending_after.or_else(|| self.file.as_ref().and_then(FileFacts::sha256_now));
         let recipients: Vec<Json> = self
             .keys
             .lock()

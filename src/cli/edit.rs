@@ -29,12 +29,11 @@ use sops_rs::tree::{Timestamp, Tree, Value};
 use sops_rs::{EncryptPlan, SopsFile};
 use zeroize::Zeroizing;
 
-use super::CommonArgs;
-use super::context::key_context_from_env;
 use super::error::{CliError, code};
 use super::io::{formats, write_file};
 use super::open::Opened;
-use super::plan::{emit_options, encrypt_plan, load_config};
+use super::plan::encrypt_plan;
+use super::session::Session;
 
 #[derive(Args, Debug)]
 pub struct EditArgs {
@@ -315,7 +314,8 @@ fn new_file_key_error(error: sops_rs::Error) -> CliError {
     }
 }
 
-pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
+pub fn run(edit: &EditArgs, session: &Session) -> Result<(), CliError> {
+    let args = session.args;
     let signals = Signals::install()?;
     let target = edit.file.as_path();
     // The editor gets the plaintext in the output format (`--output-type`, else the file name),
@@ -330,12 +330,12 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
         },
         args,
     )?;
-    let config = load_config(args)?;
-    let options = emit_options(args, config.as_ref());
+    let config = session.config();
+    let options = session.emit_options();
     // Held until the new file is written, so that no other sops-rs writer slips in between.
     let mut held_lock = None;
     let (origin, plaintext, shown_metadata) = if target.exists() {
-        let mut opened = Opened::open_for_update(target, args)?;
+        let mut opened = Opened::open_for_update(target, session)?;
         held_lock = opened.take_lock();
         let mut tree = opened.file.tree.clone();
         let metadata = edit
@@ -364,7 +364,7 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
             shown,
         )
     } else {
-        let plan = encrypt_plan(args, config.as_ref(), target, format)?;
+        let plan = encrypt_plan(args, config, target, format)?;
         plan.check_key_groups().map_err(new_file_key_error)?;
         let text = format.emit(&format.example(), &options).map_err(|source| {
             CliError::from_library(sops_rs::Error::Emit { format, source }, false)
@@ -421,12 +421,12 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
         Origin::New(plan) => {
             let name = target.display().to_string();
             let library = |e| CliError::from_library(e, true);
-            let ctx = key_context_from_env();
-            let mut file =
-                SopsFile::encrypt(edited, plan, &ctx, now, &name).map_err(|e| match e {
+            let mut file = SopsFile::encrypt(edited, plan, session.keys()?, now, &name).map_err(
+                |e| match e {
                     sops_rs::Error::KeyGeneration(_) => new_file_key_error(e),
                     other => library(other),
-                })?;
+                },
+            )?;
             (file.emit(format, &options).map_err(library)?, Expect::Any)
         }
     };

@@ -14,13 +14,11 @@ use sops_rs::keys::MasterKey;
 use sops_rs::tree::Timestamp;
 
 use super::CommonArgs;
-use super::context::{decryption_order, key_context_from_env};
 use super::error::{CliError, code};
-use super::io::{Input, check_destination, formats, read_input, write_back, write_output};
+use super::io::{Input, check_destination, formats, read_input, write_back};
 use super::open::Opened;
-use super::plan::{
-    emit_options, flag_keys, keys_of, kms_keys, load_config, master_key, refuse_hckms,
-};
+use super::plan::{flag_keys, keys_of, kms_keys, master_key, refuse_hckms};
+use super::session::Session;
 
 /// `--add-*` / `--rm-*` flags, comma-separated lists.
 #[derive(Args, Debug, Default, Clone)]
@@ -190,7 +188,9 @@ fn apply_changes(
     Ok(())
 }
 
-pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
+pub fn rotate(rotate: &RotateArgs, session: &Session) -> Result<(), CliError> {
+    let args = session.args;
+    check_destination(Some(&rotate.file), args)?;
     if !rotate.file.exists() && rotate.changes.any() {
         return Err(CliError::new(
             code::CANNOT_CHANGE_KEYS_FROM_NON_EXISTENT_FILE,
@@ -201,11 +201,10 @@ pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
         ));
     }
     let mut opened = if args.in_place {
-        Opened::open_for_update(&rotate.file, args)?
+        Opened::open_for_update(&rotate.file, session)?
     } else {
-        Opened::open(Some(&rotate.file), args)?
+        Opened::open(Some(&rotate.file), session)?
     };
-    check_destination(&opened.input, args)?;
     let mut groups = opened.file.take_keys();
     apply_changes(&mut groups, &rotate.changes, args)?;
     if groups.is_empty() {
@@ -218,7 +217,7 @@ pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
     let new_key = DataKey::generate();
     opened
         .file
-        .rewrap(&new_key, groups, threshold, &opened.ctx)
+        .rewrap(&new_key, groups, threshold, session.keys()?)
         .map_err(key_error)?;
     // A new cipher: every value gets a fresh IV under the new key.
     let mut cipher = ValueCipher::new(&new_key);
@@ -231,12 +230,11 @@ pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
         )
         .map_err(key_error)?;
     super::open::warn_if_resealed(&resealed, &opened.input.name);
-    let options = opened.emit_options(args);
     let bytes = opened
         .file
-        .emit(opened.output_format, &options)
+        .emit(opened.output_format, &session.emit_options())
         .map_err(key_error)?;
-    write_output(&opened.input, args, &bytes, Contents::Encrypted)
+    session.write_output(&opened.input, &bytes, Contents::Encrypted)
 }
 
 /// An encrypted file whose data key is recovered but whose values stay encrypted.
@@ -248,19 +246,19 @@ struct Sealed {
     key: DataKey,
 }
 
-fn open_sealed(path: &Path, args: &CommonArgs, for_update: bool) -> Result<Sealed, CliError> {
+fn open_sealed(path: &Path, session: &Session, for_update: bool) -> Result<Sealed, CliError> {
     let lock = if for_update {
         super::open::lock_target(path)?
     } else {
         None
     };
     let input = read_input(Some(path))?;
-    let (format, _) = formats(&input, args)?;
+    let (format, _) = formats(&input, session.args)?;
     let library = |e| CliError::from_library(e, false);
     let file = SopsFile::parse(format, &input.bytes, &input.name).map_err(library)?;
-    let order = decryption_order(args.decryption_order.as_deref())?;
+    let order = session.decryption_order()?;
     let key = file
-        .data_key(&key_context_from_env(), &order, &input.name)
+        .data_key(session.keys()?, order, &input.name)
         .map_err(library)?;
     Ok(Sealed {
         _lock: lock,
@@ -289,8 +287,8 @@ fn ask(question: &str) -> bool {
         .is_ok_and(|answer| answer.is_some_and(|a| a.trim().eq_ignore_ascii_case("y")))
 }
 
-pub fn update_keys(update: &UpdateKeysArgs, args: &CommonArgs) -> Result<(), CliError> {
-    let config = load_config(args)?.ok_or_else(|| {
+pub fn update_keys(update: &UpdateKeysArgs, session: &Session) -> Result<(), CliError> {
+    let config = session.config().ok_or_else(|| {
         CliError::new(
             code::GENERIC,
             "updatekeys needs a config file (.sops-rs.yaml or .sops.yaml) with creation rules",
@@ -299,7 +297,7 @@ pub fn update_keys(update: &UpdateKeysArgs, args: &CommonArgs) -> Result<(), Cli
     if !update.yes {
         // Asking needs a person: one file after the other.
         for path in &update.files {
-            update_one(path, &config, args, true)?;
+            update_one(path, config, session, true)?;
         }
         return Ok(());
     }
@@ -312,7 +310,7 @@ pub fn update_keys(update: &UpdateKeysArgs, args: &CommonArgs) -> Result<(), Cli
         bar
     });
     let results = super::parallel::map(&update.files, |path| {
-        let result = update_one(path, &config, args, false);
+        let result = update_one(path, config, session, false);
         if let Some(bar) = &progress {
             bar.inc(1);
         }
@@ -341,10 +339,10 @@ pub fn update_keys(update: &UpdateKeysArgs, args: &CommonArgs) -> Result<(), Cli
 fn update_one(
     path: &Path,
     config: &sops_rs::config::Config,
-    args: &CommonArgs,
+    session: &Session,
     interactive: bool,
 ) -> Result<(), CliError> {
-    let mut sealed = open_sealed(path, args, true)?;
+    let mut sealed = open_sealed(path, session, true)?;
     let rule = config
         .rule_for(path)
         .map_err(|e| CliError::new(code::GENERIC, e.to_string()))?
@@ -400,34 +398,42 @@ fn update_one(
         .collect::<Result<Vec<_>, _>>()?;
     sealed
         .file
-        .rewrap(&sealed.key, groups, threshold, &key_context_from_env())
+        .rewrap(&sealed.key, groups, threshold, session.keys()?)
         .map_err(key_error)?;
-    write_sealed(&mut sealed, args, true)?;
+    write_sealed(&mut sealed, session, true)?;
     eprintln!("File {} synced with new keys", path.display());
     Ok(())
 }
 
-fn write_sealed(sealed: &mut Sealed, args: &CommonArgs, in_place: bool) -> Result<(), CliError> {
-    let config = load_config(args).ok().flatten();
-    let options = emit_options(args, config.as_ref());
+fn write_sealed(sealed: &mut Sealed, session: &Session, in_place: bool) -> Result<(), CliError> {
     let bytes = sealed
         .file
-        .emit(sealed.format, &options)
+        .emit(sealed.format, &session.emit_options())
         .map_err(key_error)?;
     if in_place {
         write_back(&sealed.input, &bytes, Contents::Encrypted)
     } else {
-        write_output(&sealed.input, args, &bytes, Contents::Encrypted)
+        session.write_output(&sealed.input, &bytes, Contents::Encrypted)
     }
 }
 
-pub fn groups(command: &GroupsCommand, args: &CommonArgs) -> Result<(), CliError> {
+impl GroupsCommand {
+    /// The encrypted file the command changes.
+    pub fn file(&self) -> &Path {
+        match self {
+            GroupsCommand::Add { file } | GroupsCommand::Delete { file, .. } => file,
+        }
+    }
+}
+
+pub fn groups(command: &GroupsCommand, session: &Session) -> Result<(), CliError> {
+    let args = session.args;
     let (path, index) = match command {
         GroupsCommand::Add { file } => (file, None),
         GroupsCommand::Delete { file, index } => (file, Some(*index)),
     };
-    let mut sealed = open_sealed(path, args, args.in_place)?;
-    check_destination(&sealed.input, args)?;
+    check_destination(Some(path), args)?;
+    let mut sealed = open_sealed(path, session, args.in_place)?;
     let mut groups = sealed.file.take_keys();
     match index {
         None => {
@@ -468,7 +474,7 @@ pub fn groups(command: &GroupsCommand, args: &CommonArgs) -> Result<(), CliError
     };
     sealed
         .file
-        .rewrap(&sealed.key, groups, threshold, &key_context_from_env())
+        .rewrap(&sealed.key, groups, threshold, session.keys()?)
         .map_err(key_error)?;
-    write_sealed(&mut sealed, args, args.in_place)
+    write_sealed(&mut sealed, session, args.in_place)
 }

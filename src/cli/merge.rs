@@ -13,11 +13,9 @@ use sops_rs::formats::Format;
 use sops_rs::io::{Contents, Expect, FileId};
 use sops_rs::tree::{Map, MapItem, Scalar, Tree, Value};
 
-use super::CommonArgs;
-use super::context::{decryption_order, key_context_from_env};
 use super::error::{CliError, code};
 use super::io::write_file;
-use super::plan::{emit_options, load_config};
+use super::session::Session;
 
 #[derive(Args, Debug)]
 pub struct MergeArgs {
@@ -38,7 +36,7 @@ fn open(
     path: &Path,
     name: &str,
     format: Format,
-    args: &CommonArgs,
+    session: &Session,
 ) -> Result<(SopsFile, ValueCipher, FileId), CliError> {
     let (bytes, id) = sops_rs::io::read_identified(path).map_err(|e| {
         CliError::new(
@@ -48,12 +46,13 @@ fn open(
     })?;
     let library = |e| CliError::from_library(e, false);
     let mut file = SopsFile::parse(format, &bytes, name).map_err(library)?;
-    let order = decryption_order(args.decryption_order.as_deref())?;
     let key = file
-        .data_key(&key_context_from_env(), &order, name)
+        .data_key(session.keys()?, session.decryption_order()?, name)
         .map_err(library)?;
-    let cipher = file.decrypt(&key, args.ignore_mac, name).map_err(library)?;
-    super::open::warn_about_decryption(&file, name);
+    let cipher = file
+        .decrypt(&key, session.args.ignore_mac, name)
+        .map_err(library)?;
+    super::open::warn_about_decryption(&file, name, session.withholding_paths());
     Ok((file, cipher, id))
 }
 
@@ -130,18 +129,18 @@ fn merge_map(base: Option<&Map>, ours: &Map, theirs: &Map, conflicts: &mut usize
     merged
 }
 
-pub fn run(merge: &MergeArgs, args: &CommonArgs) -> Result<(), CliError> {
+pub fn run(merge: &MergeArgs, session: &Session) -> Result<(), CliError> {
     let named = merge.path.as_deref().unwrap_or(&merge.ours);
-    let format = match &args.input_type {
+    let format = match &session.args.input_type {
         Some(name) => Format::from_name(name)
             .ok_or_else(|| CliError::new(code::GENERIC, format!("unknown format {name:?}")))?,
         None => Format::from_path(named),
     };
     let side = |which: &str| format!("{} ({which})", named.display());
     let (base_name, ours_name, theirs_name) = (side("base"), side("ours"), side("theirs"));
-    let (base, _, _) = open(&merge.base, &base_name, format, args)?;
-    let (mut ours, mut cipher, ours_id) = open(&merge.ours, &ours_name, format, args)?;
-    let (theirs, _, _) = open(&merge.theirs, &theirs_name, format, args)?;
+    let (base, _, _) = open(&merge.base, &base_name, format, session)?;
+    let (mut ours, mut cipher, ours_id) = open(&merge.ours, &ours_name, format, session)?;
+    let (theirs, _, _) = open(&merge.theirs, &theirs_name, format, session)?;
     let mut conflicts = 0;
     let documents = ours
         .tree
@@ -176,9 +175,8 @@ pub fn run(merge: &MergeArgs, args: &CommonArgs) -> Result<(), CliError> {
         )
         .map_err(library)?;
     super::open::warn_if_resealed(&resealed, &name);
-    let config = load_config(args).ok().flatten();
     let bytes = ours
-        .emit(format, &emit_options(args, config.as_ref()))
+        .emit(format, &session.emit_options())
         .map_err(library)?;
     write_file(
         &merge.ours,

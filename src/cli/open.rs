@@ -4,18 +4,14 @@
 
 use std::path::Path;
 
-use sops_rs::config::Config;
 use sops_rs::crypto::ValueCipher;
-use sops_rs::formats::{EmitOptions, Format};
-use sops_rs::keys::KeyContext;
+use sops_rs::formats::Format;
 use sops_rs::tree::Timestamp;
 use sops_rs::{Resealed, SopsFile};
 
-use super::CommonArgs;
-use super::context::{decryption_order, key_context_from_env};
 use super::error::CliError;
 use super::io::{Input, formats, read_input};
-use super::plan::{emit_options, load_config};
+use super::session::Session;
 
 /// An encrypted file, decrypted in memory.
 pub struct Opened {
@@ -27,10 +23,6 @@ pub struct Opened {
     pub file: SopsFile,
     /// The cipher that decrypted it (remembers every IV).
     pub cipher: ValueCipher,
-    /// Key credentials.
-    pub ctx: KeyContext,
-    /// The config, when one was found (a broken one is reported by commands that need it).
-    pub config: Option<Config>,
     /// Held while the file is read, changed and written back.
     _lock: Option<sops_rs::io::FileLock>,
 }
@@ -42,11 +34,11 @@ pub fn warn(line: &str) {
 
 /// Warns about what decrypting `file` (named `name`) found: comments in plain text where the
 /// file's rules say comments are encrypted, as sops does, one line each. The line names the
-/// mapping or list holding the comment (unless auditing), never the comment's text: it is not
-/// authenticated and may carry anything, terminal escapes included.
-pub fn warn_about_decryption(file: &SopsFile, name: &str) {
+/// mapping or list holding the comment (unless auditing: `withhold_paths`), never the comment's
+/// text: it is not authenticated and may carry anything, terminal escapes included.
+pub fn warn_about_decryption(file: &SopsFile, name: &str, withhold_paths: bool) {
     for path in file.plaintext_comments() {
-        let place = if super::audit::withholding_paths() {
+        let place = if withhold_paths {
             "(path withheld while auditing)".to_string()
         } else {
             format!("in {path}")
@@ -90,49 +82,43 @@ pub fn lock_target(path: &Path) -> Result<Option<sops_rs::io::FileLock>, CliErro
 
 impl Opened {
     /// Reads and decrypts FILE (or standard input).
-    pub fn open(file: Option<&Path>, args: &CommonArgs) -> Result<Opened, CliError> {
-        Self::open_locked(file, args, None, true)
+    pub fn open(file: Option<&Path>, session: &Session) -> Result<Opened, CliError> {
+        Self::open_locked(file, session, None, true)
     }
 
     /// Reads and decrypts FILE (or standard input) for a command that will not write it back
     /// encrypted: the cipher keeps no IVs, which saves a hash per value.
-    pub fn open_read_only(file: Option<&Path>, args: &CommonArgs) -> Result<Opened, CliError> {
-        Self::open_locked(file, args, None, false)
+    pub fn open_read_only(file: Option<&Path>, session: &Session) -> Result<Opened, CliError> {
+        Self::open_locked(file, session, None, false)
     }
 
     /// Locks FILE against other sops-rs writers, then reads and decrypts it; the lock is held
     /// until the `Opened` is dropped (after the write).
-    pub fn open_for_update(file: &Path, args: &CommonArgs) -> Result<Opened, CliError> {
+    pub fn open_for_update(file: &Path, session: &Session) -> Result<Opened, CliError> {
         let lock = if file.as_os_str() == "-" {
             None
         } else {
             lock_target(file)?
         };
-        Self::open_locked(Some(file), args, lock, true)
+        Self::open_locked(Some(file), session, lock, true)
     }
 
     fn open_locked(
         file: Option<&Path>,
-        args: &CommonArgs,
+        session: &Session,
         lock: Option<sops_rs::io::FileLock>,
         keep_ivs: bool,
     ) -> Result<Opened, CliError> {
+        let args = session.args;
         let mut input = read_input(file)?;
-        let config = match load_config(args) {
-            Ok(config) => config,
-            // A config named with --config or SOPS_CONFIG must be readable, as in sops.
-            Err(error) if args.config.is_some() => return Err(error),
-            Err(_) => None,
-        };
         let (input_format, output_format) = formats(&input, args)?;
-        let order = decryption_order(args.decryption_order.as_deref())?;
+        let order = session.decryption_order()?;
         let library = |e| CliError::from_library(e, false);
         let mut sops_file =
             SopsFile::parse(input_format, &input.bytes, &input.name).map_err(library)?;
         input.release_bytes();
-        let ctx = key_context_from_env();
         let key = sops_file
-            .data_key(&ctx, &order, &input.name)
+            .data_key(session.keys()?, order, &input.name)
             .map_err(library)?;
         let cipher = ValueCipher::new(&key);
         let cipher = if keep_ivs {
@@ -143,14 +129,12 @@ impl Opened {
         let cipher = sops_file
             .decrypt_with(cipher, args.ignore_mac, &input.name)
             .map_err(library)?;
-        warn_about_decryption(&sops_file, &input.name);
+        warn_about_decryption(&sops_file, &input.name, session.withholding_paths());
         Ok(Opened {
             input,
             output_format,
             file: sops_file,
             cipher,
-            ctx,
-            config,
             _lock: lock,
         })
     }
@@ -160,14 +144,9 @@ impl Opened {
         self._lock.take()
     }
 
-    /// Layout for output.
-    pub fn emit_options(&self, args: &CommonArgs) -> EmitOptions {
-        emit_options(args, self.config.as_ref())
-    }
-
     /// Encrypts the (changed) tree again with the same key and unchanged IVs, and emits it in
     /// the output format.
-    pub fn reencrypt_and_emit(&mut self, args: &CommonArgs) -> Result<Vec<u8>, CliError> {
+    pub fn reencrypt_and_emit(&mut self, session: &Session) -> Result<Vec<u8>, CliError> {
         let library = |e| CliError::from_library(e, true);
         let resealed = self
             .file
@@ -178,7 +157,7 @@ impl Opened {
             )
             .map_err(library)?;
         warn_if_resealed(&resealed, &self.input.name);
-        let options = self.emit_options(args);
+        let options = session.emit_options();
         self.file
             .emit(self.output_format, &options)
             .map_err(library)

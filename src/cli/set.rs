@@ -9,9 +9,9 @@ use sops_rs::bounded::{Kind, read_file, read_to_end};
 use sops_rs::tree::Value;
 use sops_rs::tree::path::{PathError, TreePath};
 
-use super::CommonArgs;
 use super::error::{CliError, code};
 use super::open::Opened;
+use super::session::Session;
 
 #[derive(Args, Debug)]
 pub struct SetArgs {
@@ -67,8 +67,8 @@ fn parse_json_value(text: &[u8]) -> Result<Value, CliError> {
         .expect("wrapped value is present"))
 }
 
-fn write_back(opened: &mut Opened, args: &CommonArgs) -> Result<(), CliError> {
-    let bytes = opened.reencrypt_and_emit(args)?;
+fn write_back(opened: &mut Opened, session: &Session) -> Result<(), CliError> {
+    let bytes = opened.reencrypt_and_emit(session)?;
     super::io::write_back(&opened.input, &bytes, sops_rs::io::Contents::Encrypted)
 }
 
@@ -93,7 +93,7 @@ fn require_existing(path: &Path) -> Result<(), CliError> {
     ))
 }
 
-pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
+pub fn set(set: &SetArgs, session: &Session) -> Result<(), CliError> {
     require_file(&set.file)?;
     let path = parse_path(&set.path)?;
     let raw = match (&set.value, set.value_file, set.value_stdin) {
@@ -125,7 +125,7 @@ pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
     };
     let value = parse_json_value(&raw)?;
     require_existing(&set.file)?;
-    let mut opened = Opened::open_for_update(&set.file, args)?;
+    let mut opened = Opened::open_for_update(&set.file, session)?;
     let document = opened.file.tree.documents.first_mut().ok_or_else(|| {
         CliError::new(
             code::INVALID_SET_FORMAT,
@@ -145,14 +145,14 @@ pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
     if !changed && set.idempotent {
         return Ok(());
     }
-    write_back(&mut opened, args)
+    write_back(&mut opened, session)
 }
 
-pub fn unset(unset: &UnsetArgs, args: &CommonArgs) -> Result<(), CliError> {
+pub fn unset(unset: &UnsetArgs, session: &Session) -> Result<(), CliError> {
     require_file(&unset.file)?;
     let path = parse_path(&unset.path)?;
     require_existing(&unset.file)?;
-    let mut opened = Opened::open_for_update(&unset.file, args)?;
+    let mut opened = Opened::open_for_update(&unset.file, session)?;
     let Some(document) = opened.file.tree.documents.first_mut() else {
         return if unset.idempotent {
             Ok(())
@@ -161,7 +161,7 @@ pub fn unset(unset: &UnsetArgs, args: &CommonArgs) -> Result<(), CliError> {
         };
     };
     match path.unset(document) {
-        Ok(()) => write_back(&mut opened, args),
+        Ok(()) => write_back(&mut opened, session),
         Err(PathError::KeyNotFound(_) | PathError::IndexOutOfBounds { .. }) if unset.idempotent => {
             Ok(())
         }
