@@ -4,8 +4,9 @@
 //! This module owns the record layout (schema `sops-rs.audit/1.0`, documented in
 //! docs/audit.md), the context that goes into every record (actor, host, CI run, repository,
 //! the file), keyed hashing of tree paths, the settings and who may make them, and the list of
-//! sinks with the hash chain. It does not decide when to emit: the command layer calls it. It never sees plaintext, data keys or identities; what it
-//! is given is built from metadata that is already public in the encrypted file.
+//! sinks with the hash chain. It does not decide when to emit: the command layer calls it. It
+//! never sees plaintext, data keys or identities; what it is given is built from metadata that
+//! is already public in the encrypted file.
 
 pub mod chain;
 pub mod context;

@@ -1,8 +1,8 @@
 //! Audit wiring for the commands: builds the [`Auditor`] from the [`Settings`] the library
 //! gathered from flags, environment and config, writes `<op>.start` before any key is touched,
-//! forwards key events, and writes `<op>.finish` with the outcome. In `required` mode it refuses to start when no sink takes
-//! the start record (the session holds output back until the finish record is stored).
-//! Also `sops-rs audit verify` and `sops-rs audit hash`.
+//! forwards key events, and writes `<op>.finish` with the outcome. In `required` mode it refuses
+//! to start when no sink takes the start record (the session holds output back until the finish
+//! record is stored). Also `sops-rs audit verify` and `sops-rs audit hash`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

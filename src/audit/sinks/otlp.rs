@@ -1,6 +1,7 @@
 //! The OTLP sink: audit records as OpenTelemetry logs, POSTed as OTLP/HTTP JSON. Configured by
 //! the user only (a repository config cannot name an endpoint): `SOPS_RS_AUDIT_OTLP_ENDPOINT`,
-//! else `audit.otlp_endpoint` of the user's own config, else the standard `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT` (unless
+//! else `audit.otlp_endpoint` of the user's own config, else the standard
+//! `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT` (unless
 //! `OTEL_SDK_DISABLED` or `OTEL_LOGS_EXPORTER` says no), with the headers of
 //! `OTEL_EXPORTER_OTLP_LOGS_HEADERS` / `OTEL_EXPORTER_OTLP_HEADERS`, whose values are
 //! credentials and never appear in a message.
