@@ -205,8 +205,9 @@ fn run(name: &str, block: &Block, dir: &Path, home: &Path, bin: &Path) -> Result
         "{name}:{}: the example failed ({}):\n{}--- stdout:\n{}--- stderr:\n{}",
         block.line,
         match out.status.code() {
-            Some(124) => "no exit within the time limit".to_string(),
-            code => format!("exit {code:?}"),
+            Some(124) => format!("no exit within {BLOCK_TIMEOUT_SECONDS} s"),
+            Some(code) => format!("exit {code}"),
+            None => "killed by a signal".to_string(),
         },
         block.text,
         String::from_utf8_lossy(&out.stdout),
