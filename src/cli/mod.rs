@@ -5,6 +5,7 @@
 
 mod audit;
 mod check;
+mod completion;
 mod context;
 mod decrypt;
 mod deferred;
@@ -430,11 +431,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
                 publish::run(args, s)
             })
         }
-        Some(Command::Completion { shell }) => {
-            let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(*shell, &mut command, "sops-rs", &mut std::io::stdout());
-            Ok(())
-        }
+        Some(Command::Completion { shell }) => completion::run(*shell),
         Some(Command::Man) => {
             let command = <Cli as clap::CommandFactory>::command();
             clap_mangen::Man::new(command)
