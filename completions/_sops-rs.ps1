@@ -97,7 +97,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('exec-file', 'exec-file', [CompletionResultType]::ParameterValue, 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Work with audit logs: verify a log''s hash chain, hash a tree path')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page sops-rs(1) (roff), or write every page into a directory')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)')
             [CompletionResult]::new('git-merge', 'git-merge', [CompletionResultType]::ParameterValue, 'A git merge driver: three-way merge of encrypted files, key by key')
             [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Send a file (or a directory''s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names')
@@ -854,6 +854,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             break
         }
         'sops-rs;man' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write sops-rs.1 and one page per subcommand (sops-rs-encrypt.1, ...) into this directory instead of printing sops-rs.1')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the result to this file instead of standard output')
             [CompletionResult]::new('--extract', '--extract', [CompletionResultType]::ParameterName, 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]''')
             [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
@@ -1082,7 +1083,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('exec-file', 'exec-file', [CompletionResultType]::ParameterValue, 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Work with audit logs: verify a log''s hash chain, hash a tree path')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page sops-rs(1) (roff), or write every page into a directory')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)')
             [CompletionResult]::new('git-merge', 'git-merge', [CompletionResultType]::ParameterValue, 'A git merge driver: three-way merge of encrypted files, key by key')
             [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Send a file (or a directory''s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names')

@@ -2917,12 +2917,16 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__man)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
+            opts="-i -a -p -k -h --dir --in-place --output --extract --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -94,7 +94,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand exec-file 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
             cand completion 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
             cand audit 'Work with audit logs: verify a log''s hash chain, hash a tree path'
-            cand man 'Print the man page (roff)'
+            cand man 'Print the man page sops-rs(1) (roff), or write every page into a directory'
             cand check 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)'
             cand git-merge 'A git merge driver: three-way merge of encrypted files, key by key'
             cand publish 'Send a file (or a directory''s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names'
@@ -826,6 +826,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         &'sops-rs;audit;help;help'= {
         }
         &'sops-rs;man'= {
+            cand --dir 'Write sops-rs.1 and one page per subcommand (sops-rs-encrypt.1, ...) into this directory instead of printing sops-rs.1'
             cand --output 'Write the result to this file instead of standard output'
             cand --extract 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]'''
             cand --filename-override 'Treat the input as if it had this file name (format detection, standard input)'
@@ -1049,7 +1050,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand exec-file 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
             cand completion 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
             cand audit 'Work with audit logs: verify a log''s hash chain, hash a tree path'
-            cand man 'Print the man page (roff)'
+            cand man 'Print the man page sops-rs(1) (roff), or write every page into a directory'
             cand check 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)'
             cand git-merge 'A git merge driver: three-way merge of encrypted files, key by key'
             cand publish 'Send a file (or a directory''s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names'
