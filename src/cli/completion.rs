@@ -41,7 +41,7 @@ const FISH_ROOT_TEST_FAILS: &str = "2>/dev/null\n    or return\n";
 const FISH_ROOT_TEST_AT_ROOT: &str = "2>/dev/null\n    or return 0\n";
 
 /// The completion script for `shell`.
-pub fn script(shell: Shell) -> String {
+fn script(shell: Shell) -> String {
     let mut command = tree(shell);
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command, BIN_NAME, &mut out);

@@ -41,7 +41,7 @@ fn write_page(dir: &Path, name: &str, page: &str) -> Result<(), CliError> {
 }
 
 /// Every page: its file name and its roff text, the main page first.
-pub fn pages() -> Vec<(String, String)> {
+fn pages() -> Vec<(String, String)> {
     let mut pages = vec![(format!("{BIN_NAME}.1"), main_page())];
     let mut root = tree();
     root.build();
@@ -56,7 +56,7 @@ pub fn pages() -> Vec<(String, String)> {
 }
 
 /// `sops-rs(1)`: clap's sections, then ENVIRONMENT, FILES and EXIT STATUS before VERSION.
-pub fn main_page() -> String {
+fn main_page() -> String {
     let (_, page) = render(tree());
     let extra = [
         section("ENVIRONMENT", &environment()),
