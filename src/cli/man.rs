@@ -212,7 +212,13 @@ fn environment() -> Vec<(String, String)> {
         (
             "SOPS_RS_AUDIT_HMAC_KEY",
             "Base64 of at least 32 bytes: audit records then carry an HMAC of tree paths \
-             instead of leaving them out.",
+             instead of leaving them out, and every line of the audit file an HMAC that \
+             `audit verify` checks with the same key.",
+        ),
+        (
+            "SOPS_RS_AUDIT_HEAD",
+            "A head file outside the log: after every record the file sink stores the log's \
+             record count and last digest there, for `audit verify --head FILE`.",
         ),
         (
             "SOPS_RS_AUDIT_GITHUB_SUMMARY",
