@@ -4,14 +4,13 @@
 
 use std::process::Command;
 
-use crate::support::standin::Scratch;
-use crate::support::{installed_tool, repo_root};
+use crate::support::{TestEnv, installed_tool, repo_root};
 
 #[test]
 fn the_wheel_installs_into_a_fresh_venv_and_runs_the_quickstart() {
     let root = repo_root();
-    let scratch = Scratch::new();
-    let wheels = scratch.path().join("wheels");
+    let scratch = TestEnv::new();
+    let wheels = scratch.dir().join("wheels");
     // The debug profile reuses the test build; a release wheel differs only in optimisation.
     let build = Command::new(root.join("scripts/build-wheel.sh"))
         .args(["--profile", "dev"])
@@ -31,7 +30,7 @@ fn the_wheel_installs_into_a_fresh_venv_and_runs_the_quickstart() {
     let name = wheel.file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.starts_with("sops_rs-"), "{name}");
 
-    let venv = scratch.path().join("venv");
+    let venv = scratch.dir().join("venv");
     let python = installed_tool("SOPS_RS_PYTHON", ".tools/venv/bin/python", "Python venv");
     let made = Command::new(&python)
         .args(["-m", "venv", "--without-pip"])

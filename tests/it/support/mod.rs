@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-pub mod age_home;
 pub mod faults;
 pub mod gpg;
 pub mod moto;
@@ -23,7 +22,7 @@ pub mod test_env;
 pub mod twin;
 pub mod vectors;
 
-pub use test_env::{AgeIdentity, TestEnv, path_arg, wait_for};
+pub use test_env::{TestEnv, path_arg, wait_for};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -93,13 +92,6 @@ pub fn installed_tool(var: &str, default: &str, what: &str) -> PathBuf {
         path.display()
     );
     path
-}
-
-/// A new age identity written to `dir/name`: the file and the identity's recipient. Kept for
-/// files written against it; new tests get their identities from [`TestEnv`].
-pub fn age_key_file(dir: &Path, name: &str) -> (PathBuf, String) {
-    let identity = AgeIdentity::generate(&dir.join(name));
-    (identity.file, identity.recipient)
 }
 
 /// A program from the test venv (`.tools/venv/bin`): moto, OpenBao, sops 3.11.0, Ansible, ...
