@@ -125,9 +125,42 @@ pub fn sops_3_11_command(home: &Path) -> Command {
     cmd
 }
 
+/// Our binary as the tests run it: a hard link to `CARGO_BIN_EXE_sops-rs`, made once per test
+/// process under cargo's test scratch directory (`target/tmp`). A build that runs meanwhile (the
+/// wheel test's `maturin build`) removes and re-links `target/debug/sops-rs`, and a command
+/// started in that moment would find no program. The link's directory is named after the
+/// build's inode and time, so the runs of one build share it; older builds' links are removed.
+pub fn sops_rs_binary() -> &'static Path {
+    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| {
+        use std::os::unix::fs::MetadataExt;
+        let built = Path::new(env!("CARGO_BIN_EXE_sops-rs"));
+        let meta = std::fs::metadata(built).unwrap();
+        let builds = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sops-rs-builds");
+        let this = format!(
+            "{}-{}",
+            meta.ino(),
+            meta.mtime_nsec() + meta.mtime() * 1_000_000_000
+        );
+        std::fs::create_dir_all(builds.join(&this)).unwrap();
+        for entry in std::fs::read_dir(&builds).unwrap().flatten() {
+            if entry.file_name() != this.as_str() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let link = builds.join(&this).join("sops-rs");
+        match std::fs::hard_link(built, &link) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                panic!("cannot link {} to {}: {e}", built.display(), link.display())
+            }
+            _ => link,
+        }
+    })
+}
+
 /// A `Command` for our own binary with a clean, hermetic environment.
 pub fn sops_rs_command(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sops-rs"));
+    let mut cmd = Command::new(sops_rs_binary());
     hermetic(&mut cmd, home);
     cmd
 }
