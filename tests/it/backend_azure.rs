@@ -473,16 +473,9 @@ impl Backend for Azure {
     const NO_CREDENTIALS_SAY: &'static [&'static str] = &[];
 
     fn start(fault: Fault) -> Azure {
-        let kv = match fault {
-            Fault::None => KeyVault::start(&[]),
-            Fault::FailFirst { requests, status } => KeyVault::start(&[
-                "--fail",
-                &requests.to_string(),
-                "--fail-status",
-                &status.to_string(),
-            ]),
-        };
-        Azure { kv }
+        Azure {
+            kv: fault.stand_in(KeyVault::start),
+        }
     }
 
     fn key_id(&self) -> String {

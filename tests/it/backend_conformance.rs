@@ -32,6 +32,22 @@ pub enum Fault {
     FailFirst { requests: usize, status: u16 },
 }
 
+impl Fault {
+    /// `start` called with the fault as the stand-ins in `tests/servers/` take it: no options,
+    /// or `--fail N --fail-status S`.
+    pub fn stand_in<T>(self, start: impl FnOnce(&[&str]) -> T) -> T {
+        match self {
+            Fault::None => start(&[]),
+            Fault::FailFirst { requests, status } => start(&[
+                "--fail",
+                &requests.to_string(),
+                "--fail-status",
+                &status.to_string(),
+            ]),
+        }
+    }
+}
+
 /// Where sops-rs is sent instead of the service (a dead port, a silent server): variables to
 /// set and a replacement in key ids and encrypted files (for keys whose id holds the address).
 #[derive(Default)]
@@ -298,6 +314,8 @@ conformance!(azure, crate::backend_azure::Azure);
 conformance!(gcp, crate::backend_gcp::Gcp);
 #[cfg(feature = "vault")]
 conformance!(vault, crate::backend_vault::Vault);
+#[cfg(feature = "hckms")]
+conformance!(hckms, crate::backend_hckms::Hckms);
 // No service, so no network faults: a key in a GnuPG home.
 #[cfg(feature = "pgp")]
 conformance!(

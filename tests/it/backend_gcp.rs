@@ -520,16 +520,9 @@ impl Backend for Gcp {
     const NO_CREDENTIALS_SAY: &'static [&'static str] = &["no Google credentials"];
 
     fn start(fault: Fault) -> Gcp {
-        let kms = match fault {
-            Fault::None => Kms::start(&[]),
-            Fault::FailFirst { requests, status } => Kms::start(&[
-                "--fail",
-                &requests.to_string(),
-                "--fail-status",
-                &status.to_string(),
-            ]),
-        };
-        Gcp { kms }
+        Gcp {
+            kms: fault.stand_in(Kms::start),
+        }
     }
 
     fn key_id(&self) -> String {

@@ -1,171 +1,173 @@
 //! The Huawei Cloud KMS backend (`hckms`) against the stand-in server
 //! (`tests/servers/huaweicloud_kms.py`), which speaks KMS's `encrypt-data`/`decrypt-data` REST
 //! calls and verifies every request's `SDK-HMAC-SHA256` signature. Both sops 3.12.2 and sops-rs
-//! reach it through `HUAWEICLOUD_SDK_REGION_KMS_TR_WEST_1`, so files go both ways between them.
-//! Also: the metadata entry, creation rules, `rotate --add-hckms/--rm-hckms`, a wrong secret key
-//! (refused by the stand-in, exit 128 as sops), no credentials (`no_credentials` in the audit
-//! trail), the server down, and the credentials withheld from `exec-env`.
+//! reach it through `HUAWEICLOUD_SDK_REGION_KMS_TR_WEST_1`. The scenarios every backend runs
+//! (round trips both ways with the real sops, server down, slow, throttled then retried, wrong
+//! and no credentials) are in `backend_conformance.rs`; here: the metadata entry and the signed
+//! calls, sops's entry kept by a rewrite, the real sops's exit code for a wrong secret key, the
+//! audit outcome without credentials, the next key tried when the server is down, creation
+//! rules, `rotate --add-hckms/--rm-hckms`, the security token, and the credentials withheld
+//! from `exec-env`.
 
-use std::ops::Deref;
-use std::process::Output;
-use std::time::{Duration, Instant};
-
-use crate::support::standin::{INPUT, Scratch, StandIn, dead_port};
-use crate::support::{age_key_file, ok, sops_command, sops_rs_command};
+use crate::backend_conformance::{Backend, Fault, KeyService, Relocation};
+use crate::support::standin::{INPUT, StandIn, dead_port};
+use crate::support::{TestEnv, ok, path_arg};
 
 const KEY_UUID: &str = "0a1b2c3d-0000-4000-8000-000000000001";
 const KEY: &str = "tr-west-1:0a1b2c3d-0000-4000-8000-000000000001";
 const AK: &str = "test-ak";
 const SK: &str = "test-sk-3f1e";
+const WRONG_SK: &str = "not-the-secret";
 const PROJECT: &str = "0b5a0f1d2c3e4f5a6b7c8d9e0f1a2b3c";
 /// The endpoint override the Huawei Cloud SDK (and sops-rs) reads for the test region.
 const ENDPOINT_VAR: &str = "HUAWEICLOUD_SDK_REGION_KMS_TR_WEST_1";
 
-/// A running stand-in; killed when dropped.
-struct Kms(StandIn);
+/// A running stand-in with the key; killed when dropped.
+pub struct Hckms {
+    server: StandIn,
+}
 
-impl Kms {
-    fn start() -> Kms {
-        Kms::with(&[])
-    }
-
-    /// A stand-in with extra options (`--fail`, `--delay`, `--security-token`).
-    fn with(extra: &[&str]) -> Kms {
-        Kms(StandIn::start("huaweicloud_kms.py", |cmd, _| {
+impl Hckms {
+    /// A stand-in with extra options (`--fail`, `--fail-status`, `--security-token`).
+    fn with(extra: &[&str]) -> Hckms {
+        let server = StandIn::start("huaweicloud_kms.py", |cmd, _| {
             cmd.args(["--ak", AK, "--sk", SK, "--project", PROJECT])
                 .args(["--keys", KEY_UUID])
                 .args(extra);
-        }))
+        });
+        Hckms { server }
     }
 
     fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.0.port())
+        format!("http://127.0.0.1:{}", self.server.port())
     }
 
-    /// `(status, access key)` of every call, in order.
-    fn calls(&self) -> Vec<(u64, String)> {
-        self.0
+    /// The endpoint and the access key, signed with `secret`.
+    fn signed_with(&self, secret: &str) -> Vec<(String, String)> {
+        let mut vars = self.no_credentials();
+        vars.extend(
+            [
+                ("HUAWEICLOUD_SDK_AK", AK),
+                ("HUAWEICLOUD_SDK_SK", secret),
+                ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+            ]
+            .map(|(name, value)| (name.to_string(), value.to_string())),
+        );
+        vars
+    }
+
+    /// A home whose commands reach the stand-in with the right credentials.
+    fn home(&self) -> TestEnv {
+        let mut home = TestEnv::new();
+        for (name, value) in self.credentials() {
+            home.set(name, value);
+        }
+        home
+    }
+
+    /// `field` of every logged call, in order.
+    fn logged(&self, field: &str) -> Vec<String> {
+        self.server
             .requests()
             .iter()
-            .map(|r| {
-                (
-                    r["status"].as_u64().unwrap(),
-                    r["access"].as_str().unwrap_or("-").to_string(),
-                )
+            .map(|r| match &r[field] {
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
             })
             .collect()
     }
 }
 
-struct Home(Scratch);
+impl Backend for Hckms {
+    const FLAG: &'static str = "--hckms";
+    const REAL_SOPS: bool = true;
+    const WRONG_CREDENTIALS_SAY: &'static [&'static str] = &[
+        "hckms ",
+        "HTTP 401 (APIGW.0301: Incorrect IAM authentication information",
+    ];
+    const NO_CREDENTIALS_SAY: &'static [&'static str] = &[
+        "no Huawei Cloud credentials (set HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and \
+         HUAWEICLOUD_SDK_PROJECT_ID)",
+    ];
 
-impl Deref for Home {
-    type Target = Scratch;
+    fn start(fault: Fault) -> Hckms {
+        fault.stand_in(Hckms::with)
+    }
 
-    fn deref(&self) -> &Scratch {
-        &self.0
+    fn key_id(&self) -> String {
+        KEY.to_string()
+    }
+
+    fn credentials(&self) -> Vec<(String, String)> {
+        self.signed_with(SK)
+    }
+
+    fn wrong_credentials(&self) -> (Vec<(String, String)>, String) {
+        (self.signed_with(WRONG_SK), WRONG_SK.to_string())
+    }
+
+    fn no_credentials(&self) -> Vec<(String, String)> {
+        vec![(ENDPOINT_VAR.to_string(), self.endpoint())]
+    }
+
+    fn requests(&self) -> usize {
+        self.server.requests().len()
     }
 }
 
-/// Which credentials a run gets.
-#[derive(Clone, Copy)]
-enum Creds {
-    Right,
-    WrongSecret,
-    None,
-}
-
-impl Home {
-    fn new() -> Home {
-        Home(Scratch::new())
+impl KeyService for Hckms {
+    fn relocate(&self, port: u16) -> Relocation {
+        Relocation {
+            vars: vec![(ENDPOINT_VAR.to_string(), format!("http://127.0.0.1:{port}"))],
+            replace: None,
+        }
     }
 
-    fn env(endpoint: &str, creds: Creds) -> Vec<(&'static str, String)> {
-        let mut env = vec![(ENDPOINT_VAR, endpoint.to_string())];
-        let secret = match creds {
-            Creds::Right => SK,
-            Creds::WrongSecret => "not-the-secret",
-            Creds::None => return env,
-        };
-        env.extend([
-            ("HUAWEICLOUD_SDK_AK", AK.to_string()),
-            ("HUAWEICLOUD_SDK_SK", secret.to_string()),
-            ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT.to_string()),
-        ]);
-        env
+    fn statuses(&self) -> Vec<u16> {
+        self.logged("status")
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect()
     }
 
-    fn ours(&self, endpoint: &str, creds: Creds, args: &[&str]) -> Output {
-        sops_rs_command(self.path())
-            .envs(Home::env(endpoint, creds))
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn sops(&self, endpoint: &str, creds: Creds, args: &[&str]) -> Output {
-        sops_command(self.path())
-            .envs(Home::env(endpoint, creds))
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    /// INPUT encrypted for KEY by sops-rs, written to `app.enc.yaml`.
-    fn encrypted(&self, endpoint: &str) -> String {
-        let plain = self.write("app.yaml", INPUT);
-        let enc = ok(
-            self.ours(endpoint, Creds::Right, &["encrypt", "--hckms", KEY, &plain]),
-            "sops-rs encrypt",
-        );
-        self.write("app.enc.yaml", &enc)
+    fn injected_failure_says(status: u16) -> String {
+        format!("HTTP {status} (KMS.0500: injected failure)")
     }
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+/// INPUT encrypted by sops-rs for KEY in `home` as `name`; its path.
+fn encrypted(home: &TestEnv, name: &str, extra: &[&str]) -> String {
+    let plain = path_arg(&home.write(&format!("{name}.plain.yaml"), INPUT));
+    let mut args = vec!["encrypt", "--hckms", KEY];
+    args.extend_from_slice(extra);
+    args.push(&plain);
+    path_arg(&home.write(name, home.ok(&args)))
+}
+
+/// The `hckms` list of a file's `sops` block, as written.
+fn hckms_entry(text: &str) -> String {
+    let start = text.find("    hckms:").expect("an hckms list");
+    text[start..text.find("    lastmodified:").unwrap()].to_string()
 }
 
 #[test]
-fn backend_hckms_round_trip_and_metadata() {
-    let kms = Kms::start();
-    let home = Home::new();
-    let file = home.encrypted(&kms.endpoint());
-    let text = std::fs::read_to_string(&file).unwrap();
-    let entry = text
-        .split("sops:\n")
-        .nth(1)
-        .expect("a sops block")
-        .lines()
-        .take(4)
-        .collect::<Vec<_>>();
+fn backend_hckms_metadata_entry_and_signed_calls() {
+    let kms = Hckms::start(Fault::None);
+    let home = kms.home();
+    let file = encrypted(&home, "app.enc.yaml", &[]);
+    let text = home.read(&file);
+    let entry = hckms_entry(&text);
+    let entry: Vec<&str> = entry.lines().collect();
     assert_eq!(entry[0], "    hckms:", "{text}");
     assert_eq!(entry[1], format!("        - key_id: {KEY}"), "{text}");
     assert!(entry[2].starts_with("          created_at: \""), "{text}");
     assert!(entry[3].starts_with("          enc: "), "{text}");
-    assert!(!text.contains("hunter2"));
-    assert_eq!(
-        ok(
-            home.ours(&kms.endpoint(), Creds::Right, &["decrypt", &file]),
-            "decrypt"
-        ),
-        INPUT
-    );
+    assert_eq!(home.ok(&["decrypt", &file]), INPUT);
     // One encrypt-data and one decrypt-data, both signed with the access key and accepted.
+    assert_eq!(kms.statuses(), [200, 200]);
+    assert_eq!(kms.logged("access"), [AK, AK]);
     assert_eq!(
-        kms.calls(),
-        [(200, AK.to_string()), (200, AK.to_string())],
-        "{:?}",
-        kms.0.requests()
-    );
-    let paths: Vec<String> = kms
-        .0
-        .requests()
-        .iter()
-        .map(|r| r["path"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(
-        paths,
+        kms.logged("path"),
         [
             format!("/v1.0/{PROJECT}/kms/encrypt-data"),
             format!("/v1.0/{PROJECT}/kms/decrypt-data")
@@ -174,127 +176,64 @@ fn backend_hckms_round_trip_and_metadata() {
 }
 
 #[test]
-fn backend_hckms_interop_with_real_sops_both_ways() {
-    let kms = Kms::start();
-    let home = Home::new();
-    let endpoint = kms.endpoint();
-    // sops-rs writes, sops reads.
-    let ours = home.encrypted(&endpoint);
-    assert_eq!(
-        ok(
-            home.sops(&endpoint, Creds::Right, &["decrypt", &ours]),
-            "sops decrypt"
-        ),
-        INPUT
-    );
-    // sops writes, sops-rs reads, and sops-rs rewrites the entry the way sops wrote it.
-    let plain = home.write("theirs.yaml", INPUT);
+fn backend_hckms_sops_entry_is_kept_by_a_sops_rs_rewrite() {
+    let kms = Hckms::start(Fault::None);
+    let home = kms.home();
+    let plain = path_arg(&home.write("theirs.yaml", INPUT));
     let theirs = ok(
-        home.sops(
-            &endpoint,
-            Creds::Right,
-            &["encrypt", "--hckms", KEY, &plain],
-        ),
+        home.run_sops(&["encrypt", "--hckms", KEY, &plain]),
         "sops encrypt",
     );
-    let theirs_file = home.write("theirs.enc.yaml", &theirs);
+    let file = path_arg(&home.write("theirs.enc.yaml", &theirs));
+    home.ok(&["set", &file, r#"["port"]"#, "5433"]);
     assert_eq!(
-        ok(
-            home.ours(&endpoint, Creds::Right, &["decrypt", &theirs_file]),
-            "sops-rs decrypt"
-        ),
-        INPUT
-    );
-    ok(
-        home.ours(
-            &endpoint,
-            Creds::Right,
-            &["set", &theirs_file, r#"["port"]"#, "5433"],
-        ),
-        "sops-rs set",
-    );
-    let rewritten = std::fs::read_to_string(&theirs_file).unwrap();
-    let entry = |text: &str| -> String {
-        let start = text.find("    hckms:").expect("an hckms list");
-        text[start..text.find("    lastmodified:").unwrap()].to_string()
-    };
-    assert_eq!(
-        entry(&rewritten),
-        entry(&theirs),
+        hckms_entry(&home.read(&file)),
+        hckms_entry(&theirs),
         "the entry is kept as sops wrote it"
     );
-    assert!(
-        ok(
-            home.sops(&endpoint, Creds::Right, &["decrypt", &theirs_file]),
-            "sops decrypt after sops-rs set"
-        )
-        .contains("port: 5433")
+    let decrypted = ok(
+        home.run_sops(&["decrypt", &file]),
+        "sops decrypt after sops-rs set",
     );
+    assert!(decrypted.contains("port: 5433"), "{decrypted}");
 }
 
 #[test]
-fn backend_hckms_wrong_secret_key_is_refused_with_exit_128_as_sops() {
-    let kms = Kms::start();
-    let home = Home::new();
-    let endpoint = kms.endpoint();
-    let file = home.encrypted(&endpoint);
-    let before = std::fs::read(&file).unwrap();
-    let ours = home.ours(&endpoint, Creds::WrongSecret, &["decrypt", &file]);
-    let theirs = home.sops(&endpoint, Creds::WrongSecret, &["decrypt", &file]);
-    assert_eq!(ours.status.code(), Some(128), "{}", stderr(&ours));
+fn backend_hckms_wrong_secret_key_exits_128_like_sops() {
+    let kms = Hckms::start(Fault::None);
+    let home = kms.home();
+    let file = encrypted(&home, "app.enc.yaml", &[]);
+    let mut wrong = kms.home();
+    wrong.set("HUAWEICLOUD_SDK_SK", WRONG_SK);
+    let ours = wrong.run(&["decrypt", &file]);
+    let theirs = wrong.run_sops(&["decrypt", &file]);
+    assert_eq!(
+        ours.status.code(),
+        Some(128),
+        "{}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
     assert_eq!(
         theirs.status.code(),
         ours.status.code(),
         "{}",
-        stderr(&theirs)
-    );
-    let message = stderr(&ours);
-    assert!(
-        message.contains(&format!("hckms {KEY}"))
-            && message.contains("HTTP 401 (APIGW.0301: Incorrect IAM authentication information"),
-        "{message}"
-    );
-    assert!(!message.contains("not-the-secret") && !message.contains("hunter2"));
-    assert!(ours.stdout.is_empty());
-    assert_eq!(
-        std::fs::read(&file).unwrap(),
-        before,
-        "the file is untouched"
+        String::from_utf8_lossy(&theirs.stderr)
     );
     // The stand-in refused both tools' signatures: 200 for the encryption, then two 401s.
-    let statuses: Vec<u64> = kms.calls().iter().map(|(s, _)| *s).collect();
-    assert_eq!(statuses, [200, 401, 401]);
+    assert_eq!(kms.statuses(), [200, 401, 401]);
 }
 
 #[test]
-fn backend_hckms_without_credentials_is_no_credentials() {
-    let kms = Kms::start();
-    let home = Home::new();
-    let endpoint = kms.endpoint();
-    let file = home.encrypted(&endpoint);
-    let audit = home.path().join("audit.jsonl");
-    let out = sops_rs_command(home.path())
-        .envs(Home::env(&endpoint, Creds::None))
-        .arg("--audit-log")
-        .arg(&audit)
-        .args(["decrypt", &file])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains(
-            "no Huawei Cloud credentials (set HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and \
-             HUAWEICLOUD_SDK_PROJECT_ID)"
-        ),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(
-        kms.calls().len(),
-        1,
-        "only the encryption reached the server"
-    );
-    let records = std::fs::read_to_string(&audit).unwrap();
+fn backend_hckms_without_credentials_is_recorded_as_no_credentials() {
+    let kms = Hckms::start(Fault::None);
+    let home = kms.home();
+    let file = encrypted(&home, "app.enc.yaml", &[]);
+    let mut bare = TestEnv::new();
+    bare.set(ENDPOINT_VAR, kms.endpoint());
+    let audit = path_arg(&bare.path("audit.jsonl"));
+    let out = bare.run(&["--audit-log", &audit, "decrypt", &file]);
+    assert_eq!(out.status.code(), Some(128));
+    let records = bare.read(&audit);
     let unwrap = records
         .lines()
         .find(|l| l.contains("\"hckms\"") && l.contains("unwrap"))
@@ -303,106 +242,54 @@ fn backend_hckms_without_credentials_is_no_credentials() {
 }
 
 #[test]
-fn backend_hckms_server_down_fails_fast_and_the_next_key_is_tried() {
-    let kms = Kms::start();
-    let home = Home::new();
-    let (key_file, recipient) = age_key_file(home.path(), "age.txt");
-    let plain = home.write("app.yaml", INPUT);
-    let both = ok(
-        home.ours(
-            &kms.endpoint(),
-            Creds::Right,
-            &["encrypt", "--hckms", KEY, "--age", &recipient, &plain],
-        ),
-        "encrypt for both",
-    );
-    let both = home.write("both.enc.yaml", &both);
-    let only = home.encrypted(&kms.endpoint());
+fn backend_hckms_server_down_the_next_key_is_tried() {
+    let kms = Hckms::start(Fault::None);
+    let mut home = kms.home();
+    let file = encrypted(&home, "both.enc.yaml", &["--age", &home.recipient.clone()]);
     drop(kms);
-    let down = format!("http://127.0.0.1:{}", dead_port());
-    let started = Instant::now();
-    let out = home.ours(&down, Creds::Right, &["decrypt", &only]);
-    assert!(started.elapsed() < Duration::from_secs(20));
-    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("could not connect"),
-        "{}",
-        stderr(&out)
-    );
-    // With the age key as well, the file still opens.
-    let out = sops_rs_command(home.path())
-        .envs(Home::env(&down, Creds::Right))
-        .env("SOPS_AGE_KEY_FILE", &key_file)
-        .args(["--decryption-order", "hckms,age", "decrypt", &both])
-        .output()
-        .unwrap();
-    assert_eq!(ok(out, "decrypt with age after hckms failed"), INPUT);
+    home.set(ENDPOINT_VAR, format!("http://127.0.0.1:{}", dead_port()));
+    let out = home.ok(&["--decryption-order", "hckms,age", "decrypt", &file]);
+    assert_eq!(out, INPUT);
 }
 
 #[test]
 fn backend_hckms_creation_rules_and_rotate_flags() {
-    let kms = Kms::start();
-    let home = Home::new();
-    let endpoint = kms.endpoint();
-    let (_, recipient) = age_key_file(home.path(), "age.txt");
+    let kms = Hckms::start(Fault::None);
+    let home = kms.home();
     home.write(
         ".sops.yaml",
-        &format!(
+        format!(
             "creation_rules:\n  - path_regex: flat\n    hckms:\n      - {KEY}\n  \
-             - key_groups:\n      - hckms:\n          - key_id: {KEY}\n        age:\n          - {recipient}\n"
+             - key_groups:\n      - hckms:\n          - key_id: {KEY}\n        age:\n          - {}\n",
+            home.recipient
         ),
     );
-    let flat = home.write("flat.yaml", INPUT);
-    let grouped = home.write("grouped.yaml", INPUT);
-    for (file, expected) in [(&flat, 1), (&grouped, 2)] {
-        let out = sops_rs_command(home.path())
-            .current_dir(home.path())
-            .envs(Home::env(&endpoint, Creds::Right))
-            .args(["encrypt", "-i", file])
-            .output()
-            .unwrap();
-        ok(out, "encrypt from the creation rule");
-        let text = std::fs::read_to_string(file).unwrap();
+    let flat = path_arg(&home.write("flat.yaml", INPUT));
+    let grouped = path_arg(&home.write("grouped.yaml", INPUT));
+    for (file, keys) in [(&flat, 1), (&grouped, 2)] {
+        home.ok(&["encrypt", "-i", file]);
+        let text = home.read(file);
         assert!(text.contains(&format!("- key_id: {KEY}")), "{text}");
-        assert_eq!(text.matches("recipient:").count(), expected - 1, "{text}");
+        assert_eq!(text.matches("recipient:").count(), keys - 1, "{text}");
     }
     // rotate --rm-hckms takes the key out; --add-hckms puts it back.
-    let run = |args: &[&str]| {
-        ok(
-            sops_rs_command(home.path())
-                .envs(Home::env(&endpoint, Creds::Right))
-                .env("SOPS_AGE_KEY_FILE", home.path().join("age.txt"))
-                .args(args)
-                .output()
-                .unwrap(),
-            &args.join(" "),
-        )
-    };
-    run(&["rotate", "-i", "--rm-hckms", KEY, &grouped]);
-    assert!(!std::fs::read_to_string(&grouped).unwrap().contains("hckms"));
-    run(&["rotate", "-i", "--add-hckms", KEY, &grouped]);
-    assert!(std::fs::read_to_string(&grouped).unwrap().contains(KEY));
-    assert_eq!(run(&["decrypt", &grouped]), INPUT);
+    home.ok(&["rotate", "-i", "--rm-hckms", KEY, &grouped]);
+    assert!(!home.read(&grouped).contains("hckms"));
+    home.ok(&["rotate", "-i", "--add-hckms", KEY, &grouped]);
+    assert!(home.read(&grouped).contains(KEY));
+    assert_eq!(home.ok(&["decrypt", &grouped]), INPUT);
 }
 
 #[test]
 fn backend_hckms_credentials_are_withheld_from_exec_env() {
-    let kms = Kms::start();
-    let home = Home::new();
-    let plain = home.write("flat.yaml", "secret: hunter2\n");
-    let enc = ok(
-        home.ours(
-            &kms.endpoint(),
-            Creds::Right,
-            &["encrypt", "--hckms", KEY, &plain],
-        ),
-        "encrypt",
-    );
-    let file = home.write("flat.enc.yaml", &enc);
-    let out = ok(
-        home.ours(&kms.endpoint(), Creds::Right, &["exec-env", &file, "env"]),
-        "exec-env",
-    );
+    let kms = Hckms::start(Fault::None);
+    let home = kms.home();
+    let plain = path_arg(&home.write("flat.yaml", "secret: hunter2\n"));
+    let file = path_arg(&home.write(
+        "flat.enc.yaml",
+        home.ok(&["encrypt", "--hckms", KEY, &plain]),
+    ));
+    let out = home.ok(&["exec-env", &file, "env"]);
     assert!(out.contains("secret=hunter2"), "{out}");
     for name in ["HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"] {
         assert!(!out.contains(name), "{name} reached the child:\n{out}");
@@ -410,81 +297,16 @@ fn backend_hckms_credentials_are_withheld_from_exec_env() {
 }
 
 #[test]
-fn backend_hckms_429_and_500_are_retried() {
-    for status in ["429", "503"] {
-        let kms = Kms::with(&["--fail", "2", "--fail-status", status]);
-        let home = Home::new();
-        let file = home.encrypted(&kms.endpoint());
-        assert!(std::fs::read_to_string(&file).unwrap().contains(KEY));
-        let statuses: Vec<u64> = kms.calls().iter().map(|(s, _)| *s).collect();
-        let failed: u64 = status.parse().unwrap();
-        assert_eq!(statuses, [failed, failed, 200]);
-    }
-    // A third failure in a row is the answer.
-    let kms = Kms::with(&["--fail", "3"]);
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
-    let out = home.ours(
-        &kms.endpoint(),
-        Creds::Right,
-        &["encrypt", "--hckms", KEY, &plain],
-    );
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("HTTP 500 (KMS.0500: injected failure)"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(kms.calls().len(), 3);
-}
-
-#[test]
-fn backend_hckms_slow_server_times_out() {
-    let kms = Kms::with(&["--delay", "5"]);
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
-    let started = Instant::now();
-    let out = sops_rs_command(home.path())
-        .envs(Home::env(&kms.endpoint(), Creds::Right))
-        .env("SOPS_RS_HTTP_TIMEOUT_SECONDS", "0.5")
-        .args(["encrypt", "--hckms", KEY, &plain])
-        .output()
-        .unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "{:?}",
-        started.elapsed()
-    );
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
-}
-
-#[test]
 fn backend_hckms_temporary_credentials_send_and_sign_the_security_token() {
-    let kms = Kms::with(&["--security-token", "session-token-1"]);
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
-    let without = home.ours(
-        &kms.endpoint(),
-        Creds::Right,
-        &["encrypt", "--hckms", KEY, &plain],
-    );
-    assert!(
-        stderr(&without).contains("APIGW.0301"),
-        "{}",
-        stderr(&without)
-    );
-    let with = sops_rs_command(home.path())
-        .envs(Home::env(&kms.endpoint(), Creds::Right))
-        .env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "session-token-1")
-        .args(["encrypt", "--hckms", KEY, &plain])
-        .output()
-        .unwrap();
-    let enc = ok(with, "encrypt with a security token");
+    let kms = Hckms::with(&["--security-token", "session-token-1"]);
+    let mut home = kms.home();
+    let plain = path_arg(&home.write("app.yaml", INPUT));
+    let without = home.run(&["encrypt", "--hckms", KEY, &plain]);
+    let refused = String::from_utf8_lossy(&without.stderr);
+    assert!(refused.contains("APIGW.0301"), "{refused}");
+    home.set("HUAWEICLOUD_SDK_SECURITY_TOKEN", "session-token-1");
+    let enc = home.ok(&["encrypt", "--hckms", KEY, &plain]);
     assert!(enc.contains(KEY));
-    let signed = kms.0.requests()[1]["signed_headers"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let signed = &kms.logged("signed_headers")[1];
     assert!(signed.contains("x-security-token"), "{signed}");
 }

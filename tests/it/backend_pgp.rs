@@ -10,9 +10,9 @@ use sops_rs::Format;
 use sops_rs::keys::KeyContext;
 
 use crate::backend_conformance::{Backend, Fault};
-use crate::support::gpg::GpgHome;
+use crate::support::standin::INPUT;
 use crate::support::vectors::{VectorEntry, decrypt_to_json, manifest, same};
-use crate::support::{ok, sops_command, sops_rs_command, upstream_vectors};
+use crate::support::{TestEnv, ok, path_arg, upstream_vectors};
 
 /// The vectors a PGP key opens.
 fn pgp_vectors() -> Vec<VectorEntry> {
@@ -60,11 +60,11 @@ fn all_key_files() -> Vec<PathBuf> {
 
 #[test]
 fn backend_pgp_every_vector_decrypts_through_gpg() {
-    let gpg = GpgHome::new();
+    let gpg = TestEnv::new();
     for file in all_key_files() {
-        gpg.import(&file);
+        gpg.gpg_import(&file);
     }
-    let checked = check_every_vector(&gpg.ctx());
+    let checked = check_every_vector(&gpg.gpg_context());
     assert!(
         checked >= expected_ok(),
         "only {checked} PGP vectors checked"
@@ -73,7 +73,7 @@ fn backend_pgp_every_vector_decrypts_through_gpg() {
 
 #[test]
 fn backend_pgp_every_vector_decrypts_through_rpgp_without_gpg() {
-    let home = tempfile::tempdir().unwrap();
+    let home = TestEnv::new();
     let keys: Vec<String> = all_key_files()
         .iter()
         .map(|p| p.display().to_string())
@@ -81,10 +81,7 @@ fn backend_pgp_every_vector_decrypts_through_rpgp_without_gpg() {
     let ctx = KeyContext {
         vars: [
             ("SOPS_GPG_EXEC".to_string(), "/nonexistent/gpg".to_string()),
-            (
-                "GNUPGHOME".to_string(),
-                home.path().join("none").display().to_string(),
-            ),
+            ("GNUPGHOME".to_string(), path_arg(&home.path("none"))),
             ("SOPS_RS_PGP_SECRET_KEYS".to_string(), keys.join(":")),
         ]
         .into(),
@@ -99,16 +96,13 @@ fn backend_pgp_every_vector_decrypts_through_rpgp_without_gpg() {
 
 #[test]
 fn backend_pgp_must_fail_vectors_exit_51() {
-    let gpg = GpgHome::new();
+    let gpg = TestEnv::new();
     for file in all_key_files() {
-        gpg.import(&file);
+        gpg.gpg_import(&file);
     }
     let mut checked = 0;
     for v in pgp_vectors().iter().filter(|v| v.expect == "mac_mismatch") {
-        let out = sops_rs_command(gpg.path())
-            .args(["decrypt", &v.path().display().to_string()])
-            .output()
-            .unwrap();
+        let out = gpg.run(&["decrypt", &path_arg(&v.path())]);
         assert_eq!(
             out.status.code(),
             Some(51),
@@ -123,24 +117,14 @@ fn backend_pgp_must_fail_vectors_exit_51() {
     assert!(checked >= expected, "only {checked} must-fail PGP vectors");
 }
 
-const INPUT: &str = "db:\n    user: admin\n    password: hunter2\nport: 5432\n";
-
 #[test]
 fn backend_pgp_sops_and_sops_rs_read_each_other() {
-    let gpg = GpgHome::new();
-    let fp = gpg.generate("sops-rs");
-    let plain = gpg.write("app.yaml", INPUT);
-    let plain = plain.display().to_string();
-    let config = gpg.write("empty-config.yaml", "{}\n").display().to_string();
+    let gpg = TestEnv::new();
+    let fp = gpg.gpg_generate("sops-rs");
+    let plain = path_arg(&gpg.write("app.yaml", INPUT));
 
     // sops-rs encrypts, sops decrypts.
-    let ours = ok(
-        sops_rs_command(gpg.path())
-            .args(["encrypt", "--pgp", &fp, &plain])
-            .output()
-            .unwrap(),
-        "sops-rs encrypt",
-    );
+    let ours = gpg.ok(&["encrypt", "--pgp", &fp, &plain]);
     assert!(ours.contains(&format!("fp: {fp}")), "{ours}");
     assert!(
         ours.contains("enc: |-\n") && ours.contains("-----END PGP MESSAGE-----\n          fp: "),
@@ -148,37 +132,22 @@ fn backend_pgp_sops_and_sops_rs_read_each_other() {
     );
     let ours_file = gpg.write("ours.enc.yaml", &ours);
     let decrypted = ok(
-        sops_command(gpg.path())
-            .args([
-                "--config",
-                &config,
-                "decrypt",
-                &ours_file.display().to_string(),
-            ])
-            .output()
-            .unwrap(),
+        gpg.run_sops(&["decrypt", &path_arg(&ours_file)]),
         "sops decrypt of ours",
     );
     assert_eq!(decrypted, INPUT);
 
     // sops encrypts, sops-rs decrypts (also when the fingerprint comes from SOPS_PGP_FP).
     let theirs = ok(
-        sops_command(gpg.path())
+        gpg.sops_without_config()
             .env("SOPS_PGP_FP", &fp)
-            .args(["--config", &config, "encrypt", &plain])
+            .args(["encrypt", &plain])
             .output()
             .unwrap(),
         "sops encrypt",
     );
     let theirs_file = gpg.write("sops.enc.yaml", &theirs);
-    let decrypted = ok(
-        sops_rs_command(gpg.path())
-            .args(["decrypt", &theirs_file.display().to_string()])
-            .output()
-            .unwrap(),
-        "sops-rs decrypt of sops's file",
-    );
-    assert_eq!(decrypted, INPUT);
+    assert_eq!(gpg.ok(&["decrypt", &path_arg(&theirs_file)]), INPUT);
 
     // Through the library: the key wraps and unwraps a data key.
     let key = sops_rs::keys::from_spec(&sops_rs::keys::KeySpec::simple(
@@ -186,7 +155,7 @@ fn backend_pgp_sops_and_sops_rs_read_each_other() {
         &fp,
     ))
     .unwrap();
-    let ctx = gpg.ctx();
+    let ctx = gpg.gpg_context();
     let enc = key.wrap(&[7u8; 32], &ctx).unwrap();
     assert!(enc.starts_with("-----BEGIN PGP MESSAGE-----"));
     assert!(enc.ends_with("-----END PGP MESSAGE-----"));
@@ -197,45 +166,41 @@ fn backend_pgp_sops_and_sops_rs_read_each_other() {
 /// `hc_vault` list in every group); sops-rs writes the file back byte for byte.
 #[test]
 fn backend_pgp_key_groups_without_age_keep_sops_json_layout() {
-    let gpg = GpgHome::new();
-    let fp = gpg.generate("groups");
-    let identity = age::x25519::Identity::generate();
-    use age::secrecy::ExposeSecret;
-    let key_file = gpg.write(
-        "age.txt",
-        &format!("{}\n", identity.to_string().expose_secret()),
-    );
+    let gpg = TestEnv::new();
+    let fp = gpg.gpg_generate("groups");
     let config = gpg.write(
         "groups.yaml",
-        &format!(
+        format!(
             "creation_rules:\n  - key_groups:\n      - pgp: [{fp}]\n      - age: [{}]\n",
-            identity.to_public()
+            gpg.recipient
         ),
     );
     let plain = gpg.write("app.json", "{\"a\": \"b\"}\n");
     let written = ok(
-        sops_command(gpg.path())
-            .args(["--config", &config.display().to_string(), "encrypt"])
+        gpg.sops()
+            .arg("--config")
+            .arg(&config)
+            .arg("encrypt")
             .arg(&plain)
             .output()
             .unwrap(),
         "sops encrypt",
     );
     assert!(written.contains("\"age\": null"), "{written}");
-    let mut ctx = gpg.ctx();
-    ctx.age = crate::parity::age_context(&key_file).age;
+    let mut ctx = gpg.gpg_context();
+    ctx.age = crate::parity::age_context(&gpg.key_file).age;
     let again = crate::parity::reencrypt_bytes(written.as_bytes(), "app.json", &ctx, Format::Json);
     assert_eq!(String::from_utf8_lossy(&again), written);
 }
 
 #[test]
 fn backend_pgp_runs_sops_gpg_exec_with_sops_arguments() {
-    let gpg = GpgHome::new();
-    let fp = gpg.generate("wrapped");
-    let log = gpg.path().join("gpg-args.log");
+    let gpg = TestEnv::new();
+    let fp = gpg.gpg_generate("wrapped");
+    let log = gpg.path("gpg-args.log");
     let wrapper = gpg.write(
         "gpg-wrapper.sh",
-        &format!(
+        format!(
             "#!/bin/sh\necho \"$*\" >> '{}'\nexec gpg \"$@\"\n",
             log.display()
         ),
@@ -244,7 +209,7 @@ fn backend_pgp_runs_sops_gpg_exec_with_sops_arguments() {
     std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
     let plain = gpg.write("app.yaml", INPUT);
     let enc = ok(
-        sops_rs_command(gpg.path())
+        gpg.sops_rs()
             .env("SOPS_GPG_EXEC", &wrapper)
             .args(["encrypt", "--pgp", &fp])
             .arg(&plain)
@@ -254,7 +219,7 @@ fn backend_pgp_runs_sops_gpg_exec_with_sops_arguments() {
     );
     let file = gpg.write("app.enc.yaml", &enc);
     let decrypted = ok(
-        sops_rs_command(gpg.path())
+        gpg.sops_rs()
             .env("SOPS_GPG_EXEC", &wrapper)
             .arg("decrypt")
             .arg(&file)
@@ -280,33 +245,21 @@ fn backend_pgp_runs_sops_gpg_exec_with_sops_arguments() {
 
 #[test]
 fn backend_pgp_without_the_secret_key_is_no_credentials() {
-    let gpg = GpgHome::new();
-    let fp = gpg.generate("absent");
+    let gpg = TestEnv::new();
+    let fp = gpg.gpg_generate("absent");
     let key = sops_rs::keys::from_spec(&sops_rs::keys::KeySpec::simple(
         sops_rs::keys::KeyKind::Pgp,
         &fp,
     ))
     .unwrap();
-    let enc = key.wrap(&[1u8; 32], &gpg.ctx()).unwrap();
-    let file = gpg.write(
-        "app.yaml",
-        &ok(
-            sops_rs_command(gpg.path())
-                .args(["encrypt", "--pgp", &fp])
-                .arg(gpg.write("plain.yaml", INPUT))
-                .output()
-                .unwrap(),
-            "encrypt",
-        ),
-    );
+    let enc = key.wrap(&[1u8; 32], &gpg.gpg_context()).unwrap();
+    let plain = path_arg(&gpg.write("plain.yaml", INPUT));
+    let file = gpg.write("app.yaml", gpg.ok(&["encrypt", "--pgp", &fp, &plain]));
 
     // Another GNUPGHOME without that key: unwrap says "no credentials here".
-    let other = GpgHome::new();
-    assert!(key.unwrap(&enc, &other.ctx()).unwrap().is_none());
-    let out = sops_rs_command(other.path())
-        .args(["decrypt", &file.display().to_string()])
-        .output()
-        .unwrap();
+    let other = TestEnv::new();
+    assert!(key.unwrap(&enc, &other.gpg_context()).unwrap().is_none());
+    let out = other.run(&["decrypt", &path_arg(&file)]);
     assert_eq!(out.status.code(), Some(128));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(&fp), "{stderr}");
@@ -314,7 +267,7 @@ fn backend_pgp_without_the_secret_key_is_no_credentials() {
     // A mangled message is an error, not "no credentials".
     let err = key.unwrap(
         "-----BEGIN PGP MESSAGE-----\n\nAAAA\n-----END PGP MESSAGE-----",
-        &gpg.ctx(),
+        &gpg.gpg_context(),
     );
     assert!(err.is_err(), "{err:?}");
 }
@@ -322,15 +275,15 @@ fn backend_pgp_without_the_secret_key_is_no_credentials() {
 /// A PGP key in a throwaway GnuPG home, for the conformance suite (`backend_conformance.rs`):
 /// another home holding only another secret key gives wrong credentials, an empty one none.
 pub struct Pgp {
-    gpg: GpgHome,
-    other: GpgHome,
-    empty: GpgHome,
+    gpg: TestEnv,
+    other: TestEnv,
+    empty: TestEnv,
     fingerprint: String,
 }
 
 impl Pgp {
-    fn gnupghome(home: &GpgHome) -> Vec<(String, String)> {
-        vec![("GNUPGHOME".into(), home.gnupg().display().to_string())]
+    fn gnupghome(home: &TestEnv) -> Vec<(String, String)> {
+        vec![("GNUPGHOME".into(), path_arg(&home.gnupg()))]
     }
 }
 
@@ -341,14 +294,14 @@ impl Backend for Pgp {
     const NO_CREDENTIALS_SAY: &'static [&'static str] = &[];
 
     fn start(_: Fault) -> Pgp {
-        let gpg = GpgHome::new();
-        let fingerprint = gpg.generate("sops-rs");
-        let other = GpgHome::new();
-        other.generate("someone else");
+        let gpg = TestEnv::new();
+        let fingerprint = gpg.gpg_generate("sops-rs");
+        let other = TestEnv::new();
+        other.gpg_generate("someone else");
         Pgp {
             gpg,
             other,
-            empty: GpgHome::new(),
+            empty: TestEnv::new(),
             fingerprint,
         }
     }

@@ -18,7 +18,7 @@ impl Installed {
         let env = TestEnv::new();
         std::fs::create_dir(env.path("bin")).unwrap();
         std::fs::create_dir(env.path("home")).unwrap();
-        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_sops-rs"), env.path("bin/sops")).unwrap();
+        std::os::unix::fs::symlink(crate::support::sops_rs_binary(), env.path("bin/sops")).unwrap();
         Installed { env }
     }
 
@@ -60,7 +60,7 @@ fn installed_as_sops_the_version_line_parses_as_the_sops_it_matches() {
     let installed = Installed::new();
     let copy = installed.path("copy/sops");
     std::fs::create_dir(installed.path("copy")).unwrap();
-    std::fs::copy(env!("CARGO_BIN_EXE_sops-rs"), &copy).unwrap();
+    std::fs::copy(crate::support::sops_rs_binary(), &copy).unwrap();
     let real = ok(
         installed
             .env

@@ -309,7 +309,7 @@ fn a_real_vim_in_tmux_edits_a_file_end_to_end() {
         home = env.dir().display(),
         tmp = env.tmp().display(),
         key = env.key_file.display(),
-        bin = env!("CARGO_BIN_EXE_sops-rs"),
+        bin = crate::support::sops_rs_binary().display(),
         file = file.display(),
         done = env.path("done").display(),
     );

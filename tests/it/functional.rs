@@ -20,9 +20,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value as Json;
 
-use crate::support::gpg::GpgHome;
 use crate::support::openbao::OpenBao;
-use crate::support::{sops_command, sops_rs_command};
+use crate::support::{TestEnv, path_arg};
 
 /// The binary a scenario runs against.
 #[derive(Clone, Copy)]
@@ -39,10 +38,10 @@ impl Tool {
         }
     }
 
-    fn command(self, home: &Path) -> Command {
+    fn command(self, home: &TestEnv) -> Command {
         match self {
-            Tool::Sops => sops_command(home),
-            Tool::SopsRs => sops_rs_command(home),
+            Tool::Sops => home.sops(),
+            Tool::SopsRs => home.sops_rs(),
         }
     }
 }
@@ -89,14 +88,17 @@ fn fixture() -> &'static Fixture {
 }
 
 fn make_fixture() -> Fixture {
-    let home = GpgHome::new();
-    let keys = ["key1", "key2", "key3"].map(|name| home.generate_ecc(name));
-    home.gpg(&["--yes", "--delete-secret-keys", &keys[2]]);
-    std::fs::write(home.path().join(".sops.yaml"), sops_yaml(&keys)).unwrap();
-    let res = make_res(&Workdir::at(Tool::Sops, home.path()), &keys);
-    home.stop_agent();
+    let work = Workdir {
+        tool: Tool::Sops,
+        home: TestEnv::new(),
+    };
+    let keys = ["key1", "key2", "key3"].map(|name| work.home.gpg_generate_ecc(name));
+    work.home.gpg(&["--yes", "--delete-secret-keys", &keys[2]]);
+    work.home.write(".sops.yaml", sops_yaml(&keys));
+    let res = make_res(&work, &keys);
+    work.home.stop_gpg_agent();
     Fixture {
-        keyring: keyring_files(&home.gnupg()),
+        keyring: keyring_files(&work.home.gnupg()),
         keys,
         res,
     }
@@ -254,52 +256,35 @@ fn text(bytes: &[u8]) -> String {
 
 struct Workdir {
     tool: Tool,
-    /// The directory's owner (removes it and stops its gpg-agent); `None` for [`Workdir::at`].
-    _home: Option<GpgHome>,
-    dir: PathBuf,
+    /// The directory, with its keyring.
+    home: TestEnv,
 }
 
 impl Workdir {
     /// A fresh directory with the fixture's keyring, `.sops.yaml` and `res/`.
     fn new(tool: Tool) -> Workdir {
         let fixture = fixture();
-        let home = GpgHome::new();
+        let home = TestEnv::new();
         for (name, bytes) in &fixture.keyring {
             let path = home.gnupg().join(name);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, bytes).unwrap();
         }
-        std::fs::write(home.path().join(".sops.yaml"), sops_yaml(&fixture.keys)).unwrap();
-        std::fs::create_dir(home.path().join("res")).unwrap();
+        home.write(".sops.yaml", sops_yaml(&fixture.keys));
+        std::fs::create_dir(home.path("res")).unwrap();
         for (name, bytes) in &fixture.res {
-            std::fs::write(home.path().join("res").join(name), bytes).unwrap();
+            home.write(&format!("res/{name}"), bytes);
         }
-        let dir = home.path().to_path_buf();
-        Workdir {
-            tool,
-            _home: Some(home),
-            dir,
-        }
-    }
-
-    /// `tool` run in an existing directory (the one the fixture is made in).
-    fn at(tool: Tool, dir: &Path) -> Workdir {
-        Workdir {
-            tool,
-            _home: None,
-            dir: dir.to_path_buf(),
-        }
+        Workdir { tool, home }
     }
 
     /// Writes `$T/name` and returns its absolute path.
     fn write(&self, name: &str, content: impl AsRef<[u8]>) -> String {
-        let path = self.dir.join(name);
-        std::fs::write(&path, content).unwrap();
-        path.display().to_string()
+        path_arg(&self.home.write(name, content))
     }
 
     fn read(&self, path: &str) -> Vec<u8> {
-        std::fs::read(self.dir.join(path)).unwrap()
+        std::fs::read(self.home.path(path)).unwrap()
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -311,7 +296,7 @@ impl Workdir {
     fn run_with(&self, args: &[&str], stdin: Option<&[u8]>, vars: &[(&str, &str)]) -> Output {
         let mut child = self
             .tool
-            .command(&self.dir)
+            .command(&self.home)
             .args(args)
             .envs(vars.iter().copied())
             .stdin(if stdin.is_some() {
@@ -828,7 +813,7 @@ fn roundtrip_binary(t: &Workdir) {
 /// 37: `--output` writes the file and nothing to standard output.
 fn output_flag(t: &Workdir) {
     let input = t.write("test_output_flag.binary", "foo");
-    let output = t.dir.join("output_flag.txt").display().to_string();
+    let output = path_arg(&t.home.path("output_flag.txt"));
     let out = t.ok(&["encrypt", "--output", &output, &input]);
     assert_eq!(text(&out), "");
     assert!(!t.read(&output).is_empty(), "empty output file");

@@ -1,11 +1,10 @@
 //! The committed shell completions and man page match the CLI (regenerate them with
 //! `scripts/generate-docs.sh`), and every subcommand has examples in its help.
 
-use crate::support::{repo_root, sops_rs_command};
+use crate::support::{TestEnv, repo_root};
 
 fn generated(args: &[&str]) -> String {
-    let home = tempfile::tempdir().unwrap();
-    let out = sops_rs_command(home.path()).args(args).output().unwrap();
+    let out = TestEnv::new().run(args);
     assert!(
         out.status.success(),
         "{args:?}: {}",

@@ -96,7 +96,7 @@ impl Shared {
     fn binary_for_nobody(&self) -> PathBuf {
         let reachable = self.path("sops-rs");
         if !reachable.exists() {
-            std::fs::copy(env!("CARGO_BIN_EXE_sops-rs"), &reachable).unwrap();
+            std::fs::copy(crate::support::sops_rs_binary(), &reachable).unwrap();
         }
         reachable
     }

@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use sops_rs::formats::json;
 use sops_rs::tree::{ListItem, Map, MapItem, Scalar, Tree, Value};
 
-use crate::support::{
-    FIXTURE_TIERS, generated_dir, repo_root, sops_command, upstream_vectors, vector_tiers,
-};
+use crate::support::{FIXTURE_TIERS, TestEnv, repo_root, upstream_vectors, vector_tiers};
 
 /// Every JSON file sops wrote in the vector tiers (the `.json` files minus the expectations,
 /// manifests and plaintext inputs), plus each fixture tier's decrypted JSON and binary-store
@@ -179,18 +177,6 @@ fn as_sops_3_12(tree: &Tree) -> Tree {
     }
 }
 
-fn age_identity() -> (PathBuf, String) {
-    let key_file = generated_dir().join("keys/age1.txt");
-    let text = std::fs::read_to_string(&key_file).unwrap();
-    let recipient = text
-        .lines()
-        .find_map(|l| l.strip_prefix("# public key: "))
-        .expect("age key file names its public key")
-        .trim()
-        .to_owned();
-    (key_file, recipient)
-}
-
 fn run_ok(cmd: &mut std::process::Command, what: &str) -> Vec<u8> {
     let out = cmd
         .output()
@@ -205,8 +191,7 @@ fn run_ok(cmd: &mut std::process::Command, what: &str) -> Vec<u8> {
 
 #[test]
 fn sops_decrypt_output_matches_our_emitter() {
-    let home = tempfile::tempdir().unwrap();
-    let (key_file, recipient) = age_identity();
+    let home = TestEnv::new();
     // Indent settings: sops's default (TAB) and `stores.json.indent` 0, 2 and 4 spaces.
     let configs: [(Option<usize>, &str); 4] = [
         (None, "{}\n"),
@@ -215,22 +200,18 @@ fn sops_decrypt_output_matches_our_emitter() {
         (Some(4), "stores:\n  json:\n    indent: 4\n"),
     ];
     for (i, (_, text)) in configs.iter().enumerate() {
-        std::fs::write(home.path().join(format!("config{i}.yaml")), text).unwrap();
+        home.write(&format!("config{i}.yaml"), text);
     }
     for (name, input) in INPUTS {
-        let plain = home.path().join(format!("{name}.json"));
-        std::fs::write(&plain, input).unwrap();
+        let plain = home.write(&format!("{name}.json"), input);
         let encrypted = run_ok(
-            sops_command(home.path())
-                .arg("--config")
-                .arg(home.path().join("config0.yaml"))
+            home.sops_without_config()
                 .args(["encrypt", "--input-type", "json", "--output-type", "json"])
-                .args(["--age", &recipient])
+                .args(["--age", &home.recipient])
                 .arg(&plain),
             &format!("encrypt {name}"),
         );
-        let enc_path = home.path().join(format!("{name}.enc.json"));
-        std::fs::write(&enc_path, &encrypted).unwrap();
+        let enc_path = home.write(&format!("{name}.enc.json"), &encrypted);
 
         // sops's own encrypted output round-trips through us byte for byte.
         let enc_tree = json::parse(&encrypted).unwrap();
@@ -243,10 +224,9 @@ fn sops_decrypt_output_matches_our_emitter() {
         let ours = as_sops_3_12(&json::parse(input.as_bytes()).unwrap());
         for (i, (indent, _)) in configs.iter().enumerate() {
             let decrypted = run_ok(
-                sops_command(home.path())
-                    .env("SOPS_AGE_KEY_FILE", &key_file)
+                home.sops()
                     .arg("--config")
-                    .arg(home.path().join(format!("config{i}.yaml")))
+                    .arg(home.path(&format!("config{i}.yaml")))
                     .arg("decrypt")
                     .arg(&enc_path),
                 &format!("decrypt {name}"),
@@ -278,29 +258,22 @@ fn integers_keep_every_digit() {
 /// newline), lists and scalars via sops's `EmitValue` (no final newline).
 #[test]
 fn sops_extract_matches_emit_value() {
-    let home = tempfile::tempdir().unwrap();
-    let (key_file, recipient) = age_identity();
-    std::fs::write(home.path().join("config.yaml"), "{}\n").unwrap();
+    let home = TestEnv::new();
     let input = r#"{"m": {"a": [1, {"b": "<x>"}], "e": {}}, "l": [[], [2.5, true, null]],
         "e": {}, "el": [], "n": 7, "f": 0.5, "t": false, "z": null}"#;
-    let plain = home.path().join("extract.json");
-    std::fs::write(&plain, input).unwrap();
+    let plain = home.write("extract.json", input);
     let encrypted = run_ok(
-        sops_command(home.path())
-            .arg("--config")
-            .arg(home.path().join("config.yaml"))
-            .args(["encrypt", "--age", &recipient])
+        home.sops_without_config()
+            .args(["encrypt", "--age", &home.recipient])
             .arg(&plain),
         "encrypt",
     );
-    let enc_path = home.path().join("extract.enc.json");
-    std::fs::write(&enc_path, &encrypted).unwrap();
+    let enc_path = home.write("extract.enc.json", &encrypted);
     let tree = as_sops_3_12(&json::parse(input.as_bytes()).unwrap());
     let doc = &tree.documents[0];
     for key in ["m", "l", "e", "el", "n", "f", "t", "z"] {
         let extracted = run_ok(
-            sops_command(home.path())
-                .env("SOPS_AGE_KEY_FILE", &key_file)
+            home.sops()
                 .args(["decrypt", "--extract", &format!("[\"{key}\"]")])
                 .arg(&enc_path),
             &format!("extract {key}"),

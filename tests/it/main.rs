@@ -2,12 +2,12 @@
 //! - `support`: locating the real sops binary, the vector tiers, hermetic commands; the one
 //!   test environment every test builds its home from (`TestEnv`); the stand-in key servers, the
 //!   moto server (AWS KMS, STS and S3), the OpenBao dev server and the network faults the backend
-//!   tests use; a throwaway GNUPGHOME; sops and sops-rs side by side (`pair`).
+//!   tests use; GnuPG keyrings in a `TestEnv`; sops and sops-rs side by side (`pair`).
 //! - `backend_aws`: AWS KMS against moto: key/alias ARNs, encryption context, roles, profiles,
 //!   interop with the real sops, age still opening a file when KMS is down.
-//! - `backend_hckms`: Huawei Cloud KMS against a stand-in that verifies request signatures:
-//!   round trip, interop with the real sops both ways, creation rules and rotate flags, wrong
-//!   and missing credentials, server down.
+//! - `backend_hckms`: Huawei Cloud KMS against a stand-in that verifies request signatures
+//!   (the conformance scenarios run it too): the metadata entry, sops's entry kept, creation
+//!   rules and rotate flags, the security token, credentials kept from `exec-env`.
 //! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
 //!   exit code, no panic, the file untouched.
 //! - `hostile_inputs`: endless devices and key commands, hanging commands and questions, paths
@@ -88,6 +88,7 @@ mod backend_azure;
 mod backend_conformance;
 #[cfg(feature = "gcp")]
 mod backend_gcp;
+#[cfg(feature = "hckms")]
 mod backend_hckms;
 #[cfg(feature = "pgp")]
 mod backend_pgp;

@@ -8,16 +8,11 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use crate::support::age_home::AgeHome as Home;
-use crate::support::{launched_by, ok};
+use crate::support::{TestEnv, launched_by, ok, path_arg};
 
 const SECRET: &str = "canary-8c1f5e";
 const PLAIN: &str = "k: canary-8c1f5e\nother: 1\n";
 const UNWRITABLE_LOG: &str = "/nonexistent-dir/audit.jsonl";
-
-fn s(path: &Path) -> String {
-    path.display().to_string()
-}
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -32,19 +27,19 @@ struct KeyCommand {
 
 impl KeyCommand {
     /// The command prints `home`'s identity after running `before` (a shell snippet).
-    fn new(home: &Home, before: &str) -> KeyCommand {
+    fn new(home: &TestEnv, before: &str) -> KeyCommand {
         let marker = home.path("key-command-ran");
         let script = home.write(
             "key-command.sh",
             format!(
                 "echo ran >> '{}'\n{before}\ncat '{}'\n",
-                s(&marker),
-                s(&home.key_file)
+                path_arg(&marker),
+                path_arg(&home.key_file)
             ),
         );
         KeyCommand {
             marker,
-            command: format!("sh {}", s(&script)),
+            command: format!("sh {}", path_arg(&script)),
         }
     }
 
@@ -53,7 +48,7 @@ impl KeyCommand {
     }
 
     /// sops-rs in `home` with only this key command as the age identity source.
-    fn sops_rs(&self, home: &Home) -> Command {
+    fn sops_rs(&self, home: &TestEnv) -> Command {
         let mut cmd = home.sops_rs();
         cmd.env_remove("SOPS_AGE_KEY_FILE")
             .env("SOPS_AGE_KEY_CMD", &self.command);
@@ -89,21 +84,21 @@ fn files_holding(dir: &Path, needle: &str) -> Vec<PathBuf> {
 
 #[test]
 fn a_broken_config_stops_decrypt_instead_of_dropping_its_audit_section() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let encrypted = home.encrypted("app.enc.yaml", PLAIN, &[]);
     let log = home.path("audit.jsonl");
     let broken = [
         // A YAML syntax error away from the audit section.
         format!(
             "audit:\n  mode: required\n  log: {}\ncreation_rules: [ {{path_regex: x\n",
-            s(&log)
+            path_arg(&log)
         ),
         // A value the config reader refuses.
-        format!("audit:\n  mode: requried\n  log: {}\n", s(&log)),
+        format!("audit:\n  mode: requried\n  log: {}\n", path_arg(&log)),
     ];
     for config in broken {
         home.write(".sops-rs.yaml", &config);
-        let out = home.run(&["decrypt", &s(&encrypted)]);
+        let out = home.run(&["decrypt", &path_arg(&encrypted)]);
         assert!(
             !out.status.success(),
             "decrypt ran with a broken config:\n{config}"
@@ -138,7 +133,7 @@ fn events(log: &Path) -> Vec<String> {
 
 #[test]
 fn git_merge_and_check_verify_mac_write_audit_records() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let encrypted = home.encrypted("app.enc.yaml", PLAIN, &[]);
     let log = home.path("audit.jsonl");
     let ours = home.path("ours.yaml");
@@ -146,15 +141,15 @@ fn git_merge_and_check_verify_mac_write_audit_records() {
     let runs: [(&str, Vec<String>); 2] = [
         (
             "check",
-            vec!["check".into(), "--verify-mac".into(), s(&encrypted)],
+            vec!["check".into(), "--verify-mac".into(), path_arg(&encrypted)],
         ),
         (
             "git_merge",
             vec![
                 "git-merge".into(),
-                s(&encrypted),
-                s(&ours),
-                s(&encrypted),
+                path_arg(&encrypted),
+                path_arg(&ours),
+                path_arg(&encrypted),
                 "app.enc.yaml".into(),
             ],
         ),
@@ -187,11 +182,14 @@ fn git_merge_and_check_verify_mac_write_audit_records() {
 
 #[test]
 fn required_mode_writes_no_plaintext_file_when_the_finish_record_fails() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let log = home.path("audit.jsonl");
     // The start record is stored; once a key is unwrapped the log becomes a directory, so the
     // finish record cannot be.
-    let keys = KeyCommand::new(&home, &format!("rm -f '{0}'; mkdir -p '{0}'", s(&log)));
+    let keys = KeyCommand::new(
+        &home,
+        &format!("rm -f '{0}'; mkdir -p '{0}'", path_arg(&log)),
+    );
     let encrypted = home.encrypted("app.enc.yaml", PLAIN, &[]);
     let before = std::fs::read(&encrypted).unwrap();
     let output = home.path("out.yaml");
@@ -199,15 +197,15 @@ fn required_mode_writes_no_plaintext_file_when_the_finish_record_fails() {
         vec![
             "decrypt".to_string(),
             "--output".into(),
-            s(&output),
-            s(&encrypted),
+            path_arg(&output),
+            path_arg(&encrypted),
         ],
-        vec!["decrypt".to_string(), "-i".into(), s(&encrypted)],
+        vec!["decrypt".to_string(), "-i".into(), path_arg(&encrypted)],
         vec![
             "-d".to_string(),
             "--output".into(),
-            s(&output),
-            s(&encrypted),
+            path_arg(&output),
+            path_arg(&encrypted),
         ],
     ] {
         let _ = std::fs::remove_dir_all(&log);
@@ -236,7 +234,12 @@ fn required_mode_writes_no_plaintext_file_when_the_finish_record_fails() {
         .sops_rs()
         .env("SOPS_RS_AUDIT_MODE", "required")
         .env("SOPS_RS_AUDIT_LOG", &log)
-        .args(["decrypt", "--output", &s(&output), &s(&encrypted)])
+        .args([
+            "decrypt",
+            "--output",
+            &path_arg(&output),
+            &path_arg(&encrypted),
+        ])
         .output()
         .unwrap();
     ok(out, "decrypt --output");
@@ -248,11 +251,11 @@ fn required_mode_writes_no_plaintext_file_when_the_finish_record_fails() {
 
 #[test]
 fn conflicting_destinations_are_refused_before_any_key_is_unwrapped() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let keys = KeyCommand::new(&home, "");
     let encrypted = home.encrypted("app.enc.yaml", PLAIN, &[]);
-    let output = s(&home.path("out.yaml"));
-    let file = s(&encrypted);
+    let output = path_arg(&home.path("out.yaml"));
+    let file = path_arg(&encrypted);
     let lines: [&[&str]; 4] = [
         &["decrypt", "-i", "--output", &output, &file],
         &["rotate", "-i", "--output", &output, &file],
@@ -282,7 +285,7 @@ fn conflicting_destinations_are_refused_before_any_key_is_unwrapped() {
 // ---- every subcommand, required mode, unwritable sink ----
 
 /// The subcommands `sops-rs --help` lists.
-fn listed_subcommands(home: &Home) -> Vec<String> {
+fn listed_subcommands(home: &TestEnv) -> Vec<String> {
     let help = ok(home.run(&["--help"]), "--help");
     let section = help
         .split("Commands:")
@@ -300,22 +303,22 @@ fn listed_subcommands(home: &Home) -> Vec<String> {
 
 #[test]
 fn no_subcommand_unwraps_a_key_or_lets_plaintext_out_without_the_audit_trail() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let keys = KeyCommand::new(&home, "");
     let encrypted = home.encrypted("app.enc.yaml", PLAIN, &[]);
     let plain = home.write("plain.yaml", PLAIN);
     let copy = |name: &str| {
         let path = home.path(name);
         std::fs::copy(&encrypted, &path).unwrap();
-        s(&path)
+        path_arg(&path)
     };
     let (base, ours, theirs) = (copy("base.yaml"), copy("ours.yaml"), copy("theirs.yaml"));
     home.write(
         ".sops.yaml",
         format!("creation_rules:\n  - age: {}\n", home.recipient),
     );
-    let file = s(&encrypted);
-    let output = s(&home.path("out.yaml"));
+    let file = path_arg(&encrypted);
+    let output = path_arg(&home.path("out.yaml"));
     // One or more command lines per subcommand; a subcommand missing here fails the test.
     let table: Vec<(&str, Vec<Vec<String>>)> = vec![
         (
@@ -324,7 +327,7 @@ fn no_subcommand_unwraps_a_key_or_lets_plaintext_out_without_the_audit_trail() {
                 "encrypt".into(),
                 "--output".into(),
                 output.clone(),
-                s(&plain),
+                path_arg(&plain),
             ]],
         ),
         (
@@ -489,7 +492,7 @@ fn no_subcommand_unwraps_a_key_or_lets_plaintext_out_without_the_audit_trail() {
 // ---- the config file is read once per command ----
 
 /// How many times sops-rs opened `config` while running `args` (under strace).
-fn config_opens(home: &Home, config: &Path, args: &[String], editor: Option<&Path>) -> usize {
+fn config_opens(home: &TestEnv, config: &Path, args: &[String], editor: Option<&Path>) -> usize {
     let trace = home.path("strace.log");
     let _ = std::fs::remove_file(&trace);
     let strace = [
@@ -521,7 +524,7 @@ fn config_opens(home: &Home, config: &Path, args: &[String], editor: Option<&Pat
 
 #[test]
 fn the_config_file_is_read_once_per_command() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let config = home.write(
         ".sops.yaml",
         format!(
@@ -538,13 +541,23 @@ fn the_config_file_is_read_once_per_command() {
         std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     let lines: Vec<Vec<String>> = vec![
-        vec!["decrypt".into(), s(&first)],
-        vec!["encrypt".into(), s(&plain)],
-        vec!["rotate".into(), "-i".into(), s(&first)],
-        vec!["set".into(), s(&first), "[\"k\"]".into(), "\"y\"".into()],
-        vec!["updatekeys".into(), "-y".into(), s(&first), s(&second)],
-        vec!["edit".into(), s(&second)],
-        vec!["exec-env".into(), s(&first), "true".into()],
+        vec!["decrypt".into(), path_arg(&first)],
+        vec!["encrypt".into(), path_arg(&plain)],
+        vec!["rotate".into(), "-i".into(), path_arg(&first)],
+        vec![
+            "set".into(),
+            path_arg(&first),
+            "[\"k\"]".into(),
+            "\"y\"".into(),
+        ],
+        vec![
+            "updatekeys".into(),
+            "-y".into(),
+            path_arg(&first),
+            path_arg(&second),
+        ],
+        vec!["edit".into(), path_arg(&second)],
+        vec!["exec-env".into(), path_arg(&first), "true".into()],
     ];
     for line in &lines {
         let opens = config_opens(&home, &config, line, Some(&editor));
@@ -556,7 +569,7 @@ fn the_config_file_is_read_once_per_command() {
 
 #[test]
 fn a_subcommand_shows_and_takes_only_its_own_flags() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let help = |args: &[&str]| ok(home.run(args), &format!("{args:?}"));
     for args in [
         &["decrypt", "--help"][..],
@@ -593,7 +606,7 @@ fn a_subcommand_shows_and_takes_only_its_own_flags() {
     assert!(!merge.contains("--encrypted-regex") && merge.contains("--ignore-mac"));
     // The flags hidden from a subcommand's help are refused after it.
     let encrypted = home.encrypted("app.enc.yaml", PLAIN, &[]);
-    let file = s(&encrypted);
+    let file = path_arg(&encrypted);
     for line in [
         &["edit", "--output", "x.yaml", &file][..],
         &["decrypt", "--age", &home.recipient, &file],

@@ -25,7 +25,7 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) -> Output {
-        let bin = env!("CARGO_BIN_EXE_sops-rs");
+        let bin = crate::support::sops_rs_binary().display();
         Command::new("git")
             .args([
                 "-c",

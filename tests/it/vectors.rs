@@ -9,7 +9,7 @@ use sops_rs::Format;
 use sops_rs::keys::{AgeIdentitySources, KeyContext};
 
 use crate::support::vectors::{decrypt_to_json, manifest, same};
-use crate::support::{fixture_inputs, sops_rs_command, upstream_vectors};
+use crate::support::{TestEnv, fixture_inputs, path_arg, upstream_vectors};
 
 fn context(identity_files: &[PathBuf]) -> KeyContext {
     let mut age = AgeIdentitySources::default();
@@ -106,7 +106,7 @@ fn shamir_two_of_three_opens_with_any_two_identities_only() {
 
 #[test]
 fn must_fail_vectors_fail_with_sops_exit_codes_and_print_nothing() {
-    let home = tempfile::tempdir().unwrap();
+    let home = TestEnv::new();
     let mut checked = 0;
     for v in manifest()
         .iter()
@@ -115,9 +115,10 @@ fn must_fail_vectors_fail_with_sops_exit_codes_and_print_nothing() {
         let Some(identity) = v.age_identity_files.first() else {
             continue;
         };
-        let output = sops_rs_command(home.path())
+        let output = home
+            .sops_rs()
             .env("SOPS_AGE_KEY_FILE", v.beside(identity))
-            .args(["decrypt", &v.path().display().to_string()])
+            .args(["decrypt", &path_arg(&v.path())])
             .output()
             .unwrap();
         let expected = if v.expect == "mac_mismatch" { 51 } else { 25 };
@@ -147,14 +148,7 @@ fn must_fail_vectors_fail_with_sops_exit_codes_and_print_nothing() {
 
 #[test]
 fn a_plaintext_file_is_reported_as_not_encrypted() {
-    let home = tempfile::tempdir().unwrap();
-    let output = sops_rs_command(home.path())
-        .args([
-            "decrypt",
-            &fixture_inputs().join("types.yaml").display().to_string(),
-        ])
-        .output()
-        .unwrap();
+    let output = TestEnv::new().run(&["decrypt", &path_arg(&fixture_inputs().join("types.yaml"))]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("sops metadata not found"));
     assert!(output.stdout.is_empty());

@@ -4,13 +4,12 @@
 
 use std::process::Command;
 
-use crate::support::standin::Scratch;
-use crate::support::{installed_tool, repo_root};
+use crate::support::{TestEnv, installed_tool, repo_root};
 
 #[test]
 fn the_wheel_installs_into_a_fresh_venv_and_runs_the_quickstart() {
     let root = repo_root();
-    let scratch = Scratch::new();
+    let scratch = TestEnv::new();
     // scripts/test.sh builds the wheel before the tests run (`build-wheel.sh --profile dev`):
     // building it here would relink the binary other tests are running.
     let wheels = std::env::var_os("WHEEL_OUT")
@@ -37,7 +36,7 @@ fn the_wheel_installs_into_a_fresh_venv_and_runs_the_quickstart() {
     );
     let wheel = built.pop().unwrap();
 
-    let venv = scratch.path().join("venv");
+    let venv = scratch.dir().join("venv");
     let python = installed_tool("SOPS_RS_PYTHON", ".tools/venv/bin/python", "Python venv");
     let made = Command::new(&python)
         .args(["-m", "venv", "--without-pip"])

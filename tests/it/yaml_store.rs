@@ -112,32 +112,15 @@ fn sops_written_vectors_round_trip_byte_for_byte() {
 // ---------------------------------------------------------------------------------------------
 // Differential runs against the real sops binary.
 
-use crate::support::{generated_dir, sops_command};
+use crate::support::TestEnv;
 use sops_rs::tree::{ListItem, Map, MapItem, Tree, Value};
-
-fn age_key_file() -> PathBuf {
-    generated_dir().join("keys/age1.txt")
-}
-
-fn age_recipient() -> String {
-    let text = std::fs::read_to_string(age_key_file()).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("# public key: "))
-        .unwrap();
-    line.trim_start_matches("# public key: ").to_string()
-}
 
 /// Runs `sops encrypt` then `sops decrypt` on `input`; returns (encrypted, decrypted).
 fn sops_encrypt_decrypt(input: &str) -> (Vec<u8>, Vec<u8>) {
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("config.yaml");
-    std::fs::write(&config, "{}\n").unwrap();
-    let plain = home.path().join("in.yaml");
-    std::fs::write(&plain, input).unwrap();
-    let enc = sops_command(home.path())
-        .args(["--config"])
-        .arg(&config)
+    let home = TestEnv::new();
+    let plain = home.write("in.yaml", input);
+    let enc = home
+        .sops_without_config()
         .args([
             "encrypt",
             "--input-type",
@@ -146,7 +129,7 @@ fn sops_encrypt_decrypt(input: &str) -> (Vec<u8>, Vec<u8>) {
             "yaml",
             "--age",
         ])
-        .arg(age_recipient())
+        .arg(&home.recipient)
         .arg(&plain)
         .output()
         .unwrap();
@@ -155,12 +138,9 @@ fn sops_encrypt_decrypt(input: &str) -> (Vec<u8>, Vec<u8>) {
         "sops encrypt failed: {}",
         String::from_utf8_lossy(&enc.stderr)
     );
-    let enc_path = home.path().join("enc.yaml");
-    std::fs::write(&enc_path, &enc.stdout).unwrap();
-    let dec = sops_command(home.path())
-        .env("SOPS_AGE_KEY_FILE", age_key_file())
-        .args(["--config"])
-        .arg(&config)
+    let enc_path = home.write("enc.yaml", &enc.stdout);
+    let dec = home
+        .sops_without_config()
         .args(["decrypt", "--input-type", "yaml", "--output-type", "yaml"])
         .arg(&enc_path)
         .output()

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-pub mod age_home;
 pub mod faults;
 pub mod gpg;
 pub mod moto;
@@ -23,7 +22,7 @@ pub mod test_env;
 pub mod twin;
 pub mod vectors;
 
-pub use test_env::{AgeIdentity, TestEnv, path_arg, wait_for};
+pub use test_env::{TestEnv, path_arg, wait_for};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -95,13 +94,6 @@ pub fn installed_tool(var: &str, default: &str, what: &str) -> PathBuf {
     path
 }
 
-/// A new age identity written to `dir/name`: the file and the identity's recipient. Kept for
-/// files written against it; new tests get their identities from [`TestEnv`].
-pub fn age_key_file(dir: &Path, name: &str) -> (PathBuf, String) {
-    let identity = AgeIdentity::generate(&dir.join(name));
-    (identity.file, identity.recipient)
-}
-
 /// A program from the test venv (`.tools/venv/bin`): moto, OpenBao, sops 3.11.0, Ansible, ...
 pub fn venv_bin(name: &str) -> PathBuf {
     let path = repo_root().join(".tools/venv/bin").join(name);
@@ -133,9 +125,42 @@ pub fn sops_3_11_command(home: &Path) -> Command {
     cmd
 }
 
+/// Our binary as the tests run it: a hard link to `CARGO_BIN_EXE_sops-rs`, made once per test
+/// process under cargo's test scratch directory (`target/tmp`). A build that runs meanwhile (the
+/// wheel test's `maturin build`) removes and re-links `target/debug/sops-rs`, and a command
+/// started in that moment would find no program. The link's directory is named after the
+/// build's inode and time, so the runs of one build share it; older builds' links are removed.
+pub fn sops_rs_binary() -> &'static Path {
+    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| {
+        use std::os::unix::fs::MetadataExt;
+        let built = Path::new(env!("CARGO_BIN_EXE_sops-rs"));
+        let meta = std::fs::metadata(built).unwrap();
+        let builds = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sops-rs-builds");
+        let this = format!(
+            "{}-{}",
+            meta.ino(),
+            meta.mtime_nsec() + meta.mtime() * 1_000_000_000
+        );
+        std::fs::create_dir_all(builds.join(&this)).unwrap();
+        for entry in std::fs::read_dir(&builds).unwrap().flatten() {
+            if entry.file_name() != this.as_str() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let link = builds.join(&this).join("sops-rs");
+        match std::fs::hard_link(built, &link) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                panic!("cannot link {} to {}: {e}", built.display(), link.display())
+            }
+            _ => link,
+        }
+    })
+}
+
 /// A `Command` for our own binary with a clean, hermetic environment.
 pub fn sops_rs_command(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sops-rs"));
+    let mut cmd = Command::new(sops_rs_binary());
     hermetic(&mut cmd, home);
     cmd
 }

@@ -31,7 +31,15 @@ impl Keys {
             Tool::Sops => self.env.sops_without_config(),
             Tool::SopsRs => self.env.sops_rs(),
         };
-        cmd.args(args).arg(file).output().unwrap()
+        cmd.args(args).arg(file).output().unwrap_or_else(|e| {
+            panic!(
+                "cannot run {} in {:?}: {e} (program there: {}, directory there: {})",
+                cmd.get_program().to_string_lossy(),
+                cmd.get_current_dir(),
+                Path::new(cmd.get_program()).exists(),
+                cmd.get_current_dir().is_some_and(Path::exists),
+            )
+        })
     }
 
     /// Encrypts `plain` into `out` with `tool`; the exit code (0 when written) and the error.

@@ -81,28 +81,3 @@ pub fn dead_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
-
-/// A temporary directory for a test's files. Kept for files written against it before
-/// [`TestEnv`](crate::support::TestEnv), which new tests use (it is a hermetic home too).
-pub struct Scratch {
-    dir: tempfile::TempDir,
-}
-
-impl Scratch {
-    pub fn new() -> Scratch {
-        Scratch {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Writes `name` in the directory and returns its path.
-    pub fn write(&self, name: &str, content: &str) -> String {
-        let path = self.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path.display().to_string()
-    }
-}

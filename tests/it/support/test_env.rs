@@ -234,6 +234,15 @@ impl TestEnv {
     }
 }
 
+impl Drop for TestEnv {
+    /// Stops the gpg-agent a test (or a command it ran) started on the home's keyring.
+    fn drop(&mut self) {
+        if self.path(".gnupg").is_dir() {
+            self.stop_gpg_agent();
+        }
+    }
+}
+
 /// A path as a command-line argument.
 pub fn path_arg(path: &Path) -> String {
     path.display().to_string()
