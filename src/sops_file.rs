@@ -1,6 +1,9 @@
 //! A sops file in memory: its tree and its metadata, and the operations that join the layers:
 //! load an encrypted file, encrypt a plaintext tree for a set of key groups, recover the data
 //! key from the master keys, decrypt with the MAC check, and write the file back.
+//!
+//! Commands do not drive these steps one by one: [`crate::document`] opens a file (parse,
+//! unwrap, decrypt) in one call, and [`crate::edit_session`] and [`crate::rekey`] change it.
 
 use std::fmt::Write as _;
 
@@ -59,6 +62,8 @@ pub struct SopsFile {
     pub tree: Tree,
     /// The metadata.
     pub metadata: Metadata,
+    /// How errors name the file.
+    name: String,
     /// What the last decryption found that the user should hear about.
     findings: DecryptFindings,
 }
@@ -143,7 +148,7 @@ pub fn parse_plaintext(format: Format, input: &[u8], file: &str) -> Result<Tree>
 }
 
 impl SopsFile {
-    /// Parses an encrypted file. `file` names it in errors.
+    /// Parses an encrypted file. `file` names it in errors, here and in every later step.
     pub fn parse(format: Format, input: &[u8], file: &str) -> Result<SopsFile> {
         let format = encrypted_format(format);
         let mut tree = format
@@ -162,11 +167,12 @@ impl SopsFile {
         Ok(SopsFile {
             tree,
             metadata,
+            name: file.to_string(),
             findings: DecryptFindings::default(),
         })
     }
 
-    /// Encrypts a plaintext tree under a fresh data key.
+    /// Encrypts a plaintext tree under a fresh data key; `file` names it in errors.
     pub fn encrypt(
         mut tree: Tree,
         plan: EncryptPlan,
@@ -186,7 +192,8 @@ impl SopsFile {
         }
         plan.check_key_groups()?;
         let data_key = DataKey::generate();
-        let key_groups = wrap_for_groups(&data_key, plan.key_groups, plan.shamir_threshold, ctx)?;
+        let key_groups =
+            wrap_for_groups(&data_key, plan.key_groups, plan.shamir_threshold, ctx, now)?;
         let mut metadata = Metadata {
             // sops records a threshold it was given even for a single key group.
             shamir_threshold: plan.shamir_threshold,
@@ -205,6 +212,7 @@ impl SopsFile {
         let mut sops_file = SopsFile {
             tree: Tree::default(),
             metadata,
+            name: file.to_string(),
             findings: DecryptFindings::default(),
         };
         let outcome = walk_tree(
@@ -223,8 +231,17 @@ impl SopsFile {
         Ok(sops_file)
     }
 
+    /// The name errors give the file.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn named(&self) -> String {
+        self.name.clone()
+    }
+
     /// Recovers the data key, trying key types in `order` first within each group.
-    pub fn data_key(&self, ctx: &KeyContext, order: &[KeyKind], file: &str) -> Result<DataKey> {
+    pub(crate) fn data_key(&self, ctx: &KeyContext, order: &[KeyKind]) -> Result<DataKey> {
         let mut report = String::new();
         let mut shares: Vec<Zeroizing<Vec<u8>>> = Vec::new();
         let groups = &self.metadata.key_groups;
@@ -273,7 +290,7 @@ impl SopsFile {
             }
         }
         let no_key = |report: String| Error::NoDataKey {
-            file: file.to_string(),
+            file: self.named(),
             report: report.trim_end().to_string(),
         };
         if groups.len() == 1 {
@@ -296,19 +313,14 @@ impl SopsFile {
             .ok_or_else(|| no_key("  the combined data key is not 32 bytes long".into()))
     }
 
-    /// Decrypts the values in place and checks the MAC (unless `ignore_mac`). Returns the cipher,
-    /// which remembers every IV for re-encryption with unchanged ciphertexts.
-    pub fn decrypt(&mut self, key: &DataKey, ignore_mac: bool, file: &str) -> Result<ValueCipher> {
-        self.decrypt_with(ValueCipher::new(key), ignore_mac, file)
-    }
-
-    /// [`SopsFile::decrypt`] with a caller-made cipher, e.g. one
-    /// [`without_iv_stash`](ValueCipher::without_iv_stash) when the file is only read.
-    pub fn decrypt_with(
+    /// Decrypts the values in place with `cipher` and checks the MAC (unless `ignore_mac`).
+    /// Returns the cipher, which (unless made
+    /// [`without_iv_stash`](ValueCipher::without_iv_stash)) remembers every IV for
+    /// re-encryption with unchanged ciphertexts.
+    pub(crate) fn decrypt_with(
         &mut self,
         mut cipher: ValueCipher,
         ignore_mac: bool,
-        file: &str,
     ) -> Result<ValueCipher> {
         let rule = self.metadata.effective_rule();
         let outcome = walk_tree(
@@ -319,10 +331,10 @@ impl SopsFile {
             Direction::Decrypt,
         )
         .map_err(|source| Error::Value {
-            file: file.to_string(),
+            file: self.named(),
             source,
         })?;
-        let mac_check = self.check_mac(&mut cipher, &outcome.mac, file);
+        let mac_check = self.check_mac(&mut cipher, &outcome.mac);
         self.findings = DecryptFindings {
             plaintext_comments: outcome.undecryptable_comments,
             ignored_mac_mismatch: None,
@@ -341,20 +353,18 @@ impl SopsFile {
     }
 
     /// Compares the MAC the walk computed with the stored one.
-    fn check_mac(&self, cipher: &mut ValueCipher, computed: &str, file: &str) -> Result<()> {
+    fn check_mac(&self, cipher: &mut ValueCipher, computed: &str) -> Result<()> {
         let stored = decrypt_mac(cipher, &self.metadata.mac, &self.metadata.last_modified)
-            .map_err(|_| Error::MacUndecryptable {
-                file: file.to_string(),
-            })?;
+            .map_err(|_| Error::MacUndecryptable { file: self.named() })?;
         if stored.is_empty() {
             return Err(Error::MacMismatch {
-                file: file.to_string(),
+                file: self.named(),
                 detail: "the file has no MAC",
             });
         }
         if stored != computed {
             return Err(Error::MacMismatch {
-                file: file.to_string(),
+                file: self.named(),
                 detail: "the values do not match the stored MAC",
             });
         }
@@ -371,7 +381,7 @@ impl SopsFile {
     /// Replaces the tree with one that does not come from decrypting this file (the new
     /// plaintext of `encrypt --reuse-from`): a MAC mismatch ignored while decrypting concerned
     /// values that are gone, so the re-encryption does not report it.
-    pub fn replace_tree(&mut self, tree: Tree) {
+    pub(crate) fn replace_tree(&mut self, tree: Tree) {
         self.tree = tree;
         self.findings.ignored_mac_mismatch = None;
     }
@@ -390,15 +400,14 @@ impl SopsFile {
     }
 
     /// Encrypts a decrypted tree again under the same data key. The `cipher` returned by
-    /// [`SopsFile::decrypt`] reuses the IV of every value that did not change, so unchanged
+    /// [`SopsFile::decrypt_with`] reuses the IV of every value that did not change, so unchanged
     /// values keep their exact ciphertext. `now` becomes the new `lastmodified`. When the
     /// decryption ignored a MAC mismatch, the returned [`Resealed`] says so: the new MAC makes the
     /// mismatch undetectable, so the caller must warn.
-    pub fn reencrypt(
+    pub(crate) fn reencrypt(
         &mut self,
         cipher: &mut ValueCipher,
         now: Timestamp,
-        file: &str,
     ) -> Result<Resealed> {
         let rule = self.metadata.effective_rule();
         let outcome = walk_tree(
@@ -409,7 +418,7 @@ impl SopsFile {
             Direction::Encrypt,
         )
         .map_err(|source| Error::Value {
-            file: file.to_string(),
+            file: self.named(),
             source,
         })?;
         self.metadata.last_modified = now;
@@ -420,16 +429,17 @@ impl SopsFile {
     }
 
     /// Wraps `key` for new key groups, replacing the old ones (Shamir-split when there are
-    /// several). The threshold is kept within the number of groups.
-    pub fn rewrap(
+    /// several). The threshold is kept within the number of groups; `now` dates the new slots.
+    pub(crate) fn rewrap(
         &mut self,
         key: &DataKey,
         groups: Vec<Vec<Box<dyn MasterKey>>>,
         threshold: usize,
         ctx: &KeyContext,
+        now: Timestamp,
     ) -> Result<()> {
         let threshold = effective_threshold(groups.len(), threshold);
-        self.metadata.key_groups = wrap_for_groups(key, groups, threshold, ctx)?;
+        self.metadata.key_groups = wrap_for_groups(key, groups, threshold, ctx, now)?;
         self.metadata.shamir_threshold = threshold;
         Ok(())
     }
@@ -443,30 +453,34 @@ impl SopsFile {
     }
 
     /// Takes the current key groups apart into their keys (to edit and re-wrap them).
-    pub fn take_keys(&mut self) -> Vec<Vec<Box<dyn MasterKey>>> {
+    pub(crate) fn take_keys(&mut self) -> Vec<Vec<Box<dyn MasterKey>>> {
         std::mem::take(&mut self.metadata.key_groups)
             .into_iter()
             .map(|group| group.into_iter().map(|slot| slot.key).collect())
             .collect()
     }
 
-    /// Writes the encrypted file: the metadata goes last in every document.
-    pub fn emit(&mut self, format: Format, options: &EmitOptions) -> Result<Vec<u8>> {
+    /// Writes the encrypted file in `format` (binary: its JSON envelope): the metadata goes last
+    /// in every document.
+    pub fn emit(&self, format: Format, options: &EmitOptions) -> Result<Vec<u8>> {
         let options = if format == Format::Binary {
             options.for_binary_envelope()
         } else {
             options.clone()
         };
-        let options = &options;
         let format = encrypted_format(format);
-        let value = wire::to_value(&self.metadata, format);
-        wire::put_metadata(&mut self.tree.documents, &value);
-        let result = format.emit(&self.tree, options);
-        for document in &mut self.tree.documents {
-            document.items.pop();
-        }
-        result.map_err(|source| Error::Emit { format, source })
+        let tree = with_metadata(&self.tree, &self.metadata, format);
+        format
+            .emit(&tree, &options)
+            .map_err(|source| Error::Emit { format, source })
     }
+}
+
+/// A copy of `tree` with `metadata` as the last entry of every document, as `format` writes it.
+pub(crate) fn with_metadata(tree: &Tree, metadata: &Metadata, format: Format) -> Tree {
+    let mut tree = tree.clone();
+    wire::put_metadata(&mut tree.documents, &wire::to_value(metadata, format));
+    tree
 }
 
 /// The Shamir threshold a file with `groups` key groups gets for a requested `threshold`:
@@ -516,6 +530,7 @@ fn wrap_for_groups(
     groups: Vec<Vec<Box<dyn MasterKey>>>,
     threshold: usize,
     ctx: &KeyContext,
+    now: Timestamp,
 ) -> Result<Vec<KeyGroup>> {
     check_key_groups(&groups)?;
     let secrets: Vec<Zeroizing<Vec<u8>>> = if groups.len() > 1 {
@@ -558,7 +573,7 @@ fn wrap_for_groups(
         ctx.report(key_event("wrap", key.as_ref(), &result));
         match result {
             Ok(enc) => {
-                let created_at = (key.kind() != KeyKind::Age).then(Timestamp::now_utc_seconds);
+                let created_at = (key.kind() != KeyKind::Age).then_some(now);
                 wrapped[index].push(KeySlot {
                     key,
                     enc,

@@ -37,7 +37,7 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
     let bytes = match extract {
         Some(path) => {
             let empty = Default::default();
-            let document = opened.file.tree.documents.first().unwrap_or(&empty);
+            let document = opened.file.tree().documents.first().unwrap_or(&empty);
             // A well-formed path that is not in the file is a plain error in sops (exit 1);
             // 91 is for a path that does not parse.
             let value = path.get(document).map_err(|e| {
@@ -53,7 +53,7 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
                 .map_err(emit_error)?
         }
         None => output_format
-            .emit(&opened.file.tree, &options)
+            .emit(opened.file.tree(), &options)
             .map_err(emit_error)?,
     };
     write_output(&opened.input, args, &bytes, Contents::Plaintext)

@@ -56,9 +56,8 @@ pub fn run(
         .unwrap_or(Path::new("-"));
     let plan = encrypt_plan(args, config.as_ref(), target, input_format)?;
     let ctx = key_context_from_env();
-    let mut encrypted =
-        SopsFile::encrypt(tree, plan, &ctx, Timestamp::now_utc_seconds(), &input.name)
-            .map_err(|e| CliError::from_library(e, true))?;
+    let encrypted = SopsFile::encrypt(tree, plan, &ctx, Timestamp::now_utc_seconds(), &input.name)
+        .map_err(|e| CliError::from_library(e, true))?;
     let options = emit_options(args, config.as_ref());
     let bytes = encrypted
         .emit(output_format, &options)
@@ -86,6 +85,6 @@ fn reencrypt_against(
     let mut opened = super::open::Opened::open(Some(old), args)?;
     opened.file.replace_tree(tree);
     opened.output_format = output_format;
-    let bytes = opened.reencrypt_and_emit(args)?;
-    write_output(input, args, &bytes, Contents::Encrypted)
+    let sealed = opened.reencrypt_and_emit(args)?;
+    write_output(input, args, &sealed.bytes, Contents::Encrypted)
 }

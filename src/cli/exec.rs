@@ -160,7 +160,7 @@ pub fn exec_env(exec: &ExecEnvArgs, args: &CommonArgs) -> Result<(), CliError> {
         command.env_clear();
     }
     run_as(&mut command, exec.user.as_deref())?;
-    for document in &opened.file.tree.documents {
+    for document in &opened.file.tree().documents {
         for item in &document.items {
             let MapItem::Entry { key, value } = item else {
                 continue;
@@ -253,7 +253,7 @@ pub fn exec_file(exec: &ExecFileArgs, args: &CommonArgs) -> Result<(), CliError>
     let plaintext = zeroize::Zeroizing::new(
         opened
             .output_format
-            .emit(&opened.file.tree, &options)
+            .emit(opened.file.tree(), &options)
             .map_err(|source| {
                 CliError::from_library(
                     sops_rs::Error::Emit {

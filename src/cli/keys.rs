@@ -6,21 +6,18 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use sops_rs::SopsFile;
 use sops_rs::config::KeySpec;
-use sops_rs::crypto::{DataKey, ValueCipher};
 use sops_rs::io::Contents;
-use sops_rs::keys::MasterKey;
+use sops_rs::rekey::{self, GroupChange, GroupListing, KeyUpdate};
 use sops_rs::tree::Timestamp;
+use sops_rs::{KeyedFile, SopsFile};
 
 use super::CommonArgs;
 use super::context::{decryption_order, key_context_from_env};
 use super::error::{CliError, code};
 use super::io::{Input, check_destination, formats, read_input, write_back, write_output};
 use super::open::Opened;
-use super::plan::{
-    emit_options, flag_keys, keys_of, kms_keys, load_config, master_key, refuse_hckms,
-};
+use super::plan::{emit_options, flag_keys, keys_of, kms_keys, load_config, refuse_hckms};
 
 /// `--add-*` / `--rm-*` flags, comma-separated lists.
 #[derive(Args, Debug, Default, Clone)]
@@ -159,37 +156,6 @@ fn key_error(e: sops_rs::Error) -> CliError {
     CliError::from_library(e, true)
 }
 
-fn apply_changes(
-    groups: &mut Vec<Vec<Box<dyn MasterKey>>>,
-    changes: &KeyChanges,
-    args: &CommonArgs,
-) -> Result<(), CliError> {
-    let removed = changes.removed(args)?;
-    for group in groups.iter_mut() {
-        group.retain(|key| {
-            !removed
-                .iter()
-                .any(|spec| spec.kind == key.kind().tag() && spec.id == key.id())
-        });
-    }
-    let added = changes.added(args)?;
-    if !added.is_empty() {
-        if groups.is_empty() {
-            groups.push(Vec::new());
-        }
-        for spec in &added {
-            let already = groups[0]
-                .iter()
-                .any(|k| k.kind().tag() == spec.kind && k.id() == spec.id);
-            if !already {
-                groups[0].push(master_key(spec)?);
-            }
-        }
-    }
-    groups.retain(|group| !group.is_empty());
-    Ok(())
-}
-
 pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
     if !rotate.file.exists() && rotate.changes.any() {
         return Err(CliError::new(
@@ -200,43 +166,29 @@ pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
             ),
         ));
     }
-    let mut opened = if args.in_place {
+    let opened = if args.in_place {
         Opened::open_for_update(&rotate.file, args)?
     } else {
         Opened::open(Some(&rotate.file), args)?
     };
     check_destination(&opened.input, args)?;
-    let mut groups = opened.file.take_keys();
-    apply_changes(&mut groups, &rotate.changes, args)?;
-    if groups.is_empty() {
-        return Err(CliError::new(
-            code::GENERIC,
-            "rotate would leave the file without any key",
-        ));
-    }
-    let threshold = opened.file.metadata.shamir_threshold;
-    let new_key = DataKey::generate();
-    opened
-        .file
-        .rewrap(&new_key, groups, threshold, &opened.ctx)
-        .map_err(key_error)?;
-    // A new cipher: every value gets a fresh IV under the new key.
-    let mut cipher = ValueCipher::new(&new_key);
-    let resealed = opened
-        .file
-        .reencrypt(
-            &mut cipher,
-            Timestamp::now_utc_seconds(),
-            &opened.input.name,
-        )
-        .map_err(key_error)?;
-    super::open::warn_if_resealed(&resealed, &opened.input.name);
+    let changes = rekey::KeyChanges {
+        removed: rotate.changes.removed(args)?,
+        added: rotate.changes.added(args)?,
+    };
     let options = opened.emit_options(args);
-    let bytes = opened
-        .file
-        .emit(opened.output_format, &options)
-        .map_err(key_error)?;
-    write_output(&opened.input, args, &bytes, Contents::Encrypted)
+    let Opened {
+        input,
+        output_format,
+        file,
+        ctx,
+        ..
+    } = opened;
+    let (file, resealed) =
+        rekey::rotate(file, &changes, &ctx, Timestamp::now_utc_seconds()).map_err(key_error)?;
+    super::open::warn_if_resealed(&resealed, &input.name);
+    let bytes = file.emit(output_format, &options).map_err(key_error)?;
+    write_output(&input, args, &bytes, Contents::Encrypted)
 }
 
 /// An encrypted file whose data key is recovered but whose values stay encrypted.
@@ -244,8 +196,7 @@ struct Sealed {
     _lock: Option<sops_rs::io::FileLock>,
     input: Input,
     format: sops_rs::Format,
-    file: SopsFile,
-    key: DataKey,
+    file: KeyedFile,
 }
 
 fn open_sealed(path: &Path, args: &CommonArgs, for_update: bool) -> Result<Sealed, CliError> {
@@ -259,19 +210,37 @@ fn open_sealed(path: &Path, args: &CommonArgs, for_update: bool) -> Result<Seale
     let library = |e| CliError::from_library(e, false);
     let file = SopsFile::parse(format, &input.bytes, &input.name).map_err(library)?;
     let order = decryption_order(args.decryption_order.as_deref())?;
-    let key = file
-        .data_key(&key_context_from_env(), &order, &input.name)
-        .map_err(library)?;
+    let file = KeyedFile::unlock(file, &key_context_from_env(), &order).map_err(library)?;
     Ok(Sealed {
         _lock: lock,
         input,
         format,
         file,
-        key,
     })
 }
 
-fn describe(groups: &[Vec<String>]) -> String {
+impl Sealed {
+    /// Applies `change` and writes the new file back (`in_place`) or to the output, holding the
+    /// update lock until it is written.
+    fn change_and_write(
+        self,
+        args: &CommonArgs,
+        in_place: bool,
+        change: impl FnOnce(KeyedFile) -> sops_rs::Result<SopsFile>,
+    ) -> Result<(), CliError> {
+        let file = change(self.file).map_err(key_error)?;
+        let config = load_config(args).ok().flatten();
+        let options = emit_options(args, config.as_ref());
+        let bytes = file.emit(self.format, &options).map_err(key_error)?;
+        if in_place {
+            write_back(&self.input, &bytes, Contents::Encrypted)
+        } else {
+            write_output(&self.input, args, &bytes, Contents::Encrypted)
+        }
+    }
+}
+
+fn describe(groups: &GroupListing) -> String {
     let mut out = String::new();
     for (index, group) in groups.iter().enumerate() {
         out.push_str(&format!("Group {}\n", index + 1));
@@ -344,7 +313,7 @@ fn update_one(
     args: &CommonArgs,
     interactive: bool,
 ) -> Result<(), CliError> {
-    let mut sealed = open_sealed(path, args, true)?;
+    let sealed = open_sealed(path, args, true)?;
     let rule = config
         .rule_for(path)
         .map_err(|e| CliError::new(code::GENERIC, e.to_string()))?
@@ -354,24 +323,8 @@ fn update_one(
                 format!("config {}: no creation_rules", config.path.display()),
             )
         })?;
-    let current: Vec<Vec<String>> = sealed
-        .file
-        .metadata
-        .key_groups
-        .iter()
-        .map(|g| {
-            g.iter()
-                .map(|s| format!("{} {}", s.key.kind(), s.key.id()))
-                .collect()
-        })
-        .collect();
-    let wanted: Vec<Vec<String>> = rule
-        .key_groups
-        .iter()
-        .map(|g| g.iter().map(|k| format!("{} {}", k.kind, k.id)).collect())
-        .collect();
-    let threshold = sealed.file.threshold_for_new_groups(wanted.len());
-    if current == wanted && threshold == sealed.file.metadata.shamir_threshold {
+    let update = KeyUpdate::plan(sealed.file.file(), rule);
+    if !update.is_needed() {
         eprintln!("File {} already up to date", path.display());
         return Ok(());
     }
@@ -379,8 +332,8 @@ fn update_one(
         eprintln!(
             "The following changes will be made to {}'s key groups:\nnow:\n{}after:\n{}",
             path.display(),
-            describe(&current),
-            describe(&wanted)
+            describe(&update.current),
+            describe(&update.wanted)
         );
         if !std::io::stdin().is_terminal() {
             return Err(CliError::new(
@@ -393,32 +346,11 @@ fn update_one(
             return Ok(());
         }
     }
-    let groups = rule
-        .key_groups
-        .iter()
-        .map(|g| g.iter().map(master_key).collect::<Result<Vec<_>, _>>())
-        .collect::<Result<Vec<_>, _>>()?;
-    sealed
-        .file
-        .rewrap(&sealed.key, groups, threshold, &key_context_from_env())
-        .map_err(key_error)?;
-    write_sealed(&mut sealed, args, true)?;
+    sealed.change_and_write(args, true, |file| {
+        update.apply(file, &key_context_from_env(), Timestamp::now_utc_seconds())
+    })?;
     eprintln!("File {} synced with new keys", path.display());
     Ok(())
-}
-
-fn write_sealed(sealed: &mut Sealed, args: &CommonArgs, in_place: bool) -> Result<(), CliError> {
-    let config = load_config(args).ok().flatten();
-    let options = emit_options(args, config.as_ref());
-    let bytes = sealed
-        .file
-        .emit(sealed.format, &options)
-        .map_err(key_error)?;
-    if in_place {
-        write_back(&sealed.input, &bytes, Contents::Encrypted)
-    } else {
-        write_output(&sealed.input, args, &bytes, Contents::Encrypted)
-    }
 }
 
 pub fn groups(command: &GroupsCommand, args: &CommonArgs) -> Result<(), CliError> {
@@ -426,49 +358,24 @@ pub fn groups(command: &GroupsCommand, args: &CommonArgs) -> Result<(), CliError
         GroupsCommand::Add { file } => (file, None),
         GroupsCommand::Delete { file, index } => (file, Some(*index)),
     };
-    let mut sealed = open_sealed(path, args, args.in_place)?;
+    let sealed = open_sealed(path, args, args.in_place)?;
     check_destination(&sealed.input, args)?;
-    let mut groups = sealed.file.take_keys();
-    match index {
+    let change = match index {
         None => {
-            let keys = flag_keys(args)?
-                .iter()
-                .map(master_key)
-                .collect::<Result<Vec<_>, _>>()?;
+            let keys = flag_keys(args)?;
             if keys.is_empty() {
                 return Err(CliError::new(
                     code::GENERIC,
                     "groups add needs keys: --age, --pgp, --kms, ...",
                 ));
             }
-            groups.push(keys);
+            GroupChange::Add(keys)
         }
-        Some(index) => {
-            if index >= groups.len() {
-                return Err(CliError::new(
-                    code::GENERIC,
-                    format!(
-                        "there is no key group {index} (the file has {})",
-                        groups.len()
-                    ),
-                ));
-            }
-            groups.remove(index);
-            if groups.is_empty() {
-                return Err(CliError::new(
-                    code::GENERIC,
-                    "cannot delete the last key group",
-                ));
-            }
-        }
-    }
-    let threshold = match args.shamir_secret_sharing_threshold {
-        Some(n) if n > 0 => n,
-        _ => sealed.file.metadata.shamir_threshold,
+        Some(index) => GroupChange::Delete(index),
     };
-    sealed
-        .file
-        .rewrap(&sealed.key, groups, threshold, &key_context_from_env())
-        .map_err(key_error)?;
-    write_sealed(&mut sealed, args, args.in_place)
+    let threshold = args.shamir_secret_sharing_threshold.filter(|n| *n > 0);
+    sealed.change_and_write(args, args.in_place, |file| {
+        let now = Timestamp::now_utc_seconds();
+        rekey::change_groups(file, &change, threshold, &key_context_from_env(), now)
+    })
 }

@@ -5,11 +5,10 @@
 use std::path::Path;
 
 use sops_rs::config::Config;
-use sops_rs::crypto::ValueCipher;
 use sops_rs::formats::{EmitOptions, Format};
 use sops_rs::keys::KeyContext;
 use sops_rs::tree::Timestamp;
-use sops_rs::{Resealed, SopsFile};
+use sops_rs::{Document, OpenMode, OpenOptions, Resealed};
 
 use super::CommonArgs;
 use super::context::{decryption_order, key_context_from_env};
@@ -24,9 +23,7 @@ pub struct Opened {
     /// The format to write (`--output-type`, else the input's).
     pub output_format: Format,
     /// Tree (plaintext) and metadata.
-    pub file: SopsFile,
-    /// The cipher that decrypted it (remembers every IV).
-    pub cipher: ValueCipher,
+    pub file: Document,
     /// Key credentials.
     pub ctx: KeyContext,
     /// The config, when one was found (a broken one is reported by commands that need it).
@@ -44,7 +41,8 @@ pub fn warn(line: &str) {
 /// file's rules say comments are encrypted, as sops does, one line each. The line names the
 /// mapping or list holding the comment (unless auditing), never the comment's text: it is not
 /// authenticated and may carry anything, terminal escapes included.
-pub fn warn_about_decryption(file: &SopsFile, name: &str) {
+pub fn warn_about_decryption(file: &Document) {
+    let name = file.name();
     for path in file.plaintext_comments() {
         let place = if super::audit::withholding_paths() {
             "(path withheld while auditing)".to_string()
@@ -91,13 +89,13 @@ pub fn lock_target(path: &Path) -> Result<Option<sops_rs::io::FileLock>, CliErro
 impl Opened {
     /// Reads and decrypts FILE (or standard input).
     pub fn open(file: Option<&Path>, args: &CommonArgs) -> Result<Opened, CliError> {
-        Self::open_locked(file, args, None, true)
+        Self::open_locked(file, args, None, OpenMode::KeepIvs)
     }
 
     /// Reads and decrypts FILE (or standard input) for a command that will not write it back
     /// encrypted: the cipher keeps no IVs, which saves a hash per value.
     pub fn open_read_only(file: Option<&Path>, args: &CommonArgs) -> Result<Opened, CliError> {
-        Self::open_locked(file, args, None, false)
+        Self::open_locked(file, args, None, OpenMode::ReadOnly)
     }
 
     /// Locks FILE against other sops-rs writers, then reads and decrypts it; the lock is held
@@ -108,14 +106,14 @@ impl Opened {
         } else {
             lock_target(file)?
         };
-        Self::open_locked(Some(file), args, lock, true)
+        Self::open_locked(Some(file), args, lock, OpenMode::KeepIvs)
     }
 
     fn open_locked(
         file: Option<&Path>,
         args: &CommonArgs,
         lock: Option<sops_rs::io::FileLock>,
-        keep_ivs: bool,
+        mode: OpenMode,
     ) -> Result<Opened, CliError> {
         let mut input = read_input(file)?;
         let config = match load_config(args) {
@@ -126,29 +124,23 @@ impl Opened {
         };
         let (input_format, output_format) = formats(&input, args)?;
         let order = decryption_order(args.decryption_order.as_deref())?;
-        let library = |e| CliError::from_library(e, false);
-        let mut sops_file =
-            SopsFile::parse(input_format, &input.bytes, &input.name).map_err(library)?;
-        input.release_bytes();
         let ctx = key_context_from_env();
-        let key = sops_file
-            .data_key(&ctx, &order, &input.name)
-            .map_err(library)?;
-        let cipher = ValueCipher::new(&key);
-        let cipher = if keep_ivs {
-            cipher
-        } else {
-            cipher.without_iv_stash()
+        let options = OpenOptions {
+            format: input_format,
+            name: &input.name,
+            decryption_order: &order,
+            ignore_mac: args.ignore_mac,
+            mode,
+            keys: &ctx,
         };
-        let cipher = sops_file
-            .decrypt_with(cipher, args.ignore_mac, &input.name)
-            .map_err(library)?;
-        warn_about_decryption(&sops_file, &input.name);
+        let document =
+            Document::open(&input.bytes, &options).map_err(|e| CliError::from_library(e, false))?;
+        input.release_bytes();
+        warn_about_decryption(&document);
         Ok(Opened {
             input,
             output_format,
-            file: sops_file,
-            cipher,
+            file: document,
             ctx,
             config,
             _lock: lock,
@@ -166,21 +158,36 @@ impl Opened {
     }
 
     /// Encrypts the (changed) tree again with the same key and unchanged IVs, and emits it in
-    /// the output format.
-    pub fn reencrypt_and_emit(&mut self, args: &CommonArgs) -> Result<Vec<u8>, CliError> {
+    /// the output format. Returns the bytes with what is needed to write them: the input (where
+    /// they go) and the update lock, held until the returned value is dropped.
+    pub fn reencrypt_and_emit(self, args: &CommonArgs) -> Result<Reencrypted, CliError> {
         let library = |e| CliError::from_library(e, true);
-        let resealed = self
-            .file
-            .reencrypt(
-                &mut self.cipher,
-                Timestamp::now_utc_seconds(),
-                &self.input.name,
-            )
-            .map_err(library)?;
-        warn_if_resealed(&resealed, &self.input.name);
         let options = self.emit_options(args);
-        self.file
-            .emit(self.output_format, &options)
-            .map_err(library)
+        let Opened {
+            input,
+            output_format,
+            file,
+            _lock,
+            ..
+        } = self;
+        let (file, resealed) = file
+            .reencrypt(Timestamp::now_utc_seconds())
+            .map_err(library)?;
+        warn_if_resealed(&resealed, &input.name);
+        let bytes = file.emit(output_format, &options).map_err(library)?;
+        Ok(Reencrypted {
+            bytes,
+            input,
+            _lock,
+        })
     }
+}
+
+/// An opened file encrypted again, ready to be written where it came from.
+pub struct Reencrypted {
+    /// The encrypted file.
+    pub bytes: Vec<u8>,
+    /// Where it was read from.
+    pub input: Input,
+    _lock: Option<sops_rs::io::FileLock>,
 }

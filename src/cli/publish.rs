@@ -5,10 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use sops_rs::SopsFile;
 use sops_rs::config::Config;
 use sops_rs::keys::KeyContext;
 use sops_rs::publish::{self, Destination, KvData, Payload};
+use sops_rs::{KeyedFile, OpenMode, SopsFile};
 
 use super::CommonArgs;
 use super::context::{decryption_order, key_context_from_env};
@@ -136,8 +136,7 @@ fn payload(
     let input = read_input(Some(file))?;
     let (format, _) = formats(&input, common)?;
     let library = |encrypting| move |e| CliError::from_library(e, encrypting);
-    let mut sops_file =
-        SopsFile::parse(format, &input.bytes, &input.name).map_err(library(false))?;
+    let sops_file = SopsFile::parse(format, &input.bytes, &input.name).map_err(library(false))?;
     let recreation = rule
         .recreation_rule
         .as_ref()
@@ -146,20 +145,18 @@ fn payload(
         return Ok(Payload::Encrypted(input.bytes.to_vec()));
     }
     let order = decryption_order(common.decryption_order.as_deref())?;
-    let key = sops_file
-        .data_key(ctx, &order, &input.name)
+    // Published again under new keys, every value gets a fresh IV: none is worth keeping.
+    let document = KeyedFile::unlock(sops_file, ctx, &order)
+        .and_then(|keyed| keyed.decrypt(false, OpenMode::ReadOnly))
         .map_err(library(false))?;
-    sops_file
-        .decrypt(&key, false, &input.name)
-        .map_err(library(false))?;
-    super::open::warn_about_decryption(&sops_file, &input.name);
+    super::open::warn_about_decryption(&document);
     let Some(recreation) = recreation else {
-        let data = KvData::from_tree(&sops_file.tree)
+        let data = KvData::from_tree(document.tree())
             .map_err(|e| generic(format!("{}: {e}", input.name)))?;
         return Ok(Payload::Secret(data));
     };
-    let old: Vec<Vec<String>> = sops_file
-        .metadata
+    let old: Vec<Vec<String>> = document
+        .metadata()
         .key_groups
         .iter()
         .map(|group| group.iter().map(|slot| slot.key.id()).collect())
@@ -190,8 +187,13 @@ fn payload(
         }
         print!("{text}");
     }
-    let resealed = publish::reencrypt_for(&mut sops_file, recreation, ctx, &input.name)
-        .map_err(library(true))?;
+    let (sops_file, resealed) = publish::reencrypt_for(
+        document,
+        recreation,
+        ctx,
+        sops_rs::tree::Timestamp::now_utc_seconds(),
+    )
+    .map_err(library(true))?;
     super::open::warn_if_resealed(&resealed, &input.name);
     let bytes = sops_file
         .emit(format, &emit_options(common, Some(config)))

@@ -13,9 +13,9 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use proptest::prelude::*;
 use sops_rs::crypto::EncValue;
 use sops_rs::formats::EmitOptions;
-use sops_rs::keys::{AgeIdentitySources, AgeKey, KeyContext, KeyKind, MasterKey};
+use sops_rs::keys::{AgeIdentitySources, AgeKey, KeyContext, MasterKey};
 use sops_rs::tree::{ListItem, Map, MapItem, Scalar, Timestamp, Tree, Value};
-use sops_rs::{EncryptPlan, Error, Format, SopsFile};
+use sops_rs::{Document, EncryptPlan, Error, Format, OpenMode, SopsFile};
 
 use crate::support::sops_rs_command;
 
@@ -65,17 +65,18 @@ fn encrypt(format: Format, doc: Map, keys: &Keys) -> Vec<u8> {
         documents: vec![doc],
     };
     let ctx = KeyContext::default();
-    let mut file = SopsFile::encrypt(tree, plan, &ctx, now, "doc").unwrap();
-    file.emit(stored(format), &EmitOptions::default()).unwrap()
+    let file = SopsFile::encrypt(tree, plan, &ctx, now, "doc").unwrap();
+    file.emit(format, &EmitOptions::default()).unwrap()
+}
+
+/// Opens like `decrypt` does.
+fn open(format: Format, bytes: &[u8], keys: &Keys) -> sops_rs::Result<Document> {
+    crate::support::vectors::open(bytes, format, "doc", &keys.context(), OpenMode::ReadOnly)
 }
 
 /// Decrypts like `decrypt` does; returns the error, failing the test on success.
 fn refused(format: Format, bytes: &[u8], keys: &Keys) -> Result<Error, String> {
-    let mut file = SopsFile::parse(format, bytes, "doc").map_err(|e| format!("parse: {e}"))?;
-    let key = file
-        .data_key(&keys.context(), &[KeyKind::Age], "doc")
-        .map_err(|e| format!("data key: {e}"))?;
-    match file.decrypt(&key, false, "doc") {
+    match open(format, bytes, keys) {
         Ok(_) => Err("a tampered file decrypted".to_string()),
         Err(e) => Ok(e),
     }
@@ -278,11 +279,7 @@ fn check(format: Format, doc: Map, how: Tamper, pick: u64) -> Result<(), TestCas
     let keys = Keys::new();
     let bytes = encrypt(format, doc, &keys);
     // The untouched file decrypts.
-    let mut file = SopsFile::parse(format, &bytes, "doc").unwrap();
-    let key = file
-        .data_key(&keys.context(), &[KeyKind::Age], "doc")
-        .unwrap();
-    file.decrypt(&key, false, "doc").unwrap();
+    open(format, &bytes, &keys).unwrap();
     let Some(changed) = tamper(format, &bytes, how, pick) else {
         return Ok(());
     };
