@@ -298,10 +298,8 @@ pub(crate) mod tests {
         let (bytes, keys) = sample("a: one\n");
         let keyed = KeyedFile::open(&bytes, &options(&keys, OpenMode::ReadOnly)).unwrap();
         assert!(leaf(&bytes, "a").starts_with("ENC["));
-        let again = keyed
-            .file()
-            .emit(Format::Yaml, &EmitOptions::default())
-            .unwrap();
+        let (file, _) = keyed.into_parts();
+        let again = file.emit(Format::Yaml, &EmitOptions::default()).unwrap();
         assert_eq!(again, bytes);
     }
 }

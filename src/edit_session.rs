@@ -72,7 +72,7 @@ impl EditSession {
                 document,
                 show_metadata: true,
             } => format.emit(
-                &with_metadata(document.tree(), document.metadata(), format),
+                &with_metadata(document.tree().clone(), document.metadata(), format),
                 options,
             ),
             Origin::Existing { document, .. } => format.emit(document.tree(), options),
@@ -149,7 +149,10 @@ impl EditSession {
     }
 }
 
-/// Whether the `sops` entry that came back from the editor means the same as `original`.
+/// Whether the `sops` entry that came back from the editor means the same as `original`: it
+/// reads as the same metadata, as sops would read it. Field order, comments and fields sops does
+/// not know are not meaning (sops ignores them too); flat formats and TOML change the first two
+/// on their own, and scalars come back as strings there.
 fn same_metadata(
     edited: &crate::tree::Value,
     original: &crate::metadata::Metadata,
@@ -258,6 +261,42 @@ mod tests {
             session.check(b"a: two\n").is_err(),
             "the metadata was removed"
         );
+    }
+
+    #[test]
+    fn shown_metadata_comes_back_unchanged_through_every_format() {
+        for (format, plain) in [
+            (Format::Json, "a: one\n"),
+            (Format::Dotenv, "a: one\n"),
+            (Format::Ini, "s:\n    a: one\n"),
+            (Format::Toml, "a: one\n"),
+        ] {
+            let (bytes, keys) = sample(plain);
+            let document = Document::open(&bytes, &options(&keys, OpenMode::KeepIvs)).unwrap();
+            let session = EditSession::existing(document, format, true);
+            let text = session.text(&EmitOptions::default()).unwrap();
+            let text = String::from_utf8(text.to_vec()).unwrap();
+            assert!(text.contains("one"), "{format}: {text}");
+            let edited = text.replacen("one", "two", 1);
+            let tree = session
+                .check(edited.as_bytes())
+                .unwrap_or_else(|e| panic!("{format}: {e}\n{edited}"));
+            let back = format.emit(&tree, &EmitOptions::default()).unwrap();
+            let back = String::from_utf8(back).unwrap();
+            assert!(
+                back.contains("two") && !back.contains("one"),
+                "{format}: {back}"
+            );
+            assert!(
+                !back.contains("sops"),
+                "{format}: the metadata is taken out: {back}"
+            );
+            let changed = edited.replace("3.12.2", "3.12.3");
+            assert!(
+                session.check(changed.as_bytes()).is_err(),
+                "{format}: {changed}"
+            );
+        }
     }
 
     #[test]

@@ -461,24 +461,24 @@ impl SopsFile {
     }
 
     /// Writes the encrypted file in `format` (binary: its JSON envelope): the metadata goes last
-    /// in every document.
-    pub fn emit(&self, format: Format, options: &EmitOptions) -> Result<Vec<u8>> {
+    /// in every document. Takes the file, so that the metadata joins the tree without a copy of
+    /// the tree.
+    pub fn emit(self, format: Format, options: &EmitOptions) -> Result<Vec<u8>> {
         let options = if format == Format::Binary {
             options.for_binary_envelope()
         } else {
             options.clone()
         };
         let format = encrypted_format(format);
-        let tree = with_metadata(&self.tree, &self.metadata, format);
+        let tree = with_metadata(self.tree, &self.metadata, format);
         format
             .emit(&tree, &options)
             .map_err(|source| Error::Emit { format, source })
     }
 }
 
-/// A copy of `tree` with `metadata` as the last entry of every document, as `format` writes it.
-pub(crate) fn with_metadata(tree: &Tree, metadata: &Metadata, format: Format) -> Tree {
-    let mut tree = tree.clone();
+/// `tree` with `metadata` as the last entry of every document, as `format` writes it.
+pub(crate) fn with_metadata(mut tree: Tree, metadata: &Metadata, format: Format) -> Tree {
     wire::put_metadata(&mut tree.documents, &wire::to_value(metadata, format));
     tree
 }
