@@ -99,14 +99,6 @@ impl Resealed {
     }
 }
 
-/// How the encrypted form of a format is parsed: the binary store keeps its envelope as JSON.
-fn encrypted_format(format: Format) -> Format {
-    match format {
-        Format::Binary => Format::Json,
-        other => other,
-    }
-}
-
 /// Whether parsed plaintext already carries sops metadata (`filestatus`, `encrypt` refusal).
 pub fn has_metadata(tree: &Tree) -> bool {
     tree.documents
@@ -150,7 +142,7 @@ pub fn parse_plaintext(format: Format, input: &[u8], file: &str) -> Result<Tree>
 impl SopsFile {
     /// Parses an encrypted file. `file` names it in errors, here and in every later step.
     pub fn parse(format: Format, input: &[u8], file: &str) -> Result<SopsFile> {
-        let format = encrypted_format(format);
+        let format = format.encrypted_store();
         let mut tree = format
             .parse(input)
             .map_err(|source| parse_failure(file, format, source, true))?;
@@ -469,7 +461,7 @@ impl SopsFile {
         } else {
             options.clone()
         };
-        let format = encrypted_format(format);
+        let format = format.encrypted_store();
         let tree = with_metadata(self.tree, &self.metadata, format);
         format
             .emit(&tree, &options)

@@ -44,14 +44,6 @@ impl Keys {
     }
 }
 
-/// The format encrypted files of `format` are written in (the binary store's envelope is JSON).
-fn stored(format: Format) -> Format {
-    match format {
-        Format::Binary => Format::Json,
-        other => other,
-    }
-}
-
 fn encrypt(format: Format, doc: Map, keys: &Keys) -> Vec<u8> {
     let key: Box<dyn MasterKey> = Box::new(AgeKey::new(&keys.recipient).unwrap());
     let plan = EncryptPlan {
@@ -191,7 +183,7 @@ const TAMPERS: [Tamper; 5] = [
 
 /// Applies `tamper` to an encrypted file; `None` when the file has nothing it applies to.
 fn tamper(format: Format, bytes: &[u8], how: Tamper, pick: u64) -> Option<Vec<u8>> {
-    let mut tree = stored(format).parse(bytes).unwrap();
+    let mut tree = format.encrypted_store().parse(bytes).unwrap();
     let paths = enc_paths(&tree);
     let root = &mut tree.documents[0];
     let choose = |n: usize, salt: u64| ((pick.rotate_left(salt as u32 * 13)) % n as u64) as usize;
@@ -259,7 +251,12 @@ fn tamper(format: Format, bytes: &[u8], how: Tamper, pick: u64) -> Option<Vec<u8
                 };
                 if *to != from && shape(&value) != shape(string_at(root, to)) {
                     *string_at(root, to) = value;
-                    return Some(stored(format).emit(&tree, &EmitOptions::default()).unwrap());
+                    return Some(
+                        format
+                            .encrypted_store()
+                            .emit(&tree, &EmitOptions::default())
+                            .unwrap(),
+                    );
                 }
             }
             // Rename the entry that holds it (or its top-level entry) to a new key.
@@ -272,7 +269,12 @@ fn tamper(format: Format, bytes: &[u8], how: Tamper, pick: u64) -> Option<Vec<u8
             }
         }
     }
-    Some(stored(format).emit(&tree, &EmitOptions::default()).unwrap())
+    Some(
+        format
+            .encrypted_store()
+            .emit(&tree, &EmitOptions::default())
+            .unwrap(),
+    )
 }
 
 fn check(format: Format, doc: Map, how: Tamper, pick: u64) -> Result<(), TestCaseError> {
