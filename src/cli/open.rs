@@ -8,7 +8,7 @@ use sops_rs::config::Config;
 use sops_rs::formats::{EmitOptions, Format};
 use sops_rs::keys::KeyContext;
 use sops_rs::tree::Timestamp;
-use sops_rs::{Document, OpenMode, OpenOptions, Resealed};
+use sops_rs::{Document, KeyedFile, OpenMode, Resealed, SopsFile};
 
 use super::CommonArgs;
 use super::context::{decryption_order, key_context_from_env};
@@ -124,18 +124,14 @@ impl Opened {
         };
         let (input_format, output_format) = formats(&input, args)?;
         let order = decryption_order(args.decryption_order.as_deref())?;
-        let ctx = key_context_from_env();
-        let options = OpenOptions {
-            format: input_format,
-            name: &input.name,
-            decryption_order: &order,
-            ignore_mac: args.ignore_mac,
-            mode,
-            keys: &ctx,
-        };
-        let document =
-            Document::open(&input.bytes, &options).map_err(|e| CliError::from_library(e, false))?;
+        let library = |e| CliError::from_library(e, false);
+        // Opened in steps so that the file's bytes are gone before the values are decrypted.
+        let file = SopsFile::parse(input_format, &input.bytes, &input.name).map_err(library)?;
         input.release_bytes();
+        let ctx = key_context_from_env();
+        let document = KeyedFile::unlock(file, &ctx, &order)
+            .and_then(|keyed| keyed.decrypt(args.ignore_mac, mode))
+            .map_err(library)?;
         warn_about_decryption(&document);
         Ok(Opened {
             input,
