@@ -1,7 +1,7 @@
-//! Opening an encrypted file in one call: parse it, recover the data key from its master keys,
-//! and decrypt it with the MAC check. [`Document::open`] is the one way commands, tests and tools
-//! get at a file's plaintext; [`KeyedFile`] stops after the data key for changes that leave the
-//! values encrypted (`updatekeys`, `groups`).
+//! Opening an encrypted file: parse it, recover the data key from its master keys, and decrypt
+//! it with the MAC check. [`Document::open`] does all three in one call; [`KeyedFile`] is the
+//! same path in two steps, for callers that stop after the data key (`updatekeys`, `groups`:
+//! the values stay encrypted) or that drop the file's bytes once parsed, before decrypting.
 //!
 //! A [`Document`] opened [`OpenMode::KeepIvs`] remembers the IV of every value, so that writing
 //! it back ([`Document::reencrypt`]) keeps the exact ciphertext of every value that did not
@@ -91,7 +91,7 @@ pub struct Document {
 }
 
 impl Document {
-    /// Parses `bytes`, recovers the data key and decrypts: the one way to open an encrypted file.
+    /// Parses `bytes`, recovers the data key and decrypts.
     pub fn open(bytes: &[u8], options: &OpenOptions<'_>) -> Result<Document> {
         KeyedFile::open(bytes, options)?.decrypt(options.ignore_mac, options.mode)
     }
