@@ -111,9 +111,9 @@ pub struct KeyUpdate {
 }
 
 impl KeyUpdate {
-    /// Compares a file's key groups with a creation rule's. The file keeps its own threshold,
-    /// lowered to the number of groups, as in sops: a rule's `shamir_threshold` is for new files
-    /// only, so keys that opened the file together still do.
+    /// Compares a file's key groups with a creation rule's. The file keeps its own Shamir
+    /// threshold, lowered to the number of groups, as in sops: a rule's `shamir_threshold` is for
+    /// new files only.
     pub fn plan(file: &SopsFile, rule: &CreationRule) -> KeyUpdate {
         let current = file
             .metadata
@@ -136,7 +136,7 @@ impl KeyUpdate {
                     .collect()
             })
             .collect();
-        let threshold = file.metadata.shamir_threshold.min(wanted.len());
+        let threshold = file.threshold_for_new_groups(wanted.len());
         let needed = current != wanted || threshold != file.metadata.shamir_threshold;
         KeyUpdate {
             current,

@@ -77,7 +77,7 @@ struct DecryptFindings {
     ignored_mac_mismatch: Option<&'static str>,
 }
 
-/// What [`SopsFile::reencrypt`] did that the user has to be told.
+/// What a re-encryption ([`crate::Document::reencrypt`]) did that the user has to be told.
 #[must_use = "a MAC mismatch that --ignore-mac let through is now covered by a valid MAC: \
               show Resealed::warning"]
 #[derive(Debug)]
@@ -440,7 +440,7 @@ impl SopsFile {
     /// own, lowered to the number of groups, as in sops. A creation rule's `shamir_threshold` is
     /// for new files only, so keys that opened the file together still do. 0 (a file with one
     /// group) stays 0, which [`SopsFile::rewrap`] turns into "all groups" for several.
-    pub fn threshold_for_new_groups(&self, groups: usize) -> usize {
+    pub(crate) fn threshold_for_new_groups(&self, groups: usize) -> usize {
         self.metadata.shamir_threshold.min(groups)
     }
 
