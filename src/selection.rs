@@ -38,6 +38,7 @@ pub const RULE_FIELDS: [&str; 6] = [
 
 /// A rule that could not be built.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RuleError {
     /// More than one rule was given.
     #[error(

@@ -56,7 +56,8 @@ fn check_key_groups(groups: &[Vec<Box<dyn MasterKey>>]) -> Result<()> {
 /// age then pgp, then the rest in group order.
 pub const DEFAULT_DECRYPTION_ORDER: [KeyKind; 2] = [KeyKind::Age, KeyKind::Pgp];
 
-/// An encrypted file: values are `ENC[...]` strings, metadata is separate.
+/// A sops file in memory: its tree (`ENC[...]` strings; inside a [`crate::Document`], plaintext)
+/// and, separately, its metadata.
 pub struct SopsFile {
     /// The tree without the `sops` entry.
     pub tree: Tree,

@@ -28,6 +28,7 @@ pub struct Finished {
 
 /// Why a command gave no result. The message fits after the command's name.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CommandError {
     /// It could not be started.
     #[error("could not be started: {0}")]

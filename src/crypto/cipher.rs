@@ -44,6 +44,7 @@ pub struct EncValue {
 
 /// Why a value could not be decoded or decrypted. Never carries the value itself.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CipherError {
     /// The string is not of the `ENC[AES256_GCM,...]` form.
     #[error("value is not in sops's ENC[AES256_GCM,...] format")]
@@ -96,11 +97,6 @@ impl EncValue {
             tag: b64::decode(tag).ok_or(CipherError::BadBase64("tag"))?,
             kind: kind.to_string(),
         })
-    }
-
-    /// Whether a string looks like an encrypted value (cheap prefix check).
-    pub fn looks_encrypted(s: &str) -> bool {
-        s.starts_with("ENC[AES256_GCM,")
     }
 
     fn format(data: &[u8], iv: &[u8], tag: &[u8], kind: &str) -> String {

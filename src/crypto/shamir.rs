@@ -40,6 +40,7 @@ fn gf_inverse(a: u8) -> u8 {
 
 /// Why shares could not be made or combined.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ShamirError {
     /// Threshold or share count out of range.
     #[error(

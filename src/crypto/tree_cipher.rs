@@ -35,6 +35,7 @@ pub struct TreeCipherError {
 
 /// The reason behind a [`TreeCipherError`].
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TreeCipherErrorKind {
     /// The codec or the AEAD refused the value.
     #[error(transparent)]

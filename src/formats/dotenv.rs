@@ -7,8 +7,8 @@
 //! written back on emit as `sops_…` lines after the data, in sorted name order as sops does.
 
 use super::FormatError;
+use super::SOPS_KEY;
 use super::flatten::{flatten, scalar_to_string, unflatten};
-use crate::SOPS_KEY;
 use crate::tree::{Comment, Map, MapItem, Tree, Value};
 
 /// The prefix of metadata keys.

@@ -17,7 +17,7 @@ pub const MAP_SEPARATOR: &str = "__map_";
 pub const LIST_SEPARATOR: &str = "__list_";
 
 /// Flattens a mapping depth-first in tree order. Comments are skipped, nulls and empty
-/// maps/lists produce no entries, scalars are rendered with [`val_to_string`].
+/// maps/lists produce no entries, scalars are rendered with [`scalar_to_string`].
 pub fn flatten(map: &Map) -> Result<Vec<(String, String)>, FormatError> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();

@@ -10,8 +10,8 @@
 //! comment is a comment item right after the key.
 
 use super::FormatError;
+use super::SOPS_KEY;
 use super::flatten::{flatten, go_debug_string, scalar_to_string, unflatten};
-use crate::SOPS_KEY;
 use crate::tree::{Comment, Map, MapItem, Tree, Value};
 
 /// The name of go-ini's implicit first section.

@@ -58,7 +58,8 @@ impl Format {
         })
     }
 
-    /// The format sops picks from a file name: `.yaml`/`.yml`, `.json`, `.env`, `.ini`, else binary.
+    /// The format picked from a file name: `.yaml`/`.yml`, `.json`, `.env`, `.ini`, `.toml`, else
+    /// binary.
     pub fn from_path(path: &Path) -> Format {
         match path.extension().and_then(|e| e.to_str()) {
             Some("yaml" | "yml") => Format::Yaml,
@@ -305,11 +306,6 @@ impl FormatError {
             ..FormatError::at(line, column, message)
         }
     }
-
-    /// The format's store is not built yet.
-    pub fn unsupported(format: Format) -> Self {
-        FormatError::new(format!("the {format} format is not supported yet"))
-    }
 }
 
 impl fmt::Display for FormatError {
@@ -388,6 +384,10 @@ pub(crate) fn utf8_text(input: &[u8]) -> Result<&str, FormatError> {
         FormatError::at(line, column, "invalid UTF-8")
     })
 }
+
+/// The top-level key that holds the metadata: a mapping in YAML, JSON and TOML, a section in
+/// INI, `sops_`-prefixed lines in dotenv.
+pub const SOPS_KEY: &str = "sops";
 
 /// The key under which the binary store keeps the whole file.
 pub const BINARY_DATA_KEY: &str = "data";

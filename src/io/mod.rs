@@ -1,5 +1,5 @@
 //! File input and output: whole-file reads that remember which file they read, the update lock,
-//! and the one write path every command goes through ([`write`]).
+//! and the one write path every command goes through ([`write()`]).
 
 mod lock;
 mod resolve;
@@ -36,11 +36,6 @@ impl FileId {
             ino: stat.st_ino as u64,
         }
     }
-}
-
-/// Reads a whole file.
-pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    read_identified(path).map(|(bytes, _)| bytes)
 }
 
 /// Reads a whole file and tells which file it was (from the open file, not from the name).

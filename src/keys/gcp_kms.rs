@@ -7,7 +7,7 @@
 //! `…:decrypt` with `{"ciphertext": b64}`. It is built on first use in each call, on a small
 //! current-thread runtime, so files without GCP keys never touch it.
 //!
-//! Credentials: see [`credentials`] (sops's order: `GOOGLE_OAUTH_ACCESS_TOKEN`,
+//! Credentials: see `credentials.rs` (sops's order: `GOOGLE_OAUTH_ACCESS_TOKEN`,
 //! `GOOGLE_CREDENTIALS`, then Application Default Credentials). The endpoint is
 //! `SOPS_GCP_KMS_ENDPOINT` (sops 3.13's name: a URL, or a bare `host[:port]` taken as https),
 //! else `https://cloudkms.googleapis.com`.

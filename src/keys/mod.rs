@@ -111,6 +111,7 @@ impl KeySpec {
 
 /// A key operation that failed. Messages name the key, never secret material.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum KeyError {
     /// The recipient or key id is malformed.
     #[error("invalid {kind} key {id:?}: {reason}")]
@@ -132,6 +133,7 @@ pub enum KeyError {
 
 /// What happened when a master key was asked to wrap or unwrap (for the audit trail).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct KeyEvent {
     /// `wrap` or `unwrap`.
     pub operation: &'static str,

@@ -9,7 +9,7 @@
 //! Credentials and settings come from the captured environment: the token from `VAULT_TOKEN`,
 //! else `$HOME/.vault-token`; `VAULT_NAMESPACE` (sent as `X-Vault-Namespace`); `VAULT_CACERT`
 //! (an extra PEM root) and `VAULT_SKIP_VERIFY`; `SOPS_HC_VAULT_ALLOWLIST` (`all`, `none`, or
-//! comma-separated server URLs, see [`allowlist`]) limits which servers, and which redirect
+//! comma-separated server URLs, see `allowlist.rs`) limits which servers, and which redirect
 //! targets, may receive the token. Requests time out (connect 5 s, whole request 30 s, or
 //! `SOPS_RS_HTTP_TIMEOUT_SECONDS`), and 429, 5xx and refused connections are retried twice with a
 //! short backoff.

@@ -252,7 +252,7 @@ pub fn to_value(metadata: &Metadata, format: Format) -> Value {
 pub fn take_metadata(documents: &mut [Map]) -> Result<Option<Value>, WireError> {
     let mut first = None;
     for (index, document) in documents.iter_mut().enumerate() {
-        let mut found = document.remove_all(crate::SOPS_KEY);
+        let mut found = document.remove_all(crate::formats::SOPS_KEY);
         if index == 0 {
             if found.len() > 1 {
                 return err("found duplicate sops entry");
@@ -267,7 +267,7 @@ pub fn take_metadata(documents: &mut [Map]) -> Result<Option<Value>, WireError> 
 pub fn put_metadata(documents: &mut [Map], value: &Value) {
     for document in documents {
         document.items.push(MapItem::Entry {
-            key: crate::SOPS_KEY.to_string(),
+            key: crate::formats::SOPS_KEY.to_string(),
             value: value.clone(),
         });
     }

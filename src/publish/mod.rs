@@ -35,6 +35,7 @@ pub use kv_data::KvData;
 
 /// Why a file could not be published. Messages never hold secret values.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PublishError {
     /// No destination rule matches the file.
     #[error("no destination rule in {config} matches {file}")]

@@ -23,6 +23,7 @@ pub struct TreePath(pub Vec<Step>);
 
 /// Why a path could not be parsed or applied. Never holds a value, only the path.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PathError {
     /// The path text is malformed.
     #[error("invalid tree path {path:?}: {reason}")]

@@ -169,7 +169,7 @@ impl Emitter {
             match value {
                 Value::Map(sub) => {
                     let reordered;
-                    let sub = if root && key == crate::SOPS_KEY {
+                    let sub = if root && key == crate::formats::SOPS_KEY {
                         reordered = sops_layout(sub);
                         &reordered
                     } else {

@@ -23,8 +23,6 @@ pub mod resolve;
 use super::FormatError;
 use crate::tree::{Tree, Value};
 
-pub use emit::{Style, string_style};
-
 /// Parses a YAML stream into a tree, one mapping per document.
 pub fn parse(input: &[u8]) -> Result<Tree, FormatError> {
     parse::parse_stream(input)
