@@ -1,7 +1,7 @@
 //! Audit wiring for the commands: builds the [`Auditor`] from flags, environment and config,
 //! writes `<op>.start` before any key is touched, forwards key events, and writes
 //! `<op>.finish` with the outcome. In `required` mode it refuses to start when no sink takes
-//! the start record, and holds decrypted output back until the finish record is stored.
+//! the start record (the session holds output back until the finish record is stored).
 //! Also `sops-rs audit verify` and `sops-rs audit hash`.
 
 use std::path::{Path, PathBuf};
@@ -140,15 +140,6 @@ pub struct AuditRun {
     keys: Arc<Mutex<Vec<KeyEvent>>>,
 }
 
-/// Set once records are being written: messages then leave tree paths out.
-static AUDITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Whether this process writes audit records, so that warnings must not name tree paths (error
-/// messages are replaced through [`CliError::redacted`] instead).
-pub fn withholding_paths() -> bool {
-    AUDITING.load(std::sync::atomic::Ordering::SeqCst)
-}
-
 impl AuditRun {
     /// Whether records are written (then error messages are redacted too).
     pub fn enabled(&self) -> bool {
@@ -210,7 +201,6 @@ impl AuditRun {
         }
         let ctx = RunContext::new(std::env::vars().collect());
         run.auditor = Some(Arc::new(Mutex::new(Auditor::new(mode, ctx, sinks))));
-        AUDITING.store(true, std::sync::atomic::Ordering::SeqCst);
         if let Some(path) = file.filter(|p| p.as_os_str() != "-") {
             run.file = Some(FileFacts {
                 path: path.to_path_buf(),
@@ -299,12 +289,23 @@ impl AuditRun {
         }))
     }
 
+    /// The file the records describe (not standard input), when auditing.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_ref().map(|f| f.path.as_path())
+    }
+
     /// Writes `<op>.finish`. With `gate`, a failure to store it is an error (exit 75).
-    pub fn finish(&self, result: &Result<(), CliError>, gate: bool) -> Result<(), CliError> {
+    /// `pending_after` is the hash of a write to the file held until this record is stored.
+    pub fn finish(
+        &self,
+        result: &Result<(), CliError>,
+        gate: bool,
+        pending_after: Option<String>,
+    ) -> Result<(), CliError> {
         if self.auditor.is_none() {
             return Ok(());
         }
-        let after = self.file.as_ref().and_then(|f| sha256_file(&f.path));
+        let after = pending_after.or_else(|| self.file.as_ref().and_then(|f| sha256_file(&f.path)));
         let recipients: Vec<Json> = self
             .keys
             .lock()

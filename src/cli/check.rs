@@ -13,10 +13,8 @@ use serde_json::json;
 use sops_rs::config::Config;
 use sops_rs::{KeyedFile, OpenMode, SopsFile};
 
-use super::CommonArgs;
-use super::context::{decryption_order, key_context_from_env};
 use super::error::{CliError, code};
-use super::plan::load_config;
+use super::session::Session;
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -78,7 +76,7 @@ fn walk(path: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, args: &CommonArgs) -> Verdict {
+fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, session: &Session) -> Verdict {
     let verdict = |status, problem: Option<String>| Verdict {
         path: path.to_path_buf(),
         status,
@@ -96,7 +94,7 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, args: &Comm
         Ok(bytes) => bytes,
         Err(e) => return verdict("error", Some(format!("cannot read: {e}"))),
     };
-    let format = match &args.input_type {
+    let format = match &session.args.input_type {
         Some(name) => sops_rs::Format::from_name(name).unwrap_or(sops_rs::Format::Binary),
         None => sops_rs::Format::from_path(path),
     };
@@ -137,11 +135,11 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, args: &Comm
     }
     let mut comments = found.comments;
     if verify_mac {
-        let order = match decryption_order(args.decryption_order.as_deref()) {
-            Ok(order) => order,
-            Err(e) => return verdict("error", Some(e.message)),
+        let (order, keys) = match (session.decryption_order(), session.keys()) {
+            (Ok(order), Ok(keys)) => (order, keys),
+            (Err(e), _) | (_, Err(e)) => return verdict("error", Some(e.message)),
         };
-        let result = KeyedFile::unlock(file, &key_context_from_env(), &order)
+        let result = KeyedFile::unlock(file, keys, order)
             .and_then(|keyed| keyed.decrypt(false, OpenMode::ReadOnly));
         match result {
             // Decrypting also finds encrypted-looking comments that do not authenticate.
@@ -171,8 +169,8 @@ fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().to_string()
 }
 
-pub fn run(check: &CheckArgs, args: &CommonArgs) -> Result<(), CliError> {
-    let config = load_config(args)?;
+pub fn run(check: &CheckArgs, session: &Session) -> Result<(), CliError> {
+    let config = session.config();
     let mut files = Vec::new();
     for path in &check.paths {
         if !path.exists() {
@@ -192,7 +190,7 @@ pub fn run(check: &CheckArgs, args: &CommonArgs) -> Result<(), CliError> {
         bar
     });
     let verdicts = super::parallel::map(&files, |path| {
-        let verdict = check_one(path, config.as_ref(), check.verify_mac, args);
+        let verdict = check_one(path, config, check.verify_mac, session);
         if let Some(bar) = &progress {
             bar.inc(1);
         }

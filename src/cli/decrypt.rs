@@ -5,12 +5,14 @@ use std::path::Path;
 use sops_rs::io::Contents;
 use sops_rs::tree::path::TreePath;
 
-use super::CommonArgs;
 use super::error::{CliError, code};
-use super::io::{check_destination, write_output};
+use super::io::check_destination;
 use super::open::Opened;
+use super::session::Session;
 
-pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
+pub fn run(file: Option<&Path>, session: &Session) -> Result<(), CliError> {
+    let args = session.args;
+    check_destination(file, args)?;
     let extract = match &args.extract {
         Some(text) => Some(TreePath::parse(text).map_err(|e| {
             CliError::new(code::INVALID_TREE_PATH, e.to_string())
@@ -18,13 +20,14 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
         })?),
         None => None,
     };
-    let opened = match file {
-        Some(path) if args.in_place => Opened::open_for_update(path, args)?,
-        _ => Opened::open_read_only(file, args)?,
+    let mut opened = match file {
+        Some(path) if args.in_place => Opened::open_for_update(path, session)?,
+        _ => Opened::open_read_only(file, session)?,
     };
-    check_destination(&opened.input, args)?;
+    // An in-place write held until the finish record is stored stays under the lock.
+    session.keep_lock(opened.take_lock());
     let output_format = opened.output_format;
-    let options = opened.emit_options(args);
+    let options = session.emit_options();
     let emit_error = |source| {
         CliError::from_library(
             sops_rs::Error::Emit {
@@ -56,5 +59,5 @@ pub fn run(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
             .emit(opened.file.tree(), &options)
             .map_err(emit_error)?,
     };
-    write_output(&opened.input, args, &bytes, Contents::Plaintext)
+    session.write_output(&opened.input, &bytes, Contents::Plaintext)
 }

@@ -27,12 +27,11 @@ use sops_rs::io::{Contents, Expect};
 use sops_rs::tree::Timestamp;
 use zeroize::Zeroizing;
 
-use super::CommonArgs;
-use super::context::key_context_from_env;
 use super::error::{CliError, code};
 use super::io::{formats, write_file};
 use super::open::Opened;
-use super::plan::{emit_options, encrypt_plan, load_config};
+use super::plan::encrypt_plan;
+use super::session::Session;
 
 #[derive(Args, Debug)]
 pub struct EditArgs {
@@ -271,7 +270,8 @@ fn new_file_key_error(error: sops_rs::Error) -> CliError {
     }
 }
 
-pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
+pub fn run(edit: &EditArgs, session: &Session) -> Result<(), CliError> {
+    let args = session.args;
     let signals = Signals::install()?;
     let target = edit.file.as_path();
     // The editor gets the plaintext in the output format (`--output-type`, else the file name),
@@ -286,22 +286,22 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
         },
         args,
     )?;
-    let config = load_config(args)?;
-    let options = emit_options(args, config.as_ref());
+    let config = session.config();
+    let options = session.emit_options();
     let name = target.display().to_string();
     // Held until the new file is written, so that no other sops-rs writer slips in between.
     let mut held_lock = None;
     let mut read = None;
-    let session = if target.exists() {
-        let mut opened = Opened::open_for_update(target, args)?;
+    let edit_session = if target.exists() {
+        let mut opened = Opened::open_for_update(target, session)?;
         held_lock = opened.take_lock();
         read = Some(opened.input.id.expect("an existing file was read"));
         EditSession::existing(opened.file, format, edit.show_master_keys)
     } else {
-        let plan = encrypt_plan(args, config.as_ref(), target, format)?;
+        let plan = encrypt_plan(args, config, target, format)?;
         EditSession::new_file(plan, &name, format).map_err(new_file_key_error)?
     };
-    let plaintext = session
+    let plaintext = edit_session
         .text(&options)
         .map_err(|e| CliError::from_library(e, false))?;
     let editor = editor_command()?;
@@ -323,7 +323,7 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
                 "File has not changed, exiting.",
             ));
         }
-        match session.check(&bytes) {
+        match edit_session.check(&bytes) {
             Ok(tree) => break tree,
             Err(message) => {
                 eprintln!("{}: {message}", target.display());
@@ -333,12 +333,8 @@ pub fn run(edit: &EditArgs, args: &CommonArgs) -> Result<(), CliError> {
             }
         }
     };
-    let (file, resealed) = session
-        .apply(
-            edited,
-            &key_context_from_env(),
-            Timestamp::now_utc_seconds(),
-        )
+    let (file, resealed) = edit_session
+        .apply(edited, session.keys()?, Timestamp::now_utc_seconds())
         .map_err(new_file_key_error)?;
     super::open::warn_if_resealed(&resealed, &name);
     let bytes = file

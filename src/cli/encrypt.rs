@@ -6,11 +6,10 @@ use sops_rs::SopsFile;
 use sops_rs::io::Contents;
 use sops_rs::tree::Timestamp;
 
-use super::CommonArgs;
-use super::context::key_context_from_env;
 use super::error::{CliError, code};
-use super::io::{check_destination, formats, read_input, write_output};
-use super::plan::{emit_options, encrypt_plan, load_config};
+use super::io::{check_destination, formats, read_input};
+use super::plan::encrypt_plan;
+use super::session::Session;
 
 #[derive(clap::Args, Debug)]
 pub struct EncryptArgs {
@@ -26,8 +25,9 @@ pub struct EncryptArgs {
 pub fn run(
     file: Option<&Path>,
     reuse_from: Option<&Path>,
-    args: &CommonArgs,
+    session: &Session,
 ) -> Result<(), CliError> {
+    let args = session.args;
     let reading_stdin = file.is_none_or(|f| f.as_os_str() == "-");
     if reading_stdin && args.filename_override.is_none() {
         return Err(CliError::new(
@@ -39,30 +39,34 @@ pub fn run(
         Some(path) if args.in_place && path.as_os_str() != "-" => super::open::lock_target(path)?,
         _ => None,
     };
+    check_destination(file, args)?;
     let mut input = read_input(file)?;
-    check_destination(&input, args)?;
     let (input_format, output_format) = formats(&input, args)?;
     let tree = sops_rs::sops_file::parse_plaintext(input_format, &input.bytes, &input.name)
         .map_err(|e| CliError::from_library(e, true))?;
     input.release_bytes();
     if let Some(old) = reuse_from {
-        return reencrypt_against(old, tree, &input, output_format, args);
+        return reencrypt_against(old, tree, &input, output_format, session);
     }
-    let config = load_config(args)?;
+    let config = session.config();
     let target = args
         .filename_override
         .as_deref()
         .or(input.path.as_deref())
         .unwrap_or(Path::new("-"));
-    let plan = encrypt_plan(args, config.as_ref(), target, input_format)?;
-    let ctx = key_context_from_env();
-    let encrypted = SopsFile::encrypt(tree, plan, &ctx, Timestamp::now_utc_seconds(), &input.name)
-        .map_err(|e| CliError::from_library(e, true))?;
-    let options = emit_options(args, config.as_ref());
+    let plan = encrypt_plan(args, config, target, input_format)?;
+    let encrypted = SopsFile::encrypt(
+        tree,
+        plan,
+        session.keys()?,
+        Timestamp::now_utc_seconds(),
+        &input.name,
+    )
+    .map_err(|e| CliError::from_library(e, true))?;
     let bytes = encrypted
-        .emit(output_format, &options)
+        .emit(output_format, &session.emit_options())
         .map_err(|e| CliError::from_library(e, true))?;
-    write_output(&input, args, &bytes, Contents::Encrypted)
+    session.write_output(&input, &bytes, Contents::Encrypted)
 }
 
 /// `--reuse-from`: the new plaintext takes the old file's data key, keys and rules; the cipher
@@ -72,7 +76,7 @@ fn reencrypt_against(
     tree: sops_rs::Tree,
     input: &super::io::Input,
     output_format: sops_rs::Format,
-    args: &CommonArgs,
+    session: &Session,
 ) -> Result<(), CliError> {
     if sops_rs::sops_file::has_metadata(&tree) {
         return Err(CliError::from_library(
@@ -82,9 +86,9 @@ fn reencrypt_against(
             true,
         ));
     }
-    let mut opened = super::open::Opened::open(Some(old), args)?;
+    let mut opened = super::open::Opened::open(Some(old), session)?;
     opened.file.replace_tree(tree);
     opened.output_format = output_format;
-    let sealed = opened.reencrypt_and_emit(args)?;
-    write_output(input, args, &sealed.bytes, Contents::Encrypted)
+    let sealed = opened.reencrypt_and_emit(session)?;
+    session.write_output(input, &sealed.bytes, Contents::Encrypted)
 }

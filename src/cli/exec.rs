@@ -12,9 +12,9 @@ use std::process::{Command, ExitStatus};
 use clap::Args;
 use sops_rs::tree::{MapItem, Value};
 
-use super::CommonArgs;
 use super::error::{CliError, code};
 use super::open::Opened;
+use super::session::Session;
 
 #[derive(Args, Debug)]
 pub struct ExecEnvArgs {
@@ -152,9 +152,9 @@ fn spawn_error(e: std::io::Error) -> CliError {
     CliError::new(code::GENERIC, format!("cannot run the command: {e}"))
 }
 
-pub fn exec_env(exec: &ExecEnvArgs, args: &CommonArgs) -> Result<(), CliError> {
+pub fn exec_env(exec: &ExecEnvArgs, session: &Session) -> Result<(), CliError> {
     refuse_background(exec.background)?;
-    let opened = Opened::open_read_only(Some(&exec.file), args)?;
+    let opened = Opened::open_read_only(Some(&exec.file), session)?;
     let mut command = shell(&exec.command, exec.keep_key_credentials);
     if exec.pristine {
         command.env_clear();
@@ -237,7 +237,7 @@ fn rand_suffix() -> u64 {
     RandomState::new().hash_one(std::time::SystemTime::now())
 }
 
-pub fn exec_file(exec: &ExecFileArgs, args: &CommonArgs) -> Result<(), CliError> {
+pub fn exec_file(exec: &ExecFileArgs, session: &Session) -> Result<(), CliError> {
     refuse_background(exec.background)?;
     let name = Path::new(&exec.filename);
     if name.components().count() != 1
@@ -248,8 +248,8 @@ pub fn exec_file(exec: &ExecFileArgs, args: &CommonArgs) -> Result<(), CliError>
             "--filename must be a plain file name",
         ));
     }
-    let opened = Opened::open_read_only(Some(&exec.file), args)?;
-    let options = opened.emit_options(args);
+    let opened = Opened::open_read_only(Some(&exec.file), session)?;
+    let options = session.emit_options();
     let plaintext = zeroize::Zeroizing::new(
         opened
             .output_format

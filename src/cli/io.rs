@@ -1,6 +1,7 @@
-//! Reading the input (a file or standard input) and writing the output (stdout, -i, --output)
-//! for the commands, with sops's rules and exit codes. Every file a command writes goes through
-//! [`write_file`], and so through the library's one write path, `sops_rs::io::write`.
+//! Reading the input (a file or standard input) and the primitives that write output (standard
+//! output, a file), with sops's rules and exit codes; the session decides where and when output
+//! goes. Every file a command writes goes through [`write_file`], and so through the library's
+//! one write path, `sops_rs::io::write`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -106,39 +107,22 @@ pub fn formats(input: &Input, args: &CommonArgs) -> Result<(Format, Format), Cli
     Ok((input_format, output_format))
 }
 
-/// Checks -i / --output against the input before any work is done.
-pub fn check_destination(input: &Input, args: &CommonArgs) -> Result<(), CliError> {
+/// Checks -i / --output against the command's FILE (`None` or `-`: standard input) before any
+/// work is done: before the input is read and before any key is unwrapped.
+pub fn check_destination(file: Option<&Path>, args: &CommonArgs) -> Result<(), CliError> {
     if args.in_place && args.output.is_some() {
         return Err(CliError::new(
             code::CONFLICTING_PARAMETERS,
             "--in-place and --output cannot be used together",
         ));
     }
-    if args.in_place && input.path.is_none() {
+    if args.in_place && file.is_none_or(|f| f.as_os_str() == "-") {
         return Err(CliError::new(
             code::CONFLICTING_PARAMETERS,
             "--in-place needs a file, not standard input",
         ));
     }
     Ok(())
-}
-
-/// Decrypted output held back until the audit trail has stored the finish record.
-static DEFERRED_STDOUT: std::sync::Mutex<Option<zeroize::Zeroizing<Vec<u8>>>> =
-    std::sync::Mutex::new(None);
-
-/// From now on, standard output is buffered instead of written.
-pub fn defer_stdout() {
-    *DEFERRED_STDOUT.lock().expect("stdout lock") = Some(zeroize::Zeroizing::new(Vec::new()));
-}
-
-/// The held-back output (empty when nothing was deferred).
-pub fn take_deferred_stdout() -> zeroize::Zeroizing<Vec<u8>> {
-    DEFERRED_STDOUT
-        .lock()
-        .expect("stdout lock")
-        .take()
-        .unwrap_or_default()
 }
 
 /// Writes bytes to standard output; a closed pipe is not a failure.
@@ -151,28 +135,6 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
             code::COULD_NOT_WRITE_OUTPUT,
             format!("cannot write output: {e}"),
         )),
-    }
-}
-
-/// Writes the result where the flags say: in place, to --output, or to standard output.
-pub fn write_output(
-    input: &Input,
-    args: &CommonArgs,
-    bytes: &[u8],
-    contents: Contents,
-) -> Result<(), CliError> {
-    if args.in_place {
-        return write_back(input, bytes, contents);
-    }
-    match args.output.as_deref() {
-        Some(path) => write_file(path, bytes, contents, Expect::Any),
-        None => {
-            if let Some(buffer) = DEFERRED_STDOUT.lock().expect("stdout lock").as_mut() {
-                buffer.extend_from_slice(bytes);
-                return Ok(());
-            }
-            write_stdout(bytes)
-        }
     }
 }
 

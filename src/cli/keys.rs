@@ -13,11 +13,11 @@ use sops_rs::tree::Timestamp;
 use sops_rs::{KeyedFile, SopsFile};
 
 use super::CommonArgs;
-use super::context::{decryption_order, key_context_from_env};
 use super::error::{CliError, code};
-use super::io::{Input, check_destination, formats, read_input, write_back, write_output};
+use super::io::{Input, check_destination, formats, read_input, write_back};
 use super::open::Opened;
-use super::plan::{emit_options, flag_keys, keys_of, kms_keys, load_config, refuse_hckms};
+use super::plan::{flag_keys, keys_of, kms_keys, refuse_hckms};
+use super::session::Session;
 
 /// `--add-*` / `--rm-*` flags, comma-separated lists.
 #[derive(Args, Debug, Default, Clone)]
@@ -156,7 +156,9 @@ fn key_error(e: sops_rs::Error) -> CliError {
     CliError::from_library(e, true)
 }
 
-pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
+pub fn rotate(rotate: &RotateArgs, session: &Session) -> Result<(), CliError> {
+    let args = session.args;
+    check_destination(Some(&rotate.file), args)?;
     if !rotate.file.exists() && rotate.changes.any() {
         return Err(CliError::new(
             code::CANNOT_CHANGE_KEYS_FROM_NON_EXISTENT_FILE,
@@ -167,28 +169,28 @@ pub fn rotate(rotate: &RotateArgs, args: &CommonArgs) -> Result<(), CliError> {
         ));
     }
     let opened = if args.in_place {
-        Opened::open_for_update(&rotate.file, args)?
+        Opened::open_for_update(&rotate.file, session)?
     } else {
-        Opened::open(Some(&rotate.file), args)?
+        Opened::open(Some(&rotate.file), session)?
     };
-    check_destination(&opened.input, args)?;
     let changes = rekey::KeyChanges {
         removed: rotate.changes.removed(args)?,
         added: rotate.changes.added(args)?,
     };
-    let options = opened.emit_options(args);
     let Opened {
         input,
         output_format,
         file,
-        ctx,
         ..
     } = opened;
+    let now = Timestamp::now_utc_seconds();
     let (file, resealed) =
-        rekey::rotate(file, &changes, &ctx, Timestamp::now_utc_seconds()).map_err(key_error)?;
+        rekey::rotate(file, &changes, session.keys()?, now).map_err(key_error)?;
     super::open::warn_if_resealed(&resealed, &input.name);
-    let bytes = file.emit(output_format, &options).map_err(key_error)?;
-    write_output(&input, args, &bytes, Contents::Encrypted)
+    let bytes = file
+        .emit(output_format, &session.emit_options())
+        .map_err(key_error)?;
+    session.write_output(&input, &bytes, Contents::Encrypted)
 }
 
 /// An encrypted file whose data key is recovered but whose values stay encrypted.
@@ -199,18 +201,18 @@ struct Sealed {
     file: KeyedFile,
 }
 
-fn open_sealed(path: &Path, args: &CommonArgs, for_update: bool) -> Result<Sealed, CliError> {
+fn open_sealed(path: &Path, session: &Session, for_update: bool) -> Result<Sealed, CliError> {
     let lock = if for_update {
         super::open::lock_target(path)?
     } else {
         None
     };
     let input = read_input(Some(path))?;
-    let (format, _) = formats(&input, args)?;
+    let (format, _) = formats(&input, session.args)?;
     let library = |e| CliError::from_library(e, false);
     let file = SopsFile::parse(format, &input.bytes, &input.name).map_err(library)?;
-    let order = decryption_order(args.decryption_order.as_deref())?;
-    let file = KeyedFile::unlock(file, &key_context_from_env(), &order).map_err(library)?;
+    let order = session.decryption_order()?;
+    let file = KeyedFile::unlock(file, session.keys()?, order).map_err(library)?;
     Ok(Sealed {
         _lock: lock,
         input,
@@ -224,18 +226,18 @@ impl Sealed {
     /// update lock until it is written.
     fn change_and_write(
         self,
-        args: &CommonArgs,
+        session: &Session,
         in_place: bool,
         change: impl FnOnce(KeyedFile) -> sops_rs::Result<SopsFile>,
     ) -> Result<(), CliError> {
         let file = change(self.file).map_err(key_error)?;
-        let config = load_config(args).ok().flatten();
-        let options = emit_options(args, config.as_ref());
-        let bytes = file.emit(self.format, &options).map_err(key_error)?;
+        let bytes = file
+            .emit(self.format, &session.emit_options())
+            .map_err(key_error)?;
         if in_place {
             write_back(&self.input, &bytes, Contents::Encrypted)
         } else {
-            write_output(&self.input, args, &bytes, Contents::Encrypted)
+            session.write_output(&self.input, &bytes, Contents::Encrypted)
         }
     }
 }
@@ -258,8 +260,8 @@ fn ask(question: &str) -> bool {
         .is_ok_and(|answer| answer.is_some_and(|a| a.trim().eq_ignore_ascii_case("y")))
 }
 
-pub fn update_keys(update: &UpdateKeysArgs, args: &CommonArgs) -> Result<(), CliError> {
-    let config = load_config(args)?.ok_or_else(|| {
+pub fn update_keys(update: &UpdateKeysArgs, session: &Session) -> Result<(), CliError> {
+    let config = session.config().ok_or_else(|| {
         CliError::new(
             code::GENERIC,
             "updatekeys needs a config file (.sops-rs.yaml or .sops.yaml) with creation rules",
@@ -268,7 +270,7 @@ pub fn update_keys(update: &UpdateKeysArgs, args: &CommonArgs) -> Result<(), Cli
     if !update.yes {
         // Asking needs a person: one file after the other.
         for path in &update.files {
-            update_one(path, &config, args, true)?;
+            update_one(path, config, session, true)?;
         }
         return Ok(());
     }
@@ -281,7 +283,7 @@ pub fn update_keys(update: &UpdateKeysArgs, args: &CommonArgs) -> Result<(), Cli
         bar
     });
     let results = super::parallel::map(&update.files, |path| {
-        let result = update_one(path, &config, args, false);
+        let result = update_one(path, config, session, false);
         if let Some(bar) = &progress {
             bar.inc(1);
         }
@@ -310,10 +312,10 @@ pub fn update_keys(update: &UpdateKeysArgs, args: &CommonArgs) -> Result<(), Cli
 fn update_one(
     path: &Path,
     config: &sops_rs::config::Config,
-    args: &CommonArgs,
+    session: &Session,
     interactive: bool,
 ) -> Result<(), CliError> {
-    let sealed = open_sealed(path, args, true)?;
+    let sealed = open_sealed(path, session, true)?;
     let rule = config
         .rule_for(path)
         .map_err(|e| CliError::new(code::GENERIC, e.to_string()))?
@@ -346,20 +348,31 @@ fn update_one(
             return Ok(());
         }
     }
-    sealed.change_and_write(args, true, |file| {
-        update.apply(file, &key_context_from_env(), Timestamp::now_utc_seconds())
+    let keys = session.keys()?;
+    sealed.change_and_write(session, true, |file| {
+        update.apply(file, keys, Timestamp::now_utc_seconds())
     })?;
     eprintln!("File {} synced with new keys", path.display());
     Ok(())
 }
 
-pub fn groups(command: &GroupsCommand, args: &CommonArgs) -> Result<(), CliError> {
+impl GroupsCommand {
+    /// The encrypted file the command changes.
+    pub fn file(&self) -> &Path {
+        match self {
+            GroupsCommand::Add { file } | GroupsCommand::Delete { file, .. } => file,
+        }
+    }
+}
+
+pub fn groups(command: &GroupsCommand, session: &Session) -> Result<(), CliError> {
+    let args = session.args;
     let (path, index) = match command {
         GroupsCommand::Add { file } => (file, None),
         GroupsCommand::Delete { file, index } => (file, Some(*index)),
     };
-    let sealed = open_sealed(path, args, args.in_place)?;
-    check_destination(&sealed.input, args)?;
+    check_destination(Some(path), args)?;
+    let sealed = open_sealed(path, session, args.in_place)?;
     let change = match index {
         None => {
             let keys = flag_keys(args)?;
@@ -374,8 +387,9 @@ pub fn groups(command: &GroupsCommand, args: &CommonArgs) -> Result<(), CliError
         Some(index) => GroupChange::Delete(index),
     };
     let threshold = args.shamir_secret_sharing_threshold.filter(|n| *n > 0);
-    sealed.change_and_write(args, args.in_place, |file| {
+    let keys = session.keys()?;
+    sealed.change_and_write(session, args.in_place, |file| {
         let now = Timestamp::now_utc_seconds();
-        rekey::change_groups(file, &change, threshold, &key_context_from_env(), now)
+        rekey::change_groups(file, &change, threshold, keys, now)
     })
 }

@@ -2,13 +2,13 @@
 //! `--rm-*`), `--set 'PATH VALUE'`, and a bare `sops FILE` to edit. The mode is picked the way
 //! sops picks it and handed to the subcommand's own code; nothing here encrypts or decrypts.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::CommonArgs;
 use super::error::{CliError, code};
 use super::keys::{KeyChanges, RotateArgs};
+use super::session::Session;
 use super::set::SetArgs;
 use super::{decrypt, edit, encrypt, keys, set};
 
@@ -115,16 +115,19 @@ pub fn split_set(text: &str) -> Result<(&str, &str), CliError> {
     Ok((path.trim_end_matches(' '), value))
 }
 
-/// Runs a legacy command line with the subcommand that does the same work.
-pub fn run(legacy: &LegacyArgs, common: &CommonArgs) -> Result<(), CliError> {
-    let Some(file) = legacy.file.as_deref() else {
-        let message = if legacy.given() {
-            "no file specified"
-        } else {
-            "no command given; see sops-rs --help"
-        };
-        return Err(CliError::new(code::NO_FILE_SPECIFIED, message));
+/// A legacy command line without a file: nothing to do.
+pub fn no_file(legacy: &LegacyArgs) -> Result<(), CliError> {
+    let message = if legacy.given() {
+        "no file specified"
+    } else {
+        "no command given; see sops-rs --help"
     };
+    Err(CliError::new(code::NO_FILE_SPECIFIED, message))
+}
+
+/// Runs a legacy command line on `file` with the subcommand that does the same work.
+pub fn run(legacy: &LegacyArgs, file: &Path, session: &Session) -> Result<(), CliError> {
+    let common = session.args;
     if common.in_place && common.output.is_some() {
         return Err(CliError::new(
             code::CONFLICTING_PARAMETERS,
@@ -150,14 +153,14 @@ pub fn run(legacy: &LegacyArgs, common: &CommonArgs) -> Result<(), CliError> {
         ));
     }
     match legacy.mode() {
-        Mode::Encrypt => encrypt::run(Some(file), None, common),
-        Mode::Decrypt => decrypt::run(Some(file), common),
+        Mode::Encrypt => encrypt::run(Some(file), None, session),
+        Mode::Decrypt => decrypt::run(Some(file), session),
         Mode::Rotate => keys::rotate(
             &RotateArgs {
                 file: file.to_path_buf(),
                 changes: legacy.changes.clone(),
             },
-            common,
+            session,
         ),
         Mode::Set => {
             let text = legacy.set.as_deref().unwrap_or_default();
@@ -170,7 +173,7 @@ pub fn run(legacy: &LegacyArgs, common: &CommonArgs) -> Result<(), CliError> {
                 value_stdin: false,
                 idempotent: false,
             };
-            set::set(&set, common)
+            set::set(&set, session)
         }
         Mode::Edit => {
             if legacy.changes.any() {
@@ -185,7 +188,7 @@ pub fn run(legacy: &LegacyArgs, common: &CommonArgs) -> Result<(), CliError> {
                     show_master_keys: legacy.show_master_keys,
                     keep_key_credentials: false,
                 },
-                common,
+                session,
             )
         }
     }

@@ -12,11 +12,9 @@ use sops_rs::io::{Contents, Expect, FileId};
 use sops_rs::tree::{Map, MapItem, Scalar, Timestamp, Tree, Value};
 use sops_rs::{Document, OpenMode, OpenOptions};
 
-use super::CommonArgs;
-use super::context::{decryption_order, key_context_from_env};
 use super::error::{CliError, code};
 use super::io::write_file;
-use super::plan::{emit_options, load_config};
+use super::session::Session;
 
 #[derive(Args, Debug)]
 pub struct MergeArgs {
@@ -37,7 +35,7 @@ fn open(
     path: &Path,
     name: &str,
     format: Format,
-    args: &CommonArgs,
+    session: &Session,
 ) -> Result<(Document, FileId), CliError> {
     let (bytes, id) = sops_rs::io::read_identified(path).map_err(|e| {
         CliError::new(
@@ -45,18 +43,17 @@ fn open(
             format!("cannot read {name}: {e}"),
         )
     })?;
-    let order = decryption_order(args.decryption_order.as_deref())?;
     let options = OpenOptions {
         format,
         name,
-        decryption_order: &order,
-        ignore_mac: args.ignore_mac,
+        decryption_order: session.decryption_order()?,
+        ignore_mac: session.args.ignore_mac,
         mode: OpenMode::KeepIvs,
-        keys: &key_context_from_env(),
+        keys: session.keys()?,
     };
     let document =
         Document::open(&bytes, &options).map_err(|e| CliError::from_library(e, false))?;
-    super::open::warn_about_decryption(&document);
+    super::open::warn_about_decryption(&document, session.withholding_paths());
     Ok((document, id))
 }
 
@@ -133,18 +130,18 @@ fn merge_map(base: Option<&Map>, ours: &Map, theirs: &Map, conflicts: &mut usize
     merged
 }
 
-pub fn run(merge: &MergeArgs, args: &CommonArgs) -> Result<(), CliError> {
+pub fn run(merge: &MergeArgs, session: &Session) -> Result<(), CliError> {
     let named = merge.path.as_deref().unwrap_or(&merge.ours);
-    let format = match &args.input_type {
+    let format = match &session.args.input_type {
         Some(name) => Format::from_name(name)
             .ok_or_else(|| CliError::new(code::GENERIC, format!("unknown format {name:?}")))?,
         None => Format::from_path(named),
     };
     let side = |which: &str| format!("{} ({which})", named.display());
     let (base_name, ours_name, theirs_name) = (side("base"), side("ours"), side("theirs"));
-    let (base, _) = open(&merge.base, &base_name, format, args)?;
-    let (mut ours, ours_id) = open(&merge.ours, &ours_name, format, args)?;
-    let (theirs, _) = open(&merge.theirs, &theirs_name, format, args)?;
+    let (base, _) = open(&merge.base, &base_name, format, session)?;
+    let (mut ours, ours_id) = open(&merge.ours, &ours_name, format, session)?;
+    let (theirs, _) = open(&merge.theirs, &theirs_name, format, session)?;
     let mut conflicts = 0;
     let documents = ours
         .tree()
@@ -180,9 +177,8 @@ pub fn run(merge: &MergeArgs, args: &CommonArgs) -> Result<(), CliError> {
         .reencrypt(Timestamp::now_utc_seconds())
         .map_err(library)?;
     super::open::warn_if_resealed(&resealed, &name);
-    let config = load_config(args).ok().flatten();
     let bytes = ours
-        .emit(format, &emit_options(args, config.as_ref()))
+        .emit(format, &session.emit_options())
         .map_err(library)?;
     write_file(
         &merge.ours,

@@ -23,6 +23,7 @@ mod parse;
 mod placement;
 mod plan;
 mod publish;
+mod session;
 mod set;
 mod version;
 
@@ -32,6 +33,7 @@ use clap::{Args, Parser, Subcommand};
 
 use deferred::Deferred;
 use error::{CliError, code};
+use session::{KeyUse, Operation, Session};
 
 /// The program name in usage lines and help.
 const BIN_NAME: &str = "sops-rs";
@@ -338,49 +340,7 @@ struct CommonArgs {
     decryption_order: Option<String>,
 }
 
-/// The audited operation a command is, its file, and the tree path it names (if any).
-fn operation(cli: &Cli) -> Option<(&'static str, Option<&std::path::Path>, Option<&str>)> {
-    fn file(f: &Option<PathBuf>) -> Option<&std::path::Path> {
-        f.as_deref()
-    }
-    let common = &cli.common;
-    Some(match &cli.command {
-        Some(Command::Encrypt(arg)) => ("encrypt", file(&arg.file), None),
-        Some(Command::Decrypt(arg)) => ("decrypt", file(&arg.file), common.extract.as_deref()),
-        Some(Command::Edit(edit)) => ("edit", Some(edit.file.as_path()), None),
-        Some(Command::Rotate(rotate)) => ("rotate", Some(rotate.file.as_path()), None),
-        Some(Command::Updatekeys(update)) => (
-            "updatekeys",
-            update.files.first().map(PathBuf::as_path),
-            None,
-        ),
-        Some(Command::Groups(keys::GroupsCommand::Add { file }))
-        | Some(Command::Groups(keys::GroupsCommand::Delete { file, .. })) => {
-            ("groups", Some(file.as_path()), None)
-        }
-        Some(Command::Set(set)) => ("set", Some(set.file.as_path()), Some(set.path.as_str())),
-        Some(Command::Unset(unset)) => (
-            "unset",
-            Some(unset.file.as_path()),
-            Some(unset.path.as_str()),
-        ),
-        Some(Command::ExecEnv(exec)) => ("exec_env", Some(exec.file.as_path()), None),
-        Some(Command::ExecFile(exec)) => ("exec_file", Some(exec.file.as_path()), None),
-        Some(Command::Publish(publish)) => ("publish", file(&publish.file), None),
-        None if cli.legacy.file.is_some() => {
-            let mode = cli.legacy.mode();
-            let tree_path = match mode {
-                legacy::Mode::Decrypt => common.extract.as_deref(),
-                legacy::Mode::Set => cli.legacy.set_path(),
-                _ => None,
-            };
-            (mode.operation(), file(&cli.legacy.file), tree_path)
-        }
-        _ => return None,
-    })
-}
-
-/// Parses the arguments and runs the command, with the audit trail around it.
+/// Parses the arguments and runs the command in its session.
 pub fn run() -> Result<(), CliError> {
     let cli = parse::parse_from(std::env::args_os().collect())?;
     context::install_limits()?;
@@ -390,57 +350,86 @@ pub fn run() -> Result<(), CliError> {
             "remote key services (--keyservice, SOPS_KEYSERVICE) are not supported by sops-rs",
         ));
     }
-    let Some((op, file, tree_path)) = operation(&cli) else {
-        return dispatch(&cli);
-    };
-    let config = plan::load_config(&cli.common).ok().flatten();
-    let settings = audit::Settings::gather(cli.common.audit_log.as_deref(), config.as_ref())?;
-    let run = audit::AuditRun::start(op, file, tree_path, settings)?;
-    if !run.enabled() {
-        return dispatch(&cli);
-    }
-    if let Some(hook) = run.key_hook() {
-        context::set_key_event_hook(hook);
-    }
-    let gate_output = run.required();
-    if gate_output {
-        io::defer_stdout();
-    }
-    let mut result = dispatch(&cli);
-    if let Err(error) = &mut result {
-        // While auditing, messages that could name tree keys are replaced.
-        if let Some(redacted) = error.redacted.take() {
-            error.message = redacted;
-        }
-    }
-    let finished = run.finish(&result, gate_output);
-    let held = io::take_deferred_stdout();
-    finished?;
-    if !held.is_empty() {
-        io::write_stdout(&held)?;
-    }
-    result
+    dispatch(&cli)
 }
 
+/// Runs the command. Each arm that needs a session declares what the command does with keys: a
+/// command that may touch one runs audited, as its operation; one that declares `NoKeys` gets no
+/// key context. Arms without a session read no config and open no encrypted file's keys.
 fn dispatch(cli: &Cli) -> Result<(), CliError> {
     let common = &cli.common;
+    let audited = |name, file| KeyUse::Audited(Operation::new(name, file));
     match &cli.command {
         Some(Command::Audit(command)) => audit::run(command),
-        Some(Command::Check(check)) => check::run(check, common),
-        Some(Command::GitMerge(merge)) => merge::run(merge, common),
-        Some(Command::Encrypt(arg)) => {
-            encrypt::run(arg.file.as_deref(), arg.reuse_from.as_deref(), common)
+        Some(Command::Check(check)) => {
+            let key_use = match check.verify_mac {
+                true => audited("check", check.paths.first().map(PathBuf::as_path)),
+                false => KeyUse::NoKeys,
+            };
+            Session::run(common, key_use, |s| check::run(check, s))
         }
-        Some(Command::Decrypt(arg)) => decrypt::run(arg.file.as_deref(), common),
-        Some(Command::Edit(edit)) => edit::run(edit, common),
-        Some(Command::Rotate(rotate)) => keys::rotate(rotate, common),
-        Some(Command::Updatekeys(update)) => keys::update_keys(update, common),
-        Some(Command::Groups(groups)) => keys::groups(groups, common),
-        Some(Command::Set(set)) => set::set(set, common),
-        Some(Command::Unset(unset)) => set::unset(unset, common),
-        Some(Command::ExecEnv(exec)) => exec::exec_env(exec, common),
-        Some(Command::ExecFile(exec)) => exec::exec_file(exec, common),
-        Some(Command::Publish(args)) => publish::run(args, common),
+        Some(Command::GitMerge(merge)) => Session::run(
+            common,
+            audited("git_merge", Some(merge.ours.as_path())),
+            |s| merge::run(merge, s),
+        ),
+        Some(Command::Encrypt(arg)) => {
+            Session::run(common, audited("encrypt", arg.file.as_deref()), |s| {
+                encrypt::run(arg.file.as_deref(), arg.reuse_from.as_deref(), s)
+            })
+        }
+        Some(Command::Decrypt(arg)) => {
+            let operation = Operation::new("decrypt", arg.file.as_deref());
+            let key_use = KeyUse::Audited(operation.at(common.extract.as_deref()));
+            Session::run(common, key_use, |s| decrypt::run(arg.file.as_deref(), s))
+        }
+        Some(Command::Edit(edit)) => {
+            Session::run(common, audited("edit", Some(edit.file.as_path())), |s| {
+                edit::run(edit, s)
+            })
+        }
+        Some(Command::Rotate(rotate)) => Session::run(
+            common,
+            audited("rotate", Some(rotate.file.as_path())),
+            |s| keys::rotate(rotate, s),
+        ),
+        Some(Command::Updatekeys(update)) => {
+            let first = update.files.first().map(PathBuf::as_path);
+            Session::run(common, audited("updatekeys", first), |s| {
+                keys::update_keys(update, s)
+            })
+        }
+        Some(Command::Groups(groups)) => {
+            let file = groups.file();
+            Session::run(common, audited("groups", Some(file)), |s| {
+                keys::groups(groups, s)
+            })
+        }
+        Some(Command::Set(set)) => {
+            let operation = Operation::new("set", Some(set.file.as_path()));
+            let key_use = KeyUse::Audited(operation.at(Some(set.path.as_str())));
+            Session::run(common, key_use, |s| set::set(set, s))
+        }
+        Some(Command::Unset(unset)) => {
+            let operation = Operation::new("unset", Some(unset.file.as_path()));
+            let key_use = KeyUse::Audited(operation.at(Some(unset.path.as_str())));
+            Session::run(common, key_use, |s| set::unset(unset, s))
+        }
+        Some(Command::ExecEnv(exec)) => Session::run(
+            common,
+            audited("exec_env", Some(exec.file.as_path())),
+            |s| exec::exec_env(exec, s),
+        ),
+        Some(Command::ExecFile(exec)) => Session::run(
+            common,
+            audited("exec_file", Some(exec.file.as_path())),
+            |s| exec::exec_file(exec, s),
+        ),
+        Some(Command::Publish(args)) => {
+            Session::run(common, audited("publish", args.file.as_deref()), |s| {
+                publish::run(args, s)
+            })
+        }
         Some(Command::Completion { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "sops-rs", &mut std::io::stdout());
@@ -459,6 +448,20 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
                 "filestatus needs a file",
             )),
         },
-        None => legacy::run(&cli.legacy, common),
+        None => match cli.legacy.file.as_deref() {
+            Some(file) => {
+                let mode = cli.legacy.mode();
+                let tree_path = match mode {
+                    legacy::Mode::Decrypt => common.extract.as_deref(),
+                    legacy::Mode::Set => cli.legacy.set_path(),
+                    _ => None,
+                };
+                let operation = Operation::new(mode.operation(), Some(file)).at(tree_path);
+                Session::run(common, KeyUse::Audited(operation), |s| {
+                    legacy::run(&cli.legacy, file, s)
+                })
+            }
+            None => legacy::no_file(&cli.legacy),
+        },
     }
 }

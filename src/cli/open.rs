@@ -4,17 +4,13 @@
 
 use std::path::Path;
 
-use sops_rs::config::Config;
-use sops_rs::formats::{EmitOptions, Format};
-use sops_rs::keys::KeyContext;
+use sops_rs::formats::Format;
 use sops_rs::tree::Timestamp;
 use sops_rs::{Document, KeyedFile, OpenMode, Resealed, SopsFile};
 
-use super::CommonArgs;
-use super::context::{decryption_order, key_context_from_env};
 use super::error::CliError;
 use super::io::{Input, formats, read_input};
-use super::plan::{emit_options, load_config};
+use super::session::Session;
 
 /// An encrypted file, decrypted in memory.
 pub struct Opened {
@@ -24,10 +20,6 @@ pub struct Opened {
     pub output_format: Format,
     /// Tree (plaintext) and metadata.
     pub file: Document,
-    /// Key credentials.
-    pub ctx: KeyContext,
-    /// The config, when one was found (a broken one is reported by commands that need it).
-    pub config: Option<Config>,
     /// Held while the file is read, changed and written back.
     _lock: Option<sops_rs::io::FileLock>,
 }
@@ -39,12 +31,12 @@ pub fn warn(line: &str) {
 
 /// Warns about what decrypting `file` (named `name`) found: comments in plain text where the
 /// file's rules say comments are encrypted, as sops does, one line each. The line names the
-/// mapping or list holding the comment (unless auditing), never the comment's text: it is not
-/// authenticated and may carry anything, terminal escapes included.
-pub fn warn_about_decryption(file: &Document) {
+/// mapping or list holding the comment (unless auditing: `withhold_paths`), never the comment's
+/// text: it is not authenticated and may carry anything, terminal escapes included.
+pub fn warn_about_decryption(file: &Document, withhold_paths: bool) {
     let name = file.name();
     for path in file.plaintext_comments() {
-        let place = if super::audit::withholding_paths() {
+        let place = if withhold_paths {
             "(path withheld while auditing)".to_string()
         } else {
             format!("in {path}")
@@ -88,57 +80,49 @@ pub fn lock_target(path: &Path) -> Result<Option<sops_rs::io::FileLock>, CliErro
 
 impl Opened {
     /// Reads and decrypts FILE (or standard input).
-    pub fn open(file: Option<&Path>, args: &CommonArgs) -> Result<Opened, CliError> {
-        Self::open_locked(file, args, None, OpenMode::KeepIvs)
+    pub fn open(file: Option<&Path>, session: &Session) -> Result<Opened, CliError> {
+        Self::open_locked(file, session, None, OpenMode::KeepIvs)
     }
 
     /// Reads and decrypts FILE (or standard input) for a command that will not write it back
     /// encrypted: the cipher keeps no IVs, which saves a hash per value.
-    pub fn open_read_only(file: Option<&Path>, args: &CommonArgs) -> Result<Opened, CliError> {
-        Self::open_locked(file, args, None, OpenMode::ReadOnly)
+    pub fn open_read_only(file: Option<&Path>, session: &Session) -> Result<Opened, CliError> {
+        Self::open_locked(file, session, None, OpenMode::ReadOnly)
     }
 
     /// Locks FILE against other sops-rs writers, then reads and decrypts it; the lock is held
     /// until the `Opened` is dropped (after the write).
-    pub fn open_for_update(file: &Path, args: &CommonArgs) -> Result<Opened, CliError> {
+    pub fn open_for_update(file: &Path, session: &Session) -> Result<Opened, CliError> {
         let lock = if file.as_os_str() == "-" {
             None
         } else {
             lock_target(file)?
         };
-        Self::open_locked(Some(file), args, lock, OpenMode::KeepIvs)
+        Self::open_locked(Some(file), session, lock, OpenMode::KeepIvs)
     }
 
     fn open_locked(
         file: Option<&Path>,
-        args: &CommonArgs,
+        session: &Session,
         lock: Option<sops_rs::io::FileLock>,
         mode: OpenMode,
     ) -> Result<Opened, CliError> {
+        let args = session.args;
         let mut input = read_input(file)?;
-        let config = match load_config(args) {
-            Ok(config) => config,
-            // A config named with --config or SOPS_CONFIG must be readable, as in sops.
-            Err(error) if args.config.is_some() => return Err(error),
-            Err(_) => None,
-        };
         let (input_format, output_format) = formats(&input, args)?;
-        let order = decryption_order(args.decryption_order.as_deref())?;
+        let order = session.decryption_order()?;
         let library = |e| CliError::from_library(e, false);
         // Opened in steps so that the file's bytes are gone before the values are decrypted.
         let file = SopsFile::parse(input_format, &input.bytes, &input.name).map_err(library)?;
         input.release_bytes();
-        let ctx = key_context_from_env();
-        let document = KeyedFile::unlock(file, &ctx, &order)
+        let document = KeyedFile::unlock(file, session.keys()?, order)
             .and_then(|keyed| keyed.decrypt(args.ignore_mac, mode))
             .map_err(library)?;
-        warn_about_decryption(&document);
+        warn_about_decryption(&document, session.withholding_paths());
         Ok(Opened {
             input,
             output_format,
             file: document,
-            ctx,
-            config,
             _lock: lock,
         })
     }
@@ -148,29 +132,24 @@ impl Opened {
         self._lock.take()
     }
 
-    /// Layout for output.
-    pub fn emit_options(&self, args: &CommonArgs) -> EmitOptions {
-        emit_options(args, self.config.as_ref())
-    }
-
     /// Encrypts the (changed) tree again with the same key and unchanged IVs, and emits it in
     /// the output format. Returns the bytes with what is needed to write them: the input (where
     /// they go) and the update lock, held until the returned value is dropped.
-    pub fn reencrypt_and_emit(self, args: &CommonArgs) -> Result<Reencrypted, CliError> {
+    pub fn reencrypt_and_emit(self, session: &Session) -> Result<Reencrypted, CliError> {
         let library = |e| CliError::from_library(e, true);
-        let options = self.emit_options(args);
         let Opened {
             input,
             output_format,
             file,
             _lock,
-            ..
         } = self;
         let (file, resealed) = file
             .reencrypt(Timestamp::now_utc_seconds())
             .map_err(library)?;
         warn_if_resealed(&resealed, &input.name);
-        let bytes = file.emit(output_format, &options).map_err(library)?;
+        let bytes = file
+            .emit(output_format, &session.emit_options())
+            .map_err(library)?;
         Ok(Reencrypted {
             bytes,
             input,

@@ -140,7 +140,21 @@ fn command_for(args: &[OsString]) -> Command {
     let named = |name: &str| args.iter().skip(1).any(|arg| arg == name);
     let full = with_stand_ins(Cli::command(), named);
     let command = with_only_the_named_subcommand(full, args);
-    super::version::as_invoked(command, args.first())
+    let command = super::version::as_invoked(command, args.first());
+    shown_for_help(command, args)
+}
+
+/// When `args` may ask for help, `command` with each sops subcommand showing only the flags it
+/// takes (hiding costs a copy of those flags, so a plain command line skips it).
+fn shown_for_help(command: Command, args: &[OsString]) -> Command {
+    let asks_for_help = args
+        .iter()
+        .skip(1)
+        .any(|arg| arg == "-h" || arg == "--help" || arg == "help" || arg == HELP_ALIAS);
+    match asks_for_help {
+        true => super::placement::without_refused_flags_in_help(command),
+        false => command,
+    }
 }
 
 fn with_only_the_named_subcommand(mut full: Command, args: &[OsString]) -> Command {
@@ -263,7 +277,7 @@ mod tests {
     }
 
     fn with_full_parser(args: Vec<OsString>) -> Result<Cli, clap::Error> {
-        let mut command = full_command();
+        let mut command = shown_for_help(full_command(), &args);
         let parsed = command
             .try_get_matches_from_mut(args)
             .and_then(|matches| Cli::from_arg_matches(&matches));

@@ -42,6 +42,18 @@ pub(super) fn review(
     let Some(walk) = walk(parsed, args) else {
         return Ok(None);
     };
+    if let Some(unused) = unused_by_own(&walk.subcommand) {
+        if let Some(long) = walk.after.iter().find(|l| listed(unused, l)) {
+            return Err(CliError::new(
+                code::GENERIC,
+                format!(
+                    "`{}` does not take --{long} (it does nothing there)",
+                    walk.subcommand
+                ),
+            ));
+        }
+        return Ok(None);
+    }
     let Some(refused_after) = refused_after(&walk.subcommand) else {
         return Ok(None);
     };
@@ -177,6 +189,44 @@ fn walk(parsed: &Command, args: &[OsString]) -> Option<Walk> {
     })
 }
 
+/// `command` with every top-level flag a sops subcommand refuses hidden from that subcommand's
+/// help: `decrypt --help` does not offer recipients to encrypt for, nor `edit --help` an output
+/// file. The subcommand gets a hidden copy of the flag, which clap then does not copy in from the
+/// top level. Only help uses this command: the refusal itself is [`review`]'s.
+pub(super) fn without_refused_flags_in_help(command: Command) -> Command {
+    let globals: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let mut paths = Vec::new();
+    for sub in command.get_subcommands() {
+        paths.push(vec![sub.get_name().to_string()]);
+        for nested in sub.get_subcommands() {
+            paths.push(vec![
+                sub.get_name().to_string(),
+                nested.get_name().to_string(),
+            ]);
+        }
+    }
+    let hidden = |sub: Command, refused: &[&[&str]]| {
+        globals
+            .iter()
+            .filter(|a| a.get_long().is_some_and(|long| listed(refused, long)))
+            .fold(sub, |sub, arg| sub.arg(arg.clone().hide(true)))
+    };
+    paths.into_iter().fold(command, |command, path| {
+        let name = path.join(" ");
+        let Some(refused) = refused_after(&name).or_else(|| unused_by_own(&name)) else {
+            return command;
+        };
+        command.mut_subcommand(&path[0], |sub| match path.get(1) {
+            Some(nested) => sub.mut_subcommand(nested, |nested| hidden(nested, refused)),
+            None => hidden(sub, refused),
+        })
+    })
+}
+
 fn listed(groups: &[&[&str]], long: &str) -> bool {
     groups.iter().any(|group| group.contains(&long))
 }
@@ -286,6 +336,46 @@ fn refused_after(subcommand: &str) -> Option<&'static [&'static [&'static str]]>
                 "enable-local-keyservice",
             ],
             EXTRACT,
+            RECIPIENTS,
+            KMS_OPTIONS,
+            SELECTION,
+            THRESHOLD,
+            TOP_LEVEL_ONLY,
+        ],
+        _ => return None,
+    })
+}
+
+/// Top-level flags that do nothing after one of sops-rs's own subcommands (sops has none of
+/// them): refused there, and hidden from its help. Flags before it are left as they are.
+fn unused_by_own(subcommand: &str) -> Option<&'static [&'static [&'static str]]> {
+    const FILES: &[&str] = &["output-type", "filename-override", "extract"];
+    const KEYS: &[&str] = &["ignore-mac", "decryption-order"];
+    Some(match subcommand {
+        "check" => &[
+            DESTINATION,
+            FILES,
+            &["ignore-mac"],
+            RECIPIENTS,
+            KMS_OPTIONS,
+            SELECTION,
+            THRESHOLD,
+            TOP_LEVEL_ONLY,
+        ],
+        "git-merge" => &[
+            DESTINATION,
+            FILES,
+            RECIPIENTS,
+            KMS_OPTIONS,
+            SELECTION,
+            THRESHOLD,
+            TOP_LEVEL_ONLY,
+        ],
+        "completion" | "audit verify" | "audit hash" => &[
+            DESTINATION,
+            FILES,
+            &["input-type"],
+            KEYS,
             RECIPIENTS,
             KMS_OPTIONS,
             SELECTION,

@@ -1,5 +1,5 @@
 //! What a command works with, decided from flags, the environment and the config file: the
-//! config itself, the keys and rules for a new file, and the output layout.
+//! keys and rules for a new file, and the output layout.
 
 use std::path::Path;
 
@@ -12,28 +12,6 @@ use sops_rs::selection::{RULE_FIELDS, Rule};
 
 use super::CommonArgs;
 use super::error::{CliError, code};
-
-/// Loads `--config` / `SOPS_CONFIG`, else the nearest config above the current directory.
-pub fn load_config(args: &CommonArgs) -> Result<Option<Config>, CliError> {
-    let path = match &args.config {
-        Some(path) => path.clone(),
-        None => {
-            let cwd = std::env::current_dir().map_err(|e| {
-                CliError::new(
-                    code::GENERIC,
-                    format!("cannot read the current directory: {e}"),
-                )
-            })?;
-            match sops_rs::config::find(&cwd) {
-                Some(path) => path,
-                None => return Ok(None),
-            }
-        }
-    };
-    Config::load(&path)
-        .map(Some)
-        .map_err(|e| CliError::new(code::GENERIC, e.to_string()))
-}
 
 /// Layout from the config's `stores` section, overridden by `--indent`.
 pub fn emit_options(args: &CommonArgs, config: Option<&Config>) -> EmitOptions {

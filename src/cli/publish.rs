@@ -10,11 +10,9 @@ use sops_rs::keys::KeyContext;
 use sops_rs::publish::{self, Destination, KvData, Payload};
 use sops_rs::{KeyedFile, OpenMode, SopsFile};
 
-use super::CommonArgs;
-use super::context::{decryption_order, key_context_from_env};
 use super::error::{CliError, code};
 use super::io::{formats, read_input};
-use super::plan::{emit_options, load_config};
+use super::session::Session;
 
 #[derive(Args, Debug)]
 pub struct PublishArgs {
@@ -36,14 +34,14 @@ fn generic(message: impl Into<String>) -> CliError {
     CliError::new(code::GENERIC, message)
 }
 
-pub fn run(args: &PublishArgs, common: &CommonArgs) -> Result<(), CliError> {
+pub fn run(args: &PublishArgs, session: &Session) -> Result<(), CliError> {
     let Some(root) = &args.file else {
         return Err(CliError::new(
             code::NO_FILE_SPECIFIED,
             "publish needs a file (or a directory with --recursive)",
         ));
     };
-    let config = load_config(common)?.ok_or_else(|| {
+    let config = session.config().ok_or_else(|| {
         generic("publish needs a config file (.sops-rs.yaml or .sops.yaml) with destination_rules")
     })?;
     let info = std::fs::symlink_metadata(root)
@@ -54,12 +52,12 @@ pub fn run(args: &PublishArgs, common: &CommonArgs) -> Result<(), CliError> {
             root.display()
         )));
     }
-    let ctx = key_context_from_env();
+    let ctx = session.keys()?;
     let mut files = Vec::new();
     collect(root, &mut files)?;
     let recursive_root = args.recursive.then_some(root.as_path());
     for file in &files {
-        publish_one(file, recursive_root, args, common, &config, &ctx)?;
+        publish_one(file, recursive_root, args, session, config, ctx)?;
     }
     Ok(())
 }
@@ -87,7 +85,7 @@ fn publish_one(
     file: &Path,
     recursive_root: Option<&Path>,
     args: &PublishArgs,
-    common: &CommonArgs,
+    session: &Session,
     config: &Config,
     ctx: &KeyContext,
 ) -> Result<(), CliError> {
@@ -100,7 +98,7 @@ fn publish_one(
         recursive_root,
         args.omit_extensions || rule.omit_extensions,
     );
-    let payload = payload(file, destination, rule, common, config, ctx)?;
+    let payload = payload(file, destination, rule, session, ctx)?;
     if !args.yes {
         let location = destination.location(&name, ctx);
         if !confirm(&format!(
@@ -129,12 +127,11 @@ fn payload(
     file: &Path,
     destination: &Destination,
     rule: &sops_rs::config::DestinationRule,
-    common: &CommonArgs,
-    config: &Config,
+    session: &Session,
     ctx: &KeyContext,
 ) -> Result<Payload, CliError> {
     let input = read_input(Some(file))?;
-    let (format, _) = formats(&input, common)?;
+    let (format, _) = formats(&input, session.args)?;
     let library = |encrypting| move |e| CliError::from_library(e, encrypting);
     let sops_file = SopsFile::parse(format, &input.bytes, &input.name).map_err(library(false))?;
     let recreation = rule
@@ -144,12 +141,11 @@ fn payload(
     if !destination.wants_plaintext() && recreation.is_none() {
         return Ok(Payload::Encrypted(input.bytes.to_vec()));
     }
-    let order = decryption_order(common.decryption_order.as_deref())?;
     // Published again under new keys, every value gets a fresh IV: none is worth keeping.
-    let document = KeyedFile::unlock(sops_file, ctx, &order)
+    let document = KeyedFile::unlock(sops_file, ctx, session.decryption_order()?)
         .and_then(|keyed| keyed.decrypt(false, OpenMode::ReadOnly))
         .map_err(library(false))?;
-    super::open::warn_about_decryption(&document);
+    super::open::warn_about_decryption(&document, session.withholding_paths());
     let Some(recreation) = recreation else {
         let data = KvData::from_tree(document.tree())
             .map_err(|e| generic(format!("{}: {e}", input.name)))?;
@@ -187,16 +183,12 @@ fn payload(
         }
         print!("{text}");
     }
-    let (sops_file, resealed) = publish::reencrypt_for(
-        document,
-        recreation,
-        ctx,
-        sops_rs::tree::Timestamp::now_utc_seconds(),
-    )
-    .map_err(library(true))?;
+    let now = sops_rs::tree::Timestamp::now_utc_seconds();
+    let (sops_file, resealed) =
+        publish::reencrypt_for(document, recreation, ctx, now).map_err(library(true))?;
     super::open::warn_if_resealed(&resealed, &input.name);
     let bytes = sops_file
-        .emit(format, &emit_options(common, Some(config)))
+        .emit(format, &session.emit_options())
         .map_err(library(true))?;
     Ok(Payload::Encrypted(bytes))
 }

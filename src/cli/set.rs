@@ -9,9 +9,9 @@ use sops_rs::bounded::{Kind, read_file, read_to_end};
 use sops_rs::tree::Value;
 use sops_rs::tree::path::{PathError, TreePath};
 
-use super::CommonArgs;
 use super::error::{CliError, code};
 use super::open::Opened;
+use super::session::Session;
 
 #[derive(Args, Debug)]
 pub struct SetArgs {
@@ -67,8 +67,8 @@ fn parse_json_value(text: &[u8]) -> Result<Value, CliError> {
         .expect("wrapped value is present"))
 }
 
-fn write_back(opened: Opened, args: &CommonArgs) -> Result<(), CliError> {
-    let sealed = opened.reencrypt_and_emit(args)?;
+fn write_back(opened: Opened, session: &Session) -> Result<(), CliError> {
+    let sealed = opened.reencrypt_and_emit(session)?;
     super::io::write_back(
         &sealed.input,
         &sealed.bytes,
@@ -97,7 +97,7 @@ fn require_existing(path: &Path) -> Result<(), CliError> {
     ))
 }
 
-pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
+pub fn set(set: &SetArgs, session: &Session) -> Result<(), CliError> {
     require_file(&set.file)?;
     let path = parse_path(&set.path)?;
     let raw = match (&set.value, set.value_file, set.value_stdin) {
@@ -129,7 +129,7 @@ pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
     };
     let value = parse_json_value(&raw)?;
     require_existing(&set.file)?;
-    let mut opened = Opened::open_for_update(&set.file, args)?;
+    let mut opened = Opened::open_for_update(&set.file, session)?;
     let document = opened
         .file
         .tree_mut()
@@ -154,14 +154,14 @@ pub fn set(set: &SetArgs, args: &CommonArgs) -> Result<(), CliError> {
     if !changed && set.idempotent {
         return Ok(());
     }
-    write_back(opened, args)
+    write_back(opened, session)
 }
 
-pub fn unset(unset: &UnsetArgs, args: &CommonArgs) -> Result<(), CliError> {
+pub fn unset(unset: &UnsetArgs, session: &Session) -> Result<(), CliError> {
     require_file(&unset.file)?;
     let path = parse_path(&unset.path)?;
     require_existing(&unset.file)?;
-    let mut opened = Opened::open_for_update(&unset.file, args)?;
+    let mut opened = Opened::open_for_update(&unset.file, session)?;
     let Some(document) = opened.file.tree_mut().documents.first_mut() else {
         return if unset.idempotent {
             Ok(())
@@ -170,7 +170,7 @@ pub fn unset(unset: &UnsetArgs, args: &CommonArgs) -> Result<(), CliError> {
         };
     };
     match path.unset(document) {
-        Ok(()) => write_back(opened, args),
+        Ok(()) => write_back(opened, session),
         Err(PathError::KeyNotFound(_) | PathError::IndexOutOfBounds { .. }) if unset.idempotent => {
             Ok(())
         }

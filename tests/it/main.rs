@@ -42,6 +42,9 @@
 //! - `parity`: sops-written files re-encrypt byte for byte with the same key, IVs and time.
 //! - `toml_store`: the TOML store (an extension) through the binary, and random-tree round trips.
 //! - `properties`: random trees round-trip through formats and through encrypt/decrypt.
+//! - `session`: the session every command runs in: a broken config is an error, no subcommand
+//!   unwraps a key or lets plaintext out unaudited, file outputs held until the finish record,
+//!   destinations checked before any key, the config read once per command.
 //! - `tools`: git textconv and merge driver (real git), pre-commit check, --reuse-from.
 //! - `backend_pgp`: PGP vectors through gpg and rPGP, must-fail PGP vectors, the real sops both
 //!   ways with a throwaway GNUPGHOME, a missing secret key.
@@ -96,6 +99,7 @@ mod parity;
 mod properties;
 #[cfg(all(feature = "aws", feature = "gcp", feature = "vault"))]
 mod publish;
+mod session;
 mod support;
 mod tamper;
 mod toml_store;

@@ -1,0 +1,338 @@
+//! The session a command runs in, resolved once from the parsed flags before the command starts
+//! (the parsed flags are the low-level arguments, the session the high-level ones): the config
+//! file, found and parsed once (a config that does not parse is an error, never "no config");
+//! the decryption order; the key context, built from the environment once with the audit hook
+//! attached; the audit run; and the output gate, which in `required` mode holds standard output
+//! and plaintext files back until the finish record is stored.
+//!
+//! Each dispatch arm declares what its command does with keys ([`KeyUse`]). A command declared
+//! [`KeyUse::NoKeys`] gets a session without a key context; the only other way to get one is
+//! [`KeyUse::Audited`], which starts the audit run first. So a command cannot unwrap a key
+//! without the audit trail seeing it.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
+use sops_rs::config::Config;
+use sops_rs::formats::EmitOptions;
+use sops_rs::io::{Contents, Expect, FileLock};
+use sops_rs::keys::{KeyContext, KeyKind};
+use zeroize::Zeroizing;
+
+use super::CommonArgs;
+use super::audit::{AuditRun, Settings};
+use super::error::{CliError, code};
+use super::io::{Input, write_file, write_stdout};
+
+/// The audited operation a command is: its name in the records, its file, and the tree path it
+/// names (hashed in the records, never logged in clear).
+pub struct Operation<'a> {
+    name: &'static str,
+    file: Option<&'a Path>,
+    tree_path: Option<&'a str>,
+}
+
+impl<'a> Operation<'a> {
+    /// The operation `name` on `file` (`None` or `-`: standard input).
+    pub fn new(name: &'static str, file: Option<&'a Path>) -> Operation<'a> {
+        Operation {
+            name,
+            file,
+            tree_path: None,
+        }
+    }
+
+    /// The tree path the command names (`--extract`, `set`'s PATH).
+    pub fn at(self, tree_path: Option<&'a str>) -> Operation<'a> {
+        Operation { tree_path, ..self }
+    }
+}
+
+/// What a command does with keys, declared by its dispatch arm.
+pub enum KeyUse<'a> {
+    /// It touches no key: its session has no key context to give.
+    NoKeys,
+    /// It may wrap or unwrap keys: it runs inside this audited operation.
+    Audited(Operation<'a>),
+}
+
+/// An output held back until the finish record is stored.
+enum Held {
+    Stdout(Zeroizing<Vec<u8>>),
+    File {
+        path: PathBuf,
+        bytes: Zeroizing<Vec<u8>>,
+        contents: Contents,
+        expect: Expect,
+    },
+}
+
+/// Holds outputs back (in `required` mode) and the locks that must outlive them.
+#[derive(Default)]
+struct OutputGate {
+    hold: bool,
+    held: Mutex<Vec<Held>>,
+    locks: Mutex<Vec<FileLock>>,
+}
+
+impl OutputGate {
+    fn push(&self, held: Held) {
+        self.held.lock().expect("output lock").push(held);
+    }
+
+    /// The SHA-256 of what will be written to `path`, if a write there is held.
+    fn pending_hash(&self, path: &Path) -> Option<String> {
+        let held = self.held.lock().expect("output lock");
+        held.iter().rev().find_map(|h| match h {
+            Held::File {
+                path: target,
+                bytes,
+                ..
+            } if target == path => Some(hex::encode(Sha256::digest(&bytes[..]))),
+            _ => None,
+        })
+    }
+
+    /// Writes everything held, in order; the locks are released afterwards.
+    fn release(self) -> Result<(), CliError> {
+        let held = self.held.into_inner().expect("output lock");
+        for output in held {
+            match output {
+                Held::Stdout(bytes) => write_stdout(&bytes)?,
+                Held::File {
+                    path,
+                    bytes,
+                    contents,
+                    expect,
+                } => write_file(&path, &bytes, contents, expect)?,
+            }
+        }
+        drop(self.locks);
+        Ok(())
+    }
+}
+
+/// Everything a command needs beyond its own arguments, resolved once.
+pub struct Session<'a> {
+    /// The flags shared by every command.
+    pub args: &'a CommonArgs,
+    config: Option<Config>,
+    order: Result<Vec<KeyKind>, (u8, String)>,
+    keys: Option<KeyContext>,
+    auditing: bool,
+    gate: OutputGate,
+}
+
+impl<'a> Session<'a> {
+    /// Resolves the session for a command that does `key_use`, runs `command` in it, writes the
+    /// finish record and then the held outputs.
+    pub fn run(
+        args: &'a CommonArgs,
+        key_use: KeyUse<'_>,
+        command: impl FnOnce(&Session) -> Result<(), CliError>,
+    ) -> Result<(), CliError> {
+        let config = load_config(args)?;
+        let order = super::context::decryption_order(args.decryption_order.as_deref())
+            .map_err(|e| (e.code, e.message));
+        let KeyUse::Audited(operation) = key_use else {
+            let session = Session {
+                args,
+                config,
+                order,
+                keys: None,
+                auditing: false,
+                gate: OutputGate::default(),
+            };
+            let result = command(&session);
+            session.gate.release()?;
+            return result;
+        };
+        let settings = Settings::gather(args.audit_log.as_deref(), config.as_ref())?;
+        let run = AuditRun::start(
+            operation.name,
+            operation.file,
+            operation.tree_path,
+            settings,
+        )?;
+        let mut keys = KeyContext::from_environment(std::env::vars().collect());
+        keys.on_event = run.key_hook();
+        keys.on_warning = Some(warn_once());
+        let session = Session {
+            args,
+            config,
+            order,
+            keys: Some(keys),
+            auditing: run.enabled(),
+            gate: OutputGate {
+                hold: run.required(),
+                ..OutputGate::default()
+            },
+        };
+        let mut result = command(&session);
+        if session.auditing
+            && let Err(error) = &mut result
+            && let Some(redacted) = error.redacted.take()
+        {
+            // While auditing, messages that could name tree keys are replaced.
+            error.message = redacted;
+        }
+        let pending = run.file().and_then(|path| session.gate.pending_hash(path));
+        let finished = run.finish(&result, session.gate.hold, pending);
+        // Without the finish record nothing held is written; the locks go with the session.
+        finished?;
+        session.gate.release()?;
+        result
+    }
+
+    /// The config file, when one was found.
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref()
+    }
+
+    /// The key types to try first when decrypting (`--decryption-order`).
+    pub fn decryption_order(&self) -> Result<&[KeyKind], CliError> {
+        self.order
+            .as_deref()
+            .map_err(|(code, message)| CliError::new(*code, message.clone()))
+    }
+
+    /// The key context: credentials from the environment, every key event sent to the audit
+    /// trail. Only a command declared [`KeyUse::Audited`] has one.
+    pub fn keys(&self) -> Result<&KeyContext, CliError> {
+        self.keys.as_ref().ok_or_else(|| {
+            CliError::new(
+                code::GENERIC,
+                "internal error: a command declared to use no keys asked for them",
+            )
+        })
+    }
+
+    /// Whether records are written, so that warnings must not name tree paths (error messages
+    /// are replaced through [`CliError::redacted`] instead).
+    pub fn withholding_paths(&self) -> bool {
+        self.auditing
+    }
+
+    /// Layout from the config's `stores` section, overridden by `--indent`.
+    pub fn emit_options(&self) -> EmitOptions {
+        super::plan::emit_options(self.args, self.config())
+    }
+
+    /// Keeps `lock` until the held outputs are written.
+    pub fn keep_lock(&self, lock: Option<FileLock>) {
+        self.gate.locks.lock().expect("output lock").extend(lock);
+    }
+
+    /// Writes the result where the flags say: in place, to --output, or to standard output.
+    /// In `required` mode standard output and plaintext files are held until the finish record
+    /// is stored.
+    pub fn write_output(
+        &self,
+        input: &Input,
+        bytes: &[u8],
+        contents: Contents,
+    ) -> Result<(), CliError> {
+        let target = if self.args.in_place {
+            let (Some(path), Some(id)) = (input.path.as_deref(), input.id) else {
+                return Err(CliError::new(
+                    code::CONFLICTING_PARAMETERS,
+                    "--in-place needs a file, not standard input",
+                ));
+            };
+            Some((path, Expect::Same(id)))
+        } else {
+            self.args.output.as_deref().map(|path| (path, Expect::Any))
+        };
+        match target {
+            None if self.gate.hold => {
+                self.gate.push(Held::Stdout(Zeroizing::new(bytes.to_vec())));
+                Ok(())
+            }
+            None => write_stdout(bytes),
+            Some((path, expect)) if self.gate.hold && contents == Contents::Plaintext => {
+                self.gate.push(Held::File {
+                    path: path.to_path_buf(),
+                    bytes: Zeroizing::new(bytes.to_vec()),
+                    contents,
+                    expect,
+                });
+                Ok(())
+            }
+            Some((path, expect)) => write_file(path, bytes, contents, expect),
+        }
+    }
+}
+
+/// Loads `--config` / `SOPS_CONFIG`, else the nearest config above the current directory.
+fn load_config(args: &CommonArgs) -> Result<Option<Config>, CliError> {
+    let path = match &args.config {
+        Some(path) => path.clone(),
+        None => {
+            let cwd = std::env::current_dir().map_err(|e| {
+                CliError::new(
+                    code::GENERIC,
+                    format!("cannot read the current directory: {e}"),
+                )
+            })?;
+            match sops_rs::config::find(&cwd) {
+                Some(path) => path,
+                None => return Ok(None),
+            }
+        }
+    };
+    Config::load(&path)
+        .map(Some)
+        .map_err(|e| CliError::new(code::GENERIC, e.to_string()))
+}
+
+/// Prints each distinct key warning once per run (a command may open several files).
+fn warn_once() -> sops_rs::keys::WarningHook {
+    let shown = Arc::new(Mutex::new(Vec::<String>::new()));
+    Box::new(move |message: &str| {
+        let mut shown = shown.lock().unwrap_or_else(|e| e.into_inner());
+        if !shown.iter().any(|m| m == message) {
+            eprintln!("warning: {message}");
+            shown.push(message.to_string());
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    /// Only the session builds a key context: a command gets one from it or not at all. Every
+    /// file of the command line is read, so a new one is checked too.
+    #[test]
+    fn only_the_session_builds_a_key_context() {
+        let mut pending = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli")];
+        let mut files = Vec::new();
+        let mut checked = 0;
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if !path.ends_with("session.rs") {
+                    files.push(path);
+                }
+            }
+        }
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for builder in [
+                "KeyContext::from_environment",
+                "KeyContext::from_vars",
+                "KeyContext::default",
+                "KeyContext {",
+            ] {
+                assert!(
+                    !text.contains(builder),
+                    "{} builds a key context",
+                    path.display()
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked > 10);
+    }
+}
