@@ -179,7 +179,7 @@ _sops__rs() {
 
     case "${cmd}" in
         sops__rs)
-            opts="-v -i -a -p -k -e -d -r -s -h --version --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --encrypt --decrypt --rotate --set --show-master-keys --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --add-hckms --rm-hckms --help encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help"
+            opts="-v -i -a -p -k -e -d -r -s -h --version --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --encrypt --decrypt --rotate --set --show-master-keys --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --help encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,11 +229,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -245,7 +245,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -345,6 +345,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --add-hckms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm-hckms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --add-azure-kv)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -361,14 +369,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --add-hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --rm-hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -377,7 +377,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__audit)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help verify hash help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help verify hash help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -427,11 +427,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -443,7 +443,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -515,7 +515,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__audit__subcmd__hash)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -565,11 +565,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -581,7 +581,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -709,7 +709,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__audit__subcmd__verify)
-            opts="-i -a -p -k -h --json --head --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --json --head --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -763,11 +763,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -779,7 +779,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -851,7 +851,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__check)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --verify-mac --json --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --verify-mac --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -901,11 +901,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -917,7 +917,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -989,7 +989,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__completion)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help bash elvish fish powershell zsh"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1039,11 +1039,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1055,7 +1055,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1127,7 +1127,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__decrypt)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1177,11 +1177,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1193,7 +1193,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1265,7 +1265,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__edit)
-            opts="-i -a -p -k -s -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --show-master-keys --keep-key-credentials --help"
+            opts="-i -a -p -k -s -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --show-master-keys --keep-key-credentials --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1315,11 +1315,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1331,7 +1331,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1403,7 +1403,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__encrypt)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --reuse-from --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --reuse-from --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1453,11 +1453,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1469,7 +1469,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1545,7 +1545,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__exec__subcmd__env)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --pristine --same-process --keep-key-credentials --user --background --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --pristine --same-process --keep-key-credentials --user --background --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1595,11 +1595,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1611,7 +1611,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1687,7 +1687,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__exec__subcmd__file)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --no-fifo --filename --keep-key-credentials --user --background --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --no-fifo --filename --keep-key-credentials --user --background --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1737,11 +1737,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1753,7 +1753,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1833,7 +1833,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__filestatus)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1883,11 +1883,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1899,7 +1899,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1971,7 +1971,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__git__subcmd__merge)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2021,11 +2021,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2037,7 +2037,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2109,7 +2109,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__groups)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help add delete help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help add delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2159,11 +2159,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2175,7 +2175,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2247,7 +2247,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__groups__subcmd__add)
-            opts="-f -i -a -p -k -h --file --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-f -i -a -p -k -h --file --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2305,11 +2305,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2321,7 +2321,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2393,7 +2393,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__groups__subcmd__delete)
-            opts="-f -i -a -p -k -h --file --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-f -i -a -p -k -h --file --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2451,11 +2451,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2467,7 +2467,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2917,7 +2917,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__man)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2967,11 +2967,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2983,7 +2983,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3055,7 +3055,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__publish)
-            opts="-i -a -p -k -y -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --yes --omit-extensions --recursive --help"
+            opts="-i -a -p -k -y -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --yes --omit-extensions --recursive --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3105,11 +3105,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3121,7 +3121,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3193,7 +3193,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__rotate)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --add-hckms --rm-hckms --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3243,11 +3243,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3259,7 +3259,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3355,6 +3355,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --add-hckms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm-hckms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --add-azure-kv)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3371,14 +3379,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --add-hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --rm-hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3387,7 +3387,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__set)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --value-file --value-stdin --idempotent --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --value-file --value-stdin --idempotent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3437,11 +3437,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3453,7 +3453,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3525,7 +3525,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__unset)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --idempotent --help"
+            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --idempotent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3575,11 +3575,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3591,7 +3591,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3663,7 +3663,7 @@ _sops__rs() {
             return 0
             ;;
         sops__subcmd__rs__subcmd__updatekeys)
-            opts="-i -a -p -k -y -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --yes --help"
+            opts="-i -a -p -k -y -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3713,11 +3713,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --aws-profile)
+                --gcp-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --gcp-kms)
+                --hckms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3729,7 +3729,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --hckms)
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

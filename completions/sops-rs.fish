@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sops_rs_global_optspecs
-    string join \n v/version i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= aws-profile= gcp-kms= azure-kv= hc-vault-transit= hckms= encryption-context= shamir-secret-sharing-threshold= keyservice= enable-local-keyservice= disable-version-check= check-for-updates verbose audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= e/encrypt d/decrypt r/rotate set= s/show-master-keys add-age= rm-age= add-pgp= rm-pgp= add-kms= rm-kms= add-gcp-kms= rm-gcp-kms= add-azure-kv= rm-azure-kv= add-hc-vault-transit= rm-hc-vault-transit= add-hckms= rm-hckms= h/help
+    string join \n v/version i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= gcp-kms= hckms= azure-kv= hc-vault-transit= aws-profile= encryption-context= shamir-secret-sharing-threshold= keyservice= enable-local-keyservice= disable-version-check= check-for-updates verbose audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= e/encrypt d/decrypt r/rotate set= s/show-master-keys add-age= rm-age= add-pgp= rm-pgp= add-kms= rm-kms= add-gcp-kms= rm-gcp-kms= add-hckms= rm-hckms= add-azure-kv= rm-azure-kv= add-hc-vault-transit= rm-hc-vault-transit= h/help
 end
 
 function __fish_sops_rs_needs_command
@@ -32,11 +32,11 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -l filename-override -d 'T
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -61,12 +61,12 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-kms -d 'AWS KMS ARN
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-kms -d 'AWS KMS ARNs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-gcp-kms -d 'GCP KMS resource IDs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-gcp-kms -d 'GCP KMS resource IDs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-hckms -d 'Huawei Cloud KMS key IDs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-hckms -d 'Huawei Cloud KMS key IDs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-azure-kv -d 'Azure Key Vault key URLs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-azure-kv -d 'Azure Key Vault key URLs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-hc-vault-transit -d 'Vault Transit URIs to remove' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-hckms -d 'Huawei Cloud KMS keys to add (not supported by sops-rs)' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-hckms -d 'Huawei Cloud KMS keys to remove (not supported by sops-rs)' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s v -l version -d 'Print the version (as `sops X.Y.Z (sops-rs V)` when installed as `sops`)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
@@ -104,11 +104,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l filename-ove
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -139,11 +139,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l filename-ove
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -173,11 +173,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l filename-overri
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -209,11 +209,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l filename-over
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -237,12 +237,12 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-kms -d 'A
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-kms -d 'AWS KMS ARNs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-gcp-kms -d 'GCP KMS resource IDs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-gcp-kms -d 'GCP KMS resource IDs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-hckms -d 'Huawei Cloud KMS key IDs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-hckms -d 'Huawei Cloud KMS key IDs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-azure-kv -d 'Azure Key Vault key URLs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-azure-kv -d 'Azure Key Vault key URLs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-hc-vault-transit -d 'Vault Transit URIs to remove' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-hckms -d 'Huawei Cloud KMS keys to add (not supported by sops-rs)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-hckms -d 'Huawei Cloud KMS keys to remove (not supported by sops-rs)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l verbose -d 'Accepted for compatibility'
@@ -257,11 +257,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l filename-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -292,11 +292,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -330,11 +330,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -365,11 +365,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -402,11 +402,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l filename-overrid
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -439,11 +439,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l filename-overr
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -474,11 +474,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l filename-ov
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -513,11 +513,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename-o
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -552,11 +552,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l filename-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -586,11 +586,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -624,11 +624,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -659,11 +659,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -696,11 +696,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l filename-overrid
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -730,11 +730,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l filename-overr
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -766,11 +766,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l filename-o
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -800,11 +800,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l filename-ove
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -837,11 +837,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l filename-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l hckms -d 'Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r

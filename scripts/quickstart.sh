@@ -6,12 +6,21 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 command -v age-keygen >/dev/null || "$repo/scripts/install-test-deps.sh" >/dev/null
-# CI passes QUICKSTART_INSTALL_FLAGS=--debug to reuse the test build instead of a second,
-# optimised build of every dependency; users run the README's plain `cargo install`.
-# shellcheck disable=SC2086
-cargo install --quiet --locked ${QUICKSTART_INSTALL_FLAGS:-} --path "$repo" --root "$work/install" \
-    --target-dir "${CARGO_TARGET_DIR:-$repo/target}"
-export PATH="$work/install/bin:$PATH"
+if [ -n "${QUICKSTART_BIN_DIR:-}" ]; then
+  # An sops-rs installed another way (the wheel test passes the venv's bin directory).
+  echo "quickstart: using $QUICKSTART_BIN_DIR/sops-rs"
+  export PATH="$QUICKSTART_BIN_DIR:$PATH"
+else
+  # CI passes QUICKSTART_INSTALL_FLAGS=--debug to reuse the test build instead of a second,
+  # optimised build of every dependency; users run the README's plain `cargo install`.
+  echo "quickstart: building and installing sops-rs with cargo install (cargo prints its progress;"
+  echo "quickstart: a cold optimised build takes about 20 minutes on 2 cores, see the README)"
+  # shellcheck disable=SC2086
+  cargo install --locked ${QUICKSTART_INSTALL_FLAGS:-} --path "$repo" --root "$work/install" \
+      --target-dir "${CARGO_TARGET_DIR:-$repo/target}"
+  export PATH="$work/install/bin:$PATH"
+fi
+echo "quickstart: making an age key, encrypting secrets.yaml and decrypting it again in $work"
 cd "$work"
 
 age-keygen -o key.txt 2>/dev/null

@@ -31,7 +31,7 @@ fn master_keys(specs: &[KeySpec]) -> Result<Vec<Box<dyn MasterKey>>> {
 }
 
 fn is_key(key: &dyn MasterKey, spec: &KeySpec) -> bool {
-    key.kind().tag() == spec.kind && key.id() == spec.id
+    key.kind() == spec.kind && key.id() == spec.id
 }
 
 impl KeyChanges {
@@ -218,7 +218,10 @@ mod tests {
     use crate::formats::{EmitOptions, Format};
 
     fn age_spec(file: &SopsFile) -> KeySpec {
-        KeySpec::simple("age", &file.metadata.key_groups[0][0].key.id())
+        KeySpec::simple(
+            crate::keys::KeyKind::Age,
+            &file.metadata.key_groups[0][0].key.id(),
+        )
     }
 
     #[test]

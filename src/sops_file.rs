@@ -502,20 +502,7 @@ fn key_event<T>(
 }
 
 fn no_credentials_hint(kind: KeyKind) -> &'static str {
-    match kind {
-        KeyKind::Age => {
-            "no age identity found (set SOPS_AGE_KEY_FILE, SOPS_AGE_KEY or SOPS_AGE_KEY_CMD, \
-             or create ~/.config/sops/age/keys.txt)"
-        }
-        KeyKind::Pgp => "no secret key for this fingerprint in the GnuPG keyring (GNUPGHOME)",
-        KeyKind::HcVault => "no Vault token (set VAULT_TOKEN or write ~/.vault-token)",
-        KeyKind::AwsKms => "no AWS credentials (environment, profile, SSO or instance role)",
-        KeyKind::GcpKms => {
-            "no Google credentials (GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_CREDENTIALS, \
-             GOOGLE_APPLICATION_CREDENTIALS, gcloud application-default login, or a metadata server)"
-        }
-        _ => "no credentials available",
-    }
+    kind.descriptor().no_credentials_hint
 }
 
 fn wrap_for_groups(
@@ -566,7 +553,7 @@ fn wrap_for_groups(
         ctx.report(key_event("wrap", key.as_ref(), &result));
         match result {
             Ok(enc) => {
-                let created_at = (key.kind() != KeyKind::Age).then_some(now);
+                let created_at = key.kind().descriptor().created_at.then_some(now);
                 wrapped[index].push(KeySlot {
                     key,
                     enc,

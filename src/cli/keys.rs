@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use sops_rs::config::KeySpec;
 use sops_rs::io::Contents;
+use sops_rs::keys::registry;
 use sops_rs::rekey::{self, GroupChange, GroupListing, KeyUpdate};
 use sops_rs::tree::Timestamp;
 use sops_rs::{KeyedFile, SopsFile};
@@ -16,104 +17,19 @@ use super::CommonArgs;
 use super::error::{CliError, code};
 use super::io::{Input, check_destination, formats, read_input, write_back};
 use super::open::Opened;
-use super::plan::{flag_keys, keys_of, kms_keys, refuse_hckms};
+use super::plan::{flag_keys, key_options};
 use super::session::Session;
 
-/// `--add-*` / `--rm-*` flags, comma-separated lists.
-#[derive(Args, Debug, Default, Clone)]
-pub struct KeyChanges {
-    /// age recipients to add.
-    #[arg(long, value_name = "RECIPIENTS")]
-    add_age: Option<String>,
-    /// age recipients to remove.
-    #[arg(long, value_name = "RECIPIENTS")]
-    rm_age: Option<String>,
-    /// PGP fingerprints to add.
-    #[arg(long, value_name = "FPS")]
-    add_pgp: Option<String>,
-    /// PGP fingerprints to remove.
-    #[arg(long, value_name = "FPS")]
-    rm_pgp: Option<String>,
-    /// AWS KMS ARNs to add.
-    #[arg(long, value_name = "ARNS")]
-    add_kms: Option<String>,
-    /// AWS KMS ARNs to remove.
-    #[arg(long, value_name = "ARNS")]
-    rm_kms: Option<String>,
-    /// GCP KMS resource IDs to add.
-    #[arg(long, value_name = "IDS")]
-    add_gcp_kms: Option<String>,
-    /// GCP KMS resource IDs to remove.
-    #[arg(long, value_name = "IDS")]
-    rm_gcp_kms: Option<String>,
-    /// Azure Key Vault key URLs to add.
-    #[arg(long, value_name = "URLS")]
-    add_azure_kv: Option<String>,
-    /// Azure Key Vault key URLs to remove.
-    #[arg(long, value_name = "URLS")]
-    rm_azure_kv: Option<String>,
-    /// Vault Transit URIs to add.
-    #[arg(long, value_name = "URIS")]
-    add_hc_vault_transit: Option<String>,
-    /// Vault Transit URIs to remove.
-    #[arg(long, value_name = "URIS")]
-    rm_hc_vault_transit: Option<String>,
-    /// Huawei Cloud KMS keys to add (not supported by sops-rs).
-    #[arg(long, value_name = "IDS", hide = true)]
-    add_hckms: Option<String>,
-    /// Huawei Cloud KMS keys to remove (not supported by sops-rs).
-    #[arg(long, value_name = "IDS", hide = true)]
-    rm_hckms: Option<String>,
-}
+pub use super::key_flags::KeyChanges;
 
-impl KeyChanges {
-    fn added(&self, args: &CommonArgs) -> Result<Vec<KeySpec>, CliError> {
-        refuse_hckms(&self.add_hckms, "--add-hckms")?;
-        Ok([
-            keys_of("age", &self.add_age),
-            keys_of("pgp", &self.add_pgp),
-            kms_keys(&self.add_kms, args)?,
-            keys_of("gcp_kms", &self.add_gcp_kms),
-            keys_of("azure_kv", &self.add_azure_kv),
-            keys_of("hc_vault", &self.add_hc_vault_transit),
-        ]
-        .concat())
-    }
-
-    fn removed(&self, args: &CommonArgs) -> Result<Vec<KeySpec>, CliError> {
-        refuse_hckms(&self.rm_hckms, "--rm-hckms")?;
-        Ok([
-            keys_of("age", &self.rm_age),
-            keys_of("pgp", &self.rm_pgp),
-            kms_keys(&self.rm_kms, args)?,
-            keys_of("gcp_kms", &self.rm_gcp_kms),
-            keys_of("azure_kv", &self.rm_azure_kv),
-            keys_of("hc_vault", &self.rm_hc_vault_transit),
-        ]
-        .concat())
-    }
-
-    /// Whether any `--add-*` or `--rm-*` flag was given a value.
-    pub fn any(&self) -> bool {
-        [
-            &self.add_age,
-            &self.rm_age,
-            &self.add_pgp,
-            &self.rm_pgp,
-            &self.add_kms,
-            &self.rm_kms,
-            &self.add_gcp_kms,
-            &self.rm_gcp_kms,
-            &self.add_azure_kv,
-            &self.rm_azure_kv,
-            &self.add_hc_vault_transit,
-            &self.rm_hc_vault_transit,
-            &self.add_hckms,
-            &self.rm_hckms,
-        ]
-        .iter()
-        .any(|list| list.as_deref().is_some_and(|l| !l.is_empty()))
-    }
+/// The keys `rotate` adds and removes, in registry order.
+fn changed_keys(changes: &KeyChanges, args: &CommonArgs) -> Result<[Vec<KeySpec>; 2], CliError> {
+    let kinds: Vec<_> = registry::all().collect();
+    let options = key_options(args)?;
+    Ok([
+        changes.added.specs(&kinds, &options),
+        changes.removed.specs(&kinds, &options),
+    ])
 }
 
 #[derive(Args, Debug)]
@@ -173,10 +89,8 @@ pub fn rotate(rotate: &RotateArgs, session: &Session) -> Result<(), CliError> {
     } else {
         Opened::open(Some(&rotate.file), session)?
     };
-    let changes = rekey::KeyChanges {
-        removed: rotate.changes.removed(args)?,
-        added: rotate.changes.added(args)?,
-    };
+    let [added, removed] = changed_keys(&rotate.changes, args)?;
+    let changes = rekey::KeyChanges { added, removed };
     let Opened {
         input,
         output_format,

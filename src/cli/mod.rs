@@ -14,6 +14,7 @@ pub mod error;
 mod exec;
 mod filestatus;
 mod io;
+mod key_flags;
 mod keys;
 mod legacy;
 mod merge;
@@ -193,76 +194,12 @@ struct CommonArgs {
     /// Treat the input as if it had this file name (format detection, standard input).
     #[arg(long, global = true, value_name = "NAME")]
     filename_override: Option<PathBuf>,
-    /// age recipients to encrypt for, comma-separated.
-    #[arg(
-        short = 'a',
-        long = "age",
-        global = true,
-        env = "SOPS_AGE_RECIPIENTS",
-        hide_env_values = true,
-        value_name = "RECIPIENTS"
-    )]
-    age: Option<String>,
-    /// PGP fingerprints to encrypt for, comma-separated.
-    #[arg(
-        short = 'p',
-        long = "pgp",
-        global = true,
-        env = "SOPS_PGP_FP",
-        hide_env_values = true,
-        value_name = "FPS"
-    )]
-    pgp: Option<String>,
-    /// AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated.
-    #[arg(
-        short = 'k',
-        long = "kms",
-        global = true,
-        env = "SOPS_KMS_ARN",
-        hide_env_values = true,
-        value_name = "ARNS"
-    )]
-    kms: Option<String>,
+    // The keys to encrypt for: one flag per key kind (`--age`, `--pgp`, `--kms`, ...).
+    #[command(flatten)]
+    keys: key_flags::KeyFlags,
     /// AWS profile for the KMS keys.
     #[arg(long, global = true, value_name = "PROFILE")]
     aws_profile: Option<String>,
-    /// GCP KMS resource IDs, comma-separated.
-    #[arg(
-        long,
-        global = true,
-        env = "SOPS_GCP_KMS_IDS",
-        hide_env_values = true,
-        value_name = "IDS"
-    )]
-    gcp_kms: Option<String>,
-    /// Azure Key Vault key URLs, comma-separated.
-    #[arg(
-        long,
-        global = true,
-        env = "SOPS_AZURE_KEYVAULT_URLS",
-        hide_env_values = true,
-        value_name = "URLS"
-    )]
-    azure_kv: Option<String>,
-    /// HashiCorp Vault Transit key URIs, comma-separated.
-    #[arg(
-        long,
-        global = true,
-        env = "SOPS_VAULT_URIS",
-        hide_env_values = true,
-        value_name = "URIS"
-    )]
-    hc_vault_transit: Option<String>,
-    /// Huawei Cloud KMS key IDs (not supported by sops-rs: using one is an error).
-    #[arg(
-        long,
-        global = true,
-        env = "SOPS_HUAWEICLOUD_KMS_IDS",
-        hide_env_values = true,
-        value_name = "IDS",
-        hide = true
-    )]
-    hckms: Option<String>,
     /// AWS KMS encryption context for new keys: key:value pairs, comma-separated.
     #[arg(long, global = true, value_name = "CONTEXT")]
     encryption_context: Option<String>,

@@ -228,19 +228,22 @@ pub(super) fn without_refused_flags_in_help(command: Command) -> Command {
 }
 
 fn listed(groups: &[&[&str]], long: &str) -> bool {
-    groups.iter().any(|group| group.contains(&long))
+    groups.iter().any(|group| {
+        group
+            .iter()
+            .any(|name| *name == long || (*name == KEY_FLAGS && is_key_flag(long)))
+    })
+}
+
+/// Stands for every key kind's encryption flag (`age`, `kms`, ...) in a list below.
+const KEY_FLAGS: &str = "<the key registry's flags>";
+
+fn is_key_flag(long: &str) -> bool {
+    sops_rs::keys::registry::all().any(|kind| kind.descriptor().flags.long == long)
 }
 
 /// Keys for new files.
-const RECIPIENTS: &[&str] = &[
-    "age",
-    "pgp",
-    "kms",
-    "gcp-kms",
-    "azure-kv",
-    "hc-vault-transit",
-    "hckms",
-];
+const RECIPIENTS: &[&str] = &[KEY_FLAGS];
 
 /// Options of new AWS KMS keys.
 const KMS_OPTIONS: &[&str] = &["aws-profile", "encryption-context"];

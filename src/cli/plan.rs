@@ -6,7 +6,7 @@ use std::path::Path;
 use sops_rs::EncryptPlan;
 use sops_rs::config::{Config, KeySpec};
 use sops_rs::formats::{EmitOptions, Format};
-use sops_rs::keys::MasterKey;
+use sops_rs::keys::{KeyOptions, MasterKey, registry};
 use sops_rs::metadata::Metadata;
 use sops_rs::selection::{RULE_FIELDS, Rule};
 
@@ -29,16 +29,6 @@ pub fn emit_options(args: &CommonArgs, config: Option<&Config>) -> EmitOptions {
 /// Turns a key named on the command line or in the config into a key object.
 pub fn master_key(spec: &KeySpec) -> Result<Box<dyn MasterKey>, CliError> {
     sops_rs::keys::from_spec(spec).map_err(|e| CliError::new(code::GENERIC, e.to_string()))
-}
-
-fn split_list(value: &Option<String>) -> Vec<String> {
-    value
-        .iter()
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
 }
 
 /// Parses `--encryption-context k:v,k2:v2` into sorted pairs.
@@ -64,66 +54,20 @@ pub fn encryption_context(args: &CommonArgs) -> Result<Vec<(String, String)>, Cl
     Ok(pairs)
 }
 
-/// Keys of one kind from a comma-separated list of IDs.
-pub fn keys_of(kind: &'static str, list: &Option<String>) -> Vec<KeySpec> {
-    split_list(list)
-        .into_iter()
-        .map(|id| KeySpec {
-            kind,
-            id,
-            kms_role: None,
-            kms_context: Vec::new(),
-            aws_profile: None,
-        })
-        .collect()
+/// The settings the command line gives every key it names (`--aws-profile`,
+/// `--encryption-context`).
+pub fn key_options(args: &CommonArgs) -> Result<KeyOptions, CliError> {
+    Ok(KeyOptions {
+        aws_profile: args.aws_profile.clone(),
+        kms_context: encryption_context(args)?,
+    })
 }
 
-/// AWS KMS keys from a comma-separated list of `ARN` or `ARN+ROLE_ARN`, with the
-/// `--encryption-context` and `--aws-profile` of the command line.
-pub fn kms_keys(list: &Option<String>, args: &CommonArgs) -> Result<Vec<KeySpec>, CliError> {
-    let context = encryption_context(args)?;
-    Ok(split_list(list)
-        .into_iter()
-        .map(|arn| {
-            let (arn, role) = match arn.split_once('+') {
-                Some((arn, role)) => (arn.to_string(), Some(role.to_string())),
-                None => (arn, None),
-            };
-            KeySpec {
-                kind: "kms",
-                id: arn,
-                kms_role: role,
-                kms_context: context.clone(),
-                aws_profile: args.aws_profile.clone(),
-            }
-        })
-        .collect())
-}
-
-/// Refuses Huawei Cloud KMS keys (`--hckms`, `--add-hckms`, ...), which sops-rs cannot use.
-pub fn refuse_hckms(list: &Option<String>, flag: &str) -> Result<(), CliError> {
-    match list.as_deref().map(str::trim) {
-        Some(ids) if !ids.is_empty() => Err(CliError::new(
-            code::GENERIC,
-            format!("{flag}: Huawei Cloud KMS keys are not supported by sops-rs"),
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// The keys named by the key flags (`--age`, `--pgp`, ...), as one group, in sops's order.
+/// The keys named by the key flags (`--age`, `--pgp`, ...), as one group, in the order a
+/// file's group keeps them (kms, gcp_kms, azure_kv, hc_vault, pgp, age).
 pub fn flag_keys(args: &CommonArgs) -> Result<Vec<KeySpec>, CliError> {
-    refuse_hckms(&args.hckms, "--hckms / SOPS_HUAWEICLOUD_KMS_IDS")?;
-    let mut keys = kms_keys(&args.kms, args)?;
-    keys.extend(keys_of("gcp_kms", &args.gcp_kms));
-    keys.extend(keys_of("azure_kv", &args.azure_kv));
-    keys.extend(keys_of("pgp", &args.pgp).into_iter().map(|key| KeySpec {
-        id: key.id.replace(' ', ""),
-        ..key
-    }));
-    keys.extend(keys_of("hc_vault", &args.hc_vault_transit));
-    keys.extend(keys_of("age", &args.age));
-    Ok(keys)
+    let order = registry::sorted_by(|wire| wire.read_rank);
+    Ok(args.keys.0.specs(&order, &key_options(args)?))
 }
 
 fn rule_text(rule: Option<&Rule>, field: &str) -> String {

@@ -11,6 +11,8 @@ use regex::Regex;
 
 use crate::formats::Format;
 pub use crate::keys::KeySpec;
+use crate::keys::kind::GroupEntries;
+use crate::keys::{KeyOptions, registry};
 use crate::selection::{RULE_FIELDS, Rule};
 use crate::tree::{ListItem, Map, Scalar, Value};
 
@@ -221,36 +223,17 @@ impl Reader<'_> {
         }
     }
 
+    /// The keys of a creation rule without `key_groups`: each kind's rule field, a list of ids.
     fn flat_group(&self, map: &Map, at: &str) -> Result<Vec<KeySpec>, ConfigError> {
-        let aws_profile = self.text(map, "aws_profile", at)?;
+        let options = KeyOptions {
+            aws_profile: self.text(map, "aws_profile", at)?,
+            kms_context: Vec::new(),
+        };
         let mut keys = Vec::new();
-        for id in self.key_list(map, "age", at)? {
-            keys.push(KeySpec::simple("age", &id));
-        }
-        for id in self.key_list(map, "pgp", at)? {
-            keys.push(KeySpec::simple("pgp", &id.replace(' ', "")));
-        }
-        for id in self.key_list(map, "kms", at)? {
-            let (arn, role) = match id.split_once('+') {
-                Some((arn, role)) => (arn.to_string(), Some(role.to_string())),
-                None => (id.clone(), None),
-            };
-            keys.push(KeySpec {
-                kind: "kms",
-                id: arn,
-                kms_role: role,
-                kms_context: Vec::new(),
-                aws_profile: aws_profile.clone(),
-            });
-        }
-        for id in self.key_list(map, "gcp_kms", at)? {
-            keys.push(KeySpec::simple("gcp_kms", &id));
-        }
-        for id in self.key_list(map, "azure_keyvault", at)? {
-            keys.push(KeySpec::simple("azure_kv", &id));
-        }
-        for id in self.key_list(map, "hc_vault_transit_uri", at)? {
-            keys.push(KeySpec::simple("hc_vault", &id));
+        for kind in registry::all() {
+            for id in self.key_list(map, kind.descriptor().config.rule_field, at)? {
+                keys.push(kind.spec(&id, &options));
+            }
         }
         Ok(keys)
     }
@@ -268,59 +251,24 @@ impl Reader<'_> {
                 keys.extend(self.key_group(inner, &format!("{at}merge[{index}]."))?);
             }
         }
-        for id in self.key_list(map, "age", at)? {
-            keys.push(KeySpec::simple("age", &id));
-        }
-        for id in self.key_list(map, "pgp", at)? {
-            keys.push(KeySpec::simple("pgp", &id.replace(' ', "")));
-        }
-        for (index, entry) in self.entry_list(map, "kms", at)?.into_iter().enumerate() {
-            let here = format!("{at}kms[{index}].");
-            let arn = self
-                .text(entry, "arn", &here)?
-                .ok_or_else(|| self.error(format!("{here}arn: missing")))?;
-            let mut context = Vec::new();
-            if let Some(Value::Map(ctx)) = entry.get("context") {
-                for (key, value) in ctx.entries() {
-                    let Value::Scalar(Scalar::Str(value)) = value else {
-                        return Err(self.error(format!("{here}context.{key}: expected a string")));
-                    };
-                    context.push((key.to_string(), value.clone()));
+        for kind in registry::all() {
+            let syntax = &kind.descriptor().config;
+            let field = syntax.group_field;
+            match syntax.group_entries {
+                GroupEntries::Ids => {
+                    for id in self.key_list(map, field, at)? {
+                        keys.push(kind.spec(&id, &registry::NO_OPTIONS));
+                    }
+                }
+                GroupEntries::Entries(read) => {
+                    for (index, entry) in self.entry_list(map, field, at)?.into_iter().enumerate() {
+                        let here = format!("{at}{field}[{index}].");
+                        keys.push(read(entry).map_err(|e| {
+                            self.error(format!("{here}{}: {}", e.field, e.message))
+                        })?);
+                    }
                 }
             }
-            context.sort();
-            keys.push(KeySpec {
-                kind: "kms",
-                id: arn,
-                kms_role: self.text(entry, "role", &here)?,
-                kms_context: context,
-                aws_profile: self.text(entry, "aws_profile", &here)?,
-            });
-        }
-        for (index, entry) in self.entry_list(map, "gcp_kms", at)?.into_iter().enumerate() {
-            let here = format!("{at}gcp_kms[{index}].");
-            let id = self
-                .text(entry, "resource_id", &here)?
-                .ok_or_else(|| self.error(format!("{here}resource_id: missing")))?;
-            keys.push(KeySpec::simple("gcp_kms", &id));
-        }
-        for (index, entry) in self
-            .entry_list(map, "azure_keyvault", at)?
-            .into_iter()
-            .enumerate()
-        {
-            let here = format!("{at}azure_keyvault[{index}].");
-            let url = self.text(entry, "vaultUrl", &here)?.unwrap_or_default();
-            let key = self.text(entry, "key", &here)?.unwrap_or_default();
-            let version = self.text(entry, "version", &here)?.unwrap_or_default();
-            if url.is_empty() || key.is_empty() {
-                return Err(self.error(format!("{here}: vaultUrl and key are required")));
-            }
-            let id = format!("{}/keys/{key}/{version}", url.trim_end_matches('/'));
-            keys.push(KeySpec::simple("azure_kv", id.trim_end_matches('/')));
-        }
-        for id in self.key_list(map, "hc_vault", at)? {
-            keys.push(KeySpec::simple("hc_vault", &id));
         }
         let mut unique: Vec<KeySpec> = Vec::new();
         for key in keys {

@@ -560,7 +560,7 @@ mod tests {
     const ROLE: &str = "arn:aws:iam::123456789012:role/sops";
 
     fn spec(id: &str) -> KeySpec {
-        KeySpec::simple("kms", id)
+        KeySpec::simple(KeyKind::AwsKms, id)
     }
 
     #[test]
@@ -598,7 +598,7 @@ mod tests {
     #[test]
     fn id_has_role_sorted_context_and_profile() {
         let key = AwsKmsKey::from_spec(&KeySpec {
-            kind: "kms",
+            kind: KeyKind::AwsKms,
             id: ARN.into(),
             kms_role: Some(ROLE.into()),
             kms_context: vec![("b".into(), "2".into()), ("a".into(), "1".into())],
@@ -628,7 +628,7 @@ mod tests {
         assert_eq!(entry.get("created_at"), Some(&Value::str(at.to_rfc3339())));
 
         let full = AwsKmsKey::from_spec(&KeySpec {
-            kind: "kms",
+            kind: KeyKind::AwsKms,
             id: ARN.into(),
             kms_role: Some(ROLE.into()),
             kms_context: vec![("Env".into(), "prod".into()), ("App".into(), "web".into())],

@@ -12,6 +12,8 @@ pub mod aws_kms;
 pub mod azure_kv;
 #[cfg(feature = "gcp")]
 pub mod gcp_kms;
+pub mod hckms;
+pub mod kind;
 #[cfg(feature = "pgp")]
 pub mod pgp;
 pub mod recorded;
@@ -19,76 +21,22 @@ pub mod registry;
 #[cfg(feature = "vault")]
 pub mod vault;
 
-use std::fmt;
-
 use zeroize::Zeroizing;
 
 use crate::tree::{Map, Timestamp};
 
 pub use self::age::{AgeIdentitySources, AgeKey};
+pub use self::kind::{KeyKind, KeyOptions, KindDescriptor};
 pub use self::registry::{from_entry, from_spec};
-
-/// The key types sops knows, by their metadata tag.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum KeyKind {
-    /// age (`age`).
-    Age,
-    /// OpenPGP (`pgp`).
-    Pgp,
-    /// AWS KMS (`kms`).
-    AwsKms,
-    /// GCP KMS (`gcp_kms`).
-    GcpKms,
-    /// Azure Key Vault (`azure_kv`).
-    AzureKeyVault,
-    /// HashiCorp Vault Transit (`hc_vault`).
-    HcVault,
-}
-
-impl KeyKind {
-    /// Every kind, in the order sops keeps keys inside a group (kms, gcp_kms, azure_kv,
-    /// hc_vault, pgp, age).
-    pub const GROUP_ORDER: [KeyKind; 6] = [
-        KeyKind::AwsKms,
-        KeyKind::GcpKms,
-        KeyKind::AzureKeyVault,
-        KeyKind::HcVault,
-        KeyKind::Pgp,
-        KeyKind::Age,
-    ];
-
-    /// The metadata tag, also the name in `SOPS_DECRYPTION_ORDER`.
-    pub fn tag(self) -> &'static str {
-        match self {
-            KeyKind::Age => "age",
-            KeyKind::Pgp => "pgp",
-            KeyKind::AwsKms => "kms",
-            KeyKind::GcpKms => "gcp_kms",
-            KeyKind::AzureKeyVault => "azure_kv",
-            KeyKind::HcVault => "hc_vault",
-        }
-    }
-
-    /// The kind for a metadata tag.
-    pub fn from_tag(tag: &str) -> Option<KeyKind> {
-        Self::GROUP_ORDER.into_iter().find(|kind| kind.tag() == tag)
-    }
-}
-
-impl fmt::Display for KeyKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.tag())
-    }
-}
 
 /// One master key named by a rule, before it is turned into a key object.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeySpec {
-    /// `age`, `pgp`, `kms`, `gcp_kms`, `azure_kv` or `hc_vault`.
-    pub kind: &'static str,
+    /// The key kind.
+    pub kind: KeyKind,
     /// The recipient, fingerprint, ARN, resource id or URL.
     pub id: String,
-    /// For AWS KMS: the role to assume, the encryption context and the profile.
+    /// For AWS KMS: the role to assume.
     pub kms_role: Option<String>,
     /// AWS KMS encryption context, sorted by key.
     pub kms_context: Vec<(String, String)>,
@@ -98,7 +46,7 @@ pub struct KeySpec {
 
 impl KeySpec {
     /// A key with only a kind and an id.
-    pub fn simple(kind: &'static str, id: &str) -> KeySpec {
+    pub fn simple(kind: KeyKind, id: &str) -> KeySpec {
         KeySpec {
             kind,
             id: id.to_string(),
@@ -190,6 +138,10 @@ pub const CREDENTIAL_VARIABLES: &[&str] = &[
     "AZURE_FEDERATED_TOKEN_FILE",
     "AZURE_USERNAME",
     "AZURE_PASSWORD",
+    // Huawei Cloud
+    "HUAWEICLOUD_SDK_AK",
+    "HUAWEICLOUD_SDK_SK",
+    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
 ];
 
 /// `SOPS_AGE_KEY`: age identities inline.
@@ -294,7 +246,7 @@ impl KeyContext {
 
     /// The bound on one call to a key service: `SOPS_RS_HTTP_TIMEOUT_SECONDS` (seconds, may be
     /// fractional), else `default`.
-    #[cfg(any(feature = "azure", feature = "gcp"))]
+    #[cfg(any(feature = "azure", feature = "gcp", feature = "hckms"))]
     pub(crate) fn http_timeout(&self, default: std::time::Duration) -> std::time::Duration {
         self.var("SOPS_RS_HTTP_TIMEOUT_SECONDS")
             .and_then(|v| v.trim().parse::<f64>().ok())
@@ -312,7 +264,13 @@ impl KeyContext {
 }
 
 /// An error and its causes on one line, each cause once (SDK errors repeat their sources).
-#[cfg(any(feature = "azure", feature = "gcp", feature = "aws", feature = "vault"))]
+#[cfg(any(
+    feature = "azure",
+    feature = "gcp",
+    feature = "aws",
+    feature = "vault",
+    feature = "hckms"
+))]
 pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![e.to_string()];
     let mut source = e.source();
@@ -367,14 +325,26 @@ pub type KeyGroup = Vec<KeySlot>;
 /// The provider's request id of a key's last call, kept for the audit trail by the network
 /// backends ([`MasterKey::last_request_id`]). Each call replaces it; empty ids count as none.
 #[cfg_attr(
-    not(any(feature = "aws", feature = "gcp", feature = "azure", feature = "vault")),
+    not(any(
+        feature = "aws",
+        feature = "gcp",
+        feature = "azure",
+        feature = "vault",
+        feature = "hckms"
+    )),
     allow(dead_code)
 )]
 #[derive(Default)]
 pub(crate) struct RequestIdSlot(std::sync::Mutex<Option<String>>);
 
 #[cfg_attr(
-    not(any(feature = "aws", feature = "gcp", feature = "azure", feature = "vault")),
+    not(any(
+        feature = "aws",
+        feature = "gcp",
+        feature = "azure",
+        feature = "vault",
+        feature = "hckms"
+    )),
     allow(dead_code)
 )]
 impl RequestIdSlot {
@@ -395,7 +365,8 @@ impl RequestIdSlot {
         feature = "aws",
         feature = "gcp",
         feature = "azure",
-        feature = "vault"
+        feature = "vault",
+        feature = "hckms"
     )),
     allow(dead_code)
 )]
@@ -418,6 +389,7 @@ mod tests {
         "CLOUDSDK_CONFIG",
         "GCE_METADATA_HOST",
         "HOME",
+        "HUAWEICLOUD_SDK_PROJECT_ID",
         "SOPS_GCP_KMS_ENDPOINT",
         "SOPS_GPG_EXEC",
         "SOPS_HC_VAULT_ALLOWLIST",

@@ -4,7 +4,7 @@
 use zeroize::Zeroizing;
 
 use super::{KeyContext, KeyError, KeyKind, MasterKey};
-use crate::tree::{Map, MapItem, Scalar, Timestamp, Value};
+use crate::tree::{Map, MapItem, Timestamp, Value};
 
 /// An entry of a key type without a backend in this build.
 pub struct RecordedKey {
@@ -17,13 +17,6 @@ impl RecordedKey {
     pub fn new(kind: KeyKind, fields: Map) -> Self {
         RecordedKey { kind, fields }
     }
-
-    fn field(&self, name: &str) -> Option<&str> {
-        match self.fields.get(name) {
-            Some(Value::Scalar(Scalar::Str(s))) => Some(s),
-            _ => None,
-        }
-    }
 }
 
 impl MasterKey for RecordedKey {
@@ -32,27 +25,7 @@ impl MasterKey for RecordedKey {
     }
 
     fn id(&self) -> String {
-        let field = |name| self.field(name).unwrap_or_default().to_string();
-        match self.kind {
-            KeyKind::Pgp => field("fp"),
-            KeyKind::AwsKms => field("arn"),
-            KeyKind::GcpKms => field("resource_id"),
-            KeyKind::AzureKeyVault => {
-                format!(
-                    "{}/keys/{}/{}",
-                    field("vault_url"),
-                    field("name"),
-                    field("version")
-                )
-            }
-            KeyKind::HcVault => format!(
-                "{}/v1/{}/keys/{}",
-                field("vault_address"),
-                field("engine_path"),
-                field("key_name")
-            ),
-            KeyKind::Age => field("recipient"),
-        }
+        (self.kind.descriptor().entry_id)(&self.fields)
     }
 
     fn wrap(&self, _secret: &[u8], _ctx: &KeyContext) -> Result<String, KeyError> {

@@ -12,7 +12,7 @@
 
 use super::Metadata;
 use crate::formats::Format;
-use crate::keys::{KeyGroup, KeyKind, KeySlot};
+use crate::keys::{KeyGroup, KeyKind, KeySlot, registry};
 use crate::selection::{RULE_FIELDS, Rule};
 
 use crate::tree::{ListItem, Map, MapItem, Scalar, Timestamp, Value};
@@ -71,7 +71,7 @@ fn list_field<'a>(map: &'a Map, name: &str) -> Result<Vec<&'a Value>, WireError>
 
 fn read_group(map: &Map, where_: &str) -> Result<KeyGroup, WireError> {
     let mut group = KeyGroup::new();
-    for kind in KeyKind::GROUP_ORDER {
+    for kind in registry::sorted_by(|wire| wire.read_rank) {
         for (index, entry) in list_field(map, kind.tag())?.into_iter().enumerate() {
             let Value::Map(entry) = entry else {
                 return err(format!("{where_}{}[{index}] is not a mapping", kind.tag()));
@@ -86,9 +86,9 @@ fn read_group(map: &Map, where_: &str) -> Result<KeyGroup, WireError> {
 
 fn read_slot(kind: KeyKind, entry: &Map) -> Result<KeySlot, WireError> {
     let enc = text_field(entry, "enc")?;
-    let created_at = match kind {
-        KeyKind::Age => None,
-        _ => Some(timestamp_field(entry, "created_at")?),
+    let created_at = match kind.descriptor().created_at {
+        false => None,
+        true => Some(timestamp_field(entry, "created_at")?),
     };
     let key = crate::keys::from_entry(kind, entry);
     Ok(KeySlot {
@@ -164,7 +164,7 @@ fn key_list(group: &KeyGroup, kind: KeyKind) -> Vec<ListItem> {
         .collect()
 }
 
-/// A group's `hc_vault` or `age` list, which sops writes even when it is empty.
+/// A group's list that sops writes even when it is empty (`hc_vault`, `age`).
 fn unomitted_list(items: Vec<ListItem>, format: Format) -> Value {
     if items.is_empty() && format == Format::Json {
         Value::Scalar(Scalar::Null)
@@ -183,6 +183,7 @@ pub fn to_value(metadata: &Metadata, format: Format) -> Value {
             Value::Scalar(Scalar::Int(metadata.shamir_threshold as i64)),
         );
     }
+    let written = registry::sorted_by(|wire| wire.write_rank);
     let single = metadata.key_groups.len() == 1;
     if !single {
         let groups = metadata
@@ -190,19 +191,13 @@ pub fn to_value(metadata: &Metadata, format: Format) -> Value {
             .iter()
             .map(|group| {
                 let mut entry = Map::default();
-                for kind in [
-                    KeyKind::Pgp,
-                    KeyKind::AwsKms,
-                    KeyKind::GcpKms,
-                    KeyKind::AzureKeyVault,
-                ] {
-                    let list = key_list(group, kind);
-                    if !list.is_empty() {
+                for kind in &written {
+                    let list = key_list(group, *kind);
+                    if kind.descriptor().wire.in_group_when_empty {
+                        entry.push(kind.tag(), unomitted_list(list, format));
+                    } else if !list.is_empty() {
                         entry.push(kind.tag(), Value::List(list));
                     }
-                }
-                for kind in [KeyKind::HcVault, KeyKind::Age] {
-                    entry.push(kind.tag(), unomitted_list(key_list(group, kind), format));
                 }
                 ListItem::Value(Value::Map(entry))
             })
@@ -215,27 +210,24 @@ pub fn to_value(metadata: &Metadata, format: Format) -> Value {
     } else {
         &empty
     };
-    for kind in [
-        KeyKind::AwsKms,
-        KeyKind::GcpKms,
-        KeyKind::AzureKeyVault,
-        KeyKind::HcVault,
-        KeyKind::Age,
-    ] {
-        let list = key_list(top, kind);
-        if !list.is_empty() {
-            map.push(kind.tag(), Value::List(list));
+    let push_top = |map: &mut Map, after_mac: bool| {
+        for kind in written
+            .iter()
+            .filter(|kind| kind.descriptor().wire.top_level_after_mac == after_mac)
+        {
+            let list = key_list(top, *kind);
+            if !list.is_empty() {
+                map.push(kind.tag(), Value::List(list));
+            }
         }
-    }
+    };
+    push_top(&mut map, false);
     map.push(
         "lastmodified",
         Value::str(metadata.last_modified.to_rfc3339()),
     );
     map.push("mac", Value::str(&metadata.mac));
-    let pgp = key_list(top, KeyKind::Pgp);
-    if !pgp.is_empty() {
-        map.push("pgp", Value::List(pgp));
-    }
+    push_top(&mut map, true);
     if let Some(rule) = &metadata.rule {
         let (field, text) = rule.field();
         map.push(field, Value::str(text));

@@ -6,80 +6,26 @@
 //! Every test starts its own moto on a free port and stops it when done.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
 
+use crate::backend_conformance::{Backend, Fault, KeyService, Relocation};
+use crate::support::faults::FaultyProxy;
 use crate::support::moto::Moto;
-use crate::support::{ok, sops_command, sops_rs_command};
+use crate::support::{TestEnv, ok, path_arg};
 
 const PLAIN: &str = "db:\n    user: admin\n    password: hunter2\ntoken: abc\n";
 
-/// A home directory, with the AWS settings both binaries get.
-struct Home {
-    dir: tempfile::TempDir,
-    env: Vec<(String, String)>,
+/// A [`TestEnv`] whose commands reach `moto` with its test credentials.
+fn home(moto: &Moto) -> TestEnv {
+    bare()
+        .with("AWS_ACCESS_KEY_ID", "test")
+        .with("AWS_SECRET_ACCESS_KEY", "test")
+        .with("AWS_ENDPOINT_URL_KMS", moto.endpoint())
 }
 
-impl Home {
-    fn new(moto: &Moto) -> Home {
-        let mut home = Home::bare();
-        home.set("AWS_ACCESS_KEY_ID", "test");
-        home.set("AWS_SECRET_ACCESS_KEY", "test");
-        home.set("AWS_ENDPOINT_URL_KMS", &moto.endpoint());
-        home
-    }
-
-    /// No credentials and no endpoint yet.
-    fn bare() -> Home {
-        let dir = tempfile::tempdir().unwrap();
-        let mut home = Home {
-            dir,
-            env: Vec::new(),
-        };
-        home.set("AWS_EC2_METADATA_DISABLED", "true");
-        std::fs::write(home.path("empty-config.yaml"), "{}\n").unwrap();
-        home
-    }
-
-    fn set(&mut self, name: &str, value: &str) {
-        self.env.retain(|(n, _)| n != name);
-        self.env.push((name.to_string(), value.to_string()));
-    }
-
-    fn unset(&mut self, name: &str) {
-        self.env.retain(|(n, _)| n != name);
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write(&self, name: &str, content: &str) -> String {
-        let path = self.path(name);
-        std::fs::write(&path, content).unwrap();
-        path.display().to_string()
-    }
-
-    fn ours(&self, args: &[&str]) -> Output {
-        let mut cmd = sops_rs_command(self.dir.path());
-        self.run(&mut cmd, args)
-    }
-
-    fn sops(&self, args: &[&str]) -> Output {
-        let mut cmd = sops_command(self.dir.path());
-        let config = self.path("empty-config.yaml").display().to_string();
-        cmd.args(["--config", &config]);
-        self.run(&mut cmd, args)
-    }
-
-    fn run(&self, cmd: &mut Command, args: &[&str]) -> Output {
-        cmd.envs(self.env.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
+/// A [`TestEnv`] with no AWS credentials or endpoint (and no instance metadata).
+fn bare() -> TestEnv {
+    TestEnv::new().with("AWS_EC2_METADATA_DISABLED", "true")
 }
 
 fn stderr(out: &Output) -> String {
@@ -109,10 +55,10 @@ fn backend_aws_round_trip_with_key_and_alias_arns_and_sops_kms_arn() {
     let moto = Moto::start();
     let arn = moto.create_key();
     let alias = moto.create_alias(&arn, "sops-test");
-    let mut home = Home::new(&moto);
-    let plain = home.write("secrets.yaml", PLAIN);
+    let mut home = home(&moto);
+    let plain = path_arg(&home.write("secrets.yaml", PLAIN));
 
-    let by_key = ok(home.ours(&["encrypt", "--kms", &arn, &plain]), "encrypt");
+    let by_key = ok(home.run(&["encrypt", "--kms", &arn, &plain]), "encrypt");
     assert!(!by_key.contains("hunter2"), "{by_key}");
     let block = kms_block(&by_key);
     let fields: Vec<&str> = block
@@ -127,36 +73,36 @@ fn backend_aws_round_trip_with_key_and_alias_arns_and_sops_kms_arn() {
     );
     assert!(block.contains(&format!("arn: {arn}")), "{block}");
     assert!(block.contains("aws_profile: \"\""), "{block}");
-    let enc = home.write("by-key.enc.yaml", &by_key);
-    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt"), PLAIN);
+    let enc = path_arg(&home.write("by-key.enc.yaml", &by_key));
+    assert_eq!(ok(home.run(&["decrypt", &enc]), "decrypt"), PLAIN);
 
     // The alias ARN, given through SOPS_KMS_ARN instead of --kms.
     home.set("SOPS_KMS_ARN", &alias);
-    let by_alias = ok(home.ours(&["encrypt", &plain]), "encrypt by alias");
+    let by_alias = ok(home.run(&["encrypt", &plain]), "encrypt by alias");
     home.unset("SOPS_KMS_ARN");
     assert!(kms_block(&by_alias).contains(&format!("arn: {alias}")));
-    let enc = home.write("by-alias.enc.yaml", &by_alias);
-    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt alias"), PLAIN);
+    let enc = path_arg(&home.write("by-alias.enc.yaml", &by_alias));
+    assert_eq!(ok(home.run(&["decrypt", &enc]), "decrypt alias"), PLAIN);
     // The real sops opens both.
     assert_eq!(
-        ok(home.sops(&["decrypt", &enc]), "sops decrypt alias"),
+        ok(home.run_sops(&["decrypt", &enc]), "sops decrypt alias"),
         PLAIN
     );
 
     // Rotating keeps working through KMS (unwrap, then wrap again).
-    let rotated = ok(home.ours(&["rotate", &enc]), "rotate");
-    let enc = home.write("rotated.enc.yaml", &rotated);
-    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt rotated"), PLAIN);
+    let rotated = ok(home.run(&["rotate", &enc]), "rotate");
+    let enc = path_arg(&home.write("rotated.enc.yaml", &rotated));
+    assert_eq!(ok(home.run(&["decrypt", &enc]), "decrypt rotated"), PLAIN);
 }
 
 #[test]
 fn backend_aws_encryption_context_is_enforced() {
     let moto = Moto::start();
     let arn = moto.create_key();
-    let home = Home::new(&moto);
-    let plain = home.write("secrets.yaml", PLAIN);
+    let home = home(&moto);
+    let plain = path_arg(&home.write("secrets.yaml", PLAIN));
     let text = ok(
-        home.ours(&[
+        home.run(&[
             "encrypt",
             "--kms",
             &arn,
@@ -171,13 +117,13 @@ fn backend_aws_encryption_context_is_enforced() {
         block.contains("          context:\n            App: web\n            Env: test\n"),
         "{block}"
     );
-    let enc = home.write("ctx.enc.yaml", &text);
-    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt"), PLAIN);
-    assert_eq!(ok(home.sops(&["decrypt", &enc]), "sops decrypt"), PLAIN);
+    let enc = path_arg(&home.write("ctx.enc.yaml", &text));
+    assert_eq!(ok(home.run(&["decrypt", &enc]), "decrypt"), PLAIN);
+    assert_eq!(ok(home.run_sops(&["decrypt", &enc]), "sops decrypt"), PLAIN);
 
     // A different context value fails, and so does no context at all.
-    let wrong = home.write("wrong.enc.yaml", &text.replace("Env: test", "Env: prod"));
-    let out = home.ours(&["decrypt", &wrong]);
+    let wrong = path_arg(&home.write("wrong.enc.yaml", text.replace("Env: test", "Env: prod")));
+    let out = home.run(&["decrypt", &wrong]);
     assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
     assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
     let stripped: String = text
@@ -185,8 +131,8 @@ fn backend_aws_encryption_context_is_enforced() {
         .filter(|l| !l.contains("context:") && !l.contains("App: web") && !l.contains("Env: test"))
         .map(|l| format!("{l}\n"))
         .collect();
-    let missing = home.write("missing.enc.yaml", &stripped);
-    let out = home.ours(&["decrypt", &missing]);
+    let missing = path_arg(&home.write("missing.enc.yaml", &stripped));
+    let out = home.run(&["decrypt", &missing]);
     assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
 }
 
@@ -194,12 +140,12 @@ fn backend_aws_encryption_context_is_enforced() {
 fn backend_aws_interop_with_real_sops_both_ways() {
     let moto = Moto::start();
     let arn = moto.create_key();
-    let home = Home::new(&moto);
-    let plain = home.write("secrets.yaml", PLAIN);
+    let home = home(&moto);
+    let plain = path_arg(&home.write("secrets.yaml", PLAIN));
 
     // sops encrypts, sops-rs decrypts.
     let theirs = ok(
-        home.sops(&[
+        home.run_sops(&[
             "encrypt",
             "--kms",
             &arn,
@@ -209,15 +155,15 @@ fn backend_aws_interop_with_real_sops_both_ways() {
         ]),
         "sops encrypt",
     );
-    let their_file = home.write("theirs.enc.yaml", &theirs);
+    let their_file = path_arg(&home.write("theirs.enc.yaml", &theirs));
     assert_eq!(
-        ok(home.ours(&["decrypt", &their_file]), "sops-rs decrypt"),
+        ok(home.run(&["decrypt", &their_file]), "sops-rs decrypt"),
         PLAIN
     );
 
     // sops-rs encrypts, sops decrypts; the kms entries have the same shape.
     let ours = ok(
-        home.ours(&[
+        home.run(&[
             "encrypt",
             "--kms",
             &arn,
@@ -227,9 +173,9 @@ fn backend_aws_interop_with_real_sops_both_ways() {
         ]),
         "sops-rs encrypt",
     );
-    let our_file = home.write("ours.enc.yaml", &ours);
+    let our_file = path_arg(&home.write("ours.enc.yaml", &ours));
     assert_eq!(
-        ok(home.sops(&["decrypt", &our_file]), "sops decrypt"),
+        ok(home.run_sops(&["decrypt", &our_file]), "sops decrypt"),
         PLAIN
     );
     let shape = |block: &str| -> Vec<String> {
@@ -241,10 +187,13 @@ fn backend_aws_interop_with_real_sops_both_ways() {
     assert_eq!(shape(&kms_block(&ours)), shape(&kms_block(&theirs)));
 
     // The same in JSON.
-    let json = home.write("secrets.json", "{\"a\": \"b\"}\n");
-    let theirs = ok(home.sops(&["encrypt", "--kms", &arn, &json]), "sops json");
-    let file = home.write("theirs.enc.json", &theirs);
-    let out = ok(home.ours(&["decrypt", &file]), "sops-rs json");
+    let json = path_arg(&home.write("secrets.json", "{\"a\": \"b\"}\n"));
+    let theirs = ok(
+        home.run_sops(&["encrypt", "--kms", &arn, &json]),
+        "sops json",
+    );
+    let file = path_arg(&home.write("theirs.enc.json", &theirs));
+    let out = ok(home.run(&["decrypt", &file]), "sops-rs json");
     assert!(out.contains("\"a\": \"b\""), "{out}");
 }
 
@@ -253,43 +202,46 @@ fn backend_aws_assume_role() {
     let moto = Moto::start();
     let arn = moto.create_key();
     let role = moto.create_role();
-    let mut home = Home::new(&moto);
+    let mut home = home(&moto);
     // STS lives at the same endpoint: the general variable covers both services.
     home.unset("AWS_ENDPOINT_URL_KMS");
-    home.set("AWS_ENDPOINT_URL", &moto.endpoint());
-    let plain = home.write("secrets.yaml", PLAIN);
+    home.set("AWS_ENDPOINT_URL", moto.endpoint());
+    let plain = path_arg(&home.write("secrets.yaml", PLAIN));
     let recipient = format!("{arn}+{role}");
     let text = ok(
-        home.ours(&["encrypt", "--kms", &recipient, &plain]),
+        home.run(&["encrypt", "--kms", &recipient, &plain]),
         "encrypt",
     );
     let block = kms_block(&text);
     assert!(block.contains(&format!("arn: {arn}\n")), "{block}");
     assert!(block.contains(&format!("role: {role}\n")), "{block}");
-    let enc = home.write("role.enc.yaml", &text);
-    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt"), PLAIN);
-    assert_eq!(ok(home.sops(&["decrypt", &enc]), "sops decrypt"), PLAIN);
+    let enc = path_arg(&home.write("role.enc.yaml", &text));
+    assert_eq!(ok(home.run(&["decrypt", &enc]), "decrypt"), PLAIN);
+    assert_eq!(ok(home.run_sops(&["decrypt", &enc]), "sops decrypt"), PLAIN);
     // And the other way round.
-    let theirs = ok(home.sops(&["encrypt", "--kms", &recipient, &plain]), "sops");
-    let file = home.write("theirs.enc.yaml", &theirs);
-    assert_eq!(ok(home.ours(&["decrypt", &file]), "decrypt theirs"), PLAIN);
+    let theirs = ok(
+        home.run_sops(&["encrypt", "--kms", &recipient, &plain]),
+        "sops",
+    );
+    let file = path_arg(&home.write("theirs.enc.yaml", &theirs));
+    assert_eq!(ok(home.run(&["decrypt", &file]), "decrypt theirs"), PLAIN);
 }
 
 #[test]
 fn backend_aws_profile_from_shared_credentials() {
     let moto = Moto::start();
     let arn = moto.create_key();
-    let mut home = Home::new(&moto);
+    let mut home = home(&moto);
     home.unset("AWS_ACCESS_KEY_ID");
     home.unset("AWS_SECRET_ACCESS_KEY");
     std::fs::create_dir(home.path(".aws")).unwrap();
-    home.write(
+    path_arg(&home.write(
         ".aws/credentials",
         "[sops-test]\naws_access_key_id = test\naws_secret_access_key = test\n",
-    );
-    let plain = home.write("secrets.yaml", PLAIN);
+    ));
+    let plain = path_arg(&home.write("secrets.yaml", PLAIN));
     let text = ok(
-        home.ours(&[
+        home.run(&[
             "encrypt",
             "--kms",
             &arn,
@@ -303,125 +255,33 @@ fn backend_aws_profile_from_shared_credentials() {
         kms_block(&text).contains("aws_profile: sops-test\n"),
         "{text}"
     );
-    let enc = home.write("profile.enc.yaml", &text);
+    let enc = path_arg(&home.write("profile.enc.yaml", &text));
     // The entry's profile is used on decryption, by both binaries.
-    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt"), PLAIN);
-    assert_eq!(ok(home.sops(&["decrypt", &enc]), "sops decrypt"), PLAIN);
+    assert_eq!(ok(home.run(&["decrypt", &enc]), "decrypt"), PLAIN);
+    assert_eq!(ok(home.run_sops(&["decrypt", &enc]), "sops decrypt"), PLAIN);
     // A profile that does not exist is an error naming the key.
-    let out = home.ours(&["encrypt", "--kms", &arn, "--aws-profile", "nope", &plain]);
+    let out = home.run(&["encrypt", "--kms", &arn, "--aws-profile", "nope", &plain]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
 }
 
 #[test]
-fn backend_aws_server_down_fails_fast_and_the_next_key_is_tried() {
+fn backend_aws_unreachable_kms_falls_back_to_age() {
     let mut moto = Moto::start();
     let arn = moto.create_key();
-    let mut home = Home::new(&moto);
-    let identity = age::x25519::Identity::generate();
-    let recipient = identity.to_public().to_string();
-    use age::secrecy::ExposeSecret;
-    let key_file = home.write(
-        "age.txt",
-        &format!("{}\n", identity.to_string().expose_secret()),
-    );
-    let plain = home.write("secrets.yaml", PLAIN);
-    let kms_only = ok(home.ours(&["encrypt", "--kms", &arn, &plain]), "encrypt");
-    let kms_only = home.write("kms.enc.yaml", &kms_only);
+    let mut home = home(&moto);
+    let recipient = home.recipient.clone();
+    let plain = path_arg(&home.write("secrets.yaml", PLAIN));
     let both = ok(
-        home.ours(&["encrypt", "--kms", &arn, "--age", &recipient, &plain]),
+        home.run(&["encrypt", "--kms", &arn, "--age", &recipient, &plain]),
         "encrypt both",
     );
-    let both = home.write("both.enc.yaml", &both);
+    let both = path_arg(&home.write("both.enc.yaml", &both));
     moto.stop();
-
-    let started = Instant::now();
-    let out = home.ours(&["decrypt", &kms_only]);
-    let took = started.elapsed();
-    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
-    assert!(took < Duration::from_secs(15), "took {took:?}");
-    let message = stderr(&out);
-    assert!(message.contains(&arn), "{message}");
-    assert!(
-        message.to_lowercase().contains("connect"),
-        "the reason is given: {message}"
-    );
-
-    let started = Instant::now();
-    let out = home.ours(&["encrypt", "--kms", &arn, &plain]);
-    assert!(!out.status.success());
-    assert!(started.elapsed() < Duration::from_secs(15));
-    assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
 
     // KMS first, then age: the unreachable key fails and age opens the file.
     home.set("SOPS_DECRYPTION_ORDER", "kms,age");
-    home.set("SOPS_AGE_KEY_FILE", &key_file);
-    assert_eq!(
-        ok(home.ours(&["decrypt", &both]), "decrypt with age"),
-        PLAIN
-    );
-}
-
-#[test]
-fn backend_aws_silent_server_times_out() {
-    let moto = Moto::start();
-    let arn = moto.create_key();
-    let mut home = Home::new(&moto);
-    let plain = home.write("secrets.yaml", PLAIN);
-    let enc = ok(home.ours(&["encrypt", "--kms", &arn, &plain]), "encrypt");
-    let enc = home.write("kms.enc.yaml", &enc);
-    // A server that accepts connections and never answers.
-    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = silent.local_addr().unwrap().port();
-    let held = std::thread::spawn(move || {
-        let mut streams = Vec::new();
-        for stream in silent.incoming().take(8) {
-            streams.push(stream);
-        }
-        std::thread::sleep(Duration::from_secs(30));
-    });
-    home.set("AWS_ENDPOINT_URL_KMS", &format!("http://127.0.0.1:{port}"));
-    home.set("SOPS_RS_HTTP_TIMEOUT_SECONDS", "2");
-    let started = Instant::now();
-    let out = home.ours(&["decrypt", &enc]);
-    let took = started.elapsed();
-    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
-    assert!(took < Duration::from_secs(15), "took {took:?}");
-    assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
-    drop(held);
-}
-
-#[test]
-fn backend_aws_wrong_credentials_are_reported() {
-    // With authentication on, moto rejects credentials it did not issue.
-    let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]);
-    let home = Home::new(&moto);
-    let plain = home.write("secrets.yaml", PLAIN);
-    let arn = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000";
-    let out = home.ours(&["encrypt", "--kms", arn, &plain]);
-    assert!(!out.status.success());
-    let message = stderr(&out);
-    assert!(message.contains(arn), "{message}");
-    assert!(
-        message.contains("security token") || message.contains("credentials"),
-        "{message}"
-    );
-}
-
-#[test]
-fn backend_aws_no_credentials_is_not_an_attempt() {
-    let moto = Moto::start();
-    let arn = moto.create_key();
-    let home = Home::new(&moto);
-    let plain = home.write("secrets.yaml", PLAIN);
-    let enc = ok(home.ours(&["encrypt", "--kms", &arn, &plain]), "encrypt");
-    let enc = home.write("kms.enc.yaml", &enc);
-    let mut bare = Home::bare();
-    bare.set("AWS_ENDPOINT_URL_KMS", &moto.endpoint());
-    std::fs::copy(&enc, bare.path("kms.enc.yaml")).unwrap();
-    let out = bare.ours(&["decrypt", &bare.path("kms.enc.yaml").display().to_string()]);
-    assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
-    assert!(stderr(&out).contains(&arn), "{}", stderr(&out));
+    assert_eq!(ok(home.run(&["decrypt", &both]), "decrypt with age"), PLAIN);
 }
 
 #[test]
@@ -430,26 +290,19 @@ fn backend_aws_age_only_files_never_contact_aws() {
     let tripwire = TcpListener::bind("127.0.0.1:0").unwrap();
     tripwire.set_nonblocking(true).unwrap();
     let port = tripwire.local_addr().unwrap().port();
-    let mut home = Home::bare();
+    let mut home = bare();
     home.set("AWS_ACCESS_KEY_ID", "test");
     home.set("AWS_SECRET_ACCESS_KEY", "test");
-    home.set("AWS_ENDPOINT_URL", &format!("http://127.0.0.1:{port}"));
-    let identity = age::x25519::Identity::generate();
-    use age::secrecy::ExposeSecret;
-    let key_file = home.write(
-        "age.txt",
-        &format!("{}\n", identity.to_string().expose_secret()),
-    );
-    home.set("SOPS_AGE_KEY_FILE", &key_file);
+    home.set("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"));
     home.set("SOPS_DECRYPTION_ORDER", "kms,age");
-    let plain = home.write("secrets.yaml", PLAIN);
-    let recipient = identity.to_public().to_string();
+    let plain = path_arg(&home.write("secrets.yaml", PLAIN));
+    let recipient = home.recipient.clone();
     let enc = ok(
-        home.ours(&["encrypt", "--age", &recipient, &plain]),
+        home.run(&["encrypt", "--age", &recipient, &plain]),
         "encrypt",
     );
-    let enc = home.write("age.enc.yaml", &enc);
-    assert_eq!(ok(home.ours(&["decrypt", &enc]), "decrypt"), PLAIN);
+    let enc = path_arg(&home.write("age.enc.yaml", &enc));
+    assert_eq!(ok(home.run(&["decrypt", &enc]), "decrypt"), PLAIN);
     assert!(
         tripwire.accept().is_err(),
         "an age-only file made a connection"
@@ -471,7 +324,7 @@ fn backend_aws_library_wraps_unwraps_and_keeps_the_request_id() {
     }
     let spec = KeySpec {
         kms_context: vec![("Env".into(), "test".into())],
-        ..KeySpec::simple("kms", &arn)
+        ..KeySpec::simple(sops_rs::keys::KeyKind::AwsKms, &arn)
     };
     let key = from_spec(&spec).unwrap();
     assert_eq!(key.id(), format!("{arn}|Env:test"));
@@ -489,7 +342,7 @@ fn backend_aws_library_wraps_unwraps_and_keeps_the_request_id() {
     // The same blob under another context is refused by KMS.
     let other = from_spec(&KeySpec {
         kms_context: vec![("Env".into(), "prod".into())],
-        ..KeySpec::simple("kms", &arn)
+        ..KeySpec::simple(sops_rs::keys::KeyKind::AwsKms, &arn)
     })
     .unwrap();
     let err = other.unwrap(&enc, &ctx).unwrap_err().to_string();
@@ -501,4 +354,126 @@ fn backend_aws_library_wraps_unwraps_and_keeps_the_request_id() {
     bare.vars
         .insert("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string());
     assert!(key.unwrap(&enc, &bare).unwrap().is_none());
+}
+
+/// moto with authentication on (an IAM user allowed everything, the only valid credentials)
+/// behind a [`FaultyProxy`] that injects the faults and counts the requests, for the
+/// conformance suite (`backend_conformance.rs`).
+pub struct Aws {
+    // Dropped first: the proxy, then the server.
+    proxy: FaultyProxy,
+    _moto: Moto,
+    arn: String,
+    access_key: String,
+    secret_key: String,
+}
+
+impl Aws {
+    fn vars(&self, credentials: Option<(&str, &str)>) -> Vec<(String, String)> {
+        let mut vars = vec![
+            ("AWS_ENDPOINT_URL_KMS".to_string(), self.proxy.address()),
+            ("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string()),
+        ];
+        if let Some((id, secret)) = credentials {
+            vars.push(("AWS_ACCESS_KEY_ID".to_string(), id.to_string()));
+            vars.push(("AWS_SECRET_ACCESS_KEY".to_string(), secret.to_string()));
+        }
+        vars
+    }
+}
+
+/// An AWS JSON-protocol error: throttling for 429, an internal error otherwise.
+fn aws_failure(status: u16) -> Vec<u8> {
+    let code = if status == 429 {
+        "ThrottlingException"
+    } else {
+        "KMSInternalException"
+    };
+    let body = format!(r#"{{"__type":"{code}","message":"injected failure {status}"}}"#);
+    format!(
+        "HTTP/1.1 {status} Injected\r\nContent-Type: application/x-amz-json-1.1\r\n\
+         x-amzn-ErrorType: {code}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+impl Backend for Aws {
+    const FLAG: &'static str = "--kms";
+    const REAL_SOPS: bool = true;
+    const WRONG_CREDENTIALS_SAY: &'static [&'static str] = &["403", "SignatureDoesNotMatch"];
+    const NO_CREDENTIALS_SAY: &'static [&'static str] = &[];
+
+    fn start(fault: Fault) -> Aws {
+        // The first four requests (the setup below) need no credentials; every later one does.
+        let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "4")]);
+        let setup = moto.boto3(
+            "iam.create_user(UserName='sops')\n\
+             key = iam.create_access_key(UserName='sops')['AccessKey']\n\
+             iam.put_user_policy(UserName='sops', PolicyName='all', PolicyDocument=\
+             '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\
+             \"Action\":\"*\",\"Resource\":\"*\"}]}')\n\
+             print(kms.create_key()['KeyMetadata']['Arn'], key['AccessKeyId'], \
+             key['SecretAccessKey'])",
+        );
+        let [arn, access_key, secret_key]: [String; 3] = setup
+            .split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+            .try_into()
+            .unwrap_or_else(|_| panic!("moto setup printed {setup:?}"));
+        let (failures, status) = match fault {
+            Fault::None => (0, 500),
+            Fault::FailFirst { requests, status } => (requests, status),
+        };
+        let proxy = FaultyProxy::start_answering(moto.port(), failures, status, aws_failure);
+        Aws {
+            proxy,
+            _moto: moto,
+            arn,
+            access_key,
+            secret_key,
+        }
+    }
+
+    fn key_id(&self) -> String {
+        self.arn.clone()
+    }
+
+    fn credentials(&self) -> Vec<(String, String)> {
+        self.vars(Some((&self.access_key, &self.secret_key)))
+    }
+
+    fn wrong_credentials(&self) -> (Vec<(String, String)>, String) {
+        let secret = "wrongSecretKey0123456789abcdefWRONGsecret";
+        (self.vars(Some((&self.access_key, secret))), secret.into())
+    }
+
+    fn no_credentials(&self) -> Vec<(String, String)> {
+        self.vars(None)
+    }
+
+    fn requests(&self) -> usize {
+        self.proxy.statuses().len()
+    }
+}
+
+impl KeyService for Aws {
+    fn relocate(&self, port: u16) -> Relocation {
+        Relocation {
+            vars: vec![(
+                "AWS_ENDPOINT_URL_KMS".to_string(),
+                format!("http://127.0.0.1:{port}"),
+            )],
+            replace: None,
+        }
+    }
+
+    fn statuses(&self) -> Vec<u16> {
+        self.proxy.statuses()
+    }
+
+    fn injected_failure_says(status: u16) -> String {
+        format!("injected failure {status}")
+    }
 }

@@ -6,7 +6,6 @@
 //! managed identity, and the Azure CLI (a fake `az` first on `PATH`). The real sops is not run:
 //! it would need the real Entra ID.
 
-use std::ops::Deref;
 use std::path::PathBuf;
 use std::process::Output;
 use std::time::{Duration, Instant};
@@ -14,8 +13,9 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
-use crate::support::standin::{INPUT, Scratch, StandIn, dead_port};
-use crate::support::{ok, sops_rs_command};
+use crate::backend_conformance::{Backend, Fault, KeyService, Relocation};
+use crate::support::standin::{INPUT, StandIn, dead_port};
+use crate::support::{TestEnv, ok, path_arg};
 
 const TENANT: &str = "00000000-0000-0000-0000-000000000001";
 const CLIENT_ID: &str = "sops-client";
@@ -114,50 +114,35 @@ impl KeyVault {
     }
 }
 
-struct Home(Scratch);
-
-impl Deref for Home {
-    type Target = Scratch;
-
-    fn deref(&self) -> &Scratch {
-        &self.0
-    }
+/// Encrypts INPUT for `key` and decrypts it again with `env`, both through the binary.
+fn round_trip(home: &TestEnv, env: &[(String, String)], key: &str) {
+    let plain = path_arg(&home.write("app.yaml", INPUT));
+    let enc = ok(
+        ours(home, env, &["encrypt", "--azure-kv", key, &plain]),
+        "encrypt",
+    );
+    let file = path_arg(&home.write("app.enc.yaml", &enc));
+    assert_eq!(ok(ours(home, env, &["decrypt", &file]), "decrypt"), INPUT);
 }
 
-impl Home {
-    fn new() -> Home {
-        Home(Scratch::new())
-    }
+/// Encrypts INPUT for `key` with `env`, expecting a failure; returns stderr.
+fn encrypt_error(home: &TestEnv, env: &[(String, String)], key: &str) -> String {
+    let plain = path_arg(&home.write("app.yaml", INPUT));
+    let out = ours(home, env, &["encrypt", "--azure-kv", key, &plain]);
+    assert!(!out.status.success());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
 
-    /// Encrypts INPUT for `key` and decrypts it again with `env`, both through the binary.
-    fn round_trip(&self, env: &[(String, String)], key: &str) {
-        let plain = self.write("app.yaml", INPUT);
-        let enc = ok(
-            self.ours(env, &["encrypt", "--azure-kv", key, &plain]),
-            "encrypt",
-        );
-        let file = self.write("app.enc.yaml", &enc);
-        assert_eq!(ok(self.ours(env, &["decrypt", &file]), "decrypt"), INPUT);
-    }
-
-    /// Encrypts INPUT for `key` with `env`, expecting a failure; returns stderr.
-    fn encrypt_error(&self, env: &[(String, String)], key: &str) -> String {
-        let plain = self.write("app.yaml", INPUT);
-        let out = self.ours(env, &["encrypt", "--azure-kv", key, &plain]);
-        assert!(!out.status.success());
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    }
-
-    /// A fake Azure CLI as `bin/az`: it answers `az account get-access-token -o json --scope S`
-    /// the way az 2.54+ does (or, with `token` None, fails as az does before `az login`), and
-    /// appends its arguments to `az.log`. Returns the `PATH` that finds it first.
-    fn fake_az(&self, token: Option<&str>) -> String {
-        let bin = self.path().join("bin");
-        std::fs::create_dir_all(&bin).unwrap();
-        let log = self.path().join("az.log");
-        let answer = match token {
-            Some(token) => format!(
-                r#"exp=$(( $(date +%s) + 3600 ))
+/// A fake Azure CLI as `bin/az`: it answers `az account get-access-token -o json --scope S`
+/// the way az 2.54+ does (or, with `token` None, fails as az does before `az login`), and
+/// appends its arguments to `az.log`. Returns the `PATH` that finds it first.
+fn fake_az(home: &TestEnv, token: Option<&str>) -> String {
+    let bin = home.dir().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = home.dir().join("az.log");
+    let answer = match token {
+        Some(token) => format!(
+            r#"exp=$(( $(date +%s) + 3600 ))
 cat <<JSON
 {{
   "accessToken": "{token}",
@@ -168,11 +153,11 @@ cat <<JSON
   "tokenType": "Bearer"
 }}
 JSON"#
-            ),
-            None => "echo \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1".into(),
-        };
-        let script = format!(
-            r#"#!/bin/sh
+        ),
+        None => "echo \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1".into(),
+    };
+    let script = format!(
+        r#"#!/bin/sh
 # A stand-in for the Azure CLI in tests.
 echo "$*" >> '{log}'
 if [ "$1 $2" != "account get-access-token" ]; then
@@ -184,10 +169,10 @@ output=""
 scope=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    -o|--output) output=$2; shift 2 ;;
-    --scope) scope=$2; shift 2 ;;
-    --tenant|-t|--subscription) shift 2 ;;
-    *) echo "ERROR: unrecognized arguments: $1" >&2; exit 2 ;;
+-o|--output) output=$2; shift 2 ;;
+--scope) scope=$2; shift 2 ;;
+--tenant|-t|--subscription) shift 2 ;;
+*) echo "ERROR: unrecognized arguments: $1" >&2; exit 2 ;;
   esac
 done
 if [ "$output" != json ] || [ -z "$scope" ]; then
@@ -196,50 +181,49 @@ if [ "$output" != json ] || [ -z "$scope" ]; then
 fi
 {answer}
 "#,
-            log = log.display()
-        );
-        let az = bin.join("az");
-        std::fs::write(&az, script).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
-        format!(
-            "{}:{}",
-            bin.display(),
-            std::env::var("PATH").unwrap_or_default()
-        )
-    }
+        log = log.display()
+    );
+    let az = bin.join("az");
+    std::fs::write(&az, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
 
-    /// The arguments the fake `az` was called with, one line per call.
-    fn az_calls(&self) -> Vec<String> {
-        std::fs::read_to_string(self.path().join("az.log"))
-            .unwrap_or_default()
-            .lines()
-            .map(str::to_string)
-            .collect()
-    }
+/// The arguments the fake `az` was called with, one line per call.
+fn az_calls(home: &TestEnv) -> Vec<String> {
+    std::fs::read_to_string(home.dir().join("az.log"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
 
-    fn ours(&self, env: &[(String, String)], args: &[&str]) -> Output {
-        sops_rs_command(self.path())
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .args(args)
-            .output()
-            .unwrap()
-    }
+fn ours(home: &TestEnv, env: &[(String, String)], args: &[&str]) -> Output {
+    home.sops_rs()
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn azure_key(url: &str) -> Box<dyn MasterKey> {
-    from_spec(&KeySpec::simple("azure_kv", url)).unwrap()
+    from_spec(&KeySpec::simple(sops_rs::keys::KeyKind::AzureKeyVault, url)).unwrap()
 }
 
 #[test]
 fn backend_azure_round_trip_and_metadata() {
     let kv = KeyVault::start(&[]);
-    let home = Home::new();
+    let home = TestEnv::new();
     let env = kv.env(SECRET);
-    let plain = home.write("app.yaml", INPUT);
+    let plain = path_arg(&home.write("app.yaml", INPUT));
     let url = kv.key_url("sops");
     let enc = ok(
-        home.ours(&env, &["encrypt", "--azure-kv", &url, &plain]),
+        ours(&home, &env, &["encrypt", "--azure-kv", &url, &plain]),
         "encrypt",
     );
     let entry = format!(
@@ -265,8 +249,8 @@ fn backend_azure_round_trip_and_metadata() {
             .len(),
         256
     );
-    let file = home.write("app.enc.yaml", &enc);
-    assert_eq!(ok(home.ours(&env, &["decrypt", &file]), "decrypt"), INPUT);
+    let file = path_arg(&home.write("app.enc.yaml", &enc));
+    assert_eq!(ok(ours(&home, &env, &["decrypt", &file]), "decrypt"), INPUT);
 
     // The protocol: a challenge first, a token for the vault's scope, RSA-OAEP-256 after.
     let requests = kv.requests();
@@ -308,154 +292,24 @@ fn backend_azure_round_trip_and_metadata() {
 }
 
 #[test]
-fn backend_azure_server_down_fails_fast_with_exit_128() {
-    let home = Home::new();
+fn backend_azure_missing_key_and_no_credentials_in_the_library() {
     let kv = KeyVault::start(&[]);
-    let env = kv.env(SECRET);
-    let plain = home.write("app.yaml", INPUT);
-    let enc = ok(
-        home.ours(
-            &env,
-            &["encrypt", "--azure-kv", &kv.key_url("sops"), &plain],
-        ),
-        "encrypt",
-    );
-    let dead = format!("https://127.0.0.1:{}", dead_port());
-    let file = home.write("app.enc.yaml", &enc.replace(&kv.vault_url(), &dead));
-    let started = Instant::now();
-    let out = home.ours(&env, &["decrypt", &file]);
-    let elapsed = started.elapsed();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(128), "{stderr}");
-    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
-    assert!(
-        stderr.contains(&format!("{dead}/keys/sops/v1")),
-        "the key is named: {stderr}"
-    );
-    assert!(stderr.contains("could not connect"), "{stderr}");
-    assert!(out.stdout.is_empty());
-
-    let started = Instant::now();
-    let out = home.ours(
-        &env,
-        &[
-            "encrypt",
-            "--azure-kv",
-            &format!("{dead}/keys/sops/v1"),
-            &plain,
-        ],
-    );
-    assert!(!out.status.success());
-    assert!(started.elapsed() < Duration::from_secs(10));
-}
-
-#[test]
-fn backend_azure_slow_server_times_out() {
-    let kv = KeyVault::start(&["--delay", "5"]);
-    let key = azure_key(&kv.key_url("sops"));
-    let c = kv.ctx(SECRET, &[("SOPS_RS_HTTP_TIMEOUT_SECONDS", "1")]);
-    let started = Instant::now();
-    let err = key.wrap(&[1u8; 32], &c).unwrap_err().to_string();
-    let elapsed = started.elapsed();
-    assert!(err.contains("timed out"), "{err}");
-    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
-
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
-    let mut env = kv.env(SECRET);
-    env.push(("SOPS_RS_HTTP_TIMEOUT_SECONDS".into(), "1".into()));
-    let started = Instant::now();
-    let out = home.ours(
-        &env,
-        &["encrypt", "--azure-kv", &kv.key_url("sops"), &plain],
-    );
-    assert!(!out.status.success());
-    assert!(started.elapsed() < Duration::from_secs(5));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("timed out"));
-}
-
-#[test]
-fn backend_azure_429_and_500_are_retried() {
-    for status in ["429", "500", "503"] {
-        let kv = KeyVault::start(&["--fail", "2", "--fail-status", status]);
-        let key = azure_key(&kv.key_url("sops"));
-        let c = kv.ctx(SECRET, &[]);
-        let enc = key
-            .wrap(&[3u8; 32], &c)
-            .unwrap_or_else(|e| panic!("{status}: {e}"));
-        let code: u64 = status.parse().unwrap();
-        assert_eq!(kv.authorized_statuses(), [code, code, 200]);
-        assert_eq!(&key.unwrap(&enc, &c).unwrap().unwrap()[..], &[3u8; 32]);
-    }
-    // Three failures in a row: give up with the server's answer.
-    let kv = KeyVault::start(&["--fail", "3", "--fail-status", "500"]);
-    let err = azure_key(&kv.key_url("sops"))
-        .wrap(&[3u8; 32], &kv.ctx(SECRET, &[]))
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("500") && err.contains("stand-in failure"),
-        "{err}"
-    );
-    assert_eq!(kv.authorized_statuses().len(), 3);
-}
-
-#[test]
-fn backend_azure_wrong_credentials_are_a_clear_error() {
-    let kv = KeyVault::start(&[]);
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
     let url = kv.key_url("sops");
-    let enc = ok(
-        home.ours(&kv.env(SECRET), &["encrypt", "--azure-kv", &url, &plain]),
-        "encrypt",
-    );
-    let file = home.write("app.enc.yaml", &enc);
-
-    let wrong = kv.env("not-the-secret");
-    let out = home.ours(&wrong, &["decrypt", &file]);
-    assert_eq!(out.status.code(), Some(128));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(&url), "the key is named: {stderr}");
-    assert!(stderr.contains("AADSTS7000215"), "{stderr}");
-    assert!(
-        !stderr.contains("not-the-secret"),
-        "the secret is not printed: {stderr}"
-    );
-    assert!(out.stdout.is_empty());
-
-    let out = home.ours(&wrong, &["encrypt", "--azure-kv", &url, &plain]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Invalid client secret"));
-
+    let wrapped = azure_key(&url)
+        .wrap(&[1u8; 32], &kv.ctx(SECRET, &[]))
+        .unwrap();
     // A key that does not exist: Key Vault's own message.
     let err = azure_key(&kv.key_url("missing"))
         .wrap(&[1u8; 32], &kv.ctx(SECRET, &[]))
         .unwrap_err()
         .to_string();
     assert!(err.contains("404") && err.contains("KeyNotFound"), "{err}");
-
-    // No credentials at all: nothing to try with (exit 128, the key listed).
-    let none: Vec<(String, String)> = vec![
-        (
-            "AZURE_TOKEN_CREDENTIALS".into(),
-            "EnvironmentCredential".into(),
-        ),
-        ("SSL_CERT_FILE".into(), kv.ca().display().to_string()),
-    ];
-    let out = home.ours(&none, &["decrypt", &file]);
-    assert_eq!(out.status.code(), Some(128));
-    assert!(String::from_utf8_lossy(&out.stderr).contains(&url));
-    let key = azure_key(&url);
-    let stored = enc
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("enc: "))
-        .unwrap();
+    // No credentials at all: the key has nothing to try with (not a failure).
     let ctx = KeyContext {
-        vars: none.into_iter().collect(),
+        vars: Azure::bare(&kv).into_iter().collect(),
         ..Default::default()
     };
-    assert!(key.unwrap(stored, &ctx).unwrap().is_none());
+    assert!(azure_key(&url).unwrap(&wrapped, &ctx).unwrap().is_none());
 }
 
 #[test]
@@ -480,8 +334,8 @@ fn pairs(vars: &[(&str, &str)]) -> Vec<(String, String)> {
 fn backend_azure_cli_credential() {
     const CLI_TOKEN: &str = "token-from-the-azure-cli";
     let kv = KeyVault::start(&["--cli-token", CLI_TOKEN]);
-    let home = Home::new();
-    let path = home.fake_az(Some(CLI_TOKEN));
+    let home = TestEnv::new();
+    let path = fake_az(&home, Some(CLI_TOKEN));
     // No AZURE_CLIENT_* at all. Managed identity is tried first and is down here (an App
     // Service endpoint nobody listens on), so the chain moves on to the Azure CLI.
     let dead = format!("http://127.0.0.1:{}/msi/token", dead_port());
@@ -491,7 +345,7 @@ fn backend_azure_cli_credential() {
         ("IDENTITY_ENDPOINT", &dead),
         ("IDENTITY_HEADER", "unused"),
     ]));
-    home.round_trip(&env, &kv.key_url("sops"));
+    round_trip(&home, &env, &kv.key_url("sops"));
     assert!(!kv.credentials().is_empty());
     assert!(
         kv.credentials().iter().all(|c| c == "azure_cli"),
@@ -501,20 +355,20 @@ fn backend_azure_cli_credential() {
     assert!(kv.requests_of("token").is_empty());
     // One az call per process, asking for Key Vault's scope as JSON.
     assert_eq!(
-        home.az_calls(),
+        az_calls(&home),
         ["account get-access-token -o json --scope https://vault.azure.net/.default"; 2]
     );
 
     // Not logged in: az's own message, and the chain's other links, in the error.
-    let home = Home::new();
-    let path = home.fake_az(None);
+    let home = TestEnv::new();
+    let path = fake_az(&home, None);
     let mut env = kv.tls_only();
     env.extend(pairs(&[
         ("PATH", &path),
         ("IDENTITY_ENDPOINT", &dead),
         ("IDENTITY_HEADER", "unused"),
     ]));
-    let stderr = home.encrypt_error(&env, &kv.key_url("sops"));
+    let stderr = encrypt_error(&home, &env, &kv.key_url("sops"));
     assert!(
         stderr.contains("AzureCLICredential") && stderr.contains("az login"),
         "{stderr}"
@@ -527,8 +381,8 @@ fn backend_azure_workload_identity() {
     // What AKS mounts: a service-account token (a JWT) whose content is the client assertion.
     const FEDERATED: &str = "eyJhbGciOiJSUzI1NiIsImtpZCI6InN0YW5kLWluIn0.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZGVmYXVsdDpzb3BzIn0.c2lnbmF0dXJl";
     let kv = KeyVault::start(&["--federated-token", FEDERATED]);
-    let home = Home::new();
-    let token_file = home.write("azure-identity-token", FEDERATED);
+    let home = TestEnv::new();
+    let token_file = path_arg(&home.write("azure-identity-token", FEDERATED));
     let vault = kv.vault_url();
     let mut env = kv.tls_only();
     env.extend(pairs(&[
@@ -537,7 +391,7 @@ fn backend_azure_workload_identity() {
         ("AZURE_FEDERATED_TOKEN_FILE", &token_file),
         ("AZURE_AUTHORITY_HOST", &vault),
     ]));
-    home.round_trip(&env, &kv.key_url("sops"));
+    round_trip(&home, &env, &kv.key_url("sops"));
     let tokens = kv.requests_of("token");
     assert_eq!(tokens.len(), 2, "one token per process: {tokens:?}");
     for t in &tokens {
@@ -548,13 +402,13 @@ fn backend_azure_workload_identity() {
     assert!(kv.credentials().iter().all(|c| c == "workload_identity"));
 
     // A token file the tenant does not trust: Entra's error, not the token.
-    let other = home.write(
+    let other = path_arg(&home.write(
         "other-token",
         "eyJub3QiOiJ0cnVzdGVkIn0.eyJzdWIiOiJvdGhlciJ9.c2ln",
-    );
+    ));
     env.retain(|(k, _)| k != "AZURE_FEDERATED_TOKEN_FILE");
     env.push(("AZURE_FEDERATED_TOKEN_FILE".into(), other));
-    let stderr = home.encrypt_error(&env, &kv.key_url("sops"));
+    let stderr = encrypt_error(&home, &env, &kv.key_url("sops"));
     assert!(stderr.contains("AADSTS700211"), "{stderr}");
     assert!(!stderr.contains("eyJub3Qi"), "{stderr}");
 }
@@ -563,14 +417,14 @@ fn backend_azure_workload_identity() {
 fn backend_azure_managed_identity() {
     // App Service's managed identity: IDENTITY_ENDPOINT and IDENTITY_HEADER, no other settings.
     let kv = KeyVault::start(&["--identity-header", "mi-header-secret"]);
-    let home = Home::new();
+    let home = TestEnv::new();
     let endpoint = format!("{}/msi/token", kv.vault_url());
     let mut env = kv.tls_only();
     env.extend(pairs(&[
         ("IDENTITY_ENDPOINT", &endpoint),
         ("IDENTITY_HEADER", "mi-header-secret"),
     ]));
-    home.round_trip(&env, &kv.key_url("sops"));
+    round_trip(&home, &env, &kv.key_url("sops"));
     let asked = kv.requests_of("managed_identity");
     assert_eq!(asked.len(), 2, "one token per process: {asked:?}");
     assert!(
@@ -588,10 +442,91 @@ fn backend_azure_managed_identity() {
         ("IDENTITY_HEADER", "not-the-header"),
         ("AZURE_TOKEN_CREDENTIALS", "ManagedIdentityCredential"),
     ]));
-    let stderr = home.encrypt_error(&env, &kv.key_url("sops"));
+    let stderr = encrypt_error(&home, &env, &kv.key_url("sops"));
     assert!(
         stderr.contains("ManagedIdentityCredential") && stderr.contains("401"),
         "{stderr}"
     );
     assert!(!stderr.contains("not-the-header"), "{stderr}");
+}
+
+/// The stand-in behind the conformance suite (`backend_conformance.rs`).
+pub struct Azure {
+    kv: KeyVault,
+}
+
+impl Azure {
+    /// The test CA and the environment credential chosen, but no credentials.
+    fn bare(kv: &KeyVault) -> Vec<(String, String)> {
+        pairs(&[
+            ("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential"),
+            ("SSL_CERT_FILE", &kv.ca().display().to_string()),
+        ])
+    }
+}
+
+impl Backend for Azure {
+    const FLAG: &'static str = "--azure-kv";
+    // The real sops would need the real Entra ID.
+    const REAL_SOPS: bool = false;
+    const WRONG_CREDENTIALS_SAY: &'static [&'static str] = &["AADSTS7000215"];
+    const NO_CREDENTIALS_SAY: &'static [&'static str] = &[];
+
+    fn start(fault: Fault) -> Azure {
+        let kv = match fault {
+            Fault::None => KeyVault::start(&[]),
+            Fault::FailFirst { requests, status } => KeyVault::start(&[
+                "--fail",
+                &requests.to_string(),
+                "--fail-status",
+                &status.to_string(),
+            ]),
+        };
+        Azure { kv }
+    }
+
+    fn key_id(&self) -> String {
+        self.kv.key_url("sops")
+    }
+
+    fn credentials(&self) -> Vec<(String, String)> {
+        self.kv.env(SECRET)
+    }
+
+    fn wrong_credentials(&self) -> (Vec<(String, String)>, String) {
+        (self.kv.env("not-the-secret"), "not-the-secret".to_string())
+    }
+
+    fn no_credentials(&self) -> Vec<(String, String)> {
+        Azure::bare(&self.kv)
+    }
+
+    fn requests(&self) -> usize {
+        self.kv
+            .requests()
+            .iter()
+            .filter(|r| r["authorized"] == true || r["kind"] == "token")
+            .count()
+    }
+}
+
+impl KeyService for Azure {
+    fn relocate(&self, port: u16) -> Relocation {
+        Relocation {
+            vars: Vec::new(),
+            replace: Some((self.kv.vault_url(), format!("https://127.0.0.1:{port}"))),
+        }
+    }
+
+    fn statuses(&self) -> Vec<u16> {
+        self.kv
+            .authorized_statuses()
+            .into_iter()
+            .map(|s| s as u16)
+            .collect()
+    }
+
+    fn injected_failure_says(status: u16) -> String {
+        format!("stand-in failure {status}")
+    }
 }

@@ -7,15 +7,14 @@
 //! cannot be pointed at a custom GCP endpoint (`SOPS_GCP_KMS_ENDPOINT` is new in 3.13), so there
 //! is no interop test here.
 
-use std::ops::Deref;
 use std::path::PathBuf;
 use std::process::Output;
-use std::time::{Duration, Instant};
 
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
-use crate::support::standin::{INPUT, Scratch, StandIn, dead_port};
-use crate::support::{ok, sops_rs_command};
+use crate::backend_conformance::{Backend, Fault, KeyService, Relocation};
+use crate::support::standin::{INPUT, StandIn, dead_port};
+use crate::support::{TestEnv, ok, path_arg};
 
 const TOKEN: &str = "test-token";
 const KEY: &str = "projects/p1/locations/global/keyRings/ring/cryptoKeys/sops";
@@ -109,61 +108,51 @@ impl Kms {
     }
 }
 
-struct Home(Scratch);
-
-impl Deref for Home {
-    type Target = Scratch;
-
-    fn deref(&self) -> &Scratch {
-        &self.0
+/// sops-rs in `home` against `endpoint`, with `token` as the only credential (if any).
+fn ours(home: &TestEnv, endpoint: &str, token: Option<&str>, args: &[&str]) -> Output {
+    match token {
+        Some(token) => run(
+            home,
+            endpoint,
+            &[("GOOGLE_OAUTH_ACCESS_TOKEN", token)],
+            args,
+        ),
+        None => run(home, endpoint, &[], args),
     }
 }
 
-impl Home {
-    fn new() -> Home {
-        Home(Scratch::new())
+/// Runs sops-rs in `home` against `endpoint` with `env` as the only credentials.
+fn run(home: &TestEnv, endpoint: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = home.sops_rs();
+    cmd.env("SOPS_GCP_KMS_ENDPOINT", endpoint);
+    if !env.iter().any(|(k, _)| *k == "GCE_METADATA_HOST") {
+        // Never the real metadata server, even on a GCP machine.
+        cmd.env("GCE_METADATA_HOST", format!("127.0.0.1:{}", dead_port()));
     }
+    cmd.envs(env.iter().copied()).args(args).output().unwrap()
+}
 
-    fn ours(&self, endpoint: &str, token: Option<&str>, args: &[&str]) -> Output {
-        match token {
-            Some(token) => self.run(endpoint, &[("GOOGLE_OAUTH_ACCESS_TOKEN", token)], args),
-            None => self.run(endpoint, &[], args),
-        }
-    }
+/// Encrypts INPUT for KEY with `env`, expecting a failure; returns stderr.
+fn encrypt_error(home: &TestEnv, endpoint: &str, env: &[(&str, &str)]) -> String {
+    let plain = path_arg(&home.write("app.yaml", INPUT));
+    let out = run(home, endpoint, env, &["encrypt", "--gcp-kms", KEY, &plain]);
+    let names: Vec<&str> = env.iter().map(|(k, _)| *k).collect();
+    assert!(!out.status.success(), "encrypt succeeded with {names:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
 
-    /// Runs sops-rs against `endpoint` with `env` as the only credentials.
-    fn run(&self, endpoint: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
-        let mut cmd = sops_rs_command(self.path());
-        cmd.env("SOPS_GCP_KMS_ENDPOINT", endpoint);
-        if !env.iter().any(|(k, _)| *k == "GCE_METADATA_HOST") {
-            // Never the real metadata server, even on a GCP machine.
-            cmd.env("GCE_METADATA_HOST", format!("127.0.0.1:{}", dead_port()));
-        }
-        cmd.envs(env.iter().copied()).args(args).output().unwrap()
-    }
-
-    /// Encrypts INPUT for KEY with `env`, expecting a failure; returns stderr.
-    fn encrypt_error(&self, endpoint: &str, env: &[(&str, &str)]) -> String {
-        let plain = self.write("app.yaml", INPUT);
-        let out = self.run(endpoint, env, &["encrypt", "--gcp-kms", KEY, &plain]);
-        let names: Vec<&str> = env.iter().map(|(k, _)| *k).collect();
-        assert!(!out.status.success(), "encrypt succeeded with {names:?}");
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    }
-
-    /// Encrypts INPUT for KEY and decrypts it again with `env`, both through the binary.
-    fn round_trip(&self, endpoint: &str, env: &[(&str, &str)]) {
-        let plain = self.write("app.yaml", INPUT);
-        let enc = ok(
-            self.run(endpoint, env, &["encrypt", "--gcp-kms", KEY, &plain]),
-            "encrypt",
-        );
-        let file = self.write("app.enc.yaml", &enc);
-        assert_eq!(
-            ok(self.run(endpoint, env, &["decrypt", &file]), "decrypt"),
-            INPUT
-        );
-    }
+/// Encrypts INPUT for KEY and decrypts it again with `env`, both through the binary.
+fn round_trip(home: &TestEnv, endpoint: &str, env: &[(&str, &str)]) {
+    let plain = path_arg(&home.write("app.yaml", INPUT));
+    let enc = ok(
+        run(home, endpoint, env, &["encrypt", "--gcp-kms", KEY, &plain]),
+        "encrypt",
+    );
+    let file = path_arg(&home.write("app.enc.yaml", &enc));
+    assert_eq!(
+        ok(run(home, endpoint, env, &["decrypt", &file]), "decrypt"),
+        INPUT
+    );
 }
 
 fn ctx(vars: &[(&str, &str)]) -> KeyContext {
@@ -171,16 +160,17 @@ fn ctx(vars: &[(&str, &str)]) -> KeyContext {
 }
 
 fn gcp_key(id: &str) -> Box<dyn MasterKey> {
-    from_spec(&KeySpec::simple("gcp_kms", id)).unwrap()
+    from_spec(&KeySpec::simple(sops_rs::keys::KeyKind::GcpKms, id)).unwrap()
 }
 
 #[test]
 fn backend_gcp_round_trip_and_metadata() {
     let kms = Kms::start(&[]);
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
+    let home = TestEnv::new();
+    let plain = path_arg(&home.write("app.yaml", INPUT));
     let enc = ok(
-        home.ours(
+        ours(
+            &home,
             &kms.endpoint(),
             Some(TOKEN),
             &["encrypt", "--gcp-kms", KEY, &plain],
@@ -200,10 +190,10 @@ fn backend_gcp_round_trip_and_metadata() {
     let value = enc_line.trim_start().trim_start_matches("enc: ");
     // Standard padded base64 of a 32-byte key plus the stand-in's 16-byte checksum.
     assert_eq!(value.len(), 64, "{value}");
-    let file = home.write("app.enc.yaml", &enc);
+    let file = path_arg(&home.write("app.enc.yaml", &enc));
     assert_eq!(
         ok(
-            home.ours(&kms.endpoint(), Some(TOKEN), &["decrypt", &file]),
+            ours(&home, &kms.endpoint(), Some(TOKEN), &["decrypt", &file]),
             "decrypt"
         ),
         INPUT
@@ -258,13 +248,14 @@ fn backend_gcp_resource_id_syntax_is_checked() {
         "p/locations/l/keyRings/r/cryptoKeys/k",
     ] {
         assert!(
-            from_spec(&KeySpec::simple("gcp_kms", bad)).is_err(),
+            from_spec(&KeySpec::simple(sops_rs::keys::KeyKind::GcpKms, bad)).is_err(),
             "{bad}"
         );
     }
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
-    let out = home.ours(
+    let home = TestEnv::new();
+    let plain = path_arg(&home.write("app.yaml", INPUT));
+    let out = ours(
+        &home,
         "http://127.0.0.1:9",
         Some(TOKEN),
         &["encrypt", "--gcp-kms", "projects/p/keyRings/r", &plain],
@@ -275,156 +266,23 @@ fn backend_gcp_resource_id_syntax_is_checked() {
 }
 
 #[test]
-fn backend_gcp_server_down_fails_fast_with_exit_128() {
-    let home = Home::new();
-    let dead = format!("http://127.0.0.1:{}", dead_port());
-    // The stand-ins share a pad secret, so any instance decrypts another's ciphertexts.
-    let enc = {
-        let kms = Kms::start(&[]);
-        let plain = home.write("app.yaml", INPUT);
-        ok(
-            home.ours(
-                &kms.endpoint(),
-                Some(TOKEN),
-                &["encrypt", "--gcp-kms", KEY, &plain],
-            ),
-            "encrypt",
-        )
-    };
-    let file = home.write("app.enc.yaml", &enc);
-    let started = Instant::now();
-    let out = home.ours(&dead, Some(TOKEN), &["decrypt", &file]);
-    let elapsed = started.elapsed();
-    assert_eq!(
-        out.status.code(),
-        Some(128),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(KEY), "the key is named: {stderr}");
-    assert!(stderr.contains("could not connect"), "{stderr}");
-    assert!(out.stdout.is_empty());
-
-    let started = Instant::now();
-    let plain = home.write("plain.yaml", INPUT);
-    let out = home.ours(&dead, Some(TOKEN), &["encrypt", "--gcp-kms", KEY, &plain]);
-    assert!(!out.status.success());
-    assert!(started.elapsed() < Duration::from_secs(10));
-}
-
-#[test]
-fn backend_gcp_slow_server_times_out() {
-    let kms = Kms::start(&["--delay", "5"]);
-    let key = gcp_key(KEY);
-    let c = ctx(&[
-        ("GOOGLE_OAUTH_ACCESS_TOKEN", TOKEN),
-        ("SOPS_GCP_KMS_ENDPOINT", &kms.endpoint()),
-        ("SOPS_RS_HTTP_TIMEOUT_SECONDS", "1"),
-    ]);
-    let started = Instant::now();
-    let err = key.wrap(&[1u8; 32], &c).unwrap_err().to_string();
-    let elapsed = started.elapsed();
-    assert!(err.contains("timed out"), "{err}");
-    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
-
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
-    let started = Instant::now();
-    let out = sops_rs_command(home.path())
-        .env("GOOGLE_OAUTH_ACCESS_TOKEN", TOKEN)
-        .env("SOPS_GCP_KMS_ENDPOINT", kms.endpoint())
-        .env("SOPS_RS_HTTP_TIMEOUT_SECONDS", "1")
-        .args(["encrypt", "--gcp-kms", KEY, &plain])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(started.elapsed() < Duration::from_secs(4));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("timed out"));
-}
-
-#[test]
-fn backend_gcp_429_and_500_are_retried() {
-    for status in ["429", "500", "503"] {
-        let kms = Kms::start(&["--fail", "2", "--fail-status", status]);
-        let key = gcp_key(KEY);
-        let c = ctx(&[
-            ("GOOGLE_OAUTH_ACCESS_TOKEN", TOKEN),
-            ("SOPS_GCP_KMS_ENDPOINT", &kms.endpoint()),
-        ]);
-        let enc = key
-            .wrap(&[3u8; 32], &c)
-            .unwrap_or_else(|e| panic!("{status}: {e}"));
-        let code: u64 = status.parse().unwrap();
-        assert_eq!(kms.statuses(), [code, code, 200]);
-        assert_eq!(&key.unwrap(&enc, &c).unwrap().unwrap()[..], &[3u8; 32]);
-    }
-    // Three failures in a row: give up with the server's answer.
-    let kms = Kms::start(&["--fail", "3", "--fail-status", "500"]);
-    let err = gcp_key(KEY)
-        .wrap(
-            &[3u8; 32],
-            &ctx(&[
-                ("GOOGLE_OAUTH_ACCESS_TOKEN", TOKEN),
-                ("SOPS_GCP_KMS_ENDPOINT", &kms.endpoint()),
-            ]),
-        )
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("500") && err.contains("INTERNAL") && err.contains("stand-in failure"),
-        "{err}"
-    );
-    assert_eq!(kms.statuses().len(), 3);
-}
-
-#[test]
-fn backend_gcp_wrong_credentials_are_a_clear_error() {
+fn backend_gcp_unusable_credentials_json_names_its_source() {
     let kms = Kms::start(&[]);
-    let home = Home::new();
-    let plain = home.write("app.yaml", INPUT);
+    let home = TestEnv::new();
+    let plain = path_arg(&home.write("app.yaml", INPUT));
     let enc = ok(
-        home.ours(
+        ours(
+            &home,
             &kms.endpoint(),
             Some(TOKEN),
             &["encrypt", "--gcp-kms", KEY, &plain],
         ),
         "encrypt",
     );
-    let file = home.write("app.enc.yaml", &enc);
-
-    let out = home.ours(&kms.endpoint(), Some("wrong-secret"), &["decrypt", &file]);
-    assert_eq!(out.status.code(), Some(128));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(KEY), "the key is named: {stderr}");
-    assert!(stderr.contains("PERMISSION_DENIED"), "{stderr}");
-    assert!(stderr.contains("403"), "{stderr}");
-    assert!(stderr.contains("GOOGLE_OAUTH_ACCESS_TOKEN"), "{stderr}");
-    assert!(
-        !stderr.contains("wrong-secret"),
-        "the token is not printed: {stderr}"
-    );
-    assert!(out.stdout.is_empty());
-
-    let out = home.ours(
-        &kms.endpoint(),
-        Some("wrong-secret"),
-        &["encrypt", "--gcp-kms", KEY, &plain],
-    );
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("PERMISSION_DENIED"));
-
-    // No credentials at all (no token, no files, no metadata server): nothing to try with
-    // (exit 128, the key listed with a hint), nothing sent.
-    let before = kms.requests().len();
-    let out = home.ours(&kms.endpoint(), None, &["decrypt", &file]);
-    assert_eq!(out.status.code(), Some(128));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(KEY), "{stderr}");
-    assert!(stderr.contains("no Google credentials"), "{stderr}");
-    assert_eq!(kms.requests().len(), before);
-    let out = home.ours(
+    let file = path_arg(&home.write("app.enc.yaml", &enc));
+    // No credentials at all: the hint names the places looked at.
+    let out = ours(
+        &home,
         &kms.endpoint(),
         None,
         &["encrypt", "--gcp-kms", KEY, &plain],
@@ -432,10 +290,9 @@ fn backend_gcp_wrong_credentials_are_a_clear_error() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("metadata server"), "{stderr}");
-    assert_eq!(kms.requests().len(), before);
-
     // A credentials JSON the SDK cannot use is an error that names where it came from.
-    let out = home.run(
+    let out = run(
+        &home,
         &kms.endpoint(),
         &[("GOOGLE_CREDENTIALS", r#"{"type": "service_account"}"#)],
         &["decrypt", &file],
@@ -464,7 +321,7 @@ fn backend_gcp_service_account_key() {
         ("GOOGLE_APPLICATION_CREDENTIALS", key_file.as_str()),
     ] {
         let before = kms.kms_requests().len();
-        Home::new().round_trip(&kms.endpoint(), &[env]);
+        round_trip(&TestEnv::new(), &kms.endpoint(), &[env]);
         let used = kms.credentials()[before..].to_vec();
         assert_eq!(
             used,
@@ -482,9 +339,9 @@ fn backend_gcp_service_account_key() {
         serde_json::from_str(&std::fs::read_to_string(other.service_account()).unwrap()).unwrap();
     let mut forged: serde_json::Value = serde_json::from_str(&json).unwrap();
     forged["private_key"] = other_key["private_key"].clone();
-    let home = Home::new();
+    let home = TestEnv::new();
     let forged = forged.to_string();
-    let stderr = home.encrypt_error(&kms.endpoint(), &[("GOOGLE_CREDENTIALS", &forged)]);
+    let stderr = encrypt_error(&home, &kms.endpoint(), &[("GOOGLE_CREDENTIALS", &forged)]);
     assert!(
         stderr.contains("401") && stderr.contains("UNAUTHENTICATED"),
         "{stderr}"
@@ -496,7 +353,8 @@ fn backend_gcp_service_account_key() {
     );
     // Its own key file belongs to another account (another key id): refused too.
     let other_file = other.service_account().display().to_string();
-    home.encrypt_error(
+    encrypt_error(
+        &home,
         &kms.endpoint(),
         &[("GOOGLE_APPLICATION_CREDENTIALS", &other_file)],
     );
@@ -513,7 +371,8 @@ fn backend_gcp_authorized_user_refresh_token() {
 
     // As a file named by GOOGLE_APPLICATION_CREDENTIALS: the refresh token is exchanged at the
     // file's token_uri, and KMS sees the access token that came back.
-    Home::new().round_trip(
+    round_trip(
+        &TestEnv::new(),
         &kms.endpoint(),
         &[("GOOGLE_APPLICATION_CREDENTIALS", &user_file)],
     );
@@ -531,15 +390,15 @@ fn backend_gcp_authorized_user_refresh_token() {
     assert_eq!(kms.credentials(), ["authorized_user", "authorized_user"]);
 
     // As gcloud's ADC file ($HOME/.config/gcloud/application_default_credentials.json).
-    let home = Home::new();
-    std::fs::create_dir_all(home.path().join(".config/gcloud")).unwrap();
+    let home = TestEnv::new();
+    std::fs::create_dir_all(home.dir().join(".config/gcloud")).unwrap();
     std::fs::copy(
         &user_file,
-        home.path()
+        home.dir()
             .join(".config/gcloud/application_default_credentials.json"),
     )
     .unwrap();
-    home.round_trip(&kms.endpoint(), &[]);
+    round_trip(&home, &kms.endpoint(), &[]);
     assert_eq!(kms.credentials().len(), 4);
     assert!(kms.credentials().iter().all(|c| c == "authorized_user"));
 
@@ -547,9 +406,10 @@ fn backend_gcp_authorized_user_refresh_token() {
     let mut revoked: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&user_file).unwrap()).unwrap();
     revoked["refresh_token"] = "revoked-refresh-token".into();
-    let home = Home::new();
-    let revoked_file = home.write("revoked.json", &revoked.to_string());
-    let stderr = home.encrypt_error(
+    let home = TestEnv::new();
+    let revoked_file = path_arg(&home.write("revoked.json", revoked.to_string()));
+    let stderr = encrypt_error(
+        &home,
         &kms.endpoint(),
         &[("GOOGLE_APPLICATION_CREDENTIALS", &revoked_file)],
     );
@@ -565,8 +425,9 @@ fn backend_gcp_metadata_server() {
     // No token, no credentials file, an empty HOME: Application Default Credentials end at the
     // metadata server, here the stand-in through GCE_METADATA_HOST.
     let kms = Kms::start(&[]);
-    let home = Home::new();
-    home.round_trip(
+    let home = TestEnv::new();
+    round_trip(
+        &home,
         &kms.endpoint(),
         &[("GCE_METADATA_HOST", &kms.metadata_host())],
     );
@@ -601,36 +462,113 @@ fn backend_gcp_is_left_alone_when_age_opens_the_file() {
     // A file for a GCP key and an age key, opened with the age identity: the GCP client is never
     // set up. The metadata server is the stand-in too, so even a token fetch would show.
     let kms = Kms::start(&[]);
-    let home = Home::new();
-    let identity = age::x25519::Identity::generate();
-    let recipient = identity.to_public().to_string();
-    use age::secrecy::ExposeSecret;
-    let key_file = home.write(
-        "age.txt",
-        &format!("{}\n", identity.to_string().expose_secret()),
-    );
-    let plain = home.write("app.yaml", INPUT);
+    // The home's age identity is every command's SOPS_AGE_KEY_FILE.
+    let home = TestEnv::new();
+    let recipient = home.recipient.clone();
+    let plain = path_arg(&home.write("app.yaml", INPUT));
     let enc = ok(
-        home.ours(
+        ours(
+            &home,
             &kms.endpoint(),
             Some(TOKEN),
             &["encrypt", "--gcp-kms", KEY, "--age", &recipient, &plain],
         ),
         "encrypt",
     );
-    let file = home.write("app.enc.yaml", &enc);
+    let file = path_arg(&home.write("app.enc.yaml", &enc));
     let before = kms.requests().len();
-    let env = [
-        ("GCE_METADATA_HOST", kms.metadata_host()),
-        ("SOPS_AGE_KEY_FILE", key_file),
-    ];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let metadata_host = kms.metadata_host();
+    let env = [("GCE_METADATA_HOST", metadata_host.as_str())];
     assert_eq!(
         ok(
-            home.run(&kms.endpoint(), &env, &["decrypt", &file]),
+            run(&home, &kms.endpoint(), &env, &["decrypt", &file]),
             "decrypt"
         ),
         INPUT
     );
     assert_eq!(kms.requests().len(), before, "{:?}", kms.requests());
+}
+
+/// The stand-in behind the conformance suite (`backend_conformance.rs`).
+pub struct Gcp {
+    kms: Kms,
+}
+
+impl Gcp {
+    fn vars(&self, token: Option<&str>) -> Vec<(String, String)> {
+        let mut vars = vec![
+            ("SOPS_GCP_KMS_ENDPOINT".to_string(), self.kms.endpoint()),
+            // Never the real metadata server, even on a GCP machine.
+            (
+                "GCE_METADATA_HOST".to_string(),
+                format!("127.0.0.1:{}", dead_port()),
+            ),
+        ];
+        if let Some(token) = token {
+            vars.push(("GOOGLE_OAUTH_ACCESS_TOKEN".to_string(), token.to_string()));
+        }
+        vars
+    }
+}
+
+impl Backend for Gcp {
+    const FLAG: &'static str = "--gcp-kms";
+    // sops 3.12.2 has no endpoint override for Cloud KMS (SOPS_GCP_KMS_ENDPOINT is 3.13).
+    const REAL_SOPS: bool = false;
+    const WRONG_CREDENTIALS_SAY: &'static [&'static str] =
+        &["PERMISSION_DENIED", "403", "GOOGLE_OAUTH_ACCESS_TOKEN"];
+    const NO_CREDENTIALS_SAY: &'static [&'static str] = &["no Google credentials"];
+
+    fn start(fault: Fault) -> Gcp {
+        let kms = match fault {
+            Fault::None => Kms::start(&[]),
+            Fault::FailFirst { requests, status } => Kms::start(&[
+                "--fail",
+                &requests.to_string(),
+                "--fail-status",
+                &status.to_string(),
+            ]),
+        };
+        Gcp { kms }
+    }
+
+    fn key_id(&self) -> String {
+        KEY.to_string()
+    }
+
+    fn credentials(&self) -> Vec<(String, String)> {
+        self.vars(Some(TOKEN))
+    }
+
+    fn wrong_credentials(&self) -> (Vec<(String, String)>, String) {
+        (self.vars(Some("wrong-secret")), "wrong-secret".to_string())
+    }
+
+    fn no_credentials(&self) -> Vec<(String, String)> {
+        self.vars(None)
+    }
+
+    fn requests(&self) -> usize {
+        self.kms.requests().len()
+    }
+}
+
+impl KeyService for Gcp {
+    fn relocate(&self, port: u16) -> Relocation {
+        Relocation {
+            vars: vec![(
+                "SOPS_GCP_KMS_ENDPOINT".to_string(),
+                format!("http://127.0.0.1:{port}"),
+            )],
+            replace: None,
+        }
+    }
+
+    fn statuses(&self) -> Vec<u16> {
+        self.kms.statuses().into_iter().map(|s| s as u16).collect()
+    }
+
+    fn injected_failure_says(status: u16) -> String {
+        format!("stand-in failure {status}")
+    }
 }

@@ -4,156 +4,92 @@
 //! server that never answers, 429 and 5xx retried through a faulty proxy, wrong or missing
 //! token, the allowlist).
 
-use std::path::Path;
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
 use sops_rs::keys::{KeyContext, KeySpec, MasterKey, from_spec};
 
-use crate::support::faults::{FaultyProxy, SilentServer};
+use crate::backend_conformance::{Backend, Fault, KeyService, Relocation};
+use crate::support::faults::FaultyProxy;
 use crate::support::openbao::OpenBao;
-use crate::support::standin::{INPUT, Scratch};
-use crate::support::{ok, sops_3_11_command, sops_command, sops_rs_command};
+use crate::support::standin::INPUT;
+use crate::support::{TestEnv, ok, path_arg};
 
 /// How a test gets a `Command` for one real sops release.
-type SopsCommand = fn(&Path) -> Command;
+type SopsCommand = fn(&TestEnv) -> Command;
 
-/// The real sops releases every interop check runs, by name.
+/// The real sops releases every interop check runs (with the empty config), by name.
 const REAL_SOPS: [(&str, SopsCommand); 2] = [
-    ("sops 3.12.2", sops_command),
-    ("sops 3.11.0", sops_3_11_command),
+    ("sops 3.12.2", TestEnv::sops_without_config),
+    ("sops 3.11.0", TestEnv::sops_3_11_without_config),
 ];
 
 /// A dev server with a Transit engine at `transit/` and the key `sops` in it, that key's URI,
 /// and a home whose commands present the root token.
-fn openbao_with_key() -> (OpenBao, String, Home) {
+fn openbao_with_key() -> (OpenBao, String, TestEnv) {
     let bao = OpenBao::start();
     bao.enable_transit("transit");
     bao.create_transit_key("transit", "sops");
     let uri = bao.transit_key_uri("transit", "sops");
-    let home = Home::with_token(bao.token());
+    let home = with_token(bao.token());
     (bao, uri, home)
 }
 
-/// A scratch home, the environment every command in it gets, and an empty config file so the
-/// real sops finds no `.sops.yaml`.
-struct Home {
-    scratch: Scratch,
-    env: Vec<(String, String)>,
+/// A home whose commands present `token`.
+fn with_token(token: &str) -> TestEnv {
+    TestEnv::new().with("VAULT_TOKEN", token)
 }
 
-impl Home {
-    /// A home whose commands present `token`.
-    fn with_token(token: &str) -> Home {
-        let scratch = Scratch::new();
-        scratch.write("empty-config.yaml", "{}\n");
-        Home {
-            scratch,
-            env: vec![("VAULT_TOKEN".into(), token.into())],
-        }
-    }
+/// Encrypts [`INPUT`] for `uri` with sops-rs into the file `name`; its text and path.
+fn encrypt_ours(home: &TestEnv, uri: &str, name: &str) -> (String, String) {
+    let plain = path_arg(&home.write("app.yaml", INPUT));
+    let out = home.run(&["encrypt", "--hc-vault-transit", uri, &plain]);
+    let text = ok(out, "sops-rs encrypt");
+    let file = path_arg(&home.write(name, &text));
+    (text, file)
+}
 
-    /// Adds a variable to every later command.
-    fn set(mut self, name: &str, value: &str) -> Home {
-        self.env.push((name.into(), value.into()));
-        self
-    }
+/// Encrypts [`INPUT`] for `uri` with a real sops into the file `name`; its text and path.
+fn encrypt_sops(
+    home: &TestEnv,
+    (what, sops): (&str, SopsCommand),
+    uri: &str,
+    name: &str,
+) -> (String, String) {
+    let plain = path_arg(&home.write("app.yaml", INPUT));
+    let out = sops(home)
+        .args(["encrypt", "--hc-vault-transit", uri, &plain])
+        .output()
+        .unwrap();
+    let text = ok(out, &format!("{what} encrypt"));
+    let file = path_arg(&home.write(name, &text));
+    (text, file)
+}
 
-    fn path(&self) -> &Path {
-        self.scratch.path()
+/// sops-rs and every real sops decrypt `file` to [`INPUT`] (`what` names it on failure).
+fn all_decrypt(home: &TestEnv, file: &str, what: &str) {
+    let out = home.run(&["decrypt", file]);
+    assert_eq!(ok(out, &format!("sops-rs decrypt of {what}")), INPUT);
+    for (name, sops) in REAL_SOPS {
+        let out = sops(home).args(["decrypt", file]).output().unwrap();
+        assert_eq!(ok(out, &format!("{name} decrypt of {what}")), INPUT);
     }
+}
 
-    fn write(&self, name: &str, content: &str) -> String {
-        self.scratch.write(name, content)
-    }
-
-    fn read(&self, file: &str) -> String {
-        std::fs::read_to_string(file).unwrap()
-    }
-
-    fn ours(&self, args: &[&str]) -> Output {
-        self.run(sops_rs_command(self.path()), args)
-    }
-
-    /// Runs a real sops (from [`REAL_SOPS`]) with the empty config.
-    fn sops(&self, sops: SopsCommand, args: &[&str]) -> Output {
-        let config = self.path().join("empty-config.yaml");
-        let mut cmd = sops(self.path());
-        cmd.arg("--config").arg(config);
-        self.run(cmd, args)
-    }
-
-    /// Encrypts [`INPUT`] for `uri` with sops-rs into the file `name`; its text and path.
-    fn encrypt_ours(&self, uri: &str, name: &str) -> (String, String) {
-        let plain = self.write("app.yaml", INPUT);
-        let out = self.ours(&["encrypt", "--hc-vault-transit", uri, &plain]);
-        let text = ok(out, "sops-rs encrypt");
-        let file = self.write(name, &text);
-        (text, file)
-    }
-
-    /// Encrypts [`INPUT`] for `uri` with a real sops into the file `name`; its text and path.
-    fn encrypt_sops(
-        &self,
-        (what, sops): (&str, SopsCommand),
-        uri: &str,
-        name: &str,
-    ) -> (String, String) {
-        let plain = self.write("app.yaml", INPUT);
-        let out = self.sops(sops, &["encrypt", "--hc-vault-transit", uri, &plain]);
-        let text = ok(out, &format!("{what} encrypt"));
-        let file = self.write(name, &text);
-        (text, file)
-    }
-
-    /// sops-rs and every real sops decrypt `file` to [`INPUT`] (`what` names it on failure).
-    fn all_decrypt(&self, file: &str, what: &str) {
-        let out = self.ours(&["decrypt", file]);
-        assert_eq!(ok(out, &format!("sops-rs decrypt of {what}")), INPUT);
-        for (name, sops) in REAL_SOPS {
-            let out = self.sops(sops, &["decrypt", file]);
-            assert_eq!(ok(out, &format!("{name} decrypt of {what}")), INPUT);
-        }
-    }
-
-    /// Each real sops encrypts for `uri` and every tool reads the result; the texts, in the
-    /// order of [`REAL_SOPS`].
-    fn sops_files_open_everywhere(&self, uri: &str) -> Vec<String> {
-        REAL_SOPS
-            .into_iter()
-            .map(|sops| {
-                let (text, file) = self.encrypt_sops(sops, uri, "theirs.enc.yaml");
-                self.all_decrypt(&file, &format!("{}'s file", sops.0));
-                text
-            })
-            .collect()
-    }
-
-    fn run(&self, mut cmd: Command, args: &[&str]) -> Output {
-        for (name, value) in &self.env {
-            cmd.env(name, value);
-        }
-        cmd.args(args).output().unwrap()
-    }
+/// Each real sops encrypts for `uri` and every tool reads the result; the texts, in the order
+/// of [`REAL_SOPS`].
+fn sops_files_open_everywhere(home: &TestEnv, uri: &str) -> Vec<String> {
+    REAL_SOPS
+        .into_iter()
+        .map(|sops| {
+            let (text, file) = encrypt_sops(home, sops, uri, "theirs.enc.yaml");
+            all_decrypt(home, &file, &format!("{}'s file", sops.0));
+            text
+        })
+        .collect()
 }
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Asserts that a run failed (with exit `code` when given), printed nothing on stdout, and
-/// that its stderr names every one of `needles`; returns that stderr.
-fn assert_fails(out: &Output, code: Option<i32>, needles: &[&str]) -> String {
-    let message = stderr(out);
-    assert!(!out.status.success(), "{message}");
-    if code.is_some() {
-        assert_eq!(out.status.code(), code, "{message}");
-    }
-    assert!(out.stdout.is_empty());
-    for needle in needles {
-        assert!(message.contains(needle), "{needle:?} missing: {message}");
-    }
-    message
 }
 
 fn ctx(vars: &[(&str, &str)]) -> KeyContext {
@@ -161,7 +97,7 @@ fn ctx(vars: &[(&str, &str)]) -> KeyContext {
 }
 
 fn vault_key(uri: &str) -> Box<dyn MasterKey> {
-    from_spec(&KeySpec::simple("hc_vault", uri)).unwrap()
+    from_spec(&KeySpec::simple(sops_rs::keys::KeyKind::HcVault, uri)).unwrap()
 }
 
 /// The `enc` values of a file's `hc_vault` entries.
@@ -195,7 +131,7 @@ fn entry_layout(encrypted: &str) -> Vec<String> {
 #[test]
 fn backend_vault_round_trip_and_metadata() {
     let (bao, uri, home) = openbao_with_key();
-    let (enc, file) = home.encrypt_ours(&uri, "app.enc.yaml");
+    let (enc, file) = encrypt_ours(&home, &uri, "app.enc.yaml");
     assert!(
         enc.contains("    hc_vault:\n        - vault_address: "),
         "{enc}"
@@ -221,15 +157,17 @@ fn backend_vault_round_trip_and_metadata() {
         32,
         "the data key OpenBao unwrapped"
     );
-    assert_eq!(ok(home.ours(&["decrypt", &file]), "decrypt"), INPUT);
+    assert_eq!(ok(home.run(&["decrypt", &file]), "decrypt"), INPUT);
 
     // The token may come from ~/.vault-token instead.
     std::fs::write(
-        home.path().join(".vault-token"),
+        home.dir().join(".vault-token"),
         format!("{}\n", bao.token()),
     )
     .unwrap();
-    let out = sops_rs_command(home.path())
+    let out = home
+        .sops_rs()
+        .env_remove("VAULT_TOKEN")
         .args(["decrypt", &file])
         .output()
         .unwrap();
@@ -275,18 +213,21 @@ fn backend_vault_namespace_is_sent() {
     assert!(err.contains("HTTP 404"), "{err}");
 
     // The real sops reads VAULT_NAMESPACE the same way.
-    let home = Home::with_token(bao.token()).set("VAULT_NAMESPACE", "team-a");
-    let (_, file) = home.encrypt_ours(&uri, "app.enc.yaml");
-    home.all_decrypt(&file, "a file wrapped in team-a");
-    home.sops_files_open_everywhere(&uri);
+    let home = with_token(bao.token()).with("VAULT_NAMESPACE", "team-a");
+    let (_, file) = encrypt_ours(&home, &uri, "app.enc.yaml");
+    all_decrypt(&home, &file, "a file wrapped in team-a");
+    sops_files_open_everywhere(&home, &uri);
 }
 
 #[test]
 fn backend_vault_real_sops_and_sops_rs_read_each_other() {
     let (_bao, uri, home) = openbao_with_key();
-    let (ours, ours_file) = home.encrypt_ours(&uri, "ours.enc.yaml");
-    home.all_decrypt(&ours_file, "sops-rs's file");
-    for (theirs, (name, _)) in home.sops_files_open_everywhere(&uri).iter().zip(REAL_SOPS) {
+    let (ours, ours_file) = encrypt_ours(&home, &uri, "ours.enc.yaml");
+    all_decrypt(&home, &ours_file, "sops-rs's file");
+    for (theirs, (name, _)) in sops_files_open_everywhere(&home, &uri)
+        .iter()
+        .zip(REAL_SOPS)
+    {
         assert!(wrapped_keys(theirs)[0].starts_with("vault:v1:"), "{theirs}");
         // The same entry layout as sops.
         assert_eq!(entry_layout(&ours), entry_layout(theirs), "{name}");
@@ -309,11 +250,11 @@ fn backend_vault_rotated_transit_key() {
     let encrypt_with_all = |tag: &str| {
         let mut files = vec![(
             "sops-rs",
-            home.encrypt_ours(&uri, &format!("ours.{tag}.yaml")).1,
+            encrypt_ours(&home, &uri, &format!("ours.{tag}.yaml")).1,
         )];
         for (index, sops) in REAL_SOPS.into_iter().enumerate() {
             let name = format!("sops{index}.{tag}.yaml");
-            files.push((sops.0, home.encrypt_sops(sops, &uri, &name).1));
+            files.push((sops.0, encrypt_sops(&home, sops, &uri, &name).1));
         }
         files
     };
@@ -327,16 +268,24 @@ fn backend_vault_rotated_transit_key() {
             wrapped_keys(&home.read(new))[0].starts_with("vault:v2:"),
             "{writer} wraps with the new key version"
         );
-        home.all_decrypt(old, &format!("{writer}'s file from before the rotation"));
-        home.all_decrypt(new, &format!("{writer}'s file from after the rotation"));
+        all_decrypt(
+            &home,
+            old,
+            &format!("{writer}'s file from before the rotation"),
+        );
+        all_decrypt(
+            &home,
+            new,
+            &format!("{writer}'s file from after the rotation"),
+        );
     }
 
     // `rotate` re-wraps a new data key with the current key version, so the file survives
     // OpenBao refusing version 1 from now on; an untouched version 1 file does not.
     let (_, ours_v1) = &before[0];
     let old_text = home.read(ours_v1);
-    let untouched = home.write("untouched.yaml", &old_text);
-    ok(home.ours(&["rotate", "-i", ours_v1]), "sops-rs rotate -i");
+    let untouched = path_arg(&home.write("untouched.yaml", &old_text));
+    ok(home.run(&["rotate", "-i", ours_v1]), "sops-rs rotate -i");
     let rotated = home.read(ours_v1);
     assert!(
         wrapped_keys(&rotated)[0].starts_with("vault:v2:"),
@@ -348,8 +297,8 @@ fn backend_vault_rotated_transit_key() {
         "transit/keys/sops/config",
         "min_decryption_version=2",
     ]);
-    home.all_decrypt(ours_v1, "the rotated file");
-    let out = home.ours(&["decrypt", &untouched]);
+    all_decrypt(&home, ours_v1, "the rotated file");
+    let out = home.run(&["decrypt", &untouched]);
     assert_eq!(out.status.code(), Some(128), "{}", stderr(&out));
     assert!(stderr(&out).contains(&uri), "{}", stderr(&out));
 }
@@ -367,116 +316,15 @@ fn backend_vault_nested_mount_and_punctuated_key_name() {
         "type=rsa-4096",
     ]);
     let uri = bao.transit_key_uri("team/a/transit", "app-1.prod_key");
-    let home = Home::with_token(bao.token());
-    let (ours, ours_file) = home.encrypt_ours(&uri, "ours.enc.yaml");
+    let home = with_token(bao.token());
+    let (ours, ours_file) = encrypt_ours(&home, &uri, "ours.enc.yaml");
     assert!(ours.contains("engine_path: team/a/transit\n"), "{ours}");
     assert!(ours.contains("key_name: app-1.prod_key\n"), "{ours}");
-    home.all_decrypt(&ours_file, "sops-rs's file");
-    for theirs in home.sops_files_open_everywhere(&uri) {
+    all_decrypt(&home, &ours_file, "sops-rs's file");
+    for theirs in sops_files_open_everywhere(&home, &uri) {
         assert!(theirs.contains("engine_path: team/a/transit\n"), "{theirs}");
         assert!(theirs.contains("key_name: app-1.prod_key\n"), "{theirs}");
     }
-}
-
-#[test]
-fn backend_vault_server_down_fails_fast_with_exit_128() {
-    let (bao, uri, home) = openbao_with_key();
-    let (_, file) = home.encrypt_ours(&uri, "app.enc.yaml");
-    drop(bao);
-
-    let started = Instant::now();
-    let out = home.ours(&["decrypt", &file]);
-    let elapsed = started.elapsed();
-    assert_fails(&out, Some(128), &[&uri, "could not connect"]);
-    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
-
-    // Encrypting against the dead server fails as quickly.
-    let plain = home.write("app.yaml", INPUT);
-    let started = Instant::now();
-    let out = home.ours(&["encrypt", "--hc-vault-transit", &uri, &plain]);
-    assert_fails(&out, None, &[&uri, "could not connect"]);
-    assert!(started.elapsed() < Duration::from_secs(10));
-}
-
-#[test]
-fn backend_vault_silent_server_times_out() {
-    let (bao, live, home) = openbao_with_key();
-    let home = home.set("SOPS_RS_HTTP_TIMEOUT_SECONDS", "1");
-    let (enc, _) = home.encrypt_ours(&live, "live.enc.yaml");
-    // The same file, its server now one that accepts connections and never answers.
-    let silent = SilentServer::start();
-    let file = home.write(
-        "app.enc.yaml",
-        &enc.replace(&bao.address(), &silent.address()),
-    );
-    let started = Instant::now();
-    let out = home.ours(&["decrypt", &file]);
-    let elapsed = started.elapsed();
-    assert_fails(&out, Some(128), &[&silent.address(), "timed out"]);
-    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
-
-    let uri = format!("{}/v1/transit/keys/sops", silent.address());
-    let plain = home.write("app.yaml", INPUT);
-    let started = Instant::now();
-    let out = home.ours(&["encrypt", "--hc-vault-transit", &uri, &plain]);
-    assert_fails(&out, None, &[&silent.address(), "timed out"]);
-    assert!(started.elapsed() < Duration::from_secs(5));
-}
-
-#[test]
-fn backend_vault_429_and_500_are_retried() {
-    let (bao, _, _) = openbao_with_key();
-    let c = ctx(&[("VAULT_TOKEN", bao.token())]);
-    for status in [429, 500, 503] {
-        let proxy = FaultyProxy::start(bao.port(), 2, status);
-        let key = vault_key(&format!("{}/v1/transit/keys/sops", proxy.address()));
-        let wrapped = key
-            .wrap(&[3u8; 32], &c)
-            .unwrap_or_else(|e| panic!("{status}: {e}"));
-        assert_eq!(proxy.statuses(), [status, status, 200]);
-        assert!(wrapped.starts_with("vault:v1:"), "{wrapped}");
-        assert_eq!(&key.unwrap(&wrapped, &c).unwrap().unwrap()[..], &[3u8; 32]);
-        assert_eq!(proxy.statuses(), [status, status, 200, 200]);
-    }
-    // Three failures in a row: give up with the server's answer.
-    let proxy = FaultyProxy::start(bao.port(), 3, 500);
-    let err = vault_key(&format!("{}/v1/transit/keys/sops", proxy.address()))
-        .wrap(&[3u8; 32], &c)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("500") && err.contains("injected failure 500"),
-        "{err}"
-    );
-    assert_eq!(proxy.statuses(), [500, 500, 500]);
-}
-
-#[test]
-fn backend_vault_wrong_token_is_a_clear_error() {
-    let (_bao, uri, home) = openbao_with_key();
-    let (_, file) = home.encrypt_ours(&uri, "app.enc.yaml");
-    let plain = home.write("app.yaml", INPUT);
-
-    let wrong_token = "s.NotTheRootToken0123456789";
-    let wrong = Home::with_token(wrong_token);
-    let out = wrong.ours(&["decrypt", &file]);
-    let message = assert_fails(&out, Some(128), &[&uri, "permission denied", "403"]);
-    assert!(
-        !message.contains("NotTheRoot"),
-        "the token is not printed: {message}"
-    );
-    assert!(!message.contains("hunter2"), "{message}");
-
-    let out = wrong.ours(&["encrypt", "--hc-vault-transit", &uri, &plain]);
-    let message = assert_fails(&out, None, &[&uri, "permission denied"]);
-    assert!(!message.contains("NotTheRoot"), "{message}");
-
-    // No token at all: nothing to try with (exit 128, the key listed).
-    let out = sops_rs_command(home.path())
-        .args(["decrypt", &file])
-        .output()
-        .unwrap();
-    assert_fails(&out, Some(128), &[&uri]);
 }
 
 #[test]
@@ -505,4 +353,70 @@ fn backend_vault_allowlist_blocks_other_servers() {
     )
     .unwrap();
     assert_eq!(proxy.statuses(), [200]);
+}
+
+/// OpenBao behind a [`FaultyProxy`] (which injects the faults and counts the requests), for the
+/// conformance suite (`backend_conformance.rs`).
+pub struct Vault {
+    // Dropped first: the proxy, then the server.
+    proxy: FaultyProxy,
+    bao: OpenBao,
+}
+
+impl Backend for Vault {
+    const FLAG: &'static str = "--hc-vault-transit";
+    const REAL_SOPS: bool = true;
+    const WRONG_CREDENTIALS_SAY: &'static [&'static str] = &["permission denied", "403"];
+    const NO_CREDENTIALS_SAY: &'static [&'static str] = &[];
+
+    fn start(fault: Fault) -> Vault {
+        let bao = OpenBao::start();
+        bao.enable_transit("transit");
+        bao.create_transit_key("transit", "sops");
+        let proxy = match fault {
+            Fault::None => FaultyProxy::start(bao.port(), 0, 500),
+            Fault::FailFirst { requests, status } => {
+                FaultyProxy::start(bao.port(), requests, status)
+            }
+        };
+        Vault { proxy, bao }
+    }
+
+    fn key_id(&self) -> String {
+        format!("{}/v1/transit/keys/sops", self.proxy.address())
+    }
+
+    fn credentials(&self) -> Vec<(String, String)> {
+        vec![("VAULT_TOKEN".into(), self.bao.token().into())]
+    }
+
+    fn wrong_credentials(&self) -> (Vec<(String, String)>, String) {
+        let token = "s.NotTheRootToken0123456789";
+        (vec![("VAULT_TOKEN".into(), token.into())], token.into())
+    }
+
+    fn no_credentials(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    fn requests(&self) -> usize {
+        self.proxy.statuses().len()
+    }
+}
+
+impl KeyService for Vault {
+    fn relocate(&self, port: u16) -> Relocation {
+        Relocation {
+            vars: Vec::new(),
+            replace: Some((self.proxy.address(), format!("http://127.0.0.1:{port}"))),
+        }
+    }
+
+    fn statuses(&self) -> Vec<u16> {
+        self.proxy.statuses()
+    }
+
+    fn injected_failure_says(status: u16) -> String {
+        format!("injected failure {status}")
+    }
 }

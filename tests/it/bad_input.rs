@@ -4,78 +4,40 @@
 //! failure is one stderr line naming the file (with a line where the format gives one) and
 //! sops's exit code; never a panic or a signal; the input file is never changed, with `-i` too.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Output, Stdio};
 
-use age::secrecy::ExposeSecret;
+use crate::support::{TestEnv, as_nobody, sops_rs_command};
 
-use crate::support::{as_nobody, sops_rs_command};
-
-struct Env {
-    dir: tempfile::TempDir,
-    key_file: PathBuf,
-    recipient: String,
+/// Runs `encrypt` or `decrypt` on `path`, plain and with `-i`.
+fn both(env: &TestEnv, command: &str, path: &Path) -> [Output; 2] {
+    both_as(env, command, path, false)
 }
 
-impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let identity = age::x25519::Identity::generate();
-        let key_file = dir.path().join("key.txt");
-        let secret = identity.to_string().expose_secret().to_string();
-        std::fs::write(&key_file, format!("{secret}\n")).unwrap();
-        Env {
-            recipient: identity.to_public().to_string(),
-            key_file,
-            dir,
+/// [`both`], as user `nobody` when `unprivileged` (root reads any file, so an unreadable file
+/// needs another user: util-linux's `setpriv`, present on Debian).
+fn both_as(env: &TestEnv, command: &str, path: &Path, unprivileged: bool) -> [Output; 2] {
+    let file = path.to_str().unwrap();
+    [false, true].map(|in_place| {
+        let mut args = vec![command];
+        if command == "encrypt" {
+            args.extend(["--age", &env.recipient]);
         }
-    }
-
-    fn write(&self, name: &str, content: &[u8]) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        sops_rs_command(self.dir.path())
-            .env("SOPS_AGE_KEY_FILE", &self.key_file)
-            .args(args)
+        if in_place {
+            args.push("-i");
+        }
+        args.push(file);
+        if !unprivileged {
+            return env.run(&args);
+        }
+        let mut ours = sops_rs_command(env.dir());
+        ours.args(&args);
+        as_nobody(&ours, env.dir())
+            .current_dir("/")
             .stdin(Stdio::null())
             .output()
-            .unwrap()
-    }
-
-    /// Runs `encrypt` or `decrypt` on `path`, plain and with `-i`.
-    fn both(&self, command: &str, path: &Path) -> [Output; 2] {
-        self.both_as(command, path, false)
-    }
-
-    /// [`Env::both`], as user `nobody` when `unprivileged` (root reads any file, so an
-    /// unreadable file needs another user: util-linux's `setpriv`, present on Debian).
-    fn both_as(&self, command: &str, path: &Path, unprivileged: bool) -> [Output; 2] {
-        let file = path.to_str().unwrap();
-        [false, true].map(|in_place| {
-            let mut args = vec![command];
-            if command == "encrypt" {
-                args.extend(["--age", &self.recipient]);
-            }
-            if in_place {
-                args.push("-i");
-            }
-            args.push(file);
-            if !unprivileged {
-                return self.run(&args);
-            }
-            let mut ours = sops_rs_command(self.dir.path());
-            ours.args(&args);
-            as_nobody(&ours, self.dir.path())
-                .current_dir("/")
-                .stdin(Stdio::null())
-                .output()
-                .expect("setpriv (util-linux) must be installed")
-        })
-    }
+            .expect("setpriv (util-linux) must be installed")
+    })
 }
 
 const FORMATS: [&str; 5] = ["yaml", "json", "toml", "ini", "env"];
@@ -112,9 +74,9 @@ fn clean(out: &Output, name: &str, what: &str) -> Option<i32> {
 }
 
 /// `input` as `name` fails both ways with `code`, one positioned line, the file untouched.
-fn fails(env: &Env, command: &str, name: &str, input: &[u8], code: i32, line: bool) {
+fn fails(env: &TestEnv, command: &str, name: &str, input: &[u8], code: i32, line: bool) {
     let path = env.write(name, input);
-    for out in env.both(command, &path) {
+    for out in both(env, command, &path) {
         let what = format!("{command} {name}");
         assert_eq!(
             clean(&out, name, &what),
@@ -159,7 +121,7 @@ fn unparsable_code(command: &str) -> i32 {
 
 #[test]
 fn malformed_syntax_and_invalid_utf8() {
-    let env = Env::new();
+    let env = TestEnv::new();
     for ext in FORMATS {
         for command in ["encrypt", "decrypt"] {
             let code = unparsable_code(command);
@@ -184,7 +146,7 @@ fn malformed_syntax_and_invalid_utf8() {
 
 #[test]
 fn nesting_twenty_thousand_deep() {
-    let env = Env::new();
+    let env = TestEnv::new();
     let n = 20_000;
     let cases: Vec<(&str, String)> = vec![
         (
@@ -232,7 +194,7 @@ fn nesting_twenty_thousand_deep() {
 
 #[test]
 fn duplicate_keys() {
-    let env = Env::new();
+    let env = TestEnv::new();
     // YAML and TOML refuse duplicates, as sops's YAML store does; JSON, INI and dotenv keep
     // them (sops does too), so those only need to behave.
     fails(&env, "encrypt", "dup.yaml", b"a: 1\nb: 2\na: 3\n", 2, true);
@@ -243,7 +205,7 @@ fn duplicate_keys() {
         ("dup.env", b"A=1\nA=2\n"),
     ] {
         let path = env.write(name, input);
-        for out in env.both("encrypt", &path) {
+        for out in both(&env, "encrypt", &path) {
             clean(&out, name, name);
         }
     }
@@ -251,7 +213,7 @@ fn duplicate_keys() {
 
 #[test]
 fn empty_files_and_comments_only() {
-    let env = Env::new();
+    let env = TestEnv::new();
     for ext in FORMATS.iter().chain(&["bin"]) {
         let comments: &[u8] = match *ext {
             "ini" => b"; one\n# two\n",
@@ -262,7 +224,7 @@ fn empty_files_and_comments_only() {
             let name = format!("{kind}.{ext}");
             let path = env.write(&name, input);
             for command in ["encrypt", "decrypt"] {
-                for out in env.both(command, &path) {
+                for out in both(&env, command, &path) {
                     let what = format!("{command} {name}");
                     let code = clean(&out, &name, &what).unwrap();
                     if command == "decrypt" {
@@ -279,7 +241,7 @@ fn empty_files_and_comments_only() {
 
 #[test]
 fn a_huge_scalar_is_handled() {
-    let env = Env::new();
+    let env = TestEnv::new();
     // 16 MiB keeps the debug-build test within seconds. Larger scalars go through the same code
     // paths; they were not measured separately.
     let big = "x".repeat(16 << 20);
@@ -300,7 +262,7 @@ fn a_huge_scalar_is_handled() {
 
 #[test]
 fn truncated_encrypted_files() {
-    let env = Env::new();
+    let env = TestEnv::new();
     let plain: [(&str, &[u8]); 6] = [
         ("t.yaml", b"a: 1\nb:\n    - x\n    - y: z\nc: text\n"),
         (
@@ -341,12 +303,12 @@ fn truncated_encrypted_files() {
 
 #[test]
 fn directories_missing_and_unreadable_files() {
-    let env = Env::new();
-    let dir = env.dir.path().join("dir.yaml");
+    let env = TestEnv::new();
+    let dir = env.dir().join("dir.yaml");
     std::fs::create_dir(&dir).unwrap();
     let plain = env.write("plain.yaml", b"a: 1\n");
     for command in ["encrypt", "decrypt"] {
-        for out in env.both(command, &dir) {
+        for out in both(&env, command, &dir) {
             assert_eq!(
                 clean(&out, "dir.yaml", command),
                 Some(2),
@@ -356,7 +318,7 @@ fn directories_missing_and_unreadable_files() {
         }
         // A path through a regular file does not exist (ENOTDIR), as a missing file: 100.
         let through = plain.join("x.yaml");
-        for out in env.both(command, &through) {
+        for out in both(&env, command, &through) {
             assert_eq!(
                 clean(&out, "x.yaml", command),
                 Some(100),
@@ -380,10 +342,9 @@ fn directories_missing_and_unreadable_files() {
         // the scratch directory but not read the file.
         let as_root = std::fs::read(&locked).is_ok();
         if as_root {
-            std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o711))
-                .unwrap();
+            std::fs::set_permissions(env.dir(), std::fs::Permissions::from_mode(0o711)).unwrap();
         }
-        for out in env.both_as(command, &locked, as_root) {
+        for out in both_as(&env, command, &locked, as_root) {
             assert_eq!(clean(&out, "locked", command), Some(2), "{}", stderr(&out));
             assert!(
                 stderr(&out).contains("Permission denied"),
@@ -398,7 +359,7 @@ fn directories_missing_and_unreadable_files() {
 
 #[test]
 fn binary_files_keep_bytes_that_are_not_utf8() {
-    let env = Env::new();
+    let env = TestEnv::new();
     let input = b"\x89PNG\r\n\x1a\n\x00\xff\xfe text";
     let path = env.write("image.bin", input);
     let out = env.run(&["encrypt", "--age", &env.recipient, path.to_str().unwrap()]);

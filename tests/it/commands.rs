@@ -2,44 +2,31 @@
 //! real sops), set/unset, rotate, updatekeys, groups, exec-env/exec-file, filestatus.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
-use crate::support::{sops_command, sops_rs_command};
+use crate::support::{TestEnv, ok, path_arg};
 
+/// A [`TestEnv`] with several identities; each command holds the ones it is given.
 struct Keys {
-    dir: tempfile::TempDir,
-    files: Vec<PathBuf>,
+    env: TestEnv,
     recipients: Vec<String>,
 }
 
 impl Keys {
     fn new(count: usize) -> Keys {
-        let dir = tempfile::tempdir().unwrap();
-        let mut files = Vec::new();
-        let mut recipients = Vec::new();
-        for n in 0..count {
-            let identity = age::x25519::Identity::generate();
-            use age::secrecy::ExposeSecret;
-            let path = dir.path().join(format!("key{n}.txt"));
-            std::fs::write(&path, format!("{}\n", identity.to_string().expose_secret())).unwrap();
-            files.push(path);
-            recipients.push(identity.to_public().to_string());
-        }
+        let env = TestEnv::with_identities(count);
         Keys {
-            dir,
-            files,
-            recipients,
+            recipients: env.keys.iter().map(|k| k.recipient.clone()).collect(),
+            env,
         }
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.env.path(name)
     }
 
     fn write(&self, name: &str, content: &str) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, content).unwrap();
-        path
+        self.env.write(name, content)
     }
 
     /// A key file holding the identities with these indices.
@@ -50,36 +37,22 @@ impl Keys {
         );
         let text: String = which
             .iter()
-            .map(|&i| std::fs::read_to_string(&self.files[i]).unwrap())
+            .map(|&i| format!("{}\n", self.env.keys[i].secret))
             .collect();
         self.write(&name, &text)
     }
 
     fn ours(&self, identities: &[usize], args: &[&str]) -> Output {
-        let mut cmd = sops_rs_command(self.dir.path());
+        let mut cmd = self.env.sops_rs();
         cmd.env("SOPS_AGE_KEY_FILE", self.identities(identities));
-        cmd.args(args).stdin(Stdio::null()).output().unwrap()
+        cmd.args(args).output().unwrap()
     }
 
     fn sops(&self, identities: &[usize], args: &[&str]) -> Output {
-        let mut cmd: Command = sops_command(self.dir.path());
+        let mut cmd = self.env.sops();
         cmd.env("SOPS_AGE_KEY_FILE", self.identities(identities));
-        cmd.args(args).stdin(Stdio::null()).output().unwrap()
+        cmd.args(args).output().unwrap()
     }
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
 }
 
 /// The `ENC[...]` value on the line that starts with `key:` (first match).
@@ -107,21 +80,24 @@ fn creation_rules_pick_keys_and_rules_by_path() {
     );
     let prod = keys.write("prod/app.yaml", SAMPLE);
     let dev = keys.write("dev.yaml", SAMPLE);
-    let prod_enc = ok(keys.ours(&[0], &["encrypt", &s(&prod)]));
+    let prod_enc = ok(keys.ours(&[0], &["encrypt", &path_arg(&prod)]), "command");
     assert!(
         prod_enc.contains("user: admin") && !prod_enc.contains("hunter2"),
         "{prod_enc}"
     );
     assert!(prod_enc.contains(&keys.recipients[0]) && !prod_enc.contains(&keys.recipients[1]));
     assert!(prod_enc.contains("encrypted_regex: ^password$"));
-    let dev_enc = ok(keys.ours(&[1], &["encrypt", &s(&dev)]));
+    let dev_enc = ok(keys.ours(&[1], &["encrypt", &path_arg(&dev)]), "command");
     assert!(!dev_enc.contains("admin") && dev_enc.contains(&keys.recipients[1]));
     // .sops.yaml is used when .sops-rs.yaml is absent, and --config picks a file explicitly.
     std::fs::rename(keys.path(".sops-rs.yaml"), keys.path(".sops.yaml")).unwrap();
-    let again = ok(keys.ours(&[0], &["encrypt", &s(&prod)]));
+    let again = ok(keys.ours(&[0], &["encrypt", &path_arg(&prod)]), "command");
     assert!(again.contains("encrypted_regex"));
     let bad = keys.write("bad.yaml", "creation_rules:\n  - age: [5]\n");
-    let out = keys.ours(&[0], &["--config", &s(&bad), "encrypt", &s(&dev)]);
+    let out = keys.ours(
+        &[0],
+        &["--config", &path_arg(&bad), "encrypt", &path_arg(&dev)],
+    );
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -141,29 +117,35 @@ fn shamir_files_written_by_sops_rs_open_in_sops_with_any_two_keys() {
         ),
     );
     let plain = keys.write("s.yaml", SAMPLE);
-    let encrypted = ok(keys.ours(&[0], &["--config", &s(&config), "encrypt", &s(&plain)]));
+    let encrypted = ok(
+        keys.ours(
+            &[0],
+            &["--config", &path_arg(&config), "encrypt", &path_arg(&plain)],
+        ),
+        "command",
+    );
     assert!(encrypted.contains("shamir_threshold: 2") && encrypted.contains("key_groups:"));
     let file = keys.write("s.enc.yaml", &encrypted);
     for pair in [[0, 1], [0, 2], [1, 2]] {
         assert_eq!(
-            ok(keys.sops(&pair, &["decrypt", &s(&file)])),
+            ok(keys.sops(&pair, &["decrypt", &path_arg(&file)]), "command"),
             SAMPLE,
             "sops with {pair:?}"
         );
         assert_eq!(
-            ok(keys.ours(&pair, &["decrypt", &s(&file)])),
+            ok(keys.ours(&pair, &["decrypt", &path_arg(&file)]), "command"),
             SAMPLE,
             "sops-rs with {pair:?}"
         );
     }
     for single in 0..3 {
-        let sops = keys.sops(&[single], &["decrypt", &s(&file)]);
+        let sops = keys.sops(&[single], &["decrypt", &path_arg(&file)]);
         assert_eq!(
             sops.status.code(),
             Some(128),
             "sops opened it with key {single} alone"
         );
-        let ours = keys.ours(&[single], &["decrypt", &s(&file)]);
+        let ours = keys.ours(&[single], &["decrypt", &path_arg(&file)]);
         assert_eq!(
             ours.status.code(),
             Some(128),
@@ -172,11 +154,25 @@ fn shamir_files_written_by_sops_rs_open_in_sops_with_any_two_keys() {
         assert!(ours.stdout.is_empty());
     }
     // And the other way: sops writes a 2-of-3 file, sops-rs opens it with two keys only.
-    let theirs = ok(keys.sops(&[0], &["--config", &s(&config), "encrypt", &s(&plain)]));
+    let theirs = ok(
+        keys.sops(
+            &[0],
+            &["--config", &path_arg(&config), "encrypt", &path_arg(&plain)],
+        ),
+        "command",
+    );
     let theirs = keys.write("t.enc.yaml", &theirs);
-    assert_eq!(ok(keys.ours(&[1, 2], &["decrypt", &s(&theirs)])), SAMPLE);
     assert_eq!(
-        keys.ours(&[2], &["decrypt", &s(&theirs)]).status.code(),
+        ok(
+            keys.ours(&[1, 2], &["decrypt", &path_arg(&theirs)]),
+            "command"
+        ),
+        SAMPLE
+    );
+    assert_eq!(
+        keys.ours(&[2], &["decrypt", &path_arg(&theirs)])
+            .status
+            .code(),
         Some(128)
     );
 }
@@ -198,16 +194,16 @@ fn empty_key_groups_fail_as_in_sops() {
         ),
     ];
     for rule in &rules {
-        let config = s(&keys.write("empty-groups.yaml", rule));
-        let new_file = s(&keys.path("new.yaml"));
+        let config = path_arg(&keys.write("empty-groups.yaml", rule));
+        let new_file = path_arg(&keys.path("new.yaml"));
         for (args, code, stderr) in [
             (
-                vec!["--config", &config, "encrypt", &s(&plain)],
+                vec!["--config", &config, "encrypt", &path_arg(&plain)],
                 1,
                 "Could not generate data key: [empty key group provided]\n",
             ),
             (
-                vec!["--config", &config, "-e", &s(&plain)],
+                vec!["--config", &config, "-e", &path_arg(&plain)],
                 1,
                 "Could not generate data key: [empty key group provided]\n",
             ),
@@ -218,13 +214,9 @@ fn empty_key_groups_fail_as_in_sops() {
                  [empty key group provided]\n",
             ),
         ] {
-            for (tool, mut cmd) in [
-                ("sops", sops_command(keys.dir.path())),
-                ("sops-rs", sops_rs_command(keys.dir.path())),
-            ] {
+            for (tool, mut cmd) in [("sops", keys.env.sops()), ("sops-rs", keys.env.sops_rs())] {
                 // An editor that would leave the file unchanged (exit 200) if one were run.
                 let out = cmd
-                    .env("SOPS_AGE_KEY_FILE", &keys.files[0])
                     .env("EDITOR", "true")
                     .args(&args)
                     .stdin(Stdio::null())
@@ -247,14 +239,28 @@ fn set_and_unset_change_only_their_path() {
     let file = keys.path("f.enc.yaml");
     std::fs::write(
         &file,
-        ok(keys.ours(&[0], &["encrypt", "--age", &keys.recipients[0], &s(&plain)])),
+        ok(
+            keys.ours(
+                &[0],
+                &["encrypt", "--age", &keys.recipients[0], &path_arg(&plain)],
+            ),
+            "command",
+        ),
     )
     .unwrap();
     let before = std::fs::read_to_string(&file).unwrap();
-    ok(keys.ours(
-        &[0],
-        &["set", &s(&file), r#"["db"]["password"]"#, r#""s3cret""#],
-    ));
+    ok(
+        keys.ours(
+            &[0],
+            &[
+                "set",
+                &path_arg(&file),
+                r#"["db"]["password"]"#,
+                r#""s3cret""#,
+            ],
+        ),
+        "command",
+    );
     let after = std::fs::read_to_string(&file).unwrap();
     assert_eq!(
         enc_of(&before, "user"),
@@ -264,19 +270,31 @@ fn set_and_unset_change_only_their_path() {
     assert_eq!(enc_of(&before, "token"), enc_of(&after, "token"));
     assert_ne!(enc_of(&before, "password"), enc_of(&after, "password"));
     // sops agrees with the new content and the new MAC.
-    let decrypted = ok(keys.sops(&[0], &["decrypt", &s(&file)]));
+    let decrypted = ok(keys.sops(&[0], &["decrypt", &path_arg(&file)]), "command");
     assert_eq!(decrypted, SAMPLE.replace("hunter2", "s3cret"));
-    ok(keys.ours(
-        &[0],
-        &[
-            "set",
-            &s(&file),
-            r#"["new"]["nested"]"#,
-            r#"{"n": 5, "l": [true]}"#,
-        ],
-    ));
-    ok(keys.ours(&[0], &["unset", &s(&file), r#"["token"]"#]));
-    let decrypted = ok(keys.sops(&[0], &["decrypt", "--output-type", "json", &s(&file)]));
+    ok(
+        keys.ours(
+            &[0],
+            &[
+                "set",
+                &path_arg(&file),
+                r#"["new"]["nested"]"#,
+                r#"{"n": 5, "l": [true]}"#,
+            ],
+        ),
+        "command",
+    );
+    ok(
+        keys.ours(&[0], &["unset", &path_arg(&file), r#"["token"]"#]),
+        "command",
+    );
+    let decrypted = ok(
+        keys.sops(
+            &[0],
+            &["decrypt", "--output-type", "json", &path_arg(&file)],
+        ),
+        "command",
+    );
     assert!(
         !decrypted.contains("token") && decrypted.contains("\"n\": 5"),
         "{decrypted}"
@@ -284,23 +302,32 @@ fn set_and_unset_change_only_their_path() {
     let last = std::fs::read_to_string(&file).unwrap();
     assert_eq!(enc_of(&before, "user"), enc_of(&last, "user"));
     // Missing paths: an error, or a no-op with --idempotent that leaves the file byte-identical.
-    let out = keys.ours(&[0], &["unset", &s(&file), r#"["token"]"#]);
+    let out = keys.ours(&[0], &["unset", &path_arg(&file), r#"["token"]"#]);
     assert_eq!(out.status.code(), Some(1));
-    ok(keys.ours(&[0], &["unset", "--idempotent", &s(&file), r#"["token"]"#]));
-    ok(keys.ours(
-        &[0],
-        &[
-            "set",
-            "--idempotent",
-            &s(&file),
-            r#"["db"]["user"]"#,
-            r#""admin""#,
-        ],
-    ));
+    ok(
+        keys.ours(
+            &[0],
+            &["unset", "--idempotent", &path_arg(&file), r#"["token"]"#],
+        ),
+        "command",
+    );
+    ok(
+        keys.ours(
+            &[0],
+            &[
+                "set",
+                "--idempotent",
+                &path_arg(&file),
+                r#"["db"]["user"]"#,
+                r#""admin""#,
+            ],
+        ),
+        "command",
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), last);
-    let out = keys.ours(&[0], &["set", &s(&file), r#"["db"]"#, "{not json"]);
+    let out = keys.ours(&[0], &["set", &path_arg(&file), r#"["db"]"#, "{not json"]);
     assert_eq!(out.status.code(), Some(7));
-    let out = keys.ours(&[0], &["set", &s(&file), "db", r#""x""#]);
+    let out = keys.ours(&[0], &["set", &path_arg(&file), "db", r#""x""#]);
     assert_eq!(out.status.code(), Some(7));
 }
 
@@ -311,14 +338,29 @@ fn rotate_changes_every_ciphertext_and_keeps_values() {
     let file = keys.path("f.enc.yaml");
     std::fs::write(
         &file,
-        ok(keys.ours(&[0], &["encrypt", "--age", &keys.recipients[0], &s(&plain)])),
+        ok(
+            keys.ours(
+                &[0],
+                &["encrypt", "--age", &keys.recipients[0], &path_arg(&plain)],
+            ),
+            "command",
+        ),
     )
     .unwrap();
     let before = std::fs::read_to_string(&file).unwrap();
-    ok(keys.ours(
-        &[0],
-        &["rotate", "-i", "--add-age", &keys.recipients[1], &s(&file)],
-    ));
+    ok(
+        keys.ours(
+            &[0],
+            &[
+                "rotate",
+                "-i",
+                "--add-age",
+                &keys.recipients[1],
+                &path_arg(&file),
+            ],
+        ),
+        "command",
+    );
     let after = std::fs::read_to_string(&file).unwrap();
     for key in ["user", "password", "token", "mac"] {
         assert_ne!(
@@ -327,23 +369,40 @@ fn rotate_changes_every_ciphertext_and_keeps_values() {
             "{key} kept its ciphertext"
         );
     }
-    assert_eq!(ok(keys.sops(&[1], &["decrypt", &s(&file)])), SAMPLE);
-    ok(keys.ours(
-        &[1],
-        &["rotate", "-i", "--rm-age", &keys.recipients[0], &s(&file)],
-    ));
     assert_eq!(
-        keys.ours(&[0], &["decrypt", &s(&file)]).status.code(),
+        ok(keys.sops(&[1], &["decrypt", &path_arg(&file)]), "command"),
+        SAMPLE
+    );
+    ok(
+        keys.ours(
+            &[1],
+            &[
+                "rotate",
+                "-i",
+                "--rm-age",
+                &keys.recipients[0],
+                &path_arg(&file),
+            ],
+        ),
+        "command",
+    );
+    assert_eq!(
+        keys.ours(&[0], &["decrypt", &path_arg(&file)])
+            .status
+            .code(),
         Some(128)
     );
-    assert_eq!(ok(keys.ours(&[1], &["decrypt", &s(&file)])), SAMPLE);
+    assert_eq!(
+        ok(keys.ours(&[1], &["decrypt", &path_arg(&file)]), "command"),
+        SAMPLE
+    );
     let out = keys.ours(
         &[0],
         &[
             "rotate",
             "--add-age",
             &keys.recipients[0],
-            &s(&keys.path("missing.yaml")),
+            &path_arg(&keys.path("missing.yaml")),
         ],
     );
     assert_eq!(out.status.code(), Some(49));
@@ -356,7 +415,13 @@ fn updatekeys_and_groups_change_recipients_not_values() {
     let file = keys.path("f.enc.yaml");
     std::fs::write(
         &file,
-        ok(keys.ours(&[0], &["encrypt", "--age", &keys.recipients[0], &s(&plain)])),
+        ok(
+            keys.ours(
+                &[0],
+                &["encrypt", "--age", &keys.recipients[0], &path_arg(&plain)],
+            ),
+            "command",
+        ),
     )
     .unwrap();
     let before = std::fs::read_to_string(&file).unwrap();
@@ -367,57 +432,102 @@ fn updatekeys_and_groups_change_recipients_not_values() {
             keys.recipients[1], keys.recipients[2]
         ),
     );
-    let out = keys.ours(&[0], &["--config", &s(&config), "updatekeys", &s(&file)]);
+    let out = keys.ours(
+        &[0],
+        &[
+            "--config",
+            &path_arg(&config),
+            "updatekeys",
+            &path_arg(&file),
+        ],
+    );
     assert_ne!(
         out.status.code(),
         Some(0),
         "updatekeys without -y on a non-terminal must not apply"
     );
-    ok(keys.ours(
-        &[0],
-        &["--config", &s(&config), "updatekeys", "-y", &s(&file)],
-    ));
+    ok(
+        keys.ours(
+            &[0],
+            &[
+                "--config",
+                &path_arg(&config),
+                "updatekeys",
+                "-y",
+                &path_arg(&file),
+            ],
+        ),
+        "command",
+    );
     let after = std::fs::read_to_string(&file).unwrap();
     let data = |t: &str| t.split("\nsops:\n").next().unwrap().to_string();
     assert_eq!(data(&before), data(&after), "values changed");
     assert_eq!(enc_of(&before, "mac"), enc_of(&after, "mac"));
     assert!(!after.contains(&keys.recipients[0]) && after.contains(&keys.recipients[2]));
     assert_eq!(
-        keys.ours(&[0], &["decrypt", &s(&file)]).status.code(),
+        keys.ours(&[0], &["decrypt", &path_arg(&file)])
+            .status
+            .code(),
         Some(128)
     );
-    assert_eq!(ok(keys.sops(&[2], &["decrypt", &s(&file)])), SAMPLE);
+    assert_eq!(
+        ok(keys.sops(&[2], &["decrypt", &path_arg(&file)]), "command"),
+        SAMPLE
+    );
     let out = keys.ours(
         &[1],
-        &["--config", &s(&config), "updatekeys", "-y", &s(&file)],
+        &[
+            "--config",
+            &path_arg(&config),
+            "updatekeys",
+            "-y",
+            &path_arg(&file),
+        ],
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("already up to date"));
 
-    ok(keys.ours(
-        &[1],
-        &[
-            "groups",
-            "add",
-            "--file",
-            &s(&file),
-            "--age",
-            &keys.recipients[0],
-            "-i",
-        ],
-    ));
+    ok(
+        keys.ours(
+            &[1],
+            &[
+                "groups",
+                "add",
+                "--file",
+                &path_arg(&file),
+                "--age",
+                &keys.recipients[0],
+                "-i",
+            ],
+        ),
+        "command",
+    );
     let grouped = std::fs::read_to_string(&file).unwrap();
     assert_eq!(data(&before), data(&grouped));
     assert!(grouped.contains("key_groups:") && grouped.contains("shamir_threshold: 2"));
-    assert_eq!(ok(keys.sops(&[0, 1], &["decrypt", &s(&file)])), SAMPLE);
     assert_eq!(
-        keys.sops(&[0], &["decrypt", &s(&file)]).status.code(),
+        ok(
+            keys.sops(&[0, 1], &["decrypt", &path_arg(&file)]),
+            "command"
+        ),
+        SAMPLE
+    );
+    assert_eq!(
+        keys.sops(&[0], &["decrypt", &path_arg(&file)])
+            .status
+            .code(),
         Some(128)
     );
-    ok(keys.ours(
-        &[0, 1],
-        &["groups", "delete", "--file", &s(&file), "1", "-i"],
-    ));
-    assert_eq!(ok(keys.ours(&[1], &["decrypt", &s(&file)])), SAMPLE);
+    ok(
+        keys.ours(
+            &[0, 1],
+            &["groups", "delete", "--file", &path_arg(&file), "1", "-i"],
+        ),
+        "command",
+    );
+    assert_eq!(
+        ok(keys.ours(&[1], &["decrypt", &path_arg(&file)]), "command"),
+        SAMPLE
+    );
     assert!(
         !std::fs::read_to_string(&file)
             .unwrap()
@@ -467,22 +577,27 @@ fn updatekeys_keeps_the_files_shamir_threshold() {
     let plain = keys.write("s.yaml", SAMPLE);
     for writer in ["sops", "sops-rs"] {
         for updater in ["sops", "sops-rs"] {
-            let args = ["--config", &s(&two_of_three), "encrypt", &s(&plain)];
+            let args = [
+                "--config",
+                &path_arg(&two_of_three),
+                "encrypt",
+                &path_arg(&plain),
+            ];
             let written = match writer {
-                "sops" => ok(keys.sops(&[0], &args)),
-                _ => ok(keys.ours(&[0], &args)),
+                "sops" => ok(keys.sops(&[0], &args), "command"),
+                _ => ok(keys.ours(&[0], &args), "command"),
             };
             let file = keys.write(&format!("{writer}-{updater}.enc.yaml"), &written);
             let update = [
                 "--config",
-                &s(&three_of_three),
+                &path_arg(&three_of_three),
                 "updatekeys",
                 "-y",
-                &s(&file),
+                &path_arg(&file),
             ];
             match updater {
-                "sops" => ok(keys.sops(&[0, 1, 2], &update)),
-                _ => ok(keys.ours(&[0, 1, 2], &update)),
+                "sops" => ok(keys.sops(&[0, 1, 2], &update), "command"),
+                _ => ok(keys.ours(&[0, 1, 2], &update), "command"),
             };
             let what = format!("written by {writer}, updated by {updater}");
             assert_eq!(threshold_of(&file).as_deref(), Some("2"), "{what}");
@@ -491,12 +606,12 @@ fn updatekeys_keeps_the_files_shamir_threshold() {
             assert!(!text.contains(&keys.recipients[2]), "{what}");
             for pair in [[0, 1], [0, 3], [1, 3]] {
                 assert_eq!(
-                    ok(keys.sops(&pair, &["decrypt", &s(&file)])),
+                    ok(keys.sops(&pair, &["decrypt", &path_arg(&file)]), "command"),
                     SAMPLE,
                     "{what}"
                 );
                 assert_eq!(
-                    ok(keys.ours(&pair, &["decrypt", &s(&file)])),
+                    ok(keys.ours(&pair, &["decrypt", &path_arg(&file)]), "command"),
                     SAMPLE,
                     "{what}"
                 );
@@ -519,21 +634,41 @@ fn updatekeys_keeps_the_files_shamir_threshold() {
     for updater in ["sops", "sops-rs"] {
         let file = keys.write(
             &format!("single-{updater}.enc.yaml"),
-            &ok(keys.ours(&[0], &["--config", &s(&single), "encrypt", &s(&plain)])),
+            &ok(
+                keys.ours(
+                    &[0],
+                    &["--config", &path_arg(&single), "encrypt", &path_arg(&plain)],
+                ),
+                "command",
+            ),
         );
-        let update = ["--config", &s(&two_of_three), "updatekeys", "-y", &s(&file)];
+        let update = [
+            "--config",
+            &path_arg(&two_of_three),
+            "updatekeys",
+            "-y",
+            &path_arg(&file),
+        ];
         match updater {
-            "sops" => ok(keys.sops(&[0], &update)),
-            _ => ok(keys.ours(&[0], &update)),
+            "sops" => ok(keys.sops(&[0], &update), "command"),
+            _ => ok(keys.ours(&[0], &update), "command"),
         };
         assert_eq!(
             threshold_of(&file).as_deref(),
             Some("3"),
             "updated by {updater}"
         );
-        assert_eq!(ok(keys.ours(&[0, 1, 2], &["decrypt", &s(&file)])), SAMPLE);
         assert_eq!(
-            keys.ours(&[0, 1], &["decrypt", &s(&file)]).status.code(),
+            ok(
+                keys.ours(&[0, 1, 2], &["decrypt", &path_arg(&file)]),
+                "command"
+            ),
+            SAMPLE
+        );
+        assert_eq!(
+            keys.ours(&[0, 1], &["decrypt", &path_arg(&file)])
+                .status
+                .code(),
             Some(128)
         );
     }
@@ -546,40 +681,49 @@ fn exec_env_and_exec_file_hand_secrets_to_the_child_only() {
     let file = keys.path("f.enc.yaml");
     std::fs::write(
         &file,
-        ok(keys.ours(&[0], &["encrypt", "--age", &keys.recipients[0], &s(&plain)])),
+        ok(
+            keys.ours(
+                &[0],
+                &["encrypt", "--age", &keys.recipients[0], &path_arg(&plain)],
+            ),
+            "command",
+        ),
     )
     .unwrap();
-    let tmp = keys.path("tmp");
-    std::fs::create_dir(&tmp).unwrap();
+    let tmp = keys.env.tmp();
     let run = |args: &[&str]| {
-        let mut cmd = sops_rs_command(keys.dir.path());
-        cmd.env("SOPS_AGE_KEY_FILE", &keys.files[0])
-            .env("TMPDIR", &tmp)
-            .env("OUTER", "kept");
-        cmd.args(args).stdin(Stdio::null()).output().unwrap()
+        let mut cmd = keys.env.sops_rs();
+        cmd.env("OUTER", "kept");
+        cmd.args(args).output().unwrap()
     };
     let out = run(&[
         "exec-env",
-        &s(&file),
+        &path_arg(&file),
         "echo \"$user $password $port ${OUTER:-gone}\"",
     ]);
-    assert_eq!(ok(out), "admin hunter2 5432 kept\n");
+    assert_eq!(ok(out, "command"), "admin hunter2 5432 kept\n");
     let out = run(&[
         "exec-env",
         "--pristine",
-        &s(&file),
+        &path_arg(&file),
         "echo \"$password ${OUTER:-gone}\"",
     ]);
-    assert_eq!(ok(out), "hunter2 gone\n");
-    let out = run(&["exec-env", &s(&file), "exit 7"]);
+    assert_eq!(ok(out, "command"), "hunter2 gone\n");
+    let out = run(&["exec-env", &path_arg(&file), "exit 7"]);
     assert_eq!(
         out.status.code(),
         Some(7),
         "the child's exit code is passed on"
     );
-    let out = run(&["exec-file", "--output-type", "json", &s(&file), "cat {}"]);
+    let out = run(&[
+        "exec-file",
+        "--output-type",
+        "json",
+        &path_arg(&file),
+        "cat {}",
+    ]);
     assert_eq!(
-        ok(out),
+        ok(out, "command"),
         "{\n\t\"user\": \"admin\",\n\t\"password\": \"hunter2\",\n\t\"port\": 5432\n}\n"
     );
     let out = run(&[
@@ -587,10 +731,10 @@ fn exec_env_and_exec_file_hand_secrets_to_the_child_only() {
         "--no-fifo",
         "--filename",
         "app.yaml",
-        &s(&file),
+        &path_arg(&file),
         "cat {}; echo {}",
     ]);
-    let text = ok(out);
+    let text = ok(out, "command");
     assert!(
         text.starts_with("user: admin\n") && text.trim_end().ends_with("/app.yaml"),
         "{text}"
@@ -603,18 +747,18 @@ fn exec_env_and_exec_file_hand_secrets_to_the_child_only() {
             .stdout,
     )
     .unwrap();
-    let out = run(&["exec-env", "--user", me.trim(), &s(&file), "id -un"]);
-    assert_eq!(ok(out).trim(), me.trim());
+    let out = run(&["exec-env", "--user", me.trim(), &path_arg(&file), "id -un"]);
+    assert_eq!(ok(out, "command").trim(), me.trim());
     let out = run(&[
         "exec-file",
         "--user",
         "no-such-user-xyz",
-        &s(&file),
+        &path_arg(&file),
         "cat {}",
     ]);
     assert_eq!(out.status.code(), Some(1));
     // A command that never opens the FIFO must not hang sops-rs.
-    ok(run(&["exec-file", &s(&file), "true"]));
+    ok(run(&["exec-file", &path_arg(&file), "true"]), "command");
     let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
     assert!(left.is_empty(), "plaintext left in TMPDIR: {left:?}");
 }
@@ -624,17 +768,29 @@ fn filestatus_reports_encryption() {
     let keys = Keys::new(1);
     let plain = keys.write("f.yaml", SAMPLE);
     assert_eq!(
-        ok(keys.ours(&[0], &["filestatus", &s(&plain)])),
+        ok(
+            keys.ours(&[0], &["filestatus", &path_arg(&plain)]),
+            "command"
+        ),
         "{\"encrypted\":false}\n"
     );
     let file = keys.path("f.enc.yaml");
     std::fs::write(
         &file,
-        ok(keys.ours(&[0], &["encrypt", "--age", &keys.recipients[0], &s(&plain)])),
+        ok(
+            keys.ours(
+                &[0],
+                &["encrypt", "--age", &keys.recipients[0], &path_arg(&plain)],
+            ),
+            "command",
+        ),
     )
     .unwrap();
     assert_eq!(
-        ok(keys.ours(&[0], &["filestatus", &s(&file)])),
+        ok(
+            keys.ours(&[0], &["filestatus", &path_arg(&file)]),
+            "command"
+        ),
         "{\"encrypted\":true}\n"
     );
 }

@@ -2,137 +2,107 @@
 //! partial file; two sops-rs processes changing one file never lose an update; core dumps are
 //! off for processes that hold plaintext.
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::Duration;
 
-use crate::support::sops_rs_command;
+use crate::support::{TestEnv, path_arg, wait_for};
 
-struct Env {
-    dir: tempfile::TempDir,
-    key_file: PathBuf,
-    recipient: String,
+fn encrypted(env: &TestEnv, name: &str, content: &str) -> PathBuf {
+    env.encrypted(name, content, &[])
 }
 
-impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        use age::secrecy::ExposeSecret;
-        let identity = age::x25519::Identity::generate();
-        let key_file = dir.path().join("key.txt");
-        std::fs::write(
-            &key_file,
-            format!("{}\n", identity.to_string().expose_secret()),
-        )
-        .unwrap();
-        Env {
-            recipient: identity.to_public().to_string(),
-            key_file,
-            dir,
-        }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut cmd = sops_rs_command(self.dir.path());
-        cmd.env("SOPS_AGE_KEY_FILE", &self.key_file)
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn encrypted(&self, name: &str, content: &str) -> PathBuf {
-        let plain = self.dir.path().join(format!("plain-{name}"));
-        std::fs::write(&plain, content).unwrap();
-        let out = self
-            .cmd()
-            .args(["encrypt", "--age", &self.recipient, &s(&plain)])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, out.stdout).unwrap();
-        path
-    }
-
-    fn decrypt(&self, file: &Path) -> Option<String> {
-        let out = self.cmd().args(["decrypt", &s(file)]).output().unwrap();
-        out.status
-            .success()
-            .then(|| String::from_utf8(out.stdout).unwrap())
-    }
+/// The plaintext of `file`, or `None` when it does not decrypt.
+fn decrypt(env: &TestEnv, file: &Path) -> Option<String> {
+    let out = env.run(&["decrypt", &path_arg(file)]);
+    out.status
+        .success()
+        .then(|| String::from_utf8(out.stdout).unwrap())
 }
 
-fn s(p: &Path) -> String {
-    p.display().to_string()
+/// The in-place writer's temporary files (`.sops-rs.*.tmp`) in `dir`.
+fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with(".sops-rs.") && name.ends_with(".tmp")
+        })
+        .collect()
 }
 
 #[test]
 fn kill_9_during_in_place_writes_never_leaves_a_partial_file() {
-    let env = Env::new();
+    let env = TestEnv::new();
     let content: String = (0..3000)
         .map(|i| format!("key{i}: value-{i}-{}\n", "x".repeat(40)))
         .collect();
-    let file = env.encrypted("big.yaml", &content);
+    let file = encrypted(&env, "big.yaml", &content);
     let original = std::fs::read(&file).unwrap();
-    // How long one full run takes, to spread the kill points over it.
-    let started = Instant::now();
-    let out = env
-        .cmd()
-        .args(["rotate", "-i", &s(&file)])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let full = started.elapsed();
-    let mut previous = std::fs::read(&file).unwrap();
-    let mut killed_mid_run = 0;
-    for round in 0..25u64 {
+    // The kill points are states, not times: right after the start (odd rounds), or the moment
+    // the writer's temporary file appears beside the target, mid-write (even rounds). A run
+    // that finishes before its temporary file is seen just does not count.
+    let mut killed_mid_write = 0;
+    let mut round = 0;
+    while round < 20 || killed_mid_write < 5 {
+        assert!(
+            round < 200,
+            "only {killed_mid_write} of {round} runs were killed mid-write"
+        );
         let mut child = env
-            .cmd()
-            .args(["rotate", "-i", &s(&file)])
+            .sops_rs()
+            .args(["rotate", "-i", &path_arg(&file)])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let delay = full.mul_f64((round as f64 * 0.37) % 1.0);
-        std::thread::sleep(delay);
-        Command::new("kill")
-            .args(["-9", &child.id().to_string()])
-            .status()
-            .unwrap();
+        let mid_write = round % 2 == 0
+            && loop {
+                if !temp_files(env.dir()).is_empty() {
+                    break true;
+                }
+                if child.try_wait().unwrap().is_some() {
+                    break false;
+                }
+                std::thread::yield_now();
+            };
+        let _ = child.kill();
         let status = child.wait().unwrap();
-        if status.code().is_none() {
-            killed_mid_run += 1;
+        if mid_write && status.code().is_none() {
+            killed_mid_write += 1;
         }
-        let now = std::fs::read(&file).unwrap();
-        assert!(
-            now == previous || env.decrypt(&file).as_deref() == Some(content.as_str()),
-            "round {round}: partial file"
-        );
+        // Either the old bytes or a complete new file: the file decrypts to the same content.
         assert_eq!(
-            env.decrypt(&file).as_deref(),
+            decrypt(&env, &file).as_deref(),
             Some(content.as_str()),
-            "round {round}: file no longer decrypts"
+            "round {round}: a partial file is left"
         );
-        previous = now;
+        // What kill -9 leaves behind: the temporary file, never the target.
+        for temp in temp_files(env.dir()) {
+            std::fs::remove_file(temp).unwrap();
+        }
+        round += 1;
     }
-    assert!(
-        killed_mid_run >= 5,
-        "only {killed_mid_run} runs were killed before finishing"
-    );
-    assert_ne!(previous, original);
+    // A run left alone still rewrites the file.
+    env.ok(&["rotate", "-i", &path_arg(&file)]);
+    assert_ne!(std::fs::read(&file).unwrap(), original);
+    assert_eq!(decrypt(&env, &file).as_deref(), Some(content.as_str()));
 }
 
 #[test]
 fn concurrent_writers_never_lose_an_update() {
-    let env = Env::new();
-    let file = env.encrypted("shared.yaml", "a: 0\nb: 0\n");
+    let env = TestEnv::new();
+    let file = encrypted(&env, "shared.yaml", "a: 0\nb: 0\n");
     for round in 1..=12 {
         let mut children: Vec<_> = ["a", "b"]
             .iter()
             .map(|key| {
-                env.cmd()
+                env.sops_rs()
                     .args([
                         "set",
-                        &s(&file),
+                        &path_arg(&file),
                         &format!("[\"{key}\"]"),
                         &round.to_string(),
                     ])
@@ -145,7 +115,7 @@ fn concurrent_writers_never_lose_an_update() {
             assert!(child.wait().unwrap().success());
         }
         assert_eq!(
-            env.decrypt(&file).unwrap(),
+            decrypt(&env, &file).unwrap(),
             format!("a: {round}\nb: {round}\n"),
             "round {round} lost an update"
         );
@@ -154,39 +124,69 @@ fn concurrent_writers_never_lose_an_update() {
 
 #[test]
 fn a_second_writer_waits_for_an_edit_in_progress() {
-    let env = Env::new();
-    let file = env.encrypted("f.yaml", "a: 1\n");
-    let editor = env.dir.path().join("slow.sh");
-    std::fs::write(
-        &editor,
-        "#!/bin/sh\nsleep 1\nsed -i 's/a: 1/a: 2/' \"$1\"\n",
-    )
-    .unwrap();
+    let env = TestEnv::new();
+    let file = encrypted(&env, "f.yaml", "a: 1\n");
+    // The editor says it started (sops-rs holds the lock by then), then waits for the test's
+    // go-ahead before it changes the file.
+    let started = env.path("editor-started");
+    let go = env.path("go");
+    let editor = env.write(
+        "slow.sh",
+        format!(
+            "#!/bin/sh\n: > {started}\ni=0\nwhile [ ! -e {go} ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\nsed -i 's/a: 1/a: 2/' \"$1\"\n",
+            started = started.display(),
+            go = go.display(),
+        ),
+    );
     let mut edit = env
-        .cmd()
+        .sops_rs()
         .env("SOPS_EDITOR", format!("sh {}", editor.display()))
-        .args(["edit", &s(&file)])
+        .args(["edit", &path_arg(&file)])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    let set = env
-        .cmd()
-        .args(["set", &s(&file), "[\"b\"]", "3"])
-        .output()
+    wait_for("the editor to start", Duration::from_secs(20), || {
+        assert!(edit.try_wait().unwrap().is_none(), "edit exited early");
+        started.exists()
+    });
+    let mut set = env
+        .sops_rs()
+        .args(["set", &path_arg(&file), "[\"b\"]", "3"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    assert!(edit.wait().unwrap().success());
-    assert!(set.status.success());
-    assert!(String::from_utf8_lossy(&set.stderr).contains("waiting for another sops-rs process"));
-    assert_eq!(env.decrypt(&file).unwrap(), "a: 2\nb: 3\n");
+    // `set` says it waits (the marker on its stderr), and only then may the edit finish.
+    let mut set_stderr = BufReader::new(set.stderr.take().unwrap());
+    let mut said = String::new();
+    while !said.contains("waiting for another sops-rs process") {
+        let mut line = String::new();
+        if set_stderr.read_line(&mut line).unwrap() == 0 {
+            panic!("set did not wait for the edit: {said}");
+        }
+        said.push_str(&line);
+    }
+    std::fs::write(&go, "").unwrap();
+    let edit = edit.wait_with_output().unwrap();
+    assert!(
+        edit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&edit.stderr)
+    );
+    let mut rest = String::new();
+    set_stderr.read_to_string(&mut rest).unwrap();
+    assert!(set.wait().unwrap().success(), "{said}{rest}");
+    assert_eq!(decrypt(&env, &file).unwrap(), "a: 2\nb: 3\n");
 }
 
 #[test]
 fn core_dumps_are_off_for_processes_holding_plaintext() {
-    let env = Env::new();
-    let file = env.encrypted("f.yaml", "a: 1\n");
+    let env = TestEnv::new();
+    let file = encrypted(&env, "f.yaml", "a: 1\n");
     let out = env
-        .cmd()
-        .args(["exec-env", &s(&file), "ulimit -c"])
+        .sops_rs()
+        .args(["exec-env", &path_arg(&file), "ulimit -c"])
         .output()
         .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), "0");

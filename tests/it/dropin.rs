@@ -6,32 +6,24 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{age_key_file, ok, sops_command, sops_rs_command, venv_bin};
+use crate::support::{TestEnv, ok, venv_bin};
 
-/// A private home with an age key, and sops-rs installed as `bin/sops` (a symlink).
+/// A [`TestEnv`] with sops-rs installed as `bin/sops` (a symlink) and an empty `home/`.
 struct Installed {
-    dir: tempfile::TempDir,
-    key_file: PathBuf,
-    recipient: String,
+    env: TestEnv,
 }
 
 impl Installed {
     fn new() -> Installed {
-        let dir = tempfile::tempdir().unwrap();
-        let (key_file, recipient) = age_key_file(dir.path(), "keys.txt");
-        std::fs::create_dir(dir.path().join("bin")).unwrap();
-        std::fs::create_dir(dir.path().join("home")).unwrap();
-        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_sops-rs"), dir.path().join("bin/sops"))
-            .unwrap();
-        Installed {
-            recipient,
-            key_file,
-            dir,
-        }
+        let env = TestEnv::new();
+        std::fs::create_dir(env.path("bin")).unwrap();
+        std::fs::create_dir(env.path("home")).unwrap();
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_sops-rs"), env.path("bin/sops")).unwrap();
+        Installed { env }
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.env.path(name)
     }
 
     /// A program with only this installation's `sops` (and the test venv) on PATH.
@@ -48,8 +40,8 @@ impl Installed {
             .env_clear()
             .env("PATH", path)
             .env("HOME", self.path("home"))
-            .env("SOPS_AGE_KEY_FILE", &self.key_file)
-            .current_dir(self.dir.path());
+            .env("SOPS_AGE_KEY_FILE", &self.env.key_file)
+            .current_dir(self.env.dir());
         command
     }
 }
@@ -69,9 +61,10 @@ fn installed_as_sops_the_version_line_parses_as_the_sops_it_matches() {
     let copy = installed.path("copy/sops");
     std::fs::create_dir(installed.path("copy")).unwrap();
     std::fs::copy(env!("CARGO_BIN_EXE_sops-rs"), &copy).unwrap();
-    let home = installed.dir.path();
     let real = ok(
-        sops_command(home)
+        installed
+            .env
+            .sops()
             .args(["--version", "--disable-version-check"])
             .output()
             .unwrap(),
@@ -97,7 +90,7 @@ fn installed_as_sops_the_version_line_parses_as_the_sops_it_matches() {
         }
     }
     let own = ok(
-        sops_rs_command(home).arg("--version").output().unwrap(),
+        installed.env.sops_rs().arg("--version").output().unwrap(),
         "sops-rs --version",
     );
     assert_eq!(own, format!("{ours}\n"));
@@ -106,7 +99,7 @@ fn installed_as_sops_the_version_line_parses_as_the_sops_it_matches() {
 #[test]
 fn ansible_community_sops_works_with_sops_rs_as_sops_and_does_not_warn() {
     let installed = Installed::new();
-    let dir = installed.dir.path().display().to_string();
+    let dir = installed.env.dir().display().to_string();
     let playbook = installed.path("play.yml");
     std::fs::write(
         &playbook,
@@ -142,7 +135,7 @@ fn ansible_community_sops_works_with_sops_rs_as_sops_and_does_not_warn() {
           - lookup('community.sops.sops', '{dir}/secrets.sops.yaml', extract='["db"]["password"]') == "hunter2"
           - (lookup('ansible.builtin.file', '{dir}/secrets.sops.yaml') | community.sops.decrypt(output_type='json') | from_json).db.password == "hunter2"
 "#,
-            recipient = installed.recipient,
+            recipient = installed.env.recipient,
         ),
     )
     .unwrap();
@@ -174,8 +167,9 @@ fn ansible_community_sops_works_with_sops_rs_as_sops_and_does_not_warn() {
     );
     // What the module wrote is a sops file the real sops opens.
     let decrypted = ok(
-        sops_command(installed.dir.path())
-            .env("SOPS_AGE_KEY_FILE", &installed.key_file)
+        installed
+            .env
+            .sops()
             .arg("decrypt")
             .arg(installed.path("secrets.sops.yaml"))
             .output()
@@ -206,7 +200,7 @@ print("decrypted")
         .arg("-c")
         .arg(script)
         .arg(installed.path("secrets.json"))
-        .arg(&installed.recipient)
+        .arg(&installed.env.recipient)
         .output()
         .unwrap();
     assert_eq!(ok(out, "sopsy"), "decrypted\n");

@@ -9,7 +9,6 @@
 //! a set, and everything else byte for byte.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use serde_json::Value as Json;
 use sops_rs::formats::{dotenv, ini};
@@ -17,30 +16,42 @@ use sops_rs::keys::{AgeIdentitySources, KeyContext};
 use sops_rs::tree::{Map, Scalar, Value};
 use sops_rs::{Format, OpenMode};
 
-use crate::support::vectors::{manifest, open};
-use crate::support::{generated_dir, sops_command, sops_rs_command, vectors_dir};
+use crate::support::vectors::{VectorEntry, manifest, open};
+use crate::support::{TestEnv, ok, path_arg, upstream_vectors};
 
-/// Every dotenv/INI file real sops wrote among the vectors, with its format.
+/// Every dotenv/INI file real sops wrote among the vectors, with its format: each fixture tier's
+/// own files and sops's decryption of them, and the upstream ones when that tier is there.
 fn sops_written() -> Vec<(PathBuf, Format)> {
-    let v = vectors_dir();
-    let g = generated_dir();
-    let nix = v.join("third_party/Mic92+sops-nix/pkgs/sops-install-secrets/test-assets");
-    vec![
-        (g.join("types.env"), Format::Dotenv),
-        (g.join("types.env.sops-decrypted"), Format::Dotenv),
-        (g.join("types.ini"), Format::Ini),
-        (g.join("types.ini.sops-decrypted"), Format::Ini),
-        (
-            v.join("functional-tests/res/format.enc.env"),
+    let mut files = Vec::new();
+    for v in manifest()
+        .into_iter()
+        .filter(|v| matches!(v.format, Some(Format::Ini | Format::Dotenv)))
+    {
+        let format = v.format.unwrap();
+        if v.expect == "ok" && v.plain.is_some() {
+            let decrypted = v.beside(&format!("{}.sops-decrypted", v.file));
+            if decrypted.is_file() {
+                files.push((decrypted, format));
+            }
+        }
+        files.push((v.path(), format));
+    }
+    // Written by sops, listed in no manifest: sops's functional-test inputs.
+    if let Some(upstream) = upstream_vectors() {
+        files.push((
+            upstream.join("functional-tests/res/format.enc.env"),
             Format::Dotenv,
-        ),
-        (v.join("functional-tests/res/format.enc.ini"), Format::Ini),
-        (v.join("functional-tests/res/format-2.enc.ini"), Format::Ini),
-        (v.join("example.ini"), Format::Ini),
-        (v.join("history/0b07dfbc5eff/example.ini"), Format::Ini),
-        (nix.join("secrets.env"), Format::Dotenv),
-        (nix.join("secrets.ini"), Format::Ini),
-    ]
+        ));
+        files.push((
+            upstream.join("functional-tests/res/format.enc.ini"),
+            Format::Ini,
+        ));
+        files.push((
+            upstream.join("functional-tests/res/format-2.enc.ini"),
+            Format::Ini,
+        ));
+    }
+    files
 }
 
 /// Splits a file into its data part and its metadata lines.
@@ -157,63 +168,39 @@ fn section_json(map: &Map) -> Json {
     Json::Object(object)
 }
 
-/// The age-openable dotenv/INI vectors: file, format, identity file.
-fn age_vectors() -> Vec<(&'static str, Format, &'static str)> {
-    vec![
-        (
-            "generated/sops-3.12.2/types.env",
-            Format::Dotenv,
-            "generated/sops-3.12.2/keys/age1.txt",
-        ),
-        (
-            "generated/sops-3.12.2/types.ini",
-            Format::Ini,
-            "generated/sops-3.12.2/keys/age1.txt",
-        ),
-        (
-            "history/0b07dfbc5eff/example.ini",
-            Format::Ini,
-            "history/7ebee3dc7b8f/age/keys.txt",
-        ),
-    ]
+/// The age-openable dotenv/INI vectors of every tier present, with the format and an identity.
+fn age_vectors() -> Vec<(VectorEntry, Format, PathBuf)> {
+    let vectors: Vec<_> = manifest()
+        .into_iter()
+        .filter(|v| v.expect == "ok" && !v.age_identity_files.is_empty())
+        .filter_map(|v| {
+            let format = v
+                .format
+                .filter(|f| matches!(f, Format::Ini | Format::Dotenv))?;
+            let key = v.beside(&v.age_identity_files[0]);
+            Some((v, format, key))
+        })
+        .collect();
+    // A dotenv and an INI file per fixture tier; three upstream (sops history and sops-nix).
+    let expected = 4 + upstream_vectors().map_or(0, |_| 3);
+    assert!(
+        vectors.len() >= expected,
+        "only {} age dotenv/INI vectors",
+        vectors.len()
+    );
+    vectors
 }
 
 #[test]
 fn age_vectors_decrypt_to_their_plaintext() {
-    let dir = vectors_dir();
-    // The manifest lists exactly these as the age-openable dotenv/INI files.
-    let mut listed: Vec<String> = manifest()
-        .into_iter()
-        .filter(|v| {
-            matches!(v.format, Some(Format::Ini | Format::Dotenv))
-                && v.expect == "ok"
-                && !v.age_identity_files.is_empty()
-        })
-        .map(|v| v.file)
-        .collect();
-    listed.sort();
-    let mut ours: Vec<String> = age_vectors().iter().map(|v| v.0.to_string()).collect();
-    ours.sort();
-    assert_eq!(listed, ours);
-
-    for (file, format, key) in age_vectors() {
-        let bytes = std::fs::read(dir.join(file)).unwrap();
-        let document = open(
-            &bytes,
-            format,
-            file,
-            &context(&dir.join(key)),
-            OpenMode::ReadOnly,
-        )
-        .unwrap();
+    for (v, format, key) in age_vectors() {
+        let file = v.file.as_str();
+        let bytes = std::fs::read(v.path()).unwrap();
+        let document = open(&bytes, format, file, &context(&key), OpenMode::ReadOnly).unwrap();
         let got = section_json(&document.tree().documents[0]);
-        let want: Json = serde_json::from_str(
-            &std::fs::read_to_string(dir.join(format!("{file}.plain.json"))).unwrap(),
-        )
-        .unwrap();
-        assert_eq!(got, want, "{file}");
+        assert_eq!(got, v.expected_plain(), "{file}");
         // And the decrypted tree is written as sops wrote its own decryption.
-        let sops_decrypted = dir.join(format!("{file}.sops-decrypted"));
+        let sops_decrypted = v.beside(&format!("{file}.sops-decrypted"));
         if sops_decrypted.exists() {
             assert_eq!(
                 String::from_utf8(emit(format, document.tree())).unwrap(),
@@ -226,11 +213,10 @@ fn age_vectors_decrypt_to_their_plaintext() {
 
 #[test]
 fn age_vectors_reencrypt_byte_for_byte() {
-    let dir = vectors_dir();
-    for (file, format, key) in age_vectors() {
-        let original = std::fs::read(dir.join(file)).unwrap();
-        let again =
-            crate::parity::reencrypt_bytes(&original, file, &context(&dir.join(key)), format);
+    for (v, format, key) in age_vectors() {
+        let file = v.file.as_str();
+        let original = std::fs::read(v.path()).unwrap();
+        let again = crate::parity::reencrypt_bytes(&original, file, &context(&key), format);
         let old_trailer = format == Format::Ini && original.ends_with(b"\n\n");
         let expected = if old_trailer {
             &original[..original.len() - 1]
@@ -253,95 +239,37 @@ const INI_INPUT: &str = "; top comment\ntop = in default\n\n; section comment\n#
 empty =\nquoted = \" spaced \"\nunicode = héllo 世界\n\n[other]\nkey:value\n\
 cont = a \\\n  b\n[ spaced section ]\nk = v\n[other]\ndup = again\n";
 
-struct Env {
-    home: tempfile::TempDir,
-    key_file: PathBuf,
-    recipient: String,
+/// The real sops's standard output for `args` (with the empty config), which must succeed.
+fn sops(env: &TestEnv, args: &[&str]) -> Vec<u8> {
+    ok(env.run_sops(args), &format!("sops {args:?}")).into_bytes()
 }
 
-impl Env {
-    fn new() -> Env {
-        let home = tempfile::tempdir().unwrap();
-        let key_file = home.path().join("key.txt");
-        let out = std::process::Command::new("age-keygen")
-            .arg("-o")
-            .arg(&key_file)
-            .output()
-            .expect("age-keygen must be installed (scripts/install-test-deps.sh)");
-        assert!(out.status.success());
-        let recipient = std::fs::read_to_string(&key_file)
-            .unwrap()
-            .lines()
-            .find_map(|l| l.strip_prefix("# public key: "))
-            .unwrap()
-            .to_string();
-        std::fs::write(home.path().join("empty-config.yaml"), "{}\n").unwrap();
-        Env {
-            home,
-            key_file,
-            recipient,
-        }
-    }
-
-    fn write(&self, name: &str, content: &[u8]) -> String {
-        let path = self.home.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path.display().to_string()
-    }
-
-    fn sops(&self, args: &[&str]) -> Vec<u8> {
-        let config = self.home.path().join("empty-config.yaml");
-        let output = sops_command(self.home.path())
-            .env("SOPS_AGE_KEY_FILE", &self.key_file)
-            .arg("--config")
-            .arg(config)
-            .args(args)
-            .output()
-            .unwrap();
-        ok(output, "sops", args)
-    }
-
-    fn ours(&self, args: &[&str]) -> Vec<u8> {
-        let output = sops_rs_command(self.home.path())
-            .env("SOPS_AGE_KEY_FILE", &self.key_file)
-            .args(args)
-            .output()
-            .unwrap();
-        ok(output, "sops-rs", args)
-    }
+/// sops-rs's standard output for `args`, which must succeed.
+fn ours(env: &TestEnv, args: &[&str]) -> Vec<u8> {
+    env.ok(args).into_bytes()
 }
 
-fn ok(output: Output, tool: &str, args: &[&str]) -> Vec<u8> {
-    assert!(
-        output.status.success(),
-        "{tool} {args:?} failed ({:?}): {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
-fn both_ways(env: &Env, name: &str, input: &str) {
-    let plain = env.write(name, input.as_bytes());
+fn both_ways(env: &TestEnv, name: &str, input: &str) {
+    let plain = path_arg(&env.write(name, input));
     let r = env.recipient.clone();
-    let theirs = env.sops(&["encrypt", "--age", &r, &plain]);
-    let theirs_file = env.write(&format!("sops-{name}"), &theirs);
-    let ours = env.ours(&["encrypt", "--age", &r, &plain]);
-    let ours_file = env.write(&format!("ours-{name}"), &ours);
+    let theirs = sops(env, &["encrypt", "--age", &r, &plain]);
+    let theirs_file = path_arg(&env.write(&format!("sops-{name}"), &theirs));
+    let ours = self::ours(env, &["encrypt", "--age", &r, &plain]);
+    let ours_file = path_arg(&env.write(&format!("ours-{name}"), &ours));
 
-    let sops_plain = env.sops(&["decrypt", &theirs_file]);
+    let sops_plain = sops(env, &["decrypt", &theirs_file]);
     assert_eq!(
-        String::from_utf8_lossy(&env.sops(&["decrypt", &ours_file])),
+        String::from_utf8_lossy(&sops(env, &["decrypt", &ours_file])),
         String::from_utf8_lossy(&sops_plain),
         "{name}: sops reads our encryption differently"
     );
     assert_eq!(
-        String::from_utf8_lossy(&env.ours(&["decrypt", &theirs_file])),
+        String::from_utf8_lossy(&self::ours(env, &["decrypt", &theirs_file])),
         String::from_utf8_lossy(&sops_plain),
         "{name}: we read sops's encryption differently"
     );
     assert_eq!(
-        String::from_utf8_lossy(&env.ours(&["decrypt", &ours_file])),
+        String::from_utf8_lossy(&self::ours(env, &["decrypt", &ours_file])),
         String::from_utf8_lossy(&sops_plain),
         "{name}: we read our own encryption differently"
     );
@@ -365,14 +293,14 @@ fn both_ways(env: &Env, name: &str, input: &str) {
 
 #[test]
 fn dotenv_travels_both_ways_with_real_sops() {
-    let env = Env::new();
+    let env = TestEnv::new();
     both_ways(&env, "app.env", ENV_INPUT);
     both_ways(&env, "single.env", "K=v");
 }
 
 #[test]
 fn ini_travels_both_ways_with_real_sops() {
-    let env = Env::new();
+    let env = TestEnv::new();
     both_ways(&env, "app.ini", INI_INPUT);
     both_ways(&env, "defaults-only.ini", "a = 1\nb = 2\n");
 }

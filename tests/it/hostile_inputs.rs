@@ -12,8 +12,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::standin::Scratch;
-use crate::support::{age_key_with_secret, ok, sops_command, sops_rs_command};
+use crate::support::{TestEnv, ok, path_arg, sops_command, sops_rs_command};
 
 /// The address space a run may use: 1 GiB.
 const ADDRESS_SPACE: u64 = 1 << 30;
@@ -69,40 +68,39 @@ enum Input<'a> {
 }
 
 struct Hostile {
-    home: Scratch,
+    home: TestEnv,
     key_file: String,
-    secret_key: String,
-    recipient: String,
 }
 
 impl Hostile {
     fn new() -> Hostile {
-        let home = Scratch::new();
-        let (key_file, secret_key, recipient) = age_key_with_secret(home.path());
+        let home = TestEnv::new();
         Hostile {
-            key_file: key_file.display().to_string(),
+            key_file: path_arg(&home.key_file),
             home,
-            secret_key,
-            recipient,
         }
     }
 
     fn path(&self, name: &str) -> String {
-        self.home.path().join(name).display().to_string()
+        path_arg(&self.home.path(name))
+    }
+
+    fn write(&self, name: &str, content: &str) -> String {
+        path_arg(&self.home.write(name, content))
     }
 
     /// An executable script.
     fn script(&self, name: &str, body: &str) -> String {
         use std::os::unix::fs::PermissionsExt;
-        let path = self.home.write(name, &format!("#!/bin/sh\n{body}\n"));
+        let path = self.write(name, &format!("#!/bin/sh\n{body}\n"));
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
         path
     }
 
     /// `plain` encrypted for `recipient` into `name`.
     fn encrypted_for(&self, name: &str, plain: &str, recipient: &str) -> String {
-        let path = self.home.write(name, plain);
-        let out = sops_rs_command(self.home.path())
+        let path = self.write(name, plain);
+        let out = sops_rs_command(self.home.dir())
             .args(["encrypt", "-i", "--age", recipient, &path])
             .output()
             .unwrap();
@@ -111,7 +109,7 @@ impl Hostile {
     }
 
     fn encrypted(&self, name: &str, plain: &str) -> String {
-        self.encrypted_for(name, plain, &self.recipient)
+        self.encrypted_for(name, plain, &self.home.recipient)
     }
 
     /// sops-rs with the age key file, under the address-space limit and the deadline.
@@ -134,7 +132,7 @@ impl Hostile {
         env: &[(&str, &str)],
         input: Input,
     ) -> Ran {
-        let ours = sops_rs_command(self.home.path());
+        let ours = sops_rs_command(self.home.dir());
         let mut words: Vec<String> = prefix.iter().map(|s| s.to_string()).collect();
         words.extend([
             "prlimit".to_string(),
@@ -146,7 +144,7 @@ impl Hostile {
         cmd.args(&words[1..])
             .args(args)
             .env_clear()
-            .current_dir(self.home.path());
+            .current_dir(self.home.dir());
         for (key, value) in ours.get_envs() {
             if let Some(value) = value {
                 cmd.env(key, value);
@@ -155,7 +153,7 @@ impl Hostile {
         for (key, value) in base.iter().chain(env) {
             cmd.env(key, value);
         }
-        run_with_deadline(cmd, input, self.home.path())
+        run_with_deadline(cmd, input, self.home.dir())
     }
 }
 
@@ -209,6 +207,12 @@ fn run_with_deadline(mut cmd: Command, input: Input, dir: &std::path::Path) -> R
 }
 
 /// Whether a live process has `marker` in its command line (zombies have none).
+/// A `sleep` argument no other test run on the machine uses (it holds this process's id), so that
+/// [`process_with`] finds only what this run started.
+fn sleep_marker(n: u8) -> String {
+    format!("98{:07}{n}", std::process::id())
+}
+
 fn process_with(marker: &str) -> Option<String> {
     std::fs::read_dir("/proc")
         .unwrap()
@@ -230,7 +234,7 @@ fn endless_inputs_stop_at_the_input_limit() {
             &["/dev/zero", INPUT_LIMIT, "SOPS_RS_MAX_INPUT_BYTES"],
             "decrypt /dev/zero",
         );
-    let recipient = h.recipient.clone();
+    let recipient = h.home.recipient.clone();
     h.ours(
         &[
             "encrypt",
@@ -297,7 +301,7 @@ fn endless_inputs_stop_at_the_input_limit() {
 fn key_files_and_config_stop_at_their_limits() {
     let h = Hostile::new();
     let file = h.encrypted("app.yaml", "a: 1\n");
-    let plain = h.home.write("plain.yaml", "a: 1\n");
+    let plain = h.write("plain.yaml", "a: 1\n");
     let key_limit = "more than 16 MiB, the limit for key files";
     for (variable, device) in [
         ("SOPS_AGE_KEY_FILE", "/dev/zero"),
@@ -353,7 +357,8 @@ fn key_commands_are_bounded_in_output_and_in_time() {
         );
     }
     // A command that never ends, and a process it started: both are gone afterwards.
-    let hanging = h.script("hang.sh", "sleep 987651 &\nexec sleep 987652");
+    let (child, orphan) = (sleep_marker(1), sleep_marker(2));
+    let hanging = h.script("hang.sh", &format!("sleep {child} &\nexec sleep {orphan}"));
     let ran = h.bounded(
         &[],
         &["decrypt", &file],
@@ -372,7 +377,7 @@ fn key_commands_are_bounded_in_output_and_in_time() {
         ],
         "a hanging SOPS_AGE_KEY_CMD",
     );
-    for marker in ["987651", "987652"] {
+    for marker in [child, orphan] {
         assert_eq!(
             process_with(&format!("sleep {marker}")),
             None,
@@ -385,7 +390,7 @@ fn key_commands_are_bounded_in_output_and_in_time() {
 #[test]
 fn gpg_is_bounded_in_output_and_in_time() {
     let h = Hostile::new();
-    let plain = h.home.write("plain.yaml", "a: 1\n");
+    let plain = h.write("plain.yaml", "a: 1\n");
     let fingerprint = "0123456789ABCDEF0123456789ABCDEF01234567";
     let flood = h.script("flood-gpg", "exec cat /dev/zero");
     h.bounded(
@@ -400,7 +405,8 @@ fn gpg_is_bounded_in_output_and_in_time() {
         &["printed more than 16 MiB, the limit for command output"],
         "gpg floods",
     );
-    let hang = h.script("hang-gpg", "exec sleep 987653");
+    let marker = sleep_marker(3);
+    let hang = h.script("hang-gpg", &format!("exec sleep {marker}"));
     h.bounded(
         &[],
         &["encrypt", "--pgp", fingerprint, &plain],
@@ -412,7 +418,11 @@ fn gpg_is_bounded_in_output_and_in_time() {
         Input::Null,
     )
     .failed_in_one_line(1, &["did not finish within 1 s"], "gpg hangs");
-    assert_eq!(process_with("sleep 987653"), None, "gpg is left running");
+    assert_eq!(
+        process_with(&format!("sleep {marker}")),
+        None,
+        "gpg is left running"
+    );
     assert_eq!(std::fs::read_to_string(&plain).unwrap(), "a: 1\n");
 }
 
@@ -500,9 +510,9 @@ fn a_broken_age_source_does_not_disable_the_others() {
     let h = Hostile::new();
     let file = h.encrypted("app.yaml", "password: hunter2\n");
     let canary = "CANARY-c0ffee";
-    let garbage = h.home.write("garbage.txt", &format!("{canary}\n"));
+    let garbage = h.write("garbage.txt", &format!("{canary}\n"));
     let missing = h.path("missing.txt");
-    let key = h.secret_key.clone();
+    let key = h.home.identity.clone();
     let key_file = h.key_file.clone();
     let cases: [(&[(&str, &str)], &str); 4] = [
         (
@@ -541,7 +551,7 @@ fn a_broken_age_source_does_not_disable_the_others() {
             "the source's content is never shown"
         );
         // The real sops goes on with the sources that work too.
-        let mut theirs = sops_command(h.home.path());
+        let mut theirs = sops_command(h.home.dir());
         theirs.args(["decrypt", &file]).envs(env.iter().copied());
         let out = theirs.output().unwrap();
         assert!(

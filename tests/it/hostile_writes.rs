@@ -18,31 +18,30 @@ use std::time::{Duration, Instant};
 
 use age::secrecy::ExposeSecret;
 
-use crate::support::{AgeKey, as_nobody, launched_by, sops_command, sops_rs_command};
+use crate::support::{TestEnv, as_nobody, launched_by};
 
 /// The value that must never be readable by another user.
 const CANARY: &str = "canary-7f3a9c";
 const PLAIN: &str = "db:\n    password: canary-7f3a9c\n    user: app\n";
 const NOBODY: u32 = 65534;
 
-struct Env {
-    dir: tempfile::TempDir,
-    key: AgeKey,
+/// A [`TestEnv`] shared with `nobody`.
+struct Shared {
+    home: TestEnv,
 }
 
-impl Env {
-    /// A directory `nobody` can enter and read (but not write), with an age key it can read.
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        chmod(dir.path(), 0o755);
-        Env {
-            key: AgeKey::new(dir.path()),
-            dir,
-        }
+impl Shared {
+    /// A home `nobody` can enter and read (but not write), with an age key it can read, and a
+    /// TMPDIR every user can write.
+    fn new() -> Shared {
+        let home = TestEnv::new();
+        chmod(home.dir(), 0o755);
+        chmod(&home.tmp(), 0o1777);
+        Shared { home }
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.home.path(name)
     }
 
     /// A subdirectory with `mode`.
@@ -54,10 +53,8 @@ impl Env {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = sops_rs_command(self.dir.path());
-        cmd.env("SOPS_AGE_KEY_FILE", &self.key.file)
-            .args(args)
-            .stdin(Stdio::null());
+        let mut cmd = self.home.sops_rs();
+        cmd.args(args);
         cmd
     }
 
@@ -66,7 +63,7 @@ impl Env {
     }
 
     fn run_as_nobody(&self, args: &[&str]) -> Output {
-        as_nobody(&self.cmd(args), self.dir.path())
+        as_nobody(&self.cmd(args), self.home.dir())
             .stdin(Stdio::null())
             .output()
             .expect("setpriv (util-linux) must be installed")
@@ -74,9 +71,9 @@ impl Env {
 
     /// The real sops with the same key, as `nobody`.
     fn sops_as_nobody(&self, args: &[&str]) -> Output {
-        let mut cmd = sops_command(self.dir.path());
-        cmd.env("SOPS_AGE_KEY_FILE", &self.key.file).args(args);
-        as_nobody(&cmd, self.dir.path())
+        let mut cmd = self.home.sops();
+        cmd.args(args);
+        as_nobody(&cmd, self.home.dir())
             .stdin(Stdio::null())
             .output()
             .expect("setpriv (util-linux) must be installed")
@@ -109,10 +106,10 @@ impl Env {
         let mut cmd = Command::new("bash");
         cmd.args(["-c", script])
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("SOPS_AGE_KEY_FILE", &self.key.file)
-            .current_dir(self.dir.path());
-        as_nobody(&cmd, self.dir.path())
+            .env("HOME", self.home.dir())
+            .env("SOPS_AGE_KEY_FILE", &self.home.key_file)
+            .current_dir(self.home.dir());
+        as_nobody(&cmd, self.home.dir())
             .stdin(Stdio::null())
             .output()
             .expect("setpriv (util-linux) must be installed")
@@ -120,7 +117,7 @@ impl Env {
 
     /// `PLAIN` encrypted for this env's key (and `more` recipients) at `path`.
     fn encrypt_to(&self, path: &Path, more: &[&str]) {
-        let recipients = std::iter::once(self.key.recipient.as_str())
+        let recipients = std::iter::once(self.home.recipient.as_str())
             .chain(more.iter().copied())
             .collect::<Vec<_>>()
             .join(",");
@@ -166,7 +163,7 @@ impl Env {
     fn plaintext_nobody_can_read(&self) -> String {
         let out = self.bash_as_nobody(&format!(
             "grep -rl --no-messages {CANARY} {} || true",
-            self.dir.path().display()
+            self.home.dir().display()
         ));
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
@@ -228,7 +225,7 @@ fn leftovers(dir: &Path) -> Vec<String> {
 
 #[test]
 fn a_device_node_is_written_in_place_and_kept() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let devices = env.subdir("devices", 0o755);
     let null = devices.join("null");
@@ -254,7 +251,7 @@ fn a_device_node_is_written_in_place_and_kept() {
 
 #[test]
 fn a_fifo_is_written_in_place_and_kept() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let fifo = env.path("pipe");
     assert!(
@@ -288,7 +285,7 @@ fn a_fifo_is_written_in_place_and_kept() {
 
 #[test]
 fn a_socket_is_refused_and_kept() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let socket = env.path("socket");
     let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
@@ -300,7 +297,7 @@ fn a_socket_is_refused_and_kept() {
 
 #[test]
 fn a_link_to_our_standard_output_is_written_through_and_kept() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let link = env.path("out.yaml");
     std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
@@ -316,7 +313,7 @@ fn a_link_to_our_standard_output_is_written_through_and_kept() {
 
 #[test]
 fn descriptor_paths_work_for_a_normal_user() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let bin = env.binary_for_nobody();
     let (bin, file) = (bin.display(), encrypted.display());
@@ -348,7 +345,7 @@ fn descriptor_paths_work_for_a_normal_user() {
 // 2. Links and hard links.
 
 /// An editor (for `edit`) that changes the canary.
-fn editor(env: &Env) -> PathBuf {
+fn editor(env: &Shared) -> PathBuf {
     let script = env.path("editor.sh");
     std::fs::write(
         &script,
@@ -375,7 +372,7 @@ fn every_command_through_a_symlink_changes_the_real_file() {
     ];
     // Every case runs (a failure is reported with the others), each in its own directory.
     let case = |what: &str, command: &[&str]| {
-        let env = Env::new();
+        let env = Shared::new();
         let real = env.subdir("real", 0o755);
         let target = real.join("target.yaml");
         match what {
@@ -388,7 +385,7 @@ fn every_command_through_a_symlink_changes_the_real_file() {
                 env.path(".sops.yaml"),
                 format!(
                     "creation_rules:\n  - age: {},{}\n",
-                    env.key.recipient, other_recipient
+                    env.home.recipient, other_recipient
                 ),
             )
             .unwrap();
@@ -397,7 +394,7 @@ fn every_command_through_a_symlink_changes_the_real_file() {
         std::os::unix::fs::symlink("real/target.yaml", &link).unwrap();
         let mut args: Vec<&str> = command.to_vec();
         if what == "encrypt -i" {
-            args.extend(["--age", &env.key.recipient]);
+            args.extend(["--age", &env.home.recipient]);
         }
         let link_arg = link.to_str().unwrap();
         args.push(link_arg);
@@ -455,7 +452,7 @@ fn every_command_through_a_symlink_changes_the_real_file() {
             "{what}: {:?}",
             leftovers(&real)
         );
-        assert!(leftovers(env.dir.path()).is_empty(), "{what}");
+        assert!(leftovers(env.home.dir()).is_empty(), "{what}");
     };
     let failed: Vec<&str> = cases
         .iter()
@@ -469,7 +466,7 @@ fn every_command_through_a_symlink_changes_the_real_file() {
 
 #[test]
 fn a_hard_linked_file_changes_under_every_name() {
-    let env = Env::new();
+    let env = Shared::new();
     let one = env.path("one.yaml");
     let two = env.path("two.yaml");
     std::fs::write(&one, PLAIN).unwrap();
@@ -478,7 +475,7 @@ fn a_hard_linked_file_changes_under_every_name() {
         "encrypt",
         "-i",
         "--age",
-        &env.key.recipient,
+        &env.home.recipient,
         one.to_str().unwrap(),
     ]);
     succeeded(&out, "encrypt -i (hard link)");
@@ -507,7 +504,7 @@ fn a_hard_linked_file_changes_under_every_name() {
 
 #[test]
 fn a_dangling_link_is_refused() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let link = env.path("out.yaml");
     std::os::unix::fs::symlink("elsewhere/missing.yaml", &link).unwrap();
@@ -518,7 +515,7 @@ fn a_dangling_link_is_refused() {
 }
 
 /// A directory every user can write (not sticky) and a file `nobody` owns and can read.
-fn shared_and_attacker_file(env: &Env) -> (PathBuf, PathBuf) {
+fn shared_and_attacker_file(env: &Shared) -> (PathBuf, PathBuf) {
     let shared = env.subdir("shared", 0o777);
     let attacker = env.subdir("attacker", 0o755);
     chown(&attacker, NOBODY, NOBODY);
@@ -531,7 +528,7 @@ fn shared_and_attacker_file(env: &Env) -> (PathBuf, PathBuf) {
 
 #[test]
 fn a_link_planted_by_another_user_is_not_followed() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let (shared, leak) = shared_and_attacker_file(&env);
     let planted = shared.join("out.yaml");
@@ -546,7 +543,7 @@ fn a_link_planted_by_another_user_is_not_followed() {
 
 #[test]
 fn a_file_swapped_for_a_link_while_decrypting_is_not_written() {
-    let env = Env::new();
+    let env = Shared::new();
     let (shared, leak) = shared_and_attacker_file(&env);
     let secret = shared.join("secret.yaml");
     env.encrypt_to(&secret, &[]);
@@ -563,7 +560,7 @@ fn a_file_swapped_for_a_link_while_decrypting_is_not_written() {
             secret = secret.display(),
             moved = moved.display(),
             leak = leak.display(),
-            key = env.key.file.display()
+            key = env.home.key_file.display()
         ),
     )
     .unwrap();
@@ -589,7 +586,7 @@ fn a_file_swapped_for_a_link_while_decrypting_is_not_written() {
 
 #[test]
 fn owner_group_and_mode_are_kept() {
-    let env = Env::new();
+    let env = Shared::new();
     // As root: a file of nobody:nogroup 0640 stays so.
     for command in ["set", "encrypt"] {
         let file = env.path(&format!("{command}.yaml"));
@@ -603,7 +600,7 @@ fn owner_group_and_mode_are_kept() {
         let path = file.to_str().unwrap();
         let out = match command {
             "set" => env.run(&["set", path, r#"["db"]["user"]"#, r#""x""#]),
-            _ => env.run(&["encrypt", "-i", "--age", &env.key.recipient, path]),
+            _ => env.run(&["encrypt", "-i", "--age", &env.home.recipient, path]),
         };
         succeeded(&out, command);
         let metadata = std::fs::metadata(&file).unwrap();
@@ -639,7 +636,7 @@ fn owner_group_and_mode_are_kept() {
 
 #[test]
 fn new_plaintext_is_private_and_new_encrypted_files_follow_the_umask() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     let outputs = env.subdir("out", 0o755);
     let plain = outputs.join("plain.yaml");
@@ -662,7 +659,7 @@ fn new_plaintext_is_private_and_new_encrypted_files_follow_the_umask() {
         &[
             "encrypt",
             "--age",
-            &env.key.recipient,
+            &env.home.recipient,
             "--output",
             reencrypted.to_str().unwrap(),
             plain.to_str().unwrap(),
@@ -678,7 +675,7 @@ fn new_plaintext_is_private_and_new_encrypted_files_follow_the_umask() {
 
 #[test]
 fn every_file_sops_rs_creates_is_created_0600() {
-    let env = Env::new();
+    let env = Shared::new();
     let encrypted = env.encrypted("secret.enc.yaml");
     chmod(&encrypted, 0o644);
     let plain = env.path("plain.yaml");
@@ -710,7 +707,7 @@ fn every_file_sops_rs_creates_is_created_0600() {
             "encrypt",
             "-i",
             "--age",
-            &env.key.recipient,
+            &env.home.recipient,
             plain.to_str().unwrap(),
         ],
     ];
@@ -743,7 +740,7 @@ fn every_file_sops_rs_creates_is_created_0600() {
 
 #[test]
 fn a_read_only_file_is_refused_as_sops_refuses_it() {
-    let env = Env::new();
+    let env = Shared::new();
     let dir = env.subdir("mine", 0o755);
     chown(&dir, NOBODY, NOBODY);
     let file = dir.join("readonly.yaml");
@@ -764,7 +761,7 @@ fn a_read_only_file_is_refused_as_sops_refuses_it() {
 
 #[test]
 fn a_writable_file_in_a_read_only_directory_is_written_as_sops_writes_it() {
-    let env = Env::new();
+    let env = Shared::new();
     let dir = env.subdir("locked", 0o755);
     for (who, value) in [("sops", "by-sops"), ("sops-rs", "by-sops-rs")] {
         let file = dir.join(format!("{who}.yaml"));
@@ -791,14 +788,14 @@ fn a_writable_file_in_a_read_only_directory_is_written_as_sops_writes_it() {
 
 #[test]
 fn names_up_to_255_bytes_work_in_place() {
-    let env = Env::new();
+    let env = Shared::new();
     for length in [225, 255] {
         let name = format!("{}.yaml", "n".repeat(length - ".yaml".len()));
         assert_eq!(name.len(), length);
         let file = env.path(&name);
         std::fs::write(&file, PLAIN).unwrap();
         let path = file.to_str().unwrap();
-        let out = env.run(&["encrypt", "-i", "--age", &env.key.recipient, path]);
+        let out = env.run(&["encrypt", "-i", "--age", &env.home.recipient, path]);
         succeeded(&out, &format!("encrypt -i, {length}-byte name"));
         let out = env.run(&["set", path, r#"["db"]["user"]"#, r#""long""#]);
         succeeded(&out, &format!("set, {length}-byte name"));
@@ -808,5 +805,5 @@ fn names_up_to_255_bytes_work_in_place() {
         assert!(std::fs::read_to_string(&file).unwrap().contains(CANARY));
         std::fs::remove_file(&file).unwrap();
     }
-    assert!(leftovers(env.dir.path()).is_empty());
+    assert!(leftovers(env.home.dir()).is_empty());
 }

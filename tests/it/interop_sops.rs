@@ -2,105 +2,48 @@
 //! what sops's own encryption of the same input decrypts to, and files sops encrypts decrypt in
 //! sops-rs to exactly what sops prints.
 
-use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::support::{sops_command, sops_rs_command};
+use crate::support::{TestEnv, ok, path_arg};
 
 const YAML_INPUT: &str = include_str!("../../fixtures/plain/everything.yaml");
 
 const JSON_INPUT: &str = include_str!("../../fixtures/plain/everything.json");
 
-struct Env {
-    home: tempfile::TempDir,
-    key_files: Vec<PathBuf>,
-    recipients: Vec<String>,
+/// sops-rs holding identity `key` of `env`.
+fn ours(env: &TestEnv, key: usize, args: &[&str]) -> Output {
+    let mut cmd = env.sops_rs();
+    cmd.env("SOPS_AGE_KEY_FILE", &env.keys[key].file);
+    cmd.args(args).output().unwrap()
 }
 
-impl Env {
-    fn new() -> Env {
-        let home = tempfile::tempdir().unwrap();
-        let mut key_files = Vec::new();
-        let mut recipients = Vec::new();
-        for n in 0..2 {
-            let path = home.path().join(format!("key{n}.txt"));
-            let out = std::process::Command::new("age-keygen")
-                .arg("-o")
-                .arg(&path)
-                .output()
-                .expect("age-keygen must be installed (scripts/install-test-deps.sh)");
-            assert!(out.status.success());
-            let text = std::fs::read_to_string(&path).unwrap();
-            let recipient = text
-                .lines()
-                .find_map(|l| l.strip_prefix("# public key: "))
-                .unwrap();
-            recipients.push(recipient.to_string());
-            key_files.push(path);
-        }
-        std::fs::write(home.path().join("empty-config.yaml"), "{}\n").unwrap();
-        Env {
-            home,
-            key_files,
-            recipients,
-        }
-    }
-
-    fn write(&self, name: &str, content: &str) -> PathBuf {
-        let path = self.home.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path
-    }
-
-    fn config(&self) -> String {
-        self.home
-            .path()
-            .join("empty-config.yaml")
-            .display()
-            .to_string()
-    }
-
-    fn sops(&self, key: usize, args: &[&str]) -> Output {
-        let mut cmd = sops_command(self.home.path());
-        cmd.env("SOPS_AGE_KEY_FILE", &self.key_files[key]);
-        cmd.args(["--config", &self.config()])
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn ours(&self, key: usize, args: &[&str]) -> Output {
-        let mut cmd = sops_rs_command(self.home.path());
-        cmd.env("SOPS_AGE_KEY_FILE", &self.key_files[key]);
-        cmd.args(args).output().unwrap()
-    }
+/// The real sops (with the empty config) holding identity `key` of `env`.
+fn sops(env: &TestEnv, key: usize, args: &[&str]) -> Output {
+    let mut cmd = env.sops_without_config();
+    cmd.env("SOPS_AGE_KEY_FILE", &env.keys[key].file);
+    cmd.args(args).output().unwrap()
 }
 
-fn ok(output: Output, what: &str) -> Vec<u8> {
-    assert!(
-        output.status.success(),
-        "{what} failed ({:?}): {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
-fn path_str(p: &Path) -> String {
-    p.display().to_string()
+/// The recipients of `env`'s identities, comma-separated.
+fn recipients(env: &TestEnv) -> String {
+    env.keys
+        .iter()
+        .map(|k| k.recipient.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Encrypts `input` with sops-rs and with sops under the same flags, then checks that sops
 /// decrypts both to the same bytes, with either recipient's key.
-fn sops_reads_ours(env: &Env, name: &str, input: &str, rule_flags: &[&str], global: &[&str]) {
+fn sops_reads_ours(env: &TestEnv, name: &str, input: &str, rule_flags: &[&str], global: &[&str]) {
     let plain = env.write(name, input);
-    let recipients = env.recipients.join(",");
+    let recipients = recipients(env);
     let mut ours_args: Vec<&str> = global.to_vec();
     ours_args.extend(["encrypt", "--age", &recipients]);
     ours_args.extend(rule_flags);
-    let plain_s = path_str(&plain);
+    let plain_s = path_arg(&plain);
     ours_args.push(&plain_s);
-    let ours = ok(env.ours(0, &ours_args), "sops-rs encrypt");
+    let ours = ok(ours(env, 0, &ours_args), "sops-rs encrypt").into_bytes();
     let ours_file = env.write(&format!("ours-{name}"), std::str::from_utf8(&ours).unwrap());
 
     // The reference uses sops's legacy `-e` mode: sops 3.12.2 silently ignores the comment
@@ -109,7 +52,7 @@ fn sops_reads_ours(env: &Env, name: &str, input: &str, rule_flags: &[&str], glob
     sops_args.extend(["--encrypt", "--age", &recipients]);
     sops_args.extend(rule_flags);
     sops_args.push(&plain_s);
-    let theirs = ok(env.sops(0, &sops_args), "sops encrypt");
+    let theirs = ok(sops(env, 0, &sops_args), "sops encrypt").into_bytes();
     let theirs_file = env.write(
         &format!("sops-{name}"),
         std::str::from_utf8(&theirs).unwrap(),
@@ -117,13 +60,15 @@ fn sops_reads_ours(env: &Env, name: &str, input: &str, rule_flags: &[&str], glob
 
     for key in 0..2 {
         let ours_plain = ok(
-            env.sops(key, &["decrypt", &path_str(&ours_file)]),
+            sops(env, key, &["decrypt", &path_arg(&ours_file)]),
             "sops decrypt of ours",
-        );
+        )
+        .into_bytes();
         let sops_plain = ok(
-            env.sops(key, &["decrypt", &path_str(&theirs_file)]),
+            sops(env, key, &["decrypt", &path_arg(&theirs_file)]),
             "sops decrypt of its own",
-        );
+        )
+        .into_bytes();
         assert_eq!(
             String::from_utf8_lossy(&ours_plain),
             String::from_utf8_lossy(&sops_plain),
@@ -155,7 +100,7 @@ fn sops_reads_ours(env: &Env, name: &str, input: &str, rule_flags: &[&str], glob
 
 #[test]
 fn sops_decrypts_what_sops_rs_encrypts_yaml() {
-    let env = Env::new();
+    let env = TestEnv::with_identities(2);
     sops_reads_ours(&env, "app.yaml", YAML_INPUT, &[], &[]);
     for rule in [
         &["--encrypted-regex", "^(password|secret_token)$"][..],
@@ -184,7 +129,7 @@ fn sops_decrypts_what_sops_rs_encrypts_yaml() {
 
 #[test]
 fn sops_decrypts_what_sops_rs_encrypts_json() {
-    let env = Env::new();
+    let env = TestEnv::with_identities(2);
     sops_reads_ours(&env, "app.json", JSON_INPUT, &[], &[]);
     sops_reads_ours(
         &env,
@@ -196,29 +141,31 @@ fn sops_decrypts_what_sops_rs_encrypts_json() {
 }
 
 /// sops encrypts; sops-rs decrypts to exactly the bytes sops prints.
-fn ours_reads_sops(env: &Env, name: &str, input: &str, global: &[&str], extra: &[&str]) {
+fn ours_reads_sops(env: &TestEnv, name: &str, input: &str, global: &[&str], extra: &[&str]) {
     let plain = env.write(name, input);
-    let recipients = env.recipients.join(",");
+    let recipients = recipients(env);
     // Legacy `-e` mode: the only one in which sops 3.12.2 honours every rule flag.
     let mut args = global.to_vec();
     args.extend(["--encrypt", "--age", &recipients]);
     args.extend(extra);
-    let plain_s = path_str(&plain);
+    let plain_s = path_arg(&plain);
     args.push(&plain_s);
-    let encrypted = ok(env.sops(0, &args), "sops encrypt");
+    let encrypted = ok(sops(env, 0, &args), "sops encrypt").into_bytes();
     let file = env.write(
         &format!("enc-{name}"),
         std::str::from_utf8(&encrypted).unwrap(),
     );
     for key in 0..2 {
         let theirs = ok(
-            env.sops(key, &["decrypt", &path_str(&file)]),
+            sops(env, key, &["decrypt", &path_arg(&file)]),
             "sops decrypt",
-        );
+        )
+        .into_bytes();
         let ours = ok(
-            env.ours(key, &["decrypt", &path_str(&file)]),
+            ours(env, key, &["decrypt", &path_arg(&file)]),
             "sops-rs decrypt",
-        );
+        )
+        .into_bytes();
         assert_eq!(
             String::from_utf8_lossy(&ours),
             String::from_utf8_lossy(&theirs),
@@ -229,7 +176,7 @@ fn ours_reads_sops(env: &Env, name: &str, input: &str, global: &[&str], extra: &
 
 #[test]
 fn sops_rs_decrypts_what_sops_encrypts() {
-    let env = Env::new();
+    let env = TestEnv::with_identities(2);
     ours_reads_sops(&env, "a.yaml", YAML_INPUT, &[], &[]);
     // sops 3.12.2 takes the comment rules (and --mac-only-encrypted) as global flags only.
     ours_reads_sops(
@@ -266,7 +213,7 @@ fn sops_rs_decrypts_what_sops_encrypts() {
 
 #[test]
 fn binary_files_round_trip_both_ways() {
-    let env = Env::new();
+    let env = TestEnv::with_identities(2);
     let data = "line one\n\"quoted\" {json-ish}\nno trailing newline";
     ours_reads_sops(&env, "blob.bin", data, &[], &[]);
     sops_reads_ours(&env, "blob.bin", data, &[], &[]);

@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 use sops_rs::formats::json;
 use sops_rs::tree::{ListItem, Map, MapItem, Scalar, Tree, Value};
 
-use crate::support::{generated_dir, sops_command, vectors_dir};
+use crate::support::{
+    FIXTURE_TIERS, generated_dir, repo_root, sops_command, upstream_vectors, vector_tiers,
+};
 
-/// Every JSON file sops wrote among the shared vectors (the `.json` files minus our own
-/// expectations, manifests and plaintext inputs), plus the decrypted JSON and the binary-store
-/// envelope from the generated set.
+/// Every JSON file sops wrote in the vector tiers (the `.json` files minus the expectations,
+/// manifests and plaintext inputs), plus each fixture tier's decrypted JSON and binary-store
+/// envelopes.
 fn sops_written_json_files() -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -38,24 +40,34 @@ fn sops_written_json_files() -> Vec<PathBuf> {
         }
     }
     let mut files = Vec::new();
-    walk(&vectors_dir(), &mut files);
-    files.push(generated_dir().join("types.json.sops-decrypted"));
-    files.push(generated_dir().join("blob.bin"));
+    for tier in vector_tiers() {
+        walk(&tier, &mut files);
+    }
+    for tier in FIXTURE_TIERS.map(|t| repo_root().join(t)) {
+        files.push(tier.join("types.json.sops-decrypted"));
+        files.push(tier.join("blob.bin"));
+        files.push(tier.join("pgp/blob.bin"));
+    }
     files
 }
 
 #[test]
 fn sops_written_json_round_trips_byte_for_byte() {
     let files = sops_written_json_files();
-    // The vectors hold at least these; fewer means the walk is broken.
-    assert!(files.len() >= 9, "only {} JSON vectors found", files.len());
-    for required in [
-        "example.json",
-        "types.json",
-        "format.enc.json",
-        "secrets.json",
-        "blob.bin",
-    ] {
+    // Per fixture tier: types.json, pgp/types.json, a tampered JSON file, the decrypted JSON and
+    // two envelopes; fewer means the walk is broken.
+    let upstream = upstream_vectors().is_some();
+    let expected = 12 + if upstream { 5 } else { 0 };
+    assert!(
+        files.len() >= expected,
+        "only {} JSON vectors found",
+        files.len()
+    );
+    let mut required = vec!["types.json", "blob.bin", "edited_unencrypted.json"];
+    if upstream {
+        required.extend(["example.json", "format.enc.json", "secrets.json"]);
+    }
+    for required in required {
         assert!(
             files.iter().any(|f| f.file_name().unwrap() == required),
             "{required} not among the vectors"
@@ -172,9 +184,8 @@ fn age_identity() -> (PathBuf, String) {
     let text = std::fs::read_to_string(&key_file).unwrap();
     let recipient = text
         .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("# public key: "))
-        .expect("age key file starts with its public key")
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .expect("age key file names its public key")
         .trim()
         .to_owned();
     (key_file, recipient)

@@ -8,16 +8,14 @@
 //! is help, as in sops.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::support::{age_key_file, ok, sops_command, sops_rs_command};
+use crate::support::{TestEnv, ok};
 
-/// A directory of seed files, an age key that opens them, and a second recipient.
+/// A [`TestEnv`] with a directory of seed files its age key opens, and a second recipient.
 struct Seed {
-    dir: tempfile::TempDir,
-    key_file: PathBuf,
-    recipient: String,
+    env: TestEnv,
     other: String,
 }
 
@@ -25,13 +23,9 @@ const PLAIN: &str = "a: b\nc:\n    d: e\n";
 
 impl Seed {
     fn new() -> Seed {
-        let dir = tempfile::tempdir().unwrap();
-        let (key_file, recipient) = age_key_file(dir.path(), "keys.txt");
         let seed = Seed {
-            recipient,
+            env: TestEnv::new(),
             other: age::x25519::Identity::generate().to_public().to_string(),
-            key_file,
-            dir,
         };
         let files = seed.files();
         std::fs::create_dir(&files).unwrap();
@@ -41,14 +35,14 @@ impl Seed {
             files.join("cfg.yml"),
             format!(
                 "creation_rules:\n  - age: {}\n    encrypted_regex: ^d$\nstores:\n  yaml:\n    indent: 2\n",
-                seed.recipient
+                seed.env.recipient
             ),
         )
         .unwrap();
         for (plain, encrypted) in [("p.yaml", "e.yaml"), ("flat.yaml", "flat.enc.yaml")] {
             let out = seed
                 .sops(&files)
-                .args(["encrypt", "--age", &seed.recipient, plain])
+                .args(["encrypt", "--age", &seed.env.recipient, plain])
                 .output()
                 .unwrap();
             std::fs::write(files.join(encrypted), ok(out, "sops encrypt")).unwrap();
@@ -62,28 +56,21 @@ impl Seed {
     }
 
     fn files(&self) -> PathBuf {
-        self.dir.path().join("seed")
+        self.env.dir().join("seed")
     }
 
-    fn env(&self, mut command: Command) -> Command {
-        command
-            .env("SOPS_AGE_KEY_FILE", &self.key_file)
-            // Edit mode must fail the same way in both, without a terminal.
-            .env("EDITOR", "false")
-            .stdin(Stdio::null());
+    /// `command` run in `cwd`, where edit mode fails the same way in both, without a terminal.
+    fn in_dir(mut command: Command, cwd: &Path) -> Command {
+        command.env("EDITOR", "false").current_dir(cwd);
         command
     }
 
     fn sops(&self, cwd: &Path) -> Command {
-        let mut command = self.env(sops_command(self.dir.path()));
-        command.current_dir(cwd);
-        command
+        Seed::in_dir(self.env.sops(), cwd)
     }
 
     fn sops_rs(&self, cwd: &Path) -> Command {
-        let mut command = self.env(sops_rs_command(self.dir.path()));
-        command.current_dir(cwd);
-        command
+        Seed::in_dir(self.env.sops_rs(), cwd)
     }
 
     /// What a file or an output looks like to a reader with the key: plaintext for sops files
@@ -145,8 +132,8 @@ struct Outcome {
 fn outcome(seed: &Seed, tool: &str, steps: &[Vec<String>], with_stdout: bool) -> (Outcome, String) {
     static RUNS: AtomicUsize = AtomicUsize::new(0);
     let cwd = seed
-        .dir
-        .path()
+        .env
+        .dir()
         .join(format!("{tool}-{}", RUNS.fetch_add(1, Ordering::Relaxed)));
     std::fs::create_dir(&cwd).unwrap();
     for entry in std::fs::read_dir(seed.files()).unwrap() {
@@ -229,7 +216,7 @@ fn one(words: &[&str]) -> (Vec<Vec<String>>, bool) {
 #[test]
 fn legacy_forms_do_what_sops_does() {
     let seed = Seed::new();
-    let (r, other) = (seed.recipient.as_str(), seed.other.as_str());
+    let (r, other) = (seed.env.recipient.as_str(), seed.other.as_str());
     let missing_changes = [
         "--add-age",
         "--rm-age",
@@ -379,7 +366,7 @@ fn legacy_forms_do_what_sops_does() {
 #[test]
 fn flags_around_subcommands_do_what_sops_does() {
     let seed = Seed::new();
-    let r = seed.recipient.as_str();
+    let r = seed.env.recipient.as_str();
     let set = |before: &[&str], after: &[&str]| {
         let mut words = before.to_vec();
         words.push("set");
@@ -494,8 +481,8 @@ fn indent_before_the_subcommand_is_honoured() {
 fn sops_subcommand_names_are_never_files_to_edit() {
     let seed = Seed::new();
     let files = seed.files();
-    let marker = seed.dir.path().join("editor-ran");
-    let editor = seed.dir.path().join("editor.sh");
+    let marker = seed.env.dir().join("editor-ran");
+    let editor = seed.env.dir().join("editor.sh");
     std::fs::write(&editor, format!("#!/bin/sh\ntouch {}\n", marker.display())).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();

@@ -1,10 +1,13 @@
 //! The single integration-test binary. Modules, one per area:
-//! - `support`: locating the real sops binary, the shared vectors, hermetic commands; the
-//!   stand-in key servers, the moto server (AWS KMS, STS and S3), the OpenBao dev server and the
-//!   network faults the backend tests use; a throwaway GNUPGHOME; sops and sops-rs side by side
-//!   (`pair`).
+//! - `support`: locating the real sops binary, the vector tiers, hermetic commands; the one
+//!   test environment every test builds its home from (`TestEnv`); the stand-in key servers, the
+//!   moto server (AWS KMS, STS and S3), the OpenBao dev server and the network faults the backend
+//!   tests use; a throwaway GNUPGHOME; sops and sops-rs side by side (`pair`).
 //! - `backend_aws`: AWS KMS against moto: key/alias ARNs, encryption context, roles, profiles,
-//!   interop with the real sops, and faults (server down or silent, bad credentials).
+//!   interop with the real sops, age still opening a file when KMS is down.
+//! - `backend_hckms`: Huawei Cloud KMS against a stand-in that verifies request signatures:
+//!   round trip, interop with the real sops both ways, creation rules and rotate flags, wrong
+//!   and missing credentials, server down.
 //! - `bad_input`: malformed, deep, huge, truncated, unreadable inputs: one error line, sops's
 //!   exit code, no panic, the file untouched.
 //! - `hostile_inputs`: endless devices and key commands, hanging commands and questions, paths
@@ -45,18 +48,26 @@
 //! - `session`: the session every command runs in: a broken config is an error, no subcommand
 //!   unwraps a key or lets plaintext out unaudited, file outputs held until the finish record,
 //!   destinations checked before any key, the config read once per command.
+//! - `wheel`: the Python wheel built with maturin installs into a fresh venv and runs the
+//!   quickstart.
 //! - `tools`: git textconv and merge driver (real git), pre-commit check, --reuse-from.
+//! - `backend_conformance`: one suite run for every key-service backend (AWS, Azure, GCP,
+//!   Vault): round trip (with the real sops where it reaches the service), provider down, slow,
+//!   throttled then retried, wrong or missing credentials. A backend is a `Backend` impl in its
+//!   own file plus one line there.
 //! - `backend_pgp`: PGP vectors through gpg and rPGP, must-fail PGP vectors, the real sops both
 //!   ways with a throwaway GNUPGHOME, a missing secret key.
 //! - `backend_gcp`: GCP Cloud KMS through the stand-in in `tests/servers/` (REST shape, bearer
-//!   token): round trips, resource-id syntax, request ids, server down, slow, 429/500 retried,
-//!   wrong or missing credentials. No real-sops interop (3.12.2 has no endpoint override).
+//!   token): round trips, resource-id syntax, request ids, every credential source, unusable
+//!   credentials. No real-sops interop (3.12.2 has no endpoint override). Faults: in
+//!   `backend_conformance`.
 //! - `backend_azure`: Azure Key Vault through the TLS stand-in in `tests/servers/` (test CA, 401
-//!   challenge, Entra token endpoint, RSA-OAEP-256): round trips, metadata, request ids, server
-//!   down, slow, 429/500 retried, wrong or missing credentials, an untrusted certificate.
+//!   challenge, Entra token endpoint, RSA-OAEP-256): round trips, metadata, request ids, a
+//!   missing key, the credential chain, an untrusted certificate. Faults: in
+//!   `backend_conformance`.
 //! - `backend_vault`: Vault Transit against a real OpenBao dev server: round trips, request ids,
-//!   namespaces, sops 3.12.2 and 3.11.0 both ways, a rotated key, server down or silent, 429/500
-//!   retried through a faulty proxy, wrong token, the allowlist.
+//!   namespaces, sops 3.12.2 and 3.11.0 both ways, a rotated key, a nested mount, the allowlist.
+//!   Faults: in `backend_conformance`.
 //! - `tamper`: flipped bits, a changed MAC or lastmodified, swapped or moved values are refused.
 //! - `functional`: the behaviours sops's own functional tests check (format spec section 9.2),
 //!   each run with the same command lines against the real sops and sops-rs.
@@ -64,14 +75,17 @@
 //!   (OpenBao), each compared with what the real sops 3.12.2 stores; names, `--recursive`,
 //!   `--omit-extensions`, the re-encryption rule, the question, errors, sops's functional tests.
 //! - `fuzz_smoke`: each fuzz target body on a few thousand seeded mutations (CI's fuzzing).
+//! - `module_index`: every file in `tests/it/` is a module here and in this index.
 
 mod audit;
 #[cfg(feature = "aws")]
 mod backend_aws;
 #[cfg(feature = "azure")]
 mod backend_azure;
+mod backend_conformance;
 #[cfg(feature = "gcp")]
 mod backend_gcp;
+mod backend_hckms;
 #[cfg(feature = "pgp")]
 mod backend_pgp;
 #[cfg(feature = "vault")]
@@ -94,6 +108,7 @@ mod hostile_writes;
 mod interop_sops;
 mod json_store;
 mod legacy;
+mod module_index;
 mod output_format;
 mod parity;
 mod properties;
@@ -106,5 +121,6 @@ mod toml_store;
 mod tools;
 mod value_parity;
 mod vectors;
+mod wheel;
 mod yaml_differential;
 mod yaml_store;

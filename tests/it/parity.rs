@@ -8,30 +8,27 @@ use sops_rs::formats::EmitOptions;
 use sops_rs::keys::{AgeIdentitySources, KeyContext};
 use sops_rs::{Format, OpenMode};
 
-use crate::support::standin::Scratch;
 use crate::support::vectors::open;
-use crate::support::{ok, sops_command, vectors_dir};
+use crate::support::{FIXTURE_TIERS, TestEnv, ok, repo_root, upstream_vectors};
 
+/// Re-encrypts `relative` of every fixture tier (opened by the tier's `key_file`) and compares it
+/// with the file sops wrote.
 fn reencrypt_same(relative: &str, key_file: &str, format: Format) {
-    let (again, original) = reencrypt(relative, key_file, format);
-    assert_eq!(
-        String::from_utf8_lossy(&again),
-        String::from_utf8_lossy(&original),
-        "{relative}: re-encryption differs from the sops-written file"
-    );
-}
-
-/// Decrypts and re-encrypts with the same key, IVs and time; returns (ours, original).
-fn reencrypt(relative: &str, key_file: &str, format: Format) -> (Vec<u8>, Vec<u8>) {
-    let dir = vectors_dir();
-    let original = std::fs::read(dir.join(relative)).unwrap();
-    let again = reencrypt_bytes(
-        &original,
-        relative,
-        &age_context(&dir.join(key_file)),
-        format,
-    );
-    (again, original)
+    for tier in FIXTURE_TIERS {
+        let dir = repo_root().join(tier);
+        let original = std::fs::read(dir.join(relative)).unwrap();
+        let again = reencrypt_bytes(
+            &original,
+            relative,
+            &age_context(&dir.join(key_file)),
+            format,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&again),
+            String::from_utf8_lossy(&original),
+            "{tier}/{relative}: re-encryption differs from the sops-written file"
+        );
+    }
 }
 
 /// Keys: the age identities in `key_file`.
@@ -56,35 +53,27 @@ pub fn reencrypt_bytes(original: &[u8], name: &str, ctx: &KeyContext, format: Fo
 
 #[test]
 fn json_files_written_by_sops_reencrypt_byte_for_byte() {
-    reencrypt_same(
-        "generated/sops-3.12.2/types.json",
-        "generated/sops-3.12.2/keys/age1.txt",
-        Format::Json,
-    );
+    reencrypt_same("types.json", "keys/age1.txt", Format::Json);
 }
 
 #[test]
 fn binary_files_written_by_sops_reencrypt_byte_for_byte() {
-    reencrypt_same(
-        "generated/sops-3.12.2/blob.bin",
-        "generated/sops-3.12.2/keys/age1.txt",
-        Format::Binary,
-    );
+    reencrypt_same("blob.bin", "keys/age1.txt", Format::Binary);
 }
 
 #[test]
 fn yaml_files_written_by_sops_reencrypt_byte_for_byte() {
-    let key = "generated/sops-3.12.2/keys/age1.txt";
+    let key = "keys/age1.txt";
     for file in [
-        "generated/sops-3.12.2/types.yaml",
-        "generated/sops-3.12.2/multidoc.yaml",
-        "generated/sops-3.12.2/rules/encrypted_regex.yaml",
-        "generated/sops-3.12.2/rules/unencrypted_regex.yaml",
-        "generated/sops-3.12.2/rules/encrypted_suffix.yaml",
-        "generated/sops-3.12.2/rules/unencrypted_suffix_custom.yaml",
-        "generated/sops-3.12.2/rules/mac_only_encrypted.yaml",
-        "generated/sops-3.12.2/rules/encrypted_comment_regex.yaml",
-        "generated/sops-3.12.2/rules/unencrypted_comment_regex.yaml",
+        "types.yaml",
+        "multidoc.yaml",
+        "rules/encrypted_regex.yaml",
+        "rules/unencrypted_regex.yaml",
+        "rules/encrypted_suffix.yaml",
+        "rules/unencrypted_suffix_custom.yaml",
+        "rules/mac_only_encrypted.yaml",
+        "rules/encrypted_comment_regex.yaml",
+        "rules/unencrypted_comment_regex.yaml",
     ] {
         reencrypt_same(file, key, Format::Yaml);
     }
@@ -92,11 +81,7 @@ fn yaml_files_written_by_sops_reencrypt_byte_for_byte() {
 
 #[test]
 fn key_groups_written_by_sops_reencrypt_byte_for_byte() {
-    reencrypt_same(
-        "generated/sops-3.12.2/groups/shamir-2-of-3.yaml",
-        "generated/sops-3.12.2/keys/all.txt",
-        Format::Yaml,
-    );
+    reencrypt_same("groups/shamir-2-of-3.yaml", "keys/all.txt", Format::Yaml);
 }
 
 /// Key groups as the real sops writes them today, in every store that keeps the metadata as a
@@ -104,23 +89,21 @@ fn key_groups_written_by_sops_reencrypt_byte_for_byte() {
 /// group as `null`, YAML as `[]`.
 #[test]
 fn key_groups_sops_writes_in_json_binary_and_yaml_reencrypt_byte_for_byte() {
-    let home = Scratch::new();
-    let mut recipients = Vec::new();
-    let mut identities = String::new();
-    for _ in 0..3 {
-        let identity = age::x25519::Identity::generate();
-        use age::secrecy::ExposeSecret;
-        identities.push_str(&format!("{}\n", identity.to_string().expose_secret()));
-        recipients.push(identity.to_public().to_string());
-    }
-    let keys = home.write("keys.txt", &identities);
-    let groups: String = recipients
+    let home = TestEnv::with_identities(3);
+    let identities: String = home
+        .keys
         .iter()
-        .map(|r| format!("      - age: [{r}]\n"))
+        .map(|k| format!("{}\n", k.secret))
+        .collect();
+    let keys = home.write("keys.txt", &identities);
+    let groups: String = home
+        .keys
+        .iter()
+        .map(|k| format!("      - age: [{}]\n", k.recipient))
         .collect();
     let config = home.write(
         "groups.yaml",
-        &format!("creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n{groups}"),
+        format!("creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n{groups}"),
     );
     for (name, plain, format) in [
         ("s.json", "{\"a\": \"b\", \"n\": [1, 2]}\n", Format::Json),
@@ -129,14 +112,17 @@ fn key_groups_sops_writes_in_json_binary_and_yaml_reencrypt_byte_for_byte() {
     ] {
         let plain = home.write(name, plain);
         let written = ok(
-            sops_command(home.path())
-                .args(["--config", &config, "encrypt", &plain])
+            home.sops()
+                .arg("--config")
+                .arg(&config)
+                .arg("encrypt")
+                .arg(&plain)
                 .output()
                 .unwrap(),
             "sops encrypt with key groups",
         );
         assert!(written.contains("key_groups"), "{written}");
-        let ctx = age_context(Path::new(&keys));
+        let ctx = age_context(&keys);
         let again = reencrypt_bytes(written.as_bytes(), name, &ctx, format);
         assert_eq!(String::from_utf8_lossy(&again), written, "{name}");
     }
@@ -146,11 +132,14 @@ fn key_groups_sops_writes_in_json_binary_and_yaml_reencrypt_byte_for_byte() {
 /// 3.12 layout (no empty `kms: []` lists), as it would when sops 3.12 rewrites them.
 #[test]
 fn older_sops_files_keep_their_values_byte_for_byte() {
-    let (again, original) = reencrypt(
-        "history/0b07dfbc5eff/example.yaml",
-        "history/7ebee3dc7b8f/age/keys.txt",
-        Format::Yaml,
-    );
+    // An upstream-tier test: sops 3.7.1 wrote this file.
+    let Some(upstream) = upstream_vectors() else {
+        return;
+    };
+    let relative = "history/0b07dfbc5eff/example.yaml";
+    let original = std::fs::read(upstream.join(relative)).unwrap();
+    let ctx = age_context(&upstream.join("history/7ebee3dc7b8f/age/keys.txt"));
+    let again = reencrypt_bytes(&original, relative, &ctx, Format::Yaml);
     let data = |bytes: &[u8]| {
         String::from_utf8_lossy(bytes)
             .split("\nsops:\n")

@@ -97,10 +97,77 @@ proptest! {
         let key = DataKey::generate();
         let mut tree = original.clone();
         let sealed = walk_tree(&mut tree, &mut ValueCipher::new(&key), &rule, false, Direction::Encrypt).unwrap();
+        // Keys are at most 9 characters, so no key ends in "_unencrypted": that rule encrypts
+        // every leaf that has bytes.
+        let encrypted = assert_sealed(&original, &tree, rule_index == 0);
+        if encrypted > 0 {
+            let mut copy = tree.clone();
+            let wrong = DataKey::generate();
+            prop_assert!(
+                walk_tree(&mut copy, &mut ValueCipher::new(&wrong), &rule, false, Direction::Decrypt).is_err(),
+                "{} encrypted values opened with a wrong key", encrypted
+            );
+        }
         let opened = walk_tree(&mut tree, &mut ValueCipher::new(&key), &rule, false, Direction::Decrypt).unwrap();
         prop_assert_eq!(sealed.mac, opened.mac);
         prop_assert_eq!(tree, original);
     }
+}
+
+/// Checks `sealed` (the encryption of `original`) leaf by leaf: every leaf that changed is an
+/// `ENC[AES256_GCM,...]` string of the plaintext's type, and when `all` every leaf with bytes
+/// (not null, not an empty string) changed. Returns how many leaves were encrypted.
+fn assert_sealed(original: &Tree, sealed: &Tree, all: bool) -> usize {
+    fn value(original: &Value, sealed: &Value, all: bool, count: &mut usize) {
+        match (original, sealed) {
+            (Value::Scalar(plain), Value::Scalar(enc)) => leaf(plain, enc, all, count),
+            (Value::Map(a), Value::Map(b)) => map(a, b, all, count),
+            (Value::List(a), Value::List(b)) => {
+                assert_eq!(a.len(), b.len());
+                for pair in a.iter().zip(b) {
+                    if let (ListItem::Value(a), ListItem::Value(b)) = pair {
+                        value(a, b, all, count);
+                    }
+                }
+            }
+            (a, b) => panic!("the shape changed: {a:?} became {b:?}"),
+        }
+    }
+    fn map(original: &Map, sealed: &Map, all: bool, count: &mut usize) {
+        assert_eq!(original.items.len(), sealed.items.len());
+        for pair in original.items.iter().zip(&sealed.items) {
+            if let (MapItem::Entry { key: a, value: x }, MapItem::Entry { key: b, value: y }) = pair
+            {
+                assert_eq!(a, b, "keys stay in the clear");
+                value(x, y, all, count);
+            }
+        }
+    }
+    fn leaf(plain: &Scalar, sealed: &Scalar, all: bool, count: &mut usize) {
+        let has_bytes = !matches!(plain, Scalar::Null) && *plain != Scalar::Str(String::new());
+        if plain == sealed {
+            assert!(!(all && has_bytes), "{plain:?} was left in the clear");
+            return;
+        }
+        let Scalar::Str(text) = sealed else {
+            panic!("{plain:?} became {sealed:?}, not an ENC[] string");
+        };
+        assert!(
+            text.starts_with("ENC[AES256_GCM,data:") && text.ends_with(']'),
+            "{plain:?} became {text:?}"
+        );
+        let kind = ValueCipher::wire_kind(plain);
+        assert!(
+            text.contains(&format!(",type:{kind}]")),
+            "{plain:?}: {text}"
+        );
+        *count += 1;
+    }
+    let mut count = 0;
+    for (a, b) in original.documents.iter().zip(&sealed.documents) {
+        map(a, b, all, &mut count);
+    }
+    count
 }
 
 #[test]
@@ -122,6 +189,7 @@ fn times_survive_encryption() {
         Direction::Encrypt,
     )
     .unwrap();
+    assert_eq!(assert_sealed(&original, &tree, true), 1);
     walk_tree(
         &mut tree,
         &mut ValueCipher::new(&key),

@@ -5,16 +5,14 @@
 //! its answers and the no-rule error. sops's two Vault functional tests are scenarios 4 and 5 of
 //! `functional.rs`, with keys generated there.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-use age::secrecy::ExposeSecret;
 
 use crate::support::moto::Moto;
 use crate::support::openbao::OpenBao;
 use crate::support::venv_bin;
-use crate::support::{free_port, http_answers, ok, sops_command, sops_rs_command};
+use crate::support::{TestEnv, free_port, http_answers, ok};
 
 /// The input of sops's publish functional tests.
 const PLAIN_JSON: &str = "{\n    \"foo\": 2,\n    \"bar\": \"baz\"\n}\n";
@@ -82,45 +80,20 @@ impl Drop for GcsEmulator {
     }
 }
 
-/// A scratch directory with two age keys, a config, and the environment both binaries get.
-struct Env {
-    dir: tempfile::TempDir,
-    recipient: String,
-    other_recipient: String,
-    vars: Vec<(String, String)>,
+/// A [`TestEnv`] with two age keys (`key.txt`, `key1.txt`) and a `.sops.yaml` the test writes.
+struct Publisher {
+    home: TestEnv,
 }
 
-fn age_key(dir: &Path, name: &str) -> String {
-    let identity = age::x25519::Identity::generate();
-    std::fs::write(
-        dir.join(name),
-        format!("{}\n", identity.to_string().expose_secret()),
-    )
-    .unwrap();
-    identity.to_public().to_string()
-}
-
-impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let recipient = age_key(dir.path(), "key.txt");
-        let other_recipient = age_key(dir.path(), "other-key.txt");
-        let mut env = Env {
-            vars: Vec::new(),
-            recipient,
-            other_recipient,
-            dir,
-        };
-        env.set(
-            "SOPS_AGE_KEY_FILE",
-            &env.path("key.txt").display().to_string(),
-        );
-        env.set("AWS_EC2_METADATA_DISABLED", "true");
-        env
+impl Publisher {
+    fn new() -> Publisher {
+        let mut home = TestEnv::with_identities(2);
+        home.set("AWS_EC2_METADATA_DISABLED", "true");
+        Publisher { home }
     }
 
-    fn with_moto(moto: &Moto) -> Env {
-        let mut env = Env::new();
+    fn with_moto(moto: &Moto) -> Publisher {
+        let mut env = Publisher::new();
         env.set("AWS_ACCESS_KEY_ID", "test");
         env.set("AWS_SECRET_ACCESS_KEY", "test");
         env.set("AWS_REGION", "us-east-1");
@@ -129,19 +102,24 @@ impl Env {
     }
 
     fn set(&mut self, name: &str, value: &str) {
-        self.vars.retain(|(n, _)| n != name);
-        self.vars.push((name.to_string(), value.to_string()));
+        self.home.set(name, value);
+    }
+
+    fn recipient(&self) -> &str {
+        &self.home.keys[0].recipient
+    }
+
+    fn other_recipient(&self) -> &str {
+        &self.home.keys[1].recipient
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.home.path(name)
     }
 
     fn write(&self, name: &str, content: &str) -> PathBuf {
-        let path = self.path(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, content).unwrap();
-        path
+        std::fs::create_dir_all(self.path(name).parent().unwrap()).unwrap();
+        self.home.write(name, content)
     }
 
     /// Writes `.sops.yaml`: a creation rule for the first key, then `destinations` (YAML list
@@ -151,26 +129,9 @@ impl Env {
             ".sops.yaml",
             &format!(
                 "creation_rules:\n  - age: {}\ndestination_rules:\n{destinations}",
-                self.recipient
+                self.recipient()
             ),
         );
-    }
-
-    fn run(&self, mut cmd: Command, args: &[&str], stdin: &str) -> Output {
-        cmd.envs(self.vars.iter().map(|(k, v)| (k, v)))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
     }
 
     fn ours(&self, args: &[&str]) -> Output {
@@ -178,7 +139,7 @@ impl Env {
     }
 
     fn ours_answering(&self, args: &[&str], stdin: &str) -> Output {
-        self.run(sops_rs_command(self.dir.path()), args, stdin)
+        TestEnv::feed(self.home.sops_rs().args(args), stdin.as_bytes())
     }
 
     fn sops(&self, args: &[&str]) -> Output {
@@ -186,7 +147,7 @@ impl Env {
     }
 
     fn sops_answering(&self, args: &[&str], stdin: &str) -> Output {
-        self.run(sops_command(self.dir.path()), args, stdin)
+        TestEnv::feed(self.home.sops().args(args), stdin.as_bytes())
     }
 
     /// Writes `name` and encrypts it in place with sops-rs (the creation rule's key).
@@ -200,10 +161,12 @@ impl Env {
     fn sops_decrypts(&self, bytes: &[u8], key_file: &str, name: &str) -> Output {
         let path = self.path(name);
         std::fs::write(&path, bytes).unwrap();
-        let mut cmd = sops_command(self.dir.path());
-        cmd.env("SOPS_AGE_KEY_FILE", self.path(key_file))
-            .args(["decrypt", &path.display().to_string()]);
-        cmd.output().unwrap()
+        self.home
+            .sops()
+            .env("SOPS_AGE_KEY_FILE", self.path(key_file))
+            .args(["decrypt", &path.display().to_string()])
+            .output()
+            .unwrap()
     }
 }
 
@@ -239,7 +202,7 @@ fn publish_s3_uploads_the_file_as_sops_does() {
     let moto = Moto::start();
     create_bucket(&moto, "ours");
     create_bucket(&moto, "theirs");
-    let env = Env::with_moto(&moto);
+    let env = Publisher::with_moto(&moto);
     env.config(
         "  - path_regex: ^ours/\n    s3_bucket: ours\n    s3_prefix: pre/\n\
          \x20 - path_regex: ^theirs/\n    s3_bucket: theirs\n    s3_prefix: pre/\n",
@@ -270,7 +233,7 @@ fn publish_s3_uploads_the_file_as_sops_does() {
 #[test]
 fn publish_gcs_uploads_the_file_as_sops_does() {
     let gcs = GcsEmulator::start("bucket");
-    let mut env = Env::new();
+    let mut env = Publisher::new();
     env.set("STORAGE_EMULATOR_HOST", &gcs.host());
     env.config(
         "  - path_regex: ^ours/\n    gcs_bucket: bucket\n    gcs_prefix: ours/\n\
@@ -308,7 +271,7 @@ fn publish_gcs_uploads_the_file_as_sops_does() {
 fn publish_gcs_reports_a_missing_bucket() {
     // sops 3.12.2 ignores the result of its GCS upload and exits 0 here; sops-rs says so.
     let gcs = GcsEmulator::start("bucket");
-    let mut env = Env::new();
+    let mut env = Publisher::new();
     env.set("STORAGE_EMULATOR_HOST", &gcs.host());
     env.config("  - gcs_bucket: missing\n");
     env.encrypted("app.json", PLAIN_JSON);
@@ -326,7 +289,7 @@ fn publish_recursive_names_objects_by_their_path_below_the_directory() {
     let moto = Moto::start();
     create_bucket(&moto, "ours");
     create_bucket(&moto, "theirs");
-    let env = Env::with_moto(&moto);
+    let env = Publisher::with_moto(&moto);
     // The rule's own omit_extensions for one tree, the flag for the other.
     env.config(
         "  - path_regex: ^ours\n    s3_bucket: ours\n    s3_prefix: p/\n    omit_extensions: true\n\
@@ -378,11 +341,11 @@ fn publish_recreation_rule_encrypts_for_the_new_keys_only() {
     let moto = Moto::start();
     create_bucket(&moto, "ours");
     create_bucket(&moto, "theirs");
-    let env = Env::with_moto(&moto);
+    let env = Publisher::with_moto(&moto);
     env.config(&format!(
         "  - path_regex: ^ours/\n    s3_bucket: ours\n    recreation_rule:\n      age: {other}\n\
          \x20 - path_regex: ^theirs/\n    s3_bucket: theirs\n    recreation_rule:\n      age: {other}\n",
-        other = env.other_recipient
+        other = env.other_recipient()
     ));
     let file = env.encrypted("ours/app.json", PLAIN_JSON);
     std::fs::create_dir_all(env.path("theirs")).unwrap();
@@ -392,14 +355,15 @@ fn publish_recreation_rule_encrypts_for_the_new_keys_only() {
     let theirs = ok(env.sops(&["publish", "--yes", "theirs/app.json"]), "sops");
     let expected = format!(
         "The following changes will be made to the file's key groups:\nGroup 1\n+++ {}\n--- {}\n",
-        env.other_recipient, env.recipient
+        env.other_recipient(),
+        env.recipient()
     );
     assert_eq!(ours, expected);
     assert_eq!(theirs, expected);
 
     let object = s3_get(&moto, "ours", "app.json");
     assert_ne!(object, std::fs::read(&file).unwrap());
-    let with_new = env.sops_decrypts(&object, "other-key.txt", "downloaded.json");
+    let with_new = env.sops_decrypts(&object, "key1.txt", "downloaded.json");
     assert_eq!(
         ok(with_new, "sops decrypt with the new key"),
         DECRYPTED_JSON
@@ -422,11 +386,11 @@ fn publish_ignores_the_misspelt_reencryption_rule_like_sops() {
     // `recreation_rule`, so the file goes out as it is (sops's ignored S3 functional test).
     let moto = Moto::start();
     create_bucket(&moto, "sops-publish-functional-tests");
-    let env = Env::with_moto(&moto);
+    let env = Publisher::with_moto(&moto);
     env.config(&format!(
         "  - s3_bucket: \"sops-publish-functional-tests\"\n    s3_prefix: \"functional-test/\"\n    \
          path_regex: test_encrypt_publish_s3.json\n    reencryption_rule:\n      age: {}\n",
-        env.other_recipient
+        env.other_recipient()
     ));
     let file = env.encrypted("test_encrypt_publish_s3.json", PLAIN_JSON);
     assert_eq!(
@@ -450,7 +414,7 @@ fn publish_ignores_the_misspelt_reencryption_rule_like_sops() {
 fn publish_without_a_matching_rule_fails_like_sops() {
     let moto = Moto::start();
     create_bucket(&moto, "bucket");
-    let env = Env::with_moto(&moto);
+    let env = Publisher::with_moto(&moto);
     env.config("  - path_regex: ^elsewhere/\n    s3_bucket: bucket\n");
     env.encrypted("app.json", PLAIN_JSON);
     let ours = env.ours(&["publish", "--yes", "app.json"]);
@@ -484,7 +448,7 @@ fn publish_without_a_matching_rule_fails_like_sops() {
 fn publish_asks_first_and_a_no_uploads_nothing() {
     let moto = Moto::start();
     create_bucket(&moto, "bucket");
-    let env = Env::with_moto(&moto);
+    let env = Publisher::with_moto(&moto);
     env.config("  - s3_bucket: bucket\n    s3_prefix: pre/\n");
     env.encrypted("app.json", PLAIN_JSON);
     let absolute = env.path("app.json").display().to_string();
@@ -531,11 +495,11 @@ fn publish_asks_first_and_a_no_uploads_nothing() {
 }
 
 /// An OpenBao with a KV v1 mount at `kv/` beside the dev server's KV v2 `secret/`, and an
-/// [`Env`] aimed at it.
-fn vault_env() -> (OpenBao, Env) {
+/// [`Publisher`] aimed at it.
+fn vault_env() -> (OpenBao, Publisher) {
     let bao = OpenBao::start();
     bao.enable_kv("kv", 1);
-    let mut env = Env::new();
+    let mut env = Publisher::new();
     env.set("VAULT_ADDR", &bao.address());
     env.set("VAULT_TOKEN", bao.token());
     (bao, env)
@@ -686,7 +650,7 @@ fn publish_vault_reads_the_token_file_and_reports_a_missing_mount() {
     );
     env.encrypted("ok.json", PLAIN_JSON);
     env.encrypted("nomount.json", PLAIN_JSON);
-    env.vars.retain(|(name, _)| name != "VAULT_TOKEN");
+    env.home.unset("VAULT_TOKEN");
     env.write(".vault-token", &format!("{}\n", bao.token()));
     ok(
         env.ours(&["publish", "--yes", "ok.json"]),

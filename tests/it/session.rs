@@ -36,7 +36,7 @@ impl KeyCommand {
         let marker = home.path("key-command-ran");
         let script = home.write(
             "key-command.sh",
-            &format!(
+            format!(
                 "echo ran >> '{}'\n{before}\ncat '{}'\n",
                 s(&marker),
                 s(&home.key_file)
@@ -312,7 +312,7 @@ fn no_subcommand_unwraps_a_key_or_lets_plaintext_out_without_the_audit_trail() {
     let (base, ours, theirs) = (copy("base.yaml"), copy("ours.yaml"), copy("theirs.yaml"));
     home.write(
         ".sops.yaml",
-        &format!("creation_rules:\n  - age: {}\n", home.recipient),
+        format!("creation_rules:\n  - age: {}\n", home.recipient),
     );
     let file = s(&encrypted);
     let output = s(&home.path("out.yaml"));
@@ -524,7 +524,7 @@ fn the_config_file_is_read_once_per_command() {
     let home = Home::new();
     let config = home.write(
         ".sops.yaml",
-        &format!(
+        format!(
             "creation_rules:\n  - age: {}\nstores:\n  yaml:\n    indent: 4\n",
             home.recipient
         ),

@@ -7,7 +7,6 @@
 
 use std::process::Stdio;
 
-use age::secrecy::ExposeSecret;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use proptest::prelude::*;
@@ -17,34 +16,19 @@ use sops_rs::keys::{AgeIdentitySources, AgeKey, KeyContext, MasterKey};
 use sops_rs::tree::{ListItem, Map, MapItem, Scalar, Timestamp, Tree, Value};
 use sops_rs::{Document, EncryptPlan, Error, Format, OpenMode, SopsFile};
 
-use crate::support::sops_rs_command;
+use crate::support::TestEnv;
 
-/// A fresh age identity and a key context that holds it.
-struct Keys {
-    identity: String,
-    recipient: String,
-}
-
-impl Keys {
-    fn new() -> Keys {
-        let identity = age::x25519::Identity::generate();
-        Keys {
-            recipient: identity.to_public().to_string(),
-            identity: identity.to_string().expose_secret().to_string(),
-        }
-    }
-
-    fn context(&self) -> KeyContext {
-        let mut age = AgeIdentitySources::default();
-        age.inline_keys = Some(self.identity.clone().into());
-        KeyContext {
-            age,
-            ..KeyContext::default()
-        }
+/// A key context that holds `env`'s identity inline.
+fn context(env: &TestEnv) -> KeyContext {
+    let mut age = AgeIdentitySources::default();
+    age.inline_keys = Some(env.identity.clone().into());
+    KeyContext {
+        age,
+        ..KeyContext::default()
     }
 }
 
-fn encrypt(format: Format, doc: Map, keys: &Keys) -> Vec<u8> {
+fn encrypt(format: Format, doc: Map, keys: &TestEnv) -> Vec<u8> {
     let key: Box<dyn MasterKey> = Box::new(AgeKey::new(&keys.recipient).unwrap());
     let plan = EncryptPlan {
         key_groups: vec![vec![key]],
@@ -62,12 +46,12 @@ fn encrypt(format: Format, doc: Map, keys: &Keys) -> Vec<u8> {
 }
 
 /// Opens like `decrypt` does.
-fn open(format: Format, bytes: &[u8], keys: &Keys) -> sops_rs::Result<Document> {
-    crate::support::vectors::open(bytes, format, "doc", &keys.context(), OpenMode::ReadOnly)
+fn open(format: Format, bytes: &[u8], keys: &TestEnv) -> sops_rs::Result<Document> {
+    crate::support::vectors::open(bytes, format, "doc", &context(keys), OpenMode::ReadOnly)
 }
 
 /// Decrypts like `decrypt` does; returns the error, failing the test on success.
-fn refused(format: Format, bytes: &[u8], keys: &Keys) -> Result<Error, String> {
+fn refused(format: Format, bytes: &[u8], keys: &TestEnv) -> Result<Error, String> {
     match open(format, bytes, keys) {
         Ok(_) => Err("a tampered file decrypted".to_string()),
         Err(e) => Ok(e),
@@ -278,7 +262,7 @@ fn tamper(format: Format, bytes: &[u8], how: Tamper, pick: u64) -> Option<Vec<u8
 }
 
 fn check(format: Format, doc: Map, how: Tamper, pick: u64) -> Result<(), TestCaseError> {
-    let keys = Keys::new();
+    let keys = TestEnv::new();
     let bytes = encrypt(format, doc, &keys);
     // The untouched file decrypts.
     open(format, &bytes, &keys).unwrap();
@@ -388,10 +372,7 @@ proptest! {
 
 #[test]
 fn the_binary_refuses_tampered_files_with_sops_exit_codes() {
-    let keys = Keys::new();
-    let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("key.txt");
-    std::fs::write(&key_file, format!("{}\n", keys.identity)).unwrap();
+    let keys = TestEnv::new();
     let doc = map_of(vec![
         ("a".into(), Value::str("secret-one")),
         ("b".into(), Value::str("secret-two")),
@@ -414,10 +395,10 @@ fn the_binary_refuses_tampered_files_with_sops_exit_codes() {
                 assert!(matches!(how, Tamper::Swap), "only a swap may be skipped");
                 continue;
             };
-            let path = dir.path().join(format!("f.{ext}"));
+            let path = keys.path(&format!("f.{ext}"));
             std::fs::write(&path, &changed).unwrap();
-            let out = sops_rs_command(dir.path())
-                .env("SOPS_AGE_KEY_FILE", &key_file)
+            let out = keys
+                .sops_rs()
                 .args(["decrypt", path.to_str().unwrap()])
                 .stdin(Stdio::null())
                 .output()

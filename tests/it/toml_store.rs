@@ -3,69 +3,17 @@
 //! order, TOML converts to YAML and JSON, and random trees round-trip through the text format.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use proptest::prelude::*;
 use sops_rs::formats::toml;
 use sops_rs::tree::{Comment, ListItem, Map, MapItem, Scalar, Timestamp, Tree, Value};
 
-use crate::support::sops_rs_command;
+use crate::support::{TestEnv, path_arg};
 
-struct Env {
-    dir: tempfile::TempDir,
-    key_file: PathBuf,
-    recipient: String,
-}
-
-impl Env {
-    fn new() -> Env {
-        use age::secrecy::ExposeSecret;
-        let dir = tempfile::tempdir().unwrap();
-        let identity = age::x25519::Identity::generate();
-        let key_file = dir.path().join("key.txt");
-        std::fs::write(
-            &key_file,
-            format!("{}\n", identity.to_string().expose_secret()),
-        )
-        .unwrap();
-        Env {
-            recipient: identity.to_public().to_string(),
-            key_file,
-            dir,
-        }
-    }
-
-    fn write(&self, name: &str, content: &str) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path
-    }
-
-    fn cmd(&self) -> Command {
-        let mut cmd = sops_rs_command(self.dir.path());
-        cmd.env("SOPS_AGE_KEY_FILE", &self.key_file);
-        cmd
-    }
-
-    /// Runs the binary and returns its standard output, failing the test on a non-zero exit.
-    fn ok(&self, args: &[&str]) -> String {
-        let out: Output = self.cmd().args(args).stdin(Stdio::null()).output().unwrap();
-        assert!(
-            out.status.success(),
-            "sops-rs {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn encrypt(&self, plain: &Path, name: &str) -> (PathBuf, String) {
-        let text = self.ok(&["encrypt", "--age", &self.recipient, &s(plain)]);
-        (self.write(name, &text), text)
-    }
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
+/// `plain` encrypted by sops-rs into `name`: its path and text.
+fn encrypt(env: &TestEnv, plain: &Path, name: &str) -> (PathBuf, String) {
+    let text = env.encrypt_file(plain, &[]);
+    (env.write(name, &text), text)
 }
 
 fn parse(text: &str) -> Tree {
@@ -106,9 +54,9 @@ name = "Nail"
 
 #[test]
 fn encrypt_writes_valid_toml_with_enc_values_and_a_sops_table() {
-    let env = Env::new();
+    let env = TestEnv::new();
     let plain = env.write("app.toml", SAMPLE);
-    let (_, text) = env.encrypt(&plain, "app.enc.toml");
+    let (_, text) = encrypt(&env, &plain, "app.enc.toml");
     let doc: toml_edit::DocumentMut = text
         .parse()
         .unwrap_or_else(|e| panic!("not TOML: {e}\n{text}"));
@@ -142,10 +90,10 @@ fn encrypt_writes_valid_toml_with_enc_values_and_a_sops_table() {
 
 #[test]
 fn decrypt_gives_back_the_same_tree_and_text() {
-    let env = Env::new();
+    let env = TestEnv::new();
     let plain = env.write("app.toml", SAMPLE);
-    let (enc, _) = env.encrypt(&plain, "app.enc.toml");
-    let decrypted = env.ok(&["decrypt", &s(&enc)]);
+    let (enc, _) = encrypt(&env, &plain, "app.enc.toml");
+    let decrypted = env.ok(&["decrypt", &path_arg(&enc)]);
     assert_eq!(parse(&decrypted), parse(SAMPLE));
     assert_eq!(decrypted, SAMPLE);
 }
@@ -172,10 +120,10 @@ n = 1
 n = 2
 # end of file
 ";
-    let env = Env::new();
+    let env = TestEnv::new();
     let plain = env.write("in.toml", input);
-    let (enc, _) = env.encrypt(&plain, "in.enc.toml");
-    let decrypted = env.ok(&["decrypt", &s(&enc)]);
+    let (enc, _) = encrypt(&env, &plain, "in.enc.toml");
+    let decrypted = env.ok(&["decrypt", &path_arg(&enc)]);
     // sops drops the end-of-line flag of every comment it walks: compare without it.
     let strip = |mut tree: Tree| {
         fn map(m: &mut Map) {
@@ -208,17 +156,17 @@ n = 2
 
 #[test]
 fn toml_converts_to_yaml_and_json() {
-    let env = Env::new();
+    let env = TestEnv::new();
     let input = "name = \"x\"\ncount = 1\n[db]\nuser = \"u\"\nports = [1, 2]\n";
     let plain = env.write("c.toml", input);
-    let (enc, _) = env.encrypt(&plain, "c.enc.toml");
-    let json = env.ok(&["decrypt", "--output-type", "json", &s(&enc)]);
+    let (enc, _) = encrypt(&env, &plain, "c.enc.toml");
+    let json = env.ok(&["decrypt", "--output-type", "json", &path_arg(&enc)]);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(
         value,
         serde_json::json!({"name": "x", "count": 1, "db": {"user": "u", "ports": [1, 2]}})
     );
-    let yaml = env.ok(&["decrypt", "--output-type", "yaml", &s(&enc)]);
+    let yaml = env.ok(&["decrypt", "--output-type", "yaml", &path_arg(&enc)]);
     assert_eq!(
         yaml,
         "name: x\ncount: 1\ndb:\n    user: u\n    ports:\n        - 1\n        - 2\n"
@@ -229,7 +177,7 @@ fn toml_converts_to_yaml_and_json() {
         "decrypt",
         "--output-type",
         "toml",
-        &s(&env.encrypt(&yaml_file, "c.enc.yaml").0),
+        &path_arg(&encrypt(&env, &yaml_file, "c.enc.yaml").0),
     ]);
     assert_eq!(
         toml_text,
@@ -239,15 +187,10 @@ fn toml_converts_to_yaml_and_json() {
 
 #[test]
 fn a_null_cannot_be_written_as_toml() {
-    let env = Env::new();
+    let env = TestEnv::new();
     let plain = env.write("n.json", "{\"a\": {\"b\": null}}");
-    let (enc, _) = env.encrypt(&plain, "n.enc.json");
-    let out = env
-        .cmd()
-        .args(["decrypt", "--output-type", "toml", &s(&enc)])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let (enc, _) = encrypt(&env, &plain, "n.enc.json");
+    let out = env.run(&["decrypt", "--output-type", "toml", &path_arg(&enc)]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

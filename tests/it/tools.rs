@@ -4,36 +4,24 @@
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use crate::support::sops_rs_command;
+use crate::support::TestEnv;
 
+/// A [`TestEnv`] with a git work tree in `repo/`.
 struct Repo {
-    dir: tempfile::TempDir,
-    key_file: PathBuf,
-    recipient: String,
+    env: TestEnv,
 }
 
 impl Repo {
     fn new() -> Repo {
-        let dir = tempfile::tempdir().unwrap();
-        use age::secrecy::ExposeSecret;
-        let identity = age::x25519::Identity::generate();
-        let key_file = dir.path().join("key.txt");
-        std::fs::write(
-            &key_file,
-            format!("{}\n", identity.to_string().expose_secret()),
-        )
-        .unwrap();
         let repo = Repo {
-            recipient: identity.to_public().to_string(),
-            key_file,
-            dir,
+            env: TestEnv::new(),
         };
         std::fs::create_dir(repo.work()).unwrap();
         repo
     }
 
     fn work(&self) -> PathBuf {
-        self.dir.path().join("repo")
+        self.env.path("repo")
     }
 
     fn git(&self, args: &[&str]) -> Output {
@@ -54,8 +42,8 @@ impl Repo {
             ])
             .args(args)
             .current_dir(self.work())
-            .env("SOPS_AGE_KEY_FILE", &self.key_file)
-            .env("HOME", self.dir.path())
+            .env("SOPS_AGE_KEY_FILE", &self.env.key_file)
+            .env("HOME", self.env.dir())
             .env("SOPS_DISABLE_VERSION_CHECK", "1")
             .stdin(Stdio::null())
             .output()
@@ -73,11 +61,8 @@ impl Repo {
     }
 
     fn sops_rs(&self, args: &[&str]) -> Output {
-        let mut cmd = sops_rs_command(&self.work());
-        cmd.env("SOPS_AGE_KEY_FILE", &self.key_file)
-            .args(args)
-            .output()
-            .unwrap()
+        let mut cmd = self.env.sops_rs();
+        cmd.current_dir(self.work()).args(args).output().unwrap()
     }
 
     fn set(&self, file: &str, path: &str, value: &str) {
@@ -111,7 +96,7 @@ impl Repo {
             "db:\n    user: admin\n    password: old-pass\napi: token-1\n",
         )
         .unwrap();
-        let out = self.sops_rs(&["encrypt", "--age", &self.recipient, "plain.yaml"]);
+        let out = self.sops_rs(&["encrypt", "--age", &self.env.recipient, "plain.yaml"]);
         assert!(out.status.success());
         std::fs::write(self.work().join("app.enc.yaml"), out.stdout).unwrap();
         std::fs::remove_file(self.work().join("plain.yaml")).unwrap();
@@ -197,7 +182,7 @@ fn check_refuses_plaintext_a_rule_covers_and_broken_files() {
         work.join(".sops-rs.yaml"),
         format!(
             "creation_rules:\n  - path_regex: ^secrets/\n    age: {}\n",
-            repo.recipient
+            repo.env.recipient
         ),
     )
     .unwrap();
@@ -251,7 +236,7 @@ fn reuse_from_keeps_the_ciphertext_of_unchanged_values() {
     let repo = Repo::new();
     let work = repo.work();
     std::fs::write(work.join("v1.yaml"), "a: one\nb: two\nc: three\n").unwrap();
-    let out = repo.sops_rs(&["encrypt", "--age", &repo.recipient, "v1.yaml"]);
+    let out = repo.sops_rs(&["encrypt", "--age", &repo.env.recipient, "v1.yaml"]);
     std::fs::write(work.join("app.enc.yaml"), &out.stdout).unwrap();
     std::fs::write(work.join("v2.yaml"), "a: one\nb: TWO\nc: three\nd: four\n").unwrap();
     let out = repo.sops_rs(&["encrypt", "--reuse-from", "app.enc.yaml", "v2.yaml"]);

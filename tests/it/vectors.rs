@@ -1,4 +1,4 @@
-//! The shared vectors written by real sops: every YAML, JSON and binary file an age key opens
+//! The vectors written by real sops (the fixture tiers, and the upstream tier when present): every YAML, JSON and binary file an age key opens
 //! decrypts to its `*.plain.json`; every must-fail file fails with sops's exit code and prints
 //! no plaintext.
 
@@ -9,7 +9,7 @@ use sops_rs::Format;
 use sops_rs::keys::{AgeIdentitySources, KeyContext};
 
 use crate::support::vectors::{decrypt_to_json, manifest, same};
-use crate::support::{sops_rs_command, vectors_dir};
+use crate::support::{fixture_inputs, sops_rs_command, upstream_vectors};
 
 fn context(identity_files: &[PathBuf]) -> KeyContext {
     let mut age = AgeIdentitySources::default();
@@ -36,7 +36,6 @@ fn tree_format(format: Option<Format>) -> Option<Format> {
 
 #[test]
 fn every_age_vector_decrypts_to_its_plaintext() {
-    let dir = vectors_dir();
     let mut checked = Vec::new();
     for v in manifest()
         .iter()
@@ -45,13 +44,10 @@ fn every_age_vector_decrypts_to_its_plaintext() {
         let Some(format) = tree_format(v.format) else {
             continue;
         };
-        let identities: Vec<PathBuf> = v.age_identity_files.iter().map(|f| dir.join(f)).collect();
-        let got = decrypt_with(&dir.join(&v.file), format, &identities)
+        let identities: Vec<PathBuf> = v.age_identity_files.iter().map(|f| v.beside(f)).collect();
+        let got = decrypt_with(&v.path(), format, &identities)
             .unwrap_or_else(|e| panic!("{}: {e}", v.file));
-        let want: Json = serde_json::from_str(
-            &std::fs::read_to_string(dir.join(v.plain.as_ref().unwrap())).unwrap(),
-        )
-        .unwrap();
+        let want: Json = v.expected_plain();
         assert!(
             same(&got, &want),
             "{}: decrypted tree differs\n got: {got}\nwant: {want}",
@@ -59,9 +55,11 @@ fn every_age_vector_decrypts_to_its_plaintext() {
         );
         checked.push(v.file.clone());
     }
-    // YAML, JSON and binary files opened by age: 3.12.2 set + history + sops-nix.
+    // YAML, JSON and binary files opened by age: 12 per fixture tier, and 16 upstream (a 3.12.2
+    // set, sops's history and sops-nix) when that tier is there.
+    let expected = 24 + upstream_vectors().map_or(0, |_| 16);
     assert!(
-        checked.len() >= 16,
+        checked.len() >= expected,
         "only {} vectors checked: {checked:?}",
         checked.len()
     );
@@ -69,7 +67,6 @@ fn every_age_vector_decrypts_to_its_plaintext() {
 
 #[test]
 fn each_listed_age_identity_opens_its_file_alone() {
-    let dir = vectors_dir();
     for v in manifest()
         .iter()
         .filter(|v| v.expect == "ok" && !v.age_identity_files.is_empty())
@@ -81,7 +78,7 @@ fn each_listed_age_identity_opens_its_file_alone() {
             continue;
         }
         for identity in &v.age_identity_files {
-            decrypt_with(&dir.join(&v.file), format, &[dir.join(identity)])
+            decrypt_with(&v.path(), format, &[v.beside(identity)])
                 .unwrap_or_else(|e| panic!("{} with {identity}: {e}", v.file));
         }
     }
@@ -89,22 +86,26 @@ fn each_listed_age_identity_opens_its_file_alone() {
 
 #[test]
 fn shamir_two_of_three_opens_with_any_two_identities_only() {
-    let dir = crate::support::generated_dir();
-    let file = dir.join("groups/shamir-2-of-3.yaml");
-    let key = |n: u8| dir.join(format!("keys/age{n}.txt"));
-    for pair in [[1, 2], [1, 3], [2, 3]] {
-        decrypt_with(&file, Format::Yaml, &[key(pair[0]), key(pair[1])])
-            .unwrap_or_else(|e| panic!("pair {pair:?}: {e}"));
-    }
-    for single in 1..=3 {
-        let err = decrypt_with(&file, Format::Yaml, &[key(single)]).unwrap_err();
-        assert!(matches!(err, sops_rs::Error::NoDataKey { .. }), "{err}");
+    for tier in crate::support::FIXTURE_TIERS {
+        let dir = crate::support::repo_root().join(tier);
+        let file = dir.join("groups/shamir-2-of-3.yaml");
+        let key = |n: u8| dir.join(format!("keys/age{n}.txt"));
+        for pair in [[1, 2], [1, 3], [2, 3]] {
+            decrypt_with(&file, Format::Yaml, &[key(pair[0]), key(pair[1])])
+                .unwrap_or_else(|e| panic!("{tier} pair {pair:?}: {e}"));
+        }
+        for single in 1..=3 {
+            let err = decrypt_with(&file, Format::Yaml, &[key(single)]).unwrap_err();
+            assert!(
+                matches!(err, sops_rs::Error::NoDataKey { .. }),
+                "{tier}: {err}"
+            );
+        }
     }
 }
 
 #[test]
 fn must_fail_vectors_fail_with_sops_exit_codes_and_print_nothing() {
-    let dir = vectors_dir();
     let home = tempfile::tempdir().unwrap();
     let mut checked = 0;
     for v in manifest()
@@ -115,8 +116,8 @@ fn must_fail_vectors_fail_with_sops_exit_codes_and_print_nothing() {
             continue;
         };
         let output = sops_rs_command(home.path())
-            .env("SOPS_AGE_KEY_FILE", dir.join(identity))
-            .args(["decrypt", &dir.join(&v.file).display().to_string()])
+            .env("SOPS_AGE_KEY_FILE", v.beside(identity))
+            .args(["decrypt", &v.path().display().to_string()])
             .output()
             .unwrap();
         let expected = if v.expect == "mac_mismatch" { 51 } else { 25 };
@@ -137,19 +138,20 @@ fn must_fail_vectors_fail_with_sops_exit_codes_and_print_nothing() {
         );
         checked += 1;
     }
-    assert!(checked >= 4, "only {checked} must-fail vectors checked");
+    let expected = 6 + upstream_vectors().map_or(0, |_| 4);
+    assert!(
+        checked >= expected,
+        "only {checked} must-fail vectors checked"
+    );
 }
 
 #[test]
 fn a_plaintext_file_is_reported_as_not_encrypted() {
-    let dir = vectors_dir();
     let home = tempfile::tempdir().unwrap();
     let output = sops_rs_command(home.path())
         .args([
             "decrypt",
-            &dir.join("functional-tests/res/plainfile.yaml")
-                .display()
-                .to_string(),
+            &fixture_inputs().join("types.yaml").display().to_string(),
         ])
         .output()
         .unwrap();

@@ -156,6 +156,17 @@ impl FaultyProxy {
     /// Answers the first `failures` requests with `status` (and a JSON `errors` body naming it)
     /// and forwards every later one to `127.0.0.1:upstream_port`.
     pub fn start(upstream_port: u16, failures: usize, status: u16) -> FaultyProxy {
+        Self::start_answering(upstream_port, failures, status, injected_failure)
+    }
+
+    /// [`FaultyProxy::start`] with the failure answers `answer(status)` builds (the whole HTTP
+    /// response), for services that read their own error shape.
+    pub fn start_answering(
+        upstream_port: u16,
+        failures: usize,
+        status: u16,
+        answer: fn(u16) -> Vec<u8>,
+    ) -> FaultyProxy {
         let statuses = Arc::new(Mutex::new(Vec::new()));
         let seen = statuses.clone();
         let mut failures_left = failures;
@@ -165,7 +176,7 @@ impl FaultyProxy {
             };
             let (answered, response) = if failures_left > 0 {
                 failures_left -= 1;
-                (status, injected_failure(status))
+                (status, answer(status))
             } else {
                 forward(upstream_port, &request)
             };

@@ -1,4 +1,4 @@
-//! Shared test plumbing: where the real sops binary, the shared vectors and our binary are.
+//! Shared test plumbing: where the real sops binary, the vector tiers and our binary are.
 //!
 //! Nothing here skips: a missing tool is a test failure with a hint to run
 //! `scripts/install-test-deps.sh`, because CI installs everything first.
@@ -19,30 +19,61 @@ pub mod moto;
 pub mod openbao;
 pub mod pair;
 pub mod standin;
+pub mod test_env;
 pub mod twin;
 pub mod vectors;
+
+pub use test_env::{AgeIdentity, TestEnv, path_arg, wait_for};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/vectors/sops` beside the clone (or `$SOPS_RS_VECTORS`).
-pub fn vectors_dir() -> PathBuf {
+/// The vectors this repository carries: files the real sops 3.12.2 and 3.11.0 wrote, with their
+/// keys (`scripts/generate-fixtures.py`).
+pub const FIXTURE_TIERS: [&str; 2] = ["fixtures/sops-3.12.2", "fixtures/sops-3.11.0"];
+
+/// The older upstream vectors (`../shared/vectors/sops` beside the clone, or `$SOPS_RS_VECTORS`):
+/// files from getsops/sops's history and sops-nix. An extra tier: it runs whenever it is there
+/// (CI always has it) and says so plainly on standard error when it is not.
+pub fn upstream_vectors() -> Option<PathBuf> {
     let dir = std::env::var_os("SOPS_RS_VECTORS")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("../shared/vectors/sops"));
+    if dir.join("manifest.json").is_file() {
+        return Some(dir);
+    }
     assert!(
-        dir.join("manifest.json").is_file(),
-        "shared vectors not found at {}",
+        std::env::var_os("SOPS_RS_VECTORS").is_none(),
+        "SOPS_RS_VECTORS names {}, which has no manifest.json",
         dir.display()
     );
-    dir
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        eprintln!(
+            "note: the upstream vector tier did not run: {} is not there (set SOPS_RS_VECTORS)",
+            dir.display()
+        )
+    });
+    None
+}
+
+/// Every vector tier present: the two fixture tiers, then the upstream one when it is there.
+pub fn vector_tiers() -> Vec<PathBuf> {
+    let mut tiers: Vec<PathBuf> = FIXTURE_TIERS.iter().map(|t| repo_root().join(t)).collect();
+    tiers.extend(upstream_vectors());
+    tiers
 }
 
 /// The sops 3.12.2 vectors written for this project.
 pub fn generated_dir() -> PathBuf {
-    vectors_dir().join("generated/sops-3.12.2")
+    repo_root().join(FIXTURE_TIERS[0])
+}
+
+/// The plaintext inputs the fixture tiers were encrypted from.
+pub fn fixture_inputs() -> PathBuf {
+    repo_root().join("fixtures/inputs")
 }
 
 /// The real sops binary: `$SOPS_BIN`, else `.tools/bin/sops`.
@@ -64,22 +95,11 @@ pub fn installed_tool(var: &str, default: &str, what: &str) -> PathBuf {
     path
 }
 
-/// A new age identity written to `dir/name` (as sops's key files hold it): the file and the
-/// identity's recipient.
+/// A new age identity written to `dir/name`: the file and the identity's recipient. Kept for
+/// files written against it; new tests get their identities from [`TestEnv`].
 pub fn age_key_file(dir: &Path, name: &str) -> (PathBuf, String) {
-    let path = dir.join(name);
-    let (_, recipient) = write_age_identity(&path);
-    (path, recipient)
-}
-
-/// Writes a new age identity to `path`: its secret key and its recipient. Every age-key helper
-/// of the tests makes its key here.
-pub fn write_age_identity(path: &Path) -> (String, String) {
-    use age::secrecy::ExposeSecret;
-    let identity = age::x25519::Identity::generate();
-    let secret = identity.to_string().expose_secret().to_string();
-    std::fs::write(path, format!("{secret}\n")).unwrap();
-    (secret, identity.to_public().to_string())
+    let identity = AgeIdentity::generate(&dir.join(name));
+    (identity.file, identity.recipient)
 }
 
 /// A program from the test venv (`.tools/venv/bin`): moto, OpenBao, sops 3.11.0, Ansible, ...
@@ -179,32 +199,6 @@ fn relaunch(launcher: &[&OsStr], program: &OsStr, cmd: &Command) -> Command {
         launched.current_dir(current);
     }
     launched
-}
-
-/// A fresh age identity in a key file, for tests that need one key.
-pub struct AgeKey {
-    /// The identity file (`AGE-SECRET-KEY-...`), for `SOPS_AGE_KEY_FILE`.
-    pub file: PathBuf,
-    /// Its recipient (`age1...`).
-    pub recipient: String,
-}
-
-impl AgeKey {
-    /// Writes a new identity to `dir/key.txt`, readable by every user (for `as_nobody`).
-    pub fn new(dir: &Path) -> AgeKey {
-        use std::os::unix::fs::PermissionsExt;
-        let file = dir.join("key.txt");
-        let (_, recipient) = write_age_identity(&file);
-        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
-        AgeKey { file, recipient }
-    }
-}
-
-/// A fresh age identity written to `dir/key.txt`: the file, the secret key and the recipient.
-pub fn age_key_with_secret(dir: &Path) -> (PathBuf, String, String) {
-    let path = dir.join("key.txt");
-    let (secret, recipient) = write_age_identity(&path);
-    (path, secret, recipient)
 }
 
 /// The standard output of a command that must have succeeded (`what` names it if not).

@@ -46,6 +46,10 @@ impl Moto {
         panic!("moto_server did not start");
     }
 
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }

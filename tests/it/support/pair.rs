@@ -8,50 +8,35 @@ use std::process::Output;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{age_key_file, sops_command, sops_rs_command};
+use super::TestEnv;
 
-/// A scratch home with one age key and an empty sops config.
+/// A [`TestEnv`] (one age key, an empty sops config for the real sops).
 pub struct Keys {
-    home: tempfile::TempDir,
-    key_file: PathBuf,
-    recipient: String,
+    env: TestEnv,
 }
 
 impl Keys {
     pub fn new() -> Keys {
-        let home = tempfile::tempdir().unwrap();
-        let (key_file, recipient) = age_key_file(home.path(), "key.txt");
-        std::fs::write(home.path().join("config.yaml"), "{}\n").unwrap();
         Keys {
-            home,
-            key_file,
-            recipient,
+            env: TestEnv::new(),
         }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
-        self.home.path().join(name)
+        self.env.path(name)
     }
 
     fn run(&self, tool: Tool, args: &[&str], file: &Path) -> Output {
         let mut cmd = match tool {
-            Tool::Sops => {
-                let mut cmd = sops_command(self.home.path());
-                cmd.arg("--config").arg(self.path("config.yaml"));
-                cmd
-            }
-            Tool::SopsRs => sops_rs_command(self.home.path()),
+            Tool::Sops => self.env.sops_without_config(),
+            Tool::SopsRs => self.env.sops_rs(),
         };
-        cmd.env("SOPS_AGE_KEY_FILE", &self.key_file)
-            .args(args)
-            .arg(file)
-            .output()
-            .unwrap()
+        cmd.args(args).arg(file).output().unwrap()
     }
 
     /// Encrypts `plain` into `out` with `tool`; the exit code (0 when written) and the error.
     pub fn encrypt(&self, tool: Tool, plain: &Path, out: &Path) -> (Option<i32>, String) {
-        let output = self.run(tool, &["encrypt", "--age", &self.recipient], plain);
+        let output = self.run(tool, &["encrypt", "--age", &self.env.recipient], plain);
         if output.status.success() {
             std::fs::write(out, &output.stdout).unwrap();
         }

@@ -1,7 +1,7 @@
 //! What the key-server backend tests share: a stand-in server from `tests/servers/` (started on a
-//! free port, its JSON-lines request log, killed when dropped), a port nothing listens on, and a
-//! scratch home for the files a test writes. What a backend asks of its stand-in (URLs,
-//! credentials, which statuses it logged) stays in that backend's test file.
+//! free port, its JSON-lines request log, killed when dropped) and a port nothing listens on.
+//! What a backend asks of its stand-in (URLs, credentials, which statuses it logged) stays in
+//! that backend's test file.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -82,7 +82,8 @@ pub fn dead_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
-/// A temporary home directory for a test's files.
+/// A temporary directory for a test's files. Kept for files written against it before
+/// [`TestEnv`](crate::support::TestEnv), which new tests use (it is a hermetic home too).
 pub struct Scratch {
     dir: tempfile::TempDir,
 }
@@ -98,7 +99,7 @@ impl Scratch {
         self.dir.path()
     }
 
-    /// Writes `name` in the home and returns its path.
+    /// Writes `name` in the directory and returns its path.
     pub fn write(&self, name: &str, content: &str) -> String {
         let path = self.path().join(name);
         std::fs::write(&path, content).unwrap();

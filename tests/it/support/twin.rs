@@ -2,11 +2,9 @@
 //! command line (arguments, standard input, extra environment) run through either tool.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use super::standin::Scratch;
-use super::{sops_command, sops_rs_command};
+use super::{TestEnv, path_arg};
 
 /// Which binary runs a command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,47 +19,37 @@ impl Tool {
     pub const BOTH: [Tool; 2] = [Tool::Sops, Tool::SopsRs];
 }
 
-/// A scratch home with one age identity (`SOPS_AGE_KEY_FILE` for every command).
+/// A [`TestEnv`] whose commands run through either tool.
 pub struct Twin {
-    pub home: Scratch,
-    pub key_file: PathBuf,
+    pub env: TestEnv,
     pub recipient: String,
 }
 
 impl Twin {
     pub fn new() -> Twin {
-        use age::secrecy::ExposeSecret;
-        let home = Scratch::new();
-        let identity = age::x25519::Identity::generate();
-        let key_file = PathBuf::from(home.write(
-            "key.txt",
-            &format!("{}\n", identity.to_string().expose_secret()),
-        ));
+        let env = TestEnv::new();
         Twin {
-            home,
-            key_file,
-            recipient: identity.to_public().to_string(),
+            recipient: env.recipient.clone(),
+            env,
         }
     }
 
     /// A path in the home, as a string for argument lists.
     pub fn path(&self, name: &str) -> String {
-        self.home.path().join(name).display().to_string()
+        path_arg(&self.env.path(name))
     }
 
     /// Writes `name` in the home and returns its path.
     pub fn write(&self, name: &str, content: &str) -> String {
-        self.home.write(name, content)
+        path_arg(&self.env.write(name, content))
     }
 
     /// The hermetic command for `tool`, with the age identity.
     pub fn command(&self, tool: Tool) -> Command {
-        let mut cmd = match tool {
-            Tool::Sops => sops_command(self.home.path()),
-            Tool::SopsRs => sops_rs_command(self.home.path()),
-        };
-        cmd.env("SOPS_AGE_KEY_FILE", &self.key_file);
-        cmd
+        match tool {
+            Tool::Sops => self.env.sops(),
+            Tool::SopsRs => self.env.sops_rs(),
+        }
     }
 
     /// What the real sops writes when it encrypts `file` (in the home) for the home's recipient.

@@ -1,8 +1,8 @@
-//! The shared vectors' `manifest.json` (which files there are, their format, what decrypting
+//! The vector tiers' `manifest.json` files (which files there are, their format, what decrypting
 //! them must do, the keys that open them), and a decrypted file as JSON to compare with its
 //! `*.plain.json`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 use sops_rs::keys::KeyContext;
@@ -10,10 +10,12 @@ use sops_rs::sops_file::DEFAULT_DECRYPTION_ORDER;
 use sops_rs::tree::{ListItem, Map, MapItem, Scalar, Value};
 use sops_rs::{Document, Format, OpenMode, OpenOptions};
 
-use super::vectors_dir;
+use super::vector_tiers;
 
-/// One file the manifest lists. Paths are relative to [`vectors_dir`].
+/// One file a tier's manifest lists. Paths are relative to the tier's directory.
 pub struct VectorEntry {
+    /// The tier's directory.
+    pub dir: PathBuf,
     pub file: String,
     /// `None` for a format sops-rs does not know.
     pub format: Option<Format>,
@@ -25,15 +27,45 @@ pub struct VectorEntry {
     pub plain: Option<String>,
 }
 
-/// Every file in the manifest, in its order.
+impl VectorEntry {
+    /// The encrypted file.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(&self.file)
+    }
+
+    /// A file of the tier (a key, the plaintext) by its manifest name.
+    pub fn beside(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// The decrypted tree the file must give, as JSON.
+    pub fn expected_plain(&self) -> Json {
+        let name = self
+            .plain
+            .as_ref()
+            .expect("an `ok` vector names its plaintext");
+        serde_json::from_str(&std::fs::read_to_string(self.beside(name)).unwrap()).unwrap()
+    }
+}
+
+/// Every file of every tier's manifest, tier by tier, in manifest order.
 pub fn manifest() -> Vec<VectorEntry> {
-    let text = std::fs::read_to_string(vectors_dir().join("manifest.json")).unwrap();
+    vector_tiers()
+        .iter()
+        .flat_map(|dir| tier_manifest(dir))
+        .collect()
+}
+
+/// The files one tier's manifest lists.
+pub fn tier_manifest(dir: &Path) -> Vec<VectorEntry> {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
     let manifest: Json = serde_json::from_str(&text).unwrap();
     manifest["files"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| VectorEntry {
+            dir: dir.to_path_buf(),
             file: f["file"].as_str().unwrap().to_string(),
             format: Format::from_name(f["format"].as_str().unwrap_or_default()),
             expect: f["expect"].as_str().unwrap().to_string(),
