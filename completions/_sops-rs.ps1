@@ -753,7 +753,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             break
         }
         'sops-rs;audit;verify' {
-            [CompletionResult]::new('--head', '--head', [CompletionResultType]::ParameterName, 'Also require the chain to end at this head (`sha256:...`, as printed by CI)')
+            [CompletionResult]::new('--head', '--head', [CompletionResultType]::ParameterName, 'Also require the log to reach this head: a digest printed by an earlier run (`sha256:...`), or a head file written through SOPS_RS_AUDIT_HEAD. With SOPS_RS_AUDIT_HMAC_KEY set, every line''s MAC is checked too')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the result to this file instead of standard output')
             [CompletionResult]::new('--extract', '--extract', [CompletionResultType]::ParameterName, 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]''')
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)')

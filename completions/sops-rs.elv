@@ -731,7 +731,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sops-rs;audit;verify'= {
-            cand --head 'Also require the chain to end at this head (`sha256:...`, as printed by CI)'
+            cand --head 'Also require the log to reach this head: a digest printed by an earlier run (`sha256:...`), or a head file written through SOPS_RS_AUDIT_HEAD. With SOPS_RS_AUDIT_HMAC_KEY set, every line''s MAC is checked too'
             cand --output 'Write the result to this file instead of standard output'
             cand --extract 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]'''
             cand --input-type 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)'

@@ -495,7 +495,11 @@ fn key_event<T>(
         operation,
         kind: key.kind(),
         id: key.id(),
-        result: if result.is_ok() { "success" } else { "failure" },
+        result: match result {
+            Ok(_) => "success",
+            Err(KeyError::NoCredentials(_)) => "no_credentials",
+            Err(_) => "failure",
+        },
         error: result.as_ref().err().map(ToString::to_string),
         request_id: key.last_request_id(),
     }

@@ -1,6 +1,8 @@
 //! Who and where: the actor, the host, the CI run and the repository of a sops-rs run, read
 //! from an environment map the caller captured (GitHub Actions and GitLab CI variables) and
-//! from the operating system. Only an allow-list of CI metadata variables is ever read.
+//! from the operating system. Only an allow-list of CI metadata variables is ever read. The
+//! user name comes from the real uid's account (`getpwuid`); `$USER` is anyone's to set, so it
+//! is recorded only as a claim.
 
 use std::collections::HashMap;
 
@@ -12,7 +14,8 @@ pub struct RunContext {
     /// One id per process; several operations share it.
     pub invocation_id: String,
     vars: HashMap<String, String>,
-    user: String,
+    user: Option<String>,
+    claimed_user: Option<String>,
     uid: u32,
     host: String,
 }
@@ -29,10 +32,10 @@ impl RunContext {
     /// LOGNAME are read from it).
     pub fn new(vars: HashMap<String, String>) -> RunContext {
         let uid = rustix::process::getuid().as_raw();
-        let user = ["USER", "LOGNAME"]
+        let user = uzers::get_user_by_uid(uid).map(|u| u.name().to_string_lossy().into_owned());
+        let claimed_user = ["USER", "LOGNAME"]
             .iter()
-            .find_map(|name| vars.get(*name).filter(|v| !v.is_empty()).cloned())
-            .unwrap_or_else(|| format!("uid:{uid}"));
+            .find_map(|name| vars.get(*name).filter(|v| !v.is_empty()).cloned());
         let host = rustix::system::uname()
             .nodename()
             .to_string_lossy()
@@ -41,6 +44,7 @@ impl RunContext {
             invocation_id: super::new_id(),
             vars,
             user,
+            claimed_user,
             uid,
             host,
         }
@@ -63,11 +67,17 @@ impl RunContext {
         json!({"name": "sops-rs", "version": env!("CARGO_PKG_VERSION"), "sops_compat": crate::metadata::FORMAT_VERSION})
     }
 
-    /// The OS user, and the CI login where a CI provider names one.
+    /// The OS user (from the real uid; absent when the uid has no account), `$USER` as a claim,
+    /// and the CI login where a CI provider names one.
     pub fn actor(&self) -> Json {
         let mut actor = JsonMap::new();
-        actor.insert("user".into(), self.user.clone().into());
+        if let Some(user) = &self.user {
+            actor.insert("user".into(), user.clone().into());
+        }
         actor.insert("uid".into(), self.uid.into());
+        if let Some(claimed) = &self.claimed_user {
+            actor.insert("claimed_user".into(), claimed.clone().into());
+        }
         let (kind, login, id) = if self.is_github() {
             ("ci", self.var("GITHUB_ACTOR"), self.var("GITHUB_ACTOR_ID"))
         } else if self.is_gitlab() {
@@ -218,10 +228,13 @@ mod tests {
     }
 
     #[test]
-    fn no_ci_means_a_human() {
-        let c = ctx(&[("USER", "alice")]);
+    fn no_ci_means_a_human_and_user_is_only_a_claim() {
+        let c = ctx(&[("USER", "alice-claims-this")]);
         assert!(c.ci().is_none() && c.vcs().is_none());
         assert_eq!(c.actor()["kind"], "human");
-        assert_eq!(c.actor()["user"], "alice");
+        assert_eq!(c.actor()["claimed_user"], "alice-claims-this");
+        assert_ne!(c.actor()["user"], "alice-claims-this");
+        let uid = rustix::process::getuid().as_raw();
+        assert_eq!(c.actor()["uid"], uid);
     }
 }

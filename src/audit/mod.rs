@@ -2,20 +2,25 @@
 //! which keys and with what outcome, and never the secrets themselves.
 //!
 //! This module owns the record layout (schema `sops-rs.audit/1.0`, documented in
-//! docs/audit.md), the context that goes into every record (actor, host, CI run, repository),
-//! keyed hashing of tree paths, and the sinks with the hash chain. It does not decide when to
-//! emit: the command layer calls it. It never sees plaintext, data keys or identities; what it
-//! is given is built from metadata that is already public in the encrypted file.
+//! docs/audit.md), the context that goes into every record (actor, host, CI run, repository,
+//! the file), keyed hashing of tree paths, the settings and who may make them, and the list of
+//! sinks with the hash chain. It does not decide when to emit: the command layer calls it. It
+//! never sees plaintext, data keys or identities; what it is given is built from metadata that
+//! is already public in the encrypted file.
 
 pub mod chain;
 pub mod context;
+pub mod settings;
 pub mod sinks;
+pub mod subject;
 
 use hmac::{Hmac, Mac};
 use serde_json::{Map as JsonMap, Value as Json};
 use sha2::Sha256;
 
 pub use context::RunContext;
+pub use settings::{Settings, SettingsError};
+pub use subject::FileFacts;
 
 /// The schema name and version written into every record.
 pub const SCHEMA: &str = "sops-rs.audit/1.0";
@@ -70,7 +75,9 @@ pub fn error_class(exit_code: u8) -> &'static str {
 /// (BSD `EX_TEMPFAIL`; sops has no such code, and 75 collides with none of its codes).
 pub const AUDIT_UNAVAILABLE_EXIT: u8 = 75;
 
-/// A key for hashing sensitive identifiers (tree paths), Vault style.
+/// A key for hashing sensitive identifiers (tree paths), Vault style, and for keying the lines
+/// of a file log.
+#[derive(Clone)]
 pub struct HmacKey(zeroize::Zeroizing<Vec<u8>>);
 
 impl HmacKey {
@@ -95,6 +102,15 @@ impl HmacKey {
     /// `hmac-sha256:<hex>` of a value (a tree path in sops syntax, `["a"][0]`).
     pub fn hash(&self, value: &str) -> String {
         format!("hmac-sha256:{}", hex::encode(self.mac(value.as_bytes())))
+    }
+
+    /// `hmac-sha256:<hex>` of a log line, under a key derived from this one for that purpose
+    /// only (a line's MAC is never a path hash).
+    pub fn chain_mac(&self, line: &str) -> String {
+        let derived = self.mac(b"sops-rs-audit-chain");
+        let mut mac = Hmac::<Sha256>::new_from_slice(&derived).expect("HMAC takes any key length");
+        mac.update(line.as_bytes());
+        format!("hmac-sha256:{}", hex::encode(mac.finalize().into_bytes()))
     }
 
     /// Which key produced the hashes: the first 16 hex digits of HMAC(key, fixed label).

@@ -1,8 +1,8 @@
-//! Audit wiring for the commands: builds the [`Auditor`] from flags, environment and config,
-//! writes `<op>.start` before any key is touched, forwards key events, and writes
-//! `<op>.finish` with the outcome. In `required` mode it refuses to start when no sink takes
-//! the start record (the session holds output back until the finish record is stored).
-//! Also `sops-rs audit verify` and `sops-rs audit hash`.
+//! Audit wiring for the commands: builds the [`Auditor`] from the [`Settings`] the library
+//! gathered from flags, environment and config, writes `<op>.start` before any key is touched,
+//! forwards key events, and writes `<op>.finish` with the outcome. In `required` mode it refuses
+//! to start when no sink takes the start record (the session holds output back until the finish
+//! record is stored). Also `sops-rs audit verify` and `sops-rs audit hash`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -10,10 +10,9 @@ use std::time::Instant;
 
 use clap::Subcommand;
 use serde_json::{Value as Json, json};
-use sha2::{Digest, Sha256};
-use sops_rs::audit::sinks::{Auditor, FileSink, GithubSummarySink, OtlpSink, Sink, StderrSink};
+use sops_rs::audit::sinks::Auditor;
 use sops_rs::audit::{
-    AUDIT_UNAVAILABLE_EXIT, HmacKey, Mode, Record, RunContext, chain, error_class,
+    AUDIT_UNAVAILABLE_EXIT, FileFacts, HmacKey, Mode, Record, RunContext, chain, error_class,
 };
 use sops_rs::keys::KeyEvent;
 
@@ -31,8 +30,10 @@ pub enum AuditCommand {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
-        /// Also require the chain to end at this head (`sha256:...`, as printed by CI).
-        #[arg(long, value_name = "DIGEST")]
+        /// Also require the log to reach this head: a digest printed by an earlier run
+        /// (`sha256:...`), or a head file written through SOPS_RS_AUDIT_HEAD. With
+        /// SOPS_RS_AUDIT_HMAC_KEY set, every line's MAC is checked too.
+        #[arg(long, value_name = "DIGEST|FILE")]
         head: Option<String>,
     },
     /// Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with.
@@ -43,90 +44,19 @@ pub enum AuditCommand {
     },
 }
 
-/// Audit settings gathered from flags, environment and config. A source may add sinks and raise
-/// the mode, never lower what another source set.
-pub struct Settings {
-    pub log_files: Vec<PathBuf>,
-    pub otlp: Vec<String>,
-    pub modes: Vec<Mode>,
-}
+/// The audit settings live in the library; the command layer gathers them once per run.
+pub use sops_rs::audit::Settings;
 
-impl Settings {
-    pub fn gather(
-        flag_log: Option<&Path>,
-        config: Option<&sops_rs::config::Config>,
-    ) -> Result<Settings, CliError> {
-        let mut settings = Settings {
-            log_files: Vec::new(),
-            otlp: Vec::new(),
-            modes: Vec::new(),
-        };
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        settings.log_files.extend(flag_log.map(Path::to_path_buf));
-        settings
-            .log_files
-            .extend(env("SOPS_RS_AUDIT_LOG").map(PathBuf::from));
-        settings.otlp.extend(env("SOPS_RS_AUDIT_OTLP_ENDPOINT"));
-        let bad_mode = |m: &str| {
-            CliError::new(
-                code::GENERIC,
-                format!("SOPS_RS_AUDIT_MODE: {m:?} is not off, best_effort or required"),
-            )
-        };
-        if let Some(mode) = env("SOPS_RS_AUDIT_MODE") {
-            settings
-                .modes
-                .push(Mode::parse(&mode).ok_or_else(|| bad_mode(&mode))?);
-        }
-        if let Some(audit) = config.map(|c| &c.audit) {
-            settings.log_files.extend(audit.log.clone());
-            settings.otlp.extend(audit.otlp_endpoint.clone());
-            settings
-                .modes
-                .extend(audit.mode.as_deref().and_then(Mode::parse));
-        }
-        settings.log_files.dedup();
-        Ok(settings)
-    }
-
-    fn mode(&self) -> Mode {
-        let rank = |m: &Mode| match m {
-            Mode::Off => 0,
-            Mode::BestEffort => 1,
-            Mode::Required => 2,
-        };
-        match self.modes.iter().max_by_key(|m| rank(m)) {
-            Some(mode) => *mode,
-            None if self.log_files.is_empty() && self.otlp.is_empty() => Mode::Off,
-            None => Mode::BestEffort,
-        }
+impl From<sops_rs::audit::SettingsError> for CliError {
+    fn from(error: sops_rs::audit::SettingsError) -> CliError {
+        CliError::new(code::GENERIC, error.0)
     }
 }
 
 fn hmac_key() -> Result<Option<HmacKey>, CliError> {
-    match std::env::var("SOPS_RS_AUDIT_HMAC_KEY")
-        .ok()
-        .filter(|v| !v.is_empty())
-    {
-        Some(text) => HmacKey::from_base64(&text)
-            .map(Some)
-            .map_err(|e| CliError::new(code::GENERIC, e)),
-        None => Ok(None),
-    }
-}
-
-/// What the finish record says about the file.
-struct FileFacts {
-    path: PathBuf,
-    format: &'static str,
-    sha256_before: Option<String>,
-    size: Option<u64>,
-}
-
-fn sha256_file(path: &Path) -> Option<String> {
-    sops_rs::bounded::read_file(path, sops_rs::bounded::Kind::Input)
-        .ok()
-        .map(|bytes| hex::encode(Sha256::digest(&bytes)))
+    Ok(sops_rs::audit::settings::hmac_key(
+        &std::env::vars().collect(),
+    )?)
 }
 
 /// One audited command.
@@ -173,44 +103,18 @@ impl AuditRun {
         if mode == Mode::Off {
             return Ok(run);
         }
-        let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
-        for log in &settings.log_files {
-            if log.as_os_str() == "-" {
-                sinks.push(Box::new(StderrSink));
-            } else {
-                sinks.push(Box::new(FileSink { path: log.clone() }));
-            }
-        }
-        for endpoint in &settings.otlp {
-            sinks.push(Box::new(OtlpSink::new(endpoint)));
-        }
-        if sinks.is_empty() {
-            if mode == Mode::Required {
-                return Err(CliError::new(
-                    AUDIT_UNAVAILABLE_EXIT,
-                    "audit mode is required but no audit sink is configured",
-                ));
-            }
-            return Ok(run);
-        }
-        let summary_opt_out =
-            std::env::var("SOPS_RS_AUDIT_GITHUB_SUMMARY").is_ok_and(|v| v == "false" || v == "0");
-        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|_| !summary_opt_out)
-        {
-            sinks.push(Box::new(GithubSummarySink::new(PathBuf::from(summary))));
-        }
+        let key = settings.hmac_key().cloned();
         let ctx = RunContext::new(std::env::vars().collect());
-        run.auditor = Some(Arc::new(Mutex::new(Auditor::new(mode, ctx, sinks))));
-        if let Some(path) = file.filter(|p| p.as_os_str() != "-") {
-            run.file = Some(FileFacts {
-                path: path.to_path_buf(),
-                format: sops_rs::Format::from_path(path).name(),
-                sha256_before: sha256_file(path),
-                size: std::fs::metadata(path).ok().map(|m| m.len()),
-            });
-        }
+        let auditor = settings
+            .auditor(ctx)
+            .map_err(|e| CliError::new(AUDIT_UNAVAILABLE_EXIT, e.0))?;
+        let Some(auditor) = auditor else {
+            return Ok(run);
+        };
+        run.auditor = Some(Arc::new(Mutex::new(auditor)));
+        run.file = file.filter(|p| p.as_os_str() != "-").map(FileFacts::of);
         if let Some(tree_path) = tree_path {
-            run.path_field = Some(match hmac_key()? {
+            run.path_field = Some(match key {
                 Some(key) => (
                     "path_hmac".to_string(),
                     json!({"value": key.hash(tree_path), "key_id": key.key_id()}),
@@ -238,20 +142,7 @@ impl AuditRun {
     fn file_json(&self, after: Option<String>) -> Json {
         match &self.file {
             None => json!({"stdin": true}),
-            Some(facts) => {
-                let mut file =
-                    json!({"path": facts.path.display().to_string(), "format": facts.format});
-                if let Some(hash) = &facts.sha256_before {
-                    file["sha256_before"] = json!(hash);
-                }
-                if let Some(size) = facts.size {
-                    file["size"] = json!(size);
-                }
-                if let Some(hash) = after.filter(|a| Some(a) != facts.sha256_before.as_ref()) {
-                    file["sha256_after"] = json!(hash);
-                }
-                file
-            }
+            Some(facts) => facts.to_json(after),
         }
     }
 
@@ -291,7 +182,7 @@ impl AuditRun {
 
     /// The file the records describe (not standard input), when auditing.
     pub fn file(&self) -> Option<&Path> {
-        self.file.as_ref().map(|f| f.path.as_path())
+        self.file.as_ref().map(FileFacts::path)
     }
 
     /// Writes `<op>.finish`. With `gate`, a failure to store it is an error (exit 75).
@@ -305,7 +196,7 @@ impl AuditRun {
         if self.auditor.is_none() {
             return Ok(());
         }
-        let after = pending_after.or_else(|| self.file.as_ref().and_then(|f| sha256_file(&f.path)));
+        let after = pending_after.or_else(|| self.file.as_ref().and_then(FileFacts::sha256_now));
         let recipients: Vec<Json> = self
             .keys
             .lock()
@@ -341,6 +232,27 @@ impl AuditRun {
     }
 }
 
+/// The head `--head` names: a digest, or a head file's entry for `log`.
+fn expected_head(head: &str, log: &Path) -> Result<chain::Expected, CliError> {
+    if head.starts_with("sha256:") {
+        return Ok(chain::Expected::Digest(head.to_string()));
+    }
+    let bad = |why: String| {
+        CliError::new(
+            code::COULD_NOT_READ_INPUT,
+            format!("head file {head}: {why}"),
+        )
+    };
+    let bytes = sops_rs::bounded::read_file(Path::new(head), sops_rs::bounded::Kind::Input)
+        .map_err(|e| bad(e.to_string()))?;
+    let heads = chain::Heads::parse(&bytes).map_err(bad)?;
+    let log = std::fs::canonicalize(log).unwrap_or_else(|_| log.to_path_buf());
+    heads
+        .for_log(&log)
+        .map(chain::Expected::Head)
+        .ok_or_else(|| bad(format!("no head recorded for {}", log.display())))
+}
+
 /// `sops-rs audit verify` / `audit hash`.
 pub fn run(command: &AuditCommand) -> Result<(), CliError> {
     match command {
@@ -368,18 +280,22 @@ pub fn run(command: &AuditCommand) -> Result<(), CliError> {
                     format!("cannot read {}: {e}", file.display()),
                 )
             })?;
-            let mut report = chain::verify(&text);
-            let truncated = match (head, &report.head) {
-                (Some(expected), Some(actual)) if report.broken.is_none() && expected != actual => {
-                    Some(format!(
-                        "the chain ends at {actual}, not at the expected head {expected} (lines were removed from the end)"
-                    ))
-                }
-                _ => None,
+            let key = hmac_key()?;
+            let anchors = chain::Anchors {
+                key: key.as_ref(),
+                head: head
+                    .as_deref()
+                    .map(|head| expected_head(head, file))
+                    .transpose()?,
             };
-            if let Some(why) = truncated {
-                report.broken = Some((report.lines, why));
-            }
+            let report = chain::verify(&text, &anchors);
+            let checked: Vec<&str> = [
+                (anchors.key.is_some(), "key"),
+                (anchors.head.is_some(), "head"),
+            ]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
             if *as_json {
                 let value = json!({
                     "file": file.display().to_string(),
@@ -389,13 +305,18 @@ pub fn run(command: &AuditCommand) -> Result<(), CliError> {
                     "broken_line": report.broken.as_ref().map(|b| b.0),
                     "reason": report.broken.as_ref().map(|b| b.1.clone()),
                     "unfinished_operations": report.unfinished,
+                    "anchors": checked,
                 });
                 println!("{value}");
             } else if let Some((line, why)) = &report.broken {
                 println!("{}: broken at line {line}: {why}", file.display());
             } else {
+                let anchors = match checked.as_slice() {
+                    [] => "no anchor: the last line and the end are not checked".to_string(),
+                    names => format!("anchors: {}", names.join(", ")),
+                };
                 println!(
-                    "{}: ok, {} records, head {}",
+                    "{}: ok, {} records, head {} ({anchors})",
                     file.display(),
                     report.lines,
                     report.head.clone().unwrap_or_default()

@@ -196,6 +196,7 @@ fn run_editor(
     if !keep_key_credentials {
         sops_rs::keys::withhold_credentials(&mut command);
     }
+    sops_rs::audit::settings::withhold_key(&mut command);
     let mut child = command.spawn().map_err(|e| {
         CliError::new(
             code::NO_EDITOR_FOUND,

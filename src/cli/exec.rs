@@ -101,6 +101,7 @@ fn shell(command_line: &str, keep_key_credentials: bool) -> Command {
     if !keep_key_credentials {
         sops_rs::keys::withhold_credentials(&mut command);
     }
+    sops_rs::audit::settings::withhold_key(&mut command);
     command
 }
 

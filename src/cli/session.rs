@@ -148,7 +148,11 @@ impl<'a> Session<'a> {
             session.gate.release()?;
             return result;
         };
-        let settings = Settings::gather(args.audit_log.as_deref(), config.as_ref())?;
+        let settings = Settings::gather(
+            args.audit_log.as_deref(),
+            config.as_ref(),
+            &std::env::vars().collect(),
+        )?;
         let run = AuditRun::start(
             operation.name,
             operation.file,

@@ -100,15 +100,111 @@ pub enum Destination {
     },
 }
 
-/// The `audit:` section (a sops-rs extension; sops ignores unknown keys).
+/// The `audit:` section (a sops-rs extension; sops ignores unknown keys). A config file is the
+/// repository's, which is untrusted input (CI decrypts pull requests), so it may only raise the
+/// mode and name a log inside its own directory (docs/audit.md); destinations elsewhere come
+/// from the user's environment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AuditSettings {
-    /// `audit.log`: a JSON Lines file (relative to the config's directory), or `-` for stderr.
+    /// `audit.log`: a JSON Lines file inside the config's directory (given relative to it, no
+    /// `..`; joined to the directory here), or `-` for stderr.
     pub log: Option<PathBuf>,
     /// `audit.mode`: off, best_effort or required.
     pub mode: Option<String>,
-    /// `audit.otlp_endpoint`: an OTLP/HTTP collector.
+}
+
+/// The user's own sops-rs config, under `$XDG_CONFIG_HOME` (else `~/.config`). Only its `audit:`
+/// section is read, and it is trusted like the user's environment: any log path, an OTLP
+/// endpoint, a head file.
+pub const USER_CONFIG: &str = "sops-rs/config.yaml";
+
+/// The `audit:` section of the user's config ([`USER_CONFIG`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserAuditSettings {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// `audit.log`: a log anywhere (relative paths start at the config's directory), or `-`.
+    pub log: Option<PathBuf>,
+    /// `audit.mode`.
+    pub mode: Option<String>,
+    /// `audit.otlp_endpoint`: a collector base URL (`/v1/logs` is appended).
     pub otlp_endpoint: Option<String>,
+    /// `audit.head`: the head file (as `SOPS_RS_AUDIT_HEAD`).
+    pub head: Option<PathBuf>,
+}
+
+impl UserAuditSettings {
+    /// Reads the user's config at `path`; `Ok(None)` when there is no such file.
+    pub fn load(path: &Path) -> Result<Option<UserAuditSettings>, ConfigError> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let file = path.display().to_string();
+        let reader = Reader { file: &file };
+        let bytes = crate::bounded::read_file(path, crate::bounded::Kind::Config)
+            .map_err(|e| reader.error(format!("cannot read: {e}")))?;
+        let tree = Format::Yaml
+            .parse(&bytes)
+            .map_err(|e| reader.error(e.to_string()))?;
+        let empty = Map::default();
+        let root = tree.documents.first().unwrap_or(&empty);
+        let audit = match root.get("audit") {
+            None | Some(Value::Scalar(Scalar::Null)) => &empty,
+            Some(Value::Map(audit)) => audit,
+            Some(_) => return Err(reader.error("audit: expected a mapping")),
+        };
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let place = |p: String| {
+            if p == "-" {
+                PathBuf::from(p)
+            } else {
+                dir.join(p)
+            }
+        };
+        let settings = UserAuditSettings {
+            path: path.to_path_buf(),
+            log: reader.text(audit, "log", "audit.")?.map(place),
+            mode: reader.text(audit, "mode", "audit.")?,
+            otlp_endpoint: reader.text(audit, "otlp_endpoint", "audit.")?,
+            head: reader.text(audit, "head", "audit.")?.map(|p| dir.join(p)),
+        };
+        check_audit_mode(&reader, settings.mode.as_deref())?;
+        Ok(Some(settings))
+    }
+}
+
+fn check_audit_mode(reader: &Reader, mode: Option<&str>) -> Result<(), ConfigError> {
+    match mode {
+        Some(mode) if crate::audit::Mode::parse(mode).is_none() => Err(reader.error(format!(
+            "audit.mode: {mode:?} is not off, best_effort or required"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The audit settings a repository's config may not make, and where they belong instead.
+const AUDIT_USER_ONLY: [(&str, &str); 1] = [(
+    "otlp_endpoint",
+    "a repository config cannot send audit records to an endpoint; set \
+     SOPS_RS_AUDIT_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT in the environment, or \
+     audit.otlp_endpoint in your own ~/.config/sops-rs/config.yaml, instead",
+)];
+
+/// Why `log` cannot be a repository's `audit.log`, if it cannot.
+fn outside_repository(log: &str) -> Option<&'static str> {
+    let path = Path::new(log);
+    if log.is_empty() {
+        Some("is empty")
+    } else if path.is_absolute() {
+        Some("is an absolute path")
+    } else if path
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        Some("leaves the repository through \"..\"")
+    } else {
+        None
+    }
 }
 
 /// A parsed configuration file.
@@ -473,9 +569,26 @@ impl Config {
         let audit = match root.get("audit") {
             None | Some(Value::Scalar(Scalar::Null)) => AuditSettings::default(),
             Some(Value::Map(audit)) => {
+                for (field, why) in AUDIT_USER_ONLY {
+                    if audit.get(field).is_some() {
+                        return Err(reader.error(format!("audit.{field}: {why}")));
+                    }
+                }
                 let dir = path.parent().unwrap_or(Path::new("."));
+                let log = reader.text(audit, "log", "audit.")?;
+                if let Some((log, why)) = log
+                    .as_deref()
+                    .filter(|log| *log != "-")
+                    .and_then(|log| Some((log, outside_repository(log)?)))
+                {
+                    return Err(reader.error(format!(
+                        "audit.log: {log:?} {why}; a repository config may only name a log \
+                         inside its own directory (name others with --audit-log, \
+                         SOPS_RS_AUDIT_LOG or your own ~/.config/sops-rs/config.yaml)"
+                    )));
+                }
                 AuditSettings {
-                    log: reader.text(audit, "log", "audit.")?.map(|log| {
+                    log: log.map(|log| {
                         if log == "-" {
                             PathBuf::from("-")
                         } else {
@@ -483,20 +596,11 @@ impl Config {
                         }
                     }),
                     mode: reader.text(audit, "mode", "audit.")?,
-                    otlp_endpoint: reader.text(audit, "otlp_endpoint", "audit.")?,
                 }
             }
             Some(_) => return Err(reader.error("audit: expected a mapping")),
         };
-        if let Some(mode) = audit
-            .mode
-            .as_ref()
-            .filter(|m| crate::audit::Mode::parse(m).is_none())
-        {
-            return Err(reader.error(format!(
-                "audit.mode: {mode:?} is not off, best_effort or required"
-            )));
-        }
+        check_audit_mode(&reader, audit.mode.as_deref())?;
         Ok(Config {
             path: path.to_path_buf(),
             creation_rules,

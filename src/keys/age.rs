@@ -349,7 +349,7 @@ impl MasterKey for AgeKey {
                     if !problems.is_empty() || !loaded.quiet_problems.is_empty() {
                         message = format!("{message} (sources not used: {})", all_problems());
                     }
-                    KeyError::Failed(message)
+                    KeyError::NoCredentials(message)
                 }
                 age::DecryptError::KeyDecryptionFailed => KeyError::Failed(
                     "cannot unlock the passphrase-protected SSH key: wrong passphrase".into(),

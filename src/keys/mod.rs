@@ -74,6 +74,11 @@ pub enum KeyError {
     /// Wrapping or unwrapping failed.
     #[error("{0}")]
     Failed(String),
+    /// Unwrapping found no credentials for this key here, with what was looked at (no loaded age
+    /// identity matches, no gpg to ask). Like `Ok(None)` from [`MasterKey::unwrap`], the audit
+    /// trail records it as `no_credentials`, not as a failure.
+    #[error("{0}")]
+    NoCredentials(String),
     /// This build cannot use keys of this type yet.
     #[error("{0} keys are not supported by this build of sops-rs yet")]
     Unsupported(KeyKind),

@@ -158,7 +158,7 @@ impl MasterKey for PgpKey {
                 if rust_keys_tried {
                     return Ok(None);
                 }
-                return Err(KeyError::Failed(format!(
+                return Err(KeyError::NoCredentials(format!(
                     "{program} was not found: install GnuPG, set SOPS_GPG_EXEC, or list \
                      armored secret keys in {SECRET_KEYS_VAR}"
                 )));

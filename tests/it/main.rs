@@ -17,6 +17,8 @@
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `exit_codes`: a table of sops's exit codes, each row run through the real sops and sops-rs.
 //! - `generated`: completions and man page match the CLI; every command has help examples.
+//! - `docs_examples`: every `sh` block of README.md and docs/*.md runs, in order per file, in a
+//!   scratch directory with the built binary on `PATH`; the fence convention (docs_examples.rs).
 //! - `hostile_writes`: writes through devices, FIFOs, sockets, descriptor paths, links and hard
 //!   links; owner, group and mode kept; private temp files; planted or swapped links; read-only
 //!   files and directories; 255-byte names.
@@ -94,6 +96,7 @@ mod bad_input;
 mod cli;
 mod commands;
 mod crash;
+mod docs_examples;
 mod dropin;
 mod edit;
 mod exit_codes;
