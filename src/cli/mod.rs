@@ -5,6 +5,7 @@
 
 mod audit;
 mod check;
+mod completion;
 mod context;
 mod decrypt;
 mod deferred;
@@ -17,6 +18,7 @@ mod io;
 mod key_flags;
 mod keys;
 mod legacy;
+mod man;
 mod merge;
 mod open;
 mod parallel;
@@ -139,9 +141,9 @@ enum Command {
                             SOPS_RS_AUDIT_HMAC_KEY=... sops-rs audit hash '[\"db\"][\"password\"]'"
     )]
     Audit(audit::AuditCommand),
-    /// Print the man page (roff).
+    /// Print the man page sops-rs(1) (roff), or write every page into a directory.
     #[command(hide = true)]
-    Man,
+    Man(man::ManArgs),
     /// Fail when a file a creation rule covers is not encrypted, or a file's metadata or MAC
     /// is broken (for pre-commit hooks and CI).
     #[command(
@@ -367,17 +369,8 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
                 publish::run(args, s)
             })
         }
-        Some(Command::Completion { shell }) => {
-            let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(*shell, &mut command, "sops-rs", &mut std::io::stdout());
-            Ok(())
-        }
-        Some(Command::Man) => {
-            let command = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(command)
-                .render(&mut std::io::stdout())
-                .map_err(|e| CliError::new(code::COULD_NOT_WRITE_OUTPUT, e.to_string()))
-        }
+        Some(Command::Completion { shell }) => completion::run(*shell),
+        Some(Command::Man(args)) => man::run(args),
         Some(Command::Filestatus(arg)) => match &arg.file {
             Some(file) => filestatus::run(file, common),
             None => Err(CliError::new(

@@ -15,6 +15,7 @@
 //!   `exec-file --user`: bounded memory and time, a clear error, the input untouched.
 //! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
+//! - `completions`: the committed bash, zsh and fish scripts driven through the real shells.
 //! - `exit_codes`: a table of sops's exit codes, each row run through the real sops and sops-rs.
 //! - `generated`: completions and man page match the CLI; every command has help examples.
 //! - `docs_examples`: every `sh` block of README.md and docs/*.md runs, in order per file, in a
@@ -95,6 +96,7 @@ mod backend_vault;
 mod bad_input;
 mod cli;
 mod commands;
+mod completions;
 mod crash;
 mod docs_examples;
 mod dropin;

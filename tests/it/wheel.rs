@@ -1,6 +1,6 @@
-//! The Python wheel (issue: install without a long compile): `scripts/build-wheel.sh` builds it
-//! with maturin, `pip` installs it into a fresh venv, and the quickstart runs with the `sops-rs`
-//! the wheel put on that venv's PATH.
+//! The Python wheel (install without a long compile): `scripts/build-wheel.sh` builds it with
+//! maturin (scripts/test.sh, before the tests), `pip` installs it into a fresh venv, and the
+//! quickstart runs with the `sops-rs` the wheel put on that venv's PATH.
 
 use std::process::Command;
 
@@ -11,25 +11,31 @@ use crate::support::{installed_tool, repo_root};
 fn the_wheel_installs_into_a_fresh_venv_and_runs_the_quickstart() {
     let root = repo_root();
     let scratch = Scratch::new();
-    let wheels = scratch.path().join("wheels");
-    // The debug profile reuses the test build; a release wheel differs only in optimisation.
-    let build = Command::new(root.join("scripts/build-wheel.sh"))
-        .args(["--profile", "dev"])
-        .env("WHEEL_OUT", &wheels)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "build-wheel.sh failed:\n{}",
-        String::from_utf8_lossy(&build.stderr)
+    // scripts/test.sh builds the wheel before the tests run (`build-wheel.sh --profile dev`):
+    // building it here would relink the binary other tests are running.
+    let wheels = std::env::var_os("WHEEL_OUT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target/wheels"));
+    let mut built: Vec<_> = std::fs::read_dir(&wheels)
+        .map(|dir| dir.map(|entry| entry.unwrap().path()).collect())
+        .unwrap_or_default();
+    built.retain(|path| {
+        path.extension().is_some_and(|e| e == "whl")
+            && path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&format!("sops_rs-{}-", env!("CARGO_PKG_VERSION")))
+    });
+    assert_eq!(
+        built.len(),
+        1,
+        "expected one sops_rs-{} wheel in {}: run scripts/build-wheel.sh --profile dev \
+         (scripts/test.sh does)",
+        env!("CARGO_PKG_VERSION"),
+        wheels.display()
     );
-    let wheel = std::fs::read_dir(&wheels)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .find(|path| path.extension().is_some_and(|e| e == "whl"))
-        .expect("build-wheel.sh wrote no .whl");
-    let name = wheel.file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("sops_rs-"), "{name}");
+    let wheel = built.pop().unwrap();
 
     let venv = scratch.path().join("venv");
     let python = installed_tool("SOPS_RS_PYTHON", ".tools/venv/bin/python", "Python venv");
