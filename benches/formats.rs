@@ -7,9 +7,9 @@
 
 use divan::Bencher;
 use sops_rs::Format;
-use sops_rs::crypto::tree_cipher::{Direction, walk_tree};
 use sops_rs::crypto::{DataKey, ValueCipher};
 use sops_rs::formats::EmitOptions;
+use sops_rs::fuzzing::{Direction, walk_tree};
 use sops_rs::selection::Rule;
 use sops_rs::tree::{ListItem, Map, Scalar, Tree, Value};
 

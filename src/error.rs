@@ -1,9 +1,10 @@
 //! The library's error type. Messages name files, lines and tree paths, never values or keys.
 
+use crate::crypto::TreeCipherError;
 use crate::crypto::shamir::ShamirError;
-use crate::crypto::tree_cipher::TreeCipherError;
 use crate::formats::{Format, FormatError};
-use crate::metadata::wire::WireError;
+use crate::keys::KeyError;
+use crate::metadata::WireError;
 use crate::selection::RuleError;
 
 /// Anything that can go wrong between reading a file and writing it back.
@@ -137,6 +138,13 @@ pub enum Error {
     /// Shamir splitting or combining failed.
     #[error(transparent)]
     Shamir(#[from] ShamirError),
+    /// A key named for a change (`rotate --add-*`, a creation rule, `groups add`) is invalid.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// A change to the key groups that cannot be made (removing the last key or group, an
+    /// index that is not there).
+    #[error("{0}")]
+    KeyGroups(String),
 }
 
 /// Shorthand for results in this crate.

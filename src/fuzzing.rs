@@ -17,6 +17,10 @@ use crate::keys::{AgeIdentitySources, KeyContext, KeyKind};
 use crate::tree::{ListItem, MapItem, Tree, Value};
 use crate::{SopsFile, metadata};
 
+/// The tree walk under a bare data key, for the property tests and benchmarks that time or
+/// check it without master keys. Commands reach it only through [`crate::document`].
+pub use crate::crypto::tree_cipher::{Direction, WalkOutcome, walk_tree};
+
 /// The fixed age identity the decrypt target holds. A throwaway key made for fuzzing only: seed
 /// files encrypted to [`FUZZ_AGE_RECIPIENT`] reach the MAC check and the value decryption.
 /// Kept in `fixtures/keys/fuzz-identity.txt` (a `#` line, then the identity).
@@ -160,11 +164,11 @@ pub fn decrypt(format: Format, data: &[u8]) {
     for group in &mut file.metadata.key_groups {
         group.retain(|slot| slot.key.kind() == KeyKind::Age);
     }
-    let Ok(key) = file.data_key(context(), &[KeyKind::Age], "fuzz") else {
+    let Ok(keyed) = crate::KeyedFile::unlock(file, context(), &[KeyKind::Age]) else {
         return;
     };
-    if file.decrypt(&key, false, "fuzz").is_ok() {
-        let _ = file.emit(format, &EmitOptions::default());
+    if let Ok(document) = keyed.decrypt(false, crate::OpenMode::ReadOnly) {
+        let _ = document.emit_plaintext(format, &EmitOptions::default());
     }
 }
 

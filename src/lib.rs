@@ -15,19 +15,22 @@
 //! 2. **[`tree`]** is the format-neutral middle: documents of ordered mappings, lists, typed
 //!    scalars and comments. Everything after parsing works on it, and [`tree::path`] addresses
 //!    single values in it (`set`, `unset`, `--extract`).
-//! 3. **One walk** ([`crypto::tree_cipher`]) visits each leaf once and does three things there:
+//! 3. **One walk** (`crypto::tree_cipher`, inside the crate) visits each leaf once and does three things there:
 //!    asks the [`selection`] rule whether the leaf is encrypted, encrypts or decrypts it with the
 //!    file's data key ([`crypto::ValueCipher`]), and feeds it to the MAC. Encryption, selection
 //!    and the integrity check therefore cannot disagree about which values they saw.
 //! 4. **[`metadata`]** is the `sops` block: key groups, Shamir threshold, MAC, timestamps and
-//!    the rule. [`metadata::wire`] converts it to and from the tree value stored under
-//!    [`SOPS_KEY`], in sops's field order.
+//!    the rule. Inside the crate, `metadata::wire` converts it to and from the tree value stored
+//!    under [`SOPS_KEY`], in sops's field order.
 //! 5. **[`SopsFile`]** joins the layers. [`SopsFile::encrypt`] makes a data key, wraps it for
 //!    every master key in every group (splitting it with Shamir when there are several
 //!    groups), and runs the walk; [`SopsFile::parse`] reads an encrypted file;
-//!    [`SopsFile::data_key`] asks the master keys, in a chosen order, for the data key;
-//!    [`SopsFile::decrypt`] runs the walk backwards and checks the MAC; [`SopsFile::emit`] puts
-//!    the metadata back and writes the file.
+//!    [`SopsFile::emit`] puts the metadata back and writes the file.
+//! 6. **[`Document::open`]** opens an encrypted file in one call: it parses it, asks the master
+//!    keys, in a chosen order, for the data key, runs the walk backwards and checks the MAC
+//!    ([`KeyedFile`] is the same path in two steps). A [`Document`] is emitted as plaintext or
+//!    encrypted again, keeping the ciphertext of unchanged values. [`EditSession`] (the `edit`
+//!    command) and [`rekey`] (`rotate`, `updatekeys`, `groups`) change a document or its keys.
 //!
 //! Master keys ([`keys`]) stay outside the pipeline: each key type (age, OpenPGP, AWS KMS, GCP
 //! KMS, Azure Key Vault, HashiCorp Vault) is a [`keys::MasterKey`] that wraps and unwraps the
@@ -45,6 +48,9 @@
 //! | [`keys`] | master keys, the key registry and the [`keys::KeyContext`] |
 //! | [`metadata`] | the `sops` block in memory and on disk |
 //! | [`sops_file`] | a file in memory and the operations that join the layers |
+//! | [`document`] | opening an encrypted file: parse, unwrap the data key, decrypt |
+//! | [`edit_session`] | the text an editor shows, its check, and the file written back |
+//! | [`rekey`] | `rotate`, `updatekeys` and `groups`: who can open a file |
 //! | [`config`] | `.sops-rs.yaml` / `.sops.yaml`: creation rules, stores, audit settings |
 //! | [`audit`] | the audit trail: records, context, sinks, the hash chain |
 //! | [`publish`] | `publish` to S3, GCS and Vault |
@@ -67,7 +73,7 @@
 //! use sops_rs::metadata::Metadata;
 //! use sops_rs::sops_file::{DEFAULT_DECRYPTION_ORDER, parse_plaintext};
 //! use sops_rs::tree::Timestamp;
-//! use sops_rs::{EncryptPlan, Format, SopsFile};
+//! use sops_rs::{Document, EncryptPlan, Format, OpenMode, OpenOptions, SopsFile};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let name = "app.yaml"; // only used in error messages
@@ -88,7 +94,7 @@
 //! };
 //! let no_credentials = KeyContext::default(); // wrapping for age needs no secret
 //! let now = Timestamp::now_utc_seconds();
-//! let mut file = SopsFile::encrypt(tree, plan, &no_credentials, now, name)?;
+//! let file = SopsFile::encrypt(tree, plan, &no_credentials, now, name)?;
 //! let encrypted = file.emit(Format::Yaml, &EmitOptions::default())?;
 //! let text = String::from_utf8(encrypted.clone())?;
 //! assert!(text.contains("password: ENC[AES256_GCM,data:"));
@@ -102,10 +108,17 @@
 //!     secret.expose_secret().to_string(),
 //! )]);
 //! let ctx = KeyContext::from_environment(environment);
-//! let mut file = SopsFile::parse(Format::Yaml, &encrypted, name)?;
-//! let data_key = file.data_key(&ctx, &DEFAULT_DECRYPTION_ORDER, name)?;
-//! file.decrypt(&data_key, false, name)?;
-//! assert_eq!(Format::Yaml.emit(&file.tree, &EmitOptions::default())?, plaintext);
+//! let options = OpenOptions {
+//!     format: Format::Yaml,
+//!     name,
+//!     decryption_order: &DEFAULT_DECRYPTION_ORDER,
+//!     ignore_mac: false,
+//!     mode: OpenMode::ReadOnly, // not written back: no IVs to remember
+//!     keys: &ctx,
+//! };
+//! let document = Document::open(&encrypted, &options)?;
+//! let decrypted = document.emit_plaintext(Format::Yaml, &EmitOptions::default())?;
+//! assert_eq!(decrypted, plaintext);
 //! # Ok(())
 //! # }
 //! ```
@@ -124,10 +137,15 @@ pub mod tree;
 #[doc(hidden)]
 pub mod fuzzing;
 
+pub mod document;
+pub mod edit_session;
 pub mod error;
 pub mod io;
+pub mod rekey;
 pub mod sops_file;
 
+pub use document::{Document, KeyedFile, OpenMode, OpenOptions};
+pub use edit_session::EditSession;
 pub use error::{Error, Result};
 pub use formats::{Format, SOPS_KEY};
 pub use sops_file::{EncryptPlan, Resealed, SopsFile};

@@ -1,6 +1,9 @@
 //! A sops file in memory: its tree and its metadata, and the operations that join the layers:
 //! load an encrypted file, encrypt a plaintext tree for a set of key groups, recover the data
 //! key from the master keys, decrypt with the MAC check, and write the file back.
+//!
+//! Commands do not drive these steps one by one: [`crate::document`] opens a file (parse,
+//! unwrap, decrypt) in one call, and [`crate::edit_session`] and [`crate::rekey`] change it.
 
 use std::fmt::Write as _;
 
@@ -53,13 +56,15 @@ fn check_key_groups(groups: &[Vec<Box<dyn MasterKey>>]) -> Result<()> {
 /// age then pgp, then the rest in group order.
 pub const DEFAULT_DECRYPTION_ORDER: [KeyKind; 2] = [KeyKind::Age, KeyKind::Pgp];
 
-/// A sops file in memory: its tree (`ENC[...]` strings, plaintext after [`SopsFile::decrypt`])
+/// A sops file in memory: its tree (`ENC[...]` strings; inside a [`crate::Document`], plaintext)
 /// and, separately, its metadata.
 pub struct SopsFile {
     /// The tree without the `sops` entry.
     pub tree: Tree,
     /// The metadata.
     pub metadata: Metadata,
+    /// How errors name the file.
+    name: String,
     /// What the last decryption found that the user should hear about.
     findings: DecryptFindings,
 }
@@ -73,7 +78,7 @@ struct DecryptFindings {
     ignored_mac_mismatch: Option<&'static str>,
 }
 
-/// What [`SopsFile::reencrypt`] did that the user has to be told.
+/// What a re-encryption ([`crate::Document::reencrypt`]) did that the user has to be told.
 #[must_use = "a MAC mismatch that --ignore-mac let through is now covered by a valid MAC: \
               show Resealed::warning"]
 #[derive(Debug)]
@@ -92,14 +97,6 @@ impl Resealed {
                  now covers the changed values, so the change can no longer be detected"
             )
         })
-    }
-}
-
-/// How the encrypted form of a format is parsed: the binary store keeps its envelope as JSON.
-fn encrypted_format(format: Format) -> Format {
-    match format {
-        Format::Binary => Format::Json,
-        other => other,
     }
 }
 
@@ -144,9 +141,9 @@ pub fn parse_plaintext(format: Format, input: &[u8], file: &str) -> Result<Tree>
 }
 
 impl SopsFile {
-    /// Parses an encrypted file. `file` names it in errors.
+    /// Parses an encrypted file. `file` names it in errors, here and in every later step.
     pub fn parse(format: Format, input: &[u8], file: &str) -> Result<SopsFile> {
-        let format = encrypted_format(format);
+        let format = format.encrypted_store();
         let mut tree = format
             .parse(input)
             .map_err(|source| parse_failure(file, format, source, true))?;
@@ -163,11 +160,12 @@ impl SopsFile {
         Ok(SopsFile {
             tree,
             metadata,
+            name: file.to_string(),
             findings: DecryptFindings::default(),
         })
     }
 
-    /// Encrypts a plaintext tree under a fresh data key.
+    /// Encrypts a plaintext tree under a fresh data key; `file` names it in errors.
     pub fn encrypt(
         mut tree: Tree,
         plan: EncryptPlan,
@@ -187,7 +185,8 @@ impl SopsFile {
         }
         plan.check_key_groups()?;
         let data_key = DataKey::generate();
-        let key_groups = wrap_for_groups(&data_key, plan.key_groups, plan.shamir_threshold, ctx)?;
+        let key_groups =
+            wrap_for_groups(&data_key, plan.key_groups, plan.shamir_threshold, ctx, now)?;
         let mut metadata = Metadata {
             // sops records a threshold it was given even for a single key group.
             shamir_threshold: plan.shamir_threshold,
@@ -206,6 +205,7 @@ impl SopsFile {
         let mut sops_file = SopsFile {
             tree: Tree::default(),
             metadata,
+            name: file.to_string(),
             findings: DecryptFindings::default(),
         };
         let outcome = walk_tree(
@@ -224,8 +224,17 @@ impl SopsFile {
         Ok(sops_file)
     }
 
+    /// The name errors give the file.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn named(&self) -> String {
+        self.name.clone()
+    }
+
     /// Recovers the data key, trying key types in `order` first within each group.
-    pub fn data_key(&self, ctx: &KeyContext, order: &[KeyKind], file: &str) -> Result<DataKey> {
+    pub(crate) fn data_key(&self, ctx: &KeyContext, order: &[KeyKind]) -> Result<DataKey> {
         let mut report = String::new();
         let mut shares: Vec<Zeroizing<Vec<u8>>> = Vec::new();
         let groups = &self.metadata.key_groups;
@@ -274,7 +283,7 @@ impl SopsFile {
             }
         }
         let no_key = |report: String| Error::NoDataKey {
-            file: file.to_string(),
+            file: self.named(),
             report: report.trim_end().to_string(),
         };
         if groups.len() == 1 {
@@ -297,19 +306,14 @@ impl SopsFile {
             .ok_or_else(|| no_key("  the combined data key is not 32 bytes long".into()))
     }
 
-    /// Decrypts the values in place and checks the MAC (unless `ignore_mac`). Returns the cipher,
-    /// which remembers every IV for re-encryption with unchanged ciphertexts.
-    pub fn decrypt(&mut self, key: &DataKey, ignore_mac: bool, file: &str) -> Result<ValueCipher> {
-        self.decrypt_with(ValueCipher::new(key), ignore_mac, file)
-    }
-
-    /// [`SopsFile::decrypt`] with a caller-made cipher, e.g. one
-    /// [`without_iv_stash`](ValueCipher::without_iv_stash) when the file is only read.
-    pub fn decrypt_with(
+    /// Decrypts the values in place with `cipher` and checks the MAC (unless `ignore_mac`).
+    /// Returns the cipher, which (unless made
+    /// [`without_iv_stash`](ValueCipher::without_iv_stash)) remembers every IV for
+    /// re-encryption with unchanged ciphertexts.
+    pub(crate) fn decrypt_with(
         &mut self,
         mut cipher: ValueCipher,
         ignore_mac: bool,
-        file: &str,
     ) -> Result<ValueCipher> {
         let rule = self.metadata.effective_rule();
         let outcome = walk_tree(
@@ -320,10 +324,10 @@ impl SopsFile {
             Direction::Decrypt,
         )
         .map_err(|source| Error::Value {
-            file: file.to_string(),
+            file: self.named(),
             source,
         })?;
-        let mac_check = self.check_mac(&mut cipher, &outcome.mac, file);
+        let mac_check = self.check_mac(&mut cipher, &outcome.mac);
         self.findings = DecryptFindings {
             plaintext_comments: outcome.undecryptable_comments,
             ignored_mac_mismatch: None,
@@ -342,20 +346,18 @@ impl SopsFile {
     }
 
     /// Compares the MAC the walk computed with the stored one.
-    fn check_mac(&self, cipher: &mut ValueCipher, computed: &str, file: &str) -> Result<()> {
+    fn check_mac(&self, cipher: &mut ValueCipher, computed: &str) -> Result<()> {
         let stored = decrypt_mac(cipher, &self.metadata.mac, &self.metadata.last_modified)
-            .map_err(|_| Error::MacUndecryptable {
-                file: file.to_string(),
-            })?;
+            .map_err(|_| Error::MacUndecryptable { file: self.named() })?;
         if stored.is_empty() {
             return Err(Error::MacMismatch {
-                file: file.to_string(),
+                file: self.named(),
                 detail: "the file has no MAC",
             });
         }
         if stored != computed {
             return Err(Error::MacMismatch {
-                file: file.to_string(),
+                file: self.named(),
                 detail: "the values do not match the stored MAC",
             });
         }
@@ -372,7 +374,7 @@ impl SopsFile {
     /// Replaces the tree with one that does not come from decrypting this file (the new
     /// plaintext of `encrypt --reuse-from`): a MAC mismatch ignored while decrypting concerned
     /// values that are gone, so the re-encryption does not report it.
-    pub fn replace_tree(&mut self, tree: Tree) {
+    pub(crate) fn replace_tree(&mut self, tree: Tree) {
         self.tree = tree;
         self.findings.ignored_mac_mismatch = None;
     }
@@ -391,15 +393,14 @@ impl SopsFile {
     }
 
     /// Encrypts a decrypted tree again under the same data key. The `cipher` returned by
-    /// [`SopsFile::decrypt`] reuses the IV of every value that did not change, so unchanged
+    /// [`SopsFile::decrypt_with`] reuses the IV of every value that did not change, so unchanged
     /// values keep their exact ciphertext. `now` becomes the new `lastmodified`. When the
     /// decryption ignored a MAC mismatch, the returned [`Resealed`] says so: the new MAC makes the
     /// mismatch undetectable, so the caller must warn.
-    pub fn reencrypt(
+    pub(crate) fn reencrypt(
         &mut self,
         cipher: &mut ValueCipher,
         now: Timestamp,
-        file: &str,
     ) -> Result<Resealed> {
         let rule = self.metadata.effective_rule();
         let outcome = walk_tree(
@@ -410,7 +411,7 @@ impl SopsFile {
             Direction::Encrypt,
         )
         .map_err(|source| Error::Value {
-            file: file.to_string(),
+            file: self.named(),
             source,
         })?;
         self.metadata.last_modified = now;
@@ -421,16 +422,17 @@ impl SopsFile {
     }
 
     /// Wraps `key` for new key groups, replacing the old ones (Shamir-split when there are
-    /// several). The threshold is kept within the number of groups.
-    pub fn rewrap(
+    /// several). The threshold is kept within the number of groups; `now` dates the new slots.
+    pub(crate) fn rewrap(
         &mut self,
         key: &DataKey,
         groups: Vec<Vec<Box<dyn MasterKey>>>,
         threshold: usize,
         ctx: &KeyContext,
+        now: Timestamp,
     ) -> Result<()> {
         let threshold = effective_threshold(groups.len(), threshold);
-        self.metadata.key_groups = wrap_for_groups(key, groups, threshold, ctx)?;
+        self.metadata.key_groups = wrap_for_groups(key, groups, threshold, ctx, now)?;
         self.metadata.shamir_threshold = threshold;
         Ok(())
     }
@@ -439,35 +441,39 @@ impl SopsFile {
     /// own, lowered to the number of groups, as in sops. A creation rule's `shamir_threshold` is
     /// for new files only, so keys that opened the file together still do. 0 (a file with one
     /// group) stays 0, which [`SopsFile::rewrap`] turns into "all groups" for several.
-    pub fn threshold_for_new_groups(&self, groups: usize) -> usize {
+    pub(crate) fn threshold_for_new_groups(&self, groups: usize) -> usize {
         self.metadata.shamir_threshold.min(groups)
     }
 
     /// Takes the current key groups apart into their keys (to edit and re-wrap them).
-    pub fn take_keys(&mut self) -> Vec<Vec<Box<dyn MasterKey>>> {
+    pub(crate) fn take_keys(&mut self) -> Vec<Vec<Box<dyn MasterKey>>> {
         std::mem::take(&mut self.metadata.key_groups)
             .into_iter()
             .map(|group| group.into_iter().map(|slot| slot.key).collect())
             .collect()
     }
 
-    /// Writes the encrypted file: the metadata goes last in every document.
-    pub fn emit(&mut self, format: Format, options: &EmitOptions) -> Result<Vec<u8>> {
+    /// Writes the encrypted file in `format` (binary: its JSON envelope): the metadata goes last
+    /// in every document. Takes the file, so that the metadata joins the tree without a copy of
+    /// the tree.
+    pub fn emit(self, format: Format, options: &EmitOptions) -> Result<Vec<u8>> {
         let options = if format == Format::Binary {
             options.for_binary_envelope()
         } else {
             options.clone()
         };
-        let options = &options;
-        let format = encrypted_format(format);
-        let value = wire::to_value(&self.metadata, format);
-        wire::put_metadata(&mut self.tree.documents, &value);
-        let result = format.emit(&self.tree, options);
-        for document in &mut self.tree.documents {
-            document.items.pop();
-        }
-        result.map_err(|source| Error::Emit { format, source })
+        let format = format.encrypted_store();
+        let tree = with_metadata(self.tree, &self.metadata, format);
+        format
+            .emit(&tree, &options)
+            .map_err(|source| Error::Emit { format, source })
     }
+}
+
+/// `tree` with `metadata` as the last entry of every document, as `format` writes it.
+pub(crate) fn with_metadata(mut tree: Tree, metadata: &Metadata, format: Format) -> Tree {
+    wire::put_metadata(&mut tree.documents, &wire::to_value(metadata, format));
+    tree
 }
 
 /// The Shamir threshold a file with `groups` key groups gets for a requested `threshold`:
@@ -508,6 +514,7 @@ fn wrap_for_groups(
     groups: Vec<Vec<Box<dyn MasterKey>>>,
     threshold: usize,
     ctx: &KeyContext,
+    now: Timestamp,
 ) -> Result<Vec<KeyGroup>> {
     check_key_groups(&groups)?;
     let secrets: Vec<Zeroizing<Vec<u8>>> = if groups.len() > 1 {
@@ -550,11 +557,7 @@ fn wrap_for_groups(
         ctx.report(key_event("wrap", key.as_ref(), &result));
         match result {
             Ok(enc) => {
-                let created_at = key
-                    .kind()
-                    .descriptor()
-                    .created_at
-                    .then(Timestamp::now_utc_seconds);
+                let created_at = key.kind().descriptor().created_at.then_some(now);
                 wrapped[index].push(KeySlot {
                     key,
                     enc,

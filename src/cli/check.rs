@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::json;
-use sops_rs::SopsFile;
 use sops_rs::config::Config;
+use sops_rs::{KeyedFile, OpenMode, SopsFile};
 
 use super::error::{CliError, code};
 use super::session::Session;
@@ -99,7 +99,7 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, session: &S
         None => sops_rs::Format::from_path(path),
     };
     let name = path.display().to_string();
-    let mut file = match SopsFile::parse(format, &bytes, &name) {
+    let file = match SopsFile::parse(format, &bytes, &name) {
         Ok(file) => file,
         Err(sops_rs::Error::MetadataNotFound { .. })
         | Err(sops_rs::Error::ParseEncrypted { .. })
@@ -139,19 +139,20 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, session: &S
             (Ok(order), Ok(keys)) => (order, keys),
             (Err(e), _) | (_, Err(e)) => return verdict("error", Some(e.message)),
         };
-        let result = file
-            .data_key(keys, order, &name)
-            .and_then(|key| file.decrypt(&key, false, &name).map(|_| ()));
-        if let Err(e) = result {
-            let status = if matches!(e, sops_rs::Error::NoDataKey { .. }) {
-                "no_key"
-            } else {
-                "broken"
-            };
-            return verdict(status, Some(first_line(&e.to_string())));
+        let result = KeyedFile::unlock(file, keys, order)
+            .and_then(|keyed| keyed.decrypt(false, OpenMode::ReadOnly));
+        match result {
+            // Decrypting also finds encrypted-looking comments that do not authenticate.
+            Ok(document) => comments = document.plaintext_comments().to_vec(),
+            Err(e) => {
+                let status = if matches!(e, sops_rs::Error::NoDataKey { .. }) {
+                    "no_key"
+                } else {
+                    "broken"
+                };
+                return verdict(status, Some(first_line(&e.to_string())));
+            }
         }
-        // Decrypting also finds encrypted-looking comments that do not authenticate.
-        comments = file.plaintext_comments().to_vec();
     }
     if !comments.is_empty() {
         let problem = format!(

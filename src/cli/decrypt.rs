@@ -40,7 +40,7 @@ pub fn run(file: Option<&Path>, session: &Session) -> Result<(), CliError> {
     let bytes = match extract {
         Some(path) => {
             let empty = Default::default();
-            let document = opened.file.tree.documents.first().unwrap_or(&empty);
+            let document = opened.file.tree().documents.first().unwrap_or(&empty);
             // A well-formed path that is not in the file is a plain error in sops (exit 1);
             // 91 is for a path that does not parse.
             let value = path.get(document).map_err(|e| {
@@ -56,7 +56,7 @@ pub fn run(file: Option<&Path>, session: &Session) -> Result<(), CliError> {
                 .map_err(emit_error)?
         }
         None => output_format
-            .emit(&opened.file.tree, &options)
+            .emit(opened.file.tree(), &options)
             .map_err(emit_error)?,
     };
     session.write_output(&opened.input, &bytes, Contents::Plaintext)

@@ -22,11 +22,9 @@ use std::time::Duration;
 
 use clap::Args;
 use sha2::{Digest, Sha256};
-use sops_rs::formats::Format;
+use sops_rs::EditSession;
 use sops_rs::io::{Contents, Expect};
-use sops_rs::metadata::{FORMAT_VERSION, wire};
-use sops_rs::tree::{Timestamp, Tree, Value};
-use sops_rs::{EncryptPlan, SopsFile};
+use sops_rs::tree::Timestamp;
 use zeroize::Zeroizing;
 
 use super::error::{CliError, code};
@@ -259,47 +257,6 @@ fn ask_reopen(signals: &Signals) -> bool {
     }
 }
 
-/// sops bumps `version` after an edit only when the file's is older than its own.
-fn is_older(version: &str, than: &str) -> bool {
-    let parse = |v: &str| -> Option<Vec<u64>> {
-        let core = v.trim_start_matches('v').split(['-', '+']).next()?;
-        core.split('.').map(|part| part.parse().ok()).collect()
-    };
-    if version.starts_with("1.") {
-        return true;
-    }
-    matches!((parse(version), parse(than)), (Some(a), Some(b)) if a < b)
-}
-
-enum Origin {
-    Existing(Box<Opened>),
-    New(EncryptPlan),
-}
-
-/// Checks an edited tree; `Err` holds a message for the user (then the editor reopens).
-fn check_edited(
-    format: Format,
-    bytes: &[u8],
-    original_metadata: Option<&Value>,
-) -> Result<Tree, String> {
-    let mut tree = format
-        .parse(bytes)
-        .map_err(|e| format!("invalid {format}: {e}"))?;
-    if tree.documents.is_empty() {
-        return Err("the file has no document left to encrypt".into());
-    }
-    let metadata = wire::take_metadata(&mut tree.documents).map_err(|e| e.to_string())?;
-    match (metadata, original_metadata) {
-        (None, None) => Ok(tree),
-        (Some(_), None) => Err("the file must not have a top-level sops key".into()),
-        (Some(edited), Some(original)) if &edited == original => Ok(tree),
-        _ => Err(
-            "the sops metadata cannot be changed in the editor; use rotate, updatekeys or groups"
-                .into(),
-        ),
-    }
-}
-
 /// The data key of a new file could not be wrapped: exit 128 with sops's message.
 fn new_file_key_error(error: sops_rs::Error) -> CliError {
     match error {
@@ -332,45 +289,22 @@ pub fn run(edit: &EditArgs, session: &Session) -> Result<(), CliError> {
     )?;
     let config = session.config();
     let options = session.emit_options();
+    let name = target.display().to_string();
     // Held until the new file is written, so that no other sops-rs writer slips in between.
     let mut held_lock = None;
-    let (origin, plaintext, shown_metadata) = if target.exists() {
+    let mut read = None;
+    let edit_session = if target.exists() {
         let mut opened = Opened::open_for_update(target, session)?;
         held_lock = opened.take_lock();
-        let mut tree = opened.file.tree.clone();
-        let metadata = edit
-            .show_master_keys
-            .then(|| wire::to_value(&opened.file.metadata, format));
-        if let Some(value) = &metadata {
-            wire::put_metadata(&mut tree.documents, value);
-        }
-        let text = format.emit(&tree, &options).map_err(|source| {
-            CliError::from_library(sops_rs::Error::Emit { format, source }, false)
-        })?;
-        // What the metadata looks like after a round trip through the editor's format.
-        let shown = match metadata {
-            Some(_) => {
-                let mut reparsed = format
-                    .parse(&text)
-                    .map_err(|e| CliError::new(code::GENERIC, e.to_string()))?;
-                wire::take_metadata(&mut reparsed.documents)
-                    .map_err(|e| CliError::new(code::GENERIC, e.to_string()))?
-            }
-            None => None,
-        };
-        (
-            Origin::Existing(Box::new(opened)),
-            Zeroizing::new(text),
-            shown,
-        )
+        read = Some(opened.input.id.expect("an existing file was read"));
+        EditSession::existing(opened.file, format, edit.show_master_keys)
     } else {
         let plan = encrypt_plan(args, config, target, format)?;
-        plan.check_key_groups().map_err(new_file_key_error)?;
-        let text = format.emit(&format.example(), &options).map_err(|source| {
-            CliError::from_library(sops_rs::Error::Emit { format, source }, false)
-        })?;
-        (Origin::New(plan), Zeroizing::new(text), None)
+        EditSession::new_file(plan, &name, format).map_err(new_file_key_error)?
     };
+    let plaintext = edit_session
+        .text(&options)
+        .map_err(|e| CliError::from_library(e, false))?;
     let editor = editor_command()?;
     let workspace = Workspace::create(target)?;
     workspace.write(&plaintext)?;
@@ -390,7 +324,7 @@ pub fn run(edit: &EditArgs, session: &Session) -> Result<(), CliError> {
                 "File has not changed, exiting.",
             ));
         }
-        match check_edited(format, &bytes, shown_metadata.as_ref()) {
+        match edit_session.check(&bytes) {
             Ok(tree) => break tree,
             Err(message) => {
                 eprintln!("{}: {message}", target.display());
@@ -400,51 +334,15 @@ pub fn run(edit: &EditArgs, session: &Session) -> Result<(), CliError> {
             }
         }
     };
-    let now = Timestamp::now_utc_seconds();
-    let (bytes, expect) = match origin {
-        Origin::Existing(mut opened) => {
-            opened.file.tree = edited;
-            if is_older(&opened.file.metadata.version, FORMAT_VERSION) {
-                opened.file.metadata.version = FORMAT_VERSION.to_string();
-            }
-            let library = |e| CliError::from_library(e, true);
-            let name = target.display().to_string();
-            let resealed = opened
-                .file
-                .reencrypt(&mut opened.cipher, now, &name)
-                .map_err(library)?;
-            super::open::warn_if_resealed(&resealed, &name);
-            let bytes = opened.file.emit(format, &options).map_err(library)?;
-            let read = opened.input.id.expect("an existing file was read");
-            (bytes, Expect::Same(read))
-        }
-        Origin::New(plan) => {
-            let name = target.display().to_string();
-            let library = |e| CliError::from_library(e, true);
-            let mut file = SopsFile::encrypt(edited, plan, session.keys()?, now, &name).map_err(
-                |e| match e {
-                    sops_rs::Error::KeyGeneration(_) => new_file_key_error(e),
-                    other => library(other),
-                },
-            )?;
-            (file.emit(format, &options).map_err(library)?, Expect::Any)
-        }
-    };
+    let (file, resealed) = edit_session
+        .apply(edited, session.keys()?, Timestamp::now_utc_seconds())
+        .map_err(new_file_key_error)?;
+    super::open::warn_if_resealed(&resealed, &name);
+    let bytes = file
+        .emit(format, &options)
+        .map_err(|e| CliError::from_library(e, true))?;
+    let expect = read.map_or(Expect::Any, Expect::Same);
     let written = write_file(target, &bytes, Contents::Encrypted, expect);
     drop(held_lock);
     written
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_older;
-
-    #[test]
-    fn version_comparison() {
-        assert!(is_older("3.7.1", "3.12.2"));
-        assert!(is_older("1.13", "3.12.2"));
-        assert!(!is_older("3.13.2", "3.12.2"));
-        assert!(!is_older("3.12.2", "3.12.2"));
-        assert!(!is_older("garbage", "3.12.2"));
-    }
 }

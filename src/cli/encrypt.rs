@@ -55,7 +55,7 @@ pub fn run(
         .or(input.path.as_deref())
         .unwrap_or(Path::new("-"));
     let plan = encrypt_plan(args, config, target, input_format)?;
-    let mut encrypted = SopsFile::encrypt(
+    let encrypted = SopsFile::encrypt(
         tree,
         plan,
         session.keys()?,
@@ -89,6 +89,6 @@ fn reencrypt_against(
     let mut opened = super::open::Opened::open(Some(old), session)?;
     opened.file.replace_tree(tree);
     opened.output_format = output_format;
-    let bytes = opened.reencrypt_and_emit(session)?;
-    session.write_output(input, &bytes, Contents::Encrypted)
+    let sealed = opened.reencrypt_and_emit(session)?;
+    session.write_output(input, &sealed.bytes, Contents::Encrypted)
 }

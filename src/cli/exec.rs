@@ -161,7 +161,7 @@ pub fn exec_env(exec: &ExecEnvArgs, session: &Session) -> Result<(), CliError> {
         command.env_clear();
     }
     run_as(&mut command, exec.user.as_deref())?;
-    for document in &opened.file.tree.documents {
+    for document in &opened.file.tree().documents {
         for item in &document.items {
             let MapItem::Entry { key, value } = item else {
                 continue;
@@ -254,7 +254,7 @@ pub fn exec_file(exec: &ExecFileArgs, session: &Session) -> Result<(), CliError>
     let plaintext = zeroize::Zeroizing::new(
         opened
             .output_format
-            .emit(&opened.file.tree, &options)
+            .emit(opened.file.tree(), &options)
             .map_err(|source| {
                 CliError::from_library(
                     sops_rs::Error::Emit {

@@ -6,18 +6,18 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use sops_rs::SopsFile;
 use sops_rs::config::KeySpec;
-use sops_rs::crypto::{DataKey, ValueCipher};
 use sops_rs::io::Contents;
-use sops_rs::keys::{MasterKey, registry};
+use sops_rs::keys::registry;
+use sops_rs::rekey::{self, GroupChange, GroupListing, KeyUpdate};
 use sops_rs::tree::Timestamp;
+use sops_rs::{KeyedFile, SopsFile};
 
 use super::CommonArgs;
 use super::error::{CliError, code};
 use super::io::{Input, check_destination, formats, read_input, write_back};
 use super::open::Opened;
-use super::plan::{flag_keys, key_options, master_key};
+use super::plan::{flag_keys, key_options};
 use super::session::Session;
 
 pub use super::key_flags::KeyChanges;
@@ -72,36 +72,6 @@ fn key_error(e: sops_rs::Error) -> CliError {
     CliError::from_library(e, true)
 }
 
-fn apply_changes(
-    groups: &mut Vec<Vec<Box<dyn MasterKey>>>,
-    changes: &KeyChanges,
-    args: &CommonArgs,
-) -> Result<(), CliError> {
-    let [added, removed] = changed_keys(changes, args)?;
-    for group in groups.iter_mut() {
-        group.retain(|key| {
-            !removed
-                .iter()
-                .any(|spec| spec.kind == key.kind() && spec.id == key.id())
-        });
-    }
-    if !added.is_empty() {
-        if groups.is_empty() {
-            groups.push(Vec::new());
-        }
-        for spec in &added {
-            let already = groups[0]
-                .iter()
-                .any(|k| k.kind() == spec.kind && k.id() == spec.id);
-            if !already {
-                groups[0].push(master_key(spec)?);
-            }
-        }
-    }
-    groups.retain(|group| !group.is_empty());
-    Ok(())
-}
-
 pub fn rotate(rotate: &RotateArgs, session: &Session) -> Result<(), CliError> {
     let args = session.args;
     check_destination(Some(&rotate.file), args)?;
@@ -114,41 +84,27 @@ pub fn rotate(rotate: &RotateArgs, session: &Session) -> Result<(), CliError> {
             ),
         ));
     }
-    let mut opened = if args.in_place {
+    let opened = if args.in_place {
         Opened::open_for_update(&rotate.file, session)?
     } else {
         Opened::open(Some(&rotate.file), session)?
     };
-    let mut groups = opened.file.take_keys();
-    apply_changes(&mut groups, &rotate.changes, args)?;
-    if groups.is_empty() {
-        return Err(CliError::new(
-            code::GENERIC,
-            "rotate would leave the file without any key",
-        ));
-    }
-    let threshold = opened.file.metadata.shamir_threshold;
-    let new_key = DataKey::generate();
-    opened
-        .file
-        .rewrap(&new_key, groups, threshold, session.keys()?)
+    let [added, removed] = changed_keys(&rotate.changes, args)?;
+    let changes = rekey::KeyChanges { added, removed };
+    let Opened {
+        input,
+        output_format,
+        file,
+        ..
+    } = opened;
+    let now = Timestamp::now_utc_seconds();
+    let (file, resealed) =
+        rekey::rotate(file, &changes, session.keys()?, now).map_err(key_error)?;
+    super::open::warn_if_resealed(&resealed, &input.name);
+    let bytes = file
+        .emit(output_format, &session.emit_options())
         .map_err(key_error)?;
-    // A new cipher: every value gets a fresh IV under the new key.
-    let mut cipher = ValueCipher::new(&new_key);
-    let resealed = opened
-        .file
-        .reencrypt(
-            &mut cipher,
-            Timestamp::now_utc_seconds(),
-            &opened.input.name,
-        )
-        .map_err(key_error)?;
-    super::open::warn_if_resealed(&resealed, &opened.input.name);
-    let bytes = opened
-        .file
-        .emit(opened.output_format, &session.emit_options())
-        .map_err(key_error)?;
-    session.write_output(&opened.input, &bytes, Contents::Encrypted)
+    session.write_output(&input, &bytes, Contents::Encrypted)
 }
 
 /// An encrypted file whose data key is recovered but whose values stay encrypted.
@@ -156,8 +112,7 @@ struct Sealed {
     _lock: Option<sops_rs::io::FileLock>,
     input: Input,
     format: sops_rs::Format,
-    file: SopsFile,
-    key: DataKey,
+    file: KeyedFile,
 }
 
 fn open_sealed(path: &Path, session: &Session, for_update: bool) -> Result<Sealed, CliError> {
@@ -171,19 +126,37 @@ fn open_sealed(path: &Path, session: &Session, for_update: bool) -> Result<Seale
     let library = |e| CliError::from_library(e, false);
     let file = SopsFile::parse(format, &input.bytes, &input.name).map_err(library)?;
     let order = session.decryption_order()?;
-    let key = file
-        .data_key(session.keys()?, order, &input.name)
-        .map_err(library)?;
+    let file = KeyedFile::unlock(file, session.keys()?, order).map_err(library)?;
     Ok(Sealed {
         _lock: lock,
         input,
         format,
         file,
-        key,
     })
 }
 
-fn describe(groups: &[Vec<String>]) -> String {
+impl Sealed {
+    /// Applies `change` and writes the new file back (`in_place`) or to the output, holding the
+    /// update lock until it is written.
+    fn change_and_write(
+        self,
+        session: &Session,
+        in_place: bool,
+        change: impl FnOnce(KeyedFile) -> sops_rs::Result<SopsFile>,
+    ) -> Result<(), CliError> {
+        let file = change(self.file).map_err(key_error)?;
+        let bytes = file
+            .emit(self.format, &session.emit_options())
+            .map_err(key_error)?;
+        if in_place {
+            write_back(&self.input, &bytes, Contents::Encrypted)
+        } else {
+            session.write_output(&self.input, &bytes, Contents::Encrypted)
+        }
+    }
+}
+
+fn describe(groups: &GroupListing) -> String {
     let mut out = String::new();
     for (index, group) in groups.iter().enumerate() {
         out.push_str(&format!("Group {}\n", index + 1));
@@ -256,7 +229,7 @@ fn update_one(
     session: &Session,
     interactive: bool,
 ) -> Result<(), CliError> {
-    let mut sealed = open_sealed(path, session, true)?;
+    let sealed = open_sealed(path, session, true)?;
     let rule = config
         .rule_for(path)
         .map_err(|e| CliError::new(code::GENERIC, e.to_string()))?
@@ -266,24 +239,8 @@ fn update_one(
                 format!("config {}: no creation_rules", config.path.display()),
             )
         })?;
-    let current: Vec<Vec<String>> = sealed
-        .file
-        .metadata
-        .key_groups
-        .iter()
-        .map(|g| {
-            g.iter()
-                .map(|s| format!("{} {}", s.key.kind(), s.key.id()))
-                .collect()
-        })
-        .collect();
-    let wanted: Vec<Vec<String>> = rule
-        .key_groups
-        .iter()
-        .map(|g| g.iter().map(|k| format!("{} {}", k.kind, k.id)).collect())
-        .collect();
-    let threshold = sealed.file.threshold_for_new_groups(wanted.len());
-    if current == wanted && threshold == sealed.file.metadata.shamir_threshold {
+    let update = KeyUpdate::plan(sealed.file.file(), rule);
+    if !update.is_needed() {
         eprintln!("File {} already up to date", path.display());
         return Ok(());
     }
@@ -291,8 +248,8 @@ fn update_one(
         eprintln!(
             "The following changes will be made to {}'s key groups:\nnow:\n{}after:\n{}",
             path.display(),
-            describe(&current),
-            describe(&wanted)
+            describe(&update.current),
+            describe(&update.wanted)
         );
         if !std::io::stdin().is_terminal() {
             return Err(CliError::new(
@@ -305,30 +262,12 @@ fn update_one(
             return Ok(());
         }
     }
-    let groups = rule
-        .key_groups
-        .iter()
-        .map(|g| g.iter().map(master_key).collect::<Result<Vec<_>, _>>())
-        .collect::<Result<Vec<_>, _>>()?;
-    sealed
-        .file
-        .rewrap(&sealed.key, groups, threshold, session.keys()?)
-        .map_err(key_error)?;
-    write_sealed(&mut sealed, session, true)?;
+    let keys = session.keys()?;
+    sealed.change_and_write(session, true, |file| {
+        update.apply(file, keys, Timestamp::now_utc_seconds())
+    })?;
     eprintln!("File {} synced with new keys", path.display());
     Ok(())
-}
-
-fn write_sealed(sealed: &mut Sealed, session: &Session, in_place: bool) -> Result<(), CliError> {
-    let bytes = sealed
-        .file
-        .emit(sealed.format, &session.emit_options())
-        .map_err(key_error)?;
-    if in_place {
-        write_back(&sealed.input, &bytes, Contents::Encrypted)
-    } else {
-        session.write_output(&sealed.input, &bytes, Contents::Encrypted)
-    }
 }
 
 impl GroupsCommand {
@@ -347,48 +286,24 @@ pub fn groups(command: &GroupsCommand, session: &Session) -> Result<(), CliError
         GroupsCommand::Delete { file, index } => (file, Some(*index)),
     };
     check_destination(Some(path), args)?;
-    let mut sealed = open_sealed(path, session, args.in_place)?;
-    let mut groups = sealed.file.take_keys();
-    match index {
+    let sealed = open_sealed(path, session, args.in_place)?;
+    let change = match index {
         None => {
-            let keys = flag_keys(args)?
-                .iter()
-                .map(master_key)
-                .collect::<Result<Vec<_>, _>>()?;
+            let keys = flag_keys(args)?;
             if keys.is_empty() {
                 return Err(CliError::new(
                     code::GENERIC,
                     "groups add needs keys: --age, --pgp, --kms, ...",
                 ));
             }
-            groups.push(keys);
+            GroupChange::Add(keys)
         }
-        Some(index) => {
-            if index >= groups.len() {
-                return Err(CliError::new(
-                    code::GENERIC,
-                    format!(
-                        "there is no key group {index} (the file has {})",
-                        groups.len()
-                    ),
-                ));
-            }
-            groups.remove(index);
-            if groups.is_empty() {
-                return Err(CliError::new(
-                    code::GENERIC,
-                    "cannot delete the last key group",
-                ));
-            }
-        }
-    }
-    let threshold = match args.shamir_secret_sharing_threshold {
-        Some(n) if n > 0 => n,
-        _ => sealed.file.metadata.shamir_threshold,
+        Some(index) => GroupChange::Delete(index),
     };
-    sealed
-        .file
-        .rewrap(&sealed.key, groups, threshold, session.keys()?)
-        .map_err(key_error)?;
-    write_sealed(&mut sealed, session, args.in_place)
+    let threshold = args.shamir_secret_sharing_threshold.filter(|n| *n > 0);
+    let keys = session.keys()?;
+    sealed.change_and_write(session, args.in_place, |file| {
+        let now = Timestamp::now_utc_seconds();
+        rekey::change_groups(file, &change, threshold, keys, now)
+    })
 }

@@ -7,11 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use sops_rs::SopsFile;
-use sops_rs::crypto::ValueCipher;
 use sops_rs::formats::Format;
 use sops_rs::io::{Contents, Expect, FileId};
-use sops_rs::tree::{Map, MapItem, Scalar, Tree, Value};
+use sops_rs::tree::{Map, MapItem, Scalar, Timestamp, Tree, Value};
+use sops_rs::{Document, OpenMode, OpenOptions};
 
 use super::error::{CliError, code};
 use super::io::write_file;
@@ -37,23 +36,25 @@ fn open(
     name: &str,
     format: Format,
     session: &Session,
-) -> Result<(SopsFile, ValueCipher, FileId), CliError> {
+) -> Result<(Document, FileId), CliError> {
     let (bytes, id) = sops_rs::io::read_identified(path).map_err(|e| {
         CliError::new(
             code::COULD_NOT_READ_INPUT,
             format!("cannot read {name}: {e}"),
         )
     })?;
-    let library = |e| CliError::from_library(e, false);
-    let mut file = SopsFile::parse(format, &bytes, name).map_err(library)?;
-    let key = file
-        .data_key(session.keys()?, session.decryption_order()?, name)
-        .map_err(library)?;
-    let cipher = file
-        .decrypt(&key, session.args.ignore_mac, name)
-        .map_err(library)?;
-    super::open::warn_about_decryption(&file, name, session.withholding_paths());
-    Ok((file, cipher, id))
+    let options = OpenOptions {
+        format,
+        name,
+        decryption_order: session.decryption_order()?,
+        ignore_mac: session.args.ignore_mac,
+        mode: OpenMode::KeepIvs,
+        keys: session.keys()?,
+    };
+    let document =
+        Document::open(&bytes, &options).map_err(|e| CliError::from_library(e, false))?;
+    super::open::warn_about_decryption(&document, session.withholding_paths());
+    Ok((document, id))
 }
 
 fn render(value: Option<&Value>) -> String {
@@ -138,26 +139,31 @@ pub fn run(merge: &MergeArgs, session: &Session) -> Result<(), CliError> {
     };
     let side = |which: &str| format!("{} ({which})", named.display());
     let (base_name, ours_name, theirs_name) = (side("base"), side("ours"), side("theirs"));
-    let (base, _, _) = open(&merge.base, &base_name, format, session)?;
-    let (mut ours, mut cipher, ours_id) = open(&merge.ours, &ours_name, format, session)?;
-    let (theirs, _, _) = open(&merge.theirs, &theirs_name, format, session)?;
+    let (base, _) = open(&merge.base, &base_name, format, session)?;
+    let (mut ours, ours_id) = open(&merge.ours, &ours_name, format, session)?;
+    let (theirs, _) = open(&merge.theirs, &theirs_name, format, session)?;
     let mut conflicts = 0;
     let documents = ours
-        .tree
+        .tree()
         .documents
         .iter()
         .enumerate()
         .map(|(index, mine)| {
             let other = theirs
-                .tree
+                .tree()
                 .documents
                 .get(index)
                 .cloned()
                 .unwrap_or_default();
-            merge_map(base.tree.documents.get(index), mine, &other, &mut conflicts)
+            merge_map(
+                base.tree().documents.get(index),
+                mine,
+                &other,
+                &mut conflicts,
+            )
         })
         .collect();
-    ours.tree = Tree { documents };
+    *ours.tree_mut() = Tree { documents };
     let name = named.display().to_string();
     let library = |e| CliError::from_library(e, true);
     // Values from every side end up under the new MAC.
@@ -167,12 +173,8 @@ pub fn run(merge: &MergeArgs, session: &Session) -> Result<(), CliError> {
         };
         super::open::warn_if_resealed(&resealed, side_name);
     }
-    let resealed = ours
-        .reencrypt(
-            &mut cipher,
-            sops_rs::tree::Timestamp::now_utc_seconds(),
-            &name,
-        )
+    let (ours, resealed) = ours
+        .reencrypt(Timestamp::now_utc_seconds())
         .map_err(library)?;
     super::open::warn_if_resealed(&resealed, &name);
     let bytes = ours

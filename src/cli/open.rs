@@ -4,10 +4,9 @@
 
 use std::path::Path;
 
-use sops_rs::crypto::ValueCipher;
 use sops_rs::formats::Format;
 use sops_rs::tree::Timestamp;
-use sops_rs::{Resealed, SopsFile};
+use sops_rs::{Document, KeyedFile, OpenMode, Resealed, SopsFile};
 
 use super::error::CliError;
 use super::io::{Input, formats, read_input};
@@ -20,9 +19,7 @@ pub struct Opened {
     /// The format to write (`--output-type`, else the input's).
     pub output_format: Format,
     /// Tree (plaintext) and metadata.
-    pub file: SopsFile,
-    /// The cipher that decrypted it (remembers every IV).
-    pub cipher: ValueCipher,
+    pub file: Document,
     /// Held while the file is read, changed and written back.
     _lock: Option<sops_rs::io::FileLock>,
 }
@@ -36,7 +33,8 @@ pub fn warn(line: &str) {
 /// file's rules say comments are encrypted, as sops does, one line each. The line names the
 /// mapping or list holding the comment (unless auditing: `withhold_paths`), never the comment's
 /// text: it is not authenticated and may carry anything, terminal escapes included.
-pub fn warn_about_decryption(file: &SopsFile, name: &str, withhold_paths: bool) {
+pub fn warn_about_decryption(file: &Document, withhold_paths: bool) {
+    let name = file.name();
     for path in file.plaintext_comments() {
         let place = if withhold_paths {
             "(path withheld while auditing)".to_string()
@@ -83,13 +81,13 @@ pub fn lock_target(path: &Path) -> Result<Option<sops_rs::io::FileLock>, CliErro
 impl Opened {
     /// Reads and decrypts FILE (or standard input).
     pub fn open(file: Option<&Path>, session: &Session) -> Result<Opened, CliError> {
-        Self::open_locked(file, session, None, true)
+        Self::open_locked(file, session, None, OpenMode::KeepIvs)
     }
 
     /// Reads and decrypts FILE (or standard input) for a command that will not write it back
     /// encrypted: the cipher keeps no IVs, which saves a hash per value.
     pub fn open_read_only(file: Option<&Path>, session: &Session) -> Result<Opened, CliError> {
-        Self::open_locked(file, session, None, false)
+        Self::open_locked(file, session, None, OpenMode::ReadOnly)
     }
 
     /// Locks FILE against other sops-rs writers, then reads and decrypts it; the lock is held
@@ -100,41 +98,31 @@ impl Opened {
         } else {
             lock_target(file)?
         };
-        Self::open_locked(Some(file), session, lock, true)
+        Self::open_locked(Some(file), session, lock, OpenMode::KeepIvs)
     }
 
     fn open_locked(
         file: Option<&Path>,
         session: &Session,
         lock: Option<sops_rs::io::FileLock>,
-        keep_ivs: bool,
+        mode: OpenMode,
     ) -> Result<Opened, CliError> {
         let args = session.args;
         let mut input = read_input(file)?;
         let (input_format, output_format) = formats(&input, args)?;
         let order = session.decryption_order()?;
         let library = |e| CliError::from_library(e, false);
-        let mut sops_file =
-            SopsFile::parse(input_format, &input.bytes, &input.name).map_err(library)?;
+        // Opened in steps so that the file's bytes are gone before the values are decrypted.
+        let file = SopsFile::parse(input_format, &input.bytes, &input.name).map_err(library)?;
         input.release_bytes();
-        let key = sops_file
-            .data_key(session.keys()?, order, &input.name)
+        let document = KeyedFile::unlock(file, session.keys()?, order)
+            .and_then(|keyed| keyed.decrypt(args.ignore_mac, mode))
             .map_err(library)?;
-        let cipher = ValueCipher::new(&key);
-        let cipher = if keep_ivs {
-            cipher
-        } else {
-            cipher.without_iv_stash()
-        };
-        let cipher = sops_file
-            .decrypt_with(cipher, args.ignore_mac, &input.name)
-            .map_err(library)?;
-        warn_about_decryption(&sops_file, &input.name, session.withholding_paths());
+        warn_about_decryption(&document, session.withholding_paths());
         Ok(Opened {
             input,
             output_format,
-            file: sops_file,
-            cipher,
+            file: document,
             _lock: lock,
         })
     }
@@ -145,21 +133,36 @@ impl Opened {
     }
 
     /// Encrypts the (changed) tree again with the same key and unchanged IVs, and emits it in
-    /// the output format.
-    pub fn reencrypt_and_emit(&mut self, session: &Session) -> Result<Vec<u8>, CliError> {
+    /// the output format. Returns the bytes with what is needed to write them: the input (where
+    /// they go) and the update lock, held until the returned value is dropped.
+    pub fn reencrypt_and_emit(self, session: &Session) -> Result<Reencrypted, CliError> {
         let library = |e| CliError::from_library(e, true);
-        let resealed = self
-            .file
-            .reencrypt(
-                &mut self.cipher,
-                Timestamp::now_utc_seconds(),
-                &self.input.name,
-            )
+        let Opened {
+            input,
+            output_format,
+            file,
+            _lock,
+        } = self;
+        let (file, resealed) = file
+            .reencrypt(Timestamp::now_utc_seconds())
             .map_err(library)?;
-        warn_if_resealed(&resealed, &self.input.name);
-        let options = session.emit_options();
-        self.file
-            .emit(self.output_format, &options)
-            .map_err(library)
+        warn_if_resealed(&resealed, &input.name);
+        let bytes = file
+            .emit(output_format, &session.emit_options())
+            .map_err(library)?;
+        Ok(Reencrypted {
+            bytes,
+            input,
+            _lock,
+        })
     }
+}
+
+/// An opened file encrypted again, ready to be written where it came from.
+pub struct Reencrypted {
+    /// The encrypted file.
+    pub bytes: Vec<u8>,
+    /// Where it was read from.
+    pub input: Input,
+    _lock: Option<sops_rs::io::FileLock>,
 }

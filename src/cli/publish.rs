@@ -5,10 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use sops_rs::SopsFile;
 use sops_rs::config::Config;
 use sops_rs::keys::KeyContext;
 use sops_rs::publish::{self, Destination, KvData, Payload};
+use sops_rs::{KeyedFile, OpenMode, SopsFile};
 
 use super::error::{CliError, code};
 use super::io::{formats, read_input};
@@ -133,8 +133,7 @@ fn payload(
     let input = read_input(Some(file))?;
     let (format, _) = formats(&input, session.args)?;
     let library = |encrypting| move |e| CliError::from_library(e, encrypting);
-    let mut sops_file =
-        SopsFile::parse(format, &input.bytes, &input.name).map_err(library(false))?;
+    let sops_file = SopsFile::parse(format, &input.bytes, &input.name).map_err(library(false))?;
     let recreation = rule
         .recreation_rule
         .as_ref()
@@ -142,20 +141,18 @@ fn payload(
     if !destination.wants_plaintext() && recreation.is_none() {
         return Ok(Payload::Encrypted(input.bytes.to_vec()));
     }
-    let key = sops_file
-        .data_key(ctx, session.decryption_order()?, &input.name)
+    // Published again under new keys, every value gets a fresh IV: none is worth keeping.
+    let document = KeyedFile::unlock(sops_file, ctx, session.decryption_order()?)
+        .and_then(|keyed| keyed.decrypt(false, OpenMode::ReadOnly))
         .map_err(library(false))?;
-    sops_file
-        .decrypt(&key, false, &input.name)
-        .map_err(library(false))?;
-    super::open::warn_about_decryption(&sops_file, &input.name, session.withholding_paths());
+    super::open::warn_about_decryption(&document, session.withholding_paths());
     let Some(recreation) = recreation else {
-        let data = KvData::from_tree(&sops_file.tree)
+        let data = KvData::from_tree(document.tree())
             .map_err(|e| generic(format!("{}: {e}", input.name)))?;
         return Ok(Payload::Secret(data));
     };
-    let old: Vec<Vec<String>> = sops_file
-        .metadata
+    let old: Vec<Vec<String>> = document
+        .metadata()
         .key_groups
         .iter()
         .map(|group| group.iter().map(|slot| slot.key.id()).collect())
@@ -186,8 +183,9 @@ fn payload(
         }
         print!("{text}");
     }
-    let resealed = publish::reencrypt_for(&mut sops_file, recreation, ctx, &input.name)
-        .map_err(library(true))?;
+    let now = sops_rs::tree::Timestamp::now_utc_seconds();
+    let (sops_file, resealed) =
+        publish::reencrypt_for(document, recreation, ctx, now).map_err(library(true))?;
     super::open::warn_if_resealed(&resealed, &input.name);
     let bytes = sops_file
         .emit(format, &session.emit_options())

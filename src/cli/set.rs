@@ -67,9 +67,13 @@ fn parse_json_value(text: &[u8]) -> Result<Value, CliError> {
         .expect("wrapped value is present"))
 }
 
-fn write_back(opened: &mut Opened, session: &Session) -> Result<(), CliError> {
-    let bytes = opened.reencrypt_and_emit(session)?;
-    super::io::write_back(&opened.input, &bytes, sops_rs::io::Contents::Encrypted)
+fn write_back(opened: Opened, session: &Session) -> Result<(), CliError> {
+    let sealed = opened.reencrypt_and_emit(session)?;
+    super::io::write_back(
+        &sealed.input,
+        &sealed.bytes,
+        sops_rs::io::Contents::Encrypted,
+    )
 }
 
 fn require_file(path: &Path) -> Result<(), CliError> {
@@ -126,12 +130,17 @@ pub fn set(set: &SetArgs, session: &Session) -> Result<(), CliError> {
     let value = parse_json_value(&raw)?;
     require_existing(&set.file)?;
     let mut opened = Opened::open_for_update(&set.file, session)?;
-    let document = opened.file.tree.documents.first_mut().ok_or_else(|| {
-        CliError::new(
-            code::INVALID_SET_FORMAT,
-            format!("{}: the file has no document", opened.input.name),
-        )
-    })?;
+    let document = opened
+        .file
+        .tree_mut()
+        .documents
+        .first_mut()
+        .ok_or_else(|| {
+            CliError::new(
+                code::INVALID_SET_FORMAT,
+                format!("{}: the file has no document", opened.input.name),
+            )
+        })?;
     let changed = path.set(document, value).map_err(|e| {
         CliError::new(
             code::INVALID_SET_FORMAT,
@@ -145,7 +154,7 @@ pub fn set(set: &SetArgs, session: &Session) -> Result<(), CliError> {
     if !changed && set.idempotent {
         return Ok(());
     }
-    write_back(&mut opened, session)
+    write_back(opened, session)
 }
 
 pub fn unset(unset: &UnsetArgs, session: &Session) -> Result<(), CliError> {
@@ -153,7 +162,7 @@ pub fn unset(unset: &UnsetArgs, session: &Session) -> Result<(), CliError> {
     let path = parse_path(&unset.path)?;
     require_existing(&unset.file)?;
     let mut opened = Opened::open_for_update(&unset.file, session)?;
-    let Some(document) = opened.file.tree.documents.first_mut() else {
+    let Some(document) = opened.file.tree_mut().documents.first_mut() else {
         return if unset.idempotent {
             Ok(())
         } else {
@@ -161,7 +170,7 @@ pub fn unset(unset: &UnsetArgs, session: &Session) -> Result<(), CliError> {
         };
     };
     match path.unset(document) {
-        Ok(()) => write_back(&mut opened, session),
+        Ok(()) => write_back(opened, session),
         Err(PathError::KeyNotFound(_) | PathError::IndexOutOfBounds { .. }) if unset.idempotent => {
             Ok(())
         }

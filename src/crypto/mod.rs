@@ -9,7 +9,8 @@ pub mod cipher;
 pub mod data_key;
 pub mod mac;
 pub mod shamir;
-pub mod tree_cipher;
+pub(crate) mod tree_cipher;
 
 pub use cipher::{EncValue, ValueCipher};
 pub use data_key::DataKey;
+pub use tree_cipher::{PlaintextFound, TreeCipherError, TreeCipherErrorKind};

@@ -71,6 +71,15 @@ impl Format {
         }
     }
 
+    /// The format an encrypted file of this format is stored in: binary data goes into a JSON
+    /// envelope (`{"data": ..., "sops": ...}`); every other format holds its own metadata.
+    pub fn encrypted_store(self) -> Format {
+        match self {
+            Format::Binary => Format::Json,
+            other => other,
+        }
+    }
+
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
         match self {

@@ -1,9 +1,12 @@
 //! The `sops` metadata of a file: key groups, Shamir threshold, MAC, timestamps, selection rule.
 //!
-//! [`Metadata`] is the in-memory form; [`wire`] converts it to and from the tree value stored
-//! under the `sops` key (the same for every format; flat formats flatten that value).
+//! [`Metadata`] is the in-memory form; `wire` converts it to and from the tree value stored
+//! under the `sops` key (the same for every format; flat formats flatten that value). Only the
+//! library reads and writes that value: commands go through [`crate::document`].
 
-pub mod wire;
+pub(crate) mod wire;
+
+pub use wire::WireError;
 
 use crate::keys::KeyGroup;
 use crate::selection::{DEFAULT_UNENCRYPTED_SUFFIX, Rule};

@@ -23,7 +23,7 @@ mod vault_kv;
 use std::path::{Component, Path, PathBuf};
 
 use crate::config::{CreationRule, DestinationRule};
-use crate::crypto::{DataKey, ValueCipher};
+use crate::document::Document;
 use crate::keys::{KeyContext, MasterKey};
 use crate::metadata::FORMAT_VERSION;
 use crate::selection::Rule;
@@ -315,32 +315,33 @@ pub fn diff_key_groups(old: &[Vec<String>], new: &[Vec<String>]) -> Vec<GroupDif
         .collect()
 }
 
-/// Encrypts the decrypted `file` again for the recreation rule's key groups under a fresh data
-/// key. As in sops 3.12, the new metadata keeps only the rule's suffix setting
-/// (`unencrypted_suffix` or `encrypted_suffix`) and Shamir threshold; `mac_only_encrypted` and
-/// the regex settings are not carried over.
+/// Encrypts the decrypted `document` again for the recreation rule's key groups under a fresh
+/// data key; `now` becomes `lastmodified`. As in sops 3.12, the new metadata keeps only the
+/// rule's suffix setting (`unencrypted_suffix` or `encrypted_suffix`) and Shamir threshold;
+/// `mac_only_encrypted` and the regex settings are not carried over.
 pub fn reencrypt_for(
-    file: &mut SopsFile,
+    document: Document,
     rule: &CreationRule,
     ctx: &KeyContext,
-    name: &str,
-) -> crate::Result<crate::Resealed> {
+    now: Timestamp,
+) -> crate::Result<(SopsFile, crate::Resealed)> {
     let groups: Vec<Vec<Box<dyn MasterKey>>> = rule
         .key_groups
         .iter()
         .map(|group| group.iter().map(crate::keys::from_spec).collect())
         .collect::<Result<_, _>>()
         .map_err(|e: crate::keys::KeyError| crate::Error::KeyGeneration(vec![e.to_string()]))?;
-    let key = DataKey::generate();
-    file.rewrap(&key, groups, rule.shamir_threshold, ctx)?;
-    file.metadata.rule = match &rule.rule {
-        Some(rule @ (Rule::UnencryptedSuffix(_) | Rule::EncryptedSuffix(_))) => Some(rule.clone()),
-        _ => None,
+    let adjust = |metadata: &mut crate::metadata::Metadata| {
+        metadata.rule = match &rule.rule {
+            Some(rule @ (Rule::UnencryptedSuffix(_) | Rule::EncryptedSuffix(_))) => {
+                Some(rule.clone())
+            }
+            _ => None,
+        };
+        metadata.mac_only_encrypted = false;
+        metadata.version = FORMAT_VERSION.to_string();
     };
-    file.metadata.mac_only_encrypted = false;
-    file.metadata.version = FORMAT_VERSION.to_string();
-    let mut cipher = ValueCipher::new(&key);
-    file.reencrypt(&mut cipher, Timestamp::now_utc_seconds(), name)
+    crate::rekey::reencrypt_for_groups(document, groups, rule.shamir_threshold, ctx, now, adjust)
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use sops_rs::formats::EmitOptions;
 use sops_rs::keys::{AgeIdentitySources, KeyContext};
-use sops_rs::sops_file::DEFAULT_DECRYPTION_ORDER;
-use sops_rs::{Format, SopsFile};
+use sops_rs::{Format, OpenMode};
 
+use crate::support::vectors::open;
 use crate::support::{FIXTURE_TIERS, TestEnv, ok, repo_root, upstream_vectors};
 
 /// Re-encrypts `relative` of every fixture tier (opened by the tier's `key_file`) and compares it
@@ -44,11 +44,9 @@ pub fn age_context(key_file: &Path) -> KeyContext {
 /// Decrypts `original` with the keys `ctx` offers and encrypts it again with the same data key,
 /// IVs and time.
 pub fn reencrypt_bytes(original: &[u8], name: &str, ctx: &KeyContext, format: Format) -> Vec<u8> {
-    let mut file = SopsFile::parse(format, original, name).unwrap();
-    let key = file.data_key(ctx, &DEFAULT_DECRYPTION_ORDER, name).unwrap();
-    let mut cipher = file.decrypt(&key, false, name).unwrap();
-    let lastmodified = file.metadata.last_modified;
-    let resealed = file.reencrypt(&mut cipher, lastmodified, name).unwrap();
+    let document = open(original, format, name, ctx, OpenMode::KeepIvs).unwrap();
+    let lastmodified = document.metadata().last_modified;
+    let (file, resealed) = document.reencrypt(lastmodified).unwrap();
     assert!(resealed.replaced_mismatched_mac.is_none());
     file.emit(format, &EmitOptions::default()).unwrap()
 }

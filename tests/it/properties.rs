@@ -3,9 +3,9 @@
 
 use proptest::prelude::*;
 use sops_rs::Format;
-use sops_rs::crypto::tree_cipher::{Direction, walk_tree};
 use sops_rs::crypto::{DataKey, ValueCipher};
 use sops_rs::formats::EmitOptions;
+use sops_rs::fuzzing::{Direction, walk_tree};
 use sops_rs::selection::Rule;
 use sops_rs::tree::{Comment, ListItem, Map, MapItem, Scalar, Timestamp, Tree, Value};
 

@@ -12,9 +12,9 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use proptest::prelude::*;
 use sops_rs::crypto::EncValue;
 use sops_rs::formats::EmitOptions;
-use sops_rs::keys::{AgeIdentitySources, AgeKey, KeyContext, KeyKind, MasterKey};
+use sops_rs::keys::{AgeIdentitySources, AgeKey, KeyContext, MasterKey};
 use sops_rs::tree::{ListItem, Map, MapItem, Scalar, Timestamp, Tree, Value};
-use sops_rs::{EncryptPlan, Error, Format, SopsFile};
+use sops_rs::{Document, EncryptPlan, Error, Format, OpenMode, SopsFile};
 
 use crate::support::TestEnv;
 
@@ -25,14 +25,6 @@ fn context(env: &TestEnv) -> KeyContext {
     KeyContext {
         age,
         ..KeyContext::default()
-    }
-}
-
-/// The format encrypted files of `format` are written in (the binary store's envelope is JSON).
-fn stored(format: Format) -> Format {
-    match format {
-        Format::Binary => Format::Json,
-        other => other,
     }
 }
 
@@ -49,17 +41,18 @@ fn encrypt(format: Format, doc: Map, keys: &TestEnv) -> Vec<u8> {
         documents: vec![doc],
     };
     let ctx = KeyContext::default();
-    let mut file = SopsFile::encrypt(tree, plan, &ctx, now, "doc").unwrap();
-    file.emit(stored(format), &EmitOptions::default()).unwrap()
+    let file = SopsFile::encrypt(tree, plan, &ctx, now, "doc").unwrap();
+    file.emit(format, &EmitOptions::default()).unwrap()
+}
+
+/// Opens like `decrypt` does.
+fn open(format: Format, bytes: &[u8], keys: &TestEnv) -> sops_rs::Result<Document> {
+    crate::support::vectors::open(bytes, format, "doc", &context(keys), OpenMode::ReadOnly)
 }
 
 /// Decrypts like `decrypt` does; returns the error, failing the test on success.
 fn refused(format: Format, bytes: &[u8], keys: &TestEnv) -> Result<Error, String> {
-    let mut file = SopsFile::parse(format, bytes, "doc").map_err(|e| format!("parse: {e}"))?;
-    let key = file
-        .data_key(&context(keys), &[KeyKind::Age], "doc")
-        .map_err(|e| format!("data key: {e}"))?;
-    match file.decrypt(&key, false, "doc") {
+    match open(format, bytes, keys) {
         Ok(_) => Err("a tampered file decrypted".to_string()),
         Err(e) => Ok(e),
     }
@@ -174,7 +167,7 @@ const TAMPERS: [Tamper; 5] = [
 
 /// Applies `tamper` to an encrypted file; `None` when the file has nothing it applies to.
 fn tamper(format: Format, bytes: &[u8], how: Tamper, pick: u64) -> Option<Vec<u8>> {
-    let mut tree = stored(format).parse(bytes).unwrap();
+    let mut tree = format.encrypted_store().parse(bytes).unwrap();
     let paths = enc_paths(&tree);
     let root = &mut tree.documents[0];
     let choose = |n: usize, salt: u64| ((pick.rotate_left(salt as u32 * 13)) % n as u64) as usize;
@@ -242,7 +235,12 @@ fn tamper(format: Format, bytes: &[u8], how: Tamper, pick: u64) -> Option<Vec<u8
                 };
                 if *to != from && shape(&value) != shape(string_at(root, to)) {
                     *string_at(root, to) = value;
-                    return Some(stored(format).emit(&tree, &EmitOptions::default()).unwrap());
+                    return Some(
+                        format
+                            .encrypted_store()
+                            .emit(&tree, &EmitOptions::default())
+                            .unwrap(),
+                    );
                 }
             }
             // Rename the entry that holds it (or its top-level entry) to a new key.
@@ -255,18 +253,19 @@ fn tamper(format: Format, bytes: &[u8], how: Tamper, pick: u64) -> Option<Vec<u8
             }
         }
     }
-    Some(stored(format).emit(&tree, &EmitOptions::default()).unwrap())
+    Some(
+        format
+            .encrypted_store()
+            .emit(&tree, &EmitOptions::default())
+            .unwrap(),
+    )
 }
 
 fn check(format: Format, doc: Map, how: Tamper, pick: u64) -> Result<(), TestCaseError> {
     let keys = TestEnv::new();
     let bytes = encrypt(format, doc, &keys);
     // The untouched file decrypts.
-    let mut file = SopsFile::parse(format, &bytes, "doc").unwrap();
-    let key = file
-        .data_key(&context(&keys), &[KeyKind::Age], "doc")
-        .unwrap();
-    file.decrypt(&key, false, "doc").unwrap();
+    open(format, &bytes, &keys).unwrap();
     let Some(changed) = tamper(format, &bytes, how, pick) else {
         return Ok(());
     };

@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 use sops_rs::keys::KeyContext;
 use sops_rs::sops_file::DEFAULT_DECRYPTION_ORDER;
 use sops_rs::tree::{ListItem, Map, MapItem, Scalar, Value};
-use sops_rs::{Format, SopsFile};
+use sops_rs::{Document, Format, OpenMode, OpenOptions};
 
 use super::vector_tiers;
 
@@ -83,15 +83,33 @@ fn strings(list: &Json) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Opens an encrypted file as `decrypt` (read-only) or an update (keeping IVs) does, with the
+/// keys `ctx` offers.
+pub fn open(
+    bytes: &[u8],
+    format: Format,
+    name: &str,
+    ctx: &KeyContext,
+    mode: OpenMode,
+) -> sops_rs::Result<Document> {
+    let options = OpenOptions {
+        format,
+        name,
+        decryption_order: &DEFAULT_DECRYPTION_ORDER,
+        ignore_mac: false,
+        mode,
+        keys: ctx,
+    };
+    Document::open(bytes, &options)
+}
+
 /// Decrypts `path` with the keys `ctx` offers; one document as a JSON object, several as an
 /// array of them.
 pub fn decrypt_to_json(path: &Path, format: Format, ctx: &KeyContext) -> sops_rs::Result<Json> {
     let bytes = std::fs::read(path).unwrap();
     let name = path.display().to_string();
-    let mut file = SopsFile::parse(format, &bytes, &name)?;
-    let key = file.data_key(ctx, &DEFAULT_DECRYPTION_ORDER, &name)?;
-    file.decrypt(&key, false, &name)?;
-    let docs: Vec<Json> = file.tree.documents.iter().map(map_to_json).collect();
+    let document = open(&bytes, format, &name, ctx, OpenMode::ReadOnly)?;
+    let docs: Vec<Json> = document.tree().documents.iter().map(map_to_json).collect();
     Ok(if docs.len() == 1 {
         docs.into_iter().next().unwrap()
     } else {
