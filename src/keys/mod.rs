@@ -6,24 +6,14 @@
 //! key type reads environment variables itself.
 
 pub mod age;
-#[cfg(feature = "aws")]
-#[path = "aws_kms/client.rs"]
 pub mod aws_kms;
-#[cfg(feature = "azure")]
-#[path = "azure_kv/client.rs"]
 pub mod azure_kv;
-#[cfg(feature = "gcp")]
-#[path = "gcp_kms/client.rs"]
 pub mod gcp_kms;
 pub mod hckms;
 pub mod kind;
-#[cfg(feature = "pgp")]
-#[path = "pgp/client.rs"]
 pub mod pgp;
 pub mod recorded;
 pub mod registry;
-#[cfg(feature = "vault")]
-#[path = "vault/client.rs"]
 pub mod vault;
 
 use zeroize::Zeroizing;

@@ -33,7 +33,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use super::{KeyContext, KeyError, KeyKind, KeySpec, MasterKey, RequestIdSlot, created_at_value};
+use crate::keys::{
+    KeyContext, KeyError, KeyKind, KeySpec, MasterKey, RequestIdSlot, created_at_value,
+};
 use crate::tree::{Map, Scalar, Timestamp, Value};
 
 /// The connect timeout for every request.

@@ -34,7 +34,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use zeroize::Zeroizing;
 
-use super::{
+use crate::keys::{
     KeyContext, KeyError, KeyKind, MasterKey, RequestIdSlot, created_at_value, error_chain as text,
 };
 use crate::tree::{Map, Timestamp, Value};

@@ -31,8 +31,6 @@
 //! The data key passes through the SDK's request and response buffers (`bytes::Bytes`), which
 //! are not zeroized; the copies this module keeps are.
 
-pub(crate) mod credentials;
-
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -42,8 +40,8 @@ use google_cloud_kms_v1::client::KeyManagementService;
 use tokio::time::Instant;
 use zeroize::Zeroizing;
 
-use self::credentials::Source;
-use super::{
+use super::credentials::Source;
+use crate::keys::{
     KeyContext, KeyError, KeyKind, MasterKey, RequestIdSlot, created_at_value, error_chain,
 };
 use crate::tree::{Map, Timestamp, Value};

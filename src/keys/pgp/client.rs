@@ -16,8 +16,8 @@ use std::process::Command;
 
 use zeroize::Zeroizing;
 
-use super::{KeyContext, KeyError, KeyKind, MasterKey, created_at_value};
 use crate::bounded::command::{self, CommandError};
+use crate::keys::{KeyContext, KeyError, KeyKind, MasterKey, created_at_value};
 use crate::tree::{Map, Timestamp, Value};
 
 /// The variable naming secret-key files for the pure-Rust fallback.

@@ -14,8 +14,6 @@
 //! `SOPS_RS_HTTP_TIMEOUT_SECONDS`), and 429, 5xx and refused connections are retried twice with a
 //! short backoff.
 
-mod allowlist;
-
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -23,8 +21,8 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value as Json, json};
 use zeroize::Zeroizing;
 
-use self::allowlist::Allowlist;
-use super::{KeyContext, KeyError, KeyKind, MasterKey, RequestIdSlot, created_at_value};
+use super::allowlist::{self, Allowlist};
+use crate::keys::{KeyContext, KeyError, KeyKind, MasterKey, RequestIdSlot, created_at_value};
 use crate::tree::{Map, Timestamp, Value};
 
 /// How many times one request is sent at most.
