@@ -1,8 +1,9 @@
 //! What the rest of the crate knows about one key kind, in one value: [`KindDescriptor`].
 //!
 //! The metadata layer, the config reader, the command line and the credential hints all read
-//! these fields instead of naming kinds, so a kind is added by writing its descriptor (next to
-//! its backend) and one line in [`super::registry::KINDS`].
+//! these fields instead of naming kinds, so a kind is added by writing its descriptor (in the
+//! kind's own module, built without any cargo feature, with the backend behind the kind's
+//! feature) and one line in [`super::registry::KINDS`].
 
 use std::fmt;
 use std::hash::{Hash, Hasher};

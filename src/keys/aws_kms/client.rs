@@ -1,6 +1,7 @@
-//! AWS KMS master keys (`kms` entries): the data key is wrapped with KMS `Encrypt` under a key
-//! or alias ARN, optionally with an encryption context, a shared-config profile and a role to
-//! assume first, exactly as sops's `kms/keysource.go` does.
+//! The AWS KMS client ([`AwsKmsKey`], `aws` feature; the kind's descriptor is in
+//! `keys/aws_kms.rs`): the data key is wrapped with KMS `Encrypt` under a key or alias ARN,
+//! optionally with an encryption context, a shared-config profile and a role to assume first,
+//! exactly as sops's `kms/keysource.go` does.
 //!
 //! * Recipient syntax: `ARN` or `ARN+ROLE_ARN`; the region is taken from the ARN.
 //! * `enc` is the standard padded base64 of the `CiphertextBlob`.

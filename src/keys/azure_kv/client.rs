@@ -1,5 +1,6 @@
-//! Azure Key Vault master keys: the data key is encrypted by a Key Vault RSA key with
-//! RSA-OAEP-256, exactly as sops does it.
+//! The Azure Key Vault client ([`AzureKey`], `azure` feature; the kind's descriptor is in
+//! `keys/azure_kv.rs`): the data key is encrypted by a Key Vault RSA key with RSA-OAEP-256,
+//! exactly as sops does it.
 //!
 //! Wrap: Key Vault `encrypt` on `{vault_url}/keys/{name}/{version}` with `RSA-OAEP-256`; the
 //! result is stored in `enc` as base64url without padding. Unwrap: `decrypt` with the same key

@@ -1,5 +1,6 @@
-//! Google Cloud KMS master keys: the data key is wrapped by a Cloud KMS symmetric key, exactly
-//! as sops does it (`Encrypt(name = resource_id, plaintext = data key)`; `enc` is the standard
+//! The Google Cloud KMS client ([`GcpKmsKey`], `gcp` feature; the kind's descriptor is in
+//! `keys/gcp_kms.rs`): the data key is wrapped by a Cloud KMS symmetric key, exactly as sops
+//! does it (`Encrypt(name = resource_id, plaintext = data key)`; `enc` is the standard
 //! padded base64 of the returned ciphertext).
 //!
 //! The client is the official SDK (`google-cloud-kms-v1` with `google-cloud-auth`; REST over

@@ -1,4 +1,5 @@
-//! OpenPGP master keys, wrapped the way sops wraps them: through the `gpg` binary.
+//! The OpenPGP client ([`PgpKey`], `pgp` feature): keys wrapped the way sops wraps them,
+//! through the `gpg` binary. The kind's descriptor is in `keys/pgp.rs`.
 //!
 //! Wrapping runs `gpg --no-default-recipient --yes --encrypt -a -r FP --trusted-key <last 16>
 //! --no-encrypt-to` with the data key on standard input; the armored message, whitespace-trimmed,

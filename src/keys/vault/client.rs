@@ -1,5 +1,6 @@
-//! HashiCorp Vault Transit master keys (also OpenBao): the data key is wrapped by Vault's
-//! transit engine, exactly as sops does it.
+//! The HashiCorp Vault Transit client ([`VaultKey`], `vault` feature; also OpenBao; the kind's
+//! descriptor is in `keys/vault.rs`): the data key is wrapped by Vault's transit engine, exactly
+//! as sops does it.
 //!
 //! Wrap: `POST {address}/v1/{engine_path}/encrypt/{key_name}` with `{"plaintext": base64(key)}`;
 //! the returned `data.ciphertext` (`vault:v1:…`) is stored verbatim in `enc`. Unwrap:
