@@ -33,7 +33,8 @@ pub struct KindDescriptor {
     /// settings that apply to this kind taken from `options`.
     pub spec_from_id: fn(&str, &KeyOptions) -> KeySpec,
     /// The metadata entry sops writes for a key given as `spec`, with an empty `enc` and
-    /// `created_at`: what a build without the backend keeps (see [`super::RecordedKey`]).
+    /// `created_at`: what a build without the backend keeps (see
+    /// [`RecordedKey`](super::recorded::RecordedKey)).
     pub spec_entry: fn(&KeySpec) -> Map,
     /// The identification string of a metadata entry, as the backend's `id()` gives it.
     pub entry_id: fn(&Map) -> String,
