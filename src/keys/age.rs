@@ -8,6 +8,8 @@
 //! sops, a source that cannot be used does not stop the others: a source the user named is
 //! reported as a warning when another one works, and every problem is in the error when none
 //! does. The caller fills in [`AgeIdentitySources`]; this module never reads the environment.
+//!
+//! The kind's descriptor ([`DESCRIPTOR`]) is here too: age needs no cargo feature.
 
 mod protected_ssh;
 
@@ -22,11 +24,61 @@ use age::armor::{ArmoredReader, ArmoredWriter, Format};
 use age::{Decryptor, Encryptor, Identity, IdentityFile, Recipient};
 use zeroize::Zeroizing;
 
-use super::{KeyContext, KeyError, KeyKind, MasterKey};
+use super::kind::{
+    Backend, ConfigSyntax, FlagNames, GroupEntries, KindDescriptor, WireLayout, entry_field,
+    entry_of,
+};
+use super::{KeyContext, KeyError, KeyKind, KeySpec, MasterKey};
 use crate::bounded::command::{self, Stderr};
 use crate::bounded::{Kind, read_file, read_to_end};
 use crate::tree::{Map, Timestamp, Value};
 use protected_ssh::ProtectedSshKey;
+
+/// The `age` kind.
+pub static DESCRIPTOR: KindDescriptor = KindDescriptor {
+    tag: "age",
+    example_id: "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+    feature: None,
+    wire: WireLayout {
+        write_rank: 6,
+        read_rank: 6,
+        in_group_when_empty: true,
+        top_level_after_mac: false,
+    },
+    created_at: false,
+    no_credentials_hint: "no age identity found (set SOPS_AGE_KEY_FILE, SOPS_AGE_KEY or \
+                          SOPS_AGE_KEY_CMD, or create ~/.config/sops/age/keys.txt)",
+    config: ConfigSyntax {
+        rule_field: "age",
+        group_field: "age",
+        group_entries: GroupEntries::Ids,
+        group_example: "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+    },
+    flags: FlagNames {
+        long: "age",
+        short: Some('a'),
+        env: "SOPS_AGE_RECIPIENTS",
+        value_name: "RECIPIENTS",
+        help: "age recipients to encrypt for, comma-separated",
+        add: "add-age",
+        add_help: "age recipients to add",
+        remove: "rm-age",
+        remove_help: "age recipients to remove",
+    },
+    spec_from_id: |id, _| KeySpec::simple(KeyKind::Age, id),
+    spec_entry: |spec| entry_of(&[("recipient", &spec.id), ("enc", "")]),
+    entry_id: |entry| entry_field(entry, "recipient").to_string(),
+    backend: Some(Backend {
+        from_entry: |entry| Box::new(AgeKey::from_metadata(entry_field(entry, "recipient"))),
+        from_spec: |spec| Ok(Box::new(AgeKey::new(&spec.id)?)),
+    }),
+};
+
+#[allow(non_upper_case_globals)]
+impl KeyKind {
+    /// age (`age`).
+    pub const Age: KeyKind = KeyKind::of(&DESCRIPTOR);
+}
 
 type BoxedIdentity = Box<dyn Identity + Send + Sync>;
 

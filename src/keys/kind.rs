@@ -1,8 +1,9 @@
 //! What the rest of the crate knows about one key kind, in one value: [`KindDescriptor`].
 //!
 //! The metadata layer, the config reader, the command line and the credential hints all read
-//! these fields instead of naming kinds, so a kind is added by writing its descriptor (next to
-//! its backend) and one line in [`super::registry::KINDS`].
+//! these fields instead of naming kinds, so a kind is added by writing its descriptor (in the
+//! kind's own module, built without any cargo feature, with the backend behind the kind's
+//! feature) and one line in [`super::registry::KINDS`].
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -32,7 +33,8 @@ pub struct KindDescriptor {
     /// settings that apply to this kind taken from `options`.
     pub spec_from_id: fn(&str, &KeyOptions) -> KeySpec,
     /// The metadata entry sops writes for a key given as `spec`, with an empty `enc` and
-    /// `created_at`: what a build without the backend keeps (see [`super::RecordedKey`]).
+    /// `created_at`: what a build without the backend keeps (see
+    /// [`RecordedKey`](super::recorded::RecordedKey)).
     pub spec_entry: fn(&KeySpec) -> Map,
     /// The identification string of a metadata entry, as the backend's `id()` gives it.
     pub entry_id: fn(&Map) -> String,

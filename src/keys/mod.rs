@@ -6,19 +6,14 @@
 //! key type reads environment variables itself.
 
 pub mod age;
-#[cfg(feature = "aws")]
 pub mod aws_kms;
-#[cfg(feature = "azure")]
 pub mod azure_kv;
-#[cfg(feature = "gcp")]
 pub mod gcp_kms;
 pub mod hckms;
 pub mod kind;
-#[cfg(feature = "pgp")]
 pub mod pgp;
 pub mod recorded;
 pub mod registry;
-#[cfg(feature = "vault")]
 pub mod vault;
 
 use zeroize::Zeroizing;
