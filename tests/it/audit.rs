@@ -5,10 +5,10 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use crate::support::sops_rs_command;
+use crate::support::{TestEnv, path_arg};
 
 const CANARY_VALUE: &str = "CanaryValue7f3a9";
 const CANARY_KEY: &str = "canarykey5d21";
@@ -94,106 +94,36 @@ fn serve(stream: std::net::TcpStream, seen: Arc<Mutex<Vec<String>>>, script: Arc
     }
 }
 
-struct Env {
-    dir: tempfile::TempDir,
-    key_file: PathBuf,
-    recipient: String,
-    other_recipient: String,
-}
-
-impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        use age::secrecy::ExposeSecret;
-        let identity = age::x25519::Identity::generate();
-        let other = age::x25519::Identity::generate();
-        let key_file = dir.path().join("key.txt");
-        std::fs::write(
-            &key_file,
-            format!("{}\n", identity.to_string().expose_secret()),
-        )
-        .unwrap();
-        Env {
-            recipient: identity.to_public().to_string(),
-            other_recipient: other.to_public().to_string(),
-            key_file,
-            dir,
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn cmd(&self) -> Command {
-        let mut cmd = sops_rs_command(self.dir.path());
-        cmd.env("SOPS_AGE_KEY_FILE", &self.key_file)
-            .env("TMPDIR", self.dir.path());
-        cmd
-    }
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
-}
-
-fn run(cmd: &mut Command, stdin: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn a_canary_never_leaves_through_the_audit_trail_stderr_or_otlp() {
-    let env = Env::new();
+    let env = TestEnv::with_identities(2);
+    let other_recipient = &env.keys[1].recipient;
     let collector = Collector::start(Vec::new());
     let log = env.path("audit.jsonl");
-    let plain = env.path("app.yaml");
-    let content = format!(
-        "{CANARY_KEY}: {CANARY_VALUE}\nnested:\n    {CANARY_KEY}: [{CANARY_VALUE}]\nplain: x\nnote_unencrypted: public\n"
+    let plain = env.write(
+        "app.yaml",
+        format!(
+            "{CANARY_KEY}: {CANARY_VALUE}\nnested:\n    {CANARY_KEY}: [{CANARY_VALUE}]\nplain: x\nnote_unencrypted: public\n"
+        ),
     );
-    std::fs::write(&plain, &content).unwrap();
     let enc = env.path("app.enc.yaml");
-    let editor = env.path("editor.sh");
-    std::fs::write(&editor, "#!/bin/sh\nsed -i 's/x$/y/' \"$1\"\n").unwrap();
-    let broken_editor = env.path("broken.sh");
-    std::fs::write(
-        &broken_editor,
+    let editor = env.write("editor.sh", "#!/bin/sh\nsed -i 's/x$/y/' \"$1\"\n");
+    let broken_editor = env.write(
+        "broken.sh",
         format!("#!/bin/sh\nprintf '{CANARY_KEY}: [{CANARY_VALUE}\\n' > \"$1\"\n"),
-    )
-    .unwrap();
-    let config = env.path("rules.yaml");
-    std::fs::write(
-        &config,
-        format!("creation_rules:\n  - age: {}\n", env.other_recipient),
-    )
-    .unwrap();
-    let malformed = env.path("bad.yaml");
-    std::fs::write(
-        &malformed,
+    );
+    let config = env.write(
+        "rules.yaml",
+        format!("creation_rules:\n  - age: {other_recipient}\n"),
+    );
+    let malformed = env.write(
+        "bad.yaml",
         format!("{CANARY_KEY}: {CANARY_VALUE}\n{CANARY_KEY}: again\n"),
-    )
-    .unwrap();
+    );
     let extract = format!(r#"["{CANARY_KEY}"]"#);
     let missing = format!(r#"["nested"]["{CANARY_KEY}x"]"#);
 
-    let encrypt = env
-        .cmd()
-        .args([
-            "--audit-log",
-            &s(&log),
-            "encrypt",
-            "--age",
-            &env.recipient,
-            &s(&plain),
-        ])
-        .output()
-        .unwrap();
+    let encrypt = audited_encrypt(&env, &log, &plain).output().unwrap();
     assert!(
         encrypt.status.success(),
         "{}",
@@ -203,18 +133,17 @@ fn a_canary_never_leaves_through_the_audit_trail_stderr_or_otlp() {
     let mut tampered = String::from_utf8(encrypt.stdout.clone()).unwrap();
     tampered = tampered.replace("note_unencrypted: public", "note_unencrypted: edited");
     assert!(tampered.contains("edited"));
-    let tampered_file = env.path("tampered.yaml");
-    std::fs::write(&tampered_file, tampered).unwrap();
+    let tampered_file = env.write("tampered.yaml", tampered);
 
     type Case<'a> = (Vec<String>, Option<(&'a str, PathBuf)>, &'a [u8]);
     let cases: Vec<Case> = vec![
-        (vec!["decrypt".into(), s(&enc)], None, b""),
+        (vec!["decrypt".into(), path_arg(&enc)], None, b""),
         (
             vec![
                 "decrypt".into(),
                 "--extract".into(),
                 extract.clone(),
-                s(&enc),
+                path_arg(&enc),
             ],
             None,
             b"",
@@ -224,18 +153,18 @@ fn a_canary_never_leaves_through_the_audit_trail_stderr_or_otlp() {
                 "decrypt".into(),
                 "--extract".into(),
                 missing.clone(),
-                s(&enc),
+                path_arg(&enc),
             ],
             None,
             b"",
         ),
-        (vec!["decrypt".into(), s(&tampered_file)], None, b""),
+        (vec!["decrypt".into(), path_arg(&tampered_file)], None, b""),
         (
             vec![
                 "encrypt".into(),
                 "--age".into(),
                 env.recipient.clone(),
-                s(&malformed),
+                path_arg(&malformed),
             ],
             None,
             b"",
@@ -243,7 +172,7 @@ fn a_canary_never_leaves_through_the_audit_trail_stderr_or_otlp() {
         (
             vec![
                 "set".into(),
-                s(&enc),
+                path_arg(&enc),
                 format!(r#"["{CANARY_KEY}"]"#),
                 format!("\"{CANARY_VALUE}2\""),
             ],
@@ -253,22 +182,34 @@ fn a_canary_never_leaves_through_the_audit_trail_stderr_or_otlp() {
         (
             vec![
                 "set".into(),
-                s(&enc),
+                path_arg(&enc),
                 format!(r#"["plain"]["{CANARY_KEY}"]"#),
                 "1".into(),
             ],
             None,
             b"",
         ),
-        (vec!["unset".into(), s(&enc), missing.clone()], None, b""),
-        (vec!["exec-env".into(), s(&enc), "true".into()], None, b""),
         (
-            vec!["exec-file".into(), s(&enc), "cat {} > /dev/null".into()],
+            vec!["unset".into(), path_arg(&enc), missing.clone()],
             None,
             b"",
         ),
         (
-            vec!["edit".into(), s(&enc)],
+            vec!["exec-env".into(), path_arg(&enc), "true".into()],
+            None,
+            b"",
+        ),
+        (
+            vec![
+                "exec-file".into(),
+                path_arg(&enc),
+                "cat {} > /dev/null".into(),
+            ],
+            None,
+            b"",
+        ),
+        (
+            vec!["edit".into(), path_arg(&enc)],
             Some((
                 "SOPS_EDITOR",
                 PathBuf::from(format!("sh {}", editor.display())),
@@ -276,7 +217,7 @@ fn a_canary_never_leaves_through_the_audit_trail_stderr_or_otlp() {
             b"",
         ),
         (
-            vec!["edit".into(), s(&enc)],
+            vec!["edit".into(), path_arg(&enc)],
             Some((
                 "SOPS_EDITOR",
                 PathBuf::from(format!("sh {}", broken_editor.display())),
@@ -288,54 +229,58 @@ fn a_canary_never_leaves_through_the_audit_trail_stderr_or_otlp() {
                 "groups".into(),
                 "add".into(),
                 "--file".into(),
-                s(&enc),
+                path_arg(&enc),
                 "--age".into(),
-                env.other_recipient.clone(),
+                other_recipient.clone(),
             ],
             None,
             b"",
         ),
-        (vec!["rotate".into(), "-i".into(), s(&enc)], None, b""),
+        (
+            vec!["rotate".into(), "-i".into(), path_arg(&enc)],
+            None,
+            b"",
+        ),
         (
             vec![
                 "--config".into(),
-                s(&config),
+                path_arg(&config),
                 "updatekeys".into(),
                 "-y".into(),
-                s(&enc),
+                path_arg(&enc),
             ],
             None,
             b"",
         ),
-        (vec!["decrypt".into(), s(&enc)], None, b""),
+        (vec!["decrypt".into(), path_arg(&enc)], None, b""),
     ];
     let mut stderr_all = String::new();
     for (args, extra_env, stdin) in cases {
-        let mut cmd = env.cmd();
+        let mut cmd = env.sops_rs();
         cmd.env("SOPS_RS_AUDIT_OTLP_ENDPOINT", collector.url())
-            .args(["--audit-log", &s(&log)])
+            .args(["--audit-log", &path_arg(&log)])
             .args(&args);
         if let Some((name, value)) = extra_env {
             cmd.env(name, value);
         }
-        let out = run(&mut cmd, stdin);
+        let out = TestEnv::feed(&mut cmd, stdin);
         stderr_all.push_str(&String::from_utf8_lossy(&out.stderr));
     }
     // The same runs with the stderr sink.
     let out = env
-        .cmd()
+        .sops_rs()
         .args([
             "--audit-log",
             "-",
             "decrypt",
             "--extract",
             &missing,
-            &s(&enc),
+            &path_arg(&enc),
         ])
         .output()
         .unwrap();
     stderr_all.push_str(&String::from_utf8_lossy(&out.stderr));
-    let audit = std::fs::read_to_string(&log).unwrap();
+    let audit = env.read(&log);
     let otlp = collector.all();
     assert!(audit.lines().count() > 40, "too few records: {audit}");
     assert!(
@@ -381,8 +326,8 @@ fn a_canary_never_leaves_through_the_audit_trail_stderr_or_otlp() {
         0o600
     );
     let verify = env
-        .cmd()
-        .args(["audit", "verify", &s(&log)])
+        .sops_rs()
+        .args(["audit", "verify", &path_arg(&log)])
         .output()
         .unwrap();
     assert!(
@@ -394,13 +339,11 @@ fn a_canary_never_leaves_through_the_audit_trail_stderr_or_otlp() {
 
 #[test]
 fn github_actions_runs_are_identified_and_summarised() {
-    let env = Env::new();
-    let plain = env.path("a.json");
-    std::fs::write(&plain, r#"{"k": "v"}"#).unwrap();
+    let env = TestEnv::new();
+    let plain = env.write("a.json", r#"{"k": "v"}"#);
     let log = env.path("audit.jsonl");
     let summary = env.path("summary.md");
-    let out = env
-        .cmd()
+    let out = audited_encrypt(&env, &log, &plain)
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_RUN_ID", "9753949763")
         .env("GITHUB_ACTOR", "octocat")
@@ -408,22 +351,10 @@ fn github_actions_runs_are_identified_and_summarised() {
         .env("GITHUB_SHA", "4f2c0ffee")
         .env("GITHUB_JOB", "deploy")
         .env("GITHUB_STEP_SUMMARY", &summary)
-        .args([
-            "--audit-log",
-            &s(&log),
-            "encrypt",
-            "--age",
-            &env.recipient,
-            &s(&plain),
-        ])
         .output()
         .unwrap();
     assert!(out.status.success());
-    let records: Vec<serde_json::Value> = std::fs::read_to_string(&log)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = records(&log);
     let finish = records
         .iter()
         .find(|r| r["event"] == "encrypt.finish")
@@ -436,7 +367,7 @@ fn github_actions_runs_are_identified_and_summarised() {
     assert!(finish["file"]["sha256_before"].as_str().unwrap().len() == 64);
     let wrap = records.iter().find(|r| r["event"] == "key.wrap").unwrap();
     assert_eq!(wrap["key"]["id"], env.recipient.as_str());
-    let summary = std::fs::read_to_string(&summary).unwrap();
+    let summary = env.read(&summary);
     assert!(
         summary.contains("| encrypt |") && summary.contains("success"),
         "{summary}"
@@ -445,37 +376,24 @@ fn github_actions_runs_are_identified_and_summarised() {
 
 #[test]
 fn verify_accepts_a_real_log_and_rejects_each_kind_of_tampering() {
-    let env = Env::new();
-    let plain = env.path("a.yaml");
-    std::fs::write(&plain, "k: v\n").unwrap();
+    let env = TestEnv::new();
+    let plain = env.write("a.yaml", "k: v\n");
     let log = env.path("audit.jsonl");
     for _ in 0..3 {
-        let out = env
-            .cmd()
-            .args([
-                "--audit-log",
-                &s(&log),
-                "encrypt",
-                "--age",
-                &env.recipient,
-                &s(&plain),
-            ])
-            .output()
-            .unwrap();
+        let out = audited_encrypt(&env, &log, &plain).output().unwrap();
         assert!(out.status.success());
     }
     let verify = |text: &str| {
-        let file = env.path("check.jsonl");
-        std::fs::write(&file, text).unwrap();
+        let file = env.write("check.jsonl", text);
         let out = env
-            .cmd()
-            .args(["audit", "verify", "--json", &s(&file)])
+            .sops_rs()
+            .args(["audit", "verify", "--json", &path_arg(&file)])
             .output()
             .unwrap();
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         (out.status.code(), report["broken_line"].as_u64())
     };
-    let original = std::fs::read_to_string(&log).unwrap();
+    let original = env.read(&log);
     let lines: Vec<&str> = original.lines().collect();
     assert_eq!(verify(&original), (Some(0), None));
     let join = |l: &[&str]| l.iter().map(|x| format!("{x}\n")).collect::<String>();
@@ -498,25 +416,17 @@ fn verify_accepts_a_real_log_and_rejects_each_kind_of_tampering() {
 
 #[test]
 fn required_mode_fails_closed() {
-    let env = Env::new();
-    let plain = env.path("a.yaml");
-    std::fs::write(&plain, "k: secret-value\n").unwrap();
-    let out = env
-        .cmd()
-        .args(["encrypt", "--age", &env.recipient, &s(&plain)])
-        .output()
-        .unwrap();
-    let enc = env.path("a.enc.yaml");
-    std::fs::write(&enc, &out.stdout).unwrap();
+    let env = TestEnv::new();
+    let enc = env.encrypted("a.enc.yaml", "k: secret-value\n", &[]);
     // An unwritable sink: nothing on stdout, exit 75, and no key was even tried.
     let out = env
-        .cmd()
+        .sops_rs()
         .env("SOPS_RS_AUDIT_MODE", "required")
         .args([
             "--audit-log",
             "/nonexistent-dir/audit.jsonl",
             "decrypt",
-            &s(&enc),
+            &path_arg(&enc),
         ])
         .output()
         .unwrap();
@@ -530,10 +440,10 @@ fn required_mode_fails_closed() {
     // The start record goes through but the finish record does not: output is withheld.
     let collector = Collector::start(vec![500, 500, 500, 200]);
     let out = env
-        .cmd()
+        .sops_rs()
         .env("SOPS_RS_AUDIT_MODE", "required")
         .env("SOPS_RS_AUDIT_OTLP_ENDPOINT", collector.url())
-        .args(["decrypt", &s(&enc)])
+        .args(["decrypt", &path_arg(&enc)])
         .output()
         .unwrap();
     assert_eq!(
@@ -550,10 +460,10 @@ fn required_mode_fails_closed() {
     // With a working collector the output is released after the finish record.
     let collector = Collector::start(Vec::new());
     let out = env
-        .cmd()
+        .sops_rs()
         .env("SOPS_RS_AUDIT_MODE", "required")
         .env("SOPS_RS_AUDIT_OTLP_ENDPOINT", collector.url())
-        .args(["decrypt", &s(&enc)])
+        .args(["decrypt", &path_arg(&enc)])
         .output()
         .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "k: secret-value\n");
@@ -562,12 +472,12 @@ fn required_mode_fails_closed() {
     assert!(bodies.contains("service.name") && bodies.contains("sops-rs.record.sha256"));
     // best_effort (the default): a broken sink only warns.
     let out = env
-        .cmd()
+        .sops_rs()
         .args([
             "--audit-log",
             "/nonexistent-dir/audit.jsonl",
             "decrypt",
-            &s(&enc),
+            &path_arg(&enc),
         ])
         .output()
         .unwrap();
@@ -577,24 +487,23 @@ fn required_mode_fails_closed() {
 
 #[test]
 fn audit_hash_matches_the_hmac_in_events() {
-    let env = Env::new();
+    let env = TestEnv::new();
     use base64::Engine;
     let key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
-    let plain = env.path("a.yaml");
-    std::fs::write(&plain, "db:\n    password: x\n").unwrap();
-    let enc = env.path("a.enc.yaml");
-    let out = env
-        .cmd()
-        .args(["encrypt", "--age", &env.recipient, &s(&plain)])
-        .output()
-        .unwrap();
-    std::fs::write(&enc, &out.stdout).unwrap();
+    let enc = env.encrypted("a.enc.yaml", "db:\n    password: x\n", &[]);
     let log = env.path("audit.jsonl");
     let path = r#"["db"]["password"]"#;
     let out = env
-        .cmd()
+        .sops_rs()
         .env("SOPS_RS_AUDIT_HMAC_KEY", &key)
-        .args(["--audit-log", &s(&log), "set", &s(&enc), path, "\"y\""])
+        .args([
+            "--audit-log",
+            &path_arg(&log),
+            "set",
+            &path_arg(&enc),
+            path,
+            "\"y\"",
+        ])
         .output()
         .unwrap();
     assert!(
@@ -603,41 +512,34 @@ fn audit_hash_matches_the_hmac_in_events() {
         String::from_utf8_lossy(&out.stderr)
     );
     let hash = env
-        .cmd()
+        .sops_rs()
         .env("SOPS_RS_AUDIT_HMAC_KEY", &key)
         .args(["audit", "hash", path])
         .output()
         .unwrap();
     let hash = String::from_utf8(hash.stdout).unwrap();
     assert!(hash.starts_with("hmac-sha256:"));
-    let audit = std::fs::read_to_string(&log).unwrap();
+    let audit = env.read(&log);
     assert!(audit.contains(hash.trim()), "{audit}");
     assert!(!audit.contains("password"));
 }
 
-impl Env {
-    /// `content` encrypted for this env's recipient (and `extra` recipients before it) at `name`.
-    fn encrypted(&self, name: &str, content: &str, extra: &[&str]) -> PathBuf {
-        let plain = self.path(&format!("{name}.plain.yaml"));
-        std::fs::write(&plain, content).unwrap();
-        let mut recipients: Vec<&str> = extra.to_vec();
-        recipients.push(&self.recipient);
-        let out = self
-            .cmd()
-            .args(["encrypt", "--age", &recipients.join(","), &s(&plain)])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let path = self.path(name);
-        std::fs::write(&path, &out.stdout).unwrap();
-        path
-    }
+/// sops-rs set to encrypt `plain` for the home's recipient, auditing into `log` (the caller adds
+/// variables and runs it).
+fn audited_encrypt(env: &TestEnv, log: &Path, plain: &Path) -> Command {
+    let mut cmd = env.sops_rs();
+    cmd.args([
+        "--audit-log",
+        &path_arg(log),
+        "encrypt",
+        "--age",
+        &env.recipient,
+    ])
+    .arg(plain);
+    cmd
 }
 
+/// The records of a JSON Lines audit log.
 fn records(log: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(log)
         .unwrap()
@@ -652,7 +554,7 @@ fn records(log: &Path) -> Vec<serde_json::Value> {
 /// used and without writing anywhere.
 #[test]
 fn a_repository_config_cannot_log_outside_itself_or_name_an_endpoint() {
-    let env = Env::new();
+    let env = TestEnv::new();
     let collector = Collector::start(Vec::new());
     let repo = env.path("repo");
     std::fs::create_dir_all(repo.join("logs")).unwrap();
@@ -670,10 +572,10 @@ fn a_repository_config_cannot_log_outside_itself_or_name_an_endpoint() {
             .success()
     );
     let decrypt_with = |audit: &str| {
-        std::fs::write(repo.join(".sops-rs.yaml"), format!("audit:\n{audit}")).unwrap();
-        let mut cmd = env.cmd();
-        cmd.current_dir(&repo).args(["decrypt", &s(&enc)]);
-        run(&mut cmd, b"")
+        env.write("repo/.sops-rs.yaml", format!("audit:\n{audit}"));
+        let mut cmd = env.sops_rs();
+        cmd.current_dir(&repo).args(["decrypt", &path_arg(&enc)]);
+        TestEnv::feed(&mut cmd, b"")
     };
     let absolute = outside.join("abs.jsonl");
     let refused = [
@@ -715,16 +617,16 @@ fn a_repository_config_cannot_log_outside_itself_or_name_an_endpoint() {
     let logged = records(&repo.join("logs/audit.jsonl"));
     assert!(logged.iter().any(|r| r["event"] == "decrypt.finish"));
     // It cannot lower the mode the environment asks for.
-    std::fs::write(repo.join(".sops-rs.yaml"), "audit:\n  mode: off\n").unwrap();
+    env.write("repo/.sops-rs.yaml", "audit:\n  mode: off\n");
     let out = env
-        .cmd()
+        .sops_rs()
         .current_dir(&repo)
         .env("SOPS_RS_AUDIT_MODE", "required")
         .args([
             "--audit-log",
             "/nonexistent-dir/a.jsonl",
             "decrypt",
-            &s(&enc),
+            &path_arg(&enc),
         ])
         .output()
         .unwrap();
@@ -738,29 +640,24 @@ fn a_repository_config_cannot_log_outside_itself_or_name_an_endpoint() {
 #[test]
 fn verify_catches_truncation_and_a_last_line_edit_with_an_anchor() {
     use base64::Engine;
-    let env = Env::new();
+    let env = TestEnv::new();
     let key = base64::engine::general_purpose::STANDARD.encode([9u8; 32]);
-    let plain = env.path("a.yaml");
-    std::fs::write(&plain, "k: v\n").unwrap();
+    let plain = env.write("a.yaml", "k: v\n");
     let log = env.path("audit.jsonl");
     let head = env.path("elsewhere.head");
     for _ in 0..3 {
-        let out = env
-            .cmd()
+        let out = audited_encrypt(&env, &log, &plain)
             .env("SOPS_RS_AUDIT_HMAC_KEY", &key)
             .env("SOPS_RS_AUDIT_HEAD", &head)
-            .args(["--audit-log", &s(&log), "encrypt", "--age", &env.recipient])
-            .arg(&plain)
             .output()
             .unwrap();
         assert!(out.status.success());
     }
-    let original = std::fs::read_to_string(&log).unwrap();
+    let original = env.read(&log);
     let lines: Vec<&str> = original.lines().collect();
     let verify = |text: &str, args: &[&str], keyed: bool| {
-        let file = env.path("check.jsonl");
-        std::fs::write(&file, text).unwrap();
-        let mut cmd = env.cmd();
+        let file = env.write("check.jsonl", text);
+        let mut cmd = env.sops_rs();
         if keyed {
             cmd.env("SOPS_RS_AUDIT_HMAC_KEY", &key);
         }
@@ -775,7 +672,7 @@ fn verify_catches_truncation_and_a_last_line_edit_with_an_anchor() {
             String::from_utf8_lossy(&out.stdout).into_owned(),
         )
     };
-    let head_file = s(&head);
+    let head_file = path_arg(&head);
     let last_digest = {
         use sha2::Digest;
         format!(
@@ -821,20 +718,9 @@ fn verify_catches_truncation_and_a_last_line_edit_with_an_anchor() {
     );
     // With the key, a line without a MAC is refused (a rewrite by someone without the key).
     let unkeyed = env.path("unkeyed.jsonl");
-    let out = env
-        .cmd()
-        .args([
-            "--audit-log",
-            &s(&unkeyed),
-            "encrypt",
-            "--age",
-            &env.recipient,
-        ])
-        .arg(&plain)
-        .output()
-        .unwrap();
+    let out = audited_encrypt(&env, &unkeyed, &plain).output().unwrap();
     assert!(out.status.success());
-    let text = std::fs::read_to_string(&unkeyed).unwrap();
+    let text = env.read(&unkeyed);
     assert_eq!(verify(&text, &[], false).0, Some(0));
     assert_eq!(verify(&text, &[], true).0, Some(1));
 }
@@ -844,7 +730,7 @@ fn verify_catches_truncation_and_a_last_line_edit_with_an_anchor() {
 /// relative to its git work tree, and `audit.chain_start` is not later than the record after it.
 #[test]
 fn records_name_the_real_user_the_repository_path_and_absent_credentials() {
-    let env = Env::new();
+    let env = TestEnv::new();
     let real_user = Command::new("id").arg("-un").output().unwrap();
     let real_user = String::from_utf8(real_user.stdout)
         .unwrap()
@@ -855,9 +741,12 @@ fn records_name_the_real_user_the_repository_path_and_absent_credentials() {
     std::fs::create_dir_all(work.join(".git")).unwrap();
     std::fs::create_dir_all(work.join("deploy")).unwrap();
     let held_elsewhere = age::x25519::Identity::generate().to_public().to_string();
-    let enc = env.encrypted("work/deploy/app.enc.yaml", "k: v\n", &[&held_elsewhere]);
+    let plain = env.write("work/deploy/app.yaml", "k: v\n");
+    let recipients = format!("{held_elsewhere},{}", env.recipient);
+    let encrypted = env.ok(&["encrypt", "--age", &recipients, &path_arg(&plain)]);
+    let enc = env.write("work/deploy/app.enc.yaml", encrypted);
     // A PGP recipient too; no gpg on this "runner".
-    let text = std::fs::read_to_string(&enc).unwrap();
+    let text = env.read(&enc);
     let with_pgp = text.replacen(
         "    lastmodified:",
         "    pgp:\n        - created_at: \"2026-01-01T00:00:00Z\"\n          enc: |\n            -----BEGIN PGP MESSAGE-----\n            -----END PGP MESSAGE-----\n          fp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4\n    lastmodified:",
@@ -867,12 +756,12 @@ fn records_name_the_real_user_the_repository_path_and_absent_credentials() {
     std::fs::write(&enc, with_pgp).unwrap();
     let log = env.path("audit.jsonl");
     let out = env
-        .cmd()
+        .sops_rs()
         .current_dir(work.join("deploy"))
         .env("USER", "mallory")
         .env("SOPS_GPG_EXEC", env.path("no-gpg-here"))
         .env("SOPS_DECRYPTION_ORDER", "pgp,age")
-        .args(["--audit-log", &s(&log), "decrypt", "app.enc.yaml"])
+        .args(["--audit-log", &path_arg(&log), "decrypt", "app.enc.yaml"])
         .output()
         .unwrap();
     assert_eq!(
@@ -917,7 +806,7 @@ fn records_name_the_real_user_the_repository_path_and_absent_credentials() {
         "{logged:?}"
     );
     let canonical = std::fs::canonicalize(&enc).unwrap();
-    assert_eq!(finish["file"]["path"], s(&canonical).as_str());
+    assert_eq!(finish["file"]["path"], path_arg(&canonical).as_str());
     assert_eq!(finish["file"]["repo_path"], "deploy/app.enc.yaml");
     assert_eq!(logged[0]["event"], "audit.chain_start");
     assert!(
@@ -931,24 +820,27 @@ fn records_name_the_real_user_the_repository_path_and_absent_credentials() {
 /// Hole 6: processes of one GitHub Actions step add rows to one job summary table.
 #[test]
 fn github_summary_is_one_table_that_processes_add_rows_to() {
-    let env = Env::new();
+    let env = TestEnv::new();
     let enc = env.encrypted("a.enc.yaml", "k: v\n", &[]);
-    let summary = env.path("summary.md");
-    std::fs::write(&summary, "# Deploy\n\n").unwrap();
+    let summary = env.write("summary.md", "# Deploy\n\n");
     for _ in 0..3 {
         let out = env
-            .cmd()
+            .sops_rs()
             .env("GITHUB_ACTIONS", "true")
             .env("GITHUB_JOB", "deploy")
             .env("GITHUB_RUN_ID", "1")
             .env("GITHUB_STEP_SUMMARY", &summary)
-            .args(["--audit-log", &s(&env.path("audit.jsonl")), "decrypt"])
+            .args([
+                "--audit-log",
+                &path_arg(&env.path("audit.jsonl")),
+                "decrypt",
+            ])
             .arg(&enc)
             .output()
             .unwrap();
         assert!(out.status.success());
     }
-    let text = std::fs::read_to_string(&summary).unwrap();
+    let text = env.read(&summary);
     assert!(text.starts_with("# Deploy\n"), "{text}");
     assert_eq!(text.matches("| op | file |").count(), 1, "{text}");
     assert_eq!(text.matches("| decrypt |").count(), 3, "{text}");
@@ -960,15 +852,19 @@ fn github_summary_is_one_table_that_processes_add_rows_to() {
         .write_all(b"\nOther tool output\n")
         .unwrap();
     let out = env
-        .cmd()
+        .sops_rs()
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_STEP_SUMMARY", &summary)
-        .args(["--audit-log", &s(&env.path("audit.jsonl")), "decrypt"])
+        .args([
+            "--audit-log",
+            &path_arg(&env.path("audit.jsonl")),
+            "decrypt",
+        ])
         .arg(&enc)
         .output()
         .unwrap();
     assert!(out.status.success());
-    let text = std::fs::read_to_string(&summary).unwrap();
+    let text = env.read(&summary);
     assert_eq!(text.matches("| op | file |").count(), 2, "{text}");
     assert!(text.trim_end().ends_with("|"), "{text}");
 }
@@ -977,17 +873,17 @@ fn github_summary_is_one_table_that_processes_add_rows_to() {
 /// and never prints a header value.
 #[test]
 fn otlp_honours_the_standard_exporter_variables() {
-    let env = Env::new();
+    let env = TestEnv::new();
     let enc = env.encrypted("a.enc.yaml", "k: v\n", &[]);
     let collector = Collector::start(Vec::new());
     let out = env
-        .cmd()
+        .sops_rs()
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", collector.url())
         .env(
             "OTEL_EXPORTER_OTLP_HEADERS",
             "Authorization=Bearer%20tok3n-secret,x-tenant=blue",
         )
-        .args(["decrypt", &s(&enc)])
+        .args(["decrypt", &path_arg(&enc)])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -1002,14 +898,14 @@ fn otlp_honours_the_standard_exporter_variables() {
     // The logs-specific variables win, and the endpoint is used as given.
     let collector = Collector::start(vec![401, 401, 401]);
     let out = env
-        .cmd()
+        .sops_rs()
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1")
         .env(
             "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
             format!("{}/custom/logs", collector.url()),
         )
         .env("OTEL_EXPORTER_OTLP_LOGS_HEADERS", "x-api-key=k3y-secret")
-        .args(["decrypt", &s(&enc)])
+        .args(["decrypt", &path_arg(&enc)])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -1022,10 +918,10 @@ fn otlp_honours_the_standard_exporter_variables() {
     // OTEL_LOGS_EXPORTER=none: the standard variables do not turn the sink on.
     let collector = Collector::start(Vec::new());
     let out = env
-        .cmd()
+        .sops_rs()
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", collector.url())
         .env("OTEL_LOGS_EXPORTER", "none")
-        .args(["decrypt", &s(&enc)])
+        .args(["decrypt", &path_arg(&enc)])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -1036,20 +932,20 @@ fn otlp_honours_the_standard_exporter_variables() {
 #[test]
 fn children_never_get_the_audit_key() {
     use base64::Engine;
-    let env = Env::new();
+    let env = TestEnv::new();
     let key = base64::engine::general_purpose::STANDARD.encode([5u8; 32]);
     let enc = env.encrypted("a.enc.yaml", "k: v\n", &[]);
     for keep in [false, true] {
-        let mut cmd = env.cmd();
+        let mut cmd = env.sops_rs();
         cmd.env("SOPS_RS_AUDIT_HMAC_KEY", &key).args([
             "--audit-log",
-            &s(&env.path("audit.jsonl")),
+            &path_arg(&env.path("audit.jsonl")),
             "exec-env",
         ]);
         if keep {
             cmd.arg("--keep-key-credentials");
         }
-        let out = cmd.args([&s(&enc), "env"]).output().unwrap();
+        let out = cmd.args([&path_arg(&enc), "env"]).output().unwrap();
         let printed = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success() && printed.contains("k=v"), "{printed}");
         assert!(!printed.contains("SOPS_RS_AUDIT_HMAC_KEY"), "{printed}");
@@ -1061,7 +957,7 @@ fn children_never_get_the_audit_key() {
 /// trusted like the environment, so it may name a log anywhere, an endpoint and a head file.
 #[test]
 fn the_users_own_config_may_name_any_log_and_an_endpoint() {
-    let env = Env::new();
+    let env = TestEnv::new();
     let collector = Collector::start(Vec::new());
     let enc = env.encrypted("a.enc.yaml", "k: v\n", &[]);
     let elsewhere = tempfile::tempdir().unwrap();
@@ -1079,7 +975,11 @@ fn the_users_own_config_may_name_any_log_and_an_endpoint() {
         ),
     )
     .unwrap();
-    let out = env.cmd().args(["decrypt", &s(&enc)]).output().unwrap();
+    let out = env
+        .sops_rs()
+        .args(["decrypt", &path_arg(&enc)])
+        .output()
+        .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "k: v\n",
@@ -1089,16 +989,22 @@ fn the_users_own_config_may_name_any_log_and_an_endpoint() {
     assert!(records(&log).iter().any(|r| r["event"] == "decrypt.finish"));
     assert!(collector.all().contains("sops-rs.decrypt.finish"));
     let verify = env
-        .cmd()
-        .args(["audit", "verify", "--head", &s(&head), &s(&log)])
+        .sops_rs()
+        .args([
+            "audit",
+            "verify",
+            "--head",
+            &path_arg(&head),
+            &path_arg(&log),
+        ])
         .output()
         .unwrap();
     assert!(verify.status.success());
     // The environment wins over the user's config for the mode.
     let out = env
-        .cmd()
+        .sops_rs()
         .env("SOPS_RS_AUDIT_MODE", "off")
-        .args(["decrypt", &s(&enc)])
+        .args(["decrypt", &path_arg(&enc)])
         .output()
         .unwrap();
     assert!(out.status.success());
