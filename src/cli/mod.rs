@@ -3,39 +3,33 @@
 //! `main.rs` declares this module, so it uses only the library's public API. Each subcommand
 //! lives in its own file; this one owns the argument definitions and the dispatch.
 
-mod audit;
-mod check;
-mod completion;
+mod audit_run;
+mod commands;
 mod context;
-mod decrypt;
 mod deferred;
-mod edit;
-mod encrypt;
-pub mod error;
-mod exec;
-mod filestatus;
-mod io;
+pub mod exit;
+mod input_output;
 mod key_flags;
-mod keys;
-mod legacy;
-mod man;
-mod merge;
 mod open;
 mod parallel;
 mod parse;
 mod placement;
 mod plan;
-mod publish;
 mod session;
-mod set;
 mod version;
+
+use audit_run as audit;
+use commands::{
+    check, completion, decrypt, edit, encrypt, exec_file as exec, filestatus, git_merge as merge,
+    legacy, man, publish_file as publish, set, updatekeys as keys,
+};
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 use deferred::Deferred;
-use error::{CliError, code};
+use exit::{CliError, code};
 use session::{KeyUse, Operation, Session};
 
 /// The program name in usage lines and help.

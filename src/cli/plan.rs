@@ -11,7 +11,7 @@ use sops_rs::metadata::Metadata;
 use sops_rs::selection::{RULE_FIELDS, Rule};
 
 use super::CommonArgs;
-use super::error::{CliError, code};
+use super::exit::{CliError, code};
 
 /// Layout from the config's `stores` section, overridden by `--indent`.
 pub fn emit_options(args: &CommonArgs, config: Option<&Config>) -> EmitOptions {

@@ -16,7 +16,7 @@ use sops_rs::audit::{
 };
 use sops_rs::keys::KeyEvent;
 
-use super::error::{CliError, code};
+use super::exit::{CliError, code};
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {

@@ -13,14 +13,14 @@ use sops_rs::rekey::{self, GroupChange, GroupListing, KeyUpdate};
 use sops_rs::tree::Timestamp;
 use sops_rs::{KeyedFile, SopsFile};
 
-use super::CommonArgs;
-use super::error::{CliError, code};
-use super::io::{Input, check_destination, formats, read_input, write_back};
-use super::open::Opened;
-use super::plan::{flag_keys, key_options};
-use super::session::Session;
+use crate::cli::CommonArgs;
+use crate::cli::exit::{CliError, code};
+use crate::cli::input_output::{Input, check_destination, formats, read_input, write_back};
+use crate::cli::open::Opened;
+use crate::cli::plan::{flag_keys, key_options};
+use crate::cli::session::Session;
 
-pub use super::key_flags::KeyChanges;
+pub use crate::cli::key_flags::KeyChanges;
 
 /// The keys `rotate` adds and removes, in registry order.
 fn changed_keys(changes: &KeyChanges, args: &CommonArgs) -> Result<[Vec<KeySpec>; 2], CliError> {
@@ -100,7 +100,7 @@ pub fn rotate(rotate: &RotateArgs, session: &Session) -> Result<(), CliError> {
     let now = Timestamp::now_utc_seconds();
     let (file, resealed) =
         rekey::rotate(file, &changes, session.keys()?, now).map_err(key_error)?;
-    super::open::warn_if_resealed(&resealed, &input.name);
+    crate::cli::open::warn_if_resealed(&resealed, &input.name);
     let bytes = file
         .emit(output_format, &session.emit_options())
         .map_err(key_error)?;
@@ -117,7 +117,7 @@ struct Sealed {
 
 fn open_sealed(path: &Path, session: &Session, for_update: bool) -> Result<Sealed, CliError> {
     let lock = if for_update {
-        super::open::lock_target(path)?
+        crate::cli::open::lock_target(path)?
     } else {
         None
     };
@@ -196,7 +196,7 @@ pub fn update_keys(update: &UpdateKeysArgs, session: &Session) -> Result<(), Cli
         );
         bar
     });
-    let results = super::parallel::map(&update.files, |path| {
+    let results = crate::cli::parallel::map(&update.files, |path| {
         let result = update_one(path, config, session, false);
         if let Some(bar) = &progress {
             bar.inc(1);

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::error::{CliError, code};
-use super::keys::{KeyChanges, RotateArgs};
-use super::session::Session;
 use super::set::SetArgs;
-use super::{decrypt, edit, encrypt, keys, set};
+use super::updatekeys::{KeyChanges, RotateArgs};
+use super::{decrypt, edit, encrypt, set, updatekeys as keys};
+use crate::cli::exit::{CliError, code};
+use crate::cli::session::Session;
 
 /// The flags that choose a legacy mode, and its file.
 #[derive(Args, Debug, Default)]

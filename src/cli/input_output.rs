@@ -11,7 +11,7 @@ use sops_rs::bounded::{Kind, read_to_end};
 use sops_rs::io::{Contents, Expect, FileId};
 
 use super::CommonArgs;
-use super::error::{CliError, code};
+use super::exit::{CliError, code};
 
 /// The input of a command.
 pub struct Input {

@@ -9,9 +9,9 @@ use sops_rs::bounded::{Kind, read_file, read_to_end};
 use sops_rs::tree::Value;
 use sops_rs::tree::path::{PathError, TreePath};
 
-use super::error::{CliError, code};
-use super::open::Opened;
-use super::session::Session;
+use crate::cli::exit::{CliError, code};
+use crate::cli::open::Opened;
+use crate::cli::session::Session;
 
 #[derive(Args, Debug)]
 pub struct SetArgs {
@@ -69,7 +69,7 @@ fn parse_json_value(text: &[u8]) -> Result<Value, CliError> {
 
 fn write_back(opened: Opened, session: &Session) -> Result<(), CliError> {
     let sealed = opened.reencrypt_and_emit(session)?;
-    super::io::write_back(
+    crate::cli::input_output::write_back(
         &sealed.input,
         &sealed.bytes,
         sops_rs::io::Contents::Encrypted,

@@ -12,9 +12,9 @@ use std::process::{Command, ExitStatus};
 use clap::Args;
 use sops_rs::tree::{MapItem, Value};
 
-use super::error::{CliError, code};
-use super::open::Opened;
-use super::session::Session;
+use crate::cli::exit::{CliError, code};
+use crate::cli::open::Opened;
+use crate::cli::session::Session;
 
 #[derive(Args, Debug)]
 pub struct ExecEnvArgs {
