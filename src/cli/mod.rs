@@ -4,6 +4,7 @@
 //! lives in its own file; this one owns the argument definitions and the dispatch.
 
 mod audit_run;
+mod child;
 mod commands;
 mod context;
 mod deferred;
@@ -18,10 +19,10 @@ mod plan;
 mod session;
 mod version;
 
-use audit_run as audit;
+use commands::audit_log as audit;
 use commands::{
-    check, completion, decrypt, edit, encrypt, exec_file as exec, filestatus, git_merge as merge,
-    legacy, man, publish_file as publish, set, updatekeys as keys,
+    check, completion, decrypt, edit, encrypt, exec_env, exec_file, filestatus, git_merge as merge,
+    groups, legacy, man, publish_file as publish, rotate, set, unset, updatekeys,
 };
 
 use std::path::PathBuf;
@@ -85,17 +86,17 @@ enum Command {
     /// Encrypt a file again under a new data key, optionally adding or removing keys.
     #[command(after_help = "Examples:\n  sops-rs rotate -i app.enc.yaml\n  \
                             sops-rs rotate -i --add-age age1... --rm-age age1old... app.enc.yaml")]
-    Rotate(Deferred<Box<keys::RotateArgs>>),
+    Rotate(Deferred<Box<rotate::RotateArgs>>),
     /// Make files' keys match the config's creation rule (values are not re-encrypted).
     #[command(after_help = "Examples:\n  sops-rs updatekeys -y secrets/*.enc.yaml")]
-    Updatekeys(Deferred<keys::UpdateKeysArgs>),
+    Updatekeys(Deferred<updatekeys::UpdateKeysArgs>),
     /// Add or delete key groups (Shamir secret sharing).
     #[command(
         subcommand,
         after_help = "Examples:\n  sops-rs groups add --file app.enc.yaml --age age1... -i\n  \
                             sops-rs groups delete --file app.enc.yaml 1 -i"
     )]
-    Groups(keys::GroupsCommand),
+    Groups(groups::GroupsCommand),
     /// Set one value of an encrypted file (VALUE is JSON); other values keep their ciphertext.
     #[command(
         after_help = "Examples:\n  sops-rs set app.enc.yaml '[\"db\"][\"password\"]' '\"s3cret\"'\n  \
@@ -104,21 +105,21 @@ enum Command {
     Set(Deferred<set::SetArgs>),
     /// Remove one key or list element from an encrypted file.
     #[command(after_help = "Examples:\n  sops-rs unset app.enc.yaml '[\"db\"][\"password\"]'")]
-    Unset(Deferred<set::UnsetArgs>),
+    Unset(Deferred<unset::UnsetArgs>),
     /// Run a command with the file's top-level values as environment variables.
     #[command(
         name = "exec-env",
         after_help = "Examples:\n  sops-rs exec-env app.enc.env './deploy.sh'\n  \
                             sops-rs exec-env --pristine app.enc.yaml 'env'"
     )]
-    ExecEnv(Deferred<exec::ExecEnvArgs>),
+    ExecEnv(Deferred<exec_env::ExecEnvArgs>),
     /// Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default).
     #[command(
         name = "exec-file",
         after_help = "Examples:\n  sops-rs exec-file app.enc.json 'jq .db {}'\n  \
                             sops-rs exec-file --no-fifo --filename app.json app.enc.json 'tool --config {}'"
     )]
-    ExecFile(Deferred<exec::ExecFileArgs>),
+    ExecFile(Deferred<exec_file::ExecFileArgs>),
     /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  sops-rs completion bash > /etc/bash_completion.d/sops-rs\n  \
@@ -324,18 +325,18 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         Some(Command::Rotate(rotate)) => Session::run(
             common,
             audited("rotate", Some(rotate.file.as_path())),
-            |s| keys::rotate(rotate, s),
+            |s| rotate::rotate(rotate, s),
         ),
         Some(Command::Updatekeys(update)) => {
             let first = update.files.first().map(PathBuf::as_path);
             Session::run(common, audited("updatekeys", first), |s| {
-                keys::update_keys(update, s)
+                updatekeys::update_keys(update, s)
             })
         }
         Some(Command::Groups(groups)) => {
             let file = groups.file();
             Session::run(common, audited("groups", Some(file)), |s| {
-                keys::groups(groups, s)
+                groups::groups(groups, s)
             })
         }
         Some(Command::Set(set)) => {
@@ -346,17 +347,17 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         Some(Command::Unset(unset)) => {
             let operation = Operation::new("unset", Some(unset.file.as_path()));
             let key_use = KeyUse::Audited(operation.at(Some(unset.path.as_str())));
-            Session::run(common, key_use, |s| set::unset(unset, s))
+            Session::run(common, key_use, |s| unset::unset(unset, s))
         }
         Some(Command::ExecEnv(exec)) => Session::run(
             common,
             audited("exec_env", Some(exec.file.as_path())),
-            |s| exec::exec_env(exec, s),
+            |s| exec_env::exec_env(exec, s),
         ),
         Some(Command::ExecFile(exec)) => Session::run(
             common,
             audited("exec_file", Some(exec.file.as_path())),
-            |s| exec::exec_file(exec, s),
+            |s| exec_file::exec_file(exec, s),
         ),
         Some(Command::Publish(args)) => {
             Session::run(common, audited("publish", args.file.as_deref()), |s| {

@@ -1,44 +1,19 @@
-//! `exec-env` and `exec-file`: hand decrypted secrets to a child process without writing
-//! plaintext to disk (a FIFO by default; a 0600 file in a private directory with --no-fifo,
-//! removed afterwards). The child does not inherit sops-rs's key credentials
-//! ([`sops_rs::keys::CREDENTIAL_VARIABLES`]) unless --keep-key-credentials says so.
+//! `sops-rs exec-file FILE COMMAND`: run COMMAND with `{}` replaced by the path of the decrypted
+//! file, without writing plaintext to disk: a FIFO by default; with --no-fifo a 0600 file in a
+//! private 0700 directory, removed afterwards. The child does not inherit sops-rs's key
+//! credentials ([`sops_rs::keys::CREDENTIAL_VARIABLES`]) unless --keep-key-credentials says so.
 
 use std::fs::File;
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Component, Path, PathBuf};
-use std::process::{Command, ExitStatus};
 
 use clap::Args;
-use sops_rs::tree::{MapItem, Value};
 
+use crate::cli::child::{exit_with, give_to, refuse_background, run_as, shell, spawn_error};
 use crate::cli::exit::{CliError, code};
 use crate::cli::open::Opened;
 use crate::cli::session::Session;
-
-#[derive(Args, Debug)]
-pub struct ExecEnvArgs {
-    /// The encrypted file.
-    pub file: PathBuf,
-    /// The command, run with /bin/sh -c.
-    pub command: String,
-    /// Start the command with only the secrets in its environment.
-    #[arg(long)]
-    pub pristine: bool,
-    /// Replace sops-rs with the command instead of running it as a child.
-    #[arg(long)]
-    pub same_process: bool,
-    /// Pass sops-rs's key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on
-    /// to the command; by default it gets the file's secrets but not the keys to other files.
-    #[arg(long)]
-    pub keep_key_credentials: bool,
-    /// Run the command as this user (needs the privilege to switch users).
-    #[arg(long, value_name = "USER")]
-    pub user: Option<String>,
-    /// sops's deprecated --background (not supported: sops-rs waits for the command).
-    #[arg(long, hide = true)]
-    pub background: bool,
-}
 
 #[derive(Args, Debug)]
 pub struct ExecFileArgs {
@@ -62,145 +37,6 @@ pub struct ExecFileArgs {
     /// sops's deprecated --background (not supported: sops-rs waits for the command).
     #[arg(long, hide = true)]
     pub background: bool,
-}
-
-/// Refuses sops's deprecated `--background`.
-fn refuse_background(background: bool) -> Result<(), CliError> {
-    if background {
-        return Err(CliError::new(
-            code::GENERIC,
-            "--background is not supported by sops-rs (sops deprecated it); run the command \
-             in the background yourself",
-        ));
-    }
-    Ok(())
-}
-
-/// Looks a user up in /etc/passwd: (uid, gid).
-fn lookup_user(name: &str) -> Result<(u32, u32), CliError> {
-    let passwd = sops_rs::bounded::read_file_to_string(
-        Path::new("/etc/passwd"),
-        sops_rs::bounded::Kind::Config,
-    )
-    .map_err(|e| CliError::new(code::GENERIC, format!("cannot read /etc/passwd: {e}")))?;
-    passwd
-        .lines()
-        .filter_map(|line| {
-            let fields: Vec<&str> = line.split(':').collect();
-            (fields.len() >= 4 && fields[0] == name)
-                .then(|| (fields[2].parse().ok(), fields[3].parse().ok()))
-        })
-        .find_map(|(uid, gid)| Some((uid?, gid?)))
-        .ok_or_else(|| CliError::new(code::GENERIC, format!("unknown user {name:?}")))
-}
-
-/// `/bin/sh -c COMMAND`, without sops-rs's key credentials unless they are to be kept.
-fn shell(command_line: &str, keep_key_credentials: bool) -> Command {
-    let mut command = Command::new("/bin/sh");
-    command.arg("-c").arg(command_line);
-    if !keep_key_credentials {
-        sops_rs::keys::withhold_credentials(&mut command);
-    }
-    sops_rs::audit::settings::withhold_key(&mut command);
-    command
-}
-
-/// Makes `command` run as `user`; returns the user's (uid, gid).
-fn run_as(command: &mut Command, user: Option<&str>) -> Result<Option<(u32, u32)>, CliError> {
-    let Some(user) = user else {
-        return Ok(None);
-    };
-    use std::os::unix::process::CommandExt;
-    let (uid, gid) = lookup_user(user)?;
-    command.uid(uid).gid(gid);
-    Ok(Some((uid, gid)))
-}
-
-/// Hands the plaintext file (or FIFO) and its private directory to the user the command runs
-/// as: they are 0600 and 0700, so that user could not open them otherwise.
-fn give_to(owner: Option<(u32, u32)>, paths: &[&Path]) -> Result<(), CliError> {
-    let Some((uid, gid)) = owner else {
-        return Ok(());
-    };
-    let (uid, gid) = (
-        rustix::fs::Uid::from_raw(uid),
-        rustix::fs::Gid::from_raw(gid),
-    );
-    for path in paths {
-        rustix::fs::chown(*path, Some(uid), Some(gid)).map_err(|e| {
-            CliError::new(
-                code::GENERIC,
-                format!(
-                    "--user: cannot hand {} to the user the command runs as: {e}",
-                    path.display()
-                ),
-            )
-        })?;
-    }
-    Ok(())
-}
-
-fn exit_with(status: ExitStatus) -> Result<(), CliError> {
-    use std::os::unix::process::ExitStatusExt;
-    match status.code() {
-        Some(0) => Ok(()),
-        Some(code) => Err(CliError::silent(code as u8)),
-        None => Err(CliError::silent(128 + status.signal().unwrap_or(0) as u8)),
-    }
-}
-
-fn spawn_error(e: std::io::Error) -> CliError {
-    CliError::new(code::GENERIC, format!("cannot run the command: {e}"))
-}
-
-pub fn exec_env(exec: &ExecEnvArgs, session: &Session) -> Result<(), CliError> {
-    refuse_background(exec.background)?;
-    let opened = Opened::open_read_only(Some(&exec.file), session)?;
-    let mut command = shell(&exec.command, exec.keep_key_credentials);
-    if exec.pristine {
-        command.env_clear();
-    }
-    run_as(&mut command, exec.user.as_deref())?;
-    for document in &opened.file.tree().documents {
-        for item in &document.items {
-            let MapItem::Entry { key, value } = item else {
-                continue;
-            };
-            let Value::Scalar(scalar) = value else {
-                return Err(CliError::new(
-                    code::GENERIC,
-                    format!(
-                        "{}: cannot put the nested value of {key:?} in an environment variable",
-                        opened.input.name
-                    ),
-                )
-                .with_redacted(format!(
-                    "{}: a top-level value is nested and cannot be an environment variable",
-                    opened.input.name
-                )));
-            };
-            if key.contains('=') || key.contains('\0') {
-                return Err(CliError::new(
-                    code::GENERIC,
-                    format!(
-                        "{}: key {key:?} cannot be an environment variable name",
-                        opened.input.name
-                    ),
-                )
-                .with_redacted(format!(
-                    "{}: a top-level key cannot be an environment variable name",
-                    opened.input.name
-                )));
-            }
-            command.env(key, scalar.to_flat_string());
-        }
-    }
-    if exec.same_process {
-        use std::os::unix::process::CommandExt;
-        drop(opened);
-        return Err(spawn_error(command.exec()));
-    }
-    exit_with(command.status().map_err(spawn_error)?)
 }
 
 /// A private directory removed with everything in it when dropped.

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::rotate::{KeyChanges, RotateArgs};
 use super::set::SetArgs;
-use super::updatekeys::{KeyChanges, RotateArgs};
-use super::{decrypt, edit, encrypt, set, updatekeys as keys};
+use super::{decrypt, edit, encrypt, rotate, set};
 use crate::cli::exit::{CliError, code};
 use crate::cli::session::Session;
 
@@ -155,7 +155,7 @@ pub fn run(legacy: &LegacyArgs, file: &Path, session: &Session) -> Result<(), Cl
     match legacy.mode() {
         Mode::Encrypt => encrypt::run(Some(file), None, session),
         Mode::Decrypt => decrypt::run(Some(file), session),
-        Mode::Rotate => keys::rotate(
+        Mode::Rotate => rotate::rotate(
             &RotateArgs {
                 file: file.to_path_buf(),
                 changes: legacy.changes.clone(),

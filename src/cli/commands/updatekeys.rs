@@ -1,44 +1,17 @@
-//! Commands that change who can open a file: `rotate` (new data key, every value re-encrypted),
-//! `updatekeys` (apply the config's creation rule), `groups add` / `groups delete`. The last two
-//! and `updatekeys` re-wrap the same data key, so the values and the MAC stay as they are.
+//! `sops-rs updatekeys FILE...`: make each file's key groups match its creation rule in the
+//! config, re-wrapping the same data key (the values and the MAC stay as they are). Without
+//! `-y` it shows the change and asks, one file after the other; with `-y` files run in parallel.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Subcommand};
-use sops_rs::config::KeySpec;
-use sops_rs::io::Contents;
-use sops_rs::keys::registry;
-use sops_rs::rekey::{self, GroupChange, GroupListing, KeyUpdate};
+use clap::Args;
+use sops_rs::rekey::{GroupListing, KeyUpdate};
 use sops_rs::tree::Timestamp;
-use sops_rs::{KeyedFile, SopsFile};
 
-use crate::cli::CommonArgs;
+use super::sealed::open_sealed;
 use crate::cli::exit::{CliError, code};
-use crate::cli::input_output::{Input, check_destination, formats, read_input, write_back};
-use crate::cli::open::Opened;
-use crate::cli::plan::{flag_keys, key_options};
 use crate::cli::session::Session;
-
-pub use crate::cli::key_flags::KeyChanges;
-
-/// The keys `rotate` adds and removes, in registry order.
-fn changed_keys(changes: &KeyChanges, args: &CommonArgs) -> Result<[Vec<KeySpec>; 2], CliError> {
-    let kinds: Vec<_> = registry::all().collect();
-    let options = key_options(args)?;
-    Ok([
-        changes.added.specs(&kinds, &options),
-        changes.removed.specs(&kinds, &options),
-    ])
-}
-
-#[derive(Args, Debug)]
-pub struct RotateArgs {
-    /// The encrypted file.
-    pub file: PathBuf,
-    #[command(flatten)]
-    pub changes: KeyChanges,
-}
 
 #[derive(Args, Debug)]
 pub struct UpdateKeysArgs {
@@ -48,112 +21,6 @@ pub struct UpdateKeysArgs {
     /// Apply the changes without asking.
     #[arg(short = 'y', long)]
     pub yes: bool,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum GroupsCommand {
-    /// Add a key group made of the keys given with --age, --pgp, ...
-    Add {
-        /// The encrypted file.
-        #[arg(short = 'f', long)]
-        file: PathBuf,
-    },
-    /// Delete the key group at INDEX (0-based).
-    Delete {
-        /// The encrypted file.
-        #[arg(short = 'f', long)]
-        file: PathBuf,
-        /// The group's index.
-        index: usize,
-    },
-}
-
-fn key_error(e: sops_rs::Error) -> CliError {
-    CliError::from_library(e, true)
-}
-
-pub fn rotate(rotate: &RotateArgs, session: &Session) -> Result<(), CliError> {
-    let args = session.args;
-    check_destination(Some(&rotate.file), args)?;
-    if !rotate.file.exists() && rotate.changes.any() {
-        return Err(CliError::new(
-            code::CANNOT_CHANGE_KEYS_FROM_NON_EXISTENT_FILE,
-            format!(
-                "{}: cannot change keys of a non-existent file",
-                rotate.file.display()
-            ),
-        ));
-    }
-    let opened = if args.in_place {
-        Opened::open_for_update(&rotate.file, session)?
-    } else {
-        Opened::open(Some(&rotate.file), session)?
-    };
-    let [added, removed] = changed_keys(&rotate.changes, args)?;
-    let changes = rekey::KeyChanges { added, removed };
-    let Opened {
-        input,
-        output_format,
-        file,
-        ..
-    } = opened;
-    let now = Timestamp::now_utc_seconds();
-    let (file, resealed) =
-        rekey::rotate(file, &changes, session.keys()?, now).map_err(key_error)?;
-    crate::cli::open::warn_if_resealed(&resealed, &input.name);
-    let bytes = file
-        .emit(output_format, &session.emit_options())
-        .map_err(key_error)?;
-    session.write_output(&input, &bytes, Contents::Encrypted)
-}
-
-/// An encrypted file whose data key is recovered but whose values stay encrypted.
-struct Sealed {
-    _lock: Option<sops_rs::io::FileLock>,
-    input: Input,
-    format: sops_rs::Format,
-    file: KeyedFile,
-}
-
-fn open_sealed(path: &Path, session: &Session, for_update: bool) -> Result<Sealed, CliError> {
-    let lock = if for_update {
-        crate::cli::open::lock_target(path)?
-    } else {
-        None
-    };
-    let input = read_input(Some(path))?;
-    let (format, _) = formats(&input, session.args)?;
-    let library = |e| CliError::from_library(e, false);
-    let file = SopsFile::parse(format, &input.bytes, &input.name).map_err(library)?;
-    let order = session.decryption_order()?;
-    let file = KeyedFile::unlock(file, session.keys()?, order).map_err(library)?;
-    Ok(Sealed {
-        _lock: lock,
-        input,
-        format,
-        file,
-    })
-}
-
-impl Sealed {
-    /// Applies `change` and writes the new file back (`in_place`) or to the output, holding the
-    /// update lock until it is written.
-    fn change_and_write(
-        self,
-        session: &Session,
-        in_place: bool,
-        change: impl FnOnce(KeyedFile) -> sops_rs::Result<SopsFile>,
-    ) -> Result<(), CliError> {
-        let file = change(self.file).map_err(key_error)?;
-        let bytes = file
-            .emit(self.format, &session.emit_options())
-            .map_err(key_error)?;
-        if in_place {
-            write_back(&self.input, &bytes, Contents::Encrypted)
-        } else {
-            session.write_output(&self.input, &bytes, Contents::Encrypted)
-        }
-    }
 }
 
 fn describe(groups: &GroupListing) -> String {
@@ -268,42 +135,4 @@ fn update_one(
     })?;
     eprintln!("File {} synced with new keys", path.display());
     Ok(())
-}
-
-impl GroupsCommand {
-    /// The encrypted file the command changes.
-    pub fn file(&self) -> &Path {
-        match self {
-            GroupsCommand::Add { file } | GroupsCommand::Delete { file, .. } => file,
-        }
-    }
-}
-
-pub fn groups(command: &GroupsCommand, session: &Session) -> Result<(), CliError> {
-    let args = session.args;
-    let (path, index) = match command {
-        GroupsCommand::Add { file } => (file, None),
-        GroupsCommand::Delete { file, index } => (file, Some(*index)),
-    };
-    check_destination(Some(path), args)?;
-    let sealed = open_sealed(path, session, args.in_place)?;
-    let change = match index {
-        None => {
-            let keys = flag_keys(args)?;
-            if keys.is_empty() {
-                return Err(CliError::new(
-                    code::GENERIC,
-                    "groups add needs keys: --age, --pgp, --kms, ...",
-                ));
-            }
-            GroupChange::Add(keys)
-        }
-        Some(index) => GroupChange::Delete(index),
-    };
-    let threshold = args.shamir_secret_sharing_threshold.filter(|n| *n > 0);
-    let keys = session.keys()?;
-    sealed.change_and_write(session, args.in_place, |file| {
-        let now = Timestamp::now_utc_seconds();
-        rekey::change_groups(file, &change, threshold, keys, now)
-    })
 }
