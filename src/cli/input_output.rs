@@ -10,7 +10,7 @@ use sops_rs::Format;
 use sops_rs::bounded::{Kind, read_to_end};
 use sops_rs::io::{Contents, Expect, FileId};
 
-use super::CommonArgs;
+use super::args::CommonArgs;
 use super::exit::{CliError, code};
 
 /// The input of a command.
@@ -177,7 +177,7 @@ mod tests {
     /// The formats the help and the errors name are the ones the code reads, TOML included.
     #[test]
     fn help_and_errors_name_every_format() {
-        let command = super::super::Cli::command();
+        let command = crate::cli::Cli::command();
         let about = command.get_about().unwrap().to_string().to_lowercase();
         for flag in ["input-type", "output-type"] {
             let arg = command

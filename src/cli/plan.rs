@@ -10,7 +10,7 @@ use sops_rs::keys::{KeyOptions, MasterKey, registry};
 use sops_rs::metadata::Metadata;
 use sops_rs::selection::{RULE_FIELDS, Rule};
 
-use super::CommonArgs;
+use super::args::CommonArgs;
 use super::exit::{CliError, code};
 
 /// Layout from the config's `stores` section, overridden by `--indent`.

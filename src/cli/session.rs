@@ -20,7 +20,7 @@ use sops_rs::io::{Contents, Expect, FileLock};
 use sops_rs::keys::{KeyContext, KeyKind};
 use zeroize::Zeroizing;
 
-use super::CommonArgs;
+use super::args::CommonArgs;
 use super::audit_run::{AuditRun, Settings};
 use super::exit::{CliError, code};
 use super::input_output::{Input, write_file, write_stdout};

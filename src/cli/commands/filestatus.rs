@@ -5,7 +5,7 @@ use std::path::Path;
 
 use sops_rs::SopsFile;
 
-use crate::cli::CommonArgs;
+use crate::cli::args::CommonArgs;
 use crate::cli::exit::{CliError, code};
 use crate::cli::input_output::{formats, read_input};
 

@@ -11,7 +11,7 @@ use sops_rs::rekey;
 use sops_rs::tree::Timestamp;
 
 use super::sealed::key_error;
-use crate::cli::CommonArgs;
+use crate::cli::args::CommonArgs;
 use crate::cli::exit::{CliError, code};
 use crate::cli::input_output::check_destination;
 use crate::cli::open::Opened;
