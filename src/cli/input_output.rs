@@ -1,6 +1,7 @@
-//! Reading the input (a file or standard input) and the primitives that write output (standard
-//! output, a file), with sops's rules and exit codes; the session decides where and when output
-//! goes. Every file a command writes goes through [`write_file`], and so through the library's
+//! Input and output for the commands, with sops's rules and exit codes: reading the input (a
+//! file or standard input), choosing the input and output formats, checking the destination
+//! before any work, and the primitives that write output (standard output, a file); the session
+//! decides where and when output goes. Every file a command writes goes through [`write_file`], and so through the library's
 //! one write path, `sops_rs::io::write`.
 
 use std::io::Write;
