@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::rotate::{KeyChanges, RotateArgs};
+use super::rotate::RotateArgs;
 use super::set::SetArgs;
 use super::{decrypt, edit, encrypt, rotate, set};
 use crate::cli::exit::{CliError, code};
+use crate::cli::key_flags::KeyChanges;
 use crate::cli::session::Session;
 
 /// The flags that choose a legacy mode, and its file.

@@ -14,11 +14,10 @@ use super::sealed::key_error;
 use crate::cli::args::CommonArgs;
 use crate::cli::exit::{CliError, code};
 use crate::cli::input_output::check_destination;
+use crate::cli::key_flags::KeyChanges;
 use crate::cli::open::Opened;
 use crate::cli::plan::key_options;
 use crate::cli::session::Session;
-
-pub use crate::cli::key_flags::KeyChanges;
 
 /// The keys `rotate` adds and removes, in registry order.
 fn changed_keys(changes: &KeyChanges, args: &CommonArgs) -> Result<[Vec<KeySpec>; 2], CliError> {

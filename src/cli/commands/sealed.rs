@@ -1,5 +1,7 @@
-//! An encrypted file opened for a key change (`updatekeys`, `groups`): its data key recovered,
-//! its values left encrypted, and the change written back under the update lock.
+//! What the key-changing commands share: an encrypted file opened for a key change
+//! (`updatekeys`, `groups`), its data key recovered and its values left encrypted, the change
+//! written back under the update lock; and how a key change's library error is reported (also
+//! `rotate`).
 
 use std::path::Path;
 
