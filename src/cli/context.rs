@@ -3,7 +3,7 @@
 
 use sops_rs::keys::KeyKind;
 
-use super::error::{CliError, code};
+use super::exit::{CliError, code};
 
 /// Installs the size and time limits of `sops_rs::bounded` from the `SOPS_RS_MAX_*_BYTES` and
 /// `SOPS_RS_COMMAND_TIMEOUT_SECONDS` variables; a malformed one is an error.

@@ -75,7 +75,7 @@ fn keeping_about(command: Command, augment: fn(Command) -> Command) -> Command {
 mod tests {
     use clap::CommandFactory;
 
-    use super::super::Cli;
+    use crate::cli::Cli;
 
     #[test]
     fn subcommand_arguments_are_defined_only_when_built() {

@@ -169,7 +169,7 @@ impl FromArgMatches for KeyChanges {
 mod tests {
     use clap::CommandFactory;
 
-    use super::super::Cli;
+    use crate::cli::Cli;
     use sops_rs::keys::registry;
 
     #[test]

@@ -1,41 +1,39 @@
 //! The command line: sops's subcommands, flags and environment variables, parsed with clap.
 //!
-//! `main.rs` declares this module, so it uses only the library's public API. Each subcommand
-//! lives in its own file; this one owns the argument definitions and the dispatch.
+//! `main.rs` declares this module, so it uses only the library's public API. This file owns the
+//! parser entry (`Cli` and its list of subcommands) and the dispatch; each subcommand lives in
+//! `commands/`, the flags every command shares in `args.rs`, and the rest of `cli/` is the
+//! infrastructure the commands build on.
 
-mod audit;
-mod check;
-mod completion;
+mod args;
+mod audit_run;
+mod child;
+mod commands;
 mod context;
-mod decrypt;
 mod deferred;
-mod edit;
-mod encrypt;
-pub mod error;
-mod exec;
-mod filestatus;
-mod io;
+pub mod exit;
+mod input_output;
 mod key_flags;
-mod keys;
-mod legacy;
-mod man;
-mod merge;
 mod open;
 mod parallel;
 mod parse;
 mod placement;
 mod plan;
-mod publish;
 mod session;
-mod set;
 mod version;
+
+use commands::{
+    audit_log, check, completion, decrypt, edit, encrypt, exec_env, exec_file, filestatus,
+    git_merge, groups, legacy, man, publish_file, rotate, set, unset, updatekeys,
+};
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
+use args::{CommonArgs, FileArg};
 use deferred::Deferred;
-use error::{CliError, code};
+use exit::{CliError, code};
 use session::{KeyUse, Operation, Session};
 
 /// The program name in usage lines and help.
@@ -91,17 +89,17 @@ enum Command {
     /// Encrypt a file again under a new data key, optionally adding or removing keys.
     #[command(after_help = "Examples:\n  sops-rs rotate -i app.enc.yaml\n  \
                             sops-rs rotate -i --add-age age1... --rm-age age1old... app.enc.yaml")]
-    Rotate(Deferred<Box<keys::RotateArgs>>),
+    Rotate(Deferred<Box<rotate::RotateArgs>>),
     /// Make files' keys match the config's creation rule (values are not re-encrypted).
     #[command(after_help = "Examples:\n  sops-rs updatekeys -y secrets/*.enc.yaml")]
-    Updatekeys(Deferred<keys::UpdateKeysArgs>),
+    Updatekeys(Deferred<updatekeys::UpdateKeysArgs>),
     /// Add or delete key groups (Shamir secret sharing).
     #[command(
         subcommand,
         after_help = "Examples:\n  sops-rs groups add --file app.enc.yaml --age age1... -i\n  \
                             sops-rs groups delete --file app.enc.yaml 1 -i"
     )]
-    Groups(keys::GroupsCommand),
+    Groups(groups::GroupsCommand),
     /// Set one value of an encrypted file (VALUE is JSON); other values keep their ciphertext.
     #[command(
         after_help = "Examples:\n  sops-rs set app.enc.yaml '[\"db\"][\"password\"]' '\"s3cret\"'\n  \
@@ -110,21 +108,21 @@ enum Command {
     Set(Deferred<set::SetArgs>),
     /// Remove one key or list element from an encrypted file.
     #[command(after_help = "Examples:\n  sops-rs unset app.enc.yaml '[\"db\"][\"password\"]'")]
-    Unset(Deferred<set::UnsetArgs>),
+    Unset(Deferred<unset::UnsetArgs>),
     /// Run a command with the file's top-level values as environment variables.
     #[command(
         name = "exec-env",
         after_help = "Examples:\n  sops-rs exec-env app.enc.env './deploy.sh'\n  \
                             sops-rs exec-env --pristine app.enc.yaml 'env'"
     )]
-    ExecEnv(Deferred<exec::ExecEnvArgs>),
+    ExecEnv(Deferred<exec_env::ExecEnvArgs>),
     /// Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default).
     #[command(
         name = "exec-file",
         after_help = "Examples:\n  sops-rs exec-file app.enc.json 'jq .db {}'\n  \
                             sops-rs exec-file --no-fifo --filename app.json app.enc.json 'tool --config {}'"
     )]
-    ExecFile(Deferred<exec::ExecFileArgs>),
+    ExecFile(Deferred<exec_file::ExecFileArgs>),
     /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  sops-rs completion bash > /etc/bash_completion.d/sops-rs\n  \
@@ -140,7 +138,7 @@ enum Command {
         after_help = "Examples:\n  sops-rs audit verify audit.jsonl\n  \
                             SOPS_RS_AUDIT_HMAC_KEY=... sops-rs audit hash '[\"db\"][\"password\"]'"
     )]
-    Audit(audit::AuditCommand),
+    Audit(audit_log::AuditCommand),
     /// Print the man page sops-rs(1) (roff), or write every page into a directory.
     #[command(hide = true)]
     Man(man::ManArgs),
@@ -156,127 +154,15 @@ enum Command {
         after_help = "Examples:\n  git config merge.sops-rs.driver 'sops-rs git-merge %O %A %B %P'\n  \
                             echo '*.enc.yaml merge=sops-rs' >> .gitattributes"
     )]
-    GitMerge(Deferred<merge::MergeArgs>),
+    GitMerge(Deferred<git_merge::MergeArgs>),
     /// Send a file (or a directory's files) to the S3 bucket, GCS bucket or Vault KV path its
     /// destination rule names.
     #[command(after_help = "Examples:\n  sops-rs publish secrets/app.enc.yaml\n  \
                             sops-rs publish --yes --recursive --omit-extensions secrets/")]
-    Publish(Deferred<publish::PublishArgs>),
+    Publish(Deferred<publish_file::PublishArgs>),
     /// Print {"encrypted":true} or {"encrypted":false} for a file.
     #[command(after_help = "Examples:\n  sops-rs filestatus app.enc.yaml")]
     Filestatus(Deferred<FileArg>),
-}
-
-#[derive(Args, Debug)]
-struct FileArg {
-    /// The file; `-` or nothing reads standard input.
-    #[arg(value_name = "FILE")]
-    file: Option<PathBuf>,
-}
-
-/// Flags accepted before or after the subcommand, as in sops.
-#[derive(Args, Debug, Default)]
-struct CommonArgs {
-    /// Write the result back to the input file.
-    #[arg(short = 'i', long, global = true)]
-    in_place: bool,
-    /// Write the result to this file instead of standard output.
-    #[arg(long, global = true, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Decrypt only the value at this tree path, e.g. '["db"]["password"]'.
-    #[arg(long, global = true, value_name = "PATH")]
-    extract: Option<String>,
-    /// Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name).
-    #[arg(long, global = true, value_name = "TYPE")]
-    input_type: Option<String>,
-    /// Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or
-    /// --filename-override; binary for stdin).
-    #[arg(long, global = true, value_name = "TYPE")]
-    output_type: Option<String>,
-    /// Treat the input as if it had this file name (format detection, standard input).
-    #[arg(long, global = true, value_name = "NAME")]
-    filename_override: Option<PathBuf>,
-    // The keys to encrypt for: one flag per key kind (`--age`, `--pgp`, `--kms`, ...).
-    #[command(flatten)]
-    keys: key_flags::KeyFlags,
-    /// AWS profile for the KMS keys.
-    #[arg(long, global = true, value_name = "PROFILE")]
-    aws_profile: Option<String>,
-    /// AWS KMS encryption context for new keys: key:value pairs, comma-separated.
-    #[arg(long, global = true, value_name = "CONTEXT")]
-    encryption_context: Option<String>,
-    /// Number of key groups needed to decrypt (Shamir threshold).
-    #[arg(long, global = true, value_name = "N")]
-    shamir_secret_sharing_threshold: Option<usize>,
-    /// A remote sops key service (not supported: sops-rs uses its keys locally).
-    #[arg(
-        long,
-        global = true,
-        env = "SOPS_KEYSERVICE",
-        hide_env_values = true,
-        value_name = "URI"
-    )]
-    keyservice: Vec<String>,
-    /// Use local keys (always on in sops-rs; accepted for compatibility).
-    #[arg(long, global = true, env = "SOPS_ENABLE_LOCAL_KEYSERVICE", hide_env_values = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
-    enable_local_keyservice: Option<String>,
-    /// Accepted for compatibility: sops-rs never contacts the network to check for updates.
-    #[arg(long, global = true, env = "SOPS_DISABLE_VERSION_CHECK", hide_env_values = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
-    disable_version_check: Option<String>,
-    /// Accepted for compatibility (sops-rs does not check for updates).
-    #[arg(long, global = true)]
-    check_for_updates: bool,
-    /// Accepted for compatibility.
-    #[arg(long, global = true)]
-    verbose: bool,
-    /// Append audit events to this JSON Lines file (`-`: standard error).
-    #[arg(long, global = true, value_name = "FILE")]
-    audit_log: Option<PathBuf>,
-    /// The config file to use instead of searching for .sops-rs.yaml / .sops.yaml.
-    #[arg(
-        long,
-        global = true,
-        env = "SOPS_CONFIG",
-        hide_env_values = true,
-        value_name = "FILE"
-    )]
-    config: Option<PathBuf>,
-    /// Decrypt even when the MAC does not match.
-    #[arg(long, global = true)]
-    ignore_mac: bool,
-    /// Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted].
-    #[arg(long, global = true, value_name = "SUFFIX")]
-    unencrypted_suffix: Option<String>,
-    /// Encrypt only keys with this suffix (and everything below them).
-    #[arg(long, global = true, value_name = "SUFFIX")]
-    encrypted_suffix: Option<String>,
-    /// Leave keys matching this regex (and everything below them) unencrypted.
-    #[arg(long, global = true, value_name = "REGEX")]
-    unencrypted_regex: Option<String>,
-    /// Encrypt only keys matching this regex (and everything below them).
-    #[arg(long, global = true, value_name = "REGEX")]
-    encrypted_regex: Option<String>,
-    /// Leave values after a comment matching this regex unencrypted.
-    #[arg(long, global = true, value_name = "REGEX")]
-    unencrypted_comment_regex: Option<String>,
-    /// Encrypt only values after a comment matching this regex.
-    #[arg(long, global = true, value_name = "REGEX")]
-    encrypted_comment_regex: Option<String>,
-    /// Put only encrypted values into the MAC.
-    #[arg(long, global = true)]
-    mac_only_encrypted: bool,
-    /// Indentation of YAML and JSON output.
-    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true)]
-    indent: Option<i64>,
-    /// Key types to try first when decrypting, comma-separated (default: age,pgp).
-    #[arg(
-        long,
-        global = true,
-        env = "SOPS_DECRYPTION_ORDER",
-        hide_env_values = true,
-        value_name = "TYPES"
-    )]
-    decryption_order: Option<String>,
 }
 
 /// Parses the arguments and runs the command in its session.
@@ -299,7 +185,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
     let common = &cli.common;
     let audited = |name, file| KeyUse::Audited(Operation::new(name, file));
     match &cli.command {
-        Some(Command::Audit(command)) => audit::run(command),
+        Some(Command::Audit(command)) => audit_log::run(command),
         Some(Command::Check(check)) => {
             let key_use = match check.verify_mac {
                 true => audited("check", check.paths.first().map(PathBuf::as_path)),
@@ -310,7 +196,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         Some(Command::GitMerge(merge)) => Session::run(
             common,
             audited("git_merge", Some(merge.ours.as_path())),
-            |s| merge::run(merge, s),
+            |s| git_merge::run(merge, s),
         ),
         Some(Command::Encrypt(arg)) => {
             Session::run(common, audited("encrypt", arg.file.as_deref()), |s| {
@@ -330,18 +216,18 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         Some(Command::Rotate(rotate)) => Session::run(
             common,
             audited("rotate", Some(rotate.file.as_path())),
-            |s| keys::rotate(rotate, s),
+            |s| rotate::rotate(rotate, s),
         ),
         Some(Command::Updatekeys(update)) => {
             let first = update.files.first().map(PathBuf::as_path);
             Session::run(common, audited("updatekeys", first), |s| {
-                keys::update_keys(update, s)
+                updatekeys::update_keys(update, s)
             })
         }
         Some(Command::Groups(groups)) => {
             let file = groups.file();
             Session::run(common, audited("groups", Some(file)), |s| {
-                keys::groups(groups, s)
+                groups::groups(groups, s)
             })
         }
         Some(Command::Set(set)) => {
@@ -352,21 +238,21 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         Some(Command::Unset(unset)) => {
             let operation = Operation::new("unset", Some(unset.file.as_path()));
             let key_use = KeyUse::Audited(operation.at(Some(unset.path.as_str())));
-            Session::run(common, key_use, |s| set::unset(unset, s))
+            Session::run(common, key_use, |s| unset::unset(unset, s))
         }
         Some(Command::ExecEnv(exec)) => Session::run(
             common,
             audited("exec_env", Some(exec.file.as_path())),
-            |s| exec::exec_env(exec, s),
+            |s| exec_env::exec_env(exec, s),
         ),
         Some(Command::ExecFile(exec)) => Session::run(
             common,
             audited("exec_file", Some(exec.file.as_path())),
-            |s| exec::exec_file(exec, s),
+            |s| exec_file::exec_file(exec, s),
         ),
         Some(Command::Publish(args)) => {
             Session::run(common, audited("publish", args.file.as_deref()), |s| {
-                publish::run(args, s)
+                publish_file::run(args, s)
             })
         }
         Some(Command::Completion { shell }) => completion::run(*shell),

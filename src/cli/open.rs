@@ -8,8 +8,8 @@ use sops_rs::formats::Format;
 use sops_rs::tree::Timestamp;
 use sops_rs::{Document, KeyedFile, OpenMode, Resealed, SopsFile};
 
-use super::error::CliError;
-use super::io::{Input, formats, read_input};
+use super::exit::CliError;
+use super::input_output::{Input, formats, read_input};
 use super::session::Session;
 
 /// An encrypted file, decrypted in memory.
@@ -61,7 +61,7 @@ pub fn lock_target(path: &Path) -> Result<Option<sops_rs::io::FileLock>, CliErro
     use sops_rs::io::Locking;
     let error = |e: std::io::Error| {
         CliError::new(
-            super::error::code::COULD_NOT_READ_INPUT,
+            super::exit::code::COULD_NOT_READ_INPUT,
             format!("cannot lock {}: {e}", path.display()),
         )
     };

@@ -16,7 +16,7 @@ use std::ffi::OsString;
 use clap::{Arg, ArgMatches, Command, CommandFactory, FromArgMatches};
 
 use super::Cli;
-use super::error::{CliError, code};
+use super::exit::{CliError, code};
 
 /// sops subcommands sops-rs does not have. Named on the command line, they are refused with a
 /// clear message instead of being taken for the file of the legacy `sops FILE` form. A name

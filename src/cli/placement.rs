@@ -12,7 +12,7 @@ use std::ffi::OsString;
 
 use clap::Command;
 
-use super::error::{CliError, code};
+use super::exit::{CliError, code};
 use super::parse::takes_one_value;
 
 /// A top-level flag given before the subcommand: its long name and its tokens.

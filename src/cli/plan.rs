@@ -10,8 +10,8 @@ use sops_rs::keys::{KeyOptions, MasterKey, registry};
 use sops_rs::metadata::Metadata;
 use sops_rs::selection::{RULE_FIELDS, Rule};
 
-use super::CommonArgs;
-use super::error::{CliError, code};
+use super::args::CommonArgs;
+use super::exit::{CliError, code};
 
 /// Layout from the config's `stores` section, overridden by `--indent`.
 pub fn emit_options(args: &CommonArgs, config: Option<&Config>) -> EmitOptions {

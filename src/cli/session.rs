@@ -20,10 +20,10 @@ use sops_rs::io::{Contents, Expect, FileLock};
 use sops_rs::keys::{KeyContext, KeyKind};
 use zeroize::Zeroizing;
 
-use super::CommonArgs;
-use super::audit::{AuditRun, Settings};
-use super::error::{CliError, code};
-use super::io::{Input, write_file, write_stdout};
+use super::args::CommonArgs;
+use super::audit_run::{AuditRun, Settings};
+use super::exit::{CliError, code};
+use super::input_output::{Input, write_file, write_stdout};
 
 /// The audited operation a command is: its name in the records, its file, and the tree path it
 /// names (hashed in the records, never logged in clear).

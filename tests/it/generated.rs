@@ -143,17 +143,17 @@ fn man_page_environment_lists_every_sops_variable() {
         .collect();
     assert!(
         missing.is_empty(),
-        "not in the man page's ENVIRONMENT (src/cli/man.rs): {missing:?}"
+        "not in the man page's ENVIRONMENT (src/cli/commands/man.rs): {missing:?}"
     );
 }
 
-/// Every exit code in src/cli/error.rs, and the audit's 75, is in EXIT STATUS; FILES names the
+/// Every exit code in src/cli/exit.rs, and the audit's 75, is in EXIT STATUS; FILES names the
 /// config files and the age key file.
 #[test]
 fn man_page_has_exit_status_and_files() {
     let page = man_page("sops-rs.1");
     let exit_status = man_section(&page, "EXIT STATUS");
-    let error_rs = std::fs::read_to_string(repo_root().join("src/cli/error.rs")).unwrap();
+    let error_rs = std::fs::read_to_string(repo_root().join("src/cli/exit.rs")).unwrap();
     let codes: Vec<&str> = error_rs
         .lines()
         .filter_map(|l| l.trim().strip_prefix("pub const "))

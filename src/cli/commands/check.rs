@@ -13,8 +13,8 @@ use serde_json::json;
 use sops_rs::config::Config;
 use sops_rs::{KeyedFile, OpenMode, SopsFile};
 
-use super::error::{CliError, code};
-use super::session::Session;
+use crate::cli::exit::{CliError, code};
+use crate::cli::session::Session;
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -189,7 +189,7 @@ pub fn run(check: &CheckArgs, session: &Session) -> Result<(), CliError> {
         );
         bar
     });
-    let verdicts = super::parallel::map(&files, |path| {
+    let verdicts = crate::cli::parallel::map(&files, |path| {
         let verdict = check_one(path, config, check.verify_mac, session);
         if let Some(bar) = &progress {
             bar.inc(1);

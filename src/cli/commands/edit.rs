@@ -27,11 +27,11 @@ use sops_rs::io::{Contents, Expect};
 use sops_rs::tree::Timestamp;
 use zeroize::Zeroizing;
 
-use super::error::{CliError, code};
-use super::io::{formats, write_file};
-use super::open::Opened;
-use super::plan::encrypt_plan;
-use super::session::Session;
+use crate::cli::exit::{CliError, code};
+use crate::cli::input_output::{formats, write_file};
+use crate::cli::open::Opened;
+use crate::cli::plan::encrypt_plan;
+use crate::cli::session::Session;
 
 #[derive(Args, Debug)]
 pub struct EditArgs {
@@ -279,7 +279,7 @@ pub fn run(edit: &EditArgs, session: &Session) -> Result<(), CliError> {
     // as in sops, and the edited text is read back in that same format: sops reads it with the
     // input format, which fails whenever the two differ.
     let (_, format) = formats(
-        &super::io::Input {
+        &crate::cli::input_output::Input {
             path: Some(target.to_path_buf()),
             name: target.display().to_string(),
             id: None,
@@ -337,7 +337,7 @@ pub fn run(edit: &EditArgs, session: &Session) -> Result<(), CliError> {
     let (file, resealed) = edit_session
         .apply(edited, session.keys()?, Timestamp::now_utc_seconds())
         .map_err(new_file_key_error)?;
-    super::open::warn_if_resealed(&resealed, &name);
+    crate::cli::open::warn_if_resealed(&resealed, &name);
     let bytes = file
         .emit(format, &options)
         .map_err(|e| CliError::from_library(e, true))?;

@@ -21,8 +21,8 @@ use clap::{Command, CommandFactory};
 use clap_complete::Shell;
 use sops_rs::Format;
 
-use super::error::CliError;
-use super::{BIN_NAME, Cli};
+use crate::cli::exit::CliError;
+use crate::cli::{BIN_NAME, Cli};
 
 /// The flags whose values are a closed set, by argument id, with their values.
 fn closed_value_sets() -> [(&'static str, Vec<&'static str>); 2] {
@@ -32,7 +32,7 @@ fn closed_value_sets() -> [(&'static str, Vec<&'static str>); 2] {
 
 /// Writes the completion script for `shell` to standard output.
 pub fn run(shell: Shell) -> Result<(), CliError> {
-    super::io::write_stdout(script(shell).as_bytes())
+    crate::cli::input_output::write_stdout(script(shell).as_bytes())
 }
 
 /// In the fish script's "no subcommand yet" test: what it does when `argparse` rejects the words

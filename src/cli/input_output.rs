@@ -1,6 +1,7 @@
-//! Reading the input (a file or standard input) and the primitives that write output (standard
-//! output, a file), with sops's rules and exit codes; the session decides where and when output
-//! goes. Every file a command writes goes through [`write_file`], and so through the library's
+//! Input and output for the commands, with sops's rules and exit codes: reading the input (a
+//! file or standard input), choosing the input and output formats, checking the destination
+//! before any work, and the primitives that write output (standard output, a file); the session
+//! decides where and when output goes. Every file a command writes goes through [`write_file`], and so through the library's
 //! one write path, `sops_rs::io::write`.
 
 use std::io::Write;
@@ -10,8 +11,8 @@ use sops_rs::Format;
 use sops_rs::bounded::{Kind, read_to_end};
 use sops_rs::io::{Contents, Expect, FileId};
 
-use super::CommonArgs;
-use super::error::{CliError, code};
+use super::args::CommonArgs;
+use super::exit::{CliError, code};
 
 /// The input of a command.
 pub struct Input {
@@ -177,7 +178,7 @@ mod tests {
     /// The formats the help and the errors name are the ones the code reads, TOML included.
     #[test]
     fn help_and_errors_name_every_format() {
-        let command = super::super::Cli::command();
+        let command = crate::cli::Cli::command();
         let about = command.get_about().unwrap().to_string().to_lowercase();
         for flag in ["input-type", "output-type"] {
             let arg = command

@@ -12,9 +12,9 @@ use sops_rs::io::{Contents, Expect, FileId};
 use sops_rs::tree::{Map, MapItem, Scalar, Timestamp, Tree, Value};
 use sops_rs::{Document, OpenMode, OpenOptions};
 
-use super::error::{CliError, code};
-use super::io::write_file;
-use super::session::Session;
+use crate::cli::exit::{CliError, code};
+use crate::cli::input_output::write_file;
+use crate::cli::session::Session;
 
 #[derive(Args, Debug)]
 pub struct MergeArgs {
@@ -53,7 +53,7 @@ fn open(
     };
     let document =
         Document::open(&bytes, &options).map_err(|e| CliError::from_library(e, false))?;
-    super::open::warn_about_decryption(&document, session.withholding_paths());
+    crate::cli::open::warn_about_decryption(&document, session.withholding_paths());
     Ok((document, id))
 }
 
@@ -171,12 +171,12 @@ pub fn run(merge: &MergeArgs, session: &Session) -> Result<(), CliError> {
         let resealed = sops_rs::Resealed {
             replaced_mismatched_mac: side.ignored_mac_mismatch(),
         };
-        super::open::warn_if_resealed(&resealed, side_name);
+        crate::cli::open::warn_if_resealed(&resealed, side_name);
     }
     let (ours, resealed) = ours
         .reencrypt(Timestamp::now_utc_seconds())
         .map_err(library)?;
-    super::open::warn_if_resealed(&resealed, &name);
+    crate::cli::open::warn_if_resealed(&resealed, &name);
     let bytes = ours
         .emit(format, &session.emit_options())
         .map_err(library)?;

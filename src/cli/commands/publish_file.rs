@@ -10,9 +10,9 @@ use sops_rs::keys::KeyContext;
 use sops_rs::publish::{self, Destination, KvData, Payload};
 use sops_rs::{KeyedFile, OpenMode, SopsFile};
 
-use super::error::{CliError, code};
-use super::io::{formats, read_input};
-use super::session::Session;
+use crate::cli::exit::{CliError, code};
+use crate::cli::input_output::{formats, read_input};
+use crate::cli::session::Session;
 
 #[derive(Args, Debug)]
 pub struct PublishArgs {
@@ -145,7 +145,7 @@ fn payload(
     let document = KeyedFile::unlock(sops_file, ctx, session.decryption_order()?)
         .and_then(|keyed| keyed.decrypt(false, OpenMode::ReadOnly))
         .map_err(library(false))?;
-    super::open::warn_about_decryption(&document, session.withholding_paths());
+    crate::cli::open::warn_about_decryption(&document, session.withholding_paths());
     let Some(recreation) = recreation else {
         let data = KvData::from_tree(document.tree())
             .map_err(|e| generic(format!("{}: {e}", input.name)))?;
@@ -186,7 +186,7 @@ fn payload(
     let now = sops_rs::tree::Timestamp::now_utc_seconds();
     let (sops_file, resealed) =
         publish::reencrypt_for(document, recreation, ctx, now).map_err(library(true))?;
-    super::open::warn_if_resealed(&resealed, &input.name);
+    crate::cli::open::warn_if_resealed(&resealed, &input.name);
     let bytes = sops_file
         .emit(format, &session.emit_options())
         .map_err(library(true))?;

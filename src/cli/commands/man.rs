@@ -4,14 +4,14 @@
 //! subcommand it lists (`sops-rs-encrypt(1)`, `sops-rs-groups-add(1)`, ...), so every page a
 //! page points to is shipped. The main page adds what clap does not know: ENVIRONMENT (every
 //! `SOPS_*` and `SOPS_RS_*` variable sops-rs reads), FILES and EXIT STATUS (from
-//! [`code`](super::error::code)).
+//! [`code`](crate::cli::exit::code)).
 
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Command, CommandFactory};
 
-use super::error::{CliError, code};
-use super::{BIN_NAME, Cli};
+use crate::cli::exit::{CliError, code};
+use crate::cli::{BIN_NAME, Cli};
 
 #[derive(Args, Debug)]
 pub struct ManArgs {
@@ -23,7 +23,7 @@ pub struct ManArgs {
 
 pub fn run(args: &ManArgs) -> Result<(), CliError> {
     match &args.dir {
-        None => super::io::write_stdout(main_page().as_bytes()),
+        None => crate::cli::input_output::write_stdout(main_page().as_bytes()),
         Some(dir) => pages()
             .into_iter()
             .try_for_each(|(name, page)| write_page(dir, &name, &page)),
@@ -73,7 +73,9 @@ fn main_page() -> String {
 /// The tree the pages describe, as the help shows it (a subcommand's page lists only the flags
 /// it takes), without clap's `help` subcommand, which has no page.
 fn tree() -> Command {
-    super::placement::without_refused_flags_in_help(Cli::command().disable_help_subcommand(true))
+    crate::cli::placement::without_refused_flags_in_help(
+        Cli::command().disable_help_subcommand(true),
+    )
 }
 
 fn visible_subcommands(command: &Command) -> Vec<Command> {

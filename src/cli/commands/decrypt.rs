@@ -5,10 +5,10 @@ use std::path::Path;
 use sops_rs::io::Contents;
 use sops_rs::tree::path::TreePath;
 
-use super::error::{CliError, code};
-use super::io::check_destination;
-use super::open::Opened;
-use super::session::Session;
+use crate::cli::exit::{CliError, code};
+use crate::cli::input_output::check_destination;
+use crate::cli::open::Opened;
+use crate::cli::session::Session;
 
 pub fn run(file: Option<&Path>, session: &Session) -> Result<(), CliError> {
     let args = session.args;

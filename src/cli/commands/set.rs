@@ -1,5 +1,6 @@
-//! `sops-rs set FILE PATH VALUE` and `sops-rs unset FILE PATH`: change one value of an
-//! encrypted file in place. Every other value keeps its exact ciphertext.
+//! `sops-rs set FILE PATH VALUE`: set one value of an encrypted file in place, the value given
+//! as JSON (on the command line, in a file or on standard input). Every other value keeps its
+//! exact ciphertext.
 
 use std::path::{Path, PathBuf};
 
@@ -7,11 +8,11 @@ use clap::Args;
 use sops_rs::Format;
 use sops_rs::bounded::{Kind, read_file, read_to_end};
 use sops_rs::tree::Value;
-use sops_rs::tree::path::{PathError, TreePath};
 
-use super::error::{CliError, code};
-use super::open::Opened;
-use super::session::Session;
+use super::tree_edit::{parse_path, require_existing, require_file, write_back};
+use crate::cli::exit::{CliError, code};
+use crate::cli::open::Opened;
+use crate::cli::session::Session;
 
 #[derive(Args, Debug)]
 pub struct SetArgs {
@@ -32,24 +33,6 @@ pub struct SetArgs {
     pub idempotent: bool,
 }
 
-#[derive(Args, Debug)]
-pub struct UnsetArgs {
-    /// The encrypted file.
-    pub file: PathBuf,
-    /// What to remove, e.g. '["db"]["password"]' or '["list"][0]'.
-    pub path: String,
-    /// Succeed without writing when the path does not exist.
-    #[arg(long)]
-    pub idempotent: bool,
-}
-
-fn parse_path(text: &str) -> Result<TreePath, CliError> {
-    TreePath::parse(text).map_err(|e| {
-        CliError::new(code::INVALID_SET_FORMAT, e.to_string())
-            .with_redacted("invalid tree path (withheld while auditing)")
-    })
-}
-
 /// Parses a JSON value (any JSON, not only objects) with the JSON store's typing.
 fn parse_json_value(text: &[u8]) -> Result<Value, CliError> {
     let mut wrapped = b"{\"v\":".to_vec();
@@ -65,36 +48,6 @@ fn parse_json_value(text: &[u8]) -> Result<Value, CliError> {
         .get("v")
         .cloned()
         .expect("wrapped value is present"))
-}
-
-fn write_back(opened: Opened, session: &Session) -> Result<(), CliError> {
-    let sealed = opened.reencrypt_and_emit(session)?;
-    super::io::write_back(
-        &sealed.input,
-        &sealed.bytes,
-        sops_rs::io::Contents::Encrypted,
-    )
-}
-
-fn require_file(path: &Path) -> Result<(), CliError> {
-    if path.as_os_str() == "-" {
-        return Err(CliError::new(
-            code::NO_FILE_SPECIFIED,
-            "set and unset need a file, not standard input",
-        ));
-    }
-    Ok(())
-}
-
-/// sops reads the file once the path and value are checked: a missing one is exit 2.
-fn require_existing(path: &Path) -> Result<(), CliError> {
-    if path.exists() {
-        return Ok(());
-    }
-    Err(CliError::new(
-        code::COULD_NOT_READ_INPUT,
-        format!("cannot read {}: no such file", path.display()),
-    ))
 }
 
 pub fn set(set: &SetArgs, session: &Session) -> Result<(), CliError> {
@@ -155,32 +108,4 @@ pub fn set(set: &SetArgs, session: &Session) -> Result<(), CliError> {
         return Ok(());
     }
     write_back(opened, session)
-}
-
-pub fn unset(unset: &UnsetArgs, session: &Session) -> Result<(), CliError> {
-    require_file(&unset.file)?;
-    let path = parse_path(&unset.path)?;
-    require_existing(&unset.file)?;
-    let mut opened = Opened::open_for_update(&unset.file, session)?;
-    let Some(document) = opened.file.tree_mut().documents.first_mut() else {
-        return if unset.idempotent {
-            Ok(())
-        } else {
-            Err(CliError::new(code::GENERIC, "the file has no document"))
-        };
-    };
-    match path.unset(document) {
-        Ok(()) => write_back(opened, session),
-        Err(PathError::KeyNotFound(_) | PathError::IndexOutOfBounds { .. }) if unset.idempotent => {
-            Ok(())
-        }
-        Err(e) => Err(
-            CliError::new(code::GENERIC, format!("{}: {e}", opened.input.name)).with_redacted(
-                format!(
-                    "{}: the path is not in the file (withheld while auditing)",
-                    opened.input.name
-                ),
-            ),
-        ),
-    }
 }

@@ -6,10 +6,10 @@ use sops_rs::SopsFile;
 use sops_rs::io::Contents;
 use sops_rs::tree::Timestamp;
 
-use super::error::{CliError, code};
-use super::io::{check_destination, formats, read_input};
-use super::plan::encrypt_plan;
-use super::session::Session;
+use crate::cli::exit::{CliError, code};
+use crate::cli::input_output::{check_destination, formats, read_input};
+use crate::cli::plan::encrypt_plan;
+use crate::cli::session::Session;
 
 #[derive(clap::Args, Debug)]
 pub struct EncryptArgs {
@@ -36,7 +36,9 @@ pub fn run(
         ));
     }
     let _lock = match file {
-        Some(path) if args.in_place && path.as_os_str() != "-" => super::open::lock_target(path)?,
+        Some(path) if args.in_place && path.as_os_str() != "-" => {
+            crate::cli::open::lock_target(path)?
+        }
         _ => None,
     };
     check_destination(file, args)?;
@@ -74,7 +76,7 @@ pub fn run(
 fn reencrypt_against(
     old: &Path,
     tree: sops_rs::Tree,
-    input: &super::io::Input,
+    input: &crate::cli::input_output::Input,
     output_format: sops_rs::Format,
     session: &Session,
 ) -> Result<(), CliError> {
@@ -86,7 +88,7 @@ fn reencrypt_against(
             true,
         ));
     }
-    let mut opened = super::open::Opened::open(Some(old), session)?;
+    let mut opened = crate::cli::open::Opened::open(Some(old), session)?;
     opened.file.replace_tree(tree);
     opened.output_format = output_format;
     let sealed = opened.reencrypt_and_emit(session)?;

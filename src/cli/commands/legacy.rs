@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::error::{CliError, code};
-use super::keys::{KeyChanges, RotateArgs};
-use super::session::Session;
+use super::rotate::RotateArgs;
 use super::set::SetArgs;
-use super::{decrypt, edit, encrypt, keys, set};
+use super::{decrypt, edit, encrypt, rotate, set};
+use crate::cli::exit::{CliError, code};
+use crate::cli::key_flags::KeyChanges;
+use crate::cli::session::Session;
 
 /// The flags that choose a legacy mode, and its file.
 #[derive(Args, Debug, Default)]
@@ -155,7 +156,7 @@ pub fn run(legacy: &LegacyArgs, file: &Path, session: &Session) -> Result<(), Cl
     match legacy.mode() {
         Mode::Encrypt => encrypt::run(Some(file), None, session),
         Mode::Decrypt => decrypt::run(Some(file), session),
-        Mode::Rotate => keys::rotate(
+        Mode::Rotate => rotate::rotate(
             &RotateArgs {
                 file: file.to_path_buf(),
                 changes: legacy.changes.clone(),

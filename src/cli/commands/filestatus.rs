@@ -5,9 +5,9 @@ use std::path::Path;
 
 use sops_rs::SopsFile;
 
-use super::CommonArgs;
-use super::error::{CliError, code};
-use super::io::{formats, read_input};
+use crate::cli::args::CommonArgs;
+use crate::cli::exit::{CliError, code};
+use crate::cli::input_output::{formats, read_input};
 
 pub fn run(file: &Path, args: &CommonArgs) -> Result<(), CliError> {
     // sops ends every failure here (a missing or unreadable file, a broken one) with exit 1.

@@ -1,0 +1,47 @@
+//! What `set` and `unset` share: the tree path argument, the checks on the file before it is
+//! opened, and writing the changed file back in place.
+
+use std::path::Path;
+
+use sops_rs::tree::path::TreePath;
+
+use crate::cli::exit::{CliError, code};
+use crate::cli::open::Opened;
+use crate::cli::session::Session;
+
+pub fn parse_path(text: &str) -> Result<TreePath, CliError> {
+    TreePath::parse(text).map_err(|e| {
+        CliError::new(code::INVALID_SET_FORMAT, e.to_string())
+            .with_redacted("invalid tree path (withheld while auditing)")
+    })
+}
+
+pub fn write_back(opened: Opened, session: &Session) -> Result<(), CliError> {
+    let sealed = opened.reencrypt_and_emit(session)?;
+    crate::cli::input_output::write_back(
+        &sealed.input,
+        &sealed.bytes,
+        sops_rs::io::Contents::Encrypted,
+    )
+}
+
+pub fn require_file(path: &Path) -> Result<(), CliError> {
+    if path.as_os_str() == "-" {
+        return Err(CliError::new(
+            code::NO_FILE_SPECIFIED,
+            "set and unset need a file, not standard input",
+        ));
+    }
+    Ok(())
+}
+
+/// sops reads the file once the path and value are checked: a missing one is exit 2.
+pub fn require_existing(path: &Path) -> Result<(), CliError> {
+    if path.exists() {
+        return Ok(());
+    }
+    Err(CliError::new(
+        code::COULD_NOT_READ_INPUT,
+        format!("cannot read {}: no such file", path.display()),
+    ))
+}

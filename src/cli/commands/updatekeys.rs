@@ -1,0 +1,138 @@
+//! `sops-rs updatekeys FILE...`: make each file's key groups match its creation rule in the
+//! config, re-wrapping the same data key (the values and the MAC stay as they are). Without
+//! `-y` it shows the change and asks, one file after the other; with `-y` files run in parallel.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use sops_rs::rekey::{GroupListing, KeyUpdate};
+use sops_rs::tree::Timestamp;
+
+use super::sealed::open_sealed;
+use crate::cli::exit::{CliError, code};
+use crate::cli::session::Session;
+
+#[derive(Args, Debug)]
+pub struct UpdateKeysArgs {
+    /// The encrypted files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Apply the changes without asking.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+fn describe(groups: &GroupListing) -> String {
+    let mut out = String::new();
+    for (index, group) in groups.iter().enumerate() {
+        out.push_str(&format!("Group {}\n", index + 1));
+        for key in group {
+            out.push_str(&format!("    {key}\n"));
+        }
+    }
+    out
+}
+
+fn ask(question: &str) -> bool {
+    eprint!("{question} (y/n): ");
+    let _ = std::io::stderr().flush();
+    sops_rs::bounded::read_answer_from_stdin()
+        .is_ok_and(|answer| answer.is_some_and(|a| a.trim().eq_ignore_ascii_case("y")))
+}
+
+pub fn update_keys(update: &UpdateKeysArgs, session: &Session) -> Result<(), CliError> {
+    let config = session.config().ok_or_else(|| {
+        CliError::new(
+            code::GENERIC,
+            "updatekeys needs a config file (.sops-rs.yaml or .sops.yaml) with creation rules",
+        )
+    })?;
+    if !update.yes {
+        // Asking needs a person: one file after the other.
+        for path in &update.files {
+            update_one(path, config, session, true)?;
+        }
+        return Ok(());
+    }
+    let progress = (std::io::stderr().is_terminal() && update.files.len() > 1).then(|| {
+        let bar = indicatif::ProgressBar::new(update.files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .expect("valid template"),
+        );
+        bar
+    });
+    let results = crate::cli::parallel::map(&update.files, |path| {
+        let result = update_one(path, config, session, false);
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+        result
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let failures: Vec<CliError> = results.into_iter().filter_map(Result::err).collect();
+    match failures.len() {
+        0 => Ok(()),
+        1 => Err(failures.into_iter().next().expect("one failure")),
+        n => {
+            for failure in &failures {
+                eprintln!("{}", failure.message);
+            }
+            Err(CliError::new(
+                failures[0].code,
+                format!("{n} files could not be updated"),
+            ))
+        }
+    }
+}
+
+/// Applies the creation rule to one file; `interactive` shows the change and asks first.
+fn update_one(
+    path: &Path,
+    config: &sops_rs::config::Config,
+    session: &Session,
+    interactive: bool,
+) -> Result<(), CliError> {
+    let sealed = open_sealed(path, session, true)?;
+    let rule = config
+        .rule_for(path)
+        .map_err(|e| CliError::new(code::GENERIC, e.to_string()))?
+        .ok_or_else(|| {
+            CliError::new(
+                code::GENERIC,
+                format!("config {}: no creation_rules", config.path.display()),
+            )
+        })?;
+    let update = KeyUpdate::plan(sealed.file.file(), rule);
+    if !update.is_needed() {
+        eprintln!("File {} already up to date", path.display());
+        return Ok(());
+    }
+    if interactive {
+        eprintln!(
+            "The following changes will be made to {}'s key groups:\nnow:\n{}after:\n{}",
+            path.display(),
+            describe(&update.current),
+            describe(&update.wanted)
+        );
+        if !std::io::stdin().is_terminal() {
+            return Err(CliError::new(
+                code::GENERIC,
+                "updatekeys needs -y when standard input is not a terminal",
+            ));
+        }
+        if !ask("Is this okay?") {
+            eprintln!("Changes to {} were not applied", path.display());
+            return Ok(());
+        }
+    }
+    let keys = session.keys()?;
+    sealed.change_and_write(session, true, |file| {
+        update.apply(file, keys, Timestamp::now_utc_seconds())
+    })?;
+    eprintln!("File {} synced with new keys", path.display());
+    Ok(())
+}
