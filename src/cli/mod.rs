@@ -24,7 +24,7 @@ mod version;
 
 use commands::{
     audit_log, check, completion, decrypt, edit, encrypt, exec_env, exec_file, filestatus,
-    git_merge, groups, legacy, man, publish_file, rotate, set, unset, updatekeys,
+    git_merge, git_textconv, groups, legacy, man, publish_file, rotate, set, unset, updatekeys,
 };
 
 use std::path::PathBuf;
@@ -155,6 +155,14 @@ enum Command {
                             echo '*.enc.yaml merge=sops-rs' >> .gitattributes"
     )]
     GitMerge(Deferred<git_merge::MergeArgs>),
+    /// git's textconv for encrypted files: FILE decrypted, or (without the key) a one-line note
+    /// and FILE as stored, so that `git diff` never fails.
+    #[command(
+        name = "git-textconv",
+        after_help = "Examples:\n  git config diff.sops-rs.textconv 'sops-rs git-textconv'\n  \
+                            echo '*.enc.yaml diff=sops-rs' >> .gitattributes"
+    )]
+    GitTextconv(Deferred<git_textconv::TextconvArgs>),
     /// Send a file (or a directory's files) to the S3 bucket, GCS bucket or Vault KV path its
     /// destination rule names.
     #[command(after_help = "Examples:\n  sops-rs publish secrets/app.enc.yaml\n  \
@@ -197,6 +205,11 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
             common,
             audited("git_merge", Some(merge.ours.as_path())),
             |s| git_merge::run(merge, s),
+        ),
+        Some(Command::GitTextconv(arg)) => Session::run(
+            common,
+            audited("git_textconv", Some(arg.file.as_path())),
+            |s| git_textconv::run(&arg.file, s),
         ),
         Some(Command::Encrypt(arg)) => {
             Session::run(common, audited("encrypt", arg.file.as_deref()), |s| {

@@ -365,7 +365,7 @@ fn unused_by_own(subcommand: &str) -> Option<&'static [&'static [&'static str]]>
             THRESHOLD,
             TOP_LEVEL_ONLY,
         ],
-        "git-merge" => &[
+        "git-merge" | "git-textconv" => &[
             DESTINATION,
             FILES,
             RECIPIENTS,

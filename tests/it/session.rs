@@ -432,6 +432,10 @@ fn no_subcommand_unwraps_a_key_or_lets_plaintext_out_without_the_audit_trail() {
             ]],
         ),
         (
+            "git-textconv",
+            vec![vec!["git-textconv".into(), file.clone()]],
+        ),
+        (
             "publish",
             vec![vec!["publish".into(), "--yes".into(), file.clone()]],
         ),

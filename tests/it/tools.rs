@@ -25,29 +25,33 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) -> Output {
+        self.git_command(args).output().unwrap()
+    }
+
+    /// git with the textconv and merge driver configured, in the work tree.
+    fn git_command(&self, args: &[&str]) -> Command {
         let bin = crate::support::sops_rs_binary().display();
-        Command::new("git")
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t.invalid",
-                "-c",
-                "init.defaultBranch=main",
-            ])
-            .args(["-c", &format!("diff.sops-rs.textconv={bin} decrypt")])
-            .args([
-                "-c",
-                &format!("merge.sops-rs.driver={bin} git-merge %O %A %B %P"),
-            ])
-            .args(args)
-            .current_dir(self.work())
-            .env("SOPS_AGE_KEY_FILE", &self.env.key_file)
-            .env("HOME", self.env.dir())
-            .env("SOPS_DISABLE_VERSION_CHECK", "1")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
+        let mut git = Command::new("git");
+        git.args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t.invalid",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(["-c", &format!("diff.sops-rs.textconv={bin} git-textconv")])
+        .args([
+            "-c",
+            &format!("merge.sops-rs.driver={bin} git-merge %O %A %B %P"),
+        ])
+        .args(args)
+        .current_dir(self.work())
+        .env("SOPS_AGE_KEY_FILE", &self.env.key_file)
+        .env("HOME", self.env.dir())
+        .env("SOPS_DISABLE_VERSION_CHECK", "1")
+        .stdin(Stdio::null());
+        git
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -114,6 +118,34 @@ fn git_diff_shows_plaintext_through_textconv() {
     assert!(diff.contains("-    password: old-pass"), "{diff}");
     assert!(diff.contains("+    password: new-pass"), "{diff}");
     assert!(!diff.contains("ENC["), "{diff}");
+}
+
+#[test]
+fn git_diff_without_the_key_shows_the_encrypted_text_and_does_not_fail() {
+    let repo = Repo::new();
+    repo.init_with_secret();
+    repo.set("app.enc.yaml", r#"["db"]["password"]"#, r#""new-pass""#);
+    repo.ok(&["commit", "-qam", "a new password"]);
+    let out = repo
+        .git_command(&["log", "-p", "app.enc.yaml"])
+        .env("SOPS_AGE_KEY_FILE", repo.env.path("no-such-key.txt"))
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "git log -p failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(log.contains("# sops-rs: not decrypted ("), "{log}");
+    assert!(log.contains("password: ENC[AES256_GCM,"), "{log}");
+    assert!(
+        !log.contains("new-pass") && !log.contains("old-pass"),
+        "{log}"
+    );
+    // With the key the same command shows the values.
+    let with_key = repo.ok(&["log", "-p", "app.enc.yaml"]);
+    assert!(with_key.contains("+    password: new-pass"), "{with_key}");
 }
 
 #[test]
