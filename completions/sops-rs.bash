@@ -185,12 +185,72 @@ _sops__rs() {
 
     case "${cmd}" in
         sops__rs)
-            opts="-v -i -a -p -k -e -d -r -s -h --version --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --encrypt --decrypt --rotate --set --show-master-keys --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --input-type --output-type --help encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv publish filestatus help"
+            opts="-v -e -d -r -s -i -a -p -k -h --version --encrypt --decrypt --rotate --set --show-master-keys --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv publish filestatus help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --add-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --add-pgp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm-pgp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --add-kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm-kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --add-gcp-kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm-gcp-kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --add-hckms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm-hckms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --add-azure-kv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm-azure-kv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --add-hc-vault-transit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm-hc-vault-transit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -304,66 +364,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --decryption-order)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --set)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --add-age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --rm-age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --add-pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --rm-pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --add-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --rm-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --add-gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --rm-gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --add-hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --rm-hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --add-azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --rm-azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --add-hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --rm-hc-vault-transit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -521,85 +521,17 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__audit__subcmd__hash)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
+            opts="-h --keyservice --enable-local-keyservice --audit-log --config --indent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --filename-override)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --shamir-secret-sharing-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --keyservice)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --enable-local-keyservice)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --disable-version-check)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -611,44 +543,8 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --indent)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --decryption-order)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
-                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -715,77 +611,13 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__audit__subcmd__verify)
-            opts="-i -a -p -k -h --json --head --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
+            opts="-h --json --head --keyservice --enable-local-keyservice --audit-log --config --indent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --head)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --filename-override)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --shamir-secret-sharing-threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -797,10 +629,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --disable-version-check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -809,44 +637,8 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --indent)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --decryption-order)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
-                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -857,76 +649,12 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__check)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --verify-mac --json --help"
+            opts="-h --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --input-type --verify-mac --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --filename-override)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --shamir-secret-sharing-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --keyservice)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -935,39 +663,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --disable-version-check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -980,10 +680,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --input-type)
-                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
@@ -995,85 +691,17 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__completion)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help bash elvish fish powershell zsh"
+            opts="-h --keyservice --enable-local-keyservice --audit-log --config --indent --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --filename-override)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --shamir-secret-sharing-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --keyservice)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --enable-local-keyservice)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --disable-version-check)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1085,44 +713,8 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --indent)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --decryption-order)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-type)
-                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
-                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1133,7 +725,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__decrypt)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
+            opts="-i -h --in-place --output --extract --filename-override --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1151,58 +743,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --shamir-secret-sharing-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --keyservice)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1211,39 +751,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --disable-version-check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1271,20 +783,12 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__edit)
-            opts="-i -a -p -k -s -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --show-master-keys --keep-key-credentials --help"
+            opts="-a -p -k -s -h --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --show-master-keys --keep-key-credentials --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1346,10 +850,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --enable-local-keyservice)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --disable-version-check)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1409,17 +909,13 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__encrypt)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --reuse-from --help"
+            opts="-i -a -p -k -h --in-place --output --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --reuse-from --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1484,10 +980,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --enable-local-keyservice)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --disable-version-check)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1551,73 +1043,13 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__exec__subcmd__env)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --pristine --same-process --keep-key-credentials --user --background --help"
+            opts="-h --filename-override --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --pristine --same-process --keep-key-credentials --user --background --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --shamir-secret-sharing-threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1629,39 +1061,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --disable-version-check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1677,10 +1081,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
-                --output-type)
-                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
-                    return 0
-                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1693,73 +1093,13 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__exec__subcmd__file)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --no-fifo --filename --keep-key-credentials --user --background --help"
+            opts="-h --filename-override --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --no-fifo --filename --keep-key-credentials --user --background --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --shamir-secret-sharing-threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1771,39 +1111,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --disable-version-check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1839,85 +1151,17 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__filestatus)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
+            opts="-h --filename-override --keyservice --audit-log --config --indent --input-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --shamir-secret-sharing-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --keyservice)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --enable-local-keyservice)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --disable-version-check)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1929,43 +1173,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --indent)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --decryption-order)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --input-type)
-                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
@@ -1977,76 +1189,12 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__git__subcmd__merge)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
+            opts="-h --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --filename-override)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --shamir-secret-sharing-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --keyservice)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2055,39 +1203,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --disable-version-check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2100,10 +1220,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --input-type)
-                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
@@ -2115,76 +1231,12 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__git__subcmd__textconv)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
+            opts="-h --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --filename-override)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --shamir-secret-sharing-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --keyservice)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2193,39 +1245,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --disable-version-check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2238,10 +1262,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --input-type)
-                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
@@ -2391,7 +1411,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__groups__subcmd__add)
-            opts="-f -i -a -p -k -h --file --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
+            opts="-f -i -a -p -k -h --file --in-place --output --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2406,10 +1426,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2477,39 +1493,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --disable-version-check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2537,7 +1525,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__groups__subcmd__delete)
-            opts="-f -i -a -p -k -h --file --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
+            opts="-f -i -h --file --in-place --output --filename-override --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2555,59 +1543,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2623,39 +1559,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --disable-version-check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3355,7 +2263,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__rotate)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --help"
+            opts="-i -h --in-place --output --filename-override --aws-profile --encryption-context --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3365,51 +2273,7 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3421,10 +2285,6 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --shamir-secret-sharing-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --keyservice)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3433,39 +2293,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --disable-version-check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3549,69 +2381,13 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__set)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --value-file --value-stdin --idempotent --help"
+            opts="-h --filename-override --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --value-file --value-stdin --idempotent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3627,39 +2403,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --disable-version-check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3687,69 +2435,13 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__unset)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --idempotent --help"
+            opts="-h --filename-override --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --idempotent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3765,39 +2457,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --disable-version-check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3825,73 +2489,13 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__updatekeys)
-            opts="-i -a -p -k -y -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --yes --help"
+            opts="-y -h --filename-override --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --input-type --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --extract)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --filename-override)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --age)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -a)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pgp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --gcp-kms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hckms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --azure-kv)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --hc-vault-transit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --aws-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encryption-context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --shamir-secret-sharing-threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3903,39 +2507,11 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --disable-version-check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unencrypted-comment-regex)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encrypted-comment-regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3948,10 +2524,6 @@ _sops__rs() {
                     return 0
                     ;;
                 --input-type)
-                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sops_rs_global_optspecs
-    string join \n v/version i/in-place output= extract= filename-override= a/age= p/pgp= k/kms= gcp-kms= hckms= azure-kv= hc-vault-transit= aws-profile= encryption-context= shamir-secret-sharing-threshold= keyservice= enable-local-keyservice= disable-version-check= check-for-updates verbose audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= e/encrypt d/decrypt r/rotate set= s/show-master-keys add-age= rm-age= add-pgp= rm-pgp= add-kms= rm-kms= add-gcp-kms= rm-gcp-kms= add-hckms= rm-hckms= add-azure-kv= rm-azure-kv= add-hc-vault-transit= rm-hc-vault-transit= input-type= output-type= h/help
+    string join \n v/version e/encrypt d/decrypt r/rotate set= s/show-master-keys add-age= rm-age= add-pgp= rm-pgp= add-kms= rm-kms= add-gcp-kms= rm-gcp-kms= add-hckms= rm-hckms= add-azure-kv= rm-azure-kv= add-hc-vault-transit= rm-hc-vault-transit= i/in-place output= extract= filename-override= a/age= p/pgp= k/kms= gcp-kms= hckms= azure-kv= hc-vault-transit= aws-profile= encryption-context= shamir-secret-sharing-threshold= keyservice= enable-local-keyservice= disable-version-check= check-for-updates verbose audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= input-type= output-type= h/help
 end
 
 function __fish_sops_rs_needs_command
@@ -24,6 +24,21 @@ function __fish_sops_rs_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l set -d 'Set one value of FILE in place: \'["key"][0] JSON\' (the form of `set`)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-age -d 'age recipients to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-age -d 'age recipients to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-pgp -d 'PGP fingerprints to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-pgp -d 'PGP fingerprints to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-kms -d 'AWS KMS ARNs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-kms -d 'AWS KMS ARNs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-gcp-kms -d 'GCP KMS resource IDs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-gcp-kms -d 'GCP KMS resource IDs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-hckms -d 'Huawei Cloud KMS key IDs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-hckms -d 'Huawei Cloud KMS key IDs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-azure-kv -d 'Azure Key Vault key URLs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-azure-kv -d 'Azure Key Vault key URLs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-hc-vault-transit -d 'Vault Transit URIs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
@@ -50,21 +65,6 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -l unencrypted-comment-reg
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l set -d 'Set one value of FILE in place: \'["key"][0] JSON\' (the form of `set`)' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-age -d 'age recipients to add' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-age -d 'age recipients to remove' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-pgp -d 'PGP fingerprints to add' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-pgp -d 'PGP fingerprints to remove' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-kms -d 'AWS KMS ARNs to add' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-kms -d 'AWS KMS ARNs to remove' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-gcp-kms -d 'GCP KMS resource IDs to add' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-gcp-kms -d 'GCP KMS resource IDs to remove' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-hckms -d 'Huawei Cloud KMS key IDs to add' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-hckms -d 'Huawei Cloud KMS key IDs to remove' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-azure-kv -d 'Azure Key Vault key URLs to add' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-azure-kv -d 'Azure Key Vault key URLs to remove' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l rm-hc-vault-transit -d 'Vault Transit URIs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -78,15 +78,15 @@ dotenv\t''
 ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s v -l version -d 'Print the version (as `sops X.Y.Z (sops-rs V)` when installed as `sops`)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s e -l encrypt -d 'Encrypt FILE (`sops -e FILE`, the form of `encrypt`)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s d -l decrypt -d 'Decrypt FILE (`sops -d FILE`, the form of `decrypt`)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s r -l rotate -d 'Rotate FILE\'s data key, with the --add-* / --rm-* changes (the form of `rotate`)'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -s s -l show-master-keys -d 'Show the sops metadata in the editor (the form of `edit -s`)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -s e -l encrypt -d 'Encrypt FILE (`sops -e FILE`, the form of `encrypt`)'
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -s d -l decrypt -d 'Decrypt FILE (`sops -d FILE`, the form of `decrypt`)'
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -s r -l rotate -d 'Rotate FILE\'s data key, with the --add-* / --rm-* changes (the form of `rotate`)'
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -s s -l show-master-keys -d 'Show the sops metadata in the editor (the form of `edit -s`)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
@@ -108,7 +108,6 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "publish" -d 'Send a fi
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -122,7 +121,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encryption-c
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -147,35 +145,16 @@ ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l reuse-from -d 'Encrypt with the data key and keys of this existing encrypted file, so that values that did not change keep their exact ciphertext (small diffs in git)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
@@ -191,13 +170,8 @@ dotenv\t''
 ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -211,7 +185,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encryption-cont
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -234,38 +207,19 @@ toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s s -l show-master-keys -d 'Show the sops metadata in the editor too (it cannot be changed there)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the editor; by default they are removed from its environment'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
@@ -295,35 +249,13 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-azure-kv -
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-hc-vault-transit -d 'Vault Transit URIs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
@@ -332,17 +264,6 @@ toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
-json\t''
-toml\t''
-dotenv\t''
-ini\t''
-binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l verbose -d 'Accepted for compatibility'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s y -l yes -d 'Apply the changes without asking'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output -d 'Write the result to this file instead of standard output' -r -F
@@ -394,7 +315,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s f -l file -d 'The encrypted file' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
@@ -408,15 +328,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
@@ -432,36 +345,15 @@ dotenv\t''
 ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l verbose -d 'Accepted for compatibility'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s f -l file -d 'The encrypted file' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
@@ -477,38 +369,16 @@ dotenv\t''
 ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l verbose -d 'Accepted for compatibility'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a key group made of the keys given with --age, --pgp, ...'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete the key group at INDEX (0-based)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
@@ -523,39 +393,17 @@ toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-file -d 'VALUE names a file whose content is the JSON value'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-stdin -d 'Read the JSON value from standard input (no VALUE argument)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l idempotent -d 'Do not rewrite the file when the value is already there'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
@@ -570,37 +418,14 @@ toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l idempotent -d 'Succeed without writing when the path does not exist'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
@@ -609,47 +434,18 @@ toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
-json\t''
-toml\t''
-dotenv\t''
-ini\t''
-binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l user -d 'Run the command as this user (needs the privilege to switch users)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l pristine -d 'Start the command with only the secrets in its environment'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l same-process -d 'Replace sops-rs with the command instead of running it as a child'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file\'s secrets but not the keys to other files'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l background -d 'sops\'s deprecated --background (not supported: sops-rs waits for the command)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
@@ -666,58 +462,16 @@ ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename -d 'The plaintext file\'s name inside its private directory' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l user -d 'Run the command as this user (needs the privilege to switch users)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l no-fifo -d 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file\'s secrets but not the keys to other files'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l background -d 'sops\'s deprecated --background (not supported: sops-rs waits for the command)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l indent -d 'Indentation of YAML and JSON output' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
-json\t''
-toml\t''
-dotenv\t''
-ini\t''
-binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
-json\t''
-toml\t''
-dotenv\t''
-ini\t''
-binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l verbose -d 'Accepted for compatibility'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -767,94 +521,18 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -f -a "hash" -d 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l head -d 'Also require the log to reach this head: a digest printed by an earlier run (`sha256:...`), or a head file written through SOPS_RS_AUDIT_HEAD. With SOPS_RS_AUDIT_HMAC_KEY set, every line\'s MAC is checked too' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l indent -d 'Indentation of YAML and JSON output' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
-json\t''
-toml\t''
-dotenv\t''
-ini\t''
-binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
-json\t''
-toml\t''
-dotenv\t''
-ini\t''
-binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l json -d 'Print the result as JSON'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l verbose -d 'Accepted for compatibility'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l indent -d 'Indentation of YAML and JSON output' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
-json\t''
-toml\t''
-dotenv\t''
-ini\t''
-binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
-json\t''
-toml\t''
-dotenv\t''
-ini\t''
-binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l verbose -d 'Accepted for compatibility'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "hash" -d 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
@@ -904,30 +582,10 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l verbose -d 'Acce
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
@@ -936,44 +594,13 @@ toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
-json\t''
-toml\t''
-dotenv\t''
-ini\t''
-binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verbose -d 'Accepted for compatibility'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verify-mac -d 'Also decrypt and verify each file\'s MAC (needs the keys)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l json -d 'Print one JSON object per file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
@@ -982,42 +609,12 @@ toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
-json\t''
-toml\t''
-dotenv\t''
-ini\t''
-binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
@@ -1026,17 +623,7 @@ toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
-json\t''
-toml\t''
-dotenv\t''
-ini\t''
-binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l verbose -d 'Accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -1085,49 +672,17 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s y -l yes -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l omit-extensions -d 'Leave the file\'s extension out of the destination name'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l recursive -d 'Publish every file below the directory FILE (names keep their path below it)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l indent -d 'Indentation of YAML and JSON output' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
-json\t''
-toml\t''
-dotenv\t''
-ini\t''
-binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l verbose -d 'Accepted for compatibility'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv publish filestatus help" -f -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv publish filestatus help" -f -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'

@@ -227,6 +227,14 @@ pub(super) fn without_refused_flags_in_help(command: Command) -> Command {
     })
 }
 
+/// Whether the top-level flag `--long` is refused after `subcommand` (`groups add` for a nested
+/// one).
+pub(super) fn refused_after_subcommand(subcommand: &str, long: &str) -> bool {
+    refused_after(subcommand)
+        .or_else(|| unused_by_own(subcommand))
+        .is_some_and(|refused| listed(refused, long))
+}
+
 fn listed(groups: &[&[&str]], long: &str) -> bool {
     groups.iter().any(|group| {
         group

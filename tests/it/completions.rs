@@ -169,6 +169,13 @@ fn completes_subcommands_flags_and_values(shell: Shell) {
         &words,
     );
 
+    // Only the flags a subcommand takes, as in its --help: decrypt has no recipients to encrypt
+    // for, while encrypt has.
+    let words = candidates(shell, "sops-rs decrypt --ag");
+    check("sops-rs decrypt --ag", words.is_empty(), &words);
+    let words = candidates(shell, "sops-rs encrypt --ag");
+    check("sops-rs encrypt --ag", words == ["--age"], &words);
+
     for line in [
         "sops-rs decrypt --input-type ",
         "sops-rs encrypt --output-type ",

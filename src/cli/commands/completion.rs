@@ -1,6 +1,9 @@
 //! `sops-rs completion SHELL`: the shell completion scripts, from the CLI definition through
 //! clap_complete, with what its generators get wrong for this CLI put right.
 //!
+//! - After a subcommand, only the flags it takes, as its `--help` lists them: the scripts are
+//!   written from a tree where each subcommand has its own copy of the top-level flags it reads
+//!   (the generators offer hidden flags too, so hiding them is not enough).
 //! - Flags with a closed set of values (`--input-type`, `--output-type`) complete those values.
 //!   The parser keeps taking any string and `io::parse_type` keeps rejecting an unknown one with
 //!   sops's exit code and our one-line error: only the tree the scripts are written from lists
@@ -67,7 +70,56 @@ fn tree(shell: Shell) -> Command {
             arg.value_parser(PossibleValuesParser::new(values))
         });
     }
-    command
+    with_each_subcommands_own_flags(command)
+}
+
+/// The same tree with the top-level flags no longer global: each subcommand gets its own copy of
+/// those it takes, so a script offers after `decrypt` only what `decrypt --help` lists (the
+/// generators would offer hidden copies too).
+fn with_each_subcommands_own_flags(command: Command) -> Command {
+    let globals: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|arg| arg.is_global_set())
+        .map(|arg| arg.clone().global(false))
+        .collect();
+    let taken = |path: &str| -> Vec<clap::Arg> {
+        globals
+            .iter()
+            .filter(|arg| {
+                !arg.get_long()
+                    .is_some_and(|long| crate::cli::placement::refused_after_subcommand(path, long))
+            })
+            .cloned()
+            .collect()
+    };
+    let subcommands: Vec<Command> = command
+        .get_subcommands()
+        .map(|sub| {
+            let name = sub.get_name().to_string();
+            let nested: Vec<Command> = sub
+                .get_subcommands()
+                .map(|inner| {
+                    let path = format!("{name} {}", inner.get_name());
+                    inner.clone().args(taken(&path))
+                })
+                .collect();
+            let mut sub = sub.clone().args(taken(&name));
+            for inner in nested {
+                let inner_name = inner.get_name().to_string();
+                sub = sub.mut_subcommand(inner_name, |_| inner);
+            }
+            sub
+        })
+        .collect();
+    let mut root = command;
+    for arg in &globals {
+        root = root.mut_arg(arg.get_id().clone(), |a| a.global(false));
+    }
+    for sub in subcommands {
+        let name = sub.get_name().to_string();
+        root = root.mut_subcommand(name, |_| sub);
+    }
+    root
 }
 
 /// The same root (its flags, subcommands and version) without its positional arguments.
