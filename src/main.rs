@@ -21,9 +21,7 @@ fn main() -> ExitCode {
     match cli::run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            if !error.message.is_empty() {
-                eprintln!("{}", error.message);
-            }
+            cli::report(&error);
             ExitCode::from(error.code)
         }
     }

@@ -95,8 +95,54 @@ pub(crate) fn reencrypt_for_groups(
     Ok((file, resealed))
 }
 
-/// The key groups as `kind id` lines, per group.
-pub type GroupListing = Vec<Vec<String>>;
+/// One master key, named by its kind (`age`, `pgp`, `kms`, ...) and its id; shown as `kind id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyName {
+    /// The key type, as the metadata names it.
+    pub kind: String,
+    /// The key's id (recipient, fingerprint, ARN, URL).
+    pub id: String,
+}
+
+impl std::fmt::Display for KeyName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.kind, self.id)
+    }
+}
+
+/// The key groups of a file or a rule, each group's keys by name.
+pub type GroupListing = Vec<Vec<KeyName>>;
+
+/// A file's key groups by name.
+pub fn key_listing(metadata: &crate::metadata::Metadata) -> GroupListing {
+    metadata
+        .key_groups
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .map(|slot| KeyName {
+                    kind: slot.key.kind().to_string(),
+                    id: slot.key.id().to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The keys in `after` that are in no group of `before` (added), and the reverse (removed).
+pub fn key_difference(before: &GroupListing, after: &GroupListing) -> [Vec<KeyName>; 2] {
+    let only_in = |these: &GroupListing, those: &GroupListing| {
+        let mut names: Vec<KeyName> = Vec::new();
+        for name in these.iter().flatten() {
+            if !those.iter().flatten().any(|n| n == name) && !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        names
+    };
+    [only_in(after, before), only_in(before, after)]
+}
 
 /// What `updatekeys` would change in one file: its key groups now and after, and the Shamir
 /// threshold it would keep.
@@ -115,24 +161,17 @@ impl KeyUpdate {
     /// threshold, lowered to the number of groups, as in sops: a rule's `shamir_threshold` is for
     /// new files only.
     pub fn plan(file: &SopsFile, rule: &CreationRule) -> KeyUpdate {
-        let current = file
-            .metadata
-            .key_groups
-            .iter()
-            .map(|group| {
-                group
-                    .iter()
-                    .map(|slot| format!("{} {}", slot.key.kind(), slot.key.id()))
-                    .collect()
-            })
-            .collect();
+        let current = key_listing(&file.metadata);
         let wanted: GroupListing = rule
             .key_groups
             .iter()
             .map(|group| {
                 group
                     .iter()
-                    .map(|key| format!("{} {}", key.kind, key.id))
+                    .map(|key| KeyName {
+                        kind: key.kind.to_string(),
+                        id: key.id.clone(),
+                    })
                     .collect()
             })
             .collect();

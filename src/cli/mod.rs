@@ -13,6 +13,7 @@ mod context;
 mod deferred;
 pub mod exit;
 mod input_output;
+mod json_output;
 mod key_flags;
 mod open;
 mod parallel;
@@ -173,6 +174,33 @@ enum Command {
     Filestatus(Deferred<FileArg>),
 }
 
+/// Prints a failed command's error on stderr (as JSON after `--json` or with
+/// `SOPS_RS_ERROR_FORMAT=json`).
+pub fn report(error: &CliError) {
+    json_output::report(error);
+}
+
+impl Command {
+    /// With `--json`: what an error object names (the file, and the tree path of `set`/`unset`).
+    fn json_errors(&self) -> Option<json_output::ErrorSubject> {
+        let named = |file: &std::path::Path, path: Option<&str>| json_output::ErrorSubject {
+            file: Some(file.display().to_string()),
+            path: path.map(str::to_string),
+        };
+        match self {
+            Command::Check(check) if check.json => Some(json_output::ErrorSubject::default()),
+            Command::Rotate(rotate) if rotate.json => Some(named(&rotate.file, None)),
+            Command::Updatekeys(update) if update.json => match update.files.as_slice() {
+                [file] => Some(named(file, None)),
+                _ => Some(json_output::ErrorSubject::default()),
+            },
+            Command::Set(set) if set.json => Some(named(&set.file, Some(&set.path))),
+            Command::Unset(unset) if unset.json => Some(named(&unset.file, Some(&unset.path))),
+            _ => None,
+        }
+    }
+}
+
 /// Parses the arguments and runs the command in its session.
 pub fn run() -> Result<(), CliError> {
     let cli = parse::parse_from(std::env::args_os().collect())?;
@@ -192,6 +220,9 @@ pub fn run() -> Result<(), CliError> {
 fn dispatch(cli: &Cli) -> Result<(), CliError> {
     let common = &cli.common;
     let audited = |name, file| KeyUse::Audited(Operation::new(name, file));
+    if let Some(subject) = cli.command.as_ref().and_then(Command::json_errors) {
+        json_output::errors_as_json(subject);
+    }
     match &cli.command {
         Some(Command::Audit(command)) => audit_log::run(command),
         Some(Command::Check(check)) => {

@@ -76,7 +76,16 @@ fn exit(error: clap::Error, args: &[OsString]) -> ! {
         ErrorKind::MissingRequiredArgument if needs_a_file(args) => code::NO_FILE_SPECIFIED,
         _ => code::GENERIC,
     };
-    let _ = error.print();
+    if status != 0 && super::json_output::json_errors_requested(args) {
+        let rendered = error.render().to_string();
+        let message = rendered.trim_start_matches("error: ");
+        eprintln!(
+            "{}",
+            super::json_output::error_object(status, message, None)
+        );
+    } else {
+        let _ = error.print();
+    }
     std::process::exit(status.into())
 }
 

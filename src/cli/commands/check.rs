@@ -206,7 +206,7 @@ pub fn run(check: &CheckArgs, session: &Session) -> Result<(), CliError> {
         if check.json {
             println!(
                 "{}",
-                json!({"file": verdict.path.display().to_string(), "status": verdict.status, "ok": !bad, "problem": verdict.problem, "paths": verdict.tree_paths})
+                json!({"schema": crate::cli::json_output::CHECK_SCHEMA, "file": verdict.path.display().to_string(), "status": verdict.status, "ok": !bad, "problem": verdict.problem, "paths": verdict.tree_paths})
             );
         } else if bad {
             eprintln!(

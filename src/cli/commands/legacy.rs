@@ -160,6 +160,7 @@ pub fn run(legacy: &LegacyArgs, file: &Path, session: &Session) -> Result<(), Cl
             &RotateArgs {
                 file: file.to_path_buf(),
                 changes: legacy.changes.clone(),
+                json: false,
             },
             session,
         ),
@@ -173,6 +174,7 @@ pub fn run(legacy: &LegacyArgs, file: &Path, session: &Session) -> Result<(), Cl
                 value_file: false,
                 value_stdin: false,
                 idempotent: false,
+                json: false,
             };
             set::set(&set, session)
         }

@@ -251,6 +251,11 @@ fn environment() -> Vec<(String, String)> {
             "The whole-request timeout for key services (default 30).",
         ),
         (
+            "SOPS_RS_ERROR_FORMAT",
+            "json: a failing command prints its error as one JSON object on stderr (the \
+             sops-rs.error/1 shape of docs/json-output.md), as --json does.",
+        ),
+        (
             "SOPS_RS_PGP_SECRET_KEYS",
             "Files of PGP secret keys (separated by :) for decrypting without gpg.",
         ),

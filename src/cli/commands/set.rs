@@ -9,7 +9,7 @@ use sops_rs::Format;
 use sops_rs::bounded::{Kind, read_file, read_to_end};
 use sops_rs::tree::Value;
 
-use super::tree_edit::{parse_path, require_existing, require_file, write_back};
+use super::tree_edit::{parse_path, print_tree_result, require_existing, require_file, write_back};
 use crate::cli::exit::{CliError, code};
 use crate::cli::open::Opened;
 use crate::cli::session::Session;
@@ -31,6 +31,10 @@ pub struct SetArgs {
     /// Do not rewrite the file when the value is already there.
     #[arg(long)]
     pub idempotent: bool,
+    /// Print a JSON result object on stdout (the tree path and whether it changed, never the
+    /// value), and errors as JSON on stderr (docs/json-output.md).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Parses a JSON value (any JSON, not only objects) with the JSON store's typing.
@@ -104,8 +108,12 @@ pub fn set(set: &SetArgs, session: &Session) -> Result<(), CliError> {
             opened.input.name
         ))
     })?;
-    if !changed && set.idempotent {
-        return Ok(());
+    let written = changed || !set.idempotent;
+    if written {
+        write_back(opened, session)?;
     }
-    write_back(opened, session)
+    if set.json {
+        print_tree_result("set", &set.file, &set.path, changed, written);
+    }
+    Ok(())
 }

@@ -1,5 +1,5 @@
 //! What `set` and `unset` share: the tree path argument, the checks on the file before it is
-//! opened, and writing the changed file back in place.
+//! opened, writing the changed file back in place, and the `--json` result.
 
 use std::path::Path;
 
@@ -23,6 +23,16 @@ pub fn write_back(opened: Opened, session: &Session) -> Result<(), CliError> {
         &sealed.bytes,
         sops_rs::io::Contents::Encrypted,
     )
+}
+
+/// The `--json` result of `set` or `unset`: the tree path as given (keys are in clear in the
+/// encrypted file too), whether the tree changed and whether the file was written; never a value.
+pub fn print_tree_result(command: &str, file: &Path, path: &str, changed: bool, written: bool) {
+    crate::cli::json_output::print_result(
+        command,
+        &file.display().to_string(),
+        serde_json::json!({"path": path, "changed": changed, "written": written}),
+    );
 }
 
 pub fn require_file(path: &Path) -> Result<(), CliError> {

@@ -6,11 +6,13 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use sops_rs::rekey::{GroupListing, KeyUpdate};
+use serde_json::json;
+use sops_rs::rekey::{GroupListing, KeyUpdate, key_difference};
 use sops_rs::tree::Timestamp;
 
 use super::sealed::open_sealed;
 use crate::cli::exit::{CliError, code};
+use crate::cli::json_output;
 use crate::cli::session::Session;
 
 #[derive(Args, Debug)]
@@ -21,6 +23,43 @@ pub struct UpdateKeysArgs {
     /// Apply the changes without asking.
     #[arg(short = 'y', long)]
     pub yes: bool,
+    /// Print one JSON result object per file on stdout (keys added and removed), and errors as
+    /// JSON on stderr (docs/json-output.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What happened to one file's key groups.
+struct Outcome {
+    /// The key groups were written.
+    changed: bool,
+    /// The groups before and after (equal when nothing changed).
+    before: GroupListing,
+    after: GroupListing,
+}
+
+impl Outcome {
+    fn unchanged(groups: GroupListing) -> Outcome {
+        Outcome {
+            changed: false,
+            before: groups.clone(),
+            after: groups,
+        }
+    }
+
+    fn print_json(&self, path: &Path) {
+        let [added, removed] = key_difference(&self.before, &self.after);
+        json_output::print_result(
+            "updatekeys",
+            &path.display().to_string(),
+            json!({
+                "changed": self.changed,
+                "keys_added": json_output::key_names(&added),
+                "keys_removed": json_output::key_names(&removed),
+                "groups": self.after.len(),
+            }),
+        );
+    }
 }
 
 fn describe(groups: &GroupListing) -> String {
@@ -51,7 +90,10 @@ pub fn update_keys(update: &UpdateKeysArgs, session: &Session) -> Result<(), Cli
     if !update.yes {
         // Asking needs a person: one file after the other.
         for path in &update.files {
-            update_one(path, config, session, true)?;
+            let outcome = update_one(path, config, session, true)?;
+            if update.json {
+                outcome.print_json(path);
+            }
         }
         return Ok(());
     }
@@ -73,16 +115,30 @@ pub fn update_keys(update: &UpdateKeysArgs, session: &Session) -> Result<(), Cli
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    let failures: Vec<CliError> = results.into_iter().filter_map(Result::err).collect();
+    let mut failures: Vec<(&Path, CliError)> = Vec::new();
+    for (path, result) in update.files.iter().zip(results) {
+        match result {
+            Ok(outcome) if update.json => outcome.print_json(path),
+            Ok(_) => {}
+            Err(failure) => failures.push((path, failure)),
+        }
+    }
     match failures.len() {
         0 => Ok(()),
-        1 => Err(failures.into_iter().next().expect("one failure")),
+        1 => Err(failures.into_iter().next().expect("one failure").1),
         n => {
-            for failure in &failures {
-                eprintln!("{}", failure.message);
+            for (path, failure) in &failures {
+                if update.json {
+                    let file = path.display().to_string();
+                    let object =
+                        json_output::error_object(failure.code, &failure.message, Some(&file));
+                    eprintln!("{object}");
+                } else {
+                    eprintln!("{}", failure.message);
+                }
             }
             Err(CliError::new(
-                failures[0].code,
+                failures[0].1.code,
                 format!("{n} files could not be updated"),
             ))
         }
@@ -95,7 +151,7 @@ fn update_one(
     config: &sops_rs::config::Config,
     session: &Session,
     interactive: bool,
-) -> Result<(), CliError> {
+) -> Result<Outcome, CliError> {
     let sealed = open_sealed(path, session, true)?;
     let rule = config
         .rule_for(path)
@@ -109,7 +165,7 @@ fn update_one(
     let update = KeyUpdate::plan(sealed.file.file(), rule);
     if !update.is_needed() {
         eprintln!("File {} already up to date", path.display());
-        return Ok(());
+        return Ok(Outcome::unchanged(update.current));
     }
     if interactive {
         eprintln!(
@@ -126,7 +182,7 @@ fn update_one(
         }
         if !ask("Is this okay?") {
             eprintln!("Changes to {} were not applied", path.display());
-            return Ok(());
+            return Ok(Outcome::unchanged(update.current));
         }
     }
     let keys = session.keys()?;
@@ -134,5 +190,9 @@ fn update_one(
         update.apply(file, keys, Timestamp::now_utc_seconds())
     })?;
     eprintln!("File {} synced with new keys", path.display());
-    Ok(())
+    Ok(Outcome {
+        changed: true,
+        before: update.current,
+        after: update.wanted,
+    })
 }
