@@ -38,6 +38,8 @@
 //! - `legacy`: sops's legacy top-level forms and flags placed around subcommands, against the
 //!   real sops 3.12.2 (same exit codes, output and files); sops subcommands sops-rs lacks.
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
+//! - `json_output`: `--json` of updatekeys, rotate, set, unset and check, errors as JSON, and
+//!   no change without `--json` (compared with the real sops).
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
 //! - `yaml_store`: the YAML store against sops-written files and the real sops binary.
 //! - `output_format`: without `--output-type`, every command writes the format of the file name
@@ -112,6 +114,7 @@ mod hostile_config;
 mod hostile_inputs;
 mod hostile_writes;
 mod interop_sops;
+mod json_output;
 mod json_store;
 mod legacy;
 mod module_index;
