@@ -232,6 +232,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON result object on stdout (needs -i or --output, as the file cannot share stdout), and errors as JSON on stderr (docs/json-output.md)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -247,6 +248,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply the changes without asking')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply the changes without asking')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON result object per file on stdout (keys added and removed), and errors as JSON on stderr (docs/json-output.md)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -378,6 +380,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--value-file', '--value-file', [CompletionResultType]::ParameterName, 'VALUE names a file whose content is the JSON value')
             [CompletionResult]::new('--value-stdin', '--value-stdin', [CompletionResultType]::ParameterName, 'Read the JSON value from standard input (no VALUE argument)')
             [CompletionResult]::new('--idempotent', '--idempotent', [CompletionResultType]::ParameterName, 'Do not rewrite the file when the value is already there')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON result object on stdout (the tree path and whether it changed, never the value), and errors as JSON on stderr (docs/json-output.md)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -395,6 +398,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)')
             [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
             [CompletionResult]::new('--idempotent', '--idempotent', [CompletionResultType]::ParameterName, 'Succeed without writing when the path does not exist')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON result object on stdout (the tree path and whether it was removed), and errors as JSON on stderr (docs/json-output.md)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -2263,7 +2263,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__rotate)
-            opts="-i -h --in-place --output --filename-override --aws-profile --encryption-context --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --help"
+            opts="-i -h --in-place --output --filename-override --aws-profile --encryption-context --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2381,7 +2381,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__set)
-            opts="-h --filename-override --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --value-file --value-stdin --idempotent --help"
+            opts="-h --filename-override --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --value-file --value-stdin --idempotent --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2435,7 +2435,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__unset)
-            opts="-h --filename-override --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --idempotent --help"
+            opts="-h --filename-override --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --idempotent --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2489,7 +2489,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__updatekeys)
-            opts="-y -h --filename-override --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --input-type --yes --help"
+            opts="-y -h --filename-override --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --input-type --yes --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -225,6 +225,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand -i 'Write the result back to the input file'
             cand --in-place 'Write the result back to the input file'
             cand --ignore-mac 'Decrypt even when the MAC does not match'
+            cand --json 'Print a JSON result object on stdout (needs -i or --output, as the file cannot share stdout), and errors as JSON on stderr (docs/json-output.md)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -239,6 +240,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --input-type 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)'
             cand -y 'Apply the changes without asking'
             cand --yes 'Apply the changes without asking'
+            cand --json 'Print one JSON result object per file on stdout (keys added and removed), and errors as JSON on stderr (docs/json-output.md)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -362,6 +364,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --value-file 'VALUE names a file whose content is the JSON value'
             cand --value-stdin 'Read the JSON value from standard input (no VALUE argument)'
             cand --idempotent 'Do not rewrite the file when the value is already there'
+            cand --json 'Print a JSON result object on stdout (the tree path and whether it changed, never the value), and errors as JSON on stderr (docs/json-output.md)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -378,6 +381,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --output-type 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)'
             cand --ignore-mac 'Decrypt even when the MAC does not match'
             cand --idempotent 'Succeed without writing when the path does not exist'
+            cand --json 'Print a JSON result object on stdout (the tree path and whether it was removed), and errors as JSON on stderr (docs/json-output.md)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

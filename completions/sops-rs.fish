@@ -250,6 +250,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-hc-vault-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-hc-vault-transit -d 'Vault Transit URIs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l json -d 'Print a JSON result object on stdout (needs -i or --output, as the file cannot share stdout), and errors as JSON on stderr (docs/json-output.md)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
@@ -265,6 +266,7 @@ dotenv\t''
 ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s y -l yes -d 'Apply the changes without asking'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l json -d 'Print one JSON result object per file on stdout (keys added and removed), and errors as JSON on stderr (docs/json-output.md)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -397,6 +399,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l ignore-mac -d 'D
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-file -d 'VALUE names a file whose content is the JSON value'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-stdin -d 'Read the JSON value from standard input (no VALUE argument)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l idempotent -d 'Do not rewrite the file when the value is already there'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l json -d 'Print a JSON result object on stdout (the tree path and whether it changed, never the value), and errors as JSON on stderr (docs/json-output.md)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
@@ -420,6 +423,7 @@ ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l idempotent -d 'Succeed without writing when the path does not exist'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l json -d 'Print a JSON result object on stdout (the tree path and whether it was removed), and errors as JSON on stderr (docs/json-output.md)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
