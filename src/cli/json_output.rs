@@ -5,6 +5,7 @@
 //! shows in clear anyway.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{Value, json};
 use sops_rs::rekey::KeyName;
@@ -28,6 +29,19 @@ pub struct ErrorSubject {
 }
 
 static JSON_ERRORS: OnceLock<ErrorSubject> = OnceLock::new();
+
+/// Set while auditing: tree paths are withheld from output then, as from error messages.
+static PATHS_WITHHELD: AtomicBool = AtomicBool::new(false);
+
+/// From now on, objects give `null` for tree paths (the session is auditing).
+pub fn withhold_paths() {
+    PATHS_WITHHELD.store(true, Ordering::Relaxed);
+}
+
+/// A tree path as an object shows it: `null` while auditing.
+pub fn shown_path(path: Option<&str>) -> Option<&str> {
+    path.filter(|_| !PATHS_WITHHELD.load(Ordering::Relaxed))
+}
 
 /// Whether the environment asks for JSON errors (`SOPS_RS_ERROR_FORMAT=json`).
 fn requested_by_environment() -> bool {
@@ -59,7 +73,7 @@ pub fn json_errors_requested(args: &[std::ffi::OsString]) -> bool {
 pub fn error_object(code: u8, message: &str, file: Option<&str>) -> Value {
     let subject = JSON_ERRORS.get();
     let file = file.or_else(|| subject.and_then(|s| s.file.as_deref()));
-    let path = subject.and_then(|s| s.path.as_deref());
+    let path = shown_path(subject.and_then(|s| s.path.as_deref()));
     json!({
         "schema": ERROR_SCHEMA,
         "exit_code": code,

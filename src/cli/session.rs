@@ -173,6 +173,9 @@ impl<'a> Session<'a> {
                 ..OutputGate::default()
             },
         };
+        if session.auditing {
+            super::json_output::withhold_paths();
+        }
         let mut result = command(&session);
         if session.auditing
             && let Err(error) = &mut result

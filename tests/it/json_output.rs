@@ -244,6 +244,27 @@ fn errors_are_one_json_line_with_the_exit_code_and_the_tree_path() {
 }
 
 #[test]
+fn tree_paths_are_withheld_while_auditing() {
+    let (mut env, file) = setup();
+    env.set("SOPS_RS_AUDIT_LOG", "audit.jsonl");
+    let set = result_of(
+        env.run(&["set", "--json", &file, r#"["db"]["user"]"#, "\"admin\""]),
+        "audited set",
+    );
+    assert_eq!(
+        (&set["path"], &set["changed"]),
+        (&Value::Null, &json!(true))
+    );
+    let error = error_of(
+        env.run(&["unset", "--json", &file, r#"["nope"]"#]),
+        1,
+        "audited unset",
+    );
+    assert_eq!(error["path"], Value::Null);
+    assert!(!error["message"].as_str().unwrap().contains("nope"));
+}
+
+#[test]
 fn json_is_refused_where_it_does_not_apply_and_listed_in_help() {
     let (env, file) = setup();
     for args in [

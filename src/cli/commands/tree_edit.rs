@@ -26,12 +26,17 @@ pub fn write_back(opened: Opened, session: &Session) -> Result<(), CliError> {
 }
 
 /// The `--json` result of `set` or `unset`: the tree path as given (keys are in clear in the
-/// encrypted file too), whether the tree changed and whether the file was written; never a value.
+/// encrypted file too; `null` while auditing, as error messages withhold it then), whether the
+/// tree changed and whether the file was written; never a value.
 pub fn print_tree_result(command: &str, file: &Path, path: &str, changed: bool, written: bool) {
     crate::cli::json_output::print_result(
         command,
         &file.display().to_string(),
-        serde_json::json!({"path": path, "changed": changed, "written": written}),
+        serde_json::json!({
+            "path": crate::cli::json_output::shown_path(Some(path)),
+            "changed": changed,
+            "written": written,
+        }),
     );
 }
 
