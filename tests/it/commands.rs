@@ -547,6 +547,61 @@ fn threshold_of(path: &Path) -> Option<String> {
         })
 }
 
+/// `updatekeys -y` prints the key groups' changes on standard output as sops does (kept keys
+/// indented, `+++` added, `---` removed): the same text from both tools for an added and a
+/// removed recipient, and for a second group.
+#[test]
+fn updatekeys_prints_the_changes_as_sops_does() {
+    let keys = Keys::new(3);
+    let plain = keys.write("f.yaml", SAMPLE);
+    let encrypted = ok(
+        keys.ours(
+            &[0],
+            &["encrypt", "--age", &keys.recipients[0], &path_arg(&plain)],
+        ),
+        "encrypt",
+    );
+    let r = &keys.recipients;
+    let rules = [
+        format!("creation_rules:\n  - age: {},{}\n", r[0], r[1]),
+        format!("creation_rules:\n  - age: {}\n", r[1]),
+        format!(
+            "creation_rules:\n  - key_groups:\n      - age: [{}]\n      - age: [{}]\n",
+            r[1], r[2]
+        ),
+    ];
+    for (index, rule) in rules.iter().enumerate() {
+        let config = keys.write(&format!("rules{index}.yaml"), rule);
+        let mut printed = Vec::new();
+        for tool in ["sops", "sops-rs"] {
+            let file = keys.write(&format!("{tool}-{index}.enc.yaml"), &encrypted);
+            let args = [
+                "--config",
+                &path_arg(&config),
+                "updatekeys",
+                "-y",
+                &path_arg(&file),
+            ];
+            let out = match tool {
+                "sops" => keys.sops(&[0], &args),
+                _ => keys.ours(&[0], &args),
+            };
+            assert!(
+                out.status.success(),
+                "{tool} rule {index}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            printed.push(String::from_utf8(out.stdout).unwrap());
+        }
+        assert!(
+            printed[0].starts_with("The following changes"),
+            "{}",
+            printed[0]
+        );
+        assert_eq!(printed[1], printed[0], "rule {index}");
+    }
+}
+
 /// `updatekeys` keeps the file's Shamir threshold (lowered to the number of new groups), not the
 /// creation rule's, as sops 3.12.2 does: the keys that opened a 2-of-3 file together still do.
 /// Files written by either tool, updated by either tool, come out the same.

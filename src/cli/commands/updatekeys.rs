@@ -62,12 +62,21 @@ impl Outcome {
     }
 }
 
-fn describe(groups: &GroupListing) -> String {
-    let mut out = String::new();
-    for (index, group) in groups.iter().enumerate() {
+/// The key groups' changes in sops's layout: per group, the keys kept (indented), then those
+/// added (`+++`), then those removed (`---`), each by its id.
+fn group_changes(current: &GroupListing, wanted: &GroupListing) -> String {
+    let mut out = String::from("The following changes will be made to the file's groups:\n");
+    let empty = Vec::new();
+    for index in 0..current.len().max(wanted.len()) {
+        let before = current.get(index).unwrap_or(&empty);
+        let after = wanted.get(index).unwrap_or(&empty);
         out.push_str(&format!("Group {}\n", index + 1));
-        for key in group {
-            out.push_str(&format!("    {key}\n"));
+        for key in after {
+            let mark = if before.contains(key) { "   " } else { "+++" };
+            out.push_str(&format!("{mark} {}\n", key.id));
+        }
+        for key in before.iter().filter(|key| !after.contains(key)) {
+            out.push_str(&format!("--- {}\n", key.id));
         }
     }
     out
@@ -90,7 +99,7 @@ pub fn update_keys(update: &UpdateKeysArgs, session: &Session) -> Result<(), Cli
     if !update.yes {
         // Asking needs a person: one file after the other.
         for path in &update.files {
-            let outcome = update_one(path, config, session, true)?;
+            let outcome = update_one(path, config, session, true, update.json)?;
             if update.json {
                 outcome.print_json(path);
             }
@@ -106,7 +115,7 @@ pub fn update_keys(update: &UpdateKeysArgs, session: &Session) -> Result<(), Cli
         bar
     });
     let results = crate::cli::parallel::map(&update.files, |path| {
-        let result = update_one(path, config, session, false);
+        let result = update_one(path, config, session, false, update.json);
         if let Some(bar) = &progress {
             bar.inc(1);
         }
@@ -151,6 +160,7 @@ fn update_one(
     config: &sops_rs::config::Config,
     session: &Session,
     interactive: bool,
+    json: bool,
 ) -> Result<Outcome, CliError> {
     let sealed = open_sealed(path, session, true)?;
     let rule = config
@@ -167,13 +177,14 @@ fn update_one(
         eprintln!("File {} already up to date", path.display());
         return Ok(Outcome::unchanged(update.current));
     }
+    // Printed as sops prints it, on standard output even with -y (JSON takes standard output
+    // with --json, so the changes go to standard error then).
+    let changes = group_changes(&update.current, &update.wanted);
+    match json {
+        true => eprint!("{changes}"),
+        false => print!("{changes}"),
+    }
     if interactive {
-        eprintln!(
-            "The following changes will be made to {}'s key groups:\nnow:\n{}after:\n{}",
-            path.display(),
-            describe(&update.current),
-            describe(&update.wanted)
-        );
         if !std::io::stdin().is_terminal() {
             return Err(CliError::new(
                 code::GENERIC,
