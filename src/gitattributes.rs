@@ -28,16 +28,22 @@ enum Token {
 pub fn patterns_for(regex: &str) -> Result<Vec<String>, String> {
     let mut patterns: Vec<String> = Vec::new();
     for branch in split_top_level(regex)? {
-        for pattern in branch_patterns(&branch)? {
-            if !patterns.contains(&pattern) {
-                patterns.push(pattern);
-            }
-        }
-        if patterns.len() > MAX_PATTERNS {
-            return Err(format!("it needs more than {MAX_PATTERNS} patterns"));
-        }
+        add_new(&mut patterns, branch_patterns(&branch)?)?;
     }
     Ok(patterns)
+}
+
+/// Adds the patterns `patterns` does not hold yet, within [`MAX_PATTERNS`].
+fn add_new(patterns: &mut Vec<String>, found: Vec<String>) -> Result<(), String> {
+    for pattern in found {
+        if !patterns.contains(&pattern) {
+            patterns.push(pattern);
+        }
+    }
+    if patterns.len() > MAX_PATTERNS {
+        return Err(format!("it needs more than {MAX_PATTERNS} patterns"));
+    }
+    Ok(())
 }
 
 /// The regex's top-level alternatives (`a$|b$`): a path matches the regex when it matches one.
@@ -87,14 +93,7 @@ fn branch_patterns(branch: &str) -> Result<Vec<String>, String> {
         if !anchored_end {
             full.push(Token::Any);
         }
-        for pattern in globs(&simplify(full))? {
-            if !patterns.contains(&pattern) {
-                patterns.push(pattern);
-            }
-        }
-        if patterns.len() > MAX_PATTERNS {
-            return Err(format!("it needs more than {MAX_PATTERNS} patterns"));
-        }
+        add_new(&mut patterns, globs(&simplify(full))?)?;
     }
     Ok(patterns)
 }

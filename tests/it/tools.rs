@@ -333,6 +333,73 @@ fn git_setup_makes_diffs_and_merges_work_for_every_rule() {
 }
 
 #[test]
+fn git_setup_patterns_cover_exactly_the_files_each_rule_covers_as_git_reads_them() {
+    let paths = [
+        "app.enc.yaml",
+        ".enc.yaml",
+        "deep/down/app.enc.yaml",
+        "app.enc.yaml.bak",
+        "app.enc.yaml/inner.txt",
+        "app.yaml",
+        "app.json",
+        "secrets/db.json",
+        "secrets/prod/eu/db.json",
+        "secrets/db.yaml",
+        "mysecrets/db.yaml",
+        "a/secrets/b/c.yaml",
+        "other/secrets/db.json",
+        "config/x.enc.json",
+        "config/sub/x.enc.json",
+        "prod.env",
+        "ci/production/values.txt",
+        "ab",
+        "a/x/b",
+        "ba",
+        "env/eu/secrets.yaml",
+        "env/eu/west/secrets.yaml",
+        "env/secrets.yaml",
+        "p/x/q",
+        "x/p",
+        "top.env",
+        "sub/top.env",
+    ];
+    let regexes = [
+        r"\.enc\.yaml$",
+        r"^secrets/.*\.json$",
+        r"\.(yaml|json)$",
+        r"secrets/.*\.yaml$",
+        r"^config/[^/]*\.enc\.json$",
+        r"prod",
+        r"^a.*b$",
+        r"^env/.*/secrets\.yaml$",
+        r"/x/",
+        r"^top\.env$",
+        r"\.enc\.yaml",
+        r"^secrets/",
+    ];
+    let repo = Repo::new();
+    repo.bare_ok(&["init", "-q"]);
+    for regex in regexes {
+        repo.write_rules(&[regex]);
+        let _ = std::fs::remove_file(repo.work().join(".gitattributes"));
+        repo.setup(&[]);
+        let mut args = vec!["check-attr", "diff", "--"];
+        args.extend(paths);
+        let answer = repo.bare_ok(&args);
+        let compiled = regex::Regex::new(regex).unwrap();
+        for path in paths {
+            let by_git = answer.contains(&format!("{path}: diff: sops-rs\n"));
+            assert_eq!(
+                by_git,
+                compiled.is_match(path),
+                "{regex} and {path}: git says {by_git}; .gitattributes:\n{}",
+                repo.setup_files().0
+            );
+        }
+    }
+}
+
+#[test]
 fn git_setup_skips_a_regex_it_cannot_translate_and_keeps_other_lines() {
     let repo = Repo::new();
     repo.bare_ok(&["init", "-q"]);
@@ -357,6 +424,15 @@ fn git_setup_skips_a_regex_it_cannot_translate_and_keeps_other_lines() {
         repo.setup_files().0,
         "*.png binary\n*.enc.json diff=sops-rs merge=sops-rs\n*.enc.env diff=sops-rs merge=sops-rs\n"
     );
+    // Only rules it cannot translate: an error, and nothing written.
+    let before = repo.setup_files();
+    repo.write_rules(&[r"\.ya?ml$"]);
+    let out = repo.sops_rs(&["git", "setup", "--global"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("nothing was written"), "{said}");
+    assert_eq!(repo.setup_files(), before);
+    assert!(!repo.env.path(".gitconfig").exists());
 }
 
 #[test]

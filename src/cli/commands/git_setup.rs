@@ -55,6 +55,8 @@ pub fn run(command: &GitCommand, session: &Session) -> Result<(), CliError> {
     })?;
     let config_path = std::path::absolute(&config.path).unwrap_or_else(|_| config.path.clone());
     let config_dir = config_path.parent().unwrap_or(Path::new("/")).to_path_buf();
+    // Compared with git's top directory, which is a real path.
+    let config_dir = std::fs::canonicalize(&config_dir).unwrap_or(config_dir);
     let Some(rules) = config.creation_rules.as_deref().filter(|r| !r.is_empty()) else {
         return Err(CliError::new(
             code::GENERIC,
@@ -100,6 +102,17 @@ pub fn run(command: &GitCommand, session: &Session) -> Result<(), CliError> {
                     .unwrap_or_default()
             ),
         }
+    }
+
+    if patterns.is_empty() {
+        return Err(CliError::new(
+            code::GENERIC,
+            format!(
+                "git setup: no creation rule of {} could be written as .gitattributes patterns \
+                 (see above); nothing was written",
+                config.path.display()
+            ),
+        ));
     }
 
     let (program, why) = driver_program()?;
@@ -148,6 +161,7 @@ pub fn run(command: &GitCommand, session: &Session) -> Result<(), CliError> {
         Some(text) => {
             let added = &text[existing.len()..];
             if !args.dry_run {
+                // Not secret: created with the permissions of an encrypted file, not 0600.
                 write_file(
                     &attributes_path,
                     text.as_bytes(),
