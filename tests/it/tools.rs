@@ -482,6 +482,19 @@ fn git_setup_without_a_config_or_a_repository_says_what_is_missing() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("no .sops-rs.yaml or .sops.yaml"), "{said}");
     assert!(!repo.work().join(".gitattributes").exists());
+    // A config outside the repository: its patterns are relative to another directory.
+    let outside = repo.env.write(
+        "outside.yaml",
+        format!(
+            "creation_rules:\n  - path_regex: x$\n    age: {}\n",
+            repo.env.recipient
+        ),
+    );
+    let out = repo.sops_rs(&["--config", outside.to_str().unwrap(), "git", "setup"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("is outside the repository"), "{said}");
+    assert!(!repo.work().join(".gitattributes").exists());
     // A config, but no repository.
     std::fs::remove_dir_all(repo.work().join(".git")).unwrap();
     repo.write_rules(&[r"\.enc\.yaml$"]);

@@ -1,6 +1,7 @@
 //! `sops-rs git setup`: configures git's diff and merge drivers for encrypted files (in the
 //! repository's git config, or the user's with `--global`) and adds a `.gitattributes` line for
-//! every file pattern the config's creation rules cover, next to the config.
+//! every file pattern the config's creation rules cover, next to the config (which must be in
+//! the repository around the current directory).
 //!
 //! A nested `git setup` rather than a `git-setup` beside `git-merge` and `git-textconv`: those
 //! two are typed by git (from the config this writes), this one by people, who read it as "the
@@ -66,7 +67,13 @@ pub fn run(command: &GitCommand, session: &Session) -> Result<(), CliError> {
             ),
         ));
     };
-    let top = toplevel(&config_dir)?;
+    let here = std::env::current_dir().map_err(|e| {
+        CliError::new(
+            code::GENERIC,
+            format!("cannot read the current directory: {e}"),
+        )
+    })?;
+    let top = toplevel(&here)?;
     if !config_dir.starts_with(&top) {
         return Err(CliError::new(
             code::GENERIC,
