@@ -664,7 +664,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
-            [CompletionResult]::new('--global', '--global', [CompletionResultType]::ParameterName, 'Write the drivers into your own git config (~/.gitconfig) instead of the repository''s')
+            [CompletionResult]::new('--global', '--global', [CompletionResultType]::ParameterName, 'Write the drivers into your own git config (`git config --global`) instead of the repository''s')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be written, and write nothing')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

@@ -631,7 +631,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
-            cand --global 'Write the drivers into your own git config (~/.gitconfig) instead of the repository''s'
+            cand --global 'Write the drivers into your own git config (`git config --global`) instead of the repository''s'
             cand --dry-run 'Print what would be written, and write nothing'
             cand -h 'Print help'
             cand --help 'Print help'

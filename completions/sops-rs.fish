@@ -677,7 +677,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_sub
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l indent -d 'Indentation of YAML and JSON output' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l global -d 'Write the drivers into your own git config (~/.gitconfig) instead of the repository\'s'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l global -d 'Write the drivers into your own git config (`git config --global`) instead of the repository\'s'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l dry-run -d 'Print what would be written, and write nothing'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "setup" -d 'Configure git\'s diff and merge drivers and add `.gitattributes` lines for every file the creation rules cover'

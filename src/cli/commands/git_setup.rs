@@ -37,7 +37,8 @@ pub enum GitCommand {
 
 #[derive(clap::Args, Debug)]
 pub struct SetupArgs {
-    /// Write the drivers into your own git config (~/.gitconfig) instead of the repository's.
+    /// Write the drivers into your own git config (`git config --global`) instead of the
+    /// repository's.
     #[arg(long)]
     pub global: bool,
     /// Print what would be written, and write nothing.
