@@ -101,6 +101,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)')
             [CompletionResult]::new('git-merge', 'git-merge', [CompletionResultType]::ParameterValue, 'A git merge driver: three-way merge of encrypted files, key by key')
             [CompletionResult]::new('git-textconv', 'git-textconv', [CompletionResultType]::ParameterValue, 'git''s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails')
+            [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover')
             [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Send a file (or a directory''s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names')
             [CompletionResult]::new('filestatus', 'filestatus', [CompletionResultType]::ParameterValue, 'Print {"encrypted":true} or {"encrypted":false} for a file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -617,6 +618,73 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'sops-rs;git' {
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the result to this file instead of standard output')
+            [CompletionResult]::new('--extract', '--extract', [CompletionResultType]::ParameterName, 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]''')
+            [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'age recipients to encrypt for, comma-separated')
+            [CompletionResult]::new('--age', '--age', [CompletionResultType]::ParameterName, 'age recipients to encrypt for, comma-separated')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PGP fingerprints to encrypt for, comma-separated')
+            [CompletionResult]::new('--pgp', '--pgp', [CompletionResultType]::ParameterName, 'PGP fingerprints to encrypt for, comma-separated')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated')
+            [CompletionResult]::new('--kms', '--kms', [CompletionResultType]::ParameterName, 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated')
+            [CompletionResult]::new('--gcp-kms', '--gcp-kms', [CompletionResultType]::ParameterName, 'GCP KMS resource IDs, comma-separated')
+            [CompletionResult]::new('--hckms', '--hckms', [CompletionResultType]::ParameterName, 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated')
+            [CompletionResult]::new('--azure-kv', '--azure-kv', [CompletionResultType]::ParameterName, 'Azure Key Vault key URLs, comma-separated')
+            [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault Transit key URIs, comma-separated')
+            [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
+            [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
+            [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--disable-version-check', '--disable-version-check', [CompletionResultType]::ParameterName, 'Accepted for compatibility: sops-rs never contacts the network to check for updates')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
+            [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
+            [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only keys with this suffix (and everything below them)')
+            [CompletionResult]::new('--unencrypted-regex', '--unencrypted-regex', [CompletionResultType]::ParameterName, 'Leave keys matching this regex (and everything below them) unencrypted')
+            [CompletionResult]::new('--encrypted-regex', '--encrypted-regex', [CompletionResultType]::ParameterName, 'Encrypt only keys matching this regex (and everything below them)')
+            [CompletionResult]::new('--unencrypted-comment-regex', '--unencrypted-comment-regex', [CompletionResultType]::ParameterName, 'Leave values after a comment matching this regex unencrypted')
+            [CompletionResult]::new('--encrypted-comment-regex', '--encrypted-comment-regex', [CompletionResultType]::ParameterName, 'Encrypt only values after a comment matching this regex')
+            [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
+            [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when decrypting, comma-separated (default: age,pgp)')
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)')
+            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
+            [CompletionResult]::new('--check-for-updates', '--check-for-updates', [CompletionResultType]::ParameterName, 'Accepted for compatibility (sops-rs does not check for updates)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Accepted for compatibility')
+            [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
+            [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Configure git''s diff and merge drivers and add `.gitattributes` lines for every file the creation rules cover')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sops-rs;git;setup' {
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
+            [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
+            [CompletionResult]::new('--global', '--global', [CompletionResultType]::ParameterName, 'Write the drivers into your own git config (`git config --global`) instead of the repository''s')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be written, and write nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sops-rs;git;help' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Configure git''s diff and merge drivers and add `.gitattributes` lines for every file the creation rules cover')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sops-rs;git;help;setup' {
+            break
+        }
+        'sops-rs;git;help;help' {
+            break
+        }
         'sops-rs;publish' {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the result to this file instead of standard output')
             [CompletionResult]::new('--extract', '--extract', [CompletionResultType]::ParameterName, 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]''')
@@ -691,6 +759,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)')
             [CompletionResult]::new('git-merge', 'git-merge', [CompletionResultType]::ParameterValue, 'A git merge driver: three-way merge of encrypted files, key by key')
             [CompletionResult]::new('git-textconv', 'git-textconv', [CompletionResultType]::ParameterValue, 'git''s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails')
+            [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover')
             [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Send a file (or a directory''s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names')
             [CompletionResult]::new('filestatus', 'filestatus', [CompletionResultType]::ParameterValue, 'Print {"encrypted":true} or {"encrypted":false} for a file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -758,6 +827,13 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             break
         }
         'sops-rs;help;git-textconv' {
+            break
+        }
+        'sops-rs;help;git' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Configure git''s diff and merge drivers and add `.gitattributes` lines for every file the creation rules cover')
+            break
+        }
+        'sops-rs;help;git;setup' {
             break
         }
         'sops-rs;help;publish' {

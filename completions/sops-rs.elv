@@ -98,6 +98,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand check 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)'
             cand git-merge 'A git merge driver: three-way merge of encrypted files, key by key'
             cand git-textconv 'git''s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails'
+            cand git 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover'
             cand publish 'Send a file (or a directory''s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names'
             cand filestatus 'Print {"encrypted":true} or {"encrypted":false} for a file'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -585,6 +586,68 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sops-rs;git'= {
+            cand --output 'Write the result to this file instead of standard output'
+            cand --extract 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]'''
+            cand --filename-override 'Treat the input as if it had this file name (format detection, standard input)'
+            cand -a 'age recipients to encrypt for, comma-separated'
+            cand --age 'age recipients to encrypt for, comma-separated'
+            cand -p 'PGP fingerprints to encrypt for, comma-separated'
+            cand --pgp 'PGP fingerprints to encrypt for, comma-separated'
+            cand -k 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated'
+            cand --kms 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated'
+            cand --gcp-kms 'GCP KMS resource IDs, comma-separated'
+            cand --hckms 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated'
+            cand --azure-kv 'Azure Key Vault key URLs, comma-separated'
+            cand --hc-vault-transit 'HashiCorp Vault Transit key URIs, comma-separated'
+            cand --aws-profile 'AWS profile for the KMS keys'
+            cand --encryption-context 'AWS KMS encryption context for new keys: key:value pairs, comma-separated'
+            cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
+            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
+            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --disable-version-check 'Accepted for compatibility: sops-rs never contacts the network to check for updates'
+            cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
+            cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
+            cand --unencrypted-suffix 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]'
+            cand --encrypted-suffix 'Encrypt only keys with this suffix (and everything below them)'
+            cand --unencrypted-regex 'Leave keys matching this regex (and everything below them) unencrypted'
+            cand --encrypted-regex 'Encrypt only keys matching this regex (and everything below them)'
+            cand --unencrypted-comment-regex 'Leave values after a comment matching this regex unencrypted'
+            cand --encrypted-comment-regex 'Encrypt only values after a comment matching this regex'
+            cand --indent 'Indentation of YAML and JSON output'
+            cand --decryption-order 'Key types to try first when decrypting, comma-separated (default: age,pgp)'
+            cand --input-type 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)'
+            cand --output-type 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)'
+            cand -i 'Write the result back to the input file'
+            cand --in-place 'Write the result back to the input file'
+            cand --check-for-updates 'Accepted for compatibility (sops-rs does not check for updates)'
+            cand --verbose 'Accepted for compatibility'
+            cand --ignore-mac 'Decrypt even when the MAC does not match'
+            cand --mac-only-encrypted 'Put only encrypted values into the MAC'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand setup 'Configure git''s diff and merge drivers and add `.gitattributes` lines for every file the creation rules cover'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sops-rs;git;setup'= {
+            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
+            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
+            cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
+            cand --indent 'Indentation of YAML and JSON output'
+            cand --global 'Write the drivers into your own git config (`git config --global`) instead of the repository''s'
+            cand --dry-run 'Print what would be written, and write nothing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sops-rs;git;help'= {
+            cand setup 'Configure git''s diff and merge drivers and add `.gitattributes` lines for every file the creation rules cover'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sops-rs;git;help;setup'= {
+        }
+        &'sops-rs;git;help;help'= {
+        }
         &'sops-rs;publish'= {
             cand --output 'Write the result to this file instead of standard output'
             cand --extract 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]'''
@@ -657,6 +720,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand check 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)'
             cand git-merge 'A git merge driver: three-way merge of encrypted files, key by key'
             cand git-textconv 'git''s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails'
+            cand git 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover'
             cand publish 'Send a file (or a directory''s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names'
             cand filestatus 'Print {"encrypted":true} or {"encrypted":false} for a file'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -704,6 +768,11 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         &'sops-rs;help;git-merge'= {
         }
         &'sops-rs;help;git-textconv'= {
+        }
+        &'sops-rs;help;git'= {
+            cand setup 'Configure git''s diff and merge drivers and add `.gitattributes` lines for every file the creation rules cover'
+        }
+        &'sops-rs;help;git;setup'= {
         }
         &'sops-rs;help;publish'= {
         }

@@ -140,6 +140,7 @@ pub mod fuzzing;
 pub mod document;
 pub mod edit_session;
 pub mod error;
+pub mod gitattributes;
 pub mod io;
 pub mod rekey;
 pub mod sops_file;

@@ -25,7 +25,8 @@ mod version;
 
 use commands::{
     audit_log, check, completion, decrypt, edit, encrypt, exec_env, exec_file, filestatus,
-    git_merge, git_textconv, groups, legacy, man, publish_file, rotate, set, unset, updatekeys,
+    git_merge, git_setup, git_textconv, groups, legacy, man, publish_file, rotate, set, unset,
+    updatekeys,
 };
 
 use std::path::PathBuf;
@@ -164,6 +165,13 @@ enum Command {
                             echo '*.enc.yaml diff=sops-rs' >> .gitattributes"
     )]
     GitTextconv(Deferred<git_textconv::TextconvArgs>),
+    /// Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines
+    /// for every file the creation rules cover.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sops-rs git setup\n  sops-rs git setup --dry-run --global"
+    )]
+    Git(git_setup::GitCommand),
     /// Send a file (or a directory's files) to the S3 bucket, GCS bucket or Vault KV path its
     /// destination rule names.
     #[command(after_help = "Examples:\n  sops-rs publish secrets/app.enc.yaml\n  \
@@ -242,6 +250,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
             audited("git_textconv", Some(arg.file.as_path())),
             |s| git_textconv::run(&arg.file, s),
         ),
+        Some(Command::Git(git)) => Session::run(common, KeyUse::NoKeys, |s| git_setup::run(git, s)),
         Some(Command::Encrypt(arg)) => {
             Session::run(common, audited("encrypt", arg.file.as_deref()), |s| {
                 encrypt::run(arg.file.as_deref(), arg.reuse_from.as_deref(), s)

@@ -436,6 +436,10 @@ fn no_subcommand_unwraps_a_key_or_lets_plaintext_out_without_the_audit_trail() {
             vec![vec!["git-textconv".into(), file.clone()]],
         ),
         (
+            "git",
+            vec![vec!["git".into(), "setup".into(), "--dry-run".into()]],
+        ),
+        (
             "publish",
             vec![vec!["publish".into(), "--yes".into(), file.clone()]],
         ),

@@ -11,6 +11,7 @@ pub mod exec_env;
 pub mod exec_file;
 pub mod filestatus;
 pub mod git_merge;
+pub mod git_setup;
 pub mod git_textconv;
 pub mod groups;
 pub mod legacy;
