@@ -11,6 +11,7 @@
 //! without the audit trail seeing it.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
@@ -118,6 +119,8 @@ pub struct Session<'a> {
     /// The flags shared by every command.
     pub args: &'a CommonArgs,
     config: Option<Config>,
+    /// Whether the config's unknown keys were told (once per run).
+    config_lint_told: AtomicBool,
     order: Result<Vec<KeyKind>, (u8, String)>,
     keys: Option<KeyContext>,
     auditing: bool,
@@ -139,6 +142,7 @@ impl<'a> Session<'a> {
             let session = Session {
                 args,
                 config,
+                config_lint_told: AtomicBool::new(false),
                 order,
                 keys: None,
                 auditing: false,
@@ -165,6 +169,7 @@ impl<'a> Session<'a> {
         let session = Session {
             args,
             config,
+            config_lint_told: AtomicBool::new(false),
             order,
             keys: Some(keys),
             auditing: run.enabled(),
@@ -189,8 +194,22 @@ impl<'a> Session<'a> {
         result
     }
 
-    /// The config file, when one was found.
+    /// The config file, when one was found. The first call warns about each key in it that
+    /// sops-rs does not know (sops ignores them; a misspelt one is silently dropped).
     pub fn config(&self) -> Option<&Config> {
+        if let Some(config) = &self.config
+            && !self.config_lint_told.swap(true, Ordering::Relaxed)
+        {
+            for unknown in &config.unknown_keys {
+                super::open::warn(&unknown.to_string());
+            }
+        }
+        self.config.as_ref()
+    }
+
+    /// The config file without the warnings: `check` reports unknown keys as failures itself.
+    pub fn config_unwarned(&self) -> Option<&Config> {
+        self.config_lint_told.store(true, Ordering::Relaxed);
         self.config.as_ref()
     }
 
