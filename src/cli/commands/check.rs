@@ -179,30 +179,23 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, session: &S
         None => sops_rs::Format::from_path(path),
     };
     let name = path.display().to_string();
-    let not_encrypted = |covered_by: String| {
-        fix(
+    let not_encrypted = || match &covered_by {
+        Some(covered_by) => fix(
             verdict(
                 "plaintext",
                 Some(format!("not encrypted, but {covered_by}")),
             ),
             format!("sops-rs encrypt -i {word}"),
-        )
+        ),
+        None => verdict("skipped", None),
     };
     let file = match SopsFile::parse(format, &bytes, &name) {
         Ok(file) => file,
-        Err(sops_rs::Error::MetadataNotFound { .. }) => {
-            return match covered_by {
-                Some(covered_by) => not_encrypted(covered_by),
-                None => verdict("skipped", None),
-            };
-        }
+        Err(sops_rs::Error::MetadataNotFound { .. }) => return not_encrypted(),
         // A file that does not parse as its format (a binary file read as sops's JSON
         // envelope, say) is plain text unless it holds ciphertext.
         Err(sops_rs::Error::ParseEncrypted { .. }) if !holds_ciphertext(&bytes) => {
-            return match covered_by {
-                Some(covered_by) => not_encrypted(covered_by),
-                None => verdict("skipped", None),
-            };
+            return not_encrypted();
         }
         Err(e) => return verdict("broken", Some(about(&e.to_string(), &name))),
     };
