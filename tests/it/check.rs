@@ -97,6 +97,10 @@ fn a_conflict_the_merge_driver_encrypted_fails_check_verify_mac_by_tree_path() {
     assert_eq!(verdict["ok"], false);
     assert_eq!(verdict["paths"], serde_json::json!([r#"["api"]"#]));
     assert_no_values(&report.iter().map(Value::to_string).collect::<String>());
+    // Resolved (one side kept), the file passes.
+    repo.set("app.enc.yaml", r#"["api"]"#, r#""ours-token""#);
+    let out = repo.sops_rs(&["check", "--verify-mac", "app.enc.yaml"]);
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]
@@ -139,7 +143,7 @@ fn a_file_git_merged_line_by_line_is_a_conflict_not_broken() {
     assert_eq!(out.status.code(), Some(1));
     let said = stderr(&out);
     assert!(
-        said.contains("app.enc.yaml: unresolved merge: git conflict markers at line "),
+        said.contains("app.enc.yaml: unresolved merge: git conflict markers at line"),
         "{said}"
     );
     assert!(!said.contains("invalid"), "{said}");

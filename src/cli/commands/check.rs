@@ -164,8 +164,9 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, session: &S
     let lines = conflict_markers::conflict_lines(&bytes);
     if !lines.is_empty() && (covered_by.is_some() || holds_ciphertext(&bytes)) {
         let problem = format!(
-            "unresolved merge: git conflict markers at line {} (git merged the encrypted text \
+            "unresolved merge: git conflict markers at line{} {} (git merged the encrypted text \
              line by line)",
+            if lines.len() == 1 { "" } else { "s" },
             path_list(&lines)
         );
         let steps = format!(
