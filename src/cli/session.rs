@@ -1,6 +1,7 @@
 //! The session a command runs in, resolved once from the parsed flags before the command starts
 //! (the parsed flags are the low-level arguments, the session the high-level ones): the config
-//! file, found and parsed once (a config that does not parse is an error, never "no config");
+//! file, found and parsed once (a config that does not parse is an error, never "no config";
+//! its unknown keys are warned about once, when the command first uses it);
 //! the decryption order; the key context, built from the environment once with the audit hook
 //! attached; the audit run; and the output gate, which in `required` mode holds standard output
 //! and plaintext files back until the finish record is stored.
