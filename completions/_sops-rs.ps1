@@ -586,7 +586,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when decrypting, comma-separated (default: age,pgp)')
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)')
-            [CompletionResult]::new('--verify-mac', '--verify-mac', [CompletionResultType]::ParameterName, 'Also decrypt and verify each file''s MAC (needs the keys)')
+            [CompletionResult]::new('--verify-mac', '--verify-mac', [CompletionResultType]::ParameterName, 'Also decrypt and verify each file''s MAC and look for conflict markers in every value (needs the keys)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per file')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

@@ -557,7 +557,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --indent 'Indentation of YAML and JSON output'
             cand --decryption-order 'Key types to try first when decrypting, comma-separated (default: age,pgp)'
             cand --input-type 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)'
-            cand --verify-mac 'Also decrypt and verify each file''s MAC (needs the keys)'
+            cand --verify-mac 'Also decrypt and verify each file''s MAC and look for conflict markers in every value (needs the keys)'
             cand --json 'Print one JSON object per file'
             cand -h 'Print help'
             cand --help 'Print help'

@@ -599,7 +599,7 @@ toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verify-mac -d 'Also decrypt and verify each file\'s MAC (needs the keys)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verify-mac -d 'Also decrypt and verify each file\'s MAC and look for conflict markers in every value (needs the keys)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l json -d 'Print one JSON object per file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r

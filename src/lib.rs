@@ -51,6 +51,7 @@
 //! | [`document`] | opening an encrypted file: parse, unwrap the data key, decrypt |
 //! | [`edit_session`] | the text an editor shows, its check, and the file written back |
 //! | [`rekey`] | `rotate`, `updatekeys` and `groups`: who can open a file |
+//! | [`conflict_markers`] | git conflict markers left in a file's text or in its values |
 //! | [`config`] | `.sops-rs.yaml` / `.sops.yaml`: creation rules, stores, audit settings |
 //! | [`audit`] | the audit trail: records, context, sinks, the hash chain |
 //! | [`publish`] | `publish` to S3, GCS and Vault |
@@ -126,6 +127,7 @@
 pub mod audit;
 pub mod bounded;
 pub mod config;
+pub mod conflict_markers;
 pub mod crypto;
 pub mod formats;
 pub mod keys;

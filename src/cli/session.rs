@@ -1,6 +1,7 @@
 //! The session a command runs in, resolved once from the parsed flags before the command starts
 //! (the parsed flags are the low-level arguments, the session the high-level ones): the config
-//! file, found and parsed once (a config that does not parse is an error, never "no config");
+//! file, found and parsed once (a config that does not parse is an error, never "no config";
+//! its unknown keys are warned about once, when the command first uses it);
 //! the decryption order; the key context, built from the environment once with the audit hook
 //! attached; the audit run; and the output gate, which in `required` mode holds standard output
 //! and plaintext files back until the finish record is stored.
@@ -11,6 +12,7 @@
 //! without the audit trail seeing it.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
@@ -118,6 +120,8 @@ pub struct Session<'a> {
     /// The flags shared by every command.
     pub args: &'a CommonArgs,
     config: Option<Config>,
+    /// Whether the config's unknown keys were told (once per run).
+    config_lint_told: AtomicBool,
     order: Result<Vec<KeyKind>, (u8, String)>,
     keys: Option<KeyContext>,
     auditing: bool,
@@ -139,6 +143,7 @@ impl<'a> Session<'a> {
             let session = Session {
                 args,
                 config,
+                config_lint_told: AtomicBool::new(false),
                 order,
                 keys: None,
                 auditing: false,
@@ -165,6 +170,7 @@ impl<'a> Session<'a> {
         let session = Session {
             args,
             config,
+            config_lint_told: AtomicBool::new(false),
             order,
             keys: Some(keys),
             auditing: run.enabled(),
@@ -192,8 +198,22 @@ impl<'a> Session<'a> {
         result
     }
 
-    /// The config file, when one was found.
+    /// The config file, when one was found. The first call warns about each key in it that
+    /// sops-rs does not know (sops ignores them; a misspelt one is silently dropped).
     pub fn config(&self) -> Option<&Config> {
+        if let Some(config) = &self.config
+            && !self.config_lint_told.swap(true, Ordering::Relaxed)
+        {
+            for unknown in &config.unknown_keys {
+                super::open::warn(&unknown.to_string());
+            }
+        }
+        self.config.as_ref()
+    }
+
+    /// The config file without the warnings: `check` reports unknown keys as failures itself.
+    pub fn config_unwarned(&self) -> Option<&Config> {
+        self.config_lint_told.store(true, Ordering::Relaxed);
         self.config.as_ref()
     }
 

@@ -3,7 +3,10 @@
 //! Found by walking up from the current directory (the nearest directory holding either file
 //! wins, `.sops-rs.yaml` first), or named with `--config` / `SOPS_CONFIG`. It is parsed with our
 //! own YAML store into the tree and read field by field, so every error names the file, the rule
-//! and the field. Unknown fields are ignored, as sops does.
+//! and the field. Unknown fields are ignored, as sops does, and listed ([`lint`]) so that commands
+//! can warn about them and `check` can fail on them.
+
+pub mod lint;
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +18,7 @@ use crate::keys::kind::GroupEntries;
 use crate::keys::{KeyOptions, registry};
 use crate::selection::{RULE_FIELDS, Rule};
 use crate::tree::{ListItem, Map, Scalar, Value};
+pub use lint::UnknownKey;
 
 /// The file names looked for in each directory, in order.
 pub const CONFIG_NAMES: [&str; 2] = [".sops-rs.yaml", ".sops.yaml"];
@@ -220,6 +224,9 @@ pub struct Config {
     pub stores: Stores,
     /// `audit`.
     pub audit: AuditSettings,
+    /// The keys sops-rs does not know, which reading ignored (a misspelt `path_regex` makes a
+    /// rule match every file).
+    pub unknown_keys: Vec<UnknownKey>,
 }
 
 /// Walks up from `start` (at most 100 levels) to the nearest config file.
@@ -607,6 +614,7 @@ impl Config {
             destination_rules,
             stores: reader.stores(root)?,
             audit,
+            unknown_keys: lint::unknown_keys(root, &file),
         })
     }
 

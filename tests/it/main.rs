@@ -56,6 +56,8 @@
 //! - `wheel`: the Python wheel built with maturin installs into a fresh venv and runs the
 //!   quickstart.
 //! - `tools`: git textconv and merge driver (real git), pre-commit check, --reuse-from.
+//! - `check`: what merges and typos leave for `check`: conflict markers from real git merges,
+//!   plain binary files, no config, unknown config keys (failed by check, warned about elsewhere).
 //! - `backend_conformance`: one suite run for every key-service backend (AWS, Azure, GCP,
 //!   Vault): round trip (with the real sops where it reaches the service), provider down, slow,
 //!   throttled then retried, wrong or missing credentials. A backend is a `Backend` impl in its
@@ -97,6 +99,7 @@ mod backend_pgp;
 #[cfg(feature = "vault")]
 mod backend_vault;
 mod bad_input;
+mod check;
 mod cli;
 mod commands;
 mod completions;

@@ -7,13 +7,13 @@ use std::process::{Command, Output, Stdio};
 
 use crate::support::TestEnv;
 
-/// A [`TestEnv`] with a git work tree in `repo/`.
-struct Repo {
-    env: TestEnv,
+/// A [`TestEnv`] with a git work tree in `repo/` (the `check` tests use it too).
+pub(crate) struct Repo {
+    pub(crate) env: TestEnv,
 }
 
 impl Repo {
-    fn new() -> Repo {
+    pub(crate) fn new() -> Repo {
         let repo = Repo {
             env: TestEnv::new(),
         };
@@ -21,16 +21,16 @@ impl Repo {
         repo
     }
 
-    fn work(&self) -> PathBuf {
+    pub(crate) fn work(&self) -> PathBuf {
         self.env.path("repo")
     }
 
-    fn git(&self, args: &[&str]) -> Output {
+    pub(crate) fn git(&self, args: &[&str]) -> Output {
         self.git_command(args).output().unwrap()
     }
 
     /// git with the textconv and merge driver configured, in the work tree.
-    fn git_command(&self, args: &[&str]) -> Command {
+    pub(crate) fn git_command(&self, args: &[&str]) -> Command {
         let bin = crate::support::sops_rs_binary().display();
         let textconv = format!("diff.sops-rs.textconv={bin} git-textconv");
         let driver = format!("merge.sops-rs.driver={bin} git-merge %O %A %B %P");
@@ -59,7 +59,7 @@ impl Repo {
         git
     }
 
-    fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.git(args);
         assert!(
             out.status.success(),
@@ -69,12 +69,12 @@ impl Repo {
         String::from_utf8(out.stdout).unwrap()
     }
 
-    fn sops_rs(&self, args: &[&str]) -> Output {
+    pub(crate) fn sops_rs(&self, args: &[&str]) -> Output {
         let mut cmd = self.env.sops_rs();
         cmd.current_dir(self.work()).args(args).output().unwrap()
     }
 
-    fn set(&self, file: &str, path: &str, value: &str) {
+    pub(crate) fn set(&self, file: &str, path: &str, value: &str) {
         let out = self.sops_rs(&["set", file, path, value]);
         assert!(
             out.status.success(),
@@ -83,7 +83,7 @@ impl Repo {
         );
     }
 
-    fn decrypt(&self, file: &str) -> String {
+    pub(crate) fn decrypt(&self, file: &str) -> String {
         let out = self.sops_rs(&["decrypt", file]);
         assert!(
             out.status.success(),
@@ -93,7 +93,18 @@ impl Repo {
         String::from_utf8(out.stdout).unwrap()
     }
 
-    fn init_with_secret(&self) {
+    /// Writes the config `name` with one creation rule for `secrets/` (its path given as
+    /// `field`, which a test may misspell) and our recipient, and makes `secrets/`.
+    pub(crate) fn secrets_rule(&self, name: &str, field: &str) {
+        let rule = format!(
+            "creation_rules:\n  - {field}: ^secrets/\n    age: {}\n",
+            self.env.recipient
+        );
+        std::fs::write(self.work().join(name), rule).unwrap();
+        let _ = std::fs::create_dir(self.work().join("secrets"));
+    }
+
+    pub(crate) fn init_with_secret(&self) {
         self.ok(&["init", "-q"]);
         std::fs::write(
             self.work().join(".gitattributes"),
@@ -519,15 +530,7 @@ fn git_setup_without_a_config_or_a_repository_says_what_is_missing() {
 fn check_refuses_plaintext_a_rule_covers_and_broken_files() {
     let repo = Repo::new();
     let work = repo.work();
-    std::fs::create_dir(work.join("secrets")).unwrap();
-    std::fs::write(
-        work.join(".sops-rs.yaml"),
-        format!(
-            "creation_rules:\n  - path_regex: ^secrets/\n    age: {}\n",
-            repo.env.recipient
-        ),
-    )
-    .unwrap();
+    repo.secrets_rule(".sops-rs.yaml", "path_regex");
     std::fs::write(work.join("secrets/plain.yaml"), "token: abc\n").unwrap();
     std::fs::write(work.join("README.yaml"), "not: covered\n").unwrap();
     let out = repo.sops_rs(&["encrypt", "secrets/plain.yaml"]);
