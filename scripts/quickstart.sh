@@ -14,7 +14,7 @@ else
   # CI passes QUICKSTART_INSTALL_FLAGS=--debug to reuse the test build instead of a second,
   # optimised build of every dependency; users run the README's plain `cargo install`.
   echo "quickstart: building and installing sops-rs with cargo install (cargo prints its progress;"
-  echo "quickstart: a cold optimised build takes about 20 minutes on 2 cores, see the README)"
+  echo "quickstart: a cold optimised build takes about 5 minutes on 2 cores, see the README)"
   # shellcheck disable=SC2086
   cargo install --locked ${QUICKSTART_INSTALL_FLAGS:-} --path "$repo" --root "$work/install" \
       --target-dir "${CARGO_TARGET_DIR:-$repo/target}"
