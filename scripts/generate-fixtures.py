@@ -121,7 +121,7 @@ def generate(version, binary, origin):
         recipients = [age_key(keys / f"age{n}.txt") for n in (1, 2, 3)]
         (keys / "all.txt").write_text("".join((keys / f"age{n}.txt").read_text() for n in (1, 2, 3)))
         fingerprint = pgp_key(keys, gnupghome)
-        (keys / "empty-config.yaml").write_text("")
+        (keys / "empty-config.yaml").write_text("# no creation rules: keys come from the command line\n")
         groups = "".join(f"      - age:\n          - {r}\n" for r in recipients)
         (keys / "shamir-config.yaml").write_text(
             f"creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n{groups}")
