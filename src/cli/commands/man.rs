@@ -30,14 +30,15 @@ pub fn run(args: &ManArgs) -> Result<(), CliError> {
     }
 }
 
+/// Through the one write path, as every file sops-rs writes (a page is not secret: it gets an
+/// encrypted file's permissions).
 fn write_page(dir: &Path, name: &str, page: &str) -> Result<(), CliError> {
-    let path = dir.join(name);
-    std::fs::write(&path, page).map_err(|e| {
-        CliError::new(
-            code::COULD_NOT_WRITE_OUTPUT,
-            format!("cannot write {}: {e}", path.display()),
-        )
-    })
+    crate::cli::input_output::write_file(
+        &dir.join(name),
+        page.as_bytes(),
+        sops_rs::io::Contents::Encrypted,
+        sops_rs::io::Expect::Any,
+    )
 }
 
 /// Every page: its file name and its roff text, the main page first.
