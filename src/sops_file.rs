@@ -14,7 +14,7 @@ use crate::crypto::tree_cipher::{Direction, PlaintextFound, find_plaintext, walk
 use crate::crypto::{DataKey, ValueCipher, shamir};
 use crate::error::{Error, Result};
 use crate::formats::{EmitOptions, Format, FormatError};
-use crate::keys::{KeyContext, KeyError, KeyEvent, KeyGroup, KeyKind, KeySlot, MasterKey};
+use crate::keys::{KeyContext, KeyError, KeyEvent, KeyGroup, KeyKind, KeySlot, MasterKey, attempt};
 use crate::metadata::{FORMAT_VERSION, Metadata, wire};
 use crate::selection::Rule;
 use crate::tree::{Timestamp, Tree};
@@ -249,11 +249,7 @@ impl SopsFile {
             let mut recovered = None;
             let mut failures = String::new();
             for slot in slots {
-                let result = slot.key.unwrap(&slot.enc, ctx);
-                let mut event = key_event("unwrap", slot.key.as_ref(), &result);
-                if matches!(result, Ok(None)) {
-                    event.result = "no_credentials";
-                }
+                let (result, event) = attempt::unwrap(slot.key.as_ref(), &slot.enc, ctx);
                 ctx.report(event);
                 match result {
                     Ok(Some(secret)) => {
@@ -486,25 +482,6 @@ pub fn effective_threshold(groups: usize, threshold: usize) -> usize {
     }
 }
 
-fn key_event<T>(
-    operation: &'static str,
-    key: &dyn MasterKey,
-    result: &Result<T, KeyError>,
-) -> KeyEvent {
-    KeyEvent {
-        operation,
-        kind: key.kind(),
-        id: key.id(),
-        result: match result {
-            Ok(_) => "success",
-            Err(KeyError::NoCredentials(_)) => "no_credentials",
-            Err(_) => "failure",
-        },
-        error: result.as_ref().err().map(ToString::to_string),
-        request_id: key.last_request_id(),
-    }
-}
-
 fn no_credentials_hint(kind: KeyKind) -> &'static str {
     kind.descriptor().no_credentials_hint
 }
@@ -534,27 +511,29 @@ fn wrap_for_groups(
         .enumerate()
         .flat_map(|(index, keys)| keys.into_iter().map(move |key| (index, key)))
         .collect();
-    let results: Vec<Result<String, KeyError>> = if jobs.len() == 1 {
-        vec![jobs[0].1.wrap(&secrets[jobs[0].0], ctx)]
+    let results: Vec<(Result<String, KeyError>, KeyEvent)> = if jobs.len() == 1 {
+        vec![attempt::wrap(jobs[0].1.as_ref(), &secrets[jobs[0].0], ctx)]
     } else {
         std::thread::scope(|scope| {
             let handles: Vec<_> = jobs
                 .iter()
-                .map(|(index, key)| scope.spawn(|| key.wrap(&secrets[*index], ctx)))
+                .map(|(index, key)| {
+                    scope.spawn(|| attempt::wrap(key.as_ref(), &secrets[*index], ctx))
+                })
                 .collect();
             handles
                 .into_iter()
                 .map(|h| {
                     h.join()
-                        .unwrap_or_else(|_| Err(KeyError::Failed("wrapping panicked".into())))
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
                 })
                 .collect()
         })
     };
     let mut failures = Vec::new();
     let mut wrapped: Vec<KeyGroup> = (0..secrets.len()).map(|_| KeyGroup::new()).collect();
-    for ((index, key), result) in jobs.into_iter().zip(results) {
-        ctx.report(key_event("wrap", key.as_ref(), &result));
+    for ((index, key), (result, event)) in jobs.into_iter().zip(results) {
+        ctx.report(event);
         match result {
             Ok(enc) => {
                 let created_at = key.kind().descriptor().created_at.then_some(now);

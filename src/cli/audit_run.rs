@@ -133,7 +133,15 @@ impl AuditRun {
             let mut guard = auditor.lock().expect("audit lock");
             let mut record = Record::new(&format!("key.{}", event.operation), &guard.ctx, &op_id)
                 .with("key", json!({"type": event.kind.tag(), "id": event.id}))
-                .with("result", event.result);
+                .with("result", event.result)
+                .with("source", event.source.tag())
+                .with(
+                    "latency_ms",
+                    (event.duration.as_secs_f64() * 1e6).round() / 1e3,
+                );
+            if let Some(address) = &event.key_service {
+                record = record.with("key_service", address.clone());
+            }
             if event.result == "failure" {
                 record = record.with("error", json!({"class": "key_unavailable"}));
             }

@@ -6,6 +6,7 @@
 //! key type reads environment variables itself.
 
 pub mod age;
+pub(crate) mod attempt;
 pub mod aws_kms;
 pub mod azure_kv;
 pub mod gcp_kms;
@@ -95,6 +96,36 @@ pub struct KeyEvent {
     pub error: Option<String>,
     /// The provider's request id, where it returned one.
     pub request_id: Option<String>,
+    /// How long the attempt took, the provider's round trip included.
+    pub duration: std::time::Duration,
+    /// Where the answer came from.
+    pub source: KeySource,
+    /// The key service that answered, when it was not this process (`unix:///...`,
+    /// `tcp://host:port`).
+    pub key_service: Option<String>,
+}
+
+/// Where the answer to a wrap or unwrap came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeySource {
+    /// The key's provider (or local key material) was asked.
+    Provider,
+    /// A key agent's cache answered within its time to live.
+    Cache,
+    /// A key agent's cache answered after the time to live, while the provider was unreachable.
+    CacheStale,
+}
+
+impl KeySource {
+    /// The name audit records and telemetry use: `provider`, `cache` or `cache_stale`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            KeySource::Provider => "provider",
+            KeySource::Cache => "cache",
+            KeySource::CacheStale => "cache_stale",
+        }
+    }
 }
 
 /// A callback that receives key events.
