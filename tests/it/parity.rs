@@ -128,18 +128,25 @@ fn key_groups_sops_writes_in_json_binary_and_yaml_reencrypt_byte_for_byte() {
     }
 }
 
-/// Files from older sops releases keep every value byte for byte; only the metadata takes the
-/// 3.12 layout (no empty `kms: []` lists), as it would when sops 3.12 rewrites them.
+/// Files from older sops releases keep every value byte for byte and their `version`; only the
+/// metadata takes the 3.12 layout (no empty `kms: []` lists), as it would when sops 3.12 rewrites
+/// them. Every tier: sops 3.11.0's fixture always, and sops 3.7.1's file from the upstream tier
+/// when it is there.
 #[test]
 fn older_sops_files_keep_their_values_byte_for_byte() {
-    // An upstream-tier test: sops 3.7.1 wrote this file.
-    let Some(upstream) = upstream_vectors() else {
-        return;
-    };
-    let relative = "history/0b07dfbc5eff/example.yaml";
-    let original = std::fs::read(upstream.join(relative)).unwrap();
-    let ctx = age_context(&upstream.join("history/7ebee3dc7b8f/age/keys.txt"));
-    let again = reencrypt_bytes(&original, relative, &ctx, Format::Yaml);
+    let fixture = repo_root().join(FIXTURE_TIERS[1]);
+    let mut cases = vec![(
+        fixture.join("types.yaml"),
+        fixture.join("keys/age1.txt"),
+        "3.11.0",
+    )];
+    if let Some(upstream) = upstream_vectors() {
+        cases.push((
+            upstream.join("history/0b07dfbc5eff/example.yaml"),
+            upstream.join("history/7ebee3dc7b8f/age/keys.txt"),
+            "3.7.1",
+        ));
+    }
     let data = |bytes: &[u8]| {
         String::from_utf8_lossy(bytes)
             .split("\nsops:\n")
@@ -147,6 +154,16 @@ fn older_sops_files_keep_their_values_byte_for_byte() {
             .unwrap()
             .to_string()
     };
-    assert_eq!(data(&again), data(&original));
-    assert!(String::from_utf8_lossy(&again).contains("    version: 3.7.1\n"));
+    for (file, keys, version) in cases {
+        let original = std::fs::read(&file).unwrap();
+        let name = file.file_name().unwrap().to_str().unwrap();
+        let again = reencrypt_bytes(&original, name, &age_context(&keys), Format::Yaml);
+        assert_eq!(data(&again), data(&original), "{}", file.display());
+        let version_line = format!("    version: {version}\n");
+        assert!(
+            String::from_utf8_lossy(&again).contains(&version_line),
+            "{}: the version is not kept",
+            file.display()
+        );
+    }
 }
