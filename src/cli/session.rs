@@ -3,8 +3,9 @@
 //! file, found and parsed once (a config that does not parse is an error, never "no config";
 //! its unknown keys are warned about once, when the command first uses it);
 //! the decryption order; the key context, built from the environment once with the audit hook
-//! attached; the audit run; and the output gate, which in `required` mode holds standard output
-//! and plaintext files back until the finish record is stored.
+//! attached; the audit run; and the output gate, which in `required` mode holds standard output,
+//! plaintext files and plaintext sent to a service (`publish` to Vault KV) back until the finish
+//! record is stored.
 //!
 //! Each dispatch arm declares what its command does with keys ([`KeyUse`]). A command declared
 //! [`KeyUse::NoKeys`] gets a session without a key context; the only other way to get one is
@@ -59,9 +60,13 @@ pub enum KeyUse<'a> {
     Audited(Operation<'a>),
 }
 
+/// Plaintext sent somewhere other than a file or standard output, run when it is released.
+pub type Delivery = Box<dyn FnOnce(&KeyContext) -> Result<(), CliError> + Send>;
+
 /// An output held back until the finish record is stored.
 enum Held {
     Stdout(Zeroizing<Vec<u8>>),
+    Delivery(Delivery),
     File {
         path: PathBuf,
         bytes: Zeroizing<Vec<u8>>,
@@ -97,11 +102,17 @@ impl OutputGate {
     }
 
     /// Writes everything held, in order; the locks are released afterwards.
-    fn release(self) -> Result<(), CliError> {
+    fn release(self, keys: Option<&KeyContext>) -> Result<(), CliError> {
         let held = self.held.into_inner().expect("output lock");
         for output in held {
             match output {
                 Held::Stdout(bytes) => write_stdout(&bytes)?,
+                Held::Delivery(deliver) => {
+                    let keys = keys.ok_or_else(|| {
+                        CliError::new(code::GENERIC, "internal error: a delivery without keys")
+                    })?;
+                    deliver(keys)?
+                }
                 Held::File {
                     path,
                     bytes,
@@ -150,7 +161,7 @@ impl<'a> Session<'a> {
                 gate: OutputGate::default(),
             };
             let result = command(&session);
-            session.gate.release()?;
+            session.gate.release(None)?;
             return result;
         };
         let settings = Settings::gather(
@@ -194,7 +205,7 @@ impl<'a> Session<'a> {
         let finished = run.finish(&result, session.gate.hold, pending);
         // Without the finish record nothing held is written; the locks go with the session.
         finished?;
-        session.gate.release()?;
+        session.gate.release(session.keys.as_ref())?;
         result
     }
 
@@ -249,6 +260,16 @@ impl<'a> Session<'a> {
     /// Keeps `lock` until the held outputs are written.
     pub fn keep_lock(&self, lock: Option<FileLock>) {
         self.gate.locks.lock().expect("output lock").extend(lock);
+    }
+
+    /// Sends plaintext to a service (`publish` to Vault KV): now, or in `required` mode once the
+    /// finish record is stored, like a plaintext file.
+    pub fn deliver_plaintext(&self, delivery: Delivery) -> Result<(), CliError> {
+        if self.gate.hold {
+            self.gate.push(Held::Delivery(delivery));
+            return Ok(());
+        }
+        delivery(self.keys()?)
     }
 
     /// Writes the result where the flags say: in place, to --output, or to standard output.

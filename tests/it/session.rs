@@ -1,13 +1,15 @@
 //! The resolved session every command runs in: a config that does not parse is an error, never
 //! "no config"; no subcommand unwraps a key or lets plaintext out without the audit run seeing
 //! it (every subcommand in `--help`, `required` mode, an unwritable sink); file outputs are held
-//! like standard output until the finish record is stored; the config file is read once per
+//! like standard output until the finish record is stored, and so are values `publish` sends to
+//! Vault; the config file is read once per
 //! command (counted with strace).
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use crate::support::openbao::OpenBao;
 use crate::support::{TestEnv, launched_by, ok, path_arg};
 
 const SECRET: &str = "canary-8c1f5e";
@@ -245,6 +247,52 @@ fn required_mode_writes_no_plaintext_file_when_the_finish_record_fails() {
     ok(out, "decrypt --output");
     assert_eq!(std::fs::read_to_string(&output).unwrap(), PLAIN);
     assert!(events(&log).iter().any(|e| e.ends_with("decrypt.finish")));
+}
+
+#[test]
+fn required_mode_publishes_no_plaintext_to_vault_when_the_finish_record_fails() {
+    let bao = OpenBao::start();
+    let mut home = TestEnv::new();
+    home.set("VAULT_ADDR", bao.address());
+    home.set("VAULT_TOKEN", bao.token());
+    home.write(
+        ".sops.yaml",
+        format!(
+            "creation_rules:\n  - age: {}\ndestination_rules:\n  - path_regex: ''\n    vault_path: held/\n",
+            home.recipient
+        ),
+    );
+    let encrypted = home.encrypted("app.enc.yaml", PLAIN, &[]);
+    let log = home.path("audit.jsonl");
+    let keys = KeyCommand::new(
+        &home,
+        &format!("rm -f '{0}'; mkdir -p '{0}'", path_arg(&log)),
+    );
+    let published = || {
+        bao.bao_output(&["kv", "get", "-format=json", "secret/held/app.enc.yaml"])
+            .status
+            .success()
+    };
+    let publish = |command: &mut Command| {
+        command
+            .env("SOPS_RS_AUDIT_MODE", "required")
+            .env("SOPS_RS_AUDIT_LOG", &log)
+            .args(["publish", "--yes", &path_arg(&encrypted)])
+            .output()
+            .unwrap()
+    };
+    let out = publish(&mut keys.sops_rs(&home));
+    assert!(keys.ran(), "the key was never unwrapped");
+    assert_eq!(out.status.code(), Some(75), "{}", stderr(&out));
+    assert!(
+        !published(),
+        "plaintext reached Vault without a finish record"
+    );
+    // With a working sink the values go out after the finish record.
+    std::fs::remove_dir_all(&log).unwrap();
+    ok(publish(&mut home.sops_rs()), "publish");
+    assert!(published());
+    assert!(events(&log).iter().any(|e| e.ends_with("publish.finish")));
 }
 
 // ---- item 4: destination checks come before any key ----

@@ -113,12 +113,21 @@ fn publish_one(
             return Err(generic(message));
         }
     }
-    let uploaded =
-        publish::upload(destination, &name, &payload, ctx).map_err(|e| generic(e.to_string()))?;
-    for warning in &uploaded.warnings {
-        eprintln!("warning: {warning}");
+    let upload = move |destination: &Destination, ctx: &KeyContext| {
+        let uploaded = publish::upload(destination, &name, &payload, ctx)
+            .map_err(|e| generic(e.to_string()))?;
+        for warning in &uploaded.warnings {
+            eprintln!("warning: {warning}");
+        }
+        Ok(())
+    };
+    if !destination.wants_plaintext() {
+        return upload(destination, ctx);
     }
-    Ok(())
+    // Decrypted values leave this machine: in `required` mode only after the audit trail holds
+    // the finish record, like a plaintext file.
+    let destination = destination.clone();
+    session.deliver_plaintext(Box::new(move |ctx| upload(&destination, ctx)))
 }
 
 /// What goes to the destination: the file as it is, the file encrypted again for the rule's
