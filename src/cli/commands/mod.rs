@@ -20,6 +20,7 @@ pub mod publish_file;
 pub mod rotate;
 pub mod sealed;
 pub mod set;
+pub mod status;
 pub mod tree_edit;
 pub mod unset;
 pub mod updatekeys;
