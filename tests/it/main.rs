@@ -127,6 +127,7 @@ mod properties;
 #[cfg(all(feature = "aws", feature = "gcp", feature = "vault"))]
 mod publish;
 mod session;
+mod status;
 mod support;
 mod tamper;
 mod toml_store;

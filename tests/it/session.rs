@@ -422,6 +422,10 @@ fn no_subcommand_unwraps_a_key_or_lets_plaintext_out_without_the_audit_trail() {
             ],
         ),
         (
+            "status",
+            vec![vec!["status".into(), "--fail-on".into(), "none".into()]],
+        ),
+        (
             "git-merge",
             vec![vec![
                 "git-merge".into(),
