@@ -115,7 +115,7 @@ fn repository() -> Repo {
              age: {a}\n"
         ),
     );
-    repo.write(".gitignore", "build/\n");
+    repo.write(".gitignore", "secrets/local/\n");
     repo.encrypted("secrets/ok.yaml", "password: fine\n", None);
     repo.write("secrets/leak.yaml", &format!("password: {LEAKED}\n"));
     repo.encrypted("secrets/missing.yaml", "password: x\n", Some(&[&a]));
@@ -164,7 +164,7 @@ fn repository() -> Repo {
     let out = ok(repo.env.run(&args), "encrypt outside the rules");
     std::fs::remove_file(repo.env.path("plain.yaml")).unwrap();
     repo.write("misc/unruled.yaml", &out);
-    repo.write("build/ignored.yaml", &format!("password: {LEAKED}\n"));
+    repo.write("secrets/local/ignored.yaml", &format!("password: {LEAKED}\n"));
     repo.write("src/main.py", "print('hello')\n");
     repo
 }
