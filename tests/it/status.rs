@@ -164,7 +164,10 @@ fn repository() -> Repo {
     let out = ok(repo.env.run(&args), "encrypt outside the rules");
     std::fs::remove_file(repo.env.path("plain.yaml")).unwrap();
     repo.write("misc/unruled.yaml", &out);
-    repo.write("secrets/local/ignored.yaml", &format!("password: {LEAKED}\n"));
+    repo.write(
+        "secrets/local/ignored.yaml",
+        &format!("password: {LEAKED}\n"),
+    );
     repo.write("src/main.py", "print('hello')\n");
     repo
 }
