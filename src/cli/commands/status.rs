@@ -193,7 +193,7 @@ fn table(out: &mut String, files: &[FileStatus], fail_on: &[FailClass]) {
         for detail in details(file) {
             writeln!(out, "    {detail}").expect("writing to a string");
         }
-        if failing && let Some(fix) = fix(file, &shell_word(&shown(&file.path))) {
+        if failing && let Some(fix) = fix(file, &shell_word(shown(&file.path))) {
             writeln!(out, "    fix: {fix}").expect("writing to a string");
         }
     }
@@ -226,7 +226,7 @@ fn summary_line(summary: &Summary, failed: usize) -> String {
 }
 
 fn file_object(file: &FileStatus, fail_on: &[FailClass]) -> Value {
-    let word = shell_word(&shown(&file.path));
+    let word = shell_word(shown(&file.path));
     json!({
         "schema": STATUS_SCHEMA,
         "file": shown(&file.path).display().to_string(),
