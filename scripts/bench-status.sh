@@ -47,10 +47,11 @@ for size in (5, 40, 200):
         for i in range(size):
             f.write(f"KEY_{i}=value-{i}-zzzzzzzz\n")
 EOF
+cp templates/t40.yaml templates/drift.yaml
 for t in templates/t*; do
   "$SOPS_RS" --config /dev/null encrypt -i --age "$ka,$kb" "$t"
 done
-"$SOPS_RS" --config /dev/null encrypt --age "$ka" templates/t40.yaml > templates/drift.yaml
+"$SOPS_RS" --config /dev/null encrypt -i --age "$ka" templates/drift.yaml
 sed 's/^    lastmodified: .*/    lastmodified: "2024-01-01T00:00:00Z"/' templates/t40.yaml \
   > templates/overdue.yaml
 sed '0,/^    port: /s//    pasted: in-clear\n    port: /' templates/t40.yaml > templates/pasted.yaml
