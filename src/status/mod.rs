@@ -431,6 +431,30 @@ mod tests {
         assert_eq!(FailClass::from_name("nope"), None);
     }
 
+    /// `updatekeys` re-stamps `created_at` without a new data key: then `lastmodified`, the
+    /// earlier of the two, dates the key; a `created_at` before it does.
+    #[test]
+    fn the_data_key_is_dated_by_the_earliest_timestamp() {
+        let file = |created: &str| {
+            let text = format!(
+                "a: ENC[AES256_GCM,data:AA==,iv:AA==,tag:AA==,type:str]\nsops:\n    pgp:\n        \
+                 - created_at: \"{created}\"\n          enc: x\n          \
+                 fp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4\n    \
+                 lastmodified: \"2026-03-01T00:00:00Z\"\n    mac: m\n    version: 3.12.2\n"
+            );
+            SopsFile::parse(Format::Yaml, text.as_bytes(), "a.yaml").unwrap()
+        };
+        let now = Timestamp::parse_rfc3339("2026-03-11T00:00:00Z").unwrap();
+        let renewed = key_age(&file("2026-03-05T00:00:00Z"), now);
+        assert_eq!(renewed.basis, AgeBasis::LastModified);
+        assert_eq!(renewed.seconds, 10 * 86_400);
+        let original = key_age(&file("2026-02-01T00:00:00Z"), now);
+        assert_eq!(original.basis, AgeBasis::CreatedAt);
+        assert_eq!(original.since.to_rfc3339(), "2026-02-01T00:00:00Z");
+        let future = key_age(&file("2026-02-01T00:00:00Z"), original.since);
+        assert_eq!(future.seconds, 0);
+    }
+
     #[test]
     fn plain_files_no_rule_covers_are_not_reported() {
         let config = Config::parse(

@@ -616,8 +616,16 @@ fn a_subcommand_shows_and_takes_only_its_own_flags() {
     );
     assert!(check.contains("--decryption-order") && check.contains("--verify-mac"));
     let status = help(&["status", "--help"]);
-    for absent in ["--age", "--output <FILE>", "--decryption-order", "--ignore-mac"] {
-        assert!(!status.contains(absent), "status offers {absent}:\n{status}");
+    for absent in [
+        "--age",
+        "--output <FILE>",
+        "--decryption-order",
+        "--ignore-mac",
+    ] {
+        assert!(
+            !status.contains(absent),
+            "status offers {absent}:\n{status}"
+        );
     }
     assert!(status.contains("--max-age") && status.contains("--fail-on"));
     let merge = help(&["git-merge", "--help"]);
