@@ -5,9 +5,10 @@
 # some with a value pasted in clear), plain files a rule covers (leaks), source files no rule
 # covers, and a gitignored build directory that the walk must skip.
 #
-# Each run is timed with bash's own clock; the script prints the median and the fastest of RUNS
-# runs (default 7, after one warm-up run that also checks the counts), the file counts, and the
-# machine's core count.
+# Each run is timed with bash's `time`; the script prints the median and fastest wall time and
+# the median CPU time (user + system) of RUNS runs (default 7, after one warm-up run that also
+# checks what was found), the files reported, the core count and the load average at the end
+# (the wall time depends on what else runs; the CPU time much less).
 #
 # Usage: scripts/bench-status.sh                 (builds target/release/sops-rs first)
 #        SOPS_RS=path/to/sops-rs FILES=10000 RUNS=7 scripts/bench-status.sh
@@ -113,16 +114,18 @@ if grep -q '"file":"build/' status.jsonl; then
   exit 1
 fi
 
-times=()
+# bash's `time`: wall, user and system seconds of each run.
+TIMEFORMAT='%R %U %S'
+: > times.txt
 for _ in $(seq "$runs"); do
-  start=$(date +%s%N)
-  "$SOPS_RS" status > /dev/null || true
-  end=$(date +%s%N)
-  times+=($(( (end - start) / 1000000 )))
+  { time "$SOPS_RS" status > /dev/null || true; } 2>> times.txt
 done
-sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-median=${sorted[$(( runs / 2 ))]}
-printf '\n| files in tree | cores | runs | median (ms) | fastest (ms) | target (ms) |\n'
-printf '|--------------:|------:|-----:|------------:|-------------:|------------:|\n'
-printf '| %13s | %5s | %4s | %11s | %12s | %11s |\n' \
-  "$files" "$(nproc)" "$runs" "$median" "${sorted[0]}" 2000
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%d", v[int((NR + 1) / 2)] * 1000 }'; }
+wall=$(awk '{ print $1 }' times.txt | median)
+fastest=$(awk '{ print $1 }' times.txt | sort -n | head -n 1 | awk '{ printf "%d", $1 * 1000 }')
+cpu=$(awk '{ print $2 + $3 }' times.txt | median)
+load=$(cut -d ' ' -f 1 /proc/loadavg)
+printf '\n| files in tree | reported | cores | load (1 min) | runs | wall median (ms) | wall fastest (ms) | CPU median (ms) | target (ms) |\n'
+printf '|--------------:|---------:|------:|-------------:|-----:|-----------------:|------------------:|----------------:|------------:|\n'
+printf '| %13s | %8s | %5s | %12s | %4s | %16s | %17s | %15s | %11s |\n' \
+  "$files" "$(($(wc -l < status.jsonl) - 1))" "$(nproc)" "$load" "$runs" "$wall" "$fastest" "$cpu" 2000
