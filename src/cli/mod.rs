@@ -25,8 +25,8 @@ mod version;
 
 use commands::{
     audit_log, check, completion, decrypt, edit, encrypt, exec_env, exec_file, filestatus,
-    git_merge, git_setup, git_textconv, groups, legacy, man, publish_file, rotate, set, status,
-    unset, updatekeys,
+    git_merge, git_setup, git_textconv, groups, legacy, man, publish_file, repo_status, rotate,
+    set, unset, updatekeys,
 };
 
 use std::path::PathBuf;
@@ -159,7 +159,7 @@ enum Command {
                       Exit status: 0, or 1 when a file has a finding of a class --fail-on selects \
                       (default leak,broken,drift,overdue)."
     )]
-    Status(Deferred<status::StatusArgs>),
+    Status(Deferred<repo_status::StatusArgs>),
     /// A git merge driver: three-way merge of encrypted files, key by key.
     #[command(
         name = "git-merge",
@@ -252,7 +252,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
             Session::run(common, key_use, |s| check::run(check, s))
         }
         Some(Command::Status(status)) => {
-            Session::run(common, KeyUse::NoKeys, |s| status::run(status, s))
+            Session::run(common, KeyUse::NoKeys, |s| repo_status::run(status, s))
         }
         Some(Command::GitMerge(merge)) => Session::run(
             common,
