@@ -319,7 +319,7 @@ impl Inspector<'_> {
         covering: Option<(usize, &CreationRule)>,
         status: &mut FileStatus,
     ) {
-        let has_mac = !file.metadata.mac.is_empty() && !file.metadata.version.is_empty();
+        let has_mac = file.metadata.is_complete();
         status.mac = Some(has_mac);
         if !has_mac {
             status.findings.push(Finding::NoMac);

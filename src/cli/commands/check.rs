@@ -186,7 +186,7 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, session: &S
             return verdict("broken", Some(sops_rs::scan::problem_line(&e, &name)));
         }
     };
-    if file.metadata.mac.is_empty() || file.metadata.version.is_empty() {
+    if !file.metadata.is_complete() {
         return verdict(
             "broken",
             Some("the metadata has no MAC or no version".into()),
