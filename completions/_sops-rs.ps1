@@ -99,6 +99,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Work with audit logs: verify a log''s hash chain, hash a tree path')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page sops-rs(1) (roff), or write every page into a directory')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Report the state of every secret file under a tree without any key: leaks, recipients that differ from the creation rule, data keys older than the rotation policy, files without a MAC or that do not parse (for CI)')
             [CompletionResult]::new('git-merge', 'git-merge', [CompletionResultType]::ParameterValue, 'A git merge driver: three-way merge of encrypted files, key by key')
             [CompletionResult]::new('git-textconv', 'git-textconv', [CompletionResultType]::ParameterValue, 'git''s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails')
             [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover')
@@ -592,6 +593,19 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'sops-rs;status' {
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
+            [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'A rotation policy for every file, over the config''s `rotation.max_age` (36h, 90d, 12w)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'The findings that make the run fail (exit 1), comma-separated')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per file and a summary object (docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'sops-rs;git-merge' {
             [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
             [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
@@ -757,6 +771,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Work with audit logs: verify a log''s hash chain, hash a tree path')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page sops-rs(1) (roff), or write every page into a directory')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Report the state of every secret file under a tree without any key: leaks, recipients that differ from the creation rule, data keys older than the rotation policy, files without a MAC or that do not parse (for CI)')
             [CompletionResult]::new('git-merge', 'git-merge', [CompletionResultType]::ParameterValue, 'A git merge driver: three-way merge of encrypted files, key by key')
             [CompletionResult]::new('git-textconv', 'git-textconv', [CompletionResultType]::ParameterValue, 'git''s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails')
             [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover')
@@ -821,6 +836,9 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             break
         }
         'sops-rs;help;check' {
+            break
+        }
+        'sops-rs;help;status' {
             break
         }
         'sops-rs;help;git-merge' {

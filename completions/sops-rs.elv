@@ -96,6 +96,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand audit 'Work with audit logs: verify a log''s hash chain, hash a tree path'
             cand man 'Print the man page sops-rs(1) (roff), or write every page into a directory'
             cand check 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)'
+            cand status 'Report the state of every secret file under a tree without any key: leaks, recipients that differ from the creation rule, data keys older than the rotation policy, files without a MAC or that do not parse (for CI)'
             cand git-merge 'A git merge driver: three-way merge of encrypted files, key by key'
             cand git-textconv 'git''s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails'
             cand git 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover'
@@ -562,6 +563,18 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sops-rs;status'= {
+            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
+            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
+            cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
+            cand --indent 'Indentation of YAML and JSON output'
+            cand --max-age 'A rotation policy for every file, over the config''s `rotation.max_age` (36h, 90d, 12w)'
+            cand --fail-on 'The findings that make the run fail (exit 1), comma-separated'
+            cand --json 'Print one JSON object per file and a summary object (docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'sops-rs;git-merge'= {
             cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
             cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
@@ -718,6 +731,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand audit 'Work with audit logs: verify a log''s hash chain, hash a tree path'
             cand man 'Print the man page sops-rs(1) (roff), or write every page into a directory'
             cand check 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)'
+            cand status 'Report the state of every secret file under a tree without any key: leaks, recipients that differ from the creation rule, data keys older than the rotation policy, files without a MAC or that do not parse (for CI)'
             cand git-merge 'A git merge driver: three-way merge of encrypted files, key by key'
             cand git-textconv 'git''s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails'
             cand git 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover'
@@ -764,6 +778,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         &'sops-rs;help;man'= {
         }
         &'sops-rs;help;check'= {
+        }
+        &'sops-rs;help;status'= {
         }
         &'sops-rs;help;git-merge'= {
         }

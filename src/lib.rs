@@ -51,6 +51,8 @@
 //! | [`document`] | opening an encrypted file: parse, unwrap the data key, decrypt |
 //! | [`edit_session`] | the text an editor shows, its check, and the file written back |
 //! | [`rekey`] | `rotate`, `updatekeys` and `groups`: who can open a file |
+//! | [`scan`] | what a file is, read without keys: sops, plain, or broken |
+//! | [`status`] | `status`: every secret file of a tree, its rule, recipients and key age |
 //! | [`conflict_markers`] | git conflict markers left in a file's text or in its values |
 //! | [`config`] | `.sops-rs.yaml` / `.sops.yaml`: creation rules, stores, audit settings |
 //! | [`audit`] | the audit trail: records, context, sinks, the hash chain |
@@ -145,7 +147,9 @@ pub mod error;
 pub mod gitattributes;
 pub mod io;
 pub mod rekey;
+pub mod scan;
 pub mod sops_file;
+pub mod status;
 
 pub use document::{Document, KeyedFile, OpenMode, OpenOptions};
 pub use edit_session::EditSession;

@@ -329,6 +329,7 @@ mod tests {
             shamir_threshold: 0,
             rule: None,
             mac_only_encrypted: false,
+            rotation: None,
         };
         let same = rule(vec![vec![age_spec(keyed.file())]]);
         assert!(!KeyUpdate::plan(keyed.file(), &same).is_needed());

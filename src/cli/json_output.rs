@@ -1,5 +1,5 @@
 //! Output for scripts: the `--json` result objects of `updatekeys`, `rotate`, `set` and
-//! `unset`, the schema name `check --json` carries, and errors as one JSON object on stderr.
+//! `unset`, the schema names `check --json` and `status --json` carry, and errors as one JSON object on stderr.
 //! The shapes and their version policy are documented in docs/json-output.md; a field is never
 //! a value of the file, only names (file paths, tree paths, key ids) that the encrypted file
 //! shows in clear anyway.
@@ -16,6 +16,10 @@ use super::exit::CliError;
 pub const RESULT_SCHEMA: &str = "sops-rs.result/1";
 /// The schema of `check --json`'s per-file object.
 pub const CHECK_SCHEMA: &str = "sops-rs.check/1";
+/// The schema of `status --json`'s per-file object.
+pub const STATUS_SCHEMA: &str = "sops-rs.status/1";
+/// The schema of `status --json`'s last object, the summary.
+pub const STATUS_SUMMARY_SCHEMA: &str = "sops-rs.status-summary/1";
 /// The schema of an error object.
 pub const ERROR_SCHEMA: &str = "sops-rs.error/1";
 /// The environment variable that asks for JSON errors from every command.

@@ -25,8 +25,8 @@ mod version;
 
 use commands::{
     audit_log, check, completion, decrypt, edit, encrypt, exec_env, exec_file, filestatus,
-    git_merge, git_setup, git_textconv, groups, legacy, man, publish_file, rotate, set, unset,
-    updatekeys,
+    git_merge, git_setup, git_textconv, groups, legacy, man, publish_file, repo_status, rotate,
+    set, unset, updatekeys,
 };
 
 use std::path::PathBuf;
@@ -150,6 +150,16 @@ enum Command {
         after_help = "Examples:\n  sops-rs check secrets/\n  sops-rs check --verify-mac --json config/*.enc.yaml"
     )]
     Check(Deferred<check::CheckArgs>),
+    /// Report the state of every secret file under a tree without any key: leaks, recipients
+    /// that differ from the creation rule, data keys older than the rotation policy, files
+    /// without a MAC or that do not parse (for CI).
+    #[command(
+        after_help = "Examples:\n  sops-rs status\n  sops-rs status --max-age 90d --fail-on leak,drift secrets/\n  \
+                            sops-rs status --json | jq -c 'select(.failing)'\n\n\
+                      Exit status: 0, or 1 when a file has a finding of a class --fail-on selects \
+                      (default leak,broken,drift,overdue)."
+    )]
+    Status(Deferred<repo_status::StatusArgs>),
     /// A git merge driver: three-way merge of encrypted files, key by key.
     #[command(
         name = "git-merge",
@@ -197,6 +207,7 @@ impl Command {
         };
         match self {
             Command::Check(check) if check.json => Some(json_output::ErrorSubject::default()),
+            Command::Status(status) if status.json => Some(json_output::ErrorSubject::default()),
             Command::Rotate(rotate) if rotate.json => Some(named(&rotate.file, None)),
             Command::Updatekeys(update) if update.json => match update.files.as_slice() {
                 [file] => Some(named(file, None)),
@@ -239,6 +250,9 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
                 false => KeyUse::NoKeys,
             };
             Session::run(common, key_use, |s| check::run(check, s))
+        }
+        Some(Command::Status(status)) => {
+            Session::run(common, KeyUse::NoKeys, |s| repo_status::run(status, s))
         }
         Some(Command::GitMerge(merge)) => Session::run(
             common,

@@ -373,6 +373,17 @@ fn unused_by_own(subcommand: &str) -> Option<&'static [&'static [&'static str]]>
             THRESHOLD,
             TOP_LEVEL_ONLY,
         ],
+        "status" => &[
+            DESTINATION,
+            FILES,
+            &["input-type"],
+            KEYS,
+            RECIPIENTS,
+            KMS_OPTIONS,
+            SELECTION,
+            THRESHOLD,
+            TOP_LEVEL_ONLY,
+        ],
         "git-merge" | "git-textconv" => &[
             DESTINATION,
             FILES,

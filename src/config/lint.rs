@@ -32,7 +32,13 @@ impl std::fmt::Display for UnknownKey {
     }
 }
 
-const TOP_LEVEL: &[&str] = &["creation_rules", "destination_rules", "stores", "audit"];
+const TOP_LEVEL: &[&str] = &[
+    "creation_rules",
+    "destination_rules",
+    "stores",
+    "audit",
+    "rotation",
+];
 
 /// A creation rule's fields besides the selection rule's and each key kind's.
 const CREATION_RULE: &[&str] = &[
@@ -41,7 +47,11 @@ const CREATION_RULE: &[&str] = &[
     "shamir_threshold",
     "mac_only_encrypted",
     "aws_profile",
+    "rotation",
 ];
+
+/// `rotation:` (a sops-rs extension, at the top level and in a creation rule).
+const ROTATION: &[&str] = &["max_age"];
 
 const DESTINATION_RULE: &[&str] = &[
     "path_regex",
@@ -93,6 +103,9 @@ pub fn unknown_keys(root: &Map, file: &str) -> Vec<UnknownKey> {
     if let Some(Value::Map(audit)) = root.get("audit") {
         lint.fields(audit, "audit.", AUDIT);
     }
+    if let Some(Value::Map(rotation)) = root.get("rotation") {
+        lint.fields(rotation, "rotation.", ROTATION);
+    }
     lint.found
 }
 
@@ -138,6 +151,9 @@ impl Lint<'_> {
         known.extend(RULE_FIELDS);
         known.extend(registry::all().map(|kind| kind.descriptor().config.rule_field));
         self.fields(rule, at, &known);
+        if let Some(Value::Map(rotation)) = rule.get("rotation") {
+            self.fields(rotation, &format!("{at}rotation."), ROTATION);
+        }
         for (index, group) in maps(rule.get("key_groups")) {
             self.key_group(group, &format!("{at}key_groups[{index}]."));
         }
@@ -206,7 +222,7 @@ mod tests {
                     - Encrypted_Regex: x\n    key_groups:\n      - age: [x]\n        merge:\n          \
                     - pgpp: [y]\n    reencryption: x\ndestination_rules:\n  - s3_bucket: b\n    \
                     recreation_rule:\n      agee: x\nstores:\n  yaml: {indnt: 2}\n  toml: {}\n\
-                    audit:\n  mod: required\n";
+                    audit:\n  mod: required\nrotation: {max_ag: 90d}\n";
         assert_eq!(
             lint(text),
             [
@@ -225,6 +241,8 @@ mod tests {
                 "config .sops.yaml: stores.yaml.indnt: unknown key, ignored (did you mean \
                  indent?)",
                 "config .sops.yaml: audit.mod: unknown key, ignored (did you mean mode?)",
+                "config .sops.yaml: rotation.max_ag: unknown key, ignored (did you mean \
+                 max_age?)",
             ]
         );
     }
@@ -236,7 +254,7 @@ mod tests {
                     hc_vault_transit_uri: x\n    shamir_threshold: 1\n    unencrypted_suffix: x\n    \
                     encrypted_suffix: x\n    unencrypted_regex: x\n    encrypted_regex: x\n    \
                     unencrypted_comment_regex: x\n    encrypted_comment_regex: x\n    \
-                    mac_only_encrypted: true\n    key_groups:\n      - age: [x]\n        pgp: [x]\n        \
+                    mac_only_encrypted: true\n    rotation: {max_age: 12w}\n    key_groups:\n      - age: [x]\n        pgp: [x]\n        \
                     kms: []\n        gcp_kms: []\n        hckms: []\n        azure_keyvault: []\n        \
                     hc_vault: [x]\n        merge: []\n\
                     destination_rules:\n  - path_regex: a\n    s3_bucket: b\n    s3_prefix: p\n    \
@@ -244,7 +262,7 @@ mod tests {
                     vault_kv_mount_name: m\n    vault_kv_version: 2\n    omit_extensions: true\n    \
                     recreation_rule: {age: x}\n\
                     stores:\n  yaml: {indent: 2}\n  json: {indent: 2}\n  json_binary: {indent: 2}\n  \
-                    dotenv: {}\n  ini: {}\naudit: {log: a, mode: off}\n";
+                    dotenv: {}\n  ini: {}\naudit: {log: a, mode: off}\nrotation: {max_age: 90d}\n";
         assert_eq!(lint(text), Vec::<String>::new());
     }
 

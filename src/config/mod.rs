@@ -7,6 +7,7 @@
 //! can warn about them and `check` can fail on them.
 
 pub mod lint;
+pub mod rotation;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,7 @@ use crate::keys::{KeyOptions, registry};
 use crate::selection::{RULE_FIELDS, Rule};
 use crate::tree::{ListItem, Map, Scalar, Value};
 pub use lint::UnknownKey;
+pub use rotation::{MaxAge, Rotation};
 
 /// The file names looked for in each directory, in order.
 pub const CONFIG_NAMES: [&str; 2] = [".sops-rs.yaml", ".sops.yaml"];
@@ -46,6 +48,8 @@ pub struct CreationRule {
     pub rule: Option<Rule>,
     /// Whether only encrypted values go into the MAC.
     pub mac_only_encrypted: bool,
+    /// `rotation`: how old the data key of a file this rule covers may get (`status`).
+    pub rotation: Option<Rotation>,
 }
 
 /// Output layout settings (`stores:`).
@@ -224,6 +228,8 @@ pub struct Config {
     pub stores: Stores,
     /// `audit`.
     pub audit: AuditSettings,
+    /// The top-level `rotation`: the policy of the creation rules that set none.
+    pub rotation: Option<Rotation>,
     /// The keys sops-rs does not know, which reading ignored (a misspelt `path_regex` makes a
     /// rule match every file).
     pub unknown_keys: Vec<UnknownKey>,
@@ -432,7 +438,26 @@ impl Reader<'_> {
             shamir_threshold: threshold as usize,
             rule,
             mac_only_encrypted: self.bool(map, "mac_only_encrypted", at)?,
+            rotation: self.rotation(map, at)?,
         })
+    }
+
+    /// A `rotation:` section of `map`, if it has one.
+    fn rotation(&self, map: &Map, at: &str) -> Result<Option<Rotation>, ConfigError> {
+        let section = match map.get("rotation") {
+            None | Some(Value::Scalar(Scalar::Null)) => return Ok(None),
+            Some(Value::Map(section)) => section,
+            Some(_) => {
+                return Err(self.error(format!("{at}rotation: expected a mapping (max_age: 90d)")));
+            }
+        };
+        let here = format!("{at}rotation.");
+        let Some(text) = self.text(section, "max_age", &here)? else {
+            return Err(self.error(format!("{here}max_age: missing (for example max_age: 90d)")));
+        };
+        let max_age =
+            MaxAge::parse(&text).map_err(|e| self.error(format!("{here}max_age: {e}")))?;
+        Ok(Some(Rotation { max_age }))
     }
 
     fn destination_rule(&self, map: &Map, at: &str) -> Result<DestinationRule, ConfigError> {
@@ -614,6 +639,7 @@ impl Config {
             destination_rules,
             stores: reader.stores(root)?,
             audit,
+            rotation: reader.rotation(root, "")?,
             unknown_keys: lint::unknown_keys(root, &file),
         })
     }
@@ -626,6 +652,23 @@ impl Config {
         self.destination_rules
             .iter()
             .find(|rule| rule.path_regex.as_ref().is_none_or(|re| re.is_match(&text)))
+    }
+
+    /// The creation rule that covers `file`, with its index in `creation_rules`: `None` when
+    /// the config has no creation rules or none matches.
+    pub fn covering_rule(&self, file: &Path) -> Option<(usize, &CreationRule)> {
+        let rule = self.rule_for(file).ok()??;
+        let index = self
+            .creation_rules
+            .iter()
+            .flatten()
+            .position(|candidate| std::ptr::eq(candidate, rule))?;
+        Some((index, rule))
+    }
+
+    /// The rotation policy for a file `rule` covers: the rule's own, else the config's default.
+    pub fn rotation_for(&self, rule: Option<&CreationRule>) -> Option<Rotation> {
+        rule.and_then(|rule| rule.rotation).or(self.rotation)
     }
 
     /// The first creation rule whose `path_regex` matches `file` (relative to the config's
@@ -787,6 +830,46 @@ stores:
                 .recreation_rule
                 .is_none()
         );
+    }
+
+    #[test]
+    fn reads_rotation_policies_and_refuses_unbounded_ones() {
+        let text = "rotation: {max_age: 90d}\ncreation_rules:\n  - path_regex: ^a/\n    \
+                    rotation: {max_age: 2w}\n  - age: x\n";
+        let config = Config::parse(text.as_bytes(), Path::new("/r/.sops.yaml")).unwrap();
+        let rules = config.creation_rules.as_ref().unwrap();
+        assert_eq!(
+            config
+                .rotation_for(Some(&rules[0]))
+                .unwrap()
+                .max_age
+                .to_string(),
+            "2w"
+        );
+        assert_eq!(
+            config
+                .rotation_for(Some(&rules[1]))
+                .unwrap()
+                .max_age
+                .to_string(),
+            "90d"
+        );
+        assert_eq!(config.covering_rule(Path::new("/r/b.yaml")).unwrap().0, 1);
+        for (bad, field) in [
+            ("rotation: 90d\n", "rotation: expected a mapping"),
+            (
+                "rotation: {max_age: 90}\n",
+                "rotation.max_age: expected a number",
+            ),
+            ("rotation: {}\n", "rotation.max_age: missing"),
+            (
+                "creation_rules:\n  - rotation: {max_age: 99999d}\n",
+                "creation_rules[0].rotation.max_age: must be at most 3650d",
+            ),
+        ] {
+            let err = Config::parse(bad.as_bytes(), Path::new(".sops.yaml")).unwrap_err();
+            assert!(err.to_string().contains(field), "{bad:?}: {err}");
+        }
     }
 
     #[test]

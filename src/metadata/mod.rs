@@ -41,6 +41,12 @@ impl Metadata {
         Rule::UnencryptedSuffix(DEFAULT_UNENCRYPTED_SUFFIX.to_string())
     }
 
+    /// Whether the metadata has a MAC and a version: what `filestatus` calls encrypted, and
+    /// what `check` and `status` call a file with a MAC.
+    pub fn is_complete(&self) -> bool {
+        !self.mac.is_empty() && !self.version.is_empty()
+    }
+
     /// The rule in force: the stored one, else the default.
     pub fn effective_rule(&self) -> Rule {
         self.rule.clone().unwrap_or_else(Self::default_rule)

@@ -56,6 +56,9 @@
 //! - `wheel`: the Python wheel built with maturin installs into a fresh venv and runs the
 //!   quickstart.
 //! - `tools`: git textconv and merge driver (real git), pre-commit check, --reuse-from.
+//! - `status`: `sops-rs status` on a generated repository with every state (leak, drift,
+//!   overdue, plain-text value, broken, no MAC, no rule), its JSON fields, `--fail-on`, `--max-age`,
+//!   `.gitignore`, and the config's `rotation` key read by the real sops.
 //! - `check`: what merges and typos leave for `check`: conflict markers from real git merges,
 //!   plain binary files, no config, unknown config keys (failed by check, warned about elsewhere).
 //! - `backend_conformance`: one suite run for every key-service backend (AWS, Azure, GCP,
@@ -127,6 +130,7 @@ mod properties;
 #[cfg(all(feature = "aws", feature = "gcp", feature = "vault"))]
 mod publish;
 mod session;
+mod status;
 mod support;
 mod tamper;
 mod toml_store;

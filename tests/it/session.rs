@@ -470,6 +470,10 @@ fn no_subcommand_unwraps_a_key_or_lets_plaintext_out_without_the_audit_trail() {
             ],
         ),
         (
+            "status",
+            vec![vec!["status".into(), "--fail-on".into(), "none".into()]],
+        ),
+        (
             "git-merge",
             vec![vec![
                 "git-merge".into(),
@@ -614,6 +618,7 @@ fn the_config_file_is_read_once_per_command() {
         ],
         vec!["edit".into(), path_arg(&second)],
         vec!["exec-env".into(), path_arg(&first), "true".into()],
+        vec!["status".into(), "--fail-on".into(), "none".into()],
     ];
     for line in &lines {
         let opens = config_opens(&home, &config, line, Some(&editor));
@@ -658,6 +663,19 @@ fn a_subcommand_shows_and_takes_only_its_own_flags() {
         "{check}"
     );
     assert!(check.contains("--decryption-order") && check.contains("--verify-mac"));
+    let status = help(&["status", "--help"]);
+    for absent in [
+        "--age",
+        "--output <FILE>",
+        "--decryption-order",
+        "--ignore-mac",
+    ] {
+        assert!(
+            !status.contains(absent),
+            "status offers {absent}:\n{status}"
+        );
+    }
+    assert!(status.contains("--max-age") && status.contains("--fail-on"));
     let merge = help(&["git-merge", "--help"]);
     assert!(!merge.contains("--encrypted-regex") && merge.contains("--ignore-mac"));
     // The flags hidden from a subcommand's help are refused after it.
@@ -667,6 +685,7 @@ fn a_subcommand_shows_and_takes_only_its_own_flags() {
         &["edit", "--output", "x.yaml", &file][..],
         &["decrypt", "--age", &home.recipient, &file],
         &["check", "--output", "x.yaml", &file],
+        &["status", "--age", &home.recipient, &file],
         &["git-merge", "--age", &home.recipient, &file, &file, &file],
     ] {
         let out = home.run(line);

@@ -15,7 +15,8 @@ use clap::Args;
 use serde_json::json;
 use sops_rs::config::{CONFIG_NAMES, Config, UnknownKey};
 use sops_rs::conflict_markers;
-use sops_rs::{KeyedFile, OpenMode, SopsFile};
+use sops_rs::scan::Scanned;
+use sops_rs::{KeyedFile, OpenMode};
 
 use crate::cli::exit::{CliError, code};
 use crate::cli::session::Session;
@@ -70,7 +71,7 @@ fn path_list<T: ToString>(paths: &[T]) -> String {
 }
 
 /// `path` as one shell word: quoted unless it is made of characters a shell leaves alone.
-fn shell_word(path: &Path) -> String {
+pub(crate) fn shell_word(path: &Path) -> String {
     let text = path.display().to_string();
     let plain = |c: char| c.is_ascii_alphanumeric() || "_-./+,:@%".contains(c);
     if !text.is_empty() && text.chars().all(plain) {
@@ -109,12 +110,7 @@ fn covering_rule(path: &Path, config: Option<&Config>) -> Option<String> {
             CONFIG_NAMES[0], CONFIG_NAMES[1]
         ));
     };
-    let rule = config.rule_for(path).ok()??;
-    let index = config
-        .creation_rules
-        .iter()
-        .flatten()
-        .position(|candidate| std::ptr::eq(candidate, rule))?;
+    let (index, _) = config.covering_rule(path)?;
     Some(format!(
         "creation_rules[{index}] of {} covers it",
         shown(&config.path).display()
@@ -123,18 +119,11 @@ fn covering_rule(path: &Path, config: Option<&Config>) -> Option<String> {
 
 /// The config's path relative to the current directory when it is inside it (found by walking
 /// up, it is absolute).
-fn shown(path: &Path) -> &Path {
+pub(crate) fn shown(path: &Path) -> &Path {
     std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(cwd).ok())
         .unwrap_or(path)
-}
-
-/// Whether raw bytes hold sops ciphertext (the MAC always is), so that a file which no longer
-/// parses is still recognised as an encrypted one.
-fn holds_ciphertext(bytes: &[u8]) -> bool {
-    const MARK: &[u8] = b"ENC[AES256_GCM,";
-    bytes.windows(MARK.len()).any(|window| window == MARK)
 }
 
 fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, session: &Session) -> Verdict {
@@ -162,7 +151,7 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, session: &S
         Err(e) => return verdict("error", Some(format!("cannot read: {e}"))),
     };
     let lines = conflict_markers::conflict_lines(&bytes);
-    if !lines.is_empty() && (covered_by.is_some() || holds_ciphertext(&bytes)) {
+    if !lines.is_empty() && (covered_by.is_some() || sops_rs::scan::holds_ciphertext(&bytes)) {
         let problem = format!(
             "unresolved merge: git conflict markers at line{} {} (git merged the encrypted text \
              line by line)",
@@ -190,17 +179,14 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, session: &S
         ),
         None => verdict("skipped", None),
     };
-    let file = match SopsFile::parse(format, &bytes, &name) {
-        Ok(file) => file,
-        Err(sops_rs::Error::MetadataNotFound { .. }) => return not_encrypted(),
-        // A file that does not parse as its format (a binary file read as sops's JSON
-        // envelope, say) is plain text unless it holds ciphertext.
-        Err(sops_rs::Error::ParseEncrypted { .. }) if !holds_ciphertext(&bytes) => {
-            return not_encrypted();
+    let file = match sops_rs::scan::scan(format, &bytes, &name) {
+        Scanned::Sops(file) => file,
+        Scanned::Plaintext => return not_encrypted(),
+        Scanned::Broken(e) => {
+            return verdict("broken", Some(sops_rs::scan::problem_line(&e, &name)));
         }
-        Err(e) => return verdict("broken", Some(about(&e.to_string(), &name))),
     };
-    if file.metadata.mac.is_empty() || file.metadata.version.is_empty() {
+    if !file.metadata.is_complete() {
         return verdict(
             "broken",
             Some("the metadata has no MAC or no version".into()),
@@ -228,7 +214,7 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, session: &S
             (Ok(order), Ok(keys)) => (order, keys),
             (Err(e), _) | (_, Err(e)) => return verdict("error", Some(e.message)),
         };
-        let result = KeyedFile::unlock(file, keys, order)
+        let result = KeyedFile::unlock(*file, keys, order)
             .and_then(|keyed| keyed.decrypt(false, OpenMode::ReadOnly));
         match result {
             Ok(document) => {
@@ -249,7 +235,7 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, session: &S
                 } else {
                     "broken"
                 };
-                return verdict(status, Some(about(&e.to_string(), &name)));
+                return verdict(status, Some(sops_rs::scan::problem_line(&e, &name)));
             }
         }
     }
@@ -262,16 +248,6 @@ fn check_one(path: &Path, config: Option<&Config>, verify_mac: bool, session: &S
         return found_at("plaintext_comment", problem, comments);
     }
     verdict("encrypted", None)
-}
-
-/// The first line of a library message, without the file name it starts with (the report
-/// names the file once).
-fn about(text: &str, name: &str) -> String {
-    let line = text.lines().next().unwrap_or_default();
-    line.strip_prefix(name)
-        .and_then(|rest| rest.strip_prefix(": "))
-        .unwrap_or(line)
-        .to_string()
 }
 
 /// One failing verdict per key of the config that sops-rs does not know.

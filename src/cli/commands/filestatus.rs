@@ -23,7 +23,7 @@ fn encrypted(file: &Path, args: &CommonArgs) -> Result<bool, CliError> {
     let input = read_input(Some(file))?;
     let (format, _) = formats(&input, args)?;
     Ok(match SopsFile::parse(format, &input.bytes, &input.name) {
-        Ok(parsed) => !parsed.metadata.version.is_empty() && !parsed.metadata.mac.is_empty(),
+        Ok(parsed) => parsed.metadata.is_complete(),
         Err(sops_rs::Error::MetadataNotFound { .. }) => false,
         // A plain binary file is not JSON; sops fails on it, sops-rs answers.
         Err(sops_rs::Error::ParseEncrypted { .. }) if format == sops_rs::Format::Binary => false,

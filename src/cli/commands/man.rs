@@ -290,7 +290,11 @@ fn files() -> Vec<(String, String)> {
 fn exit_status() -> Vec<(String, String)> {
     let codes: [(u8, &str); 21] = [
         (0, "Success."),
-        (code::GENERIC, "A usage error or any other error."),
+        (
+            code::GENERIC,
+            "A usage error or any other error; check or status found a failing file (status \
+             --fail-on selects the findings: leak, broken, drift, overdue by default; unruled).",
+        ),
         (code::COULD_NOT_READ_INPUT, "The input could not be read."),
         (
             code::COULD_NOT_WRITE_OUTPUT,

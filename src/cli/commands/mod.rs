@@ -17,6 +17,7 @@ pub mod groups;
 pub mod legacy;
 pub mod man;
 pub mod publish_file;
+pub mod repo_status;
 pub mod rotate;
 pub mod sealed;
 pub mod set;
