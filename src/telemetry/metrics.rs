@@ -367,7 +367,7 @@ impl Samples {
     pub fn render(&self) -> String {
         let mut out = String::new();
         for (index, (family_name, kind, help)) in FAMILIES.iter().enumerate() {
-            let mut series: Vec<(&String, &Vec<(String, String)>, f64)> = self
+            let mut series: Vec<(&String, &Labels, f64)> = self
                 .0
                 .iter()
                 .filter(|((name, _), _)| family(name).is_some_and(|(f, _)| f == index))
@@ -376,7 +376,7 @@ impl Samples {
             if series.is_empty() {
                 continue;
             }
-            let sort_key = |(name, labels, _): &(&String, &Vec<(String, String)>, f64)| {
+            let sort_key = |(name, labels, _): &(&String, &Labels, f64)| {
                 let without_le: Vec<(String, String)> =
                     labels.iter().filter(|(k, _)| k != "le").cloned().collect();
                 let rank = if name.ends_with("_bucket") {
