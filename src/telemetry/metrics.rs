@@ -533,6 +533,48 @@ mod tests {
     }
 
     #[test]
+    fn only_provider_answers_are_timed_and_every_attempt_is_counted() {
+        use crate::keys::{KeyEvent, KeyKind};
+        let event = |result: &'static str, source: KeySource, millis: u64| Attempt {
+            event: KeyEvent {
+                operation: "unwrap",
+                kind: KeyKind::from_tag("age").unwrap(),
+                id: "age1canary".into(),
+                result,
+                error: None,
+                request_id: None,
+                duration: std::time::Duration::from_millis(millis),
+                source,
+                key_service: None,
+            },
+            ended: SystemTime::now(),
+        };
+        let attempts = [
+            event("success", KeySource::Provider, 30),
+            event("failure", KeySource::Provider, 12_000),
+            event("no_credentials", KeySource::Provider, 1),
+            event("success", KeySource::Cache, 1),
+        ];
+        let run = RunMetrics::of("decrypt", "success", &attempts, SystemTime::now());
+        let histogram = &run.latency[&["age", "unwrap"]];
+        assert_eq!(histogram.count, 2);
+        assert_eq!(
+            histogram.counts[BUCKETS.iter().position(|b| *b == 0.05).unwrap()],
+            1
+        );
+        assert_eq!(histogram.counts[BUCKETS.len()], 1, "above every bound");
+        assert_eq!(run.attempts[&["age", "unwrap", "success", "cache"]], 1);
+        assert_eq!(
+            run.attempts[&["age", "unwrap", "no_credentials", "provider"]],
+            1
+        );
+        let text = run.samples().render();
+        assert!(!text.contains("age1canary"), "{text}");
+        let inf = "sops_rs_provider_latency_seconds_bucket{le=\"+Inf\",operation=\"unwrap\",provider=\"age\"} 2";
+        assert!(text.lines().any(|l| l == inf), "{text}");
+    }
+
+    #[test]
     fn parse_keeps_only_the_wanted_group() {
         let text = "sops_rs_operations_total{instance=\"a\",job=\"sops_rs\",operation=\"decrypt\",outcome=\"success\"} 3\n\
             sops_rs_operations_total{instance=\"b\",job=\"sops_rs\",operation=\"decrypt\",outcome=\"success\"} 5\n\
