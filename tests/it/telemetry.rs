@@ -428,3 +428,26 @@ fn only_the_user_configures_telemetry() {
         "{text}"
     );
 }
+
+/// A command refused because the audit trail is required and unavailable counts as `denied`,
+/// with the audit's exit code, although it never reached a key.
+#[test]
+fn a_run_refused_by_the_required_audit_mode_counts_as_denied() {
+    let env = TestEnv::new();
+    let file = path_arg(&secret_file(&env));
+    let textfile = env.path("denied.prom");
+    let vars = [
+        ("SOPS_RS_AUDIT_MODE", "required".to_string()),
+        ("SOPS_RS_METRICS_TEXTFILE", path_arg(&textfile)),
+    ];
+    let out = decrypt(&env, &vars, &[&file]);
+    assert_eq!(out.status.code(), Some(75));
+    assert!(out.stdout.is_empty());
+    let text = std::fs::read_to_string(&textfile).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l == "sops_rs_operations_total{operation=\"decrypt\",outcome=\"denied\"} 1"),
+        "{text}"
+    );
+    assert!(!text.contains("sops_rs_key_attempts_total"), "{text}");
+}
