@@ -136,6 +136,7 @@ pub mod keys;
 pub mod metadata;
 pub mod publish;
 pub mod selection;
+pub mod telemetry;
 pub mod tree;
 
 #[doc(hidden)]

@@ -24,6 +24,18 @@ impl From<sops_rs::audit::SettingsError> for CliError {
     }
 }
 
+/// The outcome name of a command's result (as audit records, spans and metrics show it) and
+/// its exit code.
+pub fn outcome(result: &Result<(), CliError>) -> (&'static str, u8) {
+    match result {
+        Ok(()) => ("success", 0u8),
+        Err(e) if e.code == code::FILE_HAS_NOT_BEEN_MODIFIED => ("unchanged", e.code),
+        Err(e) if e.message.starts_with("edit aborted") => ("aborted", e.code),
+        Err(e) if e.code == AUDIT_UNAVAILABLE_EXIT => ("denied", e.code),
+        Err(e) => ("failure", e.code),
+    }
+}
+
 /// One audited command.
 pub struct AuditRun {
     auditor: Option<Arc<Mutex<Auditor>>>,
@@ -177,13 +189,7 @@ impl AuditRun {
             .iter()
             .map(|e| json!({"type": e.kind.tag(), "id": e.id, "operation": e.operation, "result": e.result}))
             .collect();
-        let (outcome, exit_code) = match result {
-            Ok(()) => ("success", 0u8),
-            Err(e) if e.code == code::FILE_HAS_NOT_BEEN_MODIFIED => ("unchanged", e.code),
-            Err(e) if e.message.starts_with("edit aborted") => ("aborted", e.code),
-            Err(e) if e.code == AUDIT_UNAVAILABLE_EXIT => ("denied", e.code),
-            Err(e) => ("failure", e.code),
-        };
+        let (outcome, exit_code) = outcome(result);
         let mut record = self
             .record(&format!("{}.finish", self.op))
             .with("file", self.file_json(after))

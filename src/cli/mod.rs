@@ -21,6 +21,7 @@ mod parse;
 mod placement;
 mod plan;
 mod session;
+mod telemetry_run;
 mod version;
 
 use commands::{

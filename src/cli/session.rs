@@ -27,6 +27,7 @@ use super::args::CommonArgs;
 use super::audit_run::{AuditRun, Settings};
 use super::exit::{CliError, code};
 use super::input_output::{Input, write_file, write_stdout};
+use super::telemetry_run;
 
 /// The audited operation a command is: its name in the records, its file, and the tree path it
 /// names (hashed in the records, never logged in clear).
@@ -164,19 +165,29 @@ impl<'a> Session<'a> {
             session.gate.release(None)?;
             return result;
         };
-        let settings = Settings::gather(
-            args.audit_log.as_deref(),
-            config.as_ref(),
-            &std::env::vars().collect(),
-        )?;
-        let run = AuditRun::start(
-            operation.name,
-            operation.file,
-            operation.tree_path,
-            settings,
-        )?;
-        let mut keys = KeyContext::from_environment(std::env::vars().collect());
-        keys.on_event = run.key_hook();
+        let env = std::env::vars().collect();
+        let telemetry = telemetry_run::start(operation.name, operation.file, &env);
+        let started = Settings::gather(args.audit_log.as_deref(), config.as_ref(), &env)
+            .map_err(CliError::from)
+            .and_then(|settings| {
+                AuditRun::start(
+                    operation.name,
+                    operation.file,
+                    operation.tree_path,
+                    settings,
+                )
+            });
+        let run = match started {
+            Ok(run) => run,
+            Err(error) => {
+                let error = Err(error);
+                telemetry_run::finish(telemetry, &error);
+                return error;
+            }
+        };
+        let mut keys = KeyContext::from_environment(env);
+        keys.on_event =
+            telemetry_run::chain(run.key_hook(), telemetry.as_ref().map(|t| t.key_hook()));
         keys.on_warning = Some(warn_once());
         let session = Session {
             args,
@@ -204,8 +215,10 @@ impl<'a> Session<'a> {
         let pending = run.file().and_then(|path| session.gate.pending_hash(path));
         let finished = run.finish(&result, session.gate.hold, pending);
         // Without the finish record nothing held is written; the locks go with the session.
-        finished?;
-        session.gate.release(session.keys.as_ref())?;
+        let result = finished
+            .and_then(|()| session.gate.release(session.keys.as_ref()))
+            .and(result);
+        telemetry_run::finish(telemetry, &result);
         result
     }
 

@@ -181,6 +181,58 @@ impl UserAuditSettings {
     }
 }
 
+/// The `telemetry:` section of the user's config ([`USER_CONFIG`]): where traces and metrics go.
+/// Only the user's own config has one; the environment wins over it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserTelemetrySettings {
+    /// `telemetry.otlp_endpoint`: a collector base URL (`/v1/traces`, `/v1/metrics` appended).
+    pub otlp_endpoint: Option<String>,
+    /// `telemetry.metrics_pushgateway`: a Prometheus Pushgateway base URL.
+    pub metrics_pushgateway: Option<String>,
+    /// `telemetry.metrics_job`: the Pushgateway job name.
+    pub metrics_job: Option<String>,
+    /// `telemetry.metrics_instance`: the Pushgateway `instance` grouping label.
+    pub metrics_instance: Option<String>,
+    /// `telemetry.metrics_textfile`: a node_exporter textfile (relative to the config's directory).
+    pub metrics_textfile: Option<PathBuf>,
+}
+
+impl UserTelemetrySettings {
+    /// Reads the `telemetry:` section of the user's config at `path`; `Ok(None)` when there is
+    /// no such file or no such section.
+    pub fn load(path: &Path) -> Result<Option<UserTelemetrySettings>, ConfigError> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let file = path.display().to_string();
+        let reader = Reader { file: &file };
+        let bytes = crate::bounded::read_file(path, crate::bounded::Kind::Config)
+            .map_err(|e| reader.error(format!("cannot read: {e}")))?;
+        let tree = Format::Yaml
+            .parse(&bytes)
+            .map_err(|e| reader.error(e.to_string()))?;
+        let Some(root) = tree.documents.first() else {
+            return Ok(None);
+        };
+        let section = match root.get("telemetry") {
+            None | Some(Value::Scalar(Scalar::Null)) => return Ok(None),
+            Some(Value::Map(section)) => section,
+            Some(_) => return Err(reader.error("telemetry: expected a mapping")),
+        };
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let at = "telemetry.";
+        Ok(Some(UserTelemetrySettings {
+            otlp_endpoint: reader.text(section, "otlp_endpoint", at)?,
+            metrics_pushgateway: reader.text(section, "metrics_pushgateway", at)?,
+            metrics_job: reader.text(section, "metrics_job", at)?,
+            metrics_instance: reader.text(section, "metrics_instance", at)?,
+            metrics_textfile: reader
+                .text(section, "metrics_textfile", at)?
+                .map(|p| dir.join(p)),
+        }))
+    }
+}
+
 fn check_audit_mode(reader: &Reader, mode: Option<&str>) -> Result<(), ConfigError> {
     match mode {
         Some(mode) if crate::audit::Mode::parse(mode).is_none() => Err(reader.error(format!(

@@ -2,97 +2,16 @@
 //! stderr or an OTLP body, on any command or failure path; CI context; tamper detection;
 //! OTLP delivery to a local collector; `required` mode fails closed.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 
+use std::io::Write;
+
+use crate::support::collector::Collector;
 use crate::support::{TestEnv, path_arg};
 
 const CANARY_VALUE: &str = "CanaryValue7f3a9";
 const CANARY_KEY: &str = "canarykey5d21";
-
-/// A minimal OTLP/HTTP collector: records request bodies, answers with scripted statuses
-/// (200 once the script runs out).
-struct Collector {
-    port: u16,
-    bodies: Arc<Mutex<Vec<String>>>,
-}
-
-impl Collector {
-    fn start(script: Vec<u16>) -> Collector {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let bodies = Arc::new(Mutex::new(Vec::new()));
-        let script = Arc::new(Mutex::new(script));
-        let (seen, script) = (Arc::clone(&bodies), Arc::clone(&script));
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let (seen, script) = (Arc::clone(&seen), Arc::clone(&script));
-                std::thread::spawn(move || serve(stream, seen, script));
-            }
-        });
-        Collector { port, bodies }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn all(&self) -> String {
-        self.bodies.lock().unwrap().join("\n")
-    }
-}
-
-fn serve(stream: std::net::TcpStream, seen: Arc<Mutex<Vec<String>>>, script: Arc<Mutex<Vec<u16>>>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut writer = stream;
-    loop {
-        let mut length = 0usize;
-        let mut line = String::new();
-        let mut request_line = String::new();
-        let mut headers = String::new();
-        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
-            return;
-        }
-        loop {
-            line.clear();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            if line == "\r\n" {
-                break;
-            }
-            headers.push_str(&line.replace("\r\n", "\n"));
-            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = value.trim().parse().unwrap_or(0);
-            }
-        }
-        let mut body = vec![0u8; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let path_ok = request_line.starts_with("POST /v1/logs ")
-            || request_line.starts_with("POST /custom/logs ");
-        seen.lock().unwrap().push(format!(
-            "{}\n{}{}",
-            request_line.trim(),
-            headers,
-            String::from_utf8_lossy(&body)
-        ));
-        let status = if path_ok {
-            script.lock().unwrap().pop().unwrap_or(200)
-        } else {
-            404
-        };
-        let _ = write!(
-            writer,
-            "HTTP/1.1 {status} X\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{{}}"
-        );
-    }
-}
 
 #[test]
 fn a_canary_never_leaves_through_the_audit_trail_stderr_or_otlp() {
@@ -916,7 +835,7 @@ fn otlp_honours_the_standard_exporter_variables() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert_eq!(collector.all(), "");
+    assert_eq!(collector.bodies("/v1/logs"), Vec::<String>::new());
 }
 
 /// Hole 5: the audit key is an anchor only while the code sops-rs runs cannot read it.

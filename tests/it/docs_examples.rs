@@ -33,6 +33,7 @@ const MIN_RUN_PER_FILE: &[(&str, usize)] = &[
     ("docs/configuration.md", 1),
     ("docs/troubleshooting.md", 1),
     ("docs/audit.md", 1),
+    ("docs/observability.md", 1),
     ("docs/json-output.md", 1),
     ("docs/status.md", 2),
 ];

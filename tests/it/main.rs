@@ -13,6 +13,8 @@
 //! - `hostile_inputs`: endless devices and key commands, hanging commands and questions, paths
 //!   deeper than any reader accepts, broken age sources, a protected SSH key without a terminal,
 //!   `exec-file --user`: bounded memory and time, a clear error, the input untouched.
+//! - `telemetry`: OTLP spans (parentage under `TRACEPARENT`, a span per key attempt), metrics
+//!   through a real Pushgateway and Prometheus, the textfile and OTLP metrics, export failures.
 //! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `completions`: the committed bash, zsh and fish scripts driven through the real shells.
@@ -133,6 +135,7 @@ mod session;
 mod status;
 mod support;
 mod tamper;
+mod telemetry;
 mod toml_store;
 mod tools;
 mod value_parity;

@@ -7,7 +7,7 @@
 
 mod file;
 mod github_summary;
-mod otlp;
+pub(crate) mod otlp;
 mod stderr;
 
 pub use file::FileSink;

@@ -70,17 +70,23 @@ pub fn configure(sources: &Sources, level: Level) -> Result<Vec<Box<dyn Sink>>, 
 
 /// `base` + `/v1/logs`, unless it already ends so.
 fn logs_url(base: &str) -> String {
+    signal_url(base, "logs")
+}
+
+/// `base` + `/v1/<signal>`, unless it already ends so (the OTLP/HTTP path of each signal).
+pub(crate) fn signal_url(base: &str, signal: &str) -> String {
     let base = base.trim().trim_end_matches('/');
-    if base.ends_with("/v1/logs") {
+    let path = format!("/v1/{signal}");
+    if base.ends_with(&path) {
         base.to_string()
     } else {
-        format!("{base}/v1/logs")
+        format!("{base}{path}")
     }
 }
 
 /// `key1=value1,key2=value2` with percent-encoded values (the OpenTelemetry exporter format).
 /// Values are marked sensitive; an error names the header, never its value.
-fn parse_headers(text: &str) -> Result<HeaderMap, String> {
+pub(crate) fn parse_headers(text: &str) -> Result<HeaderMap, String> {
     let mut headers = HeaderMap::new();
     for entry in text.split(',').filter(|e| !e.trim().is_empty()) {
         let Some((name, value)) = entry.split_once('=') else {
@@ -97,7 +103,7 @@ fn parse_headers(text: &str) -> Result<HeaderMap, String> {
     Ok(headers)
 }
 
-fn percent_decode(text: &str) -> Vec<u8> {
+pub(crate) fn percent_decode(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut index = 0;

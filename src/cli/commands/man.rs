@@ -228,6 +228,24 @@ fn environment() -> Vec<(String, String)> {
             "false or 0: no audit table in the GitHub Actions job summary.",
         ),
         (
+            "SOPS_RS_METRICS_PUSHGATEWAY",
+            "Push each run's metrics to this Prometheus Pushgateway (counters kept cumulative \
+             per group); see docs/observability.md. The OTEL_EXPORTER_OTLP_* variables send \
+             traces and OTLP metrics.",
+        ),
+        (
+            "SOPS_RS_METRICS_JOB",
+            "The Pushgateway job grouping label (default sops_rs).",
+        ),
+        (
+            "SOPS_RS_METRICS_INSTANCE",
+            "The Pushgateway instance grouping label (default the host name).",
+        ),
+        (
+            "SOPS_RS_METRICS_TEXTFILE",
+            "Add each run's metrics to this node_exporter textfile, replaced atomically.",
+        ),
+        (
             "SOPS_RS_MAX_INPUT_BYTES",
             "The largest input file or standard input read (default 256M; suffixes k, M, G).",
         ),

@@ -12,11 +12,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
+pub mod collector;
 pub mod faults;
 pub mod gpg;
 pub mod moto;
 pub mod openbao;
 pub mod pair;
+pub mod prometheus;
 pub mod standin;
 pub mod test_env;
 pub mod twin;
