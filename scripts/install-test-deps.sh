@@ -27,6 +27,7 @@ for tool in prlimit setsid setpriv; do   # hostile-input and other-user tests
 done
 command -v python3 >/dev/null || need_apt+=(python3)   # stand-in servers (tests/servers/)
 command -v strace >/dev/null || need_apt+=(strace)   # hostile_writes: the mode every file is created with
+command -v promtool >/dev/null || need_apt+=(prometheus)   # docs/monitoring: promtool check/test rules
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)   # moto's venv
 python3 -c 'import cryptography' 2>/dev/null || need_apt+=(python3-cryptography)   # TLS certs and RSA-OAEP for the Azure Key Vault stand-in, service-account JWTs for the GCP one
 if [ ${#need_apt[@]} -gt 0 ]; then
