@@ -14,6 +14,9 @@
 //!   deeper than any reader accepts, broken age sources, a protected SSH key without a terminal,
 //!   `exec-file --user`: bounded memory and time, a clear error, the input untouched.
 //! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
+//! - `audit_report`: `audit report`'s figures against a hand count of generated logs (several
+//!   files, standard input, bad lines, `--since` / `--until`, a baseline), real runs' records,
+//!   nothing opened but the logs, the JSON fields documented.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `completions`: the committed bash, zsh and fish scripts driven through the real shells.
 //! - `exit_codes`: a table of sops's exit codes, each row run through the real sops and sops-rs.
@@ -85,6 +88,7 @@
 //! - `module_index`: every file in `tests/it/` is a module here and in this index.
 
 mod audit;
+mod audit_report;
 #[cfg(feature = "aws")]
 mod backend_aws;
 #[cfg(feature = "azure")]
