@@ -14,6 +14,8 @@
 //!   deeper than any reader accepts, broken age sources, a protected SSH key without a terminal,
 //!   `exec-file --user`: bounded memory and time, a clear error, the input untouched.
 //! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
+//! - `monitoring`: docs/monitoring's alert rules through `promtool check rules` and their unit
+//!   tests, the Grafana dashboard's views and queries (parsed by promtool, only our metrics).
 //! - `audit_report`: `audit report`'s figures against a hand count of generated logs (several
 //!   files, standard input, bad lines, `--since` / `--until`, a baseline), real runs' records,
 //!   nothing opened but the logs, the JSON fields documented.
@@ -125,6 +127,7 @@ mod json_output;
 mod json_store;
 mod legacy;
 mod module_index;
+mod monitoring;
 mod output_format;
 mod parity;
 mod properties;
