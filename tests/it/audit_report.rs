@@ -27,8 +27,8 @@ impl Seeded {
         (self.next() % n as u64) as usize
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 }
 
@@ -124,27 +124,27 @@ fn generate(seed: u64, count: usize, start: i64) -> Vec<Op> {
             let ci_run = rng.below(3) == 0;
             let (user, uid, ci) = if ci_run {
                 let choices: Vec<_> = CI.iter().filter(|c| index >= c.2).collect();
-                let (login, repository, _) = **rng.pick(&choices);
+                let (login, repository, _) = *rng.pick(&choices);
                 (Some("runner"), 1001, Some((login, repository)))
             } else {
                 let choices: Vec<_> = HUMANS.iter().filter(|h| index >= h.2).collect();
-                let (user, uid, _) = **rng.pick(&choices);
+                let (user, uid, _) = *rng.pick(&choices);
                 (user, uid, None)
             };
             let file = match rng.below(20) {
                 0 => None,
                 n => Some(format!("secrets/f{}.yaml", n % 7)),
             };
-            let operation = *rng.pick(OPERATIONS);
+            let operation = rng.pick(OPERATIONS);
             let attempts = (0..rng.below(4))
                 .map(|_| {
-                    let provider = *rng.pick(PROVIDERS);
+                    let provider = rng.pick(PROVIDERS);
                     Attempt {
                         provider,
                         id: format!("{provider}-key-{}", rng.below(3)),
                         unwrap: operation != "encrypt",
-                        result: *rng.pick(RESULTS),
-                        source: *rng.pick(SOURCES),
+                        result: rng.pick(RESULTS),
+                        source: rng.pick(SOURCES),
                         latency_ms: rng.below(250_000) as f64 / 1000.0,
                     }
                 })
@@ -153,7 +153,7 @@ fn generate(seed: u64, count: usize, start: i64) -> Vec<Op> {
                 index,
                 micros,
                 operation,
-                outcome: *rng.pick(OUTCOMES),
+                outcome: rng.pick(OUTCOMES),
                 user,
                 uid,
                 ci,
@@ -345,12 +345,13 @@ fn hand_count(ops: &[Op], since: Option<i64>, until: Option<i64>, baseline: &[Op
         if !known_actors.contains(&op.actor()) && seen_actors.insert(op.actor()) {
             count.new_actors.push((op.actor(), rfc3339(op.micros)));
         }
-        if let Some(repository) = op.repository() {
-            if !known_repositories.contains(repository) && seen_repositories.insert(repository) {
-                count
-                    .new_repositories
-                    .push((repository.into(), rfc3339(op.micros)));
-            }
+        if let Some(repository) = op.repository()
+            && !known_repositories.contains(repository)
+            && seen_repositories.insert(repository)
+        {
+            count
+                .new_repositories
+                .push((repository.into(), rfc3339(op.micros)));
         }
         for attempt in &op.attempts {
             let key = count

@@ -2,7 +2,7 @@
 //! library for the report (`sops_rs::audit::report`) and prints it as tables or as JSON.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use sops_rs::audit::report::{self, Input, Report, Role, Source, Use, Window, window};
 
@@ -33,11 +33,11 @@ pub struct ReportArgs {
     pub limit: usize,
 }
 
-fn input(path: &PathBuf, role: Role) -> Input {
+fn input(path: &Path, role: Role) -> Input {
     let name = path.display().to_string();
     let source = match name.as_str() {
         "-" => Source::Stdin,
-        _ => Source::Path(path.clone()),
+        _ => Source::Path(path.to_path_buf()),
     };
     Input { name, source, role }
 }
