@@ -88,11 +88,14 @@ def main():
                          f'"result":"{result}","source":"provider",'
                          f'"latency_ms":{rng.lognormvariate(0, 0.5) * latency:.3f}}}')
             outcome = "failure" if result == "failure" else pick(rng, OUTCOMES)
-            error = ',"error":{"class":"key_unavailable","exit_code":128}' if outcome == "failure" else ""
+            exit_code, error_class = {"success": (0, None), "failure": (128, "key_unavailable"),
+                                      "denied": (75, "audit_unavailable"),
+                                      "unchanged": (200, "unchanged")}[outcome]
+            error = f',"error":{{"class":"{error_class}","exit_code":{exit_code}}}' if exit_code else ""
             lines.append(envelope(f"{operation}.finish")
                          + f',"file":{file},"recipients":[{{"type":"{provider}","id":"k",'
                          f'"operation":"{direction}","result":"{result}"}}],"outcome":"{outcome}"'
-                         f'{error},"duration_ms":{rng.randint(1, 300)},"exit_code":0}}')
+                         f'{error},"duration_ms":{rng.randint(1, 300)},"exit_code":{exit_code}}}')
             for line in lines[: args.records - written]:
                 out.write(line)
                 out.write("\n")
