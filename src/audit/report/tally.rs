@@ -161,13 +161,16 @@ fn operation_use(record: &Record, operation: &str, at: i64, order: (usize, u64))
     }
 }
 
+/// Whether a sighting at `at` / `order` comes before the one kept for `key`, if any.
+fn earlier(map: &HashMap<String, Use>, key: &str, at: i64, order: (usize, u64)) -> bool {
+    map.get(key)
+        .is_none_or(|seen| (at, order) < (seen.at, seen.order))
+}
+
 /// Keeps the earlier of two sightings.
 fn keep_first(map: &mut HashMap<String, Use>, key: String, sighting: Use) {
-    match map.get(&key) {
-        Some(seen) if (seen.at, seen.order) <= (sighting.at, sighting.order) => {}
-        _ => {
-            map.insert(key, sighting);
-        }
+    if earlier(map, &key, sighting.at, sighting.order) {
+        map.insert(key, sighting);
     }
 }
 
@@ -257,18 +260,17 @@ impl Tally {
             count.failures += u64::from(outcome == "failure");
             count.denied += u64::from(outcome == "denied");
         }
-        if let Some(repository) = repository {
-            keep_first(
-                &mut self.first_by_repository,
-                repository.to_string(),
-                sighting.clone(),
-            );
+        // Most logs are in time order: after an actor's first record, nothing is cloned here.
+        if let Some(repository) = repository
+            && earlier(&self.first_by_repository, repository, at, order)
+        {
+            self.first_by_repository
+                .insert(repository.to_string(), sighting.clone());
         }
-        keep_first(
-            &mut self.first_by_actor,
-            sighting.actor.clone(),
-            sighting.clone(),
-        );
+        if earlier(&self.first_by_actor, &sighting.actor, at, order) {
+            self.first_by_actor
+                .insert(sighting.actor.clone(), sighting.clone());
+        }
         if matches!(outcome, "failure" | "denied") {
             self.problems.push(sighting.clone());
         }
