@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times `sops-rs audit report` on a generated audit log of RECORDS records (default 1,000,000,
 # about 0.9 GB) next to what only reading the same bytes costs (`wc -l`, `jq`), and prints one
-# table: median wall time of RUNS runs (default 3), records per second, peak RSS.
+# table: median wall and CPU time of RUNS runs (default 3), records per second, peak RSS.
 #
 #   scripts/bench-audit-report.sh
 #   RECORDS=200000 RUNS=5 scripts/bench-audit-report.sh
@@ -25,28 +25,32 @@ python3 "$root/scripts/gen-audit-log.py" --records "$records" --out "$log"
 bytes=$(stat -c %s "$log")
 since=$(sed -n "$((records / 2))p" "$log" | sed 's/.*"ts":"\([^"]*\)".*/\1/')
 
-# One row: label, then the command. Median of the wall times; the largest peak RSS.
+# One row: label, then the command. Medians of the wall and CPU (user + system) times; the
+# largest peak RSS. On a busy machine the CPU time is the steadier figure.
 row() {
   local label=$1; shift
-  local times=() rss=0
+  local walls=() cpus=() rss=0
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f '%e %M' -o "$work/time" "$@" > /dev/null 2> "$work/stderr" \
+    /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" > /dev/null 2> "$work/stderr" \
       || { echo "bench-audit-report: $label failed:" >&2; cat "$work/stderr" >&2; exit 1; }
-    read -r wall kb < "$work/time"
-    times+=("$wall")
+    read -r wall kb user sys < "$work/time"
+    walls+=("$wall")
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')")
     [ "$kb" -gt "$rss" ] && rss=$kb
   done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
-  awk -v l="$label" -v t="$median" -v n="$records" -v r="$rss" \
+  local middle=$(( (runs + 1) / 2 )) wall cpu
+  wall=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "${middle}p")
+  cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "${middle}p")
+  awk -v l="$label" -v t="$wall" -v c="$cpu" -v n="$records" -v r="$rss" \
     'BEGIN { rate = (t > 0) ? sprintf("%.0f", n / t) : "-";
-             printf "| %-44s | %7.2f | %10s | %7.0f |\n", l, t, rate, r / 1024 }'
+             printf "| %-44s | %7.2f | %6.2f | %10s | %7.0f |\n", l, t, c, rate, r / 1024 }'
 }
 
-echo "audit log: $records records, $((bytes / 1000000)) MB; $(nproc) CPUs; median of $runs runs"
+echo "audit log: $records records, $((bytes / 1000000)) MB; $(nproc) CPUs; median of $runs runs;" \
+  "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| command                                      |  wall s |  records/s | RSS MiB |"
-echo "|----------------------------------------------|---------|------------|---------|"
+echo "| command                                      |  wall s |  CPU s |  records/s | RSS MiB |"
+echo "|----------------------------------------------|---------|--------|------------|---------|"
 row "wc -l (reading the bytes)" wc -l "$log"
 row "sops-rs audit report (table)" "$SOPS_RS" audit report "$log"
 row "sops-rs audit report --json" "$SOPS_RS" audit report --json "$log"
