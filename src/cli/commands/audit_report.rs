@@ -217,6 +217,12 @@ fn render(report: &Report, limit: usize) -> String {
     );
 
     let _ = writeln!(out, "\nFiles ({})", report.files.len());
+    if report.files.len() > limit {
+        let _ = writeln!(
+            out,
+            "  (the {limit} with the most operations; --limit N for more, --json for all)"
+        );
+    }
     let rows: Vec<Vec<String>> = report
         .files
         .iter()
