@@ -96,7 +96,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('exec-env', 'exec-env', [CompletionResultType]::ParameterValue, 'Run a command with the file''s top-level values as environment variables')
             [CompletionResult]::new('exec-file', 'exec-file', [CompletionResultType]::ParameterValue, 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)')
-            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Work with audit logs: verify a log''s hash chain, hash a tree path')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Work with audit logs: verify a log''s hash chain, report on logs, hash a tree path')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page sops-rs(1) (roff), or write every page into a directory')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Report the state of every secret file under a tree without any key: leaks, recipients that differ from the creation rule, data keys older than the rotation policy, files without a MAC or that do not parse (for CI)')
@@ -495,6 +495,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an audit log''s hash chain; report the first broken line')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Report on audit logs: who read which file when, counts per file and key, KMS error rate, provider latency, denied and failed operations, new actors and CI repositories, rotations')
             [CompletionResult]::new('hash', 'hash', [CompletionResultType]::ParameterValue, 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -511,6 +512,21 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'sops-rs;audit;report' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Count records from this time on: RFC 3339 (2026-12-01T00:00:00Z) or an age (90s, 30m, 12h, 7d, 2w). Earlier records only tell which actors and repositories are known')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Count records before this time (same forms as --since)')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'A log of earlier use: actors and CI repositories in it are not reported as new. Repeatable')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows shown per list in the table (the newest); --json prints every row')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
+            [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as one JSON object (schema sops-rs.audit-report/1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'sops-rs;audit;hash' {
             [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
             [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
@@ -523,11 +539,15 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
         }
         'sops-rs;audit;help' {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an audit log''s hash chain; report the first broken line')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Report on audit logs: who read which file when, counts per file and key, KMS error rate, provider latency, denied and failed operations, new actors and CI repositories, rotations')
             [CompletionResult]::new('hash', 'hash', [CompletionResultType]::ParameterValue, 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'sops-rs;audit;help;verify' {
+            break
+        }
+        'sops-rs;audit;help;report' {
             break
         }
         'sops-rs;audit;help;hash' {
@@ -768,7 +788,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('exec-env', 'exec-env', [CompletionResultType]::ParameterValue, 'Run a command with the file''s top-level values as environment variables')
             [CompletionResult]::new('exec-file', 'exec-file', [CompletionResultType]::ParameterValue, 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)')
-            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Work with audit logs: verify a log''s hash chain, hash a tree path')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Work with audit logs: verify a log''s hash chain, report on logs, hash a tree path')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page sops-rs(1) (roff), or write every page into a directory')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Report the state of every secret file under a tree without any key: leaks, recipients that differ from the creation rule, data keys older than the rotation policy, files without a MAC or that do not parse (for CI)')
@@ -823,10 +843,14 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
         }
         'sops-rs;help;audit' {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an audit log''s hash chain; report the first broken line')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Report on audit logs: who read which file when, counts per file and key, KMS error rate, provider latency, denied and failed operations, new actors and CI repositories, rotations')
             [CompletionResult]::new('hash', 'hash', [CompletionResultType]::ParameterValue, 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with')
             break
         }
         'sops-rs;help;audit;verify' {
+            break
+        }
+        'sops-rs;help;audit;report' {
             break
         }
         'sops-rs;help;audit;hash' {

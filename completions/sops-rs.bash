@@ -85,6 +85,9 @@ _sops__rs() {
             sops__rs__subcmd__audit,help)
                 cmd="sops__rs__subcmd__audit__subcmd__help"
                 ;;
+            sops__rs__subcmd__audit,report)
+                cmd="sops__rs__subcmd__audit__subcmd__report"
+                ;;
             sops__rs__subcmd__audit,verify)
                 cmd="sops__rs__subcmd__audit__subcmd__verify"
                 ;;
@@ -93,6 +96,9 @@ _sops__rs() {
                 ;;
             sops__rs__subcmd__audit__subcmd__help,help)
                 cmd="sops__rs__subcmd__audit__subcmd__help__subcmd__help"
+                ;;
+            sops__rs__subcmd__audit__subcmd__help,report)
+                cmd="sops__rs__subcmd__audit__subcmd__help__subcmd__report"
                 ;;
             sops__rs__subcmd__audit__subcmd__help,verify)
                 cmd="sops__rs__subcmd__audit__subcmd__help__subcmd__verify"
@@ -192,6 +198,9 @@ _sops__rs() {
                 ;;
             sops__rs__subcmd__help__subcmd__audit,hash)
                 cmd="sops__rs__subcmd__help__subcmd__audit__subcmd__hash"
+                ;;
+            sops__rs__subcmd__help__subcmd__audit,report)
+                cmd="sops__rs__subcmd__help__subcmd__audit__subcmd__report"
                 ;;
             sops__rs__subcmd__help__subcmd__audit,verify)
                 cmd="sops__rs__subcmd__help__subcmd__audit__subcmd__verify"
@@ -410,7 +419,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__audit)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help verify hash help"
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help verify report hash help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -582,7 +591,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__audit__subcmd__help)
-            opts="verify hash help"
+            opts="verify report hash help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -623,6 +632,20 @@ _sops__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sops__rs__subcmd__audit__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sops__rs__subcmd__audit__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -630,6 +653,56 @@ _sops__rs() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sops__rs__subcmd__audit__subcmd__report)
+            opts="-h --json --since --until --baseline --limit --keyservice --enable-local-keyservice --audit-log --config --indent --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyservice)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --enable-local-keyservice)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --indent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1902,7 +1975,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__help__subcmd__audit)
-            opts="verify hash"
+            opts="verify report hash"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1916,6 +1989,20 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__help__subcmd__audit__subcmd__hash)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sops__rs__subcmd__help__subcmd__audit__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

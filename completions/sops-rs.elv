@@ -93,7 +93,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand exec-env 'Run a command with the file''s top-level values as environment variables'
             cand exec-file 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
             cand completion 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
-            cand audit 'Work with audit logs: verify a log''s hash chain, hash a tree path'
+            cand audit 'Work with audit logs: verify a log''s hash chain, report on logs, hash a tree path'
             cand man 'Print the man page sops-rs(1) (roff), or write every page into a directory'
             cand check 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)'
             cand status 'Report the state of every secret file under a tree without any key: leaks, recipients that differ from the creation rule, data keys older than the rotation policy, files without a MAC or that do not parse (for CI)'
@@ -474,6 +474,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand verify 'Check an audit log''s hash chain; report the first broken line'
+            cand report 'Report on audit logs: who read which file when, counts per file and key, KMS error rate, provider latency, denied and failed operations, new actors and CI repositories, rotations'
             cand hash 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -488,6 +489,20 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sops-rs;audit;report'= {
+            cand --since 'Count records from this time on: RFC 3339 (2026-12-01T00:00:00Z) or an age (90s, 30m, 12h, 7d, 2w). Earlier records only tell which actors and repositories are known'
+            cand --until 'Count records before this time (same forms as --since)'
+            cand --baseline 'A log of earlier use: actors and CI repositories in it are not reported as new. Repeatable'
+            cand --limit 'Rows shown per list in the table (the newest); --json prints every row'
+            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
+            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
+            cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
+            cand --indent 'Indentation of YAML and JSON output'
+            cand --json 'Print the report as one JSON object (schema sops-rs.audit-report/1)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'sops-rs;audit;hash'= {
             cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
             cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
@@ -499,10 +514,13 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         }
         &'sops-rs;audit;help'= {
             cand verify 'Check an audit log''s hash chain; report the first broken line'
+            cand report 'Report on audit logs: who read which file when, counts per file and key, KMS error rate, provider latency, denied and failed operations, new actors and CI repositories, rotations'
             cand hash 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sops-rs;audit;help;verify'= {
+        }
+        &'sops-rs;audit;help;report'= {
         }
         &'sops-rs;audit;help;hash'= {
         }
@@ -728,7 +746,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand exec-env 'Run a command with the file''s top-level values as environment variables'
             cand exec-file 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
             cand completion 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
-            cand audit 'Work with audit logs: verify a log''s hash chain, hash a tree path'
+            cand audit 'Work with audit logs: verify a log''s hash chain, report on logs, hash a tree path'
             cand man 'Print the man page sops-rs(1) (roff), or write every page into a directory'
             cand check 'Fail when a file a creation rule covers is not encrypted, or a file''s metadata or MAC is broken (for pre-commit hooks and CI)'
             cand status 'Report the state of every secret file under a tree without any key: leaks, recipients that differ from the creation rule, data keys older than the rotation policy, files without a MAC or that do not parse (for CI)'
@@ -769,9 +787,12 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         }
         &'sops-rs;help;audit'= {
             cand verify 'Check an audit log''s hash chain; report the first broken line'
+            cand report 'Report on audit logs: who read which file when, counts per file and key, KMS error rate, provider latency, denied and failed operations, new actors and CI repositories, rotations'
             cand hash 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
         }
         &'sops-rs;help;audit;verify'= {
+        }
+        &'sops-rs;help;audit;report'= {
         }
         &'sops-rs;help;audit;hash'= {
         }

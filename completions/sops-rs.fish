@@ -99,7 +99,7 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "unset" -d 'Remove one 
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "exec-env" -d 'Run a command with the file\'s top-level values as environment variables'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "audit" -d 'Work with audit logs: verify a log\'s hash chain, hash a tree path'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "audit" -d 'Work with audit logs: verify a log\'s hash chain, report on logs, hash a tree path'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "man" -d 'Print the man page sops-rs(1) (roff), or write every page into a directory'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "check" -d 'Fail when a file a creation rule covers is not encrypted, or a file\'s metadata or MAC is broken (for pre-commit hooks and CI)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "status" -d 'Report the state of every secret file under a tree without any key: leaks, recipients that differ from the creation rule, data keys older than the rotation policy, files without a MAC or that do not parse (for CI)'
@@ -479,53 +479,54 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l audit-log
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output -d 'Write the result to this file instead of standard output' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l aws-profile -d 'AWS profile for the KMS keys' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l indent -d 'Indentation of YAML and JSON output' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l output -d 'Write the result to this file instead of standard output' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -s p -l pgp -d 'PGP fingerprints to encrypt for, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -s k -l kms -d 'AWS KMS key ARNs (ARN or ARN+ROLE_ARN), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l gcp-kms -d 'GCP KMS resource IDs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l hckms -d 'Huawei Cloud KMS key IDs (REGION:KEY_UUID), comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l azure-kv -d 'Azure Key Vault key URLs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l hc-vault-transit -d 'HashiCorp Vault Transit key URIs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l aws-profile -d 'AWS profile for the KMS keys' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l encrypted-suffix -d 'Encrypt only keys with this suffix (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l unencrypted-regex -d 'Leave keys matching this regex (and everything below them) unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l encrypted-regex -d 'Encrypt only keys matching this regex (and everything below them)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l unencrypted-comment-regex -d 'Leave values after a comment matching this regex unencrypted' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l output-type -d 'Output format: yaml, json, toml, dotenv, ini or binary (default: from the file name or --filename-override; binary for stdin)' -r -f -a "yaml\t''
 json\t''
 toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s i -l in-place -d 'Write the result back to the input file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l verbose -d 'Accepted for compatibility'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l ignore-mac -d 'Decrypt even when the MAC does not match'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -f -a "hash" -d 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l check-for-updates -d 'Accepted for compatibility (sops-rs does not check for updates)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l verbose -d 'Accepted for compatibility'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -f -a "report" -d 'Report on audit logs: who read which file when, counts per file and key, KMS error rate, provider latency, denied and failed operations, new actors and CI repositories, rotations'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -f -a "hash" -d 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l head -d 'Also require the log to reach this head: a digest printed by an earlier run (`sha256:...`), or a head file written through SOPS_RS_AUDIT_HEAD. With SOPS_RS_AUDIT_HMAC_KEY set, every line\'s MAC is checked too' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
@@ -534,6 +535,17 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l json -d 'Print the result as JSON'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l since -d 'Count records from this time on: RFC 3339 (2026-12-01T00:00:00Z) or an age (90s, 30m, 12h, 7d, 2w). Earlier records only tell which actors and repositories are known' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l until -d 'Count records before this time (same forms as --since)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l baseline -d 'A log of earlier use: actors and CI repositories in it are not reported as new. Repeatable' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l limit -d 'Rows shown per list in the table (the newest); --json prints every row' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l json -d 'Print the report as one JSON object (schema sops-rs.audit-report/1)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
@@ -541,6 +553,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "report" -d 'Report on audit logs: who read which file when, counts per file and key, KMS error rate, provider latency, denied and failed operations, new actors and CI repositories, rotations'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "hash" -d 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l dir -d 'Write sops-rs.1 and one page per subcommand (sops-rs-encrypt.1, ...) into this directory instead of printing sops-rs.1' -r -F
@@ -772,7 +785,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_see
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check status git-merge git-textconv git publish filestatus help" -f -a "exec-env" -d 'Run a command with the file\'s top-level values as environment variables'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check status git-merge git-textconv git publish filestatus help" -f -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check status git-merge git-textconv git publish filestatus help" -f -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check status git-merge git-textconv git publish filestatus help" -f -a "audit" -d 'Work with audit logs: verify a log\'s hash chain, hash a tree path'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check status git-merge git-textconv git publish filestatus help" -f -a "audit" -d 'Work with audit logs: verify a log\'s hash chain, report on logs, hash a tree path'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check status git-merge git-textconv git publish filestatus help" -f -a "man" -d 'Print the man page sops-rs(1) (roff), or write every page into a directory'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check status git-merge git-textconv git publish filestatus help" -f -a "check" -d 'Fail when a file a creation rule covers is not encrypted, or a file\'s metadata or MAC is broken (for pre-commit hooks and CI)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check status git-merge git-textconv git publish filestatus help" -f -a "status" -d 'Report the state of every secret file under a tree without any key: leaks, recipients that differ from the creation rule, data keys older than the rotation policy, files without a MAC or that do not parse (for CI)'
@@ -785,5 +798,6 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_see
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "add" -d 'Add a key group made of the keys given with --age, --pgp, ...'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "delete" -d 'Delete the key group at INDEX (0-based)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "report" -d 'Report on audit logs: who read which file when, counts per file and key, KMS error rate, provider latency, denied and failed operations, new actors and CI repositories, rotations'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "hash" -d 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from git" -f -a "setup" -d 'Configure git\'s diff and merge drivers and add `.gitattributes` lines for every file the creation rules cover'

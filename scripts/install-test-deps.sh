@@ -29,8 +29,9 @@ command -v python3 >/dev/null || need_apt+=(python3)   # stand-in servers (tests
 command -v strace >/dev/null || need_apt+=(strace)   # hostile_writes: the mode every file is created with
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)   # moto's venv
 python3 -c 'import cryptography' 2>/dev/null || need_apt+=(python3-cryptography)   # TLS certs and RSA-OAEP for the Azure Key Vault stand-in, service-account JWTs for the GCP one
-# telemetry: metrics pushed to a real Pushgateway and read back through a real Prometheus
-command -v prometheus >/dev/null || need_apt+=(prometheus)
+# telemetry: metrics pushed to a real Pushgateway and read back through a real Prometheus;
+# docs/monitoring: promtool check/test rules (promtool comes with the prometheus package)
+{ command -v prometheus >/dev/null && command -v promtool >/dev/null; } || need_apt+=(prometheus)
 command -v prometheus-pushgateway >/dev/null || need_apt+=(prometheus-pushgateway)
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo

@@ -10,6 +10,7 @@
 
 pub mod chain;
 pub mod context;
+pub mod report;
 pub mod settings;
 pub mod sinks;
 pub mod subject;

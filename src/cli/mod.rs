@@ -135,10 +135,11 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Work with audit logs: verify a log's hash chain, hash a tree path.
+    /// Work with audit logs: verify a log's hash chain, report on logs, hash a tree path.
     #[command(
         subcommand,
         after_help = "Examples:\n  sops-rs audit verify audit.jsonl\n  \
+                            sops-rs audit report --since 7d audit.jsonl\n  \
                             SOPS_RS_AUDIT_HMAC_KEY=... sops-rs audit hash '[\"db\"][\"password\"]'"
     )]
     Audit(audit_log::AuditCommand),

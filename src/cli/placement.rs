@@ -393,7 +393,7 @@ fn unused_by_own(subcommand: &str) -> Option<&'static [&'static [&'static str]]>
             THRESHOLD,
             TOP_LEVEL_ONLY,
         ],
-        "completion" | "audit verify" | "audit hash" | "git setup" => &[
+        "completion" | "audit verify" | "audit hash" | "audit report" | "git setup" => &[
             DESTINATION,
             FILES,
             &["input-type"],

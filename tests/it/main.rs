@@ -16,6 +16,11 @@
 //! - `telemetry`: OTLP spans (parentage under `TRACEPARENT`, a span per key attempt), metrics
 //!   through a real Pushgateway and Prometheus, the textfile and OTLP metrics, export failures.
 //! - `audit`: the audit trail: canary leak test, CI context, verify, OTLP, required mode.
+//! - `monitoring`: docs/monitoring's alert rules through `promtool check rules` and their unit
+//!   tests, the Grafana dashboard's views and queries (parsed by promtool, only our metrics).
+//! - `audit_report`: `audit report`'s figures against a hand count of generated logs (several
+//!   files, standard input, bad lines, `--since` / `--until`, a baseline), real runs' records,
+//!   nothing opened but the logs, the JSON fields documented.
 //! - `cli`: flags, exit codes, in-place writes, standard input, --extract, conversions.
 //! - `completions`: the committed bash, zsh and fish scripts driven through the real shells.
 //! - `exit_codes`: a table of sops's exit codes, each row run through the real sops and sops-rs.
@@ -90,6 +95,7 @@
 //! - `module_index`: every file in `tests/it/` is a module here and in this index.
 
 mod audit;
+mod audit_report;
 #[cfg(feature = "aws")]
 mod backend_aws;
 #[cfg(feature = "azure")]
@@ -126,6 +132,7 @@ mod json_output;
 mod json_store;
 mod legacy;
 mod module_index;
+mod monitoring;
 mod output_format;
 mod parity;
 mod properties;

@@ -460,6 +460,7 @@ fn no_subcommand_unwraps_a_key_or_lets_plaintext_out_without_the_audit_trail() {
             vec![
                 vec!["audit".into(), "hash".into(), "[\"k\"]".into()],
                 vec!["audit".into(), "verify".into(), file.clone()],
+                vec!["audit".into(), "report".into(), file.clone()],
             ],
         ),
         (

@@ -1,5 +1,6 @@
 //! `sops-rs audit verify` (check an audit log's hash chain, optionally against a head and the
-//! HMAC key) and `sops-rs audit hash` (the HMAC of a tree path, to search the logs with).
+//! HMAC key) and `sops-rs audit hash` (the HMAC of a tree path, to search the logs with);
+//! `audit report` lives in `audit_report`.
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +28,13 @@ pub enum AuditCommand {
         #[arg(long, value_name = "DIGEST|FILE")]
         head: Option<String>,
     },
+    /// Report on audit logs: who read which file when, counts per file and key, KMS error rate,
+    /// provider latency, denied and failed operations, new actors and CI repositories,
+    /// rotations.
+    #[command(after_help = "Examples:\n  sops-rs audit report audit.jsonl\n  \
+                      sops-rs audit report --since 7d --json ci-*.jsonl\n  \
+                      cat today.jsonl | sops-rs audit report --baseline last-month.jsonl -")]
+    Report(super::audit_report::ReportArgs),
     /// Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with.
     #[command(after_help = "Examples:\n  sops-rs audit hash '[\"db\"][\"password\"]'")]
     Hash {
@@ -62,9 +70,10 @@ fn expected_head(head: &str, log: &Path) -> Result<chain::Expected, CliError> {
         .ok_or_else(|| bad(format!("no head recorded for {}", log.display())))
 }
 
-/// `sops-rs audit verify` / `audit hash`.
+/// `sops-rs audit verify` / `audit hash` / `audit report`.
 pub fn run(command: &AuditCommand) -> Result<(), CliError> {
     match command {
+        AuditCommand::Report(args) => super::audit_report::run(args),
         AuditCommand::Hash { path } => {
             let parsed = sops_rs::tree::path::TreePath::parse(path)
                 .map_err(|e| CliError::new(code::INVALID_TREE_PATH, e.to_string()))?;

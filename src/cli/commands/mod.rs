@@ -2,6 +2,7 @@
 //! its run function; they build on the command-line infrastructure in `cli/`, never the reverse.
 
 pub mod audit_log;
+pub mod audit_report;
 pub mod check;
 pub mod completion;
 pub mod decrypt;
