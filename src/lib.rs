@@ -131,6 +131,8 @@ pub mod conflict_markers;
 pub mod crypto;
 pub mod formats;
 pub mod keys;
+#[cfg(feature = "keyservice")]
+pub mod keyservice;
 pub mod metadata;
 pub mod publish;
 pub mod selection;
