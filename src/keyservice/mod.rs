@@ -21,7 +21,7 @@ pub mod server;
 pub use address::Address;
 pub use client::Client;
 pub use listener::{ListenOptions, Listener};
-pub use server::{DirectUnwrapper, Peer, ServeOptions, Unwrapper};
+pub use server::{DirectUnwrapper, Peer, ServeOptions, Unwrapper, serve, serve_until};
 
 /// The gRPC metadata header a sops-rs key service answers with: where the data key came from
 /// (`provider`, `cache`, `cache_stale`). sops ignores it.

@@ -28,7 +28,8 @@ struct Server {
 impl Server {
     /// `sops-rs keyservice` in `home` on a unix socket there (its default kind of listener).
     fn sops_rs_unix(home: &TestEnv, extra: &[&str]) -> Server {
-        let socket = home.path("ks/keyservice.sock");
+        // A directory of its own: a killed server leaves its socket behind.
+        let socket = home.path(&format!("ks-{}/keyservice.sock", free_port()));
         std::fs::create_dir_all(socket.parent().unwrap()).unwrap();
         let mut cmd = home.sops_rs();
         cmd.args(["keyservice", "--address", &path_arg(&socket)])
