@@ -94,7 +94,7 @@ impl Handler {
     ) -> Result<T, Status> {
         let options = self.options;
         let prompt_lock = self.prompt_lock.clone();
-        let answer = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             let described = format!("{operation} with the {} key {}", key.kind(), key.id());
             if options.prompt && !confirmed(&prompt_lock, &described, &peer) {
                 return Err(Status::permission_denied(
@@ -116,8 +116,7 @@ impl Handler {
             })
         })
         .await
-        .map_err(|_| Status::internal("the request's worker stopped"))?;
-        answer
+        .map_err(|_| Status::internal("the request's worker stopped"))?
     }
 }
 
