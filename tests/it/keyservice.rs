@@ -293,3 +293,107 @@ fn keyservice_another_uid_is_refused() {
     let out = decrypt_as_nobody(&server);
     assert_eq!(ok(out, "nobody, allowed, through the key service"), PLAIN);
 }
+
+/// `SOPS_KEYSERVICE` lists services separated by commas, tried in order: a dead one first, then
+/// the live one, which the audit record names; `SOPS_ENABLE_LOCAL_KEYSERVICE=false` keeps the
+/// client's own key out even though it could open the file.
+#[test]
+fn keyservice_environment_lists_services_in_order() {
+    let server_home = TestEnv::new();
+    let client = TestEnv::new();
+    // For both recipients: the client's own key could open it locally.
+    let plain = path_arg(&client.write("app.yaml", PLAIN));
+    let both = format!("{},{}", client.recipient, server_home.recipient);
+    let encrypted = client.ok(&["encrypt", "--age", &both, &plain]);
+    let file = path_arg(&client.write("app.enc.yaml", encrypted));
+    let server = Server::sops_rs_unix(&server_home, &[]);
+    let dead = format!("tcp://127.0.0.1:{}", free_port());
+    let audit = client.path("audit.jsonl");
+    let out = client
+        .sops_rs()
+        .env("SOPS_KEYSERVICE", format!("{dead}, {}", server.uri))
+        .env("SOPS_ENABLE_LOCAL_KEYSERVICE", "false")
+        .env("SOPS_DECRYPTION_ORDER", "age")
+        .args(["decrypt", "--audit-log", &path_arg(&audit), &file])
+        .output()
+        .unwrap();
+    assert_eq!(ok(out, "decrypt through SOPS_KEYSERVICE"), PLAIN);
+    let records = std::fs::read_to_string(&audit).unwrap();
+    let unwraps: Vec<&str> = records
+        .lines()
+        .filter(|l| l.contains("\"key_service\""))
+        .collect();
+    assert!(
+        unwraps.iter().any(
+            |l| l.contains(&format!("\"key_service\":\"{}\"", server.uri))
+                && l.contains("\"result\":\"success\"")
+        ),
+        "{records}"
+    );
+    // Nothing to ask: the local keys are off and no service is given.
+    let out = client
+        .sops_rs()
+        .args(["decrypt", "--enable-local-keyservice=false", &file])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(128));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no key service to ask"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `--prompt`: the server asks its operator before each request; "n" refuses it, "y" allows it.
+#[test]
+fn keyservice_prompt_asks_before_answering() {
+    use std::io::Write;
+    let server_home = TestEnv::new();
+    let client = TestEnv::new();
+    let file = path_arg(&server_home.encrypted("app.enc.yaml", PLAIN, &[]));
+    let socket = server_home.path("prompt/ks.sock");
+    std::fs::create_dir_all(socket.parent().unwrap()).unwrap();
+    let log = server_home.path("prompt.log");
+    let mut child = server_home
+        .sops_rs()
+        .args(["keyservice", "--prompt", "--address", &path_arg(&socket)])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let uri = format!("unix://{}", socket.display());
+    let mut answers = child.stdin.take().unwrap();
+    let questions = || {
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .matches("? [y/N]")
+            .count()
+    };
+    wait_for("the server's socket", Duration::from_secs(30), || {
+        socket.exists()
+    });
+    for (answer, allowed) in [("n", false), ("y", true)] {
+        let asked = questions();
+        let mut cmd = client.sops_rs();
+        cmd.arg("decrypt").args(through(&uri)).arg(&file);
+        let decrypt = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_for("the server's question", Duration::from_secs(30), || {
+            questions() > asked
+        });
+        writeln!(answers, "{answer}").unwrap();
+        let out = decrypt.wait_with_output().unwrap();
+        assert_eq!(out.status.success(), allowed, "answer {answer}");
+        if allowed {
+            assert_eq!(String::from_utf8(out.stdout).unwrap(), PLAIN);
+        } else {
+            assert!(String::from_utf8_lossy(&out.stderr).contains("refused"));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
