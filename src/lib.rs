@@ -131,7 +131,7 @@ pub mod conflict_markers;
 pub mod crypto;
 pub mod formats;
 pub mod keys;
-#[cfg(feature = "keyservice")]
+#[cfg(all(feature = "keyservice", unix))]
 pub mod keyservice;
 pub mod metadata;
 pub mod publish;

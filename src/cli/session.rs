@@ -49,7 +49,7 @@ impl<'a> Operation<'a> {
 
     /// The operation is a key service: it uses this process's own credentials only, never the
     /// `--keyservice` / `SOPS_KEYSERVICE` services (which may name itself).
-    #[cfg_attr(not(feature = "keyservice"), allow(dead_code))]
+    #[cfg_attr(not(all(feature = "keyservice", unix)), allow(dead_code))]
     pub fn serving(self) -> Operation<'a> {
         Operation {
             serving: true,
@@ -247,7 +247,7 @@ impl<'a> Session<'a> {
 
     /// The key context, for a command that hands it to threads or tasks outliving a borrow
     /// (the key service's server).
-    #[cfg_attr(not(feature = "keyservice"), allow(dead_code))]
+    #[cfg_attr(not(all(feature = "keyservice", unix)), allow(dead_code))]
     pub fn shared_keys(&self) -> Result<Arc<KeyContext>, CliError> {
         self.shared_keys_ref().cloned()
     }

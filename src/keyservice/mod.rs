@@ -1,4 +1,5 @@
-//! sops's key service over gRPC, both sides (cargo feature `keyservice`).
+//! sops's key service over gRPC, both sides (cargo feature `keyservice`; unix only, for the
+//! unix socket and its peer credentials).
 //!
 //! A key service wraps and unwraps data keys for a process that only names the master key: the
 //! client side ([`client`]) is what `--keyservice URI` adds to a [`KeyContext`]'s

@@ -121,7 +121,7 @@ mod hostile_writes;
 mod interop_sops;
 mod json_output;
 mod json_store;
-#[cfg(feature = "keyservice")]
+#[cfg(all(feature = "keyservice", unix))]
 mod keyservice;
 mod legacy;
 mod module_index;
