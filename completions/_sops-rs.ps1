@@ -52,8 +52,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--disable-version-check', '--disable-version-check', [CompletionResultType]::ParameterName, 'Accepted for compatibility: sops-rs never contacts the network to check for updates')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
@@ -80,7 +80,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--check-for-updates', '--check-for-updates', [CompletionResultType]::ParameterName, 'Accepted for compatibility (sops-rs does not check for updates)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Accepted for compatibility')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility')
             [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
             [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -104,6 +104,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('git-textconv', 'git-textconv', [CompletionResultType]::ParameterValue, 'git''s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails')
             [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover')
             [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Send a file (or a directory''s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names')
+            [CompletionResult]::new('keyservice', 'keyservice', [CompletionResultType]::ParameterValue, 'Serve sops''s key service (gRPC): wrap and unwrap data keys for other sops and sops-rs processes with this process''s credentials. Default: a private unix socket')
             [CompletionResult]::new('filestatus', 'filestatus', [CompletionResultType]::ParameterValue, 'Print {"encrypted":true} or {"encrypted":false} for a file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -124,8 +125,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
@@ -151,8 +152,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the result to this file instead of standard output')
             [CompletionResult]::new('--extract', '--extract', [CompletionResultType]::ParameterName, 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]''')
             [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -181,8 +182,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]')
@@ -209,8 +210,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
             [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -241,8 +242,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
         }
         'sops-rs;updatekeys' {
             [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -272,8 +273,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--disable-version-check', '--disable-version-check', [CompletionResultType]::ParameterName, 'Accepted for compatibility: sops-rs never contacts the network to check for updates')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
@@ -290,7 +291,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--check-for-updates', '--check-for-updates', [CompletionResultType]::ParameterName, 'Accepted for compatibility (sops-rs does not check for updates)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Accepted for compatibility')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility')
             [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
             [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -318,8 +319,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -338,8 +339,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the result to this file instead of standard output')
             [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -370,8 +371,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
         'sops-rs;set' {
             [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -390,8 +391,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
         'sops-rs;unset' {
             [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -407,8 +408,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
         }
         'sops-rs;exec-env' {
             [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -426,8 +427,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
         }
         'sops-rs;exec-file' {
             [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -445,8 +446,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             break
         }
         'sops-rs;completion' {
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -471,8 +472,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--disable-version-check', '--disable-version-check', [CompletionResultType]::ParameterName, 'Accepted for compatibility: sops-rs never contacts the network to check for updates')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
@@ -489,7 +490,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--check-for-updates', '--check-for-updates', [CompletionResultType]::ParameterName, 'Accepted for compatibility (sops-rs does not check for updates)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Accepted for compatibility')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility')
             [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
             [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -502,8 +503,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
         }
         'sops-rs;audit;verify' {
             [CompletionResult]::new('--head', '--head', [CompletionResultType]::ParameterName, 'Also require the log to reach this head: a digest printed by an earlier run (`sha256:...`), or a head file written through SOPS_RS_AUDIT_HEAD. With SOPS_RS_AUDIT_HMAC_KEY set, every line''s MAC is checked too')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -517,8 +518,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Count records before this time (same forms as --since)')
             [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'A log of earlier use: actors and CI repositories in it are not reported as new. Repeatable')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows shown per list in the table (the newest); --json prints every row')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -528,8 +529,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             break
         }
         'sops-rs;audit;hash' {
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -574,8 +575,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--disable-version-check', '--disable-version-check', [CompletionResultType]::ParameterName, 'Accepted for compatibility: sops-rs never contacts the network to check for updates')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
@@ -592,7 +593,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--check-for-updates', '--check-for-updates', [CompletionResultType]::ParameterName, 'Accepted for compatibility (sops-rs does not check for updates)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Accepted for compatibility')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility')
             [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
             [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -600,8 +601,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             break
         }
         'sops-rs;check' {
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -614,8 +615,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             break
         }
         'sops-rs;status' {
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -627,8 +628,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             break
         }
         'sops-rs;git-merge' {
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -640,8 +641,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             break
         }
         'sops-rs;git-textconv' {
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -669,8 +670,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--disable-version-check', '--disable-version-check', [CompletionResultType]::ParameterName, 'Accepted for compatibility: sops-rs never contacts the network to check for updates')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
@@ -687,7 +688,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--check-for-updates', '--check-for-updates', [CompletionResultType]::ParameterName, 'Accepted for compatibility (sops-rs does not check for updates)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Accepted for compatibility')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility')
             [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
             [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -697,8 +698,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             break
         }
         'sops-rs;git;setup' {
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -736,8 +737,8 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
             [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'AWS KMS encryption context for new keys: key:value pairs, comma-separated')
             [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to decrypt (Shamir threshold)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
-            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use local keys (always on in sops-rs; accepted for compatibility)')
+            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)')
+            [CompletionResult]::new('--enable-local-keyservice', '--enable-local-keyservice', [CompletionResultType]::ParameterName, 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)')
             [CompletionResult]::new('--disable-version-check', '--disable-version-check', [CompletionResultType]::ParameterName, 'Accepted for compatibility: sops-rs never contacts the network to check for updates')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
@@ -754,7 +755,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to the input file')
             [CompletionResult]::new('--check-for-updates', '--check-for-updates', [CompletionResultType]::ParameterName, 'Accepted for compatibility (sops-rs does not check for updates)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Accepted for compatibility')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility')
             [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
             [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Put only encrypted values into the MAC')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Publish without asking')
@@ -765,9 +766,23 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'sops-rs;keyservice' {
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'unix (the default) or tcp (sops''s default; also tcp4, tcp6)')
+            [CompletionResult]::new('--net', '--net', [CompletionResultType]::ParameterName, 'unix (the default) or tcp (sops''s default; also tcp4, tcp6)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'The socket path, or host:port for tcp [default: $XDG_RUNTIME_DIR/sops-rs/keyservice.sock (else /tmp/sops-rs-UID/), or 127.0.0.1:5000 for tcp]')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'The socket path, or host:port for tcp [default: $XDG_RUNTIME_DIR/sops-rs/keyservice.sock (else /tmp/sops-rs-UID/), or 127.0.0.1:5000 for tcp]')
+            [CompletionResult]::new('--allow-uid', '--allow-uid', [CompletionResultType]::ParameterName, 'Another uid that may use the unix socket (repeatable; this user''s uid always may)')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
+            [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Ask on the terminal before answering each request')
+            [CompletionResult]::new('--allow-remote', '--allow-remote', [CompletionResultType]::ParameterName, 'Allow tcp on an address other hosts can reach (the protocol has no authentication)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'sops-rs;filestatus' {
             [CompletionResult]::new('--filename-override', '--filename-override', [CompletionResultType]::ParameterName, 'Treat the input as if it had this file name (format detection, standard input)')
-            [CompletionResult]::new('--keyservice', '--keyservice', [CompletionResultType]::ParameterName, 'A remote sops key service (not supported: sops-rs uses its keys locally)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append audit events to this JSON Lines file (`-`: standard error)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml')
             [CompletionResult]::new('--indent', '--indent', [CompletionResultType]::ParameterName, 'Indentation of YAML and JSON output')
@@ -796,6 +811,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('git-textconv', 'git-textconv', [CompletionResultType]::ParameterValue, 'git''s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails')
             [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover')
             [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Send a file (or a directory''s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names')
+            [CompletionResult]::new('keyservice', 'keyservice', [CompletionResultType]::ParameterValue, 'Serve sops''s key service (gRPC): wrap and unwrap data keys for other sops and sops-rs processes with this process''s credentials. Default: a private unix socket')
             [CompletionResult]::new('filestatus', 'filestatus', [CompletionResultType]::ParameterValue, 'Print {"encrypted":true} or {"encrypted":false} for a file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -879,6 +895,9 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             break
         }
         'sops-rs;help;publish' {
+            break
+        }
+        'sops-rs;help;keyservice' {
             break
         }
         'sops-rs;help;filestatus' {

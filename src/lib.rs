@@ -133,6 +133,8 @@ pub mod conflict_markers;
 pub mod crypto;
 pub mod formats;
 pub mod keys;
+#[cfg(all(feature = "keyservice", unix))]
+pub mod keyservice;
 pub mod metadata;
 pub mod publish;
 pub mod selection;

@@ -15,6 +15,7 @@ pub mod exit;
 mod input_output;
 mod json_output;
 mod key_flags;
+mod key_services;
 mod open;
 mod parallel;
 mod parse;
@@ -24,6 +25,8 @@ mod session;
 mod telemetry_run;
 mod version;
 
+#[cfg(all(feature = "keyservice", unix))]
+use commands::keyservice;
 use commands::{
     audit_log, check, completion, decrypt, edit, encrypt, exec_env, exec_file, filestatus,
     git_merge, git_setup, git_textconv, groups, legacy, man, publish_file, repo_status, rotate,
@@ -189,6 +192,13 @@ enum Command {
     #[command(after_help = "Examples:\n  sops-rs publish secrets/app.enc.yaml\n  \
                             sops-rs publish --yes --recursive --omit-extensions secrets/")]
     Publish(Deferred<publish_file::PublishArgs>),
+    /// Serve sops's key service (gRPC): wrap and unwrap data keys for other sops and sops-rs
+    /// processes with this process's credentials. Default: a private unix socket.
+    #[cfg(all(feature = "keyservice", unix))]
+    #[command(after_help = "Examples:\n  sops-rs keyservice &\n  \
+                            export SOPS_KEYSERVICE=unix://$XDG_RUNTIME_DIR/sops-rs/keyservice.sock\n  \
+                            sops-rs keyservice --network tcp --address 127.0.0.1:5000   (as sops)")]
+    Keyservice(keyservice::KeyserviceArgs),
     /// Print {"encrypted":true} or {"encrypted":false} for a file.
     #[command(after_help = "Examples:\n  sops-rs filestatus app.enc.yaml")]
     Filestatus(Deferred<FileArg>),
@@ -226,12 +236,6 @@ impl Command {
 pub fn run() -> Result<(), CliError> {
     let cli = parse::parse_from(std::env::args_os().collect())?;
     context::install_limits()?;
-    if !cli.common.keyservice.is_empty() {
-        return Err(CliError::new(
-            code::GENERIC,
-            "remote key services (--keyservice, SOPS_KEYSERVICE) are not supported by sops-rs",
-        ));
-    }
     dispatch(&cli)
 }
 
@@ -324,6 +328,12 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
                 publish_file::run(args, s)
             })
         }
+        #[cfg(all(feature = "keyservice", unix))]
+        Some(Command::Keyservice(args)) => Session::run(
+            common,
+            KeyUse::Audited(Operation::new("keyservice", None).serving()),
+            |s| keyservice::run(args, s),
+        ),
         Some(Command::Completion { shell }) => completion::run(*shell),
         Some(Command::Man(args)) => man::run(args),
         Some(Command::Filestatus(arg)) => match &arg.file {

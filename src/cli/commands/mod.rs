@@ -15,6 +15,8 @@ pub mod git_merge;
 pub mod git_setup;
 pub mod git_textconv;
 pub mod groups;
+#[cfg(all(feature = "keyservice", unix))]
+pub mod keyservice;
 pub mod legacy;
 pub mod man;
 pub mod publish_file;
