@@ -130,6 +130,7 @@ pub mod config;
 pub mod conflict_markers;
 pub mod crypto;
 pub mod formats;
+pub mod key_agent;
 pub mod keys;
 pub mod metadata;
 pub mod publish;
