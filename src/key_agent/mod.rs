@@ -8,6 +8,7 @@ pub mod cache;
 pub mod duration;
 pub mod hygiene;
 pub mod locked;
+pub mod request_log;
 
 pub use cache::{CachePolicy, KeyCache};
 pub use duration::parse_duration;
