@@ -238,13 +238,16 @@ impl KeyCache {
             .expect("the sweeper thread starts")
     }
 
-    /// Zeroes every entry and stops caching (for exit and signals).
-    pub fn clear(&self) {
+    /// Zeroes every entry and stops caching (for exit and signals); returns how many keys
+    /// were cached.
+    pub fn clear(&self) -> usize {
         let mut state = self.state();
+        let cached = state.entries.len();
         state.entries.clear();
         state.slots.clear();
         state.closed = true;
         self.changed.notify_all();
+        cached
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -435,7 +438,7 @@ mod tests {
         assert!(state.slots.is_clear());
         drop(state);
         source(&cache, t0, &provider, data_key());
-        cache.clear();
+        assert_eq!(cache.clear(), 1);
         assert!(cache.state().slots.is_clear());
         source(&cache, t0, &provider, data_key());
         assert!(cache.is_empty(), "a cleared cache stores nothing more");
