@@ -132,6 +132,8 @@ pub mod crypto;
 pub mod formats;
 pub mod key_agent;
 pub mod keys;
+#[cfg(feature = "keyservice")]
+pub mod keyservice;
 pub mod metadata;
 pub mod publish;
 pub mod selection;

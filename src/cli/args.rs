@@ -48,7 +48,8 @@ pub struct CommonArgs {
     /// Number of key groups needed to decrypt (Shamir threshold).
     #[arg(long, global = true, value_name = "N")]
     pub shamir_secret_sharing_threshold: Option<usize>,
-    /// A remote sops key service (not supported: sops-rs uses its keys locally).
+    /// A sops key service to wrap and unwrap data keys through (tcp://host:port or
+    /// unix:///path; repeatable, tried in order after the local keys).
     #[arg(
         long,
         global = true,
@@ -57,7 +58,8 @@ pub struct CommonArgs {
         value_name = "URI"
     )]
     pub keyservice: Vec<String>,
-    /// Use local keys (always on in sops-rs; accepted for compatibility).
+    /// Use this process's own keys and credentials first (default true; =false uses only the
+    /// --keyservice services).
     #[arg(long, global = true, env = "SOPS_ENABLE_LOCAL_KEYSERVICE", hide_env_values = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
     pub enable_local_keyservice: Option<String>,
     /// Accepted for compatibility: sops-rs never contacts the network to check for updates.

@@ -15,6 +15,7 @@ pub mod exit;
 mod input_output;
 mod json_output;
 mod key_flags;
+mod key_services;
 mod open;
 mod parallel;
 mod parse;
@@ -23,6 +24,8 @@ mod plan;
 mod session;
 mod version;
 
+#[cfg(feature = "keyservice")]
+use commands::keyservice;
 use commands::{
     audit_log, check, completion, decrypt, edit, encrypt, exec_env, exec_file, filestatus,
     git_merge, git_setup, git_textconv, groups, legacy, man, publish_file, rotate, set, unset,
@@ -177,6 +180,13 @@ enum Command {
     #[command(after_help = "Examples:\n  sops-rs publish secrets/app.enc.yaml\n  \
                             sops-rs publish --yes --recursive --omit-extensions secrets/")]
     Publish(Deferred<publish_file::PublishArgs>),
+    /// Serve sops's key service (gRPC): wrap and unwrap data keys for other sops and sops-rs
+    /// processes with this process's credentials. Default: a private unix socket.
+    #[cfg(feature = "keyservice")]
+    #[command(after_help = "Examples:\n  sops-rs keyservice &\n  \
+                            export SOPS_KEYSERVICE=unix://$XDG_RUNTIME_DIR/sops-rs/keyservice.sock\n  \
+                            sops-rs keyservice --network tcp --address 127.0.0.1:5000   (as sops)")]
+    Keyservice(keyservice::KeyserviceArgs),
     /// Print {"encrypted":true} or {"encrypted":false} for a file.
     #[command(after_help = "Examples:\n  sops-rs filestatus app.enc.yaml")]
     Filestatus(Deferred<FileArg>),
@@ -213,12 +223,6 @@ impl Command {
 pub fn run() -> Result<(), CliError> {
     let cli = parse::parse_from(std::env::args_os().collect())?;
     context::install_limits()?;
-    if !cli.common.keyservice.is_empty() {
-        return Err(CliError::new(
-            code::GENERIC,
-            "remote key services (--keyservice, SOPS_KEYSERVICE) are not supported by sops-rs",
-        ));
-    }
     dispatch(&cli)
 }
 
@@ -308,6 +312,12 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
                 publish_file::run(args, s)
             })
         }
+        #[cfg(feature = "keyservice")]
+        Some(Command::Keyservice(args)) => Session::run(
+            common,
+            KeyUse::Audited(Operation::new("keyservice", None).serving()),
+            |s| keyservice::run(args, s),
+        ),
         Some(Command::Completion { shell }) => completion::run(*shell),
         Some(Command::Man(args)) => man::run(args),
         Some(Command::Filestatus(arg)) => match &arg.file {

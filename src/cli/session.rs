@@ -33,6 +33,7 @@ pub struct Operation<'a> {
     name: &'static str,
     file: Option<&'a Path>,
     tree_path: Option<&'a str>,
+    serving: bool,
 }
 
 impl<'a> Operation<'a> {
@@ -42,6 +43,16 @@ impl<'a> Operation<'a> {
             name,
             file,
             tree_path: None,
+            serving: false,
+        }
+    }
+
+    /// The operation is a key service: it uses this process's own credentials only, never the
+    /// `--keyservice` / `SOPS_KEYSERVICE` services (which may name itself).
+    pub fn serving(self) -> Operation<'a> {
+        Operation {
+            serving: true,
+            ..self
         }
     }
 
@@ -123,7 +134,7 @@ pub struct Session<'a> {
     /// Whether the config's unknown keys were told (once per run).
     config_lint_told: AtomicBool,
     order: Result<Vec<KeyKind>, (u8, String)>,
-    keys: Option<KeyContext>,
+    keys: Option<Arc<KeyContext>>,
     auditing: bool,
     gate: OutputGate,
 }
@@ -167,12 +178,15 @@ impl<'a> Session<'a> {
         let mut keys = KeyContext::from_environment(std::env::vars().collect());
         keys.on_event = run.key_hook();
         keys.on_warning = Some(warn_once());
+        if !operation.serving {
+            keys.key_services = super::key_services::resolve(args)?;
+        }
         let session = Session {
             args,
             config,
             config_lint_told: AtomicBool::new(false),
             order,
-            keys: Some(keys),
+            keys: Some(Arc::new(keys)),
             auditing: run.enabled(),
             gate: OutputGate {
                 hold: run.required(),
@@ -227,6 +241,16 @@ impl<'a> Session<'a> {
     /// The key context: credentials from the environment, every key event sent to the audit
     /// trail. Only a command declared [`KeyUse::Audited`] has one.
     pub fn keys(&self) -> Result<&KeyContext, CliError> {
+        self.shared_keys_ref().map(|keys| &**keys)
+    }
+
+    /// The key context, for a command that hands it to threads or tasks outliving a borrow
+    /// (the key service's server).
+    pub fn shared_keys(&self) -> Result<Arc<KeyContext>, CliError> {
+        self.shared_keys_ref().cloned()
+    }
+
+    fn shared_keys_ref(&self) -> Result<&Arc<KeyContext>, CliError> {
         self.keys.as_ref().ok_or_else(|| {
             CliError::new(
                 code::GENERIC,

@@ -22,6 +22,7 @@ use zeroize::Zeroizing;
 use crate::tree::{Map, Timestamp};
 
 pub use self::age::{AgeIdentitySources, AgeKey};
+pub use self::attempt::Unwrapped;
 pub use self::kind::{KeyKind, KeyOptions, KindDescriptor};
 pub use self::registry::{from_entry, from_spec};
 
@@ -207,9 +208,47 @@ pub fn withhold_credentials(command: &mut std::process::Command) {
 /// A callback that shows a warning (one line, never secret material) to the user.
 pub type WarningHook = Box<dyn Fn(&str) + Send + Sync>;
 
+/// A key service in another process that wraps and unwraps data keys for this one (sops's
+/// `--keyservice`): it holds the credentials, this process only names the key.
+pub trait RemoteKeyService: Send + Sync {
+    /// Its address, as audit records name it (`tcp://host:port`, `unix:///path`).
+    fn address(&self) -> &str;
+
+    /// Asks it to wrap `secret` with `key`; the answer is the entry's `enc`.
+    fn wrap(&self, key: &dyn MasterKey, secret: &[u8]) -> Result<String, KeyError>;
+
+    /// Asks it to unwrap `enc` with `key`, and where its answer came from (a caching agent says
+    /// when it answered from its cache).
+    fn unwrap(
+        &self,
+        key: &dyn MasterKey,
+        enc: &str,
+    ) -> Result<(Zeroizing<Vec<u8>>, KeySource), KeyError>;
+}
+
+/// Where wraps and unwraps are asked, in sops's order: this process first (unless disabled by
+/// `--enable-local-keyservice=false`), then each remote key service in the order given.
+pub struct KeyServices {
+    /// Whether this process uses its own credentials first.
+    pub local: bool,
+    /// The remote key services, in order.
+    pub remote: Vec<Box<dyn RemoteKeyService>>,
+}
+
+impl Default for KeyServices {
+    fn default() -> KeyServices {
+        KeyServices {
+            local: true,
+            remote: Vec::new(),
+        }
+    }
+}
+
 /// Credentials and settings the key types may use. Built once by the caller.
 #[derive(Default)]
 pub struct KeyContext {
+    /// Where wraps and unwraps are asked: locally, through key services, or both.
+    pub key_services: KeyServices,
     /// Where age identities come from.
     pub age: AgeIdentitySources,
     /// The environment as the caller captured it (`VAULT_ADDR`, `GNUPGHOME`, ...). Key types

@@ -14,6 +14,8 @@ pub mod git_merge;
 pub mod git_setup;
 pub mod git_textconv;
 pub mod groups;
+#[cfg(feature = "keyservice")]
+pub mod keyservice;
 pub mod legacy;
 pub mod man;
 pub mod publish_file;

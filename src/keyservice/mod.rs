@@ -1,0 +1,52 @@
+//! sops's key service over gRPC, both sides (cargo feature `keyservice`).
+//!
+//! A key service wraps and unwraps data keys for a process that only names the master key: the
+//! client side ([`client`]) is what `--keyservice URI` adds to a [`KeyContext`]'s
+//! [`KeyServices`](crate::keys::KeyServices); the server side ([`server`]) answers with the
+//! credentials of its own environment, on a listener ([`listener`]) that decides who may
+//! connect. The messages ([`proto`], generated from `proto/keyservice.proto`) are sops's, so
+//! either side talks to sops. sops's protocol has no authentication: whoever can connect can use
+//! the server's keys, which is why the default listener is a private unix socket.
+//!
+//! [`KeyContext`]: crate::keys::KeyContext
+
+pub mod address;
+pub mod client;
+pub mod key_message;
+pub mod listener;
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod proto;
+pub mod server;
+
+pub use address::Address;
+pub use client::Client;
+pub use listener::{ListenOptions, Listener};
+pub use server::{DirectUnwrapper, Peer, ServeOptions, Unwrapper};
+
+/// The gRPC metadata header a sops-rs key service answers with: where the data key came from
+/// (`provider`, `cache`, `cache_stale`). sops ignores it.
+pub const KEY_SOURCE_HEADER: &str = "x-sops-rs-key-source";
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    /// The committed Rust code was generated from the .proto in the tree: after an edit of
+    /// proto/keyservice.proto, run scripts/generate-proto.sh.
+    #[test]
+    fn generated_code_matches_the_proto_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let proto = std::fs::read(root.join("proto/keyservice.proto")).unwrap();
+        let generated = std::fs::read_to_string(root.join("src/keyservice/proto.rs")).unwrap();
+        let recorded = generated
+            .lines()
+            .find_map(|line| line.strip_prefix("// proto sha256: "))
+            .expect("src/keyservice/proto.rs names the .proto it was generated from");
+        assert_eq!(
+            recorded,
+            hex::encode(Sha256::digest(&proto)),
+            "src/keyservice/proto.rs is out of date with proto/keyservice.proto: run \
+             scripts/generate-proto.sh"
+        );
+    }
+}

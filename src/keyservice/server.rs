@@ -1,0 +1,325 @@
+//! The server side: answers `Encrypt` and `Decrypt` with the credentials of its own
+//! [`KeyContext`], on a [`Listener`] until SIGINT or SIGTERM.
+//!
+//! Unwraps go through an [`Unwrapper`], so that a caching agent can stand in front of the
+//! provider; [`DirectUnwrapper`] asks the key every time. Wraps always go to the key. Each
+//! request's key event reaches the context's hook (the audit trail) as in any other command.
+
+use std::io::{BufRead, Write};
+use std::sync::{Arc, Mutex};
+
+use tokio_stream::StreamExt;
+use tonic::transport::server::{Connected, TcpConnectInfo, UdsConnectInfo};
+use tonic::{Request, Response, Status};
+use zeroize::Zeroizing;
+
+use super::proto::key_service_server::{KeyService, KeyServiceServer};
+use super::proto::{DecryptRequest, DecryptResponse, EncryptRequest, EncryptResponse};
+use super::{KEY_SOURCE_HEADER, Listener, key_message};
+use crate::keys::{KeyContext, KeyError, KeySource, MasterKey, Unwrapped, attempt};
+
+/// Who sent a request, as far as the listener knows.
+#[derive(Clone, Debug, Default)]
+pub struct Peer {
+    /// The peer's uid (unix socket).
+    pub uid: Option<u32>,
+    /// The peer's process id (unix socket).
+    pub pid: Option<i32>,
+    /// The peer's address (TCP).
+    pub address: Option<String>,
+}
+
+impl std::fmt::Display for Peer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.uid, self.pid, &self.address) {
+            (Some(uid), Some(pid), _) => write!(f, "uid {uid} (pid {pid})"),
+            (Some(uid), None, _) => write!(f, "uid {uid}"),
+            (_, _, Some(address)) => write!(f, "{address}"),
+            _ => f.write_str("an unknown peer"),
+        }
+    }
+}
+
+/// What answers a `Decrypt`: the secret (or why not) and where it came from.
+pub trait Unwrapper: Send + Sync {
+    /// Unwraps `enc` with `key` for `peer`.
+    fn unwrap(&self, key: &dyn MasterKey, enc: &str, peer: &Peer) -> (Unwrapped, KeySource);
+}
+
+/// Asks the key's provider every time, reporting the key event to the context's hook.
+pub struct DirectUnwrapper {
+    ctx: Arc<KeyContext>,
+}
+
+impl DirectUnwrapper {
+    /// An unwrapper using the credentials in `ctx`.
+    pub fn new(ctx: Arc<KeyContext>) -> DirectUnwrapper {
+        DirectUnwrapper { ctx }
+    }
+}
+
+impl Unwrapper for DirectUnwrapper {
+    fn unwrap(&self, key: &dyn MasterKey, enc: &str, _peer: &Peer) -> (Unwrapped, KeySource) {
+        let (result, event) = attempt::unwrap(key, enc, &self.ctx);
+        self.ctx.report(event);
+        (result, KeySource::Provider)
+    }
+}
+
+/// How the server treats each request.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ServeOptions {
+    /// Ask on the terminal before answering each request (sops's `--prompt`).
+    pub prompt: bool,
+    /// Print one line per request on standard error (sops's `--verbose`).
+    pub verbose: bool,
+}
+
+struct Handler {
+    ctx: Arc<KeyContext>,
+    unwrapper: Arc<dyn Unwrapper>,
+    options: ServeOptions,
+    prompt_lock: Arc<Mutex<()>>,
+}
+
+impl Handler {
+    /// Runs `work` for a request off the async threads (key providers block), after the prompt
+    /// if one is asked for.
+    async fn answer<T: Send + 'static>(
+        &self,
+        operation: &'static str,
+        key: Box<dyn MasterKey>,
+        peer: Peer,
+        work: impl FnOnce(&dyn MasterKey, &Peer) -> Result<T, KeyError> + Send + 'static,
+    ) -> Result<T, Status> {
+        let options = self.options;
+        let prompt_lock = self.prompt_lock.clone();
+        let answer = tokio::task::spawn_blocking(move || {
+            let described = format!("{operation} with the {} key {}", key.kind(), key.id());
+            if options.prompt && !confirmed(&prompt_lock, &described, &peer) {
+                return Err(Status::permission_denied(
+                    "refused by the key service's operator",
+                ));
+            }
+            let result = work(key.as_ref(), &peer);
+            if options.verbose {
+                let outcome = match &result {
+                    Ok(_) => "done".to_string(),
+                    Err(e) => format!("failed: {e}"),
+                };
+                eprintln!("sops-rs keyservice: {described} for {peer}: {outcome}");
+            }
+            result.map_err(|error| match error {
+                KeyError::NoCredentials(m) => Status::failed_precondition(m),
+                KeyError::InvalidKey { .. } => Status::invalid_argument(error.to_string()),
+                other => Status::internal(other.to_string()),
+            })
+        })
+        .await
+        .map_err(|_| Status::internal("the request's worker stopped"))?;
+        answer
+    }
+}
+
+#[tonic::async_trait]
+impl KeyService for Handler {
+    async fn encrypt(
+        &self,
+        request: Request<EncryptRequest>,
+    ) -> Result<Response<EncryptResponse>, Status> {
+        let peer = peer_of(&request);
+        let request = request.into_inner();
+        let key = key_message::from_message(request.key).map_err(Status::invalid_argument)?;
+        let plaintext = Zeroizing::new(request.plaintext);
+        let ctx = self.ctx.clone();
+        let enc = self
+            .answer("encrypt", key, peer, move |key, _| {
+                let (result, event) = attempt::wrap(key, &plaintext, &ctx);
+                ctx.report(event);
+                result
+            })
+            .await?;
+        Ok(Response::new(EncryptResponse {
+            ciphertext: enc.into_bytes(),
+        }))
+    }
+
+    async fn decrypt(
+        &self,
+        request: Request<DecryptRequest>,
+    ) -> Result<Response<DecryptResponse>, Status> {
+        let peer = peer_of(&request);
+        let request = request.into_inner();
+        let key = key_message::from_message(request.key).map_err(Status::invalid_argument)?;
+        let enc = String::from_utf8(request.ciphertext)
+            .map_err(|_| Status::invalid_argument("the wrapped key is not text"))?;
+        let unwrapper = self.unwrapper.clone();
+        let (secret, source) = self
+            .answer("decrypt", key, peer, move |key, peer| {
+                let (result, source) = unwrapper.unwrap(key, &enc, peer);
+                match result {
+                    Ok(Some(secret)) => Ok((secret, source)),
+                    Ok(None) => Err(KeyError::NoCredentials(format!(
+                        "the key service has no credentials for {}",
+                        key.id()
+                    ))),
+                    Err(error) => Err(error),
+                }
+            })
+            .await?;
+        let mut response = Response::new(DecryptResponse {
+            plaintext: secret.to_vec(),
+        });
+        response.metadata_mut().insert(
+            KEY_SOURCE_HEADER,
+            tonic::metadata::MetadataValue::from_static(source.tag()),
+        );
+        Ok(response)
+    }
+}
+
+fn peer_of<T>(request: &Request<T>) -> Peer {
+    if let Some(info) = request.extensions().get::<UdsConnectInfo>() {
+        return Peer {
+            uid: info.peer_cred.map(|c| c.uid()),
+            pid: info.peer_cred.and_then(|c| c.pid()),
+            address: None,
+        };
+    }
+    Peer {
+        address: request
+            .extensions()
+            .get::<TcpConnectInfo>()
+            .and_then(|info| info.remote_addr())
+            .map(|a| a.to_string()),
+        ..Peer::default()
+    }
+}
+
+/// Asks the operator on the terminal; one question at a time.
+fn confirmed(lock: &Mutex<()>, described: &str, peer: &Peer) -> bool {
+    let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());
+    eprint!("sops-rs keyservice: allow {described} for {peer}? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line).is_err() {
+        return false;
+    }
+    matches!(line.trim(), "y" | "Y" | "yes" | "Yes" | "YES")
+}
+
+/// Serves on `listener` until SIGINT or SIGTERM, then removes the socket. `ctx` wraps,
+/// `unwrapper` unwraps; `on_ready` is called with the address once connections are accepted.
+pub fn serve(
+    listener: Listener,
+    ctx: Arc<KeyContext>,
+    unwrapper: Arc<dyn Unwrapper>,
+    options: ServeOptions,
+    on_ready: impl FnOnce(&str),
+) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("sops-rs-keyservice-server")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the key service runtime: {e}"))?;
+    let handler = Handler {
+        ctx,
+        unwrapper,
+        options,
+        prompt_lock: Arc::new(Mutex::new(())),
+    };
+    let service = KeyServiceServer::new(handler);
+    let address = listener.address();
+    runtime.block_on(async move {
+        match listener {
+            Listener::Unix {
+                listener,
+                path,
+                allowed_uids,
+            } => {
+                listener
+                    .set_nonblocking(true)
+                    .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+                let listener = tokio::net::UnixListener::from_std(listener)
+                    .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+                let incoming = tokio_stream::wrappers::UnixListenerStream::new(listener).filter(
+                    move |connection| match connection {
+                        Ok(stream) => admitted(stream, &allowed_uids),
+                        Err(_) => true,
+                    },
+                );
+                on_ready(&address);
+                let served = run(service, incoming).await;
+                let _ = std::fs::remove_file(&path);
+                served
+            }
+            Listener::Tcp(listener) => {
+                listener
+                    .set_nonblocking(true)
+                    .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+                let listener = tokio::net::TcpListener::from_std(listener)
+                    .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+                let incoming =
+                    tokio_stream::wrappers::TcpListenerStream::new(listener).map(|connection| {
+                        connection.inspect(|stream| {
+                            let _ = stream.set_nodelay(true);
+                        })
+                    });
+                on_ready(&address);
+                run(service, incoming).await
+            }
+        }
+    })
+}
+
+/// Whether a unix connection's peer may use the keys: its uid is allowed. A refused one is
+/// dropped before it sends anything, and said so on standard error.
+fn admitted(stream: &tokio::net::UnixStream, allowed_uids: &[u32]) -> bool {
+    match stream.peer_cred() {
+        Ok(cred) if allowed_uids.contains(&cred.uid()) => true,
+        Ok(cred) => {
+            let pid = cred
+                .pid()
+                .map(|p| format!(" (pid {p})"))
+                .unwrap_or_default();
+            eprintln!(
+                "sops-rs keyservice: refused a connection from uid {}{pid}: not this user's \
+                 uid and not given with --allow-uid",
+                cred.uid()
+            );
+            false
+        }
+        Err(e) => {
+            eprintln!("sops-rs keyservice: refused a connection: no peer credentials ({e})");
+            false
+        }
+    }
+}
+
+async fn run<I, IO>(service: KeyServiceServer<Handler>, incoming: I) -> Result<(), String>
+where
+    I: tokio_stream::Stream<Item = std::io::Result<IO>>,
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Connected + Unpin + Send + 'static,
+{
+    tonic::transport::Server::builder()
+        .serve_with_incoming_shutdown(service, incoming, stopped())
+        .await
+        .map_err(|e| format!("the key service stopped: {e}"))
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn stopped() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut interrupt), Ok(mut terminate)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        // Without signal handlers the default action (exit) still stops the server.
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = interrupt.recv() => {}
+        _ = terminate.recv() => {}
+    }
+}
