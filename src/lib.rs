@@ -130,6 +130,7 @@ pub mod config;
 pub mod conflict_markers;
 pub mod crypto;
 pub mod formats;
+#[cfg(feature = "keyservice")]
 pub mod key_agent;
 pub mod keys;
 #[cfg(feature = "keyservice")]

@@ -12,3 +12,85 @@ pub mod request_log;
 
 pub use cache::{CachePolicy, KeyCache};
 pub use duration::parse_duration;
+pub mod unwrapper;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::keys::KeyContext;
+use crate::keyservice::{DirectUnwrapper, Unwrapper};
+
+pub use request_log::RequestLog;
+pub use unwrapper::{CachingUnwrapper, LoggingUnwrapper};
+
+/// What makes a key service an agent: a cache, a request log, or both.
+#[derive(Clone, Debug, Default)]
+pub struct AgentOptions {
+    /// The cache's policy; `None`: no cache, every unwrap asks the provider.
+    pub cache: Option<CachePolicy>,
+    /// Where the request log goes; `None`: no log.
+    pub audit_log: Option<PathBuf>,
+}
+
+/// A started agent: what the server unwraps through, and the cache to clear when it stops.
+pub struct Agent {
+    /// The unwrapper to give the server.
+    pub unwrapper: Arc<dyn Unwrapper>,
+    cache: Option<Arc<KeyCache>>,
+    sweeper: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Agent {
+    /// Sets up the unwrapper for a server listening on `listen`, asking providers with `ctx`.
+    /// With a cache, the process is hardened first (no core dumps, not dumpable) and the
+    /// cache's memory locked; each step the OS refuses is one line to `warn`. `vars` is the
+    /// captured environment, for the request log's records.
+    pub fn start(
+        options: &AgentOptions,
+        ctx: Arc<KeyContext>,
+        listen: &str,
+        vars: HashMap<String, String>,
+        warn: &dyn Fn(&str),
+    ) -> Agent {
+        let (inner, cache, sweeper): (Arc<dyn Unwrapper>, _, _) = match options.cache {
+            Some(policy) => {
+                for warning in hygiene::keep_keys_out_of_dumps() {
+                    warn(&warning);
+                }
+                let cache = Arc::new(KeyCache::new(policy));
+                if let locked::LockState::Refused(why) = cache.lock_state() {
+                    warn(&format!(
+                        "cannot lock the key cache's memory against swapping ({why}; raise \
+                         RLIMIT_MEMLOCK, e.g. LimitMEMLOCK= in a systemd unit); going on unlocked"
+                    ));
+                }
+                let sweeper = cache.start_sweeper();
+                let unwrapper = CachingUnwrapper::new(Arc::clone(&cache), ctx);
+                (Arc::new(unwrapper), Some(cache), Some(sweeper))
+            }
+            None => (Arc::new(DirectUnwrapper::new(ctx)), None, None),
+        };
+        let unwrapper = match &options.audit_log {
+            Some(path) => {
+                let log = Arc::new(RequestLog::to_file(path.clone(), listen, vars));
+                Arc::new(LoggingUnwrapper::new(inner, log)) as Arc<dyn Unwrapper>
+            }
+            None => inner,
+        };
+        Agent {
+            unwrapper,
+            cache,
+            sweeper,
+        }
+    }
+
+    /// Zeroes the cache and stops its sweeper; returns how many keys were cached.
+    pub fn stop(self) -> usize {
+        let cleared = self.cache.as_ref().map_or(0, |cache| cache.clear());
+        if let Some(sweeper) = self.sweeper {
+            let _ = sweeper.join();
+        }
+        cleared
+    }
+}

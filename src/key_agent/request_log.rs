@@ -13,15 +13,7 @@ use serde_json::json;
 use crate::audit::sinks::{Auditor, FileSink, Sink};
 use crate::audit::{Mode, Record, RunContext};
 use crate::keys::{KeyKind, KeySource};
-
-/// Who sent a request, as the transport knows it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Peer {
-    /// The peer's uid (unix sockets only).
-    pub uid: Option<u32>,
-    /// The peer's pid (unix sockets only).
-    pub pid: Option<i32>,
-}
+use crate::keyservice::Peer;
 
 /// One request the agent served.
 #[derive(Clone, Debug)]
@@ -39,7 +31,7 @@ pub struct Served<'a> {
     /// How long the agent took to answer.
     pub duration: Duration,
     /// Who asked.
-    pub peer: Peer,
+    pub peer: &'a Peer,
 }
 
 /// The log. Safe to share between request handlers.
@@ -87,11 +79,16 @@ impl RequestLog {
                 (served.duration.as_secs_f64() * 1e6).round() / 1e3,
             )
             .with("key_service", self.listen.clone())
-            .with(
-                "peer",
-                json!({"uid": served.peer.uid, "pid": served.peer.pid}),
-            );
+            .with("peer", peer_json(served.peer));
         let _ = auditor.emit(&record, false);
+    }
+}
+
+/// `{"uid", "pid"}` over a unix socket, `{"address"}` over TCP.
+fn peer_json(peer: &Peer) -> serde_json::Value {
+    match &peer.address {
+        Some(address) => json!({"address": address}),
+        None => json!({"uid": peer.uid, "pid": peer.pid}),
     }
 }
 
@@ -111,9 +108,10 @@ mod tests {
             result: "success",
             source: KeySource::CacheStale,
             duration: Duration::from_micros(1500),
-            peer: Peer {
+            peer: &Peer {
                 uid: Some(1000),
                 pid: Some(4242),
+                address: None,
             },
         });
         let text = std::fs::read_to_string(&path).unwrap();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::cache::KeyCache;
-use super::request_log::{Peer as LoggedPeer, RequestLog, Served};
+use super::request_log::{RequestLog, Served};
 use crate::keys::{KeyContext, KeySource, MasterKey, Unwrapped, attempt};
 use crate::keyservice::{Peer, Unwrapper};
 
@@ -35,19 +35,19 @@ impl Unwrapper for CachingUnwrapper {
 }
 
 /// Writes each request another unwrapper served to the agent's log.
-pub struct LoggingUnwrapper<U> {
-    inner: U,
+pub struct LoggingUnwrapper<U: ?Sized> {
+    inner: Arc<U>,
     log: Arc<RequestLog>,
 }
 
-impl<U: Unwrapper> LoggingUnwrapper<U> {
+impl<U: Unwrapper + ?Sized> LoggingUnwrapper<U> {
     /// Logs each request `inner` serves to `log`.
-    pub fn new(inner: U, log: Arc<RequestLog>) -> LoggingUnwrapper<U> {
+    pub fn new(inner: Arc<U>, log: Arc<RequestLog>) -> LoggingUnwrapper<U> {
         LoggingUnwrapper { inner, log }
     }
 }
 
-impl<U: Unwrapper> Unwrapper for LoggingUnwrapper<U> {
+impl<U: Unwrapper + ?Sized> Unwrapper for LoggingUnwrapper<U> {
     fn unwrap(&self, key: &dyn MasterKey, enc: &str, peer: &Peer) -> (Unwrapped, KeySource) {
         let started = Instant::now();
         let (result, source) = self.inner.unwrap(key, enc, peer);
@@ -58,10 +58,7 @@ impl<U: Unwrapper> Unwrapper for LoggingUnwrapper<U> {
             result: result_tag(&result),
             source,
             duration: started.elapsed(),
-            peer: LoggedPeer {
-                uid: peer.uid,
-                pid: peer.pid,
-            },
+            peer,
         });
         (result, source)
     }

@@ -1,11 +1,15 @@
 //! `sops-rs keyservice`: serve sops's key service with this process's credentials. The flags
 //! are sops's (`--network/--net`, `--address/--addr`, `--prompt`, `--verbose`) plus who may
-//! connect (`--allow-uid`, `--allow-remote`); the serving is `sops_rs::keyservice`'s.
+//! connect (`--allow-uid`, `--allow-remote`); the serving is `sops_rs::keyservice`'s. With
+//! `--cache-ttl` it is a caching key agent, and `--audit-log` logs each request it served
+//! (`sops_rs::key_agent`).
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
-use sops_rs::keyservice::{DirectUnwrapper, ListenOptions, Listener, ServeOptions, server};
+use sops_rs::key_agent::{Agent, AgentOptions, CachePolicy, parse_duration};
+use sops_rs::keyservice::{ListenOptions, Listener, ServeOptions, server};
 
 use crate::cli::exit::{CliError, code};
 use crate::cli::session::Session;
@@ -28,6 +32,21 @@ pub struct KeyserviceArgs {
     /// Allow tcp on an address other hosts can reach (the protocol has no authentication).
     #[arg(long)]
     pub allow_remote: bool,
+    /// Be a caching key agent: answer a repeated unwrap from memory for this long after the
+    /// provider answered (30s, 5m, 1h).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub cache_ttl: Option<Duration>,
+    /// With --cache-ttl: a cached key answers at most N times, then the provider is asked
+    /// again.
+    #[arg(long, value_name = "N", requires = "cache_ttl", value_parser = clap::value_parser!(u64).range(1..))]
+    pub cache_max_uses: Option<u64>,
+    /// With --cache-ttl: while the provider is unreachable (no connection, timeout, 5xx), a
+    /// cached key may answer this long past its TTL (never after a refusal).
+    #[arg(long, value_name = "DURATION", requires = "cache_ttl", value_parser = parse_duration)]
+    pub serve_stale_for: Option<Duration>,
+    /// Append one audit record per request served (peer uid/pid, key, result, source) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
 }
 
 pub fn run(args: &KeyserviceArgs, session: &Session) -> Result<(), CliError> {
@@ -42,13 +61,32 @@ pub fn run(args: &KeyserviceArgs, session: &Session) -> Result<(), CliError> {
     let failed = |message: String| CliError::new(code::GENERIC, message);
     let listener =
         Listener::bind(&options, &|warning| eprintln!("warning: {warning}")).map_err(failed)?;
-    let unwrapper = Arc::new(DirectUnwrapper::new(keys.clone()));
+    let agent_options = AgentOptions {
+        cache: args.cache_ttl.map(|ttl| CachePolicy {
+            ttl,
+            max_uses: args.cache_max_uses,
+            serve_stale_for: args.serve_stale_for.unwrap_or_default(),
+        }),
+        audit_log: args.audit_log.clone(),
+    };
+    let agent = Agent::start(
+        &agent_options,
+        keys.clone(),
+        &listener.address(),
+        std::env::vars().collect(),
+        &|warning| eprintln!("warning: {warning}"),
+    );
     let serve = ServeOptions {
         prompt: args.prompt,
         verbose: session.args.verbose,
     };
-    server::serve(listener, keys, unwrapper, serve, |address| {
+    let served = server::serve(listener, keys, agent.unwrapper.clone(), serve, |address| {
         eprintln!("sops-rs keyservice: listening on {address}");
-    })
-    .map_err(failed)
+    });
+    if agent_options.cache.is_some() {
+        let zeroed = agent.stop();
+        let keys = if zeroed == 1 { "key" } else { "keys" };
+        eprintln!("sops-rs keyservice: stopped; zeroed {zeroed} cached {keys}");
+    }
+    served.map_err(failed)
 }
