@@ -134,7 +134,7 @@ wait_for "the delay proxy" grep -q "listening on" "$work/proxy.out"
 aws_env=(AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1)
 arn=$(env "${aws_env[@]}" "$python" -c "
 import boto3
-kms = boto3.client('kms', endpoint_url='http://127.0.0.1:$moto_port')
+kms = boto3.client('kms', region_name='us-east-1', endpoint_url='http://127.0.0.1:$moto_port')
 print(kms.create_key()['KeyMetadata']['Arn'])")
 kms_list=()
 for ((i = 0; i < kms_files; i++)); do

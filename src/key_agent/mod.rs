@@ -39,6 +39,7 @@ pub struct Agent {
     pub unwrapper: Arc<dyn Unwrapper>,
     cache: Option<Arc<KeyCache>>,
     sweeper: Option<std::thread::JoinHandle<()>>,
+    log: Option<Arc<RequestLog>>,
 }
 
 impl Agent {
@@ -71,10 +72,13 @@ impl Agent {
             }
             None => (Arc::new(DirectUnwrapper::new(ctx)), None, None),
         };
-        let unwrapper = match &options.audit_log {
-            Some(path) => {
-                let log = Arc::new(RequestLog::to_file(path.clone(), listen, vars));
-                Arc::new(LoggingUnwrapper::new(inner, log)) as Arc<dyn Unwrapper>
+        let log = options
+            .audit_log
+            .as_ref()
+            .map(|path| Arc::new(RequestLog::to_file(path.clone(), listen, vars)));
+        let unwrapper = match &log {
+            Some(log) => {
+                Arc::new(LoggingUnwrapper::new(inner, Arc::clone(log))) as Arc<dyn Unwrapper>
             }
             None => inner,
         };
@@ -82,11 +86,16 @@ impl Agent {
             unwrapper,
             cache,
             sweeper,
+            log,
         }
     }
 
-    /// Zeroes the cache and stops its sweeper; returns how many keys were cached.
+    /// Zeroes the cache, stops its sweeper and stores the last request records; returns how
+    /// many keys were cached.
     pub fn stop(self) -> usize {
+        if let Some(log) = &self.log {
+            log.close();
+        }
         let cleared = self.cache.as_ref().map_or(0, |cache| cache.clear());
         if let Some(sweeper) = self.sweeper {
             let _ = sweeper.join();

@@ -1,11 +1,15 @@
 //! The agent's own audit log: one `keyservice.request` record per request it served, with who
 //! asked (the peer's uid and pid from the unix socket's credentials), the key's type and id,
 //! the result and where the answer came from (`provider`, `cache`, `cache_stale`). Records go
-//! through the audit trail's sinks and envelope; they never carry a key or a value.
+//! through the audit trail's sinks and envelope; they never carry a key or a value. A writer
+//! thread stores them, so that the file sink's `fsync` per record is not on the request's path;
+//! [`RequestLog::close`] waits for every record to be stored.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::sync::mpsc::{Sender, channel};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use serde_json::json;
@@ -36,7 +40,9 @@ pub struct Served<'a> {
 
 /// The log. Safe to share between request handlers.
 pub struct RequestLog {
-    auditor: Mutex<Auditor>,
+    ctx: RunContext,
+    queue: Mutex<Option<Sender<Record>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
     op_id: String,
     listen: String,
 }
@@ -55,18 +61,29 @@ impl RequestLog {
         listen: &str,
         vars: HashMap<String, String>,
     ) -> RequestLog {
-        let auditor = Auditor::new(Mode::BestEffort, RunContext::new(vars), sinks);
+        let ctx = RunContext::new(vars);
+        let mut auditor = Auditor::new(Mode::BestEffort, ctx.clone(), sinks);
+        let (queue, records) = channel::<Record>();
+        let writer = std::thread::Builder::new()
+            .name("agent-request-log".into())
+            .spawn(move || {
+                for record in records {
+                    let _ = auditor.emit(&record, false);
+                }
+            })
+            .expect("the request log's writer starts");
         RequestLog {
-            auditor: Mutex::new(auditor),
+            ctx,
+            queue: Mutex::new(Some(queue)),
+            writer: Mutex::new(Some(writer)),
             op_id: crate::audit::new_id(),
             listen: listen.to_string(),
         }
     }
 
-    /// Writes the record of one served request (a failing sink warns once on stderr).
+    /// Queues the record of one served request (a failing sink warns once on stderr).
     pub fn record(&self, served: &Served) {
-        let mut auditor = self.auditor.lock().unwrap_or_else(|e| e.into_inner());
-        let record = Record::new("keyservice.request", &auditor.ctx, &self.op_id)
+        let record = Record::new("keyservice.request", &self.ctx, &self.op_id)
             .with("operation", served.operation)
             .with(
                 "key",
@@ -80,7 +97,17 @@ impl RequestLog {
             )
             .with("key_service", self.listen.clone())
             .with("peer", peer_json(served.peer));
-        let _ = auditor.emit(&record, false);
+        if let Some(queue) = &*self.queue.lock().unwrap_or_else(|e| e.into_inner()) {
+            let _ = queue.send(record);
+        }
+    }
+
+    /// Stores every queued record and stops the writer; later records are dropped.
+    pub fn close(&self) {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(writer) = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = writer.join();
+        }
     }
 }
 
@@ -89,6 +116,12 @@ fn peer_json(peer: &Peer) -> serde_json::Value {
     match &peer.address {
         Some(address) => json!({"address": address}),
         None => json!({"uid": peer.uid, "pid": peer.pid}),
+    }
+}
+
+impl Drop for RequestLog {
+    fn drop(&mut self) {
+        self.close();
     }
 }
 
@@ -114,6 +147,7 @@ mod tests {
                 address: None,
             },
         });
+        log.close();
         let text = std::fs::read_to_string(&path).unwrap();
         // The file sink starts its hash chain with a record of its own.
         let lines: Vec<&str> = text.lines().collect();

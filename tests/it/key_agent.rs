@@ -26,6 +26,9 @@ const CHANGE: Duration = Duration::from_secs(60);
 struct Agent {
     child: Option<Child>,
     dir: tempfile::TempDir,
+    /// How many requests clients sent that the agent served: its log is written by a thread
+    /// of its own, so reading it waits until that many records are there.
+    sent: std::cell::Cell<usize>,
 }
 
 impl Agent {
@@ -57,6 +60,7 @@ impl Agent {
         Agent {
             child: Some(child),
             dir,
+            sent: std::cell::Cell::new(0),
         }
     }
 
@@ -72,14 +76,26 @@ impl Agent {
         std::fs::read_to_string(self.dir.path().join("stderr")).unwrap_or_default()
     }
 
-    /// The `keyservice.request` records of the agent's log so far.
+    /// Counts a request a client other than [`Agent::decrypt`] sent.
+    fn sent_one(&self) {
+        self.sent.set(self.sent.get() + 1);
+    }
+
+    /// The `keyservice.request` records of the agent's log, once there is one for each request
+    /// sent.
     fn requests(&self) -> Vec<Json> {
-        let text =
-            std::fs::read_to_string(self.dir.path().join("requests.log")).unwrap_or_default();
-        text.lines()
-            .map(|line| serde_json::from_str::<Json>(line).unwrap())
-            .filter(|record| record["event"] == "keyservice.request")
-            .collect()
+        let read = || {
+            let text =
+                std::fs::read_to_string(self.dir.path().join("requests.log")).unwrap_or_default();
+            text.lines()
+                .map(|line| serde_json::from_str::<Json>(line).unwrap())
+                .filter(|record| record["event"] == "keyservice.request")
+                .collect::<Vec<Json>>()
+        };
+        wait_for("the agent's request records", CHANGE, || {
+            read().len() >= self.sent.get()
+        });
+        read()
     }
 
     /// The `source` of each request so far.
@@ -93,6 +109,7 @@ impl Agent {
     /// A client decrypt of `file` through this agent only (no local key service), with the
     /// client's own audit log at `audit_log`.
     fn decrypt(&self, home: &Path, file: &str) -> Output {
+        self.sent_one();
         sops_rs_command(home)
             .args(["decrypt", "--enable-local-keyservice=false", "--keyservice"])
             .arg(self.uri())
@@ -254,6 +271,7 @@ fn key_agent_answers_from_memory_within_the_ttl_then_asks_again() {
         .args(["decrypt", "--keyservice", &agent.uri(), &vault.file])
         .output()
         .unwrap();
+    agent.sent_one();
     assert_eq!(ok(out, "real sops through the agent"), INPUT);
     assert_eq!(agent.sources().last().unwrap(), "cache");
     assert_eq!(vault.decrypt_calls(), 1);

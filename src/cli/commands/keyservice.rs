@@ -83,8 +83,8 @@ pub fn run(args: &KeyserviceArgs, session: &Session) -> Result<(), CliError> {
     let served = server::serve(listener, keys, agent.unwrapper.clone(), serve, |address| {
         eprintln!("sops-rs keyservice: listening on {address}");
     });
+    let zeroed = agent.stop();
     if agent_options.cache.is_some() {
-        let zeroed = agent.stop();
         let keys = if zeroed == 1 { "key" } else { "keys" };
         eprintln!("sops-rs keyservice: stopped; zeroed {zeroed} cached {keys}");
     }
