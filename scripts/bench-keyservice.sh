@@ -40,7 +40,7 @@ cleanup() {
   local pid
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
+  if [ -n "${KEEP_WORK:-}" ]; then echo "bench-keyservice: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -51,7 +51,7 @@ wait_for() {
   local what="$1" i
   shift
   for ((i = 0; i < 600; i++)); do
-    "$@" 2>/dev/null && return 0
+    "$@" >/dev/null 2>&1 && return 0
     sleep 0.05
   done
   echo "bench-keyservice: $what did not become ready" >&2
@@ -158,8 +158,14 @@ rs_s=$(time_loop 1 kms_rounds_of kms_rs)
 agent_kms_s=$(time_loop 1 kms_rounds_of through kms)
 row "(b) AWS KMS +${delay_ms} ms, $n_kms decrypts of $kms_files files" "real sops 3.12.2" "$sops_s" "$agent_kms_s" "≥ 20x"
 row "(b') same, against sops-rs direct" "sops-rs direct" "$rs_s" "$agent_kms_s" "-"
-provider_calls=$(grep -c '"source":"provider"' "$work/kms/requests.log" || true)
-cache_hits=$(grep -c '"source":"cache"' "$work/kms/requests.log" || true)
+# count SOURCE LOG: how many keyservice.request records of LOG have that source.
+count() {
+  "$python" -c 'import json, sys
+print(sum(1 for line in open(sys.argv[2])
+          if (r := json.loads(line)).get("event") == "keyservice.request" and r["source"] == sys.argv[1]))' "$1" "$2"
+}
+provider_calls=$(count provider "$work/kms/requests.log")
+cache_hits=$(count cache "$work/kms/requests.log")
 
 # --- (c) age only: the agent's own overhead -------------------------------------------------
 age-keygen -o "$work/age.txt" 2>/dev/null

@@ -14,10 +14,9 @@ pub use cache::{CachePolicy, KeyCache};
 pub use duration::parse_duration;
 pub mod unwrapper;
 
-use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::audit::sinks::Auditor;
 use crate::keys::KeyContext;
 use crate::keyservice::{DirectUnwrapper, Unwrapper};
 
@@ -25,12 +24,12 @@ pub use request_log::RequestLog;
 pub use unwrapper::{CachingUnwrapper, LoggingUnwrapper};
 
 /// What makes a key service an agent: a cache, a request log, or both.
-#[derive(Clone, Debug, Default)]
+#[derive(Default)]
 pub struct AgentOptions {
     /// The cache's policy; `None`: no cache, every unwrap asks the provider.
     pub cache: Option<CachePolicy>,
-    /// Where the request log goes; `None`: no log.
-    pub audit_log: Option<PathBuf>,
+    /// Where the request records go (the audit trail's sinks); `None`: no records.
+    pub request_log: Option<Auditor>,
 }
 
 /// A started agent: what the server unwraps through, and the cache to clear when it stops.
@@ -45,13 +44,11 @@ pub struct Agent {
 impl Agent {
     /// Sets up the unwrapper for a server listening on `listen`, asking providers with `ctx`.
     /// With a cache, the process is hardened first (no core dumps, not dumpable) and the
-    /// cache's memory locked; each step the OS refuses is one line to `warn`. `vars` is the
-    /// captured environment, for the request log's records.
+    /// cache's memory locked; each step the OS refuses is one line to `warn`.
     pub fn start(
-        options: &AgentOptions,
+        options: AgentOptions,
         ctx: Arc<KeyContext>,
         listen: &str,
-        vars: HashMap<String, String>,
         warn: &dyn Fn(&str),
     ) -> Agent {
         let (inner, cache, sweeper): (Arc<dyn Unwrapper>, _, _) = match options.cache {
@@ -73,9 +70,8 @@ impl Agent {
             None => (Arc::new(DirectUnwrapper::new(ctx)), None, None),
         };
         let log = options
-            .audit_log
-            .as_ref()
-            .map(|path| Arc::new(RequestLog::to_file(path.clone(), listen, vars)));
+            .request_log
+            .map(|auditor| Arc::new(RequestLog::new(auditor, listen)));
         let unwrapper = match &log {
             Some(log) => {
                 Arc::new(LoggingUnwrapper::new(inner, Arc::clone(log))) as Arc<dyn Unwrapper>

@@ -52,17 +52,14 @@ impl RequestLog {
     /// environment (the records' actor, host and CI context come from it).
     pub fn to_file(path: PathBuf, listen: &str, vars: HashMap<String, String>) -> RequestLog {
         let sink: Box<dyn Sink> = Box::new(FileSink::new(path));
-        RequestLog::with_sinks(vec![sink], listen, vars)
+        let auditor = Auditor::new(Mode::BestEffort, RunContext::new(vars), vec![sink]);
+        RequestLog::new(auditor, listen)
     }
 
-    /// A log written to `sinks` (the audit trail's, configured by the caller).
-    pub fn with_sinks(
-        sinks: Vec<Box<dyn Sink>>,
-        listen: &str,
-        vars: HashMap<String, String>,
-    ) -> RequestLog {
-        let ctx = RunContext::new(vars);
-        let mut auditor = Auditor::new(Mode::BestEffort, ctx.clone(), sinks);
+    /// A log written through `auditor` (the audit trail's sinks, as the settings configure
+    /// them), for an agent listening on `listen`.
+    pub fn new(mut auditor: Auditor, listen: &str) -> RequestLog {
+        let ctx = auditor.ctx.clone();
         let (queue, records) = channel::<Record>();
         let writer = std::thread::Builder::new()
             .name("agent-request-log".into())

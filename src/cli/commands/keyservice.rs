@@ -1,13 +1,13 @@
 //! `sops-rs keyservice`: serve sops's key service with this process's credentials. The flags
 //! are sops's (`--network/--net`, `--address/--addr`, `--prompt`, `--verbose`) plus who may
 //! connect (`--allow-uid`, `--allow-remote`); the serving is `sops_rs::keyservice`'s. With
-//! `--cache-ttl` it is a caching key agent, and `--audit-log` logs each request it served
+//! `--cache-ttl` it is a caching key agent; the audit trail gets one record per request served
 //! (`sops_rs::key_agent`).
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
+use sops_rs::audit::{AUDIT_UNAVAILABLE_EXIT, RunContext};
 use sops_rs::key_agent::{Agent, AgentOptions, CachePolicy, parse_duration};
 use sops_rs::keyservice::{ListenOptions, Listener, ServeOptions, server};
 
@@ -44,9 +44,6 @@ pub struct KeyserviceArgs {
     /// cached key may answer this long past its TTL (never after a refusal).
     #[arg(long, value_name = "DURATION", requires = "cache_ttl", value_parser = parse_duration)]
     pub serve_stale_for: Option<Duration>,
-    /// Append one audit record per request served (peer uid/pid, key, result, source) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub audit_log: Option<PathBuf>,
 }
 
 pub fn run(args: &KeyserviceArgs, session: &Session) -> Result<(), CliError> {
@@ -61,19 +58,24 @@ pub fn run(args: &KeyserviceArgs, session: &Session) -> Result<(), CliError> {
     let failed = |message: String| CliError::new(code::GENERIC, message);
     let listener =
         Listener::bind(&options, &|warning| eprintln!("warning: {warning}")).map_err(failed)?;
+    // The audit trail (--audit-log, SOPS_RS_AUDIT_*) also gets one record per request served.
+    let request_log = session
+        .audit_settings()?
+        .auditor(RunContext::new(std::env::vars().collect()))
+        .map_err(|e| CliError::new(AUDIT_UNAVAILABLE_EXIT, e.0))?;
+    let caching = args.cache_ttl.is_some();
     let agent_options = AgentOptions {
         cache: args.cache_ttl.map(|ttl| CachePolicy {
             ttl,
             max_uses: args.cache_max_uses,
             serve_stale_for: args.serve_stale_for.unwrap_or_default(),
         }),
-        audit_log: args.audit_log.clone(),
+        request_log,
     };
     let agent = Agent::start(
-        &agent_options,
+        agent_options,
         keys.clone(),
         &listener.address(),
-        std::env::vars().collect(),
         &|warning| eprintln!("warning: {warning}"),
     );
     let serve = ServeOptions {
@@ -84,7 +86,7 @@ pub fn run(args: &KeyserviceArgs, session: &Session) -> Result<(), CliError> {
         eprintln!("sops-rs keyservice: listening on {address}");
     });
     let zeroed = agent.stop();
-    if agent_options.cache.is_some() {
+    if caching {
         let keys = if zeroed == 1 { "key" } else { "keys" };
         eprintln!("sops-rs keyservice: stopped; zeroed {zeroed} cached {keys}");
     }
