@@ -49,8 +49,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --aws-profile 'AWS profile for the KMS keys'
             cand --encryption-context 'AWS KMS encryption context for new keys: key:value pairs, comma-separated'
             cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --disable-version-check 'Accepted for compatibility: sops-rs never contacts the network to check for updates'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
@@ -100,6 +100,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand git-textconv 'git''s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails'
             cand git 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover'
             cand publish 'Send a file (or a directory''s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names'
+            cand keyservice 'Serve sops''s key service (gRPC): wrap and unwrap data keys for other sops and sops-rs processes with this process''s credentials. Default: a private unix socket'
             cand filestatus 'Print {"encrypted":true} or {"encrypted":false} for a file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -119,8 +120,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --aws-profile 'AWS profile for the KMS keys'
             cand --encryption-context 'AWS KMS encryption context for new keys: key:value pairs, comma-separated'
             cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --unencrypted-suffix 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]'
@@ -145,8 +146,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --output 'Write the result to this file instead of standard output'
             cand --extract 'Decrypt only the value at this tree path, e.g. ''["db"]["password"]'''
             cand --filename-override 'Treat the input as if it had this file name (format detection, standard input)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -174,8 +175,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --aws-profile 'AWS profile for the KMS keys'
             cand --encryption-context 'AWS KMS encryption context for new keys: key:value pairs, comma-separated'
             cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --unencrypted-suffix 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]'
@@ -201,8 +202,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --filename-override 'Treat the input as if it had this file name (format detection, standard input)'
             cand --aws-profile 'AWS profile for the KMS keys'
             cand --encryption-context 'AWS KMS encryption context for new keys: key:value pairs, comma-separated'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -232,8 +233,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         }
         &'sops-rs;updatekeys'= {
             cand --filename-override 'Treat the input as if it had this file name (format detection, standard input)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -262,8 +263,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --aws-profile 'AWS profile for the KMS keys'
             cand --encryption-context 'AWS KMS encryption context for new keys: key:value pairs, comma-separated'
             cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --disable-version-check 'Accepted for compatibility: sops-rs never contacts the network to check for updates'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
@@ -307,8 +308,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --aws-profile 'AWS profile for the KMS keys'
             cand --encryption-context 'AWS KMS encryption context for new keys: key:value pairs, comma-separated'
             cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -326,8 +327,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --output 'Write the result to this file instead of standard output'
             cand --filename-override 'Treat the input as if it had this file name (format detection, standard input)'
             cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -353,8 +354,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         &'sops-rs;set'= {
             cand --filename-override 'Treat the input as if it had this file name (format detection, standard input)'
             cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -372,8 +373,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         &'sops-rs;unset'= {
             cand --filename-override 'Treat the input as if it had this file name (format detection, standard input)'
             cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -388,8 +389,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         }
         &'sops-rs;exec-env'= {
             cand --filename-override 'Treat the input as if it had this file name (format detection, standard input)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -406,8 +407,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         }
         &'sops-rs;exec-file'= {
             cand --filename-override 'Treat the input as if it had this file name (format detection, standard input)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -424,8 +425,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --help 'Print help'
         }
         &'sops-rs;completion'= {
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -449,8 +450,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --aws-profile 'AWS profile for the KMS keys'
             cand --encryption-context 'AWS KMS encryption context for new keys: key:value pairs, comma-separated'
             cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --disable-version-check 'Accepted for compatibility: sops-rs never contacts the network to check for updates'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
@@ -478,8 +479,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         }
         &'sops-rs;audit;verify'= {
             cand --head 'Also require the log to reach this head: a digest printed by an earlier run (`sha256:...`), or a head file written through SOPS_RS_AUDIT_HEAD. With SOPS_RS_AUDIT_HMAC_KEY set, every line''s MAC is checked too'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -488,8 +489,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --help 'Print help'
         }
         &'sops-rs;audit;hash'= {
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -525,8 +526,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --aws-profile 'AWS profile for the KMS keys'
             cand --encryption-context 'AWS KMS encryption context for new keys: key:value pairs, comma-separated'
             cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --disable-version-check 'Accepted for compatibility: sops-rs never contacts the network to check for updates'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
@@ -550,8 +551,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --help 'Print help'
         }
         &'sops-rs;check'= {
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -563,8 +564,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --help 'Print help'
         }
         &'sops-rs;git-merge'= {
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -575,8 +576,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --help 'Print help'
         }
         &'sops-rs;git-textconv'= {
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -603,8 +604,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --aws-profile 'AWS profile for the KMS keys'
             cand --encryption-context 'AWS KMS encryption context for new keys: key:value pairs, comma-separated'
             cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --disable-version-check 'Accepted for compatibility: sops-rs never contacts the network to check for updates'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
@@ -630,8 +631,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sops-rs;git;setup'= {
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -665,8 +666,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --aws-profile 'AWS profile for the KMS keys'
             cand --encryption-context 'AWS KMS encryption context for new keys: key:value pairs, comma-separated'
             cand --shamir-secret-sharing-threshold 'Number of key groups needed to decrypt (Shamir threshold)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
-            cand --enable-local-keyservice 'Use local keys (always on in sops-rs; accepted for compatibility)'
+            cand --keyservice 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)'
+            cand --enable-local-keyservice 'Use this process''s own keys and credentials first (default true; =false uses only the --keyservice services)'
             cand --disable-version-check 'Accepted for compatibility: sops-rs never contacts the network to check for updates'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
@@ -693,9 +694,22 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sops-rs;keyservice'= {
+            cand --network 'unix (the default) or tcp (sops''s default; also tcp4, tcp6)'
+            cand --net 'unix (the default) or tcp (sops''s default; also tcp4, tcp6)'
+            cand --address 'The socket path, or host:port for tcp [default: $XDG_RUNTIME_DIR/sops-rs/keyservice.sock (else /tmp/sops-rs-UID/), or 127.0.0.1:5000 for tcp]'
+            cand --addr 'The socket path, or host:port for tcp [default: $XDG_RUNTIME_DIR/sops-rs/keyservice.sock (else /tmp/sops-rs-UID/), or 127.0.0.1:5000 for tcp]'
+            cand --allow-uid 'Another uid that may use the unix socket (repeatable; this user''s uid always may)'
+            cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
+            cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
+            cand --prompt 'Ask on the terminal before answering each request'
+            cand --allow-remote 'Allow tcp on an address other hosts can reach (the protocol has no authentication)'
+            cand --verbose 'Accepted for compatibility'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'sops-rs;filestatus'= {
             cand --filename-override 'Treat the input as if it had this file name (format detection, standard input)'
-            cand --keyservice 'A remote sops key service (not supported: sops-rs uses its keys locally)'
             cand --audit-log 'Append audit events to this JSON Lines file (`-`: standard error)'
             cand --config 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml'
             cand --indent 'Indentation of YAML and JSON output'
@@ -722,6 +736,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand git-textconv 'git''s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails'
             cand git 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover'
             cand publish 'Send a file (or a directory''s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names'
+            cand keyservice 'Serve sops''s key service (gRPC): wrap and unwrap data keys for other sops and sops-rs processes with this process''s credentials. Default: a private unix socket'
             cand filestatus 'Print {"encrypted":true} or {"encrypted":false} for a file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -775,6 +790,8 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
         &'sops-rs;help;git;setup'= {
         }
         &'sops-rs;help;publish'= {
+        }
+        &'sops-rs;help;keyservice'= {
         }
         &'sops-rs;help;filestatus'= {
         }

@@ -52,8 +52,8 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -l hc-vault-transit -d 'Ha
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_needs_command" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
@@ -106,6 +106,7 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "git-merge" -d 'A git m
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "git-textconv" -d 'git\'s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "git" -d 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "publish" -d 'Send a file (or a directory\'s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "keyservice" -d 'Serve sops\'s key service (gRPC): wrap and unwrap data keys for other sops and sops-rs processes with this process\'s credentials. Default: a private unix socket'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
@@ -120,8 +121,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l hc-vault-tra
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -152,8 +153,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s h -l help -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -184,8 +185,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l hc-vault-transi
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l unencrypted-suffix -d 'Leave keys with this suffix (and everything below them) unencrypted [default: _unencrypted]' -r
@@ -217,8 +218,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output -d 'Wr
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -254,8 +255,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l ignore-mac -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l json -d 'Print a JSON result object on stdout (needs -i or --output, as the file cannot share stdout), and errors as JSON on stderr (docs/json-output.md)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -282,8 +283,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
@@ -329,8 +330,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -353,8 +354,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -378,8 +379,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -404,8 +405,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l json -d 'Print a
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -427,8 +428,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l idempotent -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l json -d 'Print a JSON result object on stdout (the tree path and whether it was removed), and errors as JSON on stderr (docs/json-output.md)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -447,8 +448,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l keep-key-cr
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l background -d 'sops\'s deprecated --background (not supported: sops-rs waits for the command)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -472,8 +473,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l no-fifo -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file\'s secrets but not the keys to other files'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l background -d 'sops\'s deprecated --background (not supported: sops-rs waits for the command)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -491,8 +492,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
@@ -526,15 +527,15 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -f -a "hash" -d 'Print the HMAC of a tree path under SOPS_RS_AUDIT_HMAC_KEY, to search the logs with'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify hash help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l head -d 'Also require the log to reach this head: a digest printed by an earlier run (`sha256:...`), or a head file written through SOPS_RS_AUDIT_HEAD. With SOPS_RS_AUDIT_HMAC_KEY set, every line\'s MAC is checked too' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l json -d 'Print the result as JSON'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -556,8 +557,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l hc-vault-transit
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
@@ -587,8 +588,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l verbose -d 'Acce
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -602,8 +603,8 @@ binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verify-mac -d 'Also decrypt and verify each file\'s MAC and look for conflict markers in every value (needs the keys)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l json -d 'Print one JSON object per file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -616,8 +617,8 @@ ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -643,8 +644,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
@@ -676,8 +677,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -f -a "setup" -d 'Configure git\'s diff and merge drivers and add `.gitattributes` lines for every file the creation rules cover'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -699,8 +700,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l hc-vault-tra
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l aws-profile -d 'AWS profile for the KMS keys' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l encryption-context -d 'AWS KMS encryption context for new keys: key:value pairs, comma-separated' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l shamir-secret-sharing-threshold -d 'Number of key groups needed to decrypt (Shamir threshold)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l enable-local-keyservice -d 'Use local keys (always on in sops-rs; accepted for compatibility)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l disable-version-check -d 'Accepted for compatibility: sops-rs never contacts the network to check for updates' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
@@ -733,8 +734,16 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s y -l yes -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l omit-extensions -d 'Leave the file\'s extension out of the destination name'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l recursive -d 'Publish every file below the directory FILE (names keep their path below it)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s h -l help -d 'Print help'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l network -l net -d 'unix (the default) or tcp (sops\'s default; also tcp4, tcp6)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l address -l addr -d 'The socket path, or host:port for tcp [default: $XDG_RUNTIME_DIR/sops-rs/keyservice.sock (else /tmp/sops-rs-UID/), or 127.0.0.1:5000 for tcp]' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l allow-uid -d 'Another uid that may use the unix socket (repeatable; this user\'s uid always may)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l prompt -d 'Ask on the terminal before answering each request'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l allow-remote -d 'Allow tcp on an address other hosts can reach (the protocol has no authentication)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l verbose -d 'Accepted for compatibility'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l keyservice -d 'A remote sops key service (not supported: sops-rs uses its keys locally)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l indent -d 'Indentation of YAML and JSON output' -r
@@ -745,26 +754,27 @@ dotenv\t''
 ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s h -l help -d 'Print help'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "edit" -d 'Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "rotate" -d 'Encrypt a file again under a new data key, optionally adding or removing keys'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "updatekeys" -d 'Make files\' keys match the config\'s creation rule (values are not re-encrypted)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "groups" -d 'Add or delete key groups (Shamir secret sharing)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "set" -d 'Set one value of an encrypted file (VALUE is JSON); other values keep their ciphertext'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "unset" -d 'Remove one key or list element from an encrypted file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "exec-env" -d 'Run a command with the file\'s top-level values as environment variables'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "audit" -d 'Work with audit logs: verify a log\'s hash chain, hash a tree path'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "man" -d 'Print the man page sops-rs(1) (roff), or write every page into a directory'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "check" -d 'Fail when a file a creation rule covers is not encrypted, or a file\'s metadata or MAC is broken (for pre-commit hooks and CI)'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "git-merge" -d 'A git merge driver: three-way merge of encrypted files, key by key'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "git-textconv" -d 'git\'s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "git" -d 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "publish" -d 'Send a file (or a directory\'s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "edit" -d 'Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "rotate" -d 'Encrypt a file again under a new data key, optionally adding or removing keys'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "updatekeys" -d 'Make files\' keys match the config\'s creation rule (values are not re-encrypted)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "groups" -d 'Add or delete key groups (Shamir secret sharing)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "set" -d 'Set one value of an encrypted file (VALUE is JSON); other values keep their ciphertext'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "unset" -d 'Remove one key or list element from an encrypted file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "exec-env" -d 'Run a command with the file\'s top-level values as environment variables'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "exec-file" -d 'Run a command with `{}` replaced by the path of the decrypted file (a FIFO by default)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "completion" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "audit" -d 'Work with audit logs: verify a log\'s hash chain, hash a tree path'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "man" -d 'Print the man page sops-rs(1) (roff), or write every page into a directory'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "check" -d 'Fail when a file a creation rule covers is not encrypted, or a file\'s metadata or MAC is broken (for pre-commit hooks and CI)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "git-merge" -d 'A git merge driver: three-way merge of encrypted files, key by key'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "git-textconv" -d 'git\'s textconv for encrypted files: FILE decrypted, or (without the key) a one-line note and FILE as stored, so that `git diff` never fails'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "git" -d 'Set git up for encrypted files: the diff and merge drivers, and `.gitattributes` lines for every file the creation rules cover'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "publish" -d 'Send a file (or a directory\'s files) to the S3 bucket, GCS bucket or Vault KV path its destination rule names'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "keyservice" -d 'Serve sops\'s key service (gRPC): wrap and unwrap data keys for other sops and sops-rs processes with this process\'s credentials. Default: a private unix socket'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "filestatus" -d 'Print {"encrypted":true} or {"encrypted":false} for a file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish keyservice filestatus help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "add" -d 'Add a key group made of the keys given with --age, --pgp, ...'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "delete" -d 'Delete the key group at INDEX (0-based)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'

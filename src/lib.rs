@@ -130,10 +130,10 @@ pub mod config;
 pub mod conflict_markers;
 pub mod crypto;
 pub mod formats;
-#[cfg(feature = "keyservice")]
+#[cfg(all(feature = "keyservice", unix))]
 pub mod key_agent;
 pub mod keys;
-#[cfg(feature = "keyservice")]
+#[cfg(all(feature = "keyservice", unix))]
 pub mod keyservice;
 pub mod metadata;
 pub mod publish;

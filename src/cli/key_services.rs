@@ -33,7 +33,7 @@ pub fn resolve(args: &CommonArgs) -> Result<KeyServices, CliError> {
     })
 }
 
-#[cfg(feature = "keyservice")]
+#[cfg(all(feature = "keyservice", unix))]
 fn remote(uris: &[&str]) -> Result<Vec<Box<dyn sops_rs::keys::RemoteKeyService>>, CliError> {
     uris.iter()
         .map(|uri| {
@@ -44,13 +44,13 @@ fn remote(uris: &[&str]) -> Result<Vec<Box<dyn sops_rs::keys::RemoteKeyService>>
         .collect()
 }
 
-#[cfg(not(feature = "keyservice"))]
+#[cfg(not(all(feature = "keyservice", unix)))]
 fn remote(uris: &[&str]) -> Result<Vec<Box<dyn sops_rs::keys::RemoteKeyService>>, CliError> {
     match uris {
         [] => Ok(Vec::new()),
         _ => Err(CliError::new(
             code::GENERIC,
-            "this build of sops-rs has no key service client (cargo feature `keyservice`)",
+            "this build of sops-rs has no key service client (cargo feature `keyservice`, unix only)",
         )),
     }
 }
@@ -76,7 +76,7 @@ mod tests {
         assert_eq!(go_bool("no"), None);
     }
 
-    #[cfg(feature = "keyservice")]
+    #[cfg(all(feature = "keyservice", unix))]
     #[test]
     fn splits_services_on_commas_in_order() {
         let args = CommonArgs {
@@ -90,7 +90,7 @@ mod tests {
         assert_eq!(addresses, ["tcp://a:1", "unix:///b.sock", "tcp://c:3"]);
     }
 
-    #[cfg(feature = "keyservice")]
+    #[cfg(all(feature = "keyservice", unix))]
     #[test]
     fn a_bad_address_is_an_error() {
         let args = CommonArgs {

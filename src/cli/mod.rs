@@ -24,7 +24,7 @@ mod plan;
 mod session;
 mod version;
 
-#[cfg(feature = "keyservice")]
+#[cfg(all(feature = "keyservice", unix))]
 use commands::keyservice;
 use commands::{
     audit_log, check, completion, decrypt, edit, encrypt, exec_env, exec_file, filestatus,
@@ -182,7 +182,7 @@ enum Command {
     Publish(Deferred<publish_file::PublishArgs>),
     /// Serve sops's key service (gRPC): wrap and unwrap data keys for other sops and sops-rs
     /// processes with this process's credentials. Default: a private unix socket.
-    #[cfg(feature = "keyservice")]
+    #[cfg(all(feature = "keyservice", unix))]
     #[command(after_help = "Examples:\n  sops-rs keyservice &\n  \
                             export SOPS_KEYSERVICE=unix://$XDG_RUNTIME_DIR/sops-rs/keyservice.sock\n  \
                             sops-rs keyservice --network tcp --address 127.0.0.1:5000   (as sops)")]
@@ -312,7 +312,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
                 publish_file::run(args, s)
             })
         }
-        #[cfg(feature = "keyservice")]
+        #[cfg(all(feature = "keyservice", unix))]
         Some(Command::Keyservice(args)) => Session::run(
             common,
             KeyUse::Audited(Operation::new("keyservice", None).serving()),

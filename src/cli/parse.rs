@@ -21,7 +21,11 @@ use super::exit::{CliError, code};
 /// sops subcommands sops-rs does not have. Named on the command line, they are refused with a
 /// clear message instead of being taken for the file of the legacy `sops FILE` form. A name
 /// that sops-rs defines a subcommand for is skipped here.
-const MISSING_SOPS_SUBCOMMANDS: &[&str] = &["keyservice"];
+const MISSING_SOPS_SUBCOMMANDS: &[&str] = if cfg!(all(feature = "keyservice", unix)) {
+    &[]
+} else {
+    &["keyservice"]
+};
 
 /// sops's short name for `help`, which would otherwise be the file of `sops FILE`.
 const HELP_ALIAS: &str = "h";

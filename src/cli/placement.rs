@@ -99,7 +99,6 @@ fn read_before(subcommand: &str, long: &str) -> bool {
         "verbose",
         "disable-version-check",
         "check-for-updates",
-        "enable-local-keyservice",
     ];
     ALWAYS.contains(&long)
         || (long == "mac-only-encrypted" && matches!(subcommand, "encrypt" | "edit"))
@@ -345,6 +344,7 @@ fn refused_after(subcommand: &str) -> Option<&'static [&'static [&'static str]]>
                 "ignore-mac",
                 "decryption-order",
                 "enable-local-keyservice",
+                "keyservice",
             ],
             EXTRACT,
             RECIPIENTS,
@@ -352,6 +352,27 @@ fn refused_after(subcommand: &str) -> Option<&'static [&'static [&'static str]]>
             SELECTION,
             THRESHOLD,
             TOP_LEVEL_ONLY,
+        ],
+        // sops's server takes only its own flags and --verbose.
+        "keyservice" => &[
+            DESTINATION,
+            &[
+                "input-type",
+                "output-type",
+                "filename-override",
+                "ignore-mac",
+                "decryption-order",
+                "indent",
+                "enable-local-keyservice",
+                "keyservice",
+                "disable-version-check",
+                "check-for-updates",
+            ],
+            EXTRACT,
+            RECIPIENTS,
+            KMS_OPTIONS,
+            SELECTION,
+            THRESHOLD,
         ],
         _ => return None,
     })

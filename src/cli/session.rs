@@ -49,6 +49,7 @@ impl<'a> Operation<'a> {
 
     /// The operation is a key service: it uses this process's own credentials only, never the
     /// `--keyservice` / `SOPS_KEYSERVICE` services (which may name itself).
+    #[cfg_attr(not(all(feature = "keyservice", unix)), allow(dead_code))]
     pub fn serving(self) -> Operation<'a> {
         Operation {
             serving: true,
@@ -142,7 +143,7 @@ pub struct Session<'a> {
 impl<'a> Session<'a> {
     /// This session's audit settings, gathered again for a second writer of the same trail
     /// (the key agent's request records).
-    #[cfg(feature = "keyservice")]
+    #[cfg(all(feature = "keyservice", unix))]
     pub fn audit_settings(&self) -> Result<Settings, CliError> {
         Ok(Settings::gather(
             self.args.audit_log.as_deref(),
@@ -257,6 +258,7 @@ impl<'a> Session<'a> {
 
     /// The key context, for a command that hands it to threads or tasks outliving a borrow
     /// (the key service's server).
+    #[cfg_attr(not(all(feature = "keyservice", unix)), allow(dead_code))]
     pub fn shared_keys(&self) -> Result<Arc<KeyContext>, CliError> {
         self.shared_keys_ref().cloned()
     }

@@ -216,16 +216,16 @@ mod tests {
         }
     }
 
-    fn remote(address: &'static str, answer: Option<(&'static [u8], KeySource)>) -> Box<Remote> {
-        Box::new(Remote { address, answer })
+    fn remote(address: &'static str, answer: Option<(&'static [u8], KeySource)>) -> Remote {
+        Remote { address, answer }
     }
 
-    fn context(local: bool, remotes: Vec<Box<Remote>>) -> KeyContext {
+    fn context(local: bool, remotes: Vec<Remote>) -> KeyContext {
         let mut ctx = KeyContext::default();
         ctx.key_services.local = local;
         ctx.key_services.remote = remotes
             .into_iter()
-            .map(|r| r as Box<dyn RemoteKeyService>)
+            .map(|r| Box::new(r) as Box<dyn RemoteKeyService>)
             .collect();
         ctx
     }

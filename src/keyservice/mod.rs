@@ -1,4 +1,5 @@
-//! sops's key service over gRPC, both sides (cargo feature `keyservice`).
+//! sops's key service over gRPC, both sides (cargo feature `keyservice`; unix only, for the
+//! unix socket and its peer credentials).
 //!
 //! A key service wraps and unwraps data keys for a process that only names the master key: the
 //! client side ([`client`]) is what `--keyservice URI` adds to a [`KeyContext`]'s
@@ -21,7 +22,7 @@ pub mod server;
 pub use address::Address;
 pub use client::Client;
 pub use listener::{ListenOptions, Listener};
-pub use server::{DirectUnwrapper, Peer, ServeOptions, Unwrapper};
+pub use server::{DirectUnwrapper, Peer, ServeOptions, Unwrapper, serve, serve_until};
 
 /// The gRPC metadata header a sops-rs key service answers with: where the data key came from
 /// (`provider`, `cache`, `cache_stale`). sops ignores it.

@@ -94,7 +94,7 @@ impl Handler {
     ) -> Result<T, Status> {
         let options = self.options;
         let prompt_lock = self.prompt_lock.clone();
-        let answer = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             let described = format!("{operation} with the {} key {}", key.kind(), key.id());
             if options.prompt && !confirmed(&prompt_lock, &described, &peer) {
                 return Err(Status::permission_denied(
@@ -116,8 +116,7 @@ impl Handler {
             })
         })
         .await
-        .map_err(|_| Status::internal("the request's worker stopped"))?;
-        answer
+        .map_err(|_| Status::internal("the request's worker stopped"))?
     }
 }
 
@@ -217,6 +216,18 @@ pub fn serve(
     options: ServeOptions,
     on_ready: impl FnOnce(&str),
 ) -> Result<(), String> {
+    serve_until(listener, ctx, unwrapper, options, on_ready, stopped())
+}
+
+/// [`serve`], stopping when `stop` resolves instead of on a signal.
+pub fn serve_until(
+    listener: Listener,
+    ctx: Arc<KeyContext>,
+    unwrapper: Arc<dyn Unwrapper>,
+    options: ServeOptions,
+    on_ready: impl FnOnce(&str),
+    stop: impl Future<Output = ()>,
+) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("sops-rs-keyservice-server")
@@ -250,7 +261,7 @@ pub fn serve(
                     },
                 );
                 on_ready(&address);
-                let served = run(service, incoming).await;
+                let served = run(service, incoming, stop).await;
                 let _ = std::fs::remove_file(&path);
                 served
             }
@@ -267,7 +278,7 @@ pub fn serve(
                         })
                     });
                 on_ready(&address);
-                run(service, incoming).await
+                run(service, incoming, stop).await
             }
         }
     })
@@ -297,13 +308,17 @@ fn admitted(stream: &tokio::net::UnixStream, allowed_uids: &[u32]) -> bool {
     }
 }
 
-async fn run<I, IO>(service: KeyServiceServer<Handler>, incoming: I) -> Result<(), String>
+async fn run<I, IO>(
+    service: KeyServiceServer<Handler>,
+    incoming: I,
+    stop: impl Future<Output = ()>,
+) -> Result<(), String>
 where
     I: tokio_stream::Stream<Item = std::io::Result<IO>>,
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Connected + Unpin + Send + 'static,
 {
     tonic::transport::Server::builder()
-        .serve_with_incoming_shutdown(service, incoming, stopped())
+        .serve_with_incoming_shutdown(service, incoming, stop)
         .await
         .map_err(|e| format!("the key service stopped: {e}"))
 }
@@ -321,5 +336,76 @@ async fn stopped() {
     tokio::select! {
         _ = interrupt.recv() => {}
         _ = terminate.recv() => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{AgeKey, RemoteKeyService};
+    use crate::keyservice::{Client, ListenOptions};
+
+    /// Answers every unwrap with a fixed secret, as a cache would, and counts the calls.
+    struct Cached(std::sync::atomic::AtomicUsize);
+
+    impl Unwrapper for Cached {
+        fn unwrap(&self, _: &dyn MasterKey, enc: &str, peer: &Peer) -> (Unwrapped, KeySource) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            assert_eq!(enc, "wrapped");
+            assert_eq!(peer.uid, Some(rustix::process::geteuid().as_raw()));
+            (
+                Ok(Some(Zeroizing::new(b"data key".to_vec()))),
+                KeySource::Cache,
+            )
+        }
+    }
+
+    /// The server's unwraps go through the [`Unwrapper`] it is given, and the client reads
+    /// where the answer came from out of the response's header.
+    #[test]
+    fn the_unwrapper_answers_and_the_client_hears_its_source() {
+        let scratch = tempfile::tempdir().unwrap();
+        let socket = scratch.path().join("ks.sock");
+        let listener = Listener::bind(
+            &ListenOptions {
+                network: Some("unix".into()),
+                address: Some(socket.display().to_string()),
+                ..Default::default()
+            },
+            &|_| {},
+        )
+        .unwrap();
+        let cached = Arc::new(Cached(Default::default()));
+        let unwrapper = cached.clone();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+        let server = std::thread::spawn(move || {
+            let stop = async move {
+                // Polled on the server's runtime: a blocking wait on its own thread.
+                let _ = tokio::task::spawn_blocking(move || stop_rx.recv()).await;
+            };
+            serve_until(
+                listener,
+                Arc::new(KeyContext::default()),
+                unwrapper,
+                ServeOptions::default(),
+                |address| ready_tx.send(address.to_string()).unwrap(),
+                stop,
+            )
+        });
+        let address = ready_rx.recv().unwrap();
+        let client = Client::new(&address).unwrap();
+        let key =
+            AgeKey::from_metadata("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p");
+        let (secret, source) = client.unwrap(&key, "wrapped").unwrap();
+        assert_eq!(secret.as_slice(), b"data key");
+        assert_eq!(source, KeySource::Cache);
+        assert_eq!(cached.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+        stop_tx.send(()).unwrap();
+        server.join().unwrap().unwrap();
+        assert!(
+            !socket.exists(),
+            "the socket is removed when the server stops"
+        );
     }
 }

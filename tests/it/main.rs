@@ -38,6 +38,8 @@
 //! - `legacy`: sops's legacy top-level forms and flags placed around subcommands, against the
 //!   real sops 3.12.2 (same exit codes, output and files); sops subcommands sops-rs lacks.
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
+//! - `keyservice`: the key service both ways with the real sops (age, PGP, OpenBao, moto), the
+//!   private socket and another uid refused.
 //! - `json_output`: `--json` of updatekeys, rotate, set, unset and check, errors as JSON, and
 //!   no change without `--json` (compared with the real sops).
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
@@ -122,8 +124,10 @@ mod hostile_writes;
 mod interop_sops;
 mod json_output;
 mod json_store;
-#[cfg(all(feature = "keyservice", feature = "vault", feature = "aws"))]
+#[cfg(all(feature = "keyservice", unix, feature = "vault", feature = "aws"))]
 mod key_agent;
+#[cfg(all(feature = "keyservice", unix))]
+mod keyservice;
 mod legacy;
 mod module_index;
 mod output_format;

@@ -319,6 +319,7 @@ fn no_subcommand_unwraps_a_key_or_lets_plaintext_out_without_the_audit_trail() {
     );
     let file = path_arg(&encrypted);
     let output = path_arg(&home.path("out.yaml"));
+    let socket = path_arg(&home.path("keyservice.sock"));
     // One or more command lines per subcommand; a subcommand missing here fails the test.
     let table: Vec<(&str, Vec<Vec<String>>)> = vec![
         (
@@ -445,6 +446,16 @@ fn no_subcommand_unwraps_a_key_or_lets_plaintext_out_without_the_audit_trail() {
         ),
         ("filestatus", vec![vec!["filestatus".into(), file.clone()]]),
         ("help", vec![vec!["help".into(), "decrypt".into()]]),
+        // A server runs until stopped; with its audit trail unusable it must not start at all
+        // (checked below: the socket never appears), so this line ends.
+        (
+            "keyservice",
+            vec![vec![
+                "keyservice".into(),
+                "--address".into(),
+                socket.clone(),
+            ]],
+        ),
     ];
     let listed = listed_subcommands(&home);
     assert!(listed.len() > 10, "{listed:?}");
@@ -478,6 +489,10 @@ fn no_subcommand_unwraps_a_key_or_lets_plaintext_out_without_the_audit_trail() {
             assert!(
                 !Path::new(&output).exists(),
                 "{name}: {line:?} wrote {output}"
+            );
+            assert!(
+                !Path::new(&socket).exists(),
+                "{name}: {line:?} served keys unaudited"
             );
             for (path, bytes) in &unchanged {
                 assert_eq!(&std::fs::read(path).unwrap(), bytes, "{name}: {line:?}");

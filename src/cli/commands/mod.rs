@@ -14,7 +14,7 @@ pub mod git_merge;
 pub mod git_setup;
 pub mod git_textconv;
 pub mod groups;
-#[cfg(feature = "keyservice")]
+#[cfg(all(feature = "keyservice", unix))]
 pub mod keyservice;
 pub mod legacy;
 pub mod man;
