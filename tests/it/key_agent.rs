@@ -17,7 +17,9 @@ use crate::support::faults::FaultyProxy;
 use crate::support::moto::Moto;
 use crate::support::openbao::OpenBao;
 use crate::support::standin::INPUT;
-use crate::support::{TestEnv, as_nobody, ok, path_arg, sops_command, sops_rs_command, wait_for};
+use crate::support::{
+    TestEnv, as_nobody, launched_by, ok, path_arg, sops_command, sops_rs_command, wait_for,
+};
 
 /// How long a poll for a state change (a TTL running out, a window closing) may take.
 const CHANGE: Duration = Duration::from_secs(60);
@@ -35,6 +37,11 @@ impl Agent {
     /// Starts `sops-rs keyservice` with `flags`, the provider credentials `env` (and nothing
     /// else) and a request log, and waits for its socket.
     fn start(env: &[(&str, &str)], flags: &[&str]) -> Agent {
+        Agent::start_through(&[], env, flags)
+    }
+
+    /// [`Agent::start`] through `launcher` (`["prlimit", ...]`), when not empty.
+    fn start_through(launcher: &[&str], env: &[(&str, &str)], flags: &[&str]) -> Agent {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = sops_rs_command(dir.path());
         cmd.args(["keyservice", "--network", "unix", "--address"])
@@ -46,6 +53,15 @@ impl Agent {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(dir.path().join("stderr")).unwrap());
+        if !launcher.is_empty() {
+            let launcher: Vec<&std::ffi::OsStr> = launcher.iter().map(|a| a.as_ref()).collect();
+            let mut launched = launched_by(&launcher, &cmd);
+            launched
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(dir.path().join("stderr")).unwrap());
+            cmd = launched;
+        }
         let mut child = cmd.spawn().unwrap();
         let socket = dir.path().join("agent.sock");
         wait_for("the agent's socket", CHANGE, || {
@@ -538,4 +554,36 @@ fn key_agent_refuses_another_uid_even_with_the_key_cached() {
             .stderr()
             .contains("refused a connection from uid 65534")
     });
+}
+
+#[test]
+fn key_agent_warns_and_goes_on_when_memory_cannot_be_locked() {
+    let vault = Vault::start();
+    // Without CAP_IPC_LOCK and with RLIMIT_MEMLOCK 0, mlock is refused even to root.
+    let agent = Agent::start_through(
+        &[
+            "setpriv",
+            "--bounding-set=-ipc_lock",
+            "prlimit",
+            "--memlock=0:0",
+        ],
+        &[("VAULT_TOKEN", vault.bao.token())],
+        &["--cache-ttl", "1h"],
+    );
+    assert_eq!(
+        decrypted(agent.decrypt(vault.home.dir(), &vault.file)),
+        INPUT
+    );
+    assert_eq!(
+        decrypted(agent.decrypt(vault.home.dir(), &vault.file)),
+        INPUT
+    );
+    assert_eq!(agent.sources(), ["provider", "cache"]);
+    assert!(
+        agent
+            .stderr()
+            .contains("warning: cannot lock the key cache's memory against swapping"),
+        "{}",
+        agent.stderr()
+    );
 }
