@@ -68,7 +68,8 @@ pub struct CommonArgs {
     /// Accepted for compatibility (sops-rs does not check for updates).
     #[arg(long, global = true)]
     pub check_for_updates: bool,
-    /// Accepted for compatibility.
+    /// `keyservice`: one line per request on standard error; elsewhere accepted for
+    /// compatibility.
     #[arg(long, global = true)]
     pub verbose: bool,
     /// Append audit events to this JSON Lines file (`-`: standard error).
