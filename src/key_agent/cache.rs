@@ -79,7 +79,15 @@ pub struct KeyCache {
 
 impl KeyCache {
     /// An empty cache; its memory is locked if the OS allows ([`KeyCache::lock_state`]).
+    /// Durations longer than a century are taken as a century (an `Instant` cannot reach
+    /// much further).
     pub fn new(policy: CachePolicy) -> KeyCache {
+        const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+        let policy = CachePolicy {
+            ttl: policy.ttl.min(CENTURY),
+            serve_stale_for: policy.serve_stale_for.min(CENTURY),
+            ..policy
+        };
         KeyCache {
             policy,
             state: Mutex::new(State {
@@ -442,6 +450,24 @@ mod tests {
         assert!(cache.state().slots.is_clear());
         source(&cache, t0, &provider, data_key());
         assert!(cache.is_empty(), "a cleared cache stores nothing more");
+    }
+
+    #[test]
+    fn an_endless_ttl_does_not_overflow() {
+        let cache = KeyCache::new(CachePolicy {
+            ttl: Duration::MAX,
+            max_uses: None,
+            serve_stale_for: Duration::MAX,
+        });
+        let provider = Provider::new();
+        let now = Instant::now();
+        source(&cache, now, &provider, data_key());
+        assert_eq!(
+            source(&cache, now, &provider, data_key()).1,
+            KeySource::Cache
+        );
+        let mut state = cache.state();
+        assert!(cache.sweep(&mut state, now).is_some());
     }
 
     #[test]
