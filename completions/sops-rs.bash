@@ -2369,7 +2369,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__keyservice)
-            opts="-h --net --network --addr --address --prompt --allow-uid --allow-remote --verbose --audit-log --config --help"
+            opts="-h --net --network --addr --address --prompt --allow-uid --allow-remote --cache-ttl --cache-max-uses --serve-stale-for --verbose --audit-log --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2392,6 +2392,18 @@ _sops__rs() {
                     return 0
                     ;;
                 --allow-uid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-max-uses)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --serve-stale-for)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

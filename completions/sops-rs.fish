@@ -766,6 +766,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s h -l help -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l network -l net -d 'unix (the default) or tcp (sops\'s default; also tcp4, tcp6)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l address -l addr -d 'The socket path, or host:port for tcp [default: $XDG_RUNTIME_DIR/sops-rs/keyservice.sock (else /tmp/sops-rs-UID/), or 127.0.0.1:5000 for tcp]' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l allow-uid -d 'Another uid that may use the unix socket (repeatable; this user\'s uid always may)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l cache-ttl -d 'Be a caching key agent: answer a repeated unwrap from memory for this long after the provider answered (30s, 5m, 1h)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l cache-max-uses -d 'With --cache-ttl: a cached key answers at most N times, then the provider is asked again' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l serve-stale-for -d 'With --cache-ttl: while the provider is unreachable (no connection, timeout, 5xx), a cached key may answer this long past its TTL (never after a refusal)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l prompt -d 'Ask on the terminal before answering each request'

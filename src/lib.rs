@@ -132,6 +132,8 @@ pub mod config;
 pub mod conflict_markers;
 pub mod crypto;
 pub mod formats;
+#[cfg(all(feature = "keyservice", unix))]
+pub mod key_agent;
 pub mod keys;
 #[cfg(all(feature = "keyservice", unix))]
 pub mod keyservice;

@@ -153,6 +153,17 @@ pub struct Session<'a> {
 }
 
 impl<'a> Session<'a> {
+    /// This session's audit settings, gathered again for a second writer of the same trail
+    /// (the key agent's request records).
+    #[cfg(all(feature = "keyservice", unix))]
+    pub fn audit_settings(&self) -> Result<Settings, CliError> {
+        Ok(Settings::gather(
+            self.args.audit_log.as_deref(),
+            self.config.as_ref(),
+            &std::env::vars().collect(),
+        )?)
+    }
+
     /// Resolves the session for a command that does `key_use`, runs `command` in it, writes the
     /// finish record and then the held outputs.
     pub fn run(

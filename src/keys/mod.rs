@@ -76,6 +76,11 @@ pub enum KeyError {
     /// trail records it as `no_credentials`, not as a failure.
     #[error("{0}")]
     NoCredentials(String),
+    /// The provider could not be asked or failed on its own side: no connection, no answer in
+    /// time, an HTTP 5xx. An outage, not an answer about this key: a key agent may serve a
+    /// cached key during one (never after an access-denied answer, which is [`KeyError::Failed`]).
+    #[error("{0}")]
+    Unavailable(String),
     /// This build cannot use keys of this type yet.
     #[error("{0} keys are not supported by this build of sops-rs yet")]
     Unsupported(KeyKind),

@@ -95,6 +95,9 @@
 //!   `--omit-extensions`, the re-encryption rule, the question, errors, sops's functional tests.
 //! - `fuzz_smoke`: each fuzz target body on a few thousand seeded mutations (CI's fuzzing).
 //! - `module_index`: every file in `tests/it/` is a module here and in this index.
+//! - `key_agent`: the caching key agent (`keyservice --cache-ttl`) against OpenBao and moto:
+//!   TTL, max uses, the stale window in an outage, no stale answer after a refusal, audit
+//!   records, zeroization read from the agent's memory, SIGTERM, another uid refused.
 
 mod audit;
 mod audit_report;
@@ -132,6 +135,8 @@ mod hostile_writes;
 mod interop_sops;
 mod json_output;
 mod json_store;
+#[cfg(all(feature = "keyservice", unix, feature = "vault", feature = "aws"))]
+mod key_agent;
 #[cfg(all(feature = "keyservice", unix))]
 mod keyservice;
 mod legacy;

@@ -1,11 +1,15 @@
 //! `sops-rs keyservice`: serve sops's key service with this process's credentials. The flags
 //! are sops's (`--network/--net`, `--address/--addr`, `--prompt`, `--verbose`) plus who may
-//! connect (`--allow-uid`, `--allow-remote`); the serving is `sops_rs::keyservice`'s.
+//! connect (`--allow-uid`, `--allow-remote`); the serving is `sops_rs::keyservice`'s. With
+//! `--cache-ttl` it is a caching key agent; the audit trail gets one record per request served
+//! (`sops_rs::key_agent`).
 
-use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Args;
-use sops_rs::keyservice::{DirectUnwrapper, ListenOptions, Listener, ServeOptions, server};
+use sops_rs::audit::{AUDIT_UNAVAILABLE_EXIT, RunContext};
+use sops_rs::key_agent::{Agent, AgentOptions, CachePolicy, parse_duration};
+use sops_rs::keyservice::{ListenOptions, Listener, ServeOptions, server};
 
 use crate::cli::exit::{CliError, code};
 use crate::cli::session::Session;
@@ -28,6 +32,18 @@ pub struct KeyserviceArgs {
     /// Allow tcp on an address other hosts can reach (the protocol has no authentication).
     #[arg(long)]
     pub allow_remote: bool,
+    /// Be a caching key agent: answer a repeated unwrap from memory for this long after the
+    /// provider answered (30s, 5m, 1h).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub cache_ttl: Option<Duration>,
+    /// With --cache-ttl: a cached key answers at most N times, then the provider is asked
+    /// again.
+    #[arg(long, value_name = "N", requires = "cache_ttl", value_parser = clap::value_parser!(u64).range(1..))]
+    pub cache_max_uses: Option<u64>,
+    /// With --cache-ttl: while the provider is unreachable (no connection, timeout, 5xx), a
+    /// cached key may answer this long past its TTL (never after a refusal).
+    #[arg(long, value_name = "DURATION", requires = "cache_ttl", value_parser = parse_duration)]
+    pub serve_stale_for: Option<Duration>,
 }
 
 pub fn run(args: &KeyserviceArgs, session: &Session) -> Result<(), CliError> {
@@ -42,13 +58,37 @@ pub fn run(args: &KeyserviceArgs, session: &Session) -> Result<(), CliError> {
     let failed = |message: String| CliError::new(code::GENERIC, message);
     let listener =
         Listener::bind(&options, &|warning| eprintln!("warning: {warning}")).map_err(failed)?;
-    let unwrapper = Arc::new(DirectUnwrapper::new(keys.clone()));
+    // The audit trail (--audit-log, SOPS_RS_AUDIT_*) also gets one record per request served.
+    let request_log = session
+        .audit_settings()?
+        .auditor(RunContext::new(std::env::vars().collect()))
+        .map_err(|e| CliError::new(AUDIT_UNAVAILABLE_EXIT, e.0))?;
+    let caching = args.cache_ttl.is_some();
+    let agent_options = AgentOptions {
+        cache: args.cache_ttl.map(|ttl| CachePolicy {
+            ttl,
+            max_uses: args.cache_max_uses,
+            serve_stale_for: args.serve_stale_for.unwrap_or_default(),
+        }),
+        request_log,
+    };
+    let agent = Agent::start(
+        agent_options,
+        keys.clone(),
+        &listener.address(),
+        &|warning| eprintln!("warning: {warning}"),
+    );
     let serve = ServeOptions {
         prompt: args.prompt,
         verbose: session.args.verbose,
     };
-    server::serve(listener, keys, unwrapper, serve, |address| {
+    let served = server::serve(listener, keys, agent.unwrapper.clone(), serve, |address| {
         eprintln!("sops-rs keyservice: listening on {address}");
-    })
-    .map_err(failed)
+    });
+    let zeroed = agent.stop();
+    if caching {
+        let keys = if zeroed == 1 { "key" } else { "keys" };
+        eprintln!("sops-rs keyservice: stopped; zeroed {zeroed} cached {keys}");
+    }
+    served.map_err(failed)
 }

@@ -278,10 +278,15 @@ impl AwsKmsKey {
             .await
             .map_err(|e| {
                 self.request_id.set(e.request_id());
-                KeyError::Failed(format!(
+                let message = format!(
                     "failed to decrypt sops data key with AWS KMS: {}",
                     describe(&e)
-                ))
+                );
+                if is_outage(&e) {
+                    KeyError::Unavailable(message)
+                } else {
+                    KeyError::Failed(message)
+                }
             })?;
         self.request_id.set(out.request_id());
         match out.plaintext {
@@ -336,6 +341,18 @@ pub(crate) async fn chain_credentials(config: &SdkConfig) -> Result<Option<Crede
             "cannot load AWS credentials: {}",
             error_chain(&e)
         ))),
+    }
+}
+
+/// Whether an SDK error is an outage (no connection, no answer in time, an HTTP 5xx) rather
+/// than the service's answer about the key.
+fn is_outage<E>(err: &SdkError<E, HttpResponse>) -> bool {
+    match err {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => true,
+        SdkError::ResponseError(_) | SdkError::ServiceError(_) => err
+            .raw_response()
+            .is_some_and(|response| response.status().is_server_error()),
+        _ => false,
     }
 }
 
@@ -478,7 +495,7 @@ pub(crate) fn run<T>(
         // retries) a little later, so the SDK's own, more precise error wins when it can.
         match tokio::time::timeout(total + Duration::from_secs(2), operation).await {
             Ok(result) => result,
-            Err(_) => Err(KeyError::Failed(format!(
+            Err(_) => Err(KeyError::Unavailable(format!(
                 "AWS did not answer within {} s",
                 total.as_secs()
             ))),

@@ -147,10 +147,15 @@ impl VaultKey {
                 .and_then(Json::as_str),
         );
         if !status.is_success() {
-            return Err(KeyError::Failed(format!(
+            let message = format!(
                 "Vault transit {operation} failed with {}",
                 api_error(status, body.as_ref())
-            )));
+            );
+            return Err(if status.is_server_error() {
+                KeyError::Unavailable(message)
+            } else {
+                KeyError::Failed(message)
+            });
         }
         body.and_then(|mut b| b.get_mut("data").map(Json::take))
             .filter(Json::is_object)
@@ -262,7 +267,7 @@ pub(crate) fn transport_error(what: &str, address: &str, e: &reqwest::Error) -> 
     } else {
         format!(": {cause}")
     };
-    KeyError::Failed(format!("{what} at {address} {kind}{cause}"))
+    KeyError::Unavailable(format!("{what} at {address} {kind}{cause}"))
 }
 
 /// `SOPS_HC_VAULT_ALLOWLIST` from the captured environment.
