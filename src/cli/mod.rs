@@ -15,6 +15,7 @@ pub mod exit;
 mod input_output;
 mod json_output;
 mod key_flags;
+mod many;
 mod open;
 mod parallel;
 mod parse;
@@ -82,7 +83,7 @@ enum Command {
                             sops-rs decrypt --extract '[\"db\"][\"password\"]' app.enc.yaml\n  \
                             sops-rs decrypt --output-type json app.enc.yaml"
     )]
-    Decrypt(Deferred<FileArg>),
+    Decrypt(Deferred<decrypt::DecryptArgs>),
     /// Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext.
     #[command(after_help = "Examples:\n  sops-rs edit secrets.enc.yaml\n  \
                             SOPS_EDITOR='code --wait' sops-rs edit app.enc.json\n  \
@@ -197,7 +198,10 @@ impl Command {
         };
         match self {
             Command::Check(check) if check.json => Some(json_output::ErrorSubject::default()),
-            Command::Rotate(rotate) if rotate.json => Some(named(&rotate.file, None)),
+            Command::Rotate(rotate) if rotate.json => match rotate.files.as_slice() {
+                [file] => Some(named(file, None)),
+                _ => Some(json_output::ErrorSubject::default()),
+            },
             Command::Updatekeys(update) if update.json => match update.files.as_slice() {
                 [file] => Some(named(file, None)),
                 _ => Some(json_output::ErrorSubject::default()),
@@ -257,9 +261,9 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
             })
         }
         Some(Command::Decrypt(arg)) => {
-            let operation = Operation::new("decrypt", arg.file.as_deref());
+            let operation = Operation::new("decrypt", arg.files.first().map(PathBuf::as_path));
             let key_use = KeyUse::Audited(operation.at(common.extract.as_deref()));
-            Session::run(common, key_use, |s| decrypt::run(arg.file.as_deref(), s))
+            Session::run(common, key_use, |s| decrypt::run_args(arg, s))
         }
         Some(Command::Edit(edit)) => {
             Session::run(common, audited("edit", Some(edit.file.as_path())), |s| {
@@ -268,7 +272,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         }
         Some(Command::Rotate(rotate)) => Session::run(
             common,
-            audited("rotate", Some(rotate.file.as_path())),
+            audited("rotate", rotate.files.first().map(PathBuf::as_path)),
             |s| rotate::rotate(rotate, s),
         ),
         Some(Command::Updatekeys(update)) => {

@@ -100,6 +100,8 @@ fn read_before(subcommand: &str, long: &str) -> bool {
         "disable-version-check",
         "check-for-updates",
         "enable-local-keyservice",
+        "offline",
+        "provider-timeout",
     ];
     ALWAYS.contains(&long)
         || (long == "mac-only-encrypted" && matches!(subcommand, "encrypt" | "edit"))

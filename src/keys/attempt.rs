@@ -15,11 +15,7 @@ pub(crate) type Unwrapped = Result<Option<Zeroizing<Vec<u8>>>, KeyError>;
 
 /// Asks `key` to unwrap `enc`. The event is returned, not reported, so that callers running
 /// several attempts at once can report them in a stable order.
-pub(crate) fn unwrap(
-    key: &dyn MasterKey,
-    enc: &str,
-    ctx: &KeyContext,
-) -> (Unwrapped, KeyEvent) {
+pub(crate) fn unwrap(key: &dyn MasterKey, enc: &str, ctx: &KeyContext) -> (Unwrapped, KeyEvent) {
     let started = Instant::now();
     let result = key.unwrap(enc, ctx);
     let mut event = event("unwrap", key, &result, started);

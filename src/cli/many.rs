@@ -1,0 +1,185 @@
+//! Commands over many files (`decrypt`, `encrypt`, `rotate` with several FILE arguments or a
+//! directory): which files a directory gives, the bounded pool that runs the per-file work (the
+//! work itself is the library's, called by the command), the progress bar on a terminal, the
+//! per-file summary on standard error and the exit status.
+//!
+//! Exit status of a run over several files: 0 when every file succeeded, else the exit code of
+//! the first failing file in command-line order (the code sops gives for that failure alone).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::exit::{CliError, code};
+use super::session::Session;
+
+/// The flags of a command that takes several files.
+#[derive(Args, Debug, Default, Clone)]
+pub struct ManyArgs {
+    /// Walk the directories among the FILE arguments (hidden entries are skipped).
+    #[arg(long)]
+    pub recursive: bool,
+    /// Write each result into this directory, under the file's path relative to the current
+    /// directory (or its name, for a path outside it).
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+}
+
+/// What a directory walk keeps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// Files holding sops ciphertext (`decrypt`, `rotate`).
+    Encrypted,
+    /// Files without it (`encrypt`).
+    Plaintext,
+}
+
+/// Whether raw bytes hold sops ciphertext (the MAC always is one).
+fn holds_ciphertext(bytes: &[u8]) -> bool {
+    const MARK: &[u8] = b"ENC[AES256_GCM,";
+    bytes.windows(MARK.len()).any(|window| window == MARK)
+}
+
+fn walk(dir: &Path, wanted: Wanted, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        CliError::new(
+            code::COULD_NOT_READ_INPUT,
+            format!("cannot read directory {}: {e}", dir.display()),
+        )
+    })?;
+    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    children.sort();
+    for child in children {
+        let hidden = child
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if child.is_dir() {
+            walk(&child, wanted, out)?;
+        } else if child.is_file() {
+            let encrypted = std::fs::read(&child).is_ok_and(|bytes| holds_ciphertext(&bytes));
+            if encrypted == (wanted == Wanted::Encrypted) {
+                out.push(child);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The files the FILE arguments name: files as given, directories (with `--recursive`) walked
+/// for the files `wanted` describes, in sorted order.
+pub fn expand(
+    paths: &[PathBuf],
+    recursive: bool,
+    wanted: Wanted,
+) -> Result<Vec<PathBuf>, CliError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            if !recursive {
+                return Err(CliError::new(
+                    code::NO_FILE_SPECIFIED,
+                    format!(
+                        "{} is a directory: give --recursive to walk it",
+                        path.display()
+                    ),
+                ));
+            }
+            walk(path, wanted, &mut files)?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// Where `--output-dir DIR` puts the result for `file`: DIR joined with the file's path
+/// relative to the current directory, or with its name alone when it is not below it.
+pub fn in_output_dir(dir: &Path, file: &Path) -> PathBuf {
+    let relative = match file.is_absolute() {
+        true => std::env::current_dir()
+            .ok()
+            .and_then(|cwd| file.strip_prefix(cwd).ok().map(Path::to_path_buf)),
+        false => Some(file.to_path_buf()),
+    };
+    let relative = relative
+        .filter(|r| {
+            r.components().all(|c| {
+                matches!(
+                    c,
+                    std::path::Component::Normal(_) | std::path::Component::CurDir
+                )
+            })
+        })
+        .unwrap_or_else(|| PathBuf::from(file.file_name().unwrap_or(file.as_os_str())));
+    dir.join(relative)
+}
+
+/// What one file's work reports on success: a short note for the summary (`-> out.yaml`).
+pub type Done = Result<String, CliError>;
+
+/// Runs `work` on every file on a bounded pool (one worker per core), with a progress bar when
+/// standard error is a terminal, going on past failed files; then prints one summary line per
+/// file and a total on standard error. Returns the first failing file's error code (in
+/// command-line order), with the summary already printed.
+pub fn run(
+    operation: &str,
+    files: &[PathBuf],
+    session: &Session,
+    work: impl Fn(&Path) -> Done + Sync,
+) -> Result<(), CliError> {
+    let progress = (std::io::stderr().is_terminal() && files.len() > 1).then(|| {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .expect("valid template"),
+        );
+        bar.set_message(operation.to_string());
+        bar
+    });
+    let results = super::parallel::map(files, |path| {
+        let done = work(path);
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+        done
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let mut first_failure = None;
+    let mut failed = 0;
+    for (path, done) in files.iter().zip(results) {
+        match done {
+            Ok(note) => eprintln!("  ok      {}{note}", path.display()),
+            Err(mut error) => {
+                failed += 1;
+                if session.withholding_paths()
+                    && let Some(redacted) = error.redacted.take()
+                {
+                    error.message = redacted;
+                }
+                let name = path.display().to_string();
+                let mut message = error.message.replace('\n', "\n          ");
+                if !message.contains(&name) {
+                    message = format!("{name}: {message}");
+                }
+                eprintln!("  failed  {message} (exit {})", error.code);
+                first_failure.get_or_insert(error.code);
+            }
+        }
+    }
+    eprintln!(
+        "{operation}: {} of {} files done, {failed} failed",
+        files.len() - failed,
+        files.len()
+    );
+    match first_failure {
+        None => Ok(()),
+        Some(code) => Err(CliError::silent(code)),
+    }
+}
