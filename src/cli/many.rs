@@ -5,9 +5,14 @@
 //!
 //! Exit status of a run over several files: 0 when every file succeeded, else the exit code of
 //! the first failing file in command-line order (the code sops gives for that failure alone).
+//! SIGINT, SIGTERM or SIGHUP stop the run cleanly: files being written are finished (every write
+//! is atomic), no new file is started, the summary lists those not started, and the exit code
+//! is 128 + the signal number.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::Args;
 
@@ -119,6 +124,19 @@ pub fn in_output_dir(dir: &Path, file: &Path) -> PathBuf {
     dir.join(relative)
 }
 
+/// `target` as a file destination, its directory created.
+pub fn prepared_target(target: PathBuf) -> Result<(PathBuf, sops_rs::io::Expect), CliError> {
+    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            CliError::new(
+                code::COULD_NOT_WRITE_OUTPUT,
+                format!("cannot create {}: {e}", parent.display()),
+            )
+        })?;
+    }
+    Ok((target, sops_rs::io::Expect::Any))
+}
+
 /// What one file's work reports on success: a short note for the summary (`-> out.yaml`).
 pub type Done = Result<String, CliError>;
 
@@ -141,13 +159,33 @@ pub fn run(
         bar.set_message(operation.to_string());
         bar
     });
+    let signal = Arc::new(AtomicUsize::new(0));
+    let handlers: Vec<_> = [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ]
+    .into_iter()
+    .filter_map(|number| {
+        signal_hook::flag::register_usize(number, Arc::clone(&signal), number as usize).ok()
+    })
+    .collect();
     let results = super::parallel::map(files, |path| {
-        let done = work(path);
+        let done = match signal.load(Ordering::SeqCst) {
+            0 => work(path),
+            number => Err(CliError::new(
+                (128 + number).min(255) as u8,
+                format!("{}: not started (interrupted)", path.display()),
+            )),
+        };
         if let Some(bar) = &progress {
             bar.inc(1);
         }
         done
     });
+    for handler in handlers {
+        signal_hook::low_level::unregister(handler);
+    }
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -178,8 +216,9 @@ pub fn run(
         files.len() - failed,
         files.len()
     );
-    match first_failure {
-        None => Ok(()),
-        Some(code) => Err(CliError::silent(code)),
+    match (signal.load(Ordering::SeqCst), first_failure) {
+        (0, None) => Ok(()),
+        (0, Some(code)) => Err(CliError::silent(code)),
+        (number, _) => Err(CliError::silent((128 + number).min(255) as u8)),
     }
 }

@@ -256,8 +256,9 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         ),
         Some(Command::Git(git)) => Session::run(common, KeyUse::NoKeys, |s| git_setup::run(git, s)),
         Some(Command::Encrypt(arg)) => {
-            Session::run(common, audited("encrypt", arg.file.as_deref()), |s| {
-                encrypt::run(arg.file.as_deref(), arg.reuse_from.as_deref(), s)
+            let first = arg.files.first().map(PathBuf::as_path);
+            Session::run(common, audited("encrypt", first), |s| {
+                encrypt::run_args(arg, s)
             })
         }
         Some(Command::Decrypt(arg)) => {

@@ -138,24 +138,11 @@ fn run_many(decrypt: &DecryptArgs, session: &Session) -> Result<(), CliError> {
             documents.insert(path.to_path_buf(), Zeroizing::new(bytes));
             return Ok(String::new());
         }
-        let (target, expect) = match (&decrypt.many.output_dir, args.in_place) {
-            (_, true) => {
-                let id = opened.input.id.ok_or_else(|| {
-                    CliError::new(code::COULD_NOT_READ_INPUT, "the input has no file id")
-                })?;
-                (path.to_path_buf(), Expect::Same(id))
-            }
-            (Some(dir), false) => (many::in_output_dir(dir, path), Expect::Any),
-            (None, false) => (next_to_source(path), Expect::Any),
+        let (target, expect) = match (&decrypt.many.output_dir, opened.input.id) {
+            (_, Some(id)) if args.in_place => (path.to_path_buf(), Expect::Same(id)),
+            (Some(dir), _) => many::prepared_target(many::in_output_dir(dir, path))?,
+            (None, _) => many::prepared_target(next_to_source(path))?,
         };
-        if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                CliError::new(
-                    code::COULD_NOT_WRITE_OUTPUT,
-                    format!("cannot create {}: {e}", parent.display()),
-                )
-            })?;
-        }
         session.write_to(Some((&target, expect)), &bytes, Contents::Plaintext)?;
         Ok(format!(" -> {}", target.display()))
     });

@@ -83,18 +83,7 @@ fn rotate_many(rotate: &RotateArgs, session: &Session) -> Result<(), CliError> {
         };
         let rotated = rotated(opened, &changes, session)?;
         let target = match (&rotate.many.output_dir, rotated.input.id) {
-            (Some(dir), _) => {
-                let target = many::in_output_dir(dir, path);
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| {
-                        CliError::new(
-                            code::COULD_NOT_WRITE_OUTPUT,
-                            format!("cannot create {}: {e}", parent.display()),
-                        )
-                    })?;
-                }
-                (target, Expect::Any)
-            }
+            (Some(dir), _) => many::prepared_target(many::in_output_dir(dir, path))?,
             (None, Some(id)) => (path.to_path_buf(), Expect::Same(id)),
             (None, None) => unreachable!("a file read from a path has an id"),
         };
