@@ -38,6 +38,10 @@
 //! - `legacy`: sops's legacy top-level forms and flags placed around subcommands, against the
 //!   real sops 3.12.2 (same exit codes, output and files); sops subcommands sops-rs lacks.
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
+//! - `many_files`: decrypt, encrypt, rotate and exec-env over many files: a broken file among
+//!   good ones, output directory, next to the source, joined YAML, one unwrap per wrapped key, a
+//!   dead provider costing one timeout per run, offline, no progress bar, a run stopped by a
+//!   signal.
 //! - `json_output`: `--json` of updatekeys, rotate, set, unset and check, errors as JSON, and
 //!   no change without `--json` (compared with the real sops).
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
@@ -120,6 +124,7 @@ mod interop_sops;
 mod json_output;
 mod json_store;
 mod legacy;
+mod many_files;
 mod module_index;
 mod output_format;
 mod parity;
