@@ -206,7 +206,7 @@ _sops__rs() {
 
     case "${cmd}" in
         sops__rs)
-            opts="-v -e -d -r -s -i -a -p -k -h --version --encrypt --decrypt --rotate --set --show-master-keys --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help"
+            opts="-v -e -d -r -s -i -a -p -k -h --version --encrypt --decrypt --rotate --set --show-master-keys --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --offline --provider-timeout --input-type --output-type --help encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check git-merge git-textconv git publish filestatus help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -388,6 +388,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
@@ -404,7 +408,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__audit)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help verify hash help"
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --offline --provider-timeout --input-type --output-type --help verify hash help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -526,6 +530,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
@@ -542,7 +550,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__audit__subcmd__hash)
-            opts="-h --keyservice --enable-local-keyservice --audit-log --config --indent --help"
+            opts="-h --keyservice --enable-local-keyservice --audit-log --config --indent --offline --provider-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -565,6 +573,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --indent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -632,7 +644,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__audit__subcmd__verify)
-            opts="-h --json --head --keyservice --enable-local-keyservice --audit-log --config --indent --help"
+            opts="-h --json --head --keyservice --enable-local-keyservice --audit-log --config --indent --offline --provider-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -662,6 +674,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -670,7 +686,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__check)
-            opts="-h --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --input-type --verify-mac --json --help"
+            opts="-h --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --offline --provider-timeout --input-type --verify-mac --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -700,6 +716,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
@@ -712,7 +732,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__completion)
-            opts="-h --keyservice --enable-local-keyservice --audit-log --config --indent --help bash elvish fish powershell zsh"
+            opts="-h --keyservice --enable-local-keyservice --audit-log --config --indent --offline --provider-timeout --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -738,6 +758,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -746,7 +770,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__decrypt)
-            opts="-i -h --in-place --output --extract --filename-override --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --help"
+            opts="-i -h --in-place --output --extract --filename-override --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --offline --provider-timeout --input-type --output-type --recursive --output-dir --next-to-source --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -788,12 +812,20 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 --output-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -804,7 +836,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__edit)
-            opts="-a -p -k -s -h --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --show-master-keys --keep-key-credentials --help"
+            opts="-a -p -k -s -h --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --offline --provider-timeout --input-type --output-type --show-master-keys --keep-key-credentials --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -914,6 +946,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
@@ -930,7 +966,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__encrypt)
-            opts="-i -a -p -k -h --in-place --output --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --reuse-from --help"
+            opts="-i -a -p -k -h --in-place --output --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --offline --provider-timeout --input-type --output-type --recursive --output-dir --reuse-from --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1044,12 +1080,20 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 --output-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --reuse-from)
@@ -1064,7 +1108,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__exec__subcmd__env)
-            opts="-h --filename-override --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --pristine --same-process --keep-key-credentials --user --background --help"
+            opts="-h --filename-override --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --offline --provider-timeout --input-type --pristine --same-process --keep-key-credentials --user --background --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1095,6 +1139,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1114,7 +1162,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__exec__subcmd__file)
-            opts="-h --filename-override --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --no-fifo --filename --keep-key-credentials --user --background --help"
+            opts="-h --filename-override --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --offline --provider-timeout --input-type --output-type --no-fifo --filename --keep-key-credentials --user --background --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1145,6 +1193,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1172,7 +1224,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__filestatus)
-            opts="-h --filename-override --keyservice --audit-log --config --indent --input-type --help"
+            opts="-h --filename-override --keyservice --audit-log --config --indent --offline --provider-timeout --input-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1198,6 +1250,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
@@ -1210,7 +1266,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__git)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help setup help"
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --offline --provider-timeout --input-type --output-type --help setup help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1332,6 +1388,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
@@ -1348,7 +1408,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__git__subcmd__merge)
-            opts="-h --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --help"
+            opts="-h --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --offline --provider-timeout --input-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1375,6 +1435,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1390,7 +1454,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__git__subcmd__textconv)
-            opts="-h --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --help"
+            opts="-h --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --offline --provider-timeout --input-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1417,6 +1481,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1474,7 +1542,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__git__subcmd__setup)
-            opts="-h --global --dry-run --keyservice --enable-local-keyservice --audit-log --config --indent --help"
+            opts="-h --global --dry-run --keyservice --enable-local-keyservice --audit-log --config --indent --offline --provider-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1500,6 +1568,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1508,7 +1580,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__groups)
-            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help add delete help"
+            opts="-i -a -p -k -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --offline --provider-timeout --input-type --output-type --help add delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1630,6 +1702,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
@@ -1646,7 +1722,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__groups__subcmd__add)
-            opts="-f -i -a -p -k -h --file --in-place --output --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --input-type --output-type --help"
+            opts="-f -i -a -p -k -h --file --in-place --output --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --offline --provider-timeout --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1744,6 +1820,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
@@ -1760,7 +1840,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__groups__subcmd__delete)
-            opts="-f -i -h --file --in-place --output --filename-override --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --input-type --output-type --help"
+            opts="-f -i -h --file --in-place --output --filename-override --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --offline --provider-timeout --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1807,6 +1887,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2246,7 +2330,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__man)
-            opts="-i -a -p -k -h --dir --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --help"
+            opts="-i -a -p -k -h --dir --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --offline --provider-timeout --input-type --output-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2372,6 +2456,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
@@ -2388,7 +2476,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__publish)
-            opts="-i -a -p -k -y -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --input-type --output-type --yes --omit-extensions --recursive --help"
+            opts="-i -a -p -k -y -h --in-place --output --extract --filename-override --age --pgp --kms --gcp-kms --hckms --azure-kv --hc-vault-transit --aws-profile --encryption-context --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --disable-version-check --check-for-updates --verbose --audit-log --config --ignore-mac --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --indent --decryption-order --offline --provider-timeout --input-type --output-type --yes --omit-extensions --recursive --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2510,6 +2598,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
@@ -2526,7 +2618,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__rotate)
-            opts="-i -h --in-place --output --filename-override --aws-profile --encryption-context --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --json --help"
+            opts="-i -h --in-place --output --filename-override --aws-profile --encryption-context --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --offline --provider-timeout --input-type --output-type --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --add-gcp-kms --rm-gcp-kms --add-hckms --rm-hckms --add-azure-kv --rm-azure-kv --add-hc-vault-transit --rm-hc-vault-transit --recursive --output-dir --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2569,6 +2661,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2636,6 +2732,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2644,7 +2744,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__set)
-            opts="-h --filename-override --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --value-file --value-stdin --idempotent --json --help"
+            opts="-h --filename-override --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --offline --provider-timeout --input-type --output-type --value-file --value-stdin --idempotent --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2679,6 +2779,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2698,7 +2802,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__unset)
-            opts="-h --filename-override --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --input-type --output-type --idempotent --json --help"
+            opts="-h --filename-override --shamir-secret-sharing-threshold --keyservice --enable-local-keyservice --audit-log --config --ignore-mac --indent --decryption-order --offline --provider-timeout --input-type --output-type --idempotent --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2736,6 +2840,10 @@ _sops__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
@@ -2752,7 +2860,7 @@ _sops__rs() {
             return 0
             ;;
         sops__rs__subcmd__updatekeys)
-            opts="-y -h --filename-override --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --input-type --yes --json --help"
+            opts="-y -h --filename-override --keyservice --enable-local-keyservice --audit-log --config --indent --decryption-order --offline --provider-timeout --input-type --recursive --yes --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2783,6 +2891,10 @@ _sops__rs() {
                     return 0
                     ;;
                 --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

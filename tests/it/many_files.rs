@@ -86,7 +86,10 @@ fn output_dir_keeps_relative_paths_and_next_to_source_drops_enc() {
     let out = env.run(&["decrypt", "--recursive", "--output-dir", "plain", "dir"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(env.read("plain/dir/f1.enc.yaml"), "num: 1\nname: file1\n");
-    assert_eq!(env.read("plain/dir/sub/f3.enc.yaml"), "num: 3\nname: file3\n");
+    assert_eq!(
+        env.read("plain/dir/sub/f3.enc.yaml"),
+        "num: 3\nname: file3\n"
+    );
     let out = env.run(&["decrypt", "--next-to-source", "-r", "dir"]);
     assert!(!out.status.success(), "-r is not a short --recursive");
     let out = env.run(&["decrypt", "--next-to-source", "--recursive", "dir"]);
