@@ -75,8 +75,9 @@ fn walk(dir: &Path, wanted: Wanted, out: &mut Vec<PathBuf>) -> Result<(), CliErr
     Ok(())
 }
 
-/// The files the FILE arguments name: files as given, directories (with `--recursive`) walked
-/// for the files `wanted` describes, in sorted order.
+/// The files the FILE arguments name: files as given, directories walked (with `--recursive`)
+/// for the files `wanted` describes, in sorted order. Without `--recursive` a directory stays
+/// an argument, which fails as it does in sops (it cannot be read as a file).
 pub fn expand(
     paths: &[PathBuf],
     recursive: bool,
@@ -84,16 +85,7 @@ pub fn expand(
 ) -> Result<Vec<PathBuf>, CliError> {
     let mut files = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            if !recursive {
-                return Err(CliError::new(
-                    code::NO_FILE_SPECIFIED,
-                    format!(
-                        "{} is a directory: give --recursive to walk it",
-                        path.display()
-                    ),
-                ));
-            }
+        if recursive && path.is_dir() {
             walk(path, wanted, &mut files)?;
         } else {
             files.push(path.clone());

@@ -34,7 +34,7 @@ impl EncryptArgs {
     fn single(&self) -> Option<Option<&Path>> {
         let many = self.files.len() > 1
             || self.many.output_dir.is_some()
-            || self.files.iter().any(|f| f.is_dir());
+            || (self.many.recursive && self.files.iter().any(|f| f.is_dir()));
         match (many, self.files.as_slice()) {
             (false, []) => Some(None),
             (false, [file]) => Some(Some(file.as_path())),

@@ -52,7 +52,7 @@ pub struct RotateArgs {
 
 pub fn rotate(rotate: &RotateArgs, session: &Session) -> Result<(), CliError> {
     match rotate.files.as_slice() {
-        [file] if rotate.many.output_dir.is_none() && !file.is_dir() => {
+        [file] if rotate.many.output_dir.is_none() && !(rotate.many.recursive && file.is_dir()) => {
             rotate_one(file, rotate, session)
         }
         _ => rotate_many(rotate, session),
