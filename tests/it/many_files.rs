@@ -297,7 +297,7 @@ fn a_run_stopped_by_a_signal_leaves_old_or_new_files_and_no_temporary_file() {
         files.push(copy);
     }
     let old = std::fs::read(&first).unwrap();
-    let mut child = env
+    let child = env
         .sops_rs()
         .args(["rotate", "-i", "--recursive", "many"])
         .stdout(Stdio::null())

@@ -156,9 +156,9 @@ fn rotate_one(path: &Path, rotate: &RotateArgs, session: &Session) -> Result<(),
         ));
     }
     let opened = if args.in_place {
-        Opened::open_for_update(&path, session)?
+        Opened::open_for_update(path, session)?
     } else {
-        Opened::open(Some(&path), session)?
+        Opened::open(Some(path), session)?
     };
     let [added, removed] = changed_keys(&rotate.changes, args)?;
     let changes = rekey::KeyChanges { added, removed };
