@@ -214,3 +214,25 @@ pub fn run(file: Option<&Path>, session: &Session) -> Result<(), CliError> {
     };
     session.write_output(&opened.input, &bytes, Contents::Plaintext)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::next_to_source;
+
+    #[test]
+    fn next_to_source_drops_enc_or_adds_dec() {
+        let cases = [
+            ("dir/app.enc.yaml", "dir/app.yaml"),
+            ("app.sops.json", "app.json"),
+            ("app.enc", "app"),
+            ("app.yaml", "app.dec.yaml"),
+            ("secrets", "secrets.dec"),
+            ("a.enc.b.enc.env", "a.enc.b.env"),
+        ];
+        for (file, plain) in cases {
+            assert_eq!(next_to_source(Path::new(file)), Path::new(plain), "{file}");
+        }
+    }
+}
