@@ -262,6 +262,37 @@ fn a_provider_that_never_answers_costs_one_timeout_per_run() {
     );
 }
 
+/// On a terminal (a pseudo-terminal from util-linux's `script`) the bar is drawn on stderr.
+#[test]
+fn a_progress_bar_on_a_terminal_only() {
+    let env = TestEnv::new();
+    let a = env.encrypted("a.enc.yaml", "a: 1\n", &[]);
+    let b = env.encrypted("b.enc.yaml", "b: 2\n", &[]);
+    let line = format!(
+        "{} decrypt --output-dir out {} {}",
+        path_arg(crate::support::sops_rs_binary()),
+        path_arg(&a),
+        path_arg(&b)
+    );
+    let out = env
+        .sops_rs()
+        .get_envs()
+        .fold(std::process::Command::new("script"), |mut cmd, (k, v)| {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+            cmd
+        })
+        .current_dir(env.dir())
+        .args(["-qec", &line, "/dev/null"])
+        .output()
+        .expect("util-linux's script (bsdutils): run scripts/install-test-deps.sh");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("2/2 decrypt"), "the bar: {text:?}");
+}
+
 #[test]
 fn no_progress_bar_without_a_terminal() {
     let env = TestEnv::new();
