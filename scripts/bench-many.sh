@@ -8,8 +8,8 @@
 #     behind scripts/delay-proxy.py adding DELAY_MS (default 50) per request.
 #
 # Wall time of the whole batch (one run each: a loop of 1,000 sops processes is its own
-# average); the files are fresh copies for each tool. sops-rs runs with its default pool (one
-# worker per core). Ratios are sops / sops-rs.
+# average); the files are fresh copies for each tool. sops-rs runs with its default pool
+# (SOPS_RS_JOBS, default 4 workers per core). Ratios are sops / sops-rs.
 #
 # Usage: scripts/bench-many.sh               (builds target/release/sops-rs when missing)
 #        N=200 DELAY_MS=50 scripts/bench-many.sh

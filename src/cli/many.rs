@@ -129,10 +129,21 @@ pub fn prepared_target(target: PathBuf) -> Result<(PathBuf, sops_rs::io::Expect)
     Ok((target, sops_rs::io::Expect::Any))
 }
 
+/// How many files are worked on at once: `SOPS_RS_JOBS`, else four per core (at least 8, at
+/// most 64): a file's work mostly waits (on the disk's sync of each write, on a key provider),
+/// so more workers than cores keep the cores busy.
+pub fn workers() -> usize {
+    std::env::var("SOPS_RS_JOBS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| (super::parallel::cores() * 4).clamp(8, 64))
+}
+
 /// What one file's work reports on success: a short note for the summary (`-> out.yaml`).
 pub type Done = Result<String, CliError>;
 
-/// Runs `work` on every file on a bounded pool (one worker per core), with a progress bar when
+/// Runs `work` on every file on a bounded pool ([`workers`]), with a progress bar when
 /// standard error is a terminal, going on past failed files; then prints one summary line per
 /// file and a total on standard error. Returns the first failing file's error code (in
 /// command-line order), with the summary already printed.
@@ -162,7 +173,7 @@ pub fn run(
         signal_hook::flag::register_usize(number, Arc::clone(&signal), number as usize).ok()
     })
     .collect();
-    let results = super::parallel::map(files, |path| {
+    let results = super::parallel::map_on(workers(), files, |path| {
         let done = match signal.load(Ordering::SeqCst) {
             0 => work(path),
             number => Err(CliError::new(

@@ -253,6 +253,10 @@ fn environment() -> Vec<(String, String)> {
              --provider-timeout). A provider that times out is not asked again in the same run.",
         ),
         (
+            "SOPS_RS_JOBS",
+            "How many files a many-file command works on at once (default 4 per core, 8 to 64).",
+        ),
+        (
             "SOPS_RS_OFFLINE",
             "1 or true: use no network key provider, only age and PGP keys (also --offline).",
         ),

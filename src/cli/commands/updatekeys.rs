@@ -123,7 +123,7 @@ pub fn update_keys(update: &UpdateKeysArgs, session: &Session) -> Result<(), Cli
         );
         bar
     });
-    let results = crate::cli::parallel::map(&files, |path| {
+    let results = crate::cli::parallel::map_on(crate::cli::many::workers(), &files, |path| {
         let result = update_one(path, config, session, false, update.json);
         if let Some(bar) = &progress {
             bar.inc(1);
