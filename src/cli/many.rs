@@ -31,6 +31,17 @@ pub struct ManyArgs {
     pub output_dir: Option<PathBuf>,
 }
 
+/// Whether FILE arguments make a run over many files; else the one file of the
+/// sops-compatible form (`None`: standard input).
+pub fn single(files: &[PathBuf], many_flags: bool, recursive: bool) -> Option<Option<&Path>> {
+    let many = files.len() > 1 || many_flags || (recursive && files.iter().any(|f| f.is_dir()));
+    match (many, files) {
+        (false, []) => Some(None),
+        (false, [file]) => Some(Some(file.as_path())),
+        _ => None,
+    }
+}
+
 /// What a directory walk keeps.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Wanted {
@@ -46,6 +57,21 @@ fn holds_ciphertext(bytes: &[u8]) -> bool {
     bytes.windows(MARK.len()).any(|window| window == MARK)
 }
 
+/// The entries of a directory listing that are not hidden (no leading `.`), sorted.
+pub fn visible_children(entries: std::fs::ReadDir) -> Vec<PathBuf> {
+    let mut children: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|child| {
+            !child
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    children.sort();
+    children
+}
+
 fn walk(dir: &Path, wanted: Wanted, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         CliError::new(
@@ -53,16 +79,7 @@ fn walk(dir: &Path, wanted: Wanted, out: &mut Vec<PathBuf>) -> Result<(), CliErr
             format!("cannot read directory {}: {e}", dir.display()),
         )
     })?;
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    children.sort();
-    for child in children {
-        let hidden = child
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
+    for child in visible_children(entries) {
         if child.is_dir() {
             walk(&child, wanted, out)?;
         } else if child.is_file() {

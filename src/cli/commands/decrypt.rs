@@ -37,15 +37,8 @@ pub struct DecryptArgs {
 impl DecryptArgs {
     /// The single file of the sops-compatible form, when this is one.
     fn single(&self) -> Option<Option<&Path>> {
-        let many = self.files.len() > 1
-            || self.many.output_dir.is_some()
-            || self.next_to_source
-            || (self.many.recursive && self.files.iter().any(|f| f.is_dir()));
-        match (many, self.files.as_slice()) {
-            (false, []) => Some(None),
-            (false, [file]) => Some(Some(file.as_path())),
-            _ => None,
-        }
+        let flags = self.many.output_dir.is_some() || self.next_to_source;
+        many::single(&self.files, flags, self.many.recursive)
     }
 }
 

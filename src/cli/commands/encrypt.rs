@@ -32,14 +32,11 @@ impl EncryptArgs {
     /// The one file of the sops-compatible form (`None`: standard input), unless this is a run
     /// over many files.
     fn single(&self) -> Option<Option<&Path>> {
-        let many = self.files.len() > 1
-            || self.many.output_dir.is_some()
-            || (self.many.recursive && self.files.iter().any(|f| f.is_dir()));
-        match (many, self.files.as_slice()) {
-            (false, []) => Some(None),
-            (false, [file]) => Some(Some(file.as_path())),
-            _ => None,
-        }
+        many::single(
+            &self.files,
+            self.many.output_dir.is_some(),
+            self.many.recursive,
+        )
     }
 }
 
