@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sops_rs_global_optspecs
-    string join \n v/version e/encrypt d/decrypt r/rotate set= s/show-master-keys add-age= rm-age= add-pgp= rm-pgp= add-kms= rm-kms= add-gcp-kms= rm-gcp-kms= add-hckms= rm-hckms= add-azure-kv= rm-azure-kv= add-hc-vault-transit= rm-hc-vault-transit= i/in-place output= extract= filename-override= a/age= p/pgp= k/kms= gcp-kms= hckms= azure-kv= hc-vault-transit= aws-profile= encryption-context= shamir-secret-sharing-threshold= keyservice= enable-local-keyservice= disable-version-check= check-for-updates verbose audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= input-type= output-type= h/help
+    string join \n v/version e/encrypt d/decrypt r/rotate set= s/show-master-keys add-age= rm-age= add-pgp= rm-pgp= add-kms= rm-kms= add-gcp-kms= rm-gcp-kms= add-hckms= rm-hckms= add-azure-kv= rm-azure-kv= add-hc-vault-transit= rm-hc-vault-transit= i/in-place output= extract= filename-override= a/age= p/pgp= k/kms= gcp-kms= hckms= azure-kv= hc-vault-transit= aws-profile= encryption-context= shamir-secret-sharing-threshold= keyservice= enable-local-keyservice= disable-version-check= check-for-updates verbose audit-log= config= ignore-mac unencrypted-suffix= encrypted-suffix= unencrypted-regex= encrypted-regex= unencrypted-comment-regex= encrypted-comment-regex= mac-only-encrypted indent= decryption-order= offline provider-timeout= input-type= output-type= h/help
 end
 
 function __fish_sops_rs_needs_command
@@ -65,6 +65,7 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -l unencrypted-comment-reg
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -87,6 +88,7 @@ complete -c sops-rs -n "__fish_sops_rs_needs_command" -l check-for-updates -d 'A
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l verbose -d '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
+complete -c sops-rs -n "__fish_sops_rs_needs_command" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
 complete -c sops-rs -n "__fish_sops_rs_needs_command" -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'
@@ -134,6 +136,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l unencrypted-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -146,10 +149,13 @@ toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l output-dir -d 'Write each result into this directory, under the file\'s path relative to the current directory (or its name, for a path outside it)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l reuse-from -d 'Encrypt with the data key and keys of this existing encrypted file, so that values that did not change keep their exact ciphertext (small diffs in git)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -l recursive -d 'Walk the directories among the FILE arguments (hidden entries are skipped)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand encrypt" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -160,6 +166,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l audit-log -d
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -172,8 +179,12 @@ toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l output-dir -d 'Write each result into this directory, under the file\'s path relative to the current directory (or its name, for a path outside it)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l recursive -d 'Walk the directories among the FILE arguments (hidden entries are skipped)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -l next-to-source -d 'With several files: write each plaintext next to its source, named without its `.enc` or `.sops` part (`app.enc.yaml` -> `app.yaml`), or with `.dec` before the extension when it has none (`app.yaml` -> `app.dec.yaml`)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand decrypt" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s a -l age -d 'age recipients to encrypt for, comma-separated' -r
@@ -198,6 +209,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l unencrypted-com
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -212,6 +224,7 @@ ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s s -l show-master-keys -d 'Show the sops metadata in the editor too (it cannot be changed there)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the editor; by default they are removed from its environment'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand edit" -s h -l help -d 'Print help'
@@ -225,6 +238,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l audit-log -d 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -251,8 +265,11 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-azure-kv 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-azure-kv -d 'Azure Key Vault key URLs to remove' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l add-hc-vault-transit -d 'Vault Transit URIs to add' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l rm-hc-vault-transit -d 'Vault Transit URIs to remove' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l output-dir -d 'Write each result into this directory, under the file\'s path relative to the current directory (or its name, for a path outside it)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s i -l in-place -d 'Write the result back to the input file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l recursive -d 'Walk the directories among the FILE arguments (hidden entries are skipped)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -l json -d 'Print a JSON result object on stdout (needs -i or --output, as the file cannot share stdout), and errors as JSON on stderr (docs/json-output.md)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand rotate" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
@@ -262,12 +279,15 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l audit-log
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l recursive -d 'Walk the directories among the FILE arguments for encrypted files (hidden entries are skipped)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s y -l yes -d 'Apply the changes without asking'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -l json -d 'Print one JSON result object per file on stdout (keys added and removed), and errors as JSON on stderr (docs/json-output.md)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand updatekeys" -s h -l help -d 'Print help'
@@ -297,6 +317,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -314,6 +335,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l verbose -d '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -f -a "add" -d 'Add a key group made of the keys given with --age, --pgp, ...'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and not __fish_seen_subcommand_from add delete help" -f -a "delete" -d 'Delete the key group at INDEX (0-based)'
@@ -337,6 +359,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -350,6 +373,7 @@ dotenv\t''
 ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s f -l file -d 'The encrypted file' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l output -d 'Write the result to this file instead of standard output' -r -F
@@ -361,6 +385,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -374,6 +399,7 @@ dotenv\t''
 ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s i -l in-place -d 'Write the result back to the input file'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a key group made of the keys given with --age, --pgp, ...'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete the key group at INDEX (0-based)'
@@ -386,6 +412,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l audit-log -d 'Ap
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -399,6 +426,7 @@ dotenv\t''
 ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-file -d 'VALUE names a file whose content is the JSON value'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l value-stdin -d 'Read the JSON value from standard input (no VALUE argument)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand set" -l idempotent -d 'Do not rewrite the file when the value is already there'
@@ -412,6 +440,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l audit-log -d '
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -425,6 +454,7 @@ dotenv\t''
 ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l idempotent -d 'Succeed without writing when the path does not exist'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -l json -d 'Print a JSON result object on stdout (the tree path and whether it was removed), and errors as JSON on stderr (docs/json-output.md)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand unset" -s h -l help -d 'Print help'
@@ -435,6 +465,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l audit-log -
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -443,6 +474,7 @@ ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l user -d 'Run the command as this user (needs the privilege to switch users)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l pristine -d 'Start the command with only the secrets in its environment'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l same-process -d 'Replace sops-rs with the command instead of running it as a child'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-env" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file\'s secrets but not the keys to other files'
@@ -455,6 +487,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l audit-log 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -470,6 +503,7 @@ binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename -d 'The plaintext file\'s name inside its private directory' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l user -d 'Run the command as this user (needs the privilege to switch users)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l no-fifo -d 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file\'s secrets but not the keys to other files'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l background -d 'sops\'s deprecated --background (not supported: sops-rs waits for the command)'
@@ -479,6 +513,8 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l enable-lo
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -506,6 +542,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -523,6 +560,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_se
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l verbose -d '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and not __fish_seen_subcommand_from verify report hash help" -f -a "report" -d 'Report on audit logs: who read which file when, counts per file and key, KMS error rate, provider latency, denied and failed operations, new actors and CI repositories, rotations'
@@ -534,7 +572,9 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l json -d 'Print the result as JSON'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l since -d 'Count records from this time on: RFC 3339 (2026-12-01T00:00:00Z) or an age (90s, 30m, 12h, 7d, 2w). Earlier records only tell which actors and repositories are known' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l until -d 'Count records before this time (same forms as --since)' -r
@@ -545,13 +585,17 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_s
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l json -d 'Print the report as one JSON object (schema sops-rs.audit-report/1)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from report" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from hash" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check an audit log\'s hash chain; report the first broken line'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "report" -d 'Report on audit logs: who read which file when, counts per file and key, KMS error rate, provider latency, denied and failed operations, new actors and CI repositories, rotations'
@@ -584,6 +628,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l unencrypted-comm
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -601,6 +646,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l check-for-update
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l verbose -d '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand man" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
@@ -608,12 +654,14 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l audit-log -d '
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l verify-mac -d 'Also decrypt and verify each file\'s MAC and look for conflict markers in every value (needs the keys)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -l json -d 'Print one JSON object per file'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand check" -s h -l help -d 'Print help'
@@ -622,6 +670,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand status" -l enable-local-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand status" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand status" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand status" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand status" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand status" -l max-age -d 'A rotation policy for every file, over the config\'s `rotation.max_age` (36h, 90d, 12w)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand status" -l fail-on -d 'The findings that make the run fail (exit 1), comma-separated' -r -f -a "leak\t''
 broken\t''
@@ -630,6 +679,7 @@ overdue\t''
 unruled\t''
 all\t''
 none\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand status" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand status" -l json -d 'Print one JSON object per file and a summary object (docs/json-output.md)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand status" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
@@ -638,6 +688,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l audit-log 
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -645,6 +696,7 @@ dotenv\t''
 ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-merge" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l keyservice -d 'A sops key service to wrap and unwrap data keys through (tcp://host:port or unix:///path; repeatable, tried in order after the local keys)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l enable-local-keyservice -d 'Use this process\'s own keys and credentials first (default true; =false uses only the --keyservice services)' -r
@@ -652,6 +704,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l audit-l
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -659,6 +712,7 @@ dotenv\t''
 ini\t''
 binary\t''"
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l ignore-mac -d 'Decrypt even when the MAC does not match'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git-textconv" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l extract -d 'Decrypt only the value at this tree path, e.g. \'["db"]["password"]\'' -r
@@ -686,6 +740,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -703,6 +758,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l verbose -d '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -f -a "setup" -d 'Configure git\'s diff and merge drivers and add `.gitattributes` lines for every file the creation rules cover'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and not __fish_seen_subcommand_from setup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -711,8 +767,10 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_sub
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l global -d 'Write the drivers into your own git config (`git config --global`) instead of the repository\'s'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l dry-run -d 'Print what would be written, and write nothing'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "setup" -d 'Configure git\'s diff and merge drivers and add `.gitattributes` lines for every file the creation rules cover'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -742,6 +800,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l unencrypted-
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l encrypted-comment-regex -d 'Encrypt only values after a comment matching this regex' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l indent -d 'Indentation of YAML and JSON output' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l decryption-order -d 'Key types to try first when decrypting, comma-separated (default: age,pgp)' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -759,6 +818,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l check-for-up
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l verbose -d '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l mac-only-encrypted -d 'Put only encrypted values into the MAC'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -s y -l yes -d 'Publish without asking'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l omit-extensions -d 'Leave the file\'s extension out of the destination name'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand publish" -l recursive -d 'Publish every file below the directory FILE (names keep their path below it)'
@@ -771,20 +831,24 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l cache-max
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l serve-stale-for -d 'With --cache-ttl: while the provider is unreachable (no connection, timeout, 5xx), a cached key may answer this long past its TTL (never after a refusal)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l prompt -d 'Ask on the terminal before answering each request'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l allow-remote -d 'Allow tcp on an address other hosts can reach (the protocol has no authentication)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l verbose -d '`keyservice`: one line per request on standard error; elsewhere accepted for compatibility'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand keyservice" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l filename-override -d 'Treat the input as if it had this file name (format detection, standard input)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l audit-log -d 'Append audit events to this JSON Lines file (`-`: standard error)' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l config -d 'The config file to use instead of searching for .sops-rs.yaml / .sops.yaml' -r -F
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l indent -d 'Indentation of YAML and JSON output' -r
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l provider-timeout -d 'Whole-request timeout of each network key provider, in seconds (default 30); a provider that times out is not asked again for the rest of the run' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l input-type -d 'Input format: yaml, json, toml, dotenv, ini or binary (default: from the file name)' -r -f -a "yaml\t''
 json\t''
 toml\t''
 dotenv\t''
 ini\t''
 binary\t''"
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand filestatus" -s h -l help -d 'Print help'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check status git-merge git-textconv git publish keyservice filestatus help" -f -a "encrypt" -d 'Encrypt a file and print the result (or write it with -i / --output)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit rotate updatekeys groups set unset exec-env exec-file completion audit man check status git-merge git-textconv git publish keyservice filestatus help" -f -a "decrypt" -d 'Decrypt a file and print the plaintext (or write it with -i / --output)'

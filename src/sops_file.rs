@@ -14,7 +14,10 @@ use crate::crypto::tree_cipher::{Direction, PlaintextFound, find_plaintext, walk
 use crate::crypto::{DataKey, ValueCipher, shamir};
 use crate::error::{Error, Result};
 use crate::formats::{EmitOptions, Format, FormatError};
-use crate::keys::{KeyContext, KeyError, KeyEvent, KeyGroup, KeyKind, KeySlot, MasterKey, attempt};
+use crate::keys::attempt::Unwrapped;
+use crate::keys::{
+    KeyContext, KeyError, KeyEvent, KeyGroup, KeyKind, KeySlot, MasterKey, run_state,
+};
 use crate::metadata::{FORMAT_VERSION, Metadata, wire};
 use crate::selection::Rule;
 use crate::tree::{Timestamp, Tree};
@@ -246,31 +249,7 @@ impl SopsFile {
                     .position(|kind| *kind == slot.key.kind())
                     .unwrap_or(order.len())
             });
-            let mut recovered = None;
-            let mut failures = String::new();
-            for slot in slots {
-                let (result, event) = attempt::unwrap(slot.key.as_ref(), &slot.enc, ctx);
-                ctx.report(event);
-                match result {
-                    Ok(Some(secret)) => {
-                        recovered = Some(secret);
-                        break;
-                    }
-                    Ok(None) => {
-                        let hint = no_credentials_hint(slot.key.kind());
-                        let _ = writeln!(
-                            failures,
-                            "    {} {}: {hint}",
-                            slot.key.kind(),
-                            slot.key.id()
-                        );
-                    }
-                    Err(e) => {
-                        let _ =
-                            writeln!(failures, "    {} {}: {e}", slot.key.kind(), slot.key.id());
-                    }
-                }
-            }
+            let (recovered, failures) = unwrap_group(&slots, ctx);
             match recovered {
                 Some(secret) => shares.push(secret),
                 None => {
@@ -486,6 +465,103 @@ fn no_credentials_hint(kind: KeyKind) -> &'static str {
     kind.descriptor().no_credentials_hint
 }
 
+/// How long the attempt on one key of a group runs alone before the next key in the decryption
+/// order is started beside it (a slow or dead provider does not hold the others back; a fast
+/// local key answers well within it, so the keys after it are not asked).
+const STAGGER: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// One attempt's answer: the result, and the event when an attempt was made.
+type Answer = (Unwrapped, Option<KeyEvent>);
+
+/// Recovers one group's secret from `slots` (in decryption order): the answer of the first slot
+/// in that order that unwraps, as when trying them one after the other, but a slot still
+/// waiting after [`STAGGER`] gets the next one started beside it. Every attempt that was made
+/// is reported, in slot order; the failures are listed for the error.
+fn unwrap_group(slots: &[&KeySlot], ctx: &KeyContext) -> (Option<Zeroizing<Vec<u8>>>, String) {
+    let attempt = |slot: &KeySlot| run_state::unwrap(slot.key.as_ref(), &slot.enc, ctx);
+    let mut answers: Vec<Option<Answer>> = (0..slots.len()).map(|_| None).collect();
+    if let [slot] = slots {
+        answers[0] = Some(attempt(slot));
+    } else {
+        std::thread::scope(|scope| {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            let mut started = 0;
+            let start = |started: &mut usize| {
+                let sender = sender.clone();
+                let (index, slot) = (*started, slots[*started]);
+                scope.spawn(move || {
+                    let _ = sender.send((index, attempt(slot)));
+                });
+                *started += 1;
+            };
+            let mut pending = 0;
+            loop {
+                let first_open = answers.iter().position(|answer| match answer {
+                    None => true,
+                    Some((result, _)) => matches!(result, Ok(Some(_))),
+                });
+                let Some(open) = first_open.filter(|&i| answers[i].is_none()) else {
+                    break;
+                };
+                if open >= started {
+                    start(&mut started);
+                    pending += 1;
+                    continue;
+                }
+                let next = match started < slots.len() {
+                    true => receiver.recv_timeout(STAGGER).ok(),
+                    false => receiver.recv().ok(),
+                };
+                match next {
+                    Some((index, answer)) => {
+                        answers[index] = Some(answer);
+                        pending -= 1;
+                    }
+                    None if started < slots.len() => {
+                        start(&mut started);
+                        pending += 1;
+                    }
+                    None => break,
+                }
+            }
+            // Attempts still running finish (and are reported) before the file goes on.
+            for _ in 0..pending {
+                if let Ok((index, answer)) = receiver.recv() {
+                    answers[index] = Some(answer);
+                }
+            }
+        });
+    }
+    let mut recovered = None;
+    let mut failures = String::new();
+    for (slot, answer) in slots.iter().zip(answers) {
+        let Some((result, event)) = answer else {
+            continue;
+        };
+        if let Some(event) = event {
+            ctx.report(event);
+        }
+        match result {
+            Ok(Some(secret)) => {
+                recovered.get_or_insert(secret);
+            }
+            Ok(None) => {
+                let hint = no_credentials_hint(slot.key.kind());
+                let _ = writeln!(
+                    failures,
+                    "    {} {}: {hint}",
+                    slot.key.kind(),
+                    slot.key.id()
+                );
+            }
+            Err(e) => {
+                let _ = writeln!(failures, "    {} {}: {e}", slot.key.kind(), slot.key.id());
+            }
+        }
+    }
+    (recovered, failures)
+}
+
 fn wrap_for_groups(
     data_key: &DataKey,
     groups: Vec<Vec<Box<dyn MasterKey>>>,
@@ -511,14 +587,18 @@ fn wrap_for_groups(
         .enumerate()
         .flat_map(|(index, keys)| keys.into_iter().map(move |key| (index, key)))
         .collect();
-    let results: Vec<(Result<String, KeyError>, KeyEvent)> = if jobs.len() == 1 {
-        vec![attempt::wrap(jobs[0].1.as_ref(), &secrets[jobs[0].0], ctx)]
+    let results: Vec<(Result<String, KeyError>, Option<KeyEvent>)> = if jobs.len() == 1 {
+        vec![run_state::wrap(
+            jobs[0].1.as_ref(),
+            &secrets[jobs[0].0],
+            ctx,
+        )]
     } else {
         std::thread::scope(|scope| {
             let handles: Vec<_> = jobs
                 .iter()
                 .map(|(index, key)| {
-                    scope.spawn(|| attempt::wrap(key.as_ref(), &secrets[*index], ctx))
+                    scope.spawn(|| run_state::wrap(key.as_ref(), &secrets[*index], ctx))
                 })
                 .collect();
             handles
@@ -533,7 +613,9 @@ fn wrap_for_groups(
     let mut failures = Vec::new();
     let mut wrapped: Vec<KeyGroup> = (0..secrets.len()).map(|_| KeyGroup::new()).collect();
     for ((index, key), (result, event)) in jobs.into_iter().zip(results) {
-        ctx.report(event);
+        if let Some(event) = event {
+            ctx.report(event);
+        }
         match result {
             Ok(enc) => {
                 let created_at = key.kind().descriptor().created_at.then_some(now);

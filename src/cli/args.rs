@@ -120,4 +120,17 @@ pub struct CommonArgs {
         value_name = "TYPES"
     )]
     pub decryption_order: Option<String>,
+    /// Use no network key provider (only age and PGP keys): for CI jobs and laptops without
+    /// the network; a file that only a cloud key opens fails.
+    #[arg(long, global = true, env = "SOPS_RS_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub offline: bool,
+    /// Whole-request timeout of each network key provider, in seconds (default 30); a provider
+    /// that times out is not asked again for the rest of the run.
+    #[arg(
+        long,
+        global = true,
+        env = "SOPS_RS_HTTP_TIMEOUT_SECONDS",
+        value_name = "SECONDS"
+    )]
+    pub provider_timeout: Option<String>,
 }

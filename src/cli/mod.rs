@@ -16,6 +16,7 @@ mod input_output;
 mod json_output;
 mod key_flags;
 mod key_services;
+mod many;
 mod open;
 mod parallel;
 mod parse;
@@ -86,7 +87,7 @@ enum Command {
                             sops-rs decrypt --extract '[\"db\"][\"password\"]' app.enc.yaml\n  \
                             sops-rs decrypt --output-type json app.enc.yaml"
     )]
-    Decrypt(Deferred<FileArg>),
+    Decrypt(Deferred<decrypt::DecryptArgs>),
     /// Edit an encrypted file in $SOPS_EDITOR / $EDITOR; unchanged values keep their ciphertext.
     #[command(after_help = "Examples:\n  sops-rs edit secrets.enc.yaml\n  \
                             SOPS_EDITOR='code --wait' sops-rs edit app.enc.json\n  \
@@ -220,7 +221,10 @@ impl Command {
         match self {
             Command::Check(check) if check.json => Some(json_output::ErrorSubject::default()),
             Command::Status(status) if status.json => Some(json_output::ErrorSubject::default()),
-            Command::Rotate(rotate) if rotate.json => Some(named(&rotate.file, None)),
+            Command::Rotate(rotate) if rotate.json => match rotate.files.as_slice() {
+                [file] => Some(named(file, None)),
+                _ => Some(json_output::ErrorSubject::default()),
+            },
             Command::Updatekeys(update) if update.json => match update.files.as_slice() {
                 [file] => Some(named(file, None)),
                 _ => Some(json_output::ErrorSubject::default()),
@@ -272,14 +276,15 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         ),
         Some(Command::Git(git)) => Session::run(common, KeyUse::NoKeys, |s| git_setup::run(git, s)),
         Some(Command::Encrypt(arg)) => {
-            Session::run(common, audited("encrypt", arg.file.as_deref()), |s| {
-                encrypt::run(arg.file.as_deref(), arg.reuse_from.as_deref(), s)
+            let first = arg.files.first().map(PathBuf::as_path);
+            Session::run(common, audited("encrypt", first), |s| {
+                encrypt::run_args(arg, s)
             })
         }
         Some(Command::Decrypt(arg)) => {
-            let operation = Operation::new("decrypt", arg.file.as_deref());
+            let operation = Operation::new("decrypt", arg.files.first().map(PathBuf::as_path));
             let key_use = KeyUse::Audited(operation.at(common.extract.as_deref()));
-            Session::run(common, key_use, |s| decrypt::run(arg.file.as_deref(), s))
+            Session::run(common, key_use, |s| decrypt::run_args(arg, s))
         }
         Some(Command::Edit(edit)) => {
             Session::run(common, audited("edit", Some(edit.file.as_path())), |s| {
@@ -288,7 +293,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         }
         Some(Command::Rotate(rotate)) => Session::run(
             common,
-            audited("rotate", Some(rotate.file.as_path())),
+            audited("rotate", rotate.files.first().map(PathBuf::as_path)),
             |s| rotate::rotate(rotate, s),
         ),
         Some(Command::Updatekeys(update)) => {

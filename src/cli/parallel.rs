@@ -4,10 +4,19 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Applies `f` to every item on up to as many threads as there are cores.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
+    map_on(cores(), items, f)
+}
+
+/// The number of cores (1 when unknown).
+pub fn cores() -> usize {
+    std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .min(items.len().max(1));
+}
+
+/// Applies `f` to every item on up to `threads` threads.
+pub fn map_on<T: Sync, R: Send>(threads: usize, items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = threads.max(1).min(items.len().max(1));
     if threads <= 1 {
         return items.iter().map(f).collect();
     }

@@ -99,6 +99,8 @@ fn read_before(subcommand: &str, long: &str) -> bool {
         "verbose",
         "disable-version-check",
         "check-for-updates",
+        "offline",
+        "provider-timeout",
     ];
     ALWAYS.contains(&long)
         || (long == "mac-only-encrypted" && matches!(subcommand, "encrypt" | "edit"))

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use sops_rs::config::Config;
 use sops_rs::formats::EmitOptions;
 use sops_rs::io::{Contents, Expect, FileLock};
-use sops_rs::keys::{KeyContext, KeyKind};
+use sops_rs::keys::{AttemptSettings, KeyContext, KeyKind};
 use zeroize::Zeroizing;
 
 use super::args::CommonArgs;
@@ -188,6 +188,7 @@ impl<'a> Session<'a> {
             session.gate.release(None)?;
             return result;
         };
+        let attempts = attempt_settings(args)?;
         let env = std::env::vars().collect();
         let telemetry = telemetry_run::start(operation.name, operation.file, &env);
         let started = Settings::gather(args.audit_log.as_deref(), config.as_ref(), &env)
@@ -209,6 +210,14 @@ impl<'a> Session<'a> {
             }
         };
         let mut keys = KeyContext::from_environment(env);
+        keys.attempts = attempts;
+        if let Some(timeout) = keys.attempts.provider_timeout {
+            // The network providers read their timeout from here.
+            keys.vars.insert(
+                "SOPS_RS_HTTP_TIMEOUT_SECONDS".to_string(),
+                timeout.as_secs_f64().to_string(),
+            );
+        }
         keys.on_event =
             telemetry_run::chain(run.key_hook(), telemetry.as_ref().map(|t| t.key_hook()));
         keys.on_warning = Some(warn_once());
@@ -342,6 +351,18 @@ impl<'a> Session<'a> {
         } else {
             self.args.output.as_deref().map(|path| (path, Expect::Any))
         };
+        self.write_to(target, bytes, contents)
+    }
+
+    /// Writes `bytes` to `target` (a file, with what it must still be), or to standard output
+    /// for `None`; in `required` mode standard output and plaintext files are held until the
+    /// finish record is stored.
+    pub fn write_to(
+        &self,
+        target: Option<(&Path, Expect)>,
+        bytes: &[u8],
+        contents: Contents,
+    ) -> Result<(), CliError> {
         match target {
             None if self.gate.hold => {
                 self.gate.push(Held::Stdout(Zeroizing::new(bytes.to_vec())));
@@ -360,6 +381,32 @@ impl<'a> Session<'a> {
             Some((path, expect)) => write_file(path, bytes, contents, expect),
         }
     }
+}
+
+/// `--offline` and `--provider-timeout` (or their variables).
+fn attempt_settings(args: &CommonArgs) -> Result<AttemptSettings, CliError> {
+    let provider_timeout = match args.provider_timeout.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(
+            text.parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite() && *s > 0.0)
+                .map(std::time::Duration::from_secs_f64)
+                .ok_or_else(|| {
+                    CliError::new(
+                        code::GENERIC,
+                        format!(
+                            "--provider-timeout / SOPS_RS_HTTP_TIMEOUT_SECONDS: {text:?} is not a \
+                             positive number of seconds"
+                        ),
+                    )
+                })?,
+        ),
+    };
+    Ok(AttemptSettings {
+        offline: args.offline,
+        provider_timeout,
+    })
 }
 
 /// Loads `--config` / `SOPS_CONFIG`, else the nearest config above the current directory.

@@ -15,6 +15,7 @@ pub mod kind;
 pub mod pgp;
 pub mod recorded;
 pub mod registry;
+pub mod run_state;
 pub mod vault;
 
 use zeroize::Zeroizing;
@@ -25,6 +26,7 @@ pub use self::age::{AgeIdentitySources, AgeKey};
 pub use self::attempt::Unwrapped;
 pub use self::kind::{KeyKind, KeyOptions, KindDescriptor};
 pub use self::registry::{from_entry, from_spec};
+pub use self::run_state::{AttemptSettings, RunState};
 
 /// One master key named by a rule, before it is turned into a key object.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,15 +123,19 @@ pub enum KeySource {
     Cache,
     /// A key agent's cache answered after the time to live, while the provider was unreachable.
     CacheStale,
+    /// This run unwrapped the same wrapped key before (for another file) and reused the answer;
+    /// no provider was asked.
+    Memo,
 }
 
 impl KeySource {
-    /// The name audit records and telemetry use: `provider`, `cache` or `cache_stale`.
+    /// The name audit records and telemetry use: `provider`, `cache`, `cache_stale` or `memo`.
     pub fn tag(self) -> &'static str {
         match self {
             KeySource::Provider => "provider",
             KeySource::Cache => "cache",
             KeySource::CacheStale => "cache_stale",
+            KeySource::Memo => "memo",
         }
     }
 }
@@ -259,6 +265,10 @@ pub struct KeyContext {
     /// Shows warnings, such as a key source that could not be used while others could; without
     /// it warnings are dropped.
     pub on_warning: Option<WarningHook>,
+    /// The offline switch and the provider timeout.
+    pub attempts: AttemptSettings,
+    /// What the run remembers across files: unwrapped keys, dead providers.
+    pub run: RunState,
 }
 
 impl KeyContext {

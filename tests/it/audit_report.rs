@@ -83,7 +83,14 @@ const OUTCOMES: &[&str] = &[
 ];
 const PROVIDERS: &[&str] = &["age", "kms", "hc_vault", "gcp_kms"];
 const RESULTS: &[&str] = &["success", "success", "success", "no_credentials", "failure"];
-const SOURCES: &[&str] = &["provider", "provider", "provider", "cache", "cache_stale"];
+const SOURCES: &[&str] = &[
+    "provider",
+    "provider",
+    "provider",
+    "cache",
+    "cache_stale",
+    "memo",
+];
 /// Humans: (user, uid, first op index allowed).
 const HUMANS: &[(Option<&str>, u64, usize)] = &[
     (Some("alice"), 1000, 0),
@@ -316,7 +323,7 @@ fn hand_count(ops: &[Op], since: Option<i64>, until: Option<i64>, baseline: &[Op
     };
     let reading = ["decrypt", "edit", "exec_env", "exec_file", "git_textconv"];
     let mut latencies: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    let mut provider_counts: BTreeMap<&str, [u64; 5]> = BTreeMap::new();
+    let mut provider_counts: BTreeMap<&str, [u64; 6]> = BTreeMap::new();
     let known_actors: BTreeSet<String> = before.iter().map(|op| op.actor()).collect();
     let known_repositories: BTreeSet<&str> =
         before.iter().filter_map(|op| op.repository()).collect();
@@ -368,6 +375,7 @@ fn hand_count(ops: &[Op], since: Option<i64>, until: Option<i64>, baseline: &[Op
             match attempt.source {
                 "cache" => provider[3] += 1,
                 "cache_stale" => provider[4] += 1,
+                "memo" => provider[5] += 1,
                 _ => {
                     provider[result] += 1;
                     latencies
@@ -392,7 +400,7 @@ fn hand_count(ops: &[Op], since: Option<i64>, until: Option<i64>, baseline: &[Op
                 "provider": provider, "network": provider != "age", "attempts": attempts,
                 "success": c[0], "no_credentials": c[1], "failure": c[2],
                 "error_rate": if attempts > 0 { json!(c[2] as f64 / attempts as f64) } else { Json::Null },
-                "cache": c[3], "cache_stale": c[4],
+                "cache": c[3], "cache_stale": c[4], "memo": c[5],
                 "latency_ms": {"samples": samples.len(), "p50": nearest_rank(&samples, 50.0),
                     "p95": nearest_rank(&samples, 95.0), "p99": nearest_rank(&samples, 99.0)},
             }),

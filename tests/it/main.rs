@@ -47,6 +47,10 @@
 //! - `interop_sops`: sops-rs and the real sops 3.12.2 binary read each other's files.
 //! - `keyservice`: the key service both ways with the real sops (age, PGP, OpenBao, moto), the
 //!   private socket and another uid refused.
+//! - `many_files`: decrypt, encrypt, rotate and exec-env over many files: a broken file among
+//!   good ones, output directory, next to the source, joined YAML, one unwrap per wrapped key, a
+//!   dead provider costing one timeout per run, offline, no progress bar, a run stopped by a
+//!   signal.
 //! - `json_output`: `--json` of updatekeys, rotate, set, unset and check, errors as JSON, and
 //!   no change without `--json` (compared with the real sops).
 //! - `json_store`: the JSON store against sops-written files and the real sops binary.
@@ -140,6 +144,7 @@ mod key_agent;
 #[cfg(all(feature = "keyservice", unix))]
 mod keyservice;
 mod legacy;
+mod many_files;
 mod module_index;
 mod monitoring;
 mod output_format;

@@ -219,6 +219,8 @@ pub struct ProviderSummary {
     pub cache: u64,
     /// Attempts a key agent answered from a stale cache entry.
     pub cache_stale: u64,
+    /// Attempts answered by reusing an unwrap of the same run (many files sharing a data key).
+    pub memo: u64,
     /// Of the provider's own attempts.
     pub latency_ms: Latency,
 }
@@ -400,6 +402,7 @@ pub fn build(inputs: &[Input], window: Window, threads: usize) -> Result<Report,
                 error_rate: rate(r.failure, attempts),
                 cache: c.cache,
                 cache_stale: c.cache_stale,
+                memo: c.memo,
                 latency_ms: Latency {
                     samples: c.latencies_ms.len() as u64,
                     p50: percentile(&c.latencies_ms, 50.0),

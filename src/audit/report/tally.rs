@@ -71,6 +71,8 @@ pub(super) struct ProviderCount {
     pub results: ResultCount,
     pub cache: u64,
     pub cache_stale: u64,
+    /// Attempts answered by reusing an unwrap of the same run (`source` `memo`).
+    pub memo: u64,
     pub latencies_ms: Vec<f64>,
 }
 
@@ -298,6 +300,7 @@ impl Tally {
         match record.source.as_deref().unwrap_or("provider") {
             "cache" => provider.cache += 1,
             "cache_stale" => provider.cache_stale += 1,
+            "memo" => provider.memo += 1,
             _ => {
                 provider.results.add(result);
                 if let Some(latency) = record.latency_ms.filter(|l| l.is_finite()) {
@@ -343,6 +346,7 @@ impl Tally {
             mine.results.merge(count.results);
             mine.cache += count.cache;
             mine.cache_stale += count.cache_stale;
+            mine.memo += count.memo;
             mine.latencies_ms.extend(count.latencies_ms);
         }
         self.reads.extend(other.reads);

@@ -86,16 +86,8 @@ fn walk(path: &Path, out: &mut Vec<PathBuf>) {
         let Ok(entries) = std::fs::read_dir(path) else {
             return;
         };
-        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        children.sort();
-        for child in children {
-            let hidden = child
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'));
-            if !hidden {
-                walk(&child, out);
-            }
+        for child in crate::cli::many::visible_children(entries) {
+            walk(&child, out);
         }
     } else {
         out.push(path.to_path_buf());

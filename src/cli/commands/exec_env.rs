@@ -2,8 +2,12 @@
 //! variables (only those with --pristine), as a child or, with --same-process, in place of
 //! sops-rs. The child does not inherit sops-rs's key credentials
 //! ([`sops_rs::keys::CREDENTIAL_VARIABLES`]) unless --keep-key-credentials says so.
+//!
+//! `exec-env FILE... COMMAND` with several files decrypts them in parallel and sets the values
+//! of every file, a later file's value replacing an earlier one's of the same name; the command
+//! runs only when every file decrypted.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use sops_rs::tree::{MapItem, Value};
@@ -19,6 +23,10 @@ pub struct ExecEnvArgs {
     pub file: PathBuf,
     /// The command, run with /bin/sh -c.
     pub command: String,
+    /// With more than one file: the further files, then the command last
+    /// (`exec-env a.enc.yaml b.enc.yaml 'cmd'`).
+    #[arg(value_name = "MORE")]
+    pub more: Vec<String>,
     /// Start the command with only the secrets in its environment.
     #[arg(long)]
     pub pristine: bool,
@@ -37,14 +45,46 @@ pub struct ExecEnvArgs {
     pub background: bool,
 }
 
+impl ExecEnvArgs {
+    /// The files and the command: the last operand is the command.
+    fn operands(&self) -> (Vec<&Path>, &str) {
+        let Some((command, middle)) = self.more.split_last() else {
+            return (vec![self.file.as_path()], &self.command);
+        };
+        let mut files = vec![self.file.as_path(), Path::new(&self.command)];
+        files.extend(middle.iter().map(Path::new));
+        (files, command)
+    }
+}
+
 pub fn exec_env(exec: &ExecEnvArgs, session: &Session) -> Result<(), CliError> {
     refuse_background(exec.background)?;
-    let opened = Opened::open_read_only(Some(&exec.file), session)?;
-    let mut command = shell(&exec.command, exec.keep_key_credentials);
+    let (files, command_line) = exec.operands();
+    let opened = crate::cli::parallel::map(&files, |file| {
+        let opened = Opened::open_read_only(Some(file), session)?;
+        let variables = variables(&opened)?;
+        Ok::<_, CliError>(variables)
+    });
+    let mut command = shell(command_line, exec.keep_key_credentials);
     if exec.pristine {
         command.env_clear();
     }
     run_as(&mut command, exec.user.as_deref())?;
+    for variables in opened {
+        for (name, value) in variables? {
+            command.env(name, value.as_str());
+        }
+    }
+    if exec.same_process {
+        use std::os::unix::process::CommandExt;
+        return Err(spawn_error(command.exec()));
+    }
+    exit_with(command.status().map_err(spawn_error)?)
+}
+
+/// The top-level values of an opened file as environment variables, in file order.
+fn variables(opened: &Opened) -> Result<Vec<(String, zeroize::Zeroizing<String>)>, CliError> {
+    let mut variables = Vec::new();
     for document in &opened.file.tree().documents {
         for item in &document.items {
             let MapItem::Entry { key, value } = item else {
@@ -76,13 +116,11 @@ pub fn exec_env(exec: &ExecEnvArgs, session: &Session) -> Result<(), CliError> {
                     opened.input.name
                 )));
             }
-            command.env(key, scalar.to_flat_string());
+            variables.push((
+                key.clone(),
+                zeroize::Zeroizing::new(scalar.to_flat_string()),
+            ));
         }
     }
-    if exec.same_process {
-        use std::os::unix::process::CommandExt;
-        drop(opened);
-        return Err(spawn_error(command.exec()));
-    }
-    exit_with(command.status().map_err(spawn_error)?)
+    Ok(variables)
 }

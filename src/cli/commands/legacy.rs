@@ -158,8 +158,9 @@ pub fn run(legacy: &LegacyArgs, file: &Path, session: &Session) -> Result<(), Cl
         Mode::Decrypt => decrypt::run(Some(file), session),
         Mode::Rotate => rotate::rotate(
             &RotateArgs {
-                file: file.to_path_buf(),
+                files: vec![file.to_path_buf()],
                 changes: legacy.changes.clone(),
+                many: Default::default(),
                 json: false,
             },
             session,

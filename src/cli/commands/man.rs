@@ -267,7 +267,16 @@ fn environment() -> Vec<(String, String)> {
         ),
         (
             "SOPS_RS_HTTP_TIMEOUT_SECONDS",
-            "The whole-request timeout for key services (default 30).",
+            "The whole-request timeout for key services, in seconds (default 30; also \
+             --provider-timeout). A provider that times out is not asked again in the same run.",
+        ),
+        (
+            "SOPS_RS_JOBS",
+            "How many files a many-file command works on at once (default 4 per core, 8 to 64).",
+        ),
+        (
+            "SOPS_RS_OFFLINE",
+            "1 or true: use no network key provider, only age and PGP keys (also --offline).",
         ),
         (
             "SOPS_RS_ERROR_FORMAT",
@@ -385,6 +394,13 @@ fn exit_status() -> Vec<(String, String)> {
     entries.push((
         "exec-env, exec-file".into(),
         "The command's own exit status (128+N when signal N ended it).".into(),
+    ));
+    entries.push((
+        "several files".into(),
+        "decrypt, encrypt, rotate over several files: 0 when every file succeeded, else the \
+         exit status the first failing file (in command-line order) gives alone; 128+N when \
+         signal N stopped the run (files being written are finished, no new one is started)."
+            .into(),
     ));
     entries
 }

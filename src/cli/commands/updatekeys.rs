@@ -17,9 +17,13 @@ use crate::cli::session::Session;
 
 #[derive(Args, Debug)]
 pub struct UpdateKeysArgs {
-    /// The encrypted files.
+    /// The encrypted files (directories with --recursive).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Walk the directories among the FILE arguments for encrypted files (hidden entries are
+    /// skipped).
+    #[arg(long)]
+    pub recursive: bool,
     /// Apply the changes without asking.
     #[arg(short = 'y', long)]
     pub yes: bool,
@@ -96,9 +100,14 @@ pub fn update_keys(update: &UpdateKeysArgs, session: &Session) -> Result<(), Cli
             "updatekeys needs a config file (.sops-rs.yaml or .sops.yaml) with creation rules",
         )
     })?;
+    let files = crate::cli::many::expand(
+        &update.files,
+        update.recursive,
+        crate::cli::many::Wanted::Encrypted,
+    )?;
     if !update.yes {
         // Asking needs a person: one file after the other.
-        for path in &update.files {
+        for path in &files {
             let outcome = update_one(path, config, session, true, update.json)?;
             if update.json {
                 outcome.print_json(path);
@@ -106,15 +115,15 @@ pub fn update_keys(update: &UpdateKeysArgs, session: &Session) -> Result<(), Cli
         }
         return Ok(());
     }
-    let progress = (std::io::stderr().is_terminal() && update.files.len() > 1).then(|| {
-        let bar = indicatif::ProgressBar::new(update.files.len() as u64);
+    let progress = (std::io::stderr().is_terminal() && files.len() > 1).then(|| {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
                 .expect("valid template"),
         );
         bar
     });
-    let results = crate::cli::parallel::map(&update.files, |path| {
+    let results = crate::cli::parallel::map_on(crate::cli::many::workers(), &files, |path| {
         let result = update_one(path, config, session, false, update.json);
         if let Some(bar) = &progress {
             bar.inc(1);
@@ -125,7 +134,7 @@ pub fn update_keys(update: &UpdateKeysArgs, session: &Session) -> Result<(), Cli
         bar.finish_and_clear();
     }
     let mut failures: Vec<(&Path, CliError)> = Vec::new();
-    for (path, result) in update.files.iter().zip(results) {
+    for (path, result) in files.iter().zip(results) {
         match result {
             Ok(outcome) if update.json => outcome.print_json(path),
             Ok(_) => {}

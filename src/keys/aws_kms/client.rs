@@ -43,7 +43,7 @@ use crate::tree::{Map, Scalar, Timestamp, Value};
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The default bound on one key operation, credentials and role included.
 const TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
-/// The variable that changes [`TOTAL_TIMEOUT`] (whole seconds).
+/// The variable that changes [`TOTAL_TIMEOUT`] (seconds, may be fractional).
 const TIMEOUT_VAR: &str = "SOPS_RS_HTTP_TIMEOUT_SECONDS";
 /// Attempts per request in the standard retry mode.
 const MAX_ATTEMPTS: u32 = 3;
@@ -455,9 +455,9 @@ fn session_name(hostname: &str) -> String {
 /// The bound on one key operation: `SOPS_RS_HTTP_TIMEOUT_SECONDS` or 30 s.
 pub(crate) fn total_timeout(ctx: &KeyContext) -> Duration {
     ctx.var(TIMEOUT_VAR)
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|secs| *secs > 0)
-        .map(Duration::from_secs)
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|secs| secs.is_finite() && *secs > 0.0)
+        .map(Duration::from_secs_f64)
         .unwrap_or(TOTAL_TIMEOUT)
 }
 
