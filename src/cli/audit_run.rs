@@ -36,6 +36,9 @@ pub fn outcome(result: &Result<(), CliError>) -> (&'static str, u8) {
     }
 }
 
+/// Writes the `<op>.file` record of one file of a many-file run.
+pub type FileHook = Box<dyn Fn(&FileFacts, u8) + Send + Sync>;
+
 /// One audited command.
 pub struct AuditRun {
     auditor: Option<Arc<Mutex<Auditor>>>,
@@ -162,6 +165,29 @@ impl AuditRun {
             }
             let _ = guard.emit(&record, false);
             keys.lock().expect("audit lock").push(event.clone());
+        }))
+    }
+
+    /// A hook that writes `<op>.file` for one file of a run over several files: the file's facts
+    /// (read before its work), its outcome and exit code.
+    pub fn file_hook(&self) -> Option<FileHook> {
+        let auditor = self.auditor.clone()?;
+        let op_id = self.op_id.clone();
+        let event = format!("{}.file", self.op);
+        Some(Box::new(move |facts: &FileFacts, exit_code: u8| {
+            let mut guard = auditor.lock().expect("audit lock");
+            let after = facts.sha256_now();
+            let outcome = if exit_code == 0 { "success" } else { "failure" };
+            let mut record = Record::new(&event, &guard.ctx, &op_id)
+                .with("file", facts.to_json(after))
+                .with("outcome", outcome);
+            if exit_code != 0 {
+                record = record.with(
+                    "error",
+                    json!({"class": error_class(exit_code), "exit_code": exit_code}),
+                );
+            }
+            let _ = guard.emit(&record.with("exit_code", exit_code), false);
         }))
     }
 

@@ -192,7 +192,13 @@ pub fn run(
     .collect();
     let results = super::parallel::map_on(workers(), files, |path| {
         let done = match signal.load(Ordering::SeqCst) {
-            0 => work(path),
+            0 => {
+                let facts = session.file_facts(path);
+                let done = work(path);
+                let exit_code = done.as_ref().err().map_or(0, |e| e.code);
+                session.record_file(facts.as_ref(), exit_code);
+                done
+            }
             number => Err(CliError::new(
                 (128 + number).min(255) as u8,
                 format!("{}: not started (interrupted)", path.display()),

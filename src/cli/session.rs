@@ -24,7 +24,7 @@ use sops_rs::keys::{AttemptSettings, KeyContext, KeyKind};
 use zeroize::Zeroizing;
 
 use super::args::CommonArgs;
-use super::audit_run::{AuditRun, Settings};
+use super::audit_run::{AuditRun, FileHook, Settings};
 use super::exit::{CliError, code};
 use super::input_output::{Input, write_file, write_stdout};
 use super::telemetry_run;
@@ -149,6 +149,7 @@ pub struct Session<'a> {
     order: Result<Vec<KeyKind>, (u8, String)>,
     keys: Option<Arc<KeyContext>>,
     auditing: bool,
+    file_hook: Option<FileHook>,
     gate: OutputGate,
 }
 
@@ -182,6 +183,7 @@ impl<'a> Session<'a> {
                 order,
                 keys: None,
                 auditing: false,
+                file_hook: None,
                 gate: OutputGate::default(),
             };
             let result = command(&session);
@@ -231,6 +233,7 @@ impl<'a> Session<'a> {
             order,
             keys: Some(Arc::new(keys)),
             auditing: run.enabled(),
+            file_hook: run.file_hook(),
             gate: OutputGate {
                 hold: run.required(),
                 ..OutputGate::default()
@@ -303,6 +306,20 @@ impl<'a> Session<'a> {
                 "internal error: a command declared to use no keys asked for them",
             )
         })
+    }
+
+    /// The facts about one file of a run over several files, read before its work, when auditing.
+    pub fn file_facts(&self, path: &Path) -> Option<sops_rs::audit::FileFacts> {
+        self.file_hook
+            .as_ref()
+            .map(|_| sops_rs::audit::FileFacts::of(path))
+    }
+
+    /// Writes the `<op>.file` record of one file of a run over several files.
+    pub fn record_file(&self, facts: Option<&sops_rs::audit::FileFacts>, exit_code: u8) {
+        if let (Some(hook), Some(facts)) = (&self.file_hook, facts) {
+            hook(facts, exit_code);
+        }
     }
 
     /// Whether records are written, so that warnings must not name tree paths (error messages

@@ -2,9 +2,9 @@
 //! good ones (the run goes on, a per-file summary, the first failing file's exit code, which is
 //! the code the real sops gives for that file alone), `--output-dir`, `--next-to-source`, YAML
 //! documents joined on standard output, `encrypt`/`rotate` in place, `exec-env` of several
-//! files, one unwrap per distinct wrapped key per run (counted in the audit log), a provider
-//! that never answers in front of a good age key (one connection per run, counted on the
-//! listener), `--offline`, no progress bar without a terminal, and a run stopped by a signal
+//! files, one unwrap per distinct wrapped key per run (counted in the audit log) and one audit
+//! record per file, a provider that never answers in front of a good age key (one connection
+//! per run, counted on the listener), `--offline`, no progress bar without a terminal, and a run stopped by a signal
 //! that leaves every file either old or new and no temporary file.
 
 use std::path::PathBuf;
@@ -197,6 +197,25 @@ fn a_wrapped_key_shared_by_many_files_is_unwrapped_once() {
         "one provider unwrap: {sources:?}"
     );
     assert_eq!(sources.iter().filter(|s| *s == "memo").count(), 4);
+    // Each file of the run has its own record, naming it, with its outcome.
+    let mut named: Vec<String> = text
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|record| record["event"] == "decrypt.file" && record["outcome"] == "success")
+        .map(|record| {
+            record["file"]["path"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    named.sort();
+    let mut expected: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::canonicalize(f).unwrap().display().to_string())
+        .collect();
+    expected.sort();
+    assert_eq!(named, expected, "{text}");
 }
 
 /// `count` files encrypted for the age key, each with an extra Vault key entry that points at
