@@ -48,6 +48,8 @@ pub struct AuditRun {
     file: Option<FileFacts>,
     path_field: Option<(String, Json)>,
     keys: Arc<Mutex<Vec<KeyEvent>>>,
+    /// How many `<op>.file` records the run wrote.
+    file_records: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl AuditRun {
@@ -79,6 +81,7 @@ impl AuditRun {
             file: None,
             path_field: None,
             keys: Arc::new(Mutex::new(Vec::new())),
+            file_records: Arc::default(),
         };
         if mode == Mode::Off {
             return Ok(run);
@@ -174,7 +177,9 @@ impl AuditRun {
         let auditor = self.auditor.clone()?;
         let op_id = self.op_id.clone();
         let event = format!("{}.file", self.op);
+        let written = Arc::clone(&self.file_records);
         Some(Box::new(move |facts: &FileFacts, exit_code: u8| {
+            written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut guard = auditor.lock().expect("audit lock");
             let after = facts.sha256_now();
             let outcome = if exit_code == 0 { "success" } else { "failure" };
@@ -222,6 +227,10 @@ impl AuditRun {
             .with("recipients", recipients);
         if let Some((key, value)) = &self.path_field {
             record = record.with(key, value.clone());
+        }
+        let files = self.file_records.load(std::sync::atomic::Ordering::Relaxed);
+        if files > 0 {
+            record = record.with("files", files);
         }
         record = record.with("outcome", outcome);
         if exit_code != 0 {

@@ -216,6 +216,26 @@ fn a_wrapped_key_shared_by_many_files_is_unwrapped_once() {
         .collect();
     expected.sort();
     assert_eq!(named, expected, "{text}");
+    // The report counts the five files from those records, each read once.
+    let report: serde_json::Value = serde_json::from_str(&ok(
+        env.run(&["audit", "report", "--json", &log_arg]),
+        "report",
+    ))
+    .unwrap();
+    let mut reads: Vec<(String, u64)> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["reads"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    reads.sort();
+    let expected_reads: Vec<(String, u64)> = expected.into_iter().map(|f| (f, 1)).collect();
+    assert_eq!(reads, expected_reads);
 }
 
 /// `count` files encrypted for the age key, each with an extra Vault key entry that points at

@@ -39,6 +39,9 @@ pub(super) struct Record<'a> {
     pub outcome: Option<Text<'a>>,
     #[serde(default, borrow)]
     pub error: Option<Error<'a>>,
+    /// On the finish record of a run over several files: how many `<op>.file` records it wrote.
+    #[serde(default)]
+    pub files: Option<u64>,
 }
 
 #[derive(Deserialize)]

@@ -223,6 +223,10 @@ impl Tally {
         }
         if let Some(operation) = event.strip_suffix(".finish") {
             self.finish(&record, operation, place, at, (input, number));
+        } else if let Some(operation) = event.strip_suffix(".file") {
+            if place == Place::Inside {
+                self.file_of_run(&record, operation, at, (input, number));
+            }
         } else if place == Place::Inside {
             self.in_window += 1;
             if let Some(operation) = event.strip_prefix("key.") {
@@ -255,7 +259,9 @@ impl Tally {
             .entry((operation.to_string(), outcome.to_string()))
             .or_default() += 1;
         let read = READ_OPERATIONS.contains(&operation);
-        if let Some(file) = &sighting.file {
+        // A run over several files counts its files from their own `<op>.file` records.
+        let per_file = record.files.is_some();
+        if !per_file && let Some(file) = &sighting.file {
             let count = self.files.entry(file.clone()).or_default();
             count.operations += 1;
             count.reads += u64::from(read);
@@ -278,6 +284,23 @@ impl Tally {
         }
         if ROTATION_OPERATIONS.contains(&operation) {
             self.rotations.push(sighting.clone());
+        }
+        if read && !per_file {
+            self.reads.push(sighting);
+        }
+    }
+
+    /// One file of a run over several files (`<op>.file`): counted per file, and listed among
+    /// the reads for a read operation.
+    fn file_of_run(&mut self, record: &Record, operation: &str, at: i64, order: (usize, u64)) {
+        let sighting = operation_use(record, operation, at, order);
+        let read = READ_OPERATIONS.contains(&operation);
+        if let Some(file) = &sighting.file {
+            let outcome = sighting.outcome.as_str();
+            let count = self.files.entry(file.clone()).or_default();
+            count.operations += 1;
+            count.reads += u64::from(read);
+            count.failures += u64::from(outcome == "failure");
         }
         if read {
             self.reads.push(sighting);
