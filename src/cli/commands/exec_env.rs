@@ -80,9 +80,17 @@ pub fn exec_env(exec: &ExecEnvArgs, session: &Session) -> Result<(), CliError> {
         }
     }
     if exec.same_process {
-        use std::os::unix::process::CommandExt;
         drop(opened);
-        return Err(spawn_error(command.exec()));
+        #[cfg(unix)]
+        return Err(spawn_error(std::os::unix::process::CommandExt::exec(
+            &mut command,
+        )));
+        // Windows cannot replace a process's program, so it is refused there, as sops does.
+        #[cfg(windows)]
+        return Err(CliError::new(
+            code::GENERIC,
+            "--same-process is not supported on Windows",
+        ));
     }
     exit_with(command.status().map_err(spawn_error)?)
 }

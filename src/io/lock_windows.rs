@@ -1,0 +1,84 @@
+//! The update lock on Windows: the file a command reads, changes and writes back is held open
+//! for writing with a share mode that refuses other writers, so that a second sops-rs process
+//! cannot open it the same way until the first is done, and waits.
+//!
+//! Windows byte-range locks (`LockFileEx`, std's `File::lock`) are mandatory and per handle: a
+//! lock held through one handle makes reads through every other fail, this process's own
+//! included, so they cannot guard a file that is read by name after it was locked. The share
+//! mode lets readers in (`FILE_SHARE_READ`) and lets the write path rename a new copy over the
+//! file (`FILE_SHARE_DELETE`); a waiting process then opens the new file. Like any share-mode
+//! lock it also keeps other programs from opening the file for writing while it is held.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::windows::fs::OpenOptionsExt;
+use std::path::Path;
+use std::time::Duration;
+
+/// Readers and renames are let in; writers are not.
+const SHARE_READ_AND_DELETE: u32 = 0x1 | 0x4;
+/// `ERROR_SHARING_VIOLATION`: another handle refuses what the open asked for.
+const SHARING_VIOLATION: i32 = 32;
+/// How often a waiting process tries again.
+const RETRY: Duration = Duration::from_millis(50);
+
+/// An exclusive lock on a file that a command is about to read, change and write back.
+/// Other sops-rs processes wait for it, so no update is lost. Released when dropped.
+pub struct FileLock {
+    _file: File,
+}
+
+/// Whether a lock was free or had to be waited for.
+pub enum Locking {
+    /// The lock was free.
+    Immediate(FileLock),
+    /// Another process held it; `wait` blocks until it is released.
+    Busy(Box<dyn FnOnce() -> io::Result<FileLock>>),
+}
+
+/// Locks `path` for an update. `Ok(None)` when the file does not exist yet, or cannot be opened
+/// for writing (read-only): the caller's read or write reports that.
+pub fn lock_for_update(path: &Path) -> io::Result<Option<FileLock>> {
+    match try_lock_for_update(path)? {
+        None => Ok(None),
+        Some(Locking::Immediate(lock)) => Ok(Some(lock)),
+        Some(Locking::Busy(wait)) => wait().map(Some),
+    }
+}
+
+/// Like [`lock_for_update`], but tells the caller when it would have to wait.
+pub fn try_lock_for_update(path: &Path) -> io::Result<Option<Locking>> {
+    match open(path) {
+        Ok(file) => Ok(Some(Locking::Immediate(FileLock { _file: file }))),
+        Err(e) if e.raw_os_error() == Some(SHARING_VIOLATION) => {
+            let path = path.to_path_buf();
+            Ok(Some(Locking::Busy(Box::new(move || blocking_lock(&path)))))
+        }
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::PermissionDenied
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn open(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .write(true)
+        .share_mode(SHARE_READ_AND_DELETE)
+        .open(path)
+}
+
+fn blocking_lock(path: &Path) -> io::Result<FileLock> {
+    loop {
+        match open(path) {
+            Ok(file) => return Ok(FileLock { _file: file }),
+            Err(e) if e.raw_os_error() == Some(SHARING_VIOLATION) => std::thread::sleep(RETRY),
+            Err(e) => return Err(e),
+        }
+    }
+}
