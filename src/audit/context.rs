@@ -251,6 +251,7 @@ mod tests {
         assert_eq!(c.vcs().unwrap()["repository"], "g/p");
     }
 
+    #[cfg(unix)]
     #[test]
     fn no_ci_means_a_human_and_user_is_only_a_claim() {
         let c = ctx(&[("USER", "alice-claims-this")]);

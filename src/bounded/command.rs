@@ -264,6 +264,7 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(60));
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_process_tree_is_found_and_killed() {
         // A shell that starts a grandchild and waits for it: both must go.

@@ -82,3 +82,32 @@ fn blocking_lock(path: &Path) -> io::Result<FileLock> {
         }
     }
 }
+
+// Run under Wine (scripts/windows-smoke.sh runs them).
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_lock_waits_while_readers_are_let_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("secret.yaml");
+        std::fs::write(&target, b"content").unwrap();
+        let first = lock_for_update(&target).unwrap().unwrap();
+        assert!(matches!(
+            try_lock_for_update(&target).unwrap(),
+            Some(Locking::Busy(_))
+        ));
+        assert_eq!(std::fs::read(&target).unwrap(), b"content");
+        drop(first);
+        assert!(matches!(
+            try_lock_for_update(&target).unwrap(),
+            Some(Locking::Immediate(_))
+        ));
+        assert!(
+            lock_for_update(&dir.path().join("missing"))
+                .unwrap()
+                .is_none()
+        );
+    }
+}

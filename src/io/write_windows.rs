@@ -137,3 +137,63 @@ fn replace(target: &Path, bytes: &[u8], expect: Expect) -> io::Result<()> {
     temp.renamed = true;
     Ok(())
 }
+
+// Run under Wine (scripts/windows-smoke.sh runs them).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn replaces_a_locked_file_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("secret.yaml");
+        fs::write(&target, b"a much longer old content").unwrap();
+        let (_, id) = super::super::read_identified(&target).unwrap();
+        let lock = super::super::lock_for_update(&target).unwrap();
+        assert!(lock.is_some());
+        let written = write(&target, b"new", Contents::Encrypted, Expect::Same(id)).unwrap();
+        assert_eq!(written, Written::Replaced);
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        assert_eq!(names(dir.path()), ["secret.yaml"]);
+        drop(lock);
+        assert_eq!(
+            write(
+                &dir.path().join("new.yaml"),
+                b"x",
+                Contents::Plaintext,
+                Expect::Any
+            )
+            .unwrap(),
+            Written::Created
+        );
+    }
+
+    #[test]
+    fn a_swapped_or_read_only_file_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("secret.yaml");
+        fs::write(&target, b"old").unwrap();
+        let (_, id) = super::super::read_identified(&target).unwrap();
+        fs::rename(&target, dir.path().join("moved")).unwrap();
+        fs::write(&target, b"planted").unwrap();
+        let error = write(&target, b"new", Contents::Plaintext, Expect::Same(id)).unwrap_err();
+        assert!(error.to_string().contains("replaced or removed"), "{error}");
+        assert_eq!(fs::read(&target).unwrap(), b"planted");
+        let mut permissions = fs::metadata(&target).unwrap().permissions();
+        permissions.set_readonly(true);
+        fs::set_permissions(&target, permissions).unwrap();
+        assert!(write(&target, b"new", Contents::Plaintext, Expect::Any).is_err());
+        assert_eq!(fs::read(&target).unwrap(), b"planted");
+        assert_eq!(names(dir.path()), ["moved", "secret.yaml"]);
+    }
+}

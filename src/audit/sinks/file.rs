@@ -269,6 +269,7 @@ mod tests {
         (Record::new("decrypt.start", &ctx, "op"), ctx)
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_repository_log_planted_as_a_link_after_the_checks_is_not_followed() {
         let dir = tempfile::tempdir().unwrap();
