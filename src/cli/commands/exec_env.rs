@@ -17,7 +17,7 @@ use crate::cli::session::Session;
 pub struct ExecEnvArgs {
     /// The encrypted file.
     pub file: PathBuf,
-    /// The command, run with /bin/sh -c.
+    /// The command, run with /bin/sh -c (on Windows cmd.exe /C).
     pub command: String,
     /// Start the command with only the secrets in its environment.
     #[arg(long)]

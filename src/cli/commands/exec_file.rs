@@ -23,7 +23,8 @@ use crate::cli::session::Session;
 pub struct ExecFileArgs {
     /// The encrypted file.
     pub file: PathBuf,
-    /// The command, run with /bin/sh -c; every `{}` is replaced by the plaintext file's path.
+    /// The command, run with /bin/sh -c (on Windows cmd.exe /C); every `{}` is replaced by the
+    /// plaintext file's path.
     pub command: String,
     /// Write a regular 0600 file instead of a FIFO (for programs that seek or read twice; always
     /// so on Windows).
