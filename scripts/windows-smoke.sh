@@ -48,6 +48,30 @@ cleanup() {
 }
 trap cleanup EXIT
 "$wine" wineboot -i >/dev/null 2>&1
+# Rust's std (1.78 and later) draws its random numbers from ProcessPrng in bcryptprimitives.dll,
+# which Windows 10 and later have and Wine before 9 does not (Debian 12 has Wine 8). For such a
+# Wine, a stand-in DLL built here from RtlGenRandom goes into the prefix; a real Windows never
+# sees it.
+system32="$WINEPREFIX/drive_c/windows/system32"
+if ! [ -e "$system32/bcryptprimitives.dll" ]; then
+  cat > "$work/bcryptprimitives.c" <<'C'
+#include <windows.h>
+#include <ntsecapi.h>
+BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len) {
+    while (len > 0) {
+        ULONG chunk = len > 0x10000000 ? 0x10000000 : (ULONG)len;
+        if (!RtlGenRandom(data, chunk)) return FALSE;
+        data += chunk;
+        len -= chunk;
+    }
+    return TRUE;
+}
+C
+  printf 'LIBRARY bcryptprimitives\nEXPORTS\n    ProcessPrng\n' > "$work/bcryptprimitives.def"
+  x86_64-w64-mingw32-gcc -O2 -shared -o "$system32/bcryptprimitives.dll" \
+    "$work/bcryptprimitives.c" "$work/bcryptprimitives.def" -ladvapi32
+  echo "windows-smoke: this Wine has no bcryptprimitives.dll; a ProcessPrng stand-in was added"
+fi
 mkdir "$work/files"
 cp "$exe" "$work/files/sops-rs.exe"
 cd "$work/files"
@@ -63,7 +87,7 @@ recipient=$(age-keygen -y keys.txt)
 # A relative path: Wine's processes see this directory as their current one.
 export SOPS_AGE_KEY_FILE=keys.txt
 printf 'password: hunter2\nnested:\n    list:\n        - 1\n        - two\n' > plain.yaml
-printf '{\n\t"token": "abc",\n\t"n": 3\n}' > plain.json
+printf '{\n\t"token": "abc",\n\t"n": 3\n}\n' > plain.json
 
 win --version | grep -q '^sops-rs ' || fail "--version"
 echo "ok --version: $(win --version | head -1)"
@@ -100,7 +124,9 @@ EDITOR='cmd /C copy /Y new.yaml' win edit edited.yaml > /dev/null
 [ "$(win decrypt --extract '["password"]' edited.yaml)" = edited ] || fail "edit"
 echo "ok edit (editor command run, file replaced)"
 
-[ "$(win exec-env enc.yaml 'echo %password%')" = hunter2 ] || fail "exec-env"
+printf 'password: hunter2\n' > env.yaml
+win encrypt --age "$recipient" env.yaml > env.enc.yaml
+[ "$(win exec-env env.enc.yaml 'echo %password%')" = hunter2 ] || fail "exec-env"
 echo "ok exec-env through cmd.exe"
 win exec-file enc.yaml 'type {}' > exec-file.out
 cmp -s plain.yaml exec-file.out || fail "exec-file"

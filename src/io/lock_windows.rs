@@ -5,15 +5,24 @@
 //! Windows byte-range locks (`LockFileEx`, std's `File::lock`) are mandatory and per handle: a
 //! lock held through one handle makes reads through every other fail, this process's own
 //! included, so they cannot guard a file that is read by name after it was locked. The share
-//! mode lets readers in (`FILE_SHARE_READ`) and lets the write path rename a new copy over the
-//! file (`FILE_SHARE_DELETE`); a waiting process then opens the new file. Like any share-mode
-//! lock it also keeps other programs from opening the file for writing while it is held.
+//! mode lets readers in (`FILE_SHARE_READ`). Like any share-mode lock it also keeps other
+//! programs from opening the file for writing while it is held.
+//!
+//! Replacing a file by rename fails while any handle to it is open, unless the file system gives
+//! the rename POSIX semantics (NTFS on Windows 10 and later does; FAT, some network shares and
+//! Wine do not). So the write path closes this process's lock on the file ([`release`]) just
+//! before it renames the new copy over it. A second process that opens the old file in that
+//! instant finds, when it writes, that the file was replaced, and writes nothing: no update is
+//! lost.
 
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::os::windows::fs::OpenOptionsExt;
 use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+
+use super::FileId;
 
 /// Readers and renames are let in; writers are not.
 const SHARE_READ_AND_DELETE: u32 = 0x1 | 0x4;
@@ -25,7 +34,39 @@ const RETRY: Duration = Duration::from_millis(50);
 /// An exclusive lock on a file that a command is about to read, change and write back.
 /// Other sops-rs processes wait for it, so no update is lost. Released when dropped.
 pub struct FileLock {
-    _file: File,
+    file: Shared,
+}
+
+/// The lock's handle, which [`release`] may close before the lock is dropped.
+type Shared = Arc<Mutex<Option<File>>>;
+
+/// The locks this process holds, by the file they are on.
+static HELD: Mutex<Vec<(FileId, Shared)>> = Mutex::new(Vec::new());
+
+fn held() -> MutexGuard<'static, Vec<(FileId, Shared)>> {
+    HELD.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl FileLock {
+    fn new(file: File) -> io::Result<FileLock> {
+        let id = FileId::of_file(&file)?;
+        let file = Arc::new(Mutex::new(Some(file)));
+        held().push((id, Arc::clone(&file)));
+        Ok(FileLock { file })
+    }
+}
+
+impl Drop for FileLock {
+    fn drop(&mut self) {
+        held().retain(|(_, file)| !Arc::ptr_eq(file, &self.file));
+    }
+}
+
+/// Closes this process's lock on the file `id`, for the write path's rename (module header).
+pub(super) fn release(id: FileId) {
+    for (_, file) in held().iter().filter(|(held, _)| *held == id) {
+        file.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
 }
 
 /// Whether a lock was free or had to be waited for.
@@ -49,7 +90,7 @@ pub fn lock_for_update(path: &Path) -> io::Result<Option<FileLock>> {
 /// Like [`lock_for_update`], but tells the caller when it would have to wait.
 pub fn try_lock_for_update(path: &Path) -> io::Result<Option<Locking>> {
     match open(path) {
-        Ok(file) => Ok(Some(Locking::Immediate(FileLock { _file: file }))),
+        Ok(file) => Ok(Some(Locking::Immediate(FileLock::new(file)?))),
         Err(e) if e.raw_os_error() == Some(SHARING_VIOLATION) => {
             let path = path.to_path_buf();
             Ok(Some(Locking::Busy(Box::new(move || blocking_lock(&path)))))
@@ -76,7 +117,7 @@ fn open(path: &Path) -> io::Result<File> {
 fn blocking_lock(path: &Path) -> io::Result<FileLock> {
     loop {
         match open(path) {
-            Ok(file) => return Ok(FileLock { _file: file }),
+            Ok(file) => return FileLock::new(file),
             Err(e) if e.raw_os_error() == Some(SHARING_VIOLATION) => std::thread::sleep(RETRY),
             Err(e) => return Err(e),
         }

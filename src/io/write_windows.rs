@@ -3,9 +3,9 @@
 //! - A symbolic link is followed to its target, which is what changes; a dangling link is
 //!   refused, as on Unix.
 //! - An existing regular file is replaced atomically: a temporary file in the target's own
-//!   directory, synced and renamed over the target (std's rename replaces an existing file, with
-//!   POSIX semantics where the file system has them, so an open handle such as the update lock
-//!   does not stop it). A read-only file is refused, as sops refuses it.
+//!   directory, synced and renamed over the target (std's rename replaces an existing file). The
+//!   update lock's handle on the target is closed just before (see `lock_windows`). A read-only
+//!   file is refused, as sops refuses it.
 //! - A new file is created the same way.
 //! - Anything else (a device such as `NUL`, a named pipe) is opened and written in place.
 //!
@@ -84,8 +84,17 @@ fn changed() -> io::Error {
 
 fn check_expected(target: &Path, expect: Expect) -> io::Result<()> {
     match expect {
-        Expect::Same(id) if FileId::of_file(&File::open(target)?)? != id => Err(changed()),
+        Expect::Same(id) if current(target)? != Some(id) => Err(changed()),
         _ => Ok(()),
+    }
+}
+
+/// Which file `target` is now; `None` when there is none.
+fn current(target: &Path) -> io::Result<Option<FileId>> {
+    match File::open(target) {
+        Ok(file) => FileId::of_file(&file).map(Some),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -133,6 +142,9 @@ fn replace(target: &Path, bytes: &[u8], expect: Expect) -> io::Result<()> {
     file.sync_all()?;
     drop(file);
     check_expected(target, expect)?;
+    if let Some(id) = current(target)? {
+        super::lock::release(id);
+    }
     std::fs::rename(&temp.path, target)?;
     temp.renamed = true;
     Ok(())
