@@ -417,7 +417,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --filename 'The plaintext file''s name inside its private directory'
             cand --user 'Run the command as this user (needs the privilege to switch users)'
             cand --ignore-mac 'Decrypt even when the MAC does not match'
-            cand --no-fifo 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)'
+            cand --no-fifo 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice; always so on Windows)'
             cand --keep-key-credentials 'Pass sops-rs''s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file''s secrets but not the keys to other files'
             cand --background 'sops''s deprecated --background (not supported: sops-rs waits for the command)'
             cand -h 'Print help'
