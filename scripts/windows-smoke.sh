@@ -137,6 +137,14 @@ unset SOPS_AGE_KEY_FILE
   || fail "SOPS_AGE_KEY_CMD"
 echo "ok SOPS_AGE_KEY_CMD through cmd.exe"
 
+# The audit log: appended under the Windows file lock (two processes at once), then verified.
+export SOPS_RS_AUDIT_LOG=audit.jsonl SOPS_AGE_KEY_FILE=keys.txt
+win decrypt enc.yaml > /dev/null & win decrypt enc.json > /dev/null & wait
+unset SOPS_RS_AUDIT_LOG SOPS_AGE_KEY_FILE
+verified=$(win audit verify audit.jsonl) || fail "audit verify: $verified"
+grep -q ': ok, ' <<<"$verified" || fail "audit verify: $verified"
+echo "ok audit log written by two processes at once: $verified"
+
 set +e
 win decrypt enc.yaml > /dev/null 2>&1
 code=$?
