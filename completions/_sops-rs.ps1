@@ -472,7 +472,7 @@ Register-ArgumentCompleter -Native -CommandName 'sops-rs' -ScriptBlock {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Run the command as this user (needs the privilege to switch users)')
             [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Decrypt even when the MAC does not match')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails')
-            [CompletionResult]::new('--no-fifo', '--no-fifo', [CompletionResultType]::ParameterName, 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)')
+            [CompletionResult]::new('--no-fifo', '--no-fifo', [CompletionResultType]::ParameterName, 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice; always so on Windows)')
             [CompletionResult]::new('--keep-key-credentials', '--keep-key-credentials', [CompletionResultType]::ParameterName, 'Pass sops-rs''s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file''s secrets but not the keys to other files')
             [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'sops''s deprecated --background (not supported: sops-rs waits for the command)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

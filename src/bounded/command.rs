@@ -155,9 +155,22 @@ fn stop(child: &mut Child, already_ended: bool) {
     let _ = child.wait();
 }
 
+/// Windows: `taskkill /F /T` ends `root` and the processes it started (Windows keeps the parent
+/// ids, so they can be found); the caller's `kill` ends `root` should that fail.
+#[cfg(windows)]
+fn kill_tree(root: u32) {
+    let _ = Command::new("taskkill")
+        .args(["/F", "/T", "/PID", &root.to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
 /// Sends SIGKILL to `root` and all its descendants, found through /proc before anything is
 /// killed (a killed parent's children move to init and could not be found any more). Each one
 /// is stopped first, so that none can start new processes while the tree is collected.
+#[cfg(unix)]
 fn kill_tree(root: u32) {
     use rustix::process::{Pid, Signal, kill_process};
     let signal = |pid: u32, signal: Signal| {
@@ -186,6 +199,7 @@ fn kill_tree(root: u32) {
 }
 
 /// The processes whose parent is in `parents`, from /proc (none where there is no /proc).
+#[cfg(unix)]
 fn children_of(parents: &[u32]) -> Vec<u32> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
@@ -199,6 +213,7 @@ fn children_of(parents: &[u32]) -> Vec<u32> {
 
 /// The parent of `pid`: the field after the state in /proc/PID/stat, which follows the
 /// command name in parentheses (a name that may itself hold spaces and parentheses).
+#[cfg(unix)]
 fn parent_of(pid: u32) -> Option<u32> {
     let path = std::path::PathBuf::from(format!("/proc/{pid}/stat"));
     let stat = super::read_file_to_string(&path, Kind::Config).ok()?;
@@ -249,6 +264,7 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(60));
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_process_tree_is_found_and_killed() {
         // A shell that starts a grandchild and waits for it: both must go.

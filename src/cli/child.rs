@@ -1,6 +1,6 @@
-//! Running the command `exec-env` and `exec-file` hand secrets to: `/bin/sh -c` without
-//! sops-rs's key credentials, optionally as another user (looked up in /etc/passwd), and the
-//! child's exit status passed on as sops-rs's own.
+//! Running the command `exec-env` and `exec-file` hand secrets to: `/bin/sh -c` (on Windows
+//! `cmd.exe /C`, as sops) without sops-rs's key credentials, optionally as another user (looked
+//! up in /etc/passwd; not on Windows), and the child's exit status passed on as sops-rs's own.
 
 use std::path::Path;
 use std::process::{Command, ExitStatus};
@@ -20,6 +20,7 @@ pub fn refuse_background(background: bool) -> Result<(), CliError> {
 }
 
 /// Looks a user up in /etc/passwd: (uid, gid).
+#[cfg(unix)]
 fn lookup_user(name: &str) -> Result<(u32, u32), CliError> {
     let passwd = sops_rs::bounded::read_file_to_string(
         Path::new("/etc/passwd"),
@@ -37,10 +38,23 @@ fn lookup_user(name: &str) -> Result<(u32, u32), CliError> {
         .ok_or_else(|| CliError::new(code::GENERIC, format!("unknown user {name:?}")))
 }
 
-/// `/bin/sh -c COMMAND`, without sops-rs's key credentials unless they are to be kept.
+/// `/bin/sh -c COMMAND` (on Windows `cmd.exe /C COMMAND`, the line passed to cmd.exe as it
+/// is), without sops-rs's key credentials unless they are to be kept.
 pub fn shell(command_line: &str, keep_key_credentials: bool) -> Command {
-    let mut command = Command::new("/bin/sh");
-    command.arg("-c").arg(command_line);
+    #[cfg(unix)]
+    let command = {
+        let mut command = Command::new("/bin/sh");
+        command.arg("-c").arg(command_line);
+        command
+    };
+    #[cfg(windows)]
+    let command = {
+        use std::os::windows::process::CommandExt;
+        let mut command = Command::new("cmd.exe");
+        command.arg("/C").raw_arg(command_line);
+        command
+    };
+    let mut command = command;
     if !keep_key_credentials {
         sops_rs::keys::withhold_credentials(&mut command);
     }
@@ -49,6 +63,7 @@ pub fn shell(command_line: &str, keep_key_credentials: bool) -> Command {
 }
 
 /// Makes `command` run as `user`; returns the user's (uid, gid).
+#[cfg(unix)]
 pub fn run_as(command: &mut Command, user: Option<&str>) -> Result<Option<(u32, u32)>, CliError> {
     let Some(user) = user else {
         return Ok(None);
@@ -59,8 +74,21 @@ pub fn run_as(command: &mut Command, user: Option<&str>) -> Result<Option<(u32, 
     Ok(Some((uid, gid)))
 }
 
+/// Windows has no `--user`: refused, as sops refuses it there.
+#[cfg(windows)]
+pub fn run_as(_command: &mut Command, user: Option<&str>) -> Result<Option<(u32, u32)>, CliError> {
+    match user {
+        None => Ok(None),
+        Some(_) => Err(CliError::new(
+            code::GENERIC,
+            "--user is not supported on Windows",
+        )),
+    }
+}
+
 /// Hands the plaintext file (or FIFO) and its private directory to the user the command runs
 /// as: they are 0600 and 0700, so that user could not open them otherwise.
+#[cfg(unix)]
 pub fn give_to(owner: Option<(u32, u32)>, paths: &[&Path]) -> Result<(), CliError> {
     let Some((uid, gid)) = owner else {
         return Ok(());
@@ -83,13 +111,30 @@ pub fn give_to(owner: Option<(u32, u32)>, paths: &[&Path]) -> Result<(), CliErro
     Ok(())
 }
 
+/// Windows: `run_as` never gives an owner.
+#[cfg(windows)]
+pub fn give_to(_owner: Option<(u32, u32)>, _paths: &[&Path]) -> Result<(), CliError> {
+    Ok(())
+}
+
 pub fn exit_with(status: ExitStatus) -> Result<(), CliError> {
-    use std::os::unix::process::ExitStatusExt;
     match status.code() {
         Some(0) => Ok(()),
         Some(code) => Err(CliError::silent(code as u8)),
-        None => Err(CliError::silent(128 + status.signal().unwrap_or(0) as u8)),
+        None => Err(CliError::silent(128 + signal_of(status) as u8)),
     }
+}
+
+#[cfg(unix)]
+fn signal_of(status: ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status.signal().unwrap_or(0)
+}
+
+/// Windows: every exit has a code.
+#[cfg(windows)]
+fn signal_of(_status: ExitStatus) -> i32 {
+    0
 }
 
 pub fn spawn_error(e: std::io::Error) -> CliError {

@@ -27,40 +27,8 @@ use std::path::Path;
 use rand::Rng;
 use rustix::fs::{AtFlags, FileType, Mode, OFlags, Stat};
 
-use super::FileId;
 use super::resolve::{Resolved, resolve};
-
-/// What is written, which decides the mode of a file that does not exist yet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Contents {
-    /// Decrypted values: a new file is 0600.
-    Plaintext,
-    /// An encrypted file: a new file is 0666 less the umask, as sops creates it.
-    Encrypted,
-}
-
-/// What the destination must be when it is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Expect {
-    /// Whatever the path leads to now (`--output`, a new file).
-    Any,
-    /// The file that was read (`-i`, `set`, `edit`): if the path now leads elsewhere, nothing is
-    /// written.
-    Same(FileId),
-}
-
-/// How a write was done.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Written {
-    /// A new file was created.
-    Created,
-    /// The regular file was replaced atomically (rename).
-    Replaced,
-    /// The regular file was rewritten in place (see the module header for when).
-    InPlace,
-    /// A device, FIFO, socket or descriptor was written to.
-    Stream,
-}
+use super::{Contents, Expect, FileId, Written};
 
 /// Writes `bytes` where `path` leads, by the rules in the module header.
 pub fn write(path: &Path, bytes: &[u8], contents: Contents, expect: Expect) -> io::Result<Written> {

@@ -288,18 +288,15 @@ impl KeyContext {
     /// A context from a captured environment: the variables, and the age identity sources sops
     /// reads (`SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, `SOPS_AGE_KEY_CMD`,
     /// `SOPS_AGE_SSH_PRIVATE_KEY_FILE`, then `~/.ssh/id_ed25519`, `~/.ssh/id_rsa` and
-    /// `$XDG_CONFIG_HOME/sops/age/keys.txt` or `~/.config/sops/age/keys.txt`).
+    /// `$XDG_CONFIG_HOME/sops/age/keys.txt` or `~/.config/sops/age/keys.txt`; on Windows
+    /// `%APPDATA%\sops\age\keys.txt`).
     pub fn from_environment(vars: std::collections::HashMap<String, String>) -> KeyContext {
         let mut ctx = KeyContext {
             vars,
             ..Default::default()
         };
-        let home = ctx.var("HOME").map(std::path::PathBuf::from);
-        // Go's os.UserConfigDir on Unix.
-        let config_dir = ctx
-            .var("XDG_CONFIG_HOME")
-            .map(std::path::PathBuf::from)
-            .or_else(|| home.as_ref().map(|home| home.join(".config")));
+        let home = ctx.home_dir();
+        let config_dir = ctx.user_config_dir();
         let mut age = AgeIdentitySources::default();
         age.inline_keys = ctx.var(AGE_KEY_VAR).map(|v| Zeroizing::new(v.to_string()));
         age.key_file = ctx.var(AGE_KEY_FILE_VAR).map(Into::into);
@@ -307,11 +304,34 @@ impl KeyContext {
         age.ssh_key_file = ctx.var(AGE_SSH_KEY_FILE_VAR).map(Into::into);
         age.ssh_key_command = ctx.var(AGE_SSH_KEY_CMD_VAR).map(str::to_string);
         age.default_ssh_keys = home
-            .map(|h| vec![h.join(".ssh/id_ed25519"), h.join(".ssh/id_rsa")])
+            .map(|h| {
+                vec![
+                    h.join(".ssh").join("id_ed25519"),
+                    h.join(".ssh").join("id_rsa"),
+                ]
+            })
             .unwrap_or_default();
-        age.default_key_file = config_dir.map(|d| d.join("sops/age/keys.txt"));
+        age.default_key_file = config_dir.map(|d| d.join("sops").join("age").join("keys.txt"));
         ctx.age = age;
         ctx
+    }
+
+    /// The user's home directory, as Go's os.UserHomeDir finds it: `HOME` (on Windows
+    /// `USERPROFILE`).
+    pub(crate) fn home_dir(&self) -> Option<std::path::PathBuf> {
+        let name = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
+        self.var(name).map(std::path::PathBuf::from)
+    }
+
+    /// The user's configuration directory, as Go's os.UserConfigDir finds it on Unix and
+    /// Windows: `XDG_CONFIG_HOME`, else `~/.config` (on Windows `APPDATA`).
+    pub(crate) fn user_config_dir(&self) -> Option<std::path::PathBuf> {
+        if cfg!(windows) {
+            return self.var("APPDATA").map(std::path::PathBuf::from);
+        }
+        self.var("XDG_CONFIG_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|| self.home_dir().map(|home| home.join(".config")))
     }
 
     /// Passes a warning to [`KeyContext::on_warning`].
@@ -470,6 +490,7 @@ mod tests {
         "AZURE_AUTHORITY_HOST",
         "AZURE_CLIENT_ID",
         "AZURE_TENANT_ID",
+        "APPDATA",
         "AZURE_TOKEN_CREDENTIALS",
         "CLOUDSDK_CONFIG",
         "GCE_METADATA_HOST",
@@ -481,6 +502,7 @@ mod tests {
         "SOPS_RS_HTTP_TIMEOUT_SECONDS",
         "SSL_CERT_FILE",
         "STORAGE_EMULATOR_HOST",
+        "USERPROFILE",
         "VAULT_ADDR",
         "VAULT_CACERT",
         "VAULT_NAMESPACE",

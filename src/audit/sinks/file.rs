@@ -9,10 +9,10 @@
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
+#[cfg(unix)]
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use rustix::fs::{FlockOperation, Mode as FileMode, OFlags};
 use serde_json::{Map as JsonMap, json};
 
 use super::{Level, Record, RunContext, SettingsError, Sink, Sources};
@@ -87,6 +87,14 @@ fn confined_path(path: &Path, root: &Path) -> Result<(), String> {
     }
 }
 
+/// `file` if it is a regular file (no log is ever a FIFO or a device).
+fn regular(file: File) -> std::io::Result<File> {
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    Ok(file)
+}
+
 impl FileSink {
     /// A log at `path` (user level: no confinement, no anchors).
     pub fn new(path: PathBuf) -> FileSink {
@@ -98,7 +106,9 @@ impl FileSink {
         }
     }
 
+    #[cfg(unix)]
     fn open(&self) -> std::io::Result<File> {
+        use rustix::fs::{Mode as FileMode, OFlags};
         let mut flags = OFlags::RDWR | OFlags::APPEND | OFlags::CREATE | OFlags::CLOEXEC;
         // A FIFO would block an open for writing until a reader comes.
         flags |= OFlags::NONBLOCK;
@@ -107,11 +117,21 @@ impl FileSink {
             confined_path(&self.path, root).map_err(std::io::Error::other)?;
         }
         let fd = rustix::fs::open(&self.path, flags, FileMode::from_raw_mode(0o600))?;
-        let file = File::from(fd);
-        if !file.metadata()?.is_file() {
-            return Err(std::io::Error::other("not a regular file"));
+        regular(File::from(fd))
+    }
+
+    /// Windows: the log gets the permissions its directory gives new files (no ACL is set).
+    #[cfg(windows)]
+    fn open(&self) -> std::io::Result<File> {
+        if let Some(root) = &self.confined_to {
+            confined_path(&self.path, root).map_err(std::io::Error::other)?;
         }
-        Ok(file)
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&self.path)?;
+        regular(file)
     }
 
     fn last_line(file: &mut File) -> std::io::Result<Option<String>> {
@@ -155,14 +175,12 @@ impl FileSink {
     /// Replaces this log's entry in the head file (under the head file's own lock).
     fn write_head(&self, head: &Path, last: &chain::Head) -> std::io::Result<()> {
         let log = std::fs::canonicalize(&self.path)?;
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(head)?;
-        rustix::fs::flock(&file, FlockOperation::LockExclusive)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        options.mode(0o600);
+        let mut file = options.open(head)?;
+        crate::io::lock_whole_file(&file)?;
         let text = crate::bounded::read_to_end(
             (&mut file).take(1 << 20),
             crate::bounded::Kind::Input,
@@ -186,7 +204,7 @@ impl Sink for FileSink {
     fn write(&mut self, record: &Record, ctx: &RunContext, _gate: bool) -> Result<(), String> {
         let fail = |e: std::io::Error| format!("audit log {}: {e}", self.path.display());
         let mut file = self.open().map_err(fail)?;
-        rustix::fs::flock(&file, FlockOperation::LockExclusive).map_err(|e| fail(e.into()))?;
+        crate::io::lock_whole_file(&file).map_err(fail)?;
         let mut out = String::new();
         let position = match Self::last_line(&mut file)
             .map_err(fail)?
@@ -251,6 +269,7 @@ mod tests {
         (Record::new("decrypt.start", &ctx, "op"), ctx)
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_repository_log_planted_as_a_link_after_the_checks_is_not_followed() {
         let dir = tempfile::tempdir().unwrap();

@@ -113,8 +113,7 @@ impl Sink for GithubSummarySink {
             .create(true)
             .open(&self.path)
             .map_err(fail)?;
-        rustix::fs::flock(&summary, rustix::fs::FlockOperation::LockExclusive)
-            .map_err(|e| fail(e.into()))?;
+        crate::io::lock_whole_file(&summary).map_err(fail)?;
         let len = summary.metadata().map_err(fail)?.len();
         let window = len.min(1 << 16);
         summary.seek(SeekFrom::Start(len - window)).map_err(fail)?;

@@ -7,11 +7,16 @@
 //! and SIGINT, SIGTERM or SIGHUP to sops-rs (the editor is stopped first). The editor does not
 //! inherit sops-rs's key credentials unless --keep-key-credentials says so.
 //!
+//! On Windows the directory is under `%TEMP%`, which Windows lets only the user read (no ACL is
+//! set), Ctrl-C is the signal caught, and without SOPS_EDITOR or EDITOR the editor is the first
+//! of vim, nano and vi on PATH, else Notepad.
+//!
 //! The editor shows the output format (`--output-type`, else the file name's), which is also the
 //! format the edited text is read in and the file is written in.
 
 use std::fs::{DirBuilder, OpenOptions};
 use std::io::Write;
+#[cfg(unix)]
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -49,14 +54,20 @@ pub struct EditArgs {
 /// SIGINT, SIGTERM and SIGHUP set a flag instead of killing sops-rs, so it can clean up.
 struct Signals(Arc<AtomicBool>);
 
+/// The signals caught: on Windows, Ctrl-C (SIGINT) is what a console sends.
+#[cfg(unix)]
+const CAUGHT: [i32; 3] = [
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+];
+#[cfg(windows)]
+const CAUGHT: [i32; 2] = [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM];
+
 impl Signals {
     fn install() -> Result<Signals, CliError> {
         let flag = Arc::new(AtomicBool::new(false));
-        for signal in [
-            signal_hook::consts::SIGINT,
-            signal_hook::consts::SIGTERM,
-            signal_hook::consts::SIGHUP,
-        ] {
+        for signal in CAUGHT {
             signal_hook::flag::register(signal, Arc::clone(&flag)).map_err(|e| {
                 CliError::new(
                     code::GENERIC,
@@ -95,7 +106,11 @@ impl Workspace {
             use std::hash::{BuildHasher, RandomState};
             let tag = RandomState::new().hash_one((attempt, std::process::id()));
             let dir = base.join(format!("sops-rs-edit-{tag:016x}"));
-            match DirBuilder::new().mode(0o700).create(&dir) {
+            #[cfg_attr(windows, allow(unused_mut))]
+            let mut builder = DirBuilder::new();
+            #[cfg(unix)]
+            builder.mode(0o700);
+            match builder.create(&dir) {
                 Ok(()) => {
                     let file = dir.join(&name);
                     return Ok(Workspace { dir, file });
@@ -125,13 +140,11 @@ impl Workspace {
                 format!("cannot write the temporary file: {e}"),
             )
         };
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&self.file)
-            .map_err(error)?;
+        let mut options = OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        options.mode(0o600);
+        let mut file = options.open(&self.file).map_err(error)?;
         file.write_all(content).map_err(error)?;
         file.sync_all().map_err(error)
     }
@@ -155,14 +168,18 @@ fn aborted(target: &Path) -> CliError {
     )
 }
 
-/// The editor command: $SOPS_EDITOR, else $EDITOR (both split like a shell would), else the
-/// first of vim, nano and vi on PATH.
+/// The editor command: $SOPS_EDITOR, else $EDITOR (both split like a shell would; on Windows a
+/// value that names an existing file is that file, spaces and backslashes included), else the
+/// first of vim, nano and vi on PATH (on Windows also with `.exe`, then Notepad).
 fn editor_command() -> Result<Vec<String>, CliError> {
     for variable in ["SOPS_EDITOR", "EDITOR"] {
         if let Some(value) = std::env::var(variable)
             .ok()
             .filter(|v| !v.trim().is_empty())
         {
+            if cfg!(windows) && Path::new(value.trim()).is_file() {
+                return Ok(vec![value.trim().to_string()]);
+            }
             return shlex::split(&value)
                 .filter(|words| !words.is_empty())
                 .ok_or_else(|| {
@@ -172,9 +189,18 @@ fn editor_command() -> Result<Vec<String>, CliError> {
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
     for candidate in ["vim", "nano", "vi"] {
-        if std::env::split_paths(&path).any(|dir| dir.join(candidate).is_file()) {
+        let names = [candidate.to_string(), format!("{candidate}.exe")];
+        let names = if cfg!(windows) {
+            &names[..]
+        } else {
+            &names[..1]
+        };
+        if std::env::split_paths(&path).any(|dir| names.iter().any(|n| dir.join(n).is_file())) {
             return Ok(vec![candidate.to_string()]);
         }
+    }
+    if cfg!(windows) {
+        return Ok(vec!["notepad.exe".to_string()]);
     }
     Err(CliError::new(
         code::NO_EDITOR_FOUND,

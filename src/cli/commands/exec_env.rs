@@ -21,7 +21,7 @@ use crate::cli::session::Session;
 pub struct ExecEnvArgs {
     /// The encrypted file.
     pub file: PathBuf,
-    /// The command, run with /bin/sh -c.
+    /// The command, run with /bin/sh -c (on Windows cmd.exe /C).
     pub command: String,
     /// With more than one file: the further files, then the command last
     /// (`exec-env a.enc.yaml b.enc.yaml 'cmd'`).
@@ -76,8 +76,16 @@ pub fn exec_env(exec: &ExecEnvArgs, session: &Session) -> Result<(), CliError> {
         }
     }
     if exec.same_process {
-        use std::os::unix::process::CommandExt;
-        return Err(spawn_error(command.exec()));
+        #[cfg(unix)]
+        return Err(spawn_error(std::os::unix::process::CommandExt::exec(
+            &mut command,
+        )));
+        // Windows cannot replace a process's program, so it is refused there, as sops does.
+        #[cfg(windows)]
+        return Err(CliError::new(
+            code::GENERIC,
+            "--same-process is not supported on Windows",
+        ));
     }
     exit_with(command.status().map_err(spawn_error)?)
 }

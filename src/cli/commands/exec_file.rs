@@ -1,10 +1,14 @@
 //! `sops-rs exec-file FILE COMMAND`: run COMMAND with `{}` replaced by the path of the decrypted
 //! file, without writing plaintext to disk: a FIFO by default; with --no-fifo a 0600 file in a
-//! private 0700 directory, removed afterwards. The child does not inherit sops-rs's key
+//! private 0700 directory, removed afterwards. Windows has no FIFOs: there it is always the file,
+//! in a new directory under the user's temporary directory (`%TEMP%`, which Windows lets only
+//! that user read; no ACL is set), as sops does there. The child does not inherit sops-rs's key
 //! credentials ([`sops_rs::keys::CREDENTIAL_VARIABLES`]) unless --keep-key-credentials says so.
 
+#[cfg(unix)]
 use std::fs::File;
 use std::io::Write;
+#[cfg(unix)]
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Component, Path, PathBuf};
 
@@ -19,9 +23,11 @@ use crate::cli::session::Session;
 pub struct ExecFileArgs {
     /// The encrypted file.
     pub file: PathBuf,
-    /// The command, run with /bin/sh -c; every `{}` is replaced by the plaintext file's path.
+    /// The command, run with /bin/sh -c (on Windows cmd.exe /C); every `{}` is replaced by the
+    /// plaintext file's path.
     pub command: String,
-    /// Write a regular 0600 file instead of a FIFO (for programs that seek or read twice).
+    /// Write a regular 0600 file instead of a FIFO (for programs that seek or read twice; always
+    /// so on Windows).
     #[arg(long)]
     pub no_fifo: bool,
     /// The plaintext file's name inside its private directory.
@@ -52,7 +58,11 @@ fn private_dir() -> Result<PrivateDir, CliError> {
     let base = std::env::temp_dir();
     for _ in 0..16 {
         let candidate = base.join(format!("sops-rs-exec-{:016x}", rand_suffix()));
-        match std::fs::DirBuilder::new().mode(0o700).create(&candidate) {
+        #[cfg_attr(windows, allow(unused_mut))]
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        builder.mode(0o700);
+        match builder.create(&candidate) {
             Ok(()) => return Ok(PrivateDir(candidate)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => {
@@ -67,6 +77,13 @@ fn private_dir() -> Result<PrivateDir, CliError> {
         code::COULD_NOT_WRITE_OUTPUT,
         "cannot create a private directory",
     ))
+}
+
+fn write_error(e: std::io::Error) -> CliError {
+    CliError::new(
+        code::COULD_NOT_WRITE_OUTPUT,
+        format!("cannot write the plaintext file: {e}"),
+    )
 }
 
 fn rand_suffix() -> u64 {
@@ -106,36 +123,42 @@ pub fn exec_file(exec: &ExecFileArgs, session: &Session) -> Result<(), CliError>
     let command_line = exec.command.replace("{}", &path.display().to_string());
     let mut command = shell(&command_line, exec.keep_key_credentials);
     let owner = run_as(&mut command, exec.user.as_deref())?;
-    let write_error = |e: std::io::Error| {
-        CliError::new(
-            code::COULD_NOT_WRITE_OUTPUT,
-            format!("cannot write the plaintext file: {e}"),
-        )
-    };
-    if exec.no_fifo {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(write_error)?;
-        file.write_all(&plaintext).map_err(write_error)?;
-        drop(file);
-        give_to(owner, &[&path, &dir.0])?;
-        return exit_with(command.status().map_err(spawn_error)?);
+    #[cfg(unix)]
+    if !exec.no_fifo {
+        return through_fifo(&path, &dir, owner, command, plaintext);
     }
+    let mut create = std::fs::OpenOptions::new();
+    create.write(true).create_new(true);
+    #[cfg(unix)]
+    create.mode(0o600);
+    let mut file = create.open(&path).map_err(write_error)?;
+    file.write_all(&plaintext).map_err(write_error)?;
+    drop(file);
+    give_to(owner, &[&path, &dir.0])?;
+    exit_with(command.status().map_err(spawn_error)?)
+}
+
+/// Runs `command` while a writer thread feeds `plaintext` through a FIFO at `path`.
+#[cfg(unix)]
+fn through_fifo(
+    path: &Path,
+    dir: &PrivateDir,
+    owner: Option<(u32, u32)>,
+    mut command: std::process::Command,
+    plaintext: zeroize::Zeroizing<Vec<u8>>,
+) -> Result<(), CliError> {
     rustix::fs::mkfifoat(
         rustix::fs::CWD,
-        &path,
+        path,
         rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
     )
     .map_err(|e| write_error(e.into()))?;
-    give_to(owner, &[&path, &dir.0])?;
+    give_to(owner, &[path, &dir.0])?;
     let mut child = command.spawn().map_err(spawn_error)?;
     // Opening a FIFO for writing blocks until a reader opens it, so the writer runs beside the
     // child; once the child is gone, a non-blocking reader releases a writer still waiting.
     let writer = {
-        let path = path.clone();
+        let path = path.to_path_buf();
         let data = plaintext.clone();
         std::thread::spawn(move || -> std::io::Result<()> {
             let mut fifo = File::options().write(true).open(&path)?;
@@ -153,7 +176,7 @@ pub fn exec_file(exec: &ExecFileArgs, session: &Session) -> Result<(), CliError>
         if let Ok(mut reader) = File::options()
             .read(true)
             .custom_flags(nonblocking)
-            .open(&path)
+            .open(path)
         {
             let mut sink = [0u8; 8192];
             while !writer.is_finished() {

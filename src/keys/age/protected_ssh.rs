@@ -2,11 +2,11 @@
 //! terminal, and only when a file's recipient is that very key.
 //!
 //! Without a terminal the key cannot be used, and the caller says so instead of reporting that
-//! no identity matched. The public key is read from the key file's clear header, so that a key
+//! no identity matched. On Windows sops-rs has no prompt without echo, so such a key is refused
+//! there with that reason. The public key is read from the key file's clear header, so that a key
 //! is only unlocked for a recipient it can open (a file for other recipients asks for nothing).
 
 use std::fs::File;
-use std::io::{BufReader, Write};
 use std::sync::{Arc, Mutex};
 
 use age::secrecy::SecretString;
@@ -14,7 +14,6 @@ use base64::Engine;
 use zeroize::Zeroizing;
 
 use super::BoxedIdentity;
-use crate::bounded::{Kind, read_line};
 
 /// An SSH key that needs a passphrase before age can use it.
 pub(super) struct ProtectedSshKey {
@@ -37,6 +36,12 @@ impl ProtectedSshKey {
         let public_key = openssh_public_key(text).ok_or_else(|| {
             format!("{name} is protected by a passphrase in a form sops-rs cannot read")
         })?;
+        if cfg!(windows) {
+            return Err(format!(
+                "{name} is protected by a passphrase, which sops-rs cannot ask for on Windows \
+                 (use an unprotected key)"
+            ));
+        }
         if File::options()
             .read(true)
             .write(true)
@@ -133,9 +138,18 @@ impl age::Callbacks for TerminalPrompt {
     }
 }
 
+/// Windows: never reached (`ProtectedSshKey::new` refuses the key).
+#[cfg(windows)]
+fn ask_without_echo(_prompt: &str) -> Option<Zeroizing<String>> {
+    None
+}
+
 /// Writes `prompt` to the terminal and reads one line with echo turned off.
+#[cfg(unix)]
 fn ask_without_echo(prompt: &str) -> Option<Zeroizing<String>> {
+    use crate::bounded::{Kind, read_line};
     use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+    use std::io::{BufReader, Write};
     let mut tty = File::options()
         .read(true)
         .write(true)

@@ -70,7 +70,11 @@ impl Source {
         if let Some(path) = ctx.var("GOOGLE_APPLICATION_CREDENTIALS") {
             return read(PathBuf::from(path), "GOOGLE_APPLICATION_CREDENTIALS");
         }
+        // gcloud's own directory: ~/.config/gcloud, on Windows %APPDATA%\gcloud.
         let gcloud = ctx.var("CLOUDSDK_CONFIG").map(PathBuf::from).or_else(|| {
+            if cfg!(windows) {
+                return ctx.user_config_dir().map(|dir| dir.join("gcloud"));
+            }
             ctx.var("HOME")
                 .map(|home| PathBuf::from(home).join(".config/gcloud"))
         });

@@ -321,18 +321,15 @@ pub(crate) fn client(ctx: &KeyContext) -> Result<reqwest::blocking::Client, KeyE
         .map_err(|e| KeyError::Failed(format!("cannot set up the HTTP client for Vault: {e}")))
 }
 
-/// The Vault token: `VAULT_TOKEN`, else `$HOME/.vault-token`.
+/// The Vault token: `VAULT_TOKEN`, else `~/.vault-token` (`$HOME`, on Windows `%USERPROFILE%`).
 pub(crate) fn token(ctx: &KeyContext) -> Option<Zeroizing<String>> {
     if let Some(token) = ctx.var("VAULT_TOKEN") {
         return Some(Zeroizing::new(token.trim().to_string()));
     }
-    let home = ctx.var("HOME")?;
+    let home = ctx.home_dir()?;
     let text = Zeroizing::new(
-        crate::bounded::read_file_to_string(
-            &std::path::Path::new(home).join(".vault-token"),
-            crate::bounded::Kind::Key,
-        )
-        .ok()?,
+        crate::bounded::read_file_to_string(&home.join(".vault-token"), crate::bounded::Kind::Key)
+            .ok()?,
     );
     let token = text.trim();
     (!token.is_empty()).then(|| Zeroizing::new(token.to_string()))
