@@ -157,6 +157,16 @@ pub fn workers() -> usize {
         .unwrap_or_else(|| (super::parallel::cores() * 4).clamp(8, 64))
 }
 
+/// The signals that stop a run cleanly (Windows has no SIGHUP).
+#[cfg(unix)]
+const STOP_SIGNALS: &[i32] = &[
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+];
+#[cfg(windows)]
+const STOP_SIGNALS: &[i32] = &[signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM];
+
 /// What one file's work reports on success: a short note for the summary (`-> out.yaml`).
 pub type Done = Result<String, CliError>;
 
@@ -180,16 +190,13 @@ pub fn run(
         bar
     });
     let signal = Arc::new(AtomicUsize::new(0));
-    let handlers: Vec<_> = [
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-    ]
-    .into_iter()
-    .filter_map(|number| {
-        signal_hook::flag::register_usize(number, Arc::clone(&signal), number as usize).ok()
-    })
-    .collect();
+    let handlers: Vec<_> = STOP_SIGNALS
+        .iter()
+        .copied()
+        .filter_map(|number| {
+            signal_hook::flag::register_usize(number, Arc::clone(&signal), number as usize).ok()
+        })
+        .collect();
     let results = super::parallel::map_on(workers(), files, |path| {
         let done = match signal.load(Ordering::SeqCst) {
             0 => {

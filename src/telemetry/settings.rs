@@ -177,7 +177,7 @@ impl Settings {
                 instance: var(INSTANCE_VAR)
                     .or_else(|| user.and_then(|u| u.metrics_instance.as_deref()))
                     .map(|s| s.trim().to_string())
-                    .unwrap_or_else(host_name),
+                    .unwrap_or_else(|| host_name(var("COMPUTERNAME"))),
             });
         let textfile = var(TEXTFILE_VAR)
             .map(PathBuf::from)
@@ -242,11 +242,18 @@ fn resource(service: Option<&str>, attributes: Option<&str>) -> Vec<(String, Str
 }
 
 /// This machine's name, for the Pushgateway `instance` label.
-fn host_name() -> String {
+#[cfg(unix)]
+fn host_name(_computer_name: Option<&str>) -> String {
     rustix::system::uname()
         .nodename()
         .to_string_lossy()
         .into_owned()
+}
+
+/// This machine's name, for the Pushgateway `instance` label: `%COMPUTERNAME%` on Windows.
+#[cfg(windows)]
+fn host_name(computer_name: Option<&str>) -> String {
+    computer_name.unwrap_or("windows").to_string()
 }
 
 #[cfg(test)]
