@@ -142,21 +142,34 @@ fn guarded<T>(
     if ctx.run.enter(&provider) == Some(Health::Dead) {
         return (Err(KeyError::Failed(DEAD.to_string())), None);
     }
+    // Settled when dropped, so that a panicking call still wakes the files waiting on its probe.
+    let mut probe = Probe {
+        run: &ctx.run,
+        provider,
+        health: Health::Answering,
+    };
     let (result, event) = call();
     let timeout = ctx
         .attempts
         .provider_timeout
         .unwrap_or(DEFAULT_PROVIDER_TIMEOUT);
-    let timed_out = event.result == "failure" && event.duration >= timeout.mul_f64(0.9);
-    ctx.run.settle(
-        &provider,
-        if timed_out {
-            Health::Dead
-        } else {
-            Health::Answering
-        },
-    );
+    if event.result == "failure" && event.duration >= timeout.mul_f64(0.9) {
+        probe.health = Health::Dead;
+    }
     (result, Some(event))
+}
+
+/// One attempt on a network provider; what it showed of the provider is recorded when it ends.
+struct Probe<'a> {
+    run: &'a RunState,
+    provider: String,
+    health: Health,
+}
+
+impl Drop for Probe<'_> {
+    fn drop(&mut self) {
+        self.run.settle(&self.provider, self.health);
+    }
 }
 
 /// Unwraps `enc` with `key` at most once per run: a wrapped key unwrapped before (by any file)
@@ -225,6 +238,24 @@ mod tests {
             provider_of(kms, "arn:aws:kms:eu-west-1:123:key/a"),
             "kms:eu-west-1"
         );
+    }
+
+    #[test]
+    fn a_probe_that_panics_still_wakes_the_waiting_files() {
+        let run = RunState::default();
+        assert_eq!(run.enter("kms:eu-west-1"), None, "the first attempt probes");
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _probe = Probe {
+                run: &run,
+                provider: "kms:eu-west-1".to_string(),
+                health: Health::Answering,
+            };
+            panic!("the provider's client panicked");
+        }));
+        assert!(outcome.is_err());
+        // Still `Probing` here would leave every other file waiting for ever.
+        let health = run.health.lock().unwrap().get("kms:eu-west-1").copied();
+        assert_eq!(health, Some(Health::Answering));
     }
 
     #[test]
