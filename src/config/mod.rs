@@ -144,18 +144,11 @@ pub struct UserAuditSettings {
 impl UserAuditSettings {
     /// Reads the user's config at `path`; `Ok(None)` when there is no such file.
     pub fn load(path: &Path) -> Result<Option<UserAuditSettings>, ConfigError> {
-        if !path.exists() {
+        let Some((file, root)) = read_user_config(path)? else {
             return Ok(None);
-        }
-        let file = path.display().to_string();
+        };
         let reader = Reader { file: &file };
-        let bytes = crate::bounded::read_file(path, crate::bounded::Kind::Config)
-            .map_err(|e| reader.error(format!("cannot read: {e}")))?;
-        let tree = Format::Yaml
-            .parse(&bytes)
-            .map_err(|e| reader.error(e.to_string()))?;
         let empty = Map::default();
-        let root = tree.documents.first().unwrap_or(&empty);
         let audit = match root.get("audit") {
             None | Some(Value::Scalar(Scalar::Null)) => &empty,
             Some(Value::Map(audit)) => audit,
@@ -201,19 +194,10 @@ impl UserTelemetrySettings {
     /// Reads the `telemetry:` section of the user's config at `path`; `Ok(None)` when there is
     /// no such file or no such section.
     pub fn load(path: &Path) -> Result<Option<UserTelemetrySettings>, ConfigError> {
-        if !path.exists() {
-            return Ok(None);
-        }
-        let file = path.display().to_string();
-        let reader = Reader { file: &file };
-        let bytes = crate::bounded::read_file(path, crate::bounded::Kind::Config)
-            .map_err(|e| reader.error(format!("cannot read: {e}")))?;
-        let tree = Format::Yaml
-            .parse(&bytes)
-            .map_err(|e| reader.error(e.to_string()))?;
-        let Some(root) = tree.documents.first() else {
+        let Some((file, root)) = read_user_config(path)? else {
             return Ok(None);
         };
+        let reader = Reader { file: &file };
         let section = match root.get("telemetry") {
             None | Some(Value::Scalar(Scalar::Null)) => return Ok(None),
             Some(Value::Map(section)) => section,
@@ -231,6 +215,23 @@ impl UserTelemetrySettings {
                 .map(|p| dir.join(p)),
         }))
     }
+}
+
+/// The user's config at `path` (its name for errors, and its first document, empty when it has
+/// none); `Ok(None)` when there is no such file.
+fn read_user_config(path: &Path) -> Result<Option<(String, Map)>, ConfigError> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let file = path.display().to_string();
+    let reader = Reader { file: &file };
+    let bytes = crate::bounded::read_file(path, crate::bounded::Kind::Config)
+        .map_err(|e| reader.error(format!("cannot read: {e}")))?;
+    let tree = Format::Yaml
+        .parse(&bytes)
+        .map_err(|e| reader.error(e.to_string()))?;
+    let root = tree.documents.into_iter().next().unwrap_or_default();
+    Ok(Some((file, root)))
 }
 
 fn check_audit_mode(reader: &Reader, mode: Option<&str>) -> Result<(), ConfigError> {
