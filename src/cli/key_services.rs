@@ -2,13 +2,16 @@
 //! `SOPS_ENABLE_LOCAL_KEYSERVICE`, resolved into where the session's wraps and unwraps are
 //! asked (local first when enabled, then each service in the order given, as sops does).
 
+use std::time::Duration;
+
 use sops_rs::keys::KeyServices;
 
 use super::args::CommonArgs;
 use super::exit::{CliError, code};
 
-/// The key services the flags name.
-pub fn resolve(args: &CommonArgs) -> Result<KeyServices, CliError> {
+/// The key services the flags name; each call to one ends after `call_timeout` (the provider
+/// timeout, when one is set) or the client's default.
+pub fn resolve(args: &CommonArgs, call_timeout: Option<Duration>) -> Result<KeyServices, CliError> {
     let local = match args.enable_local_keyservice.as_deref() {
         None => true,
         Some(value) => go_bool(value).ok_or_else(|| {
@@ -29,15 +32,19 @@ pub fn resolve(args: &CommonArgs) -> Result<KeyServices, CliError> {
         .collect();
     Ok(KeyServices {
         local,
-        remote: remote(&uris)?,
+        remote: remote(&uris, call_timeout)?,
     })
 }
 
 #[cfg(all(feature = "keyservice", unix))]
-fn remote(uris: &[&str]) -> Result<Vec<Box<dyn sops_rs::keys::RemoteKeyService>>, CliError> {
+fn remote(
+    uris: &[&str],
+    call_timeout: Option<Duration>,
+) -> Result<Vec<Box<dyn sops_rs::keys::RemoteKeyService>>, CliError> {
+    let call_timeout = call_timeout.unwrap_or(sops_rs::keyservice::client::DEFAULT_CALL_TIMEOUT);
     uris.iter()
         .map(|uri| {
-            sops_rs::keyservice::Client::new(uri)
+            sops_rs::keyservice::Client::new(uri, call_timeout)
                 .map(|client| Box::new(client) as Box<dyn sops_rs::keys::RemoteKeyService>)
                 .map_err(|message| CliError::new(code::GENERIC, message))
         })
@@ -45,7 +52,10 @@ fn remote(uris: &[&str]) -> Result<Vec<Box<dyn sops_rs::keys::RemoteKeyService>>
 }
 
 #[cfg(not(all(feature = "keyservice", unix)))]
-fn remote(uris: &[&str]) -> Result<Vec<Box<dyn sops_rs::keys::RemoteKeyService>>, CliError> {
+fn remote(
+    uris: &[&str],
+    _call_timeout: Option<Duration>,
+) -> Result<Vec<Box<dyn sops_rs::keys::RemoteKeyService>>, CliError> {
     match uris {
         [] => Ok(Vec::new()),
         _ => Err(CliError::new(
@@ -84,7 +94,7 @@ mod tests {
             enable_local_keyservice: Some("false".into()),
             ..Default::default()
         };
-        let services = resolve(&args).unwrap();
+        let services = resolve(&args, None).unwrap();
         assert!(!services.local);
         let addresses: Vec<&str> = services.remote.iter().map(|s| s.address()).collect();
         assert_eq!(addresses, ["tcp://a:1", "unix:///b.sock", "tcp://c:3"]);
@@ -97,7 +107,7 @@ mod tests {
             keyservice: vec!["localhost:5000".into()],
             ..Default::default()
         };
-        let error = resolve(&args).err().unwrap();
+        let error = resolve(&args, None).err().unwrap();
         assert!(
             error.message.contains("localhost:5000"),
             "{}",

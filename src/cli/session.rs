@@ -224,7 +224,7 @@ impl<'a> Session<'a> {
             telemetry_run::chain(run.key_hook(), telemetry.as_ref().map(|t| t.key_hook()));
         keys.on_warning = Some(warn_once());
         if !operation.serving {
-            keys.key_services = super::key_services::resolve(args)?;
+            keys.key_services = super::key_services::resolve(args, keys.attempts.provider_timeout)?;
         }
         let session = Session {
             args,

@@ -17,6 +17,7 @@ pub mod key_message;
 pub mod listener;
 #[allow(missing_docs, clippy::all, clippy::pedantic)]
 pub mod proto;
+mod secret_messages;
 pub mod server;
 
 pub use address::Address;

@@ -127,9 +127,10 @@ impl KeyService for Handler {
         request: Request<EncryptRequest>,
     ) -> Result<Response<EncryptResponse>, Status> {
         let peer = peer_of(&request);
-        let request = request.into_inner();
-        let key = key_message::from_message(request.key).map_err(Status::invalid_argument)?;
-        let plaintext = Zeroizing::new(request.plaintext);
+        let mut request = request.into_inner();
+        let key =
+            key_message::from_message(request.key.take()).map_err(Status::invalid_argument)?;
+        let plaintext = Zeroizing::new(std::mem::take(&mut request.plaintext));
         let ctx = self.ctx.clone();
         let enc = self
             .answer("encrypt", key, peer, move |key, _| {
@@ -394,7 +395,7 @@ mod tests {
             )
         });
         let address = ready_rx.recv().unwrap();
-        let client = Client::new(&address).unwrap();
+        let client = Client::new(&address, std::time::Duration::from_secs(30)).unwrap();
         let key =
             AgeKey::from_metadata("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p");
         let (secret, source) = client.unwrap(&key, "wrapped").unwrap();

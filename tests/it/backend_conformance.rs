@@ -9,7 +9,10 @@
 //!   give up with the service's message;
 //! - `wrong_credentials`: wrong credentials are exit 128 naming the key and the service's refusal
 //!   without printing the secret (encrypting fails the same way); no credentials at all are
-//!   exit 128 with no credentials sent.
+//!   exit 128 with no credentials sent;
+//! - `through_key_agent` (feature `keyservice`): a caching `sops-rs keyservice` holds the
+//!   credentials, a client with none encrypts and decrypts through it; the second decrypt
+//!   reaches no service, and the file opens directly with the credentials.
 //!
 //! PGP, which has no service, runs the two scenarios that apply (round trip, wrong or missing
 //! keys). A backend is a [`Backend`] impl (plus [`KeyService`] for one reached over the network)
@@ -277,6 +280,109 @@ pub fn wrong_credentials<B: Backend>() {
     );
 }
 
+/// A caching key agent (`sops-rs keyservice --cache-ttl`) in a home with the service's
+/// credentials, on a unix socket in a private directory; killed when dropped.
+#[cfg(feature = "keyservice")]
+struct CachingAgent {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+}
+
+#[cfg(feature = "keyservice")]
+impl CachingAgent {
+    fn start(credentials: &TestEnv) -> CachingAgent {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("agent.sock");
+        let mut child = credentials
+            .sops_rs()
+            .args(["keyservice", "--network", "unix", "--cache-ttl", "10m"])
+            .arg("--address")
+            .arg(&socket)
+            .arg("--audit-log")
+            .arg(dir.path().join("requests.log"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("stderr")).unwrap())
+            .spawn()
+            .unwrap();
+        crate::support::wait_for("the agent's socket", Duration::from_secs(60), || {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!(
+                    "the agent exited ({status}): {}",
+                    std::fs::read_to_string(dir.path().join("stderr")).unwrap_or_default()
+                );
+            }
+            socket.exists()
+        });
+        CachingAgent { child, dir }
+    }
+
+    /// The client flags that send every wrap and unwrap to the agent and nowhere else.
+    fn flags(&self) -> [String; 3] {
+        [
+            "--enable-local-keyservice=false".into(),
+            "--keyservice".into(),
+            format!("unix://{}", self.dir.path().join("agent.sock").display()),
+        ]
+    }
+
+    /// The `source` of each decrypt the agent logged, once there are `count` of them (its log
+    /// is written by a thread of its own).
+    fn decrypt_sources(&self, count: usize) -> Vec<String> {
+        let read = || {
+            std::fs::read_to_string(self.dir.path().join("requests.log"))
+                .unwrap_or_default()
+                .lines()
+                .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+                .filter(|r| r["event"] == "keyservice.request" && r["operation"] == "decrypt")
+                .map(|r| r["source"].as_str().unwrap_or_default().to_string())
+                .collect::<Vec<String>>()
+        };
+        crate::support::wait_for(
+            "the agent's request records",
+            Duration::from_secs(60),
+            || read().len() >= count,
+        );
+        read()
+    }
+}
+
+#[cfg(feature = "keyservice")]
+impl Drop for CachingAgent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[cfg(feature = "keyservice")]
+pub fn through_key_agent<B: Backend>() {
+    let service = B::start(Fault::None);
+    let with_credentials = home(&service.credentials());
+    let agent = CachingAgent::start(&with_credentials);
+    let client = home(&service.no_credentials());
+    let flags = agent.flags();
+    let via: Vec<&str> = flags.iter().map(String::as_str).collect();
+    // The flags go after the subcommand: sops ignores them before it.
+    let run = |args: &[&str]| client.ok(&[&args[..1], &via[..], &args[1..]].concat());
+
+    let plain = path_arg(&client.write("app.yaml", INPUT));
+    let text = run(&["encrypt", B::FLAG, &service.key_id(), &plain]);
+    assert!(text.contains("ENC[AES256_GCM,data:"), "{text}");
+    let file = path_arg(&client.write("app.enc.yaml", &text));
+    assert_eq!(run(&["decrypt", &file]), INPUT);
+    let asked = service.requests();
+    assert_eq!(run(&["decrypt", &file]), INPUT);
+    assert_eq!(
+        service.requests(),
+        asked,
+        "the second decrypt reached the service instead of the agent's cache"
+    );
+    assert_eq!(agent.decrypt_sources(2), ["provider", "cache"]);
+    // Written through the agent, the file is an ordinary one for whoever holds the key.
+    let direct = with_credentials.write("direct.enc.yaml", &text);
+    assert_eq!(with_credentials.ok(&["decrypt", &path_arg(&direct)]), INPUT);
+}
+
 /// The scenarios as tests of one backend: `conformance!(module, Type)` runs all five (the type
 /// is a [`KeyService`]); `conformance!(module, Type, [round_trip, wrong_credentials])` runs the
 /// listed ones.
@@ -322,4 +428,32 @@ conformance!(
     pgp,
     crate::backend_pgp::Pgp,
     [round_trip, wrong_credentials]
+);
+
+/// `through_key_agent!(module: "feature" => Type, ...)`: the agent scenario for each backend
+/// whose feature is on.
+macro_rules! through_key_agent {
+    ($($module:ident: $feature:literal => $backend:ty),+ $(,)?) => {
+        #[cfg(feature = "keyservice")]
+        mod through_key_agent {
+            $(
+                #[cfg(feature = $feature)]
+                #[test]
+                fn $module() {
+                    super::through_key_agent::<$backend>();
+                }
+            )+
+        }
+    };
+}
+
+// Every kind through the caching key agent (age has its own tests in `keyservice.rs` and
+// `key_agent.rs`).
+through_key_agent!(
+    aws: "aws" => crate::backend_aws::Aws,
+    azure: "azure" => crate::backend_azure::Azure,
+    gcp: "gcp" => crate::backend_gcp::Gcp,
+    vault: "vault" => crate::backend_vault::Vault,
+    hckms: "hckms" => crate::backend_hckms::Hckms,
+    pgp: "pgp" => crate::backend_pgp::Pgp,
 );
