@@ -11,7 +11,7 @@
 #  (c) an age-only file decrypted N_AGE times (default 200): sops-rs with the age key vs sops-rs
 #      through a warm agent holding it; the difference per decrypt is the agent's overhead.
 # Every decrypt is one process, run one after the other; times are wall clock around each loop,
-# whose environment is cleared once (see time_clean).
+# whose environment is cleared once (see time_clean), the median of REPEAT loops (default 3).
 # Clients going through the agent have no provider credentials and run with
 # --enable-local-keyservice=false, as a CI job using the agent would.
 #
@@ -24,6 +24,7 @@ n_vault=${N_VAULT:-100}
 kms_files=${KMS_FILES:-20}
 kms_rounds=${KMS_ROUNDS:-10}
 n_age=${N_AGE:-200}
+repeat=${REPEAT:-3}
 delay_ms=${DELAY_MS:-50}
 export SOPS_DISABLE_VERSION_CHECK=1
 
@@ -71,29 +72,38 @@ wait_for() {
 now_ns() { date +%s%N; }
 
 # time_clean ROUNDS [VAR=VALUE...] -- COMMAND... -- [FILE...]: for ROUNDS rounds, runs
-# COMMAND FILE for each FILE in turn (COMMAND alone when no FILE is given) (output discarded, failures fatal), in an environment
-# holding only PATH, HOME and the VARs, and prints the total wall time in seconds. The
-# environment is cleared once for the whole loop (one `env -i bash`), so that no `env` process
-# per decrypt is timed with the tool.
+# COMMAND FILE for each FILE in turn (COMMAND alone when no FILE is given; output discarded,
+# failures fatal) in an environment holding only PATH, HOME and the VARs, and prints the wall
+# time of the whole loop in seconds: the median of TIMES such loops (default $repeat). The
+# environment is cleared once per loop (one `env -i bash`), so that no `env` process per
+# decrypt is timed with the tool.
 time_clean() {
-  local rounds="$1" vars=() command=() start end
+  local rounds="$1" vars=() command=() start end times=() k
   shift
   while [ "$1" != "--" ]; do vars+=("$1"); shift; done
   shift
   while [ "$1" != "--" ]; do command+=("$1"); shift; done
   shift
-  start=$(now_ns)
-  env -i PATH="$PATH" HOME="$work" "${vars[@]}" bash -c '
-    rounds=$1 words=$2
-    shift 2
-    command=("${@:1:words}")
-    files=("${@:words+1}")
-    for ((r = 0; r < rounds; r++)); do
-      if [ "${#files[@]}" -eq 0 ]; then "${command[@]}" >/dev/null || exit 1; fi
-      for f in "${files[@]}"; do "${command[@]}" "$f" >/dev/null || exit 1; done
-    done' _ "$rounds" "${#command[@]}" "${command[@]}" "$@"
-  end=$(now_ns)
-  echo "scale=3; ($end - $start) / 1000000000" | bc
+  for ((k = 0; k < ${TIMES:-$repeat}; k++)); do
+    start=$(now_ns)
+    env -i PATH="$PATH" HOME="$work" "${vars[@]}" bash -c '
+      rounds=$1 words=$2
+      shift 2
+      command=("${@:1:words}")
+      files=("${@:words+1}")
+      for ((r = 0; r < rounds; r++)); do
+        if [ "${#files[@]}" -eq 0 ]; then "${command[@]}" >/dev/null || exit 1; fi
+        for f in "${files[@]}"; do "${command[@]}" "$f" >/dev/null || exit 1; done
+      done' _ "$rounds" "${#command[@]}" "${command[@]}" "$@"
+    end=$(now_ns)
+    times+=("$(echo "scale=3; ($end - $start) / 1000000000" | bc)")
+  done
+  median "${times[@]}"
+}
+
+# median NUMBER...: the middle one (the lower middle of an even count).
+median() {
+  printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"
 }
 
 # start_agent NAME ENV...: starts `sops-rs keyservice` with a cache on a unix socket in
@@ -147,7 +157,7 @@ VAULT_TOKEN=root "$rs" encrypt --hc-vault-transit "$vault_uri" "$work/plain.yaml
 
 start_agent vault VAULT_TOKEN=root
 through vault "$work/vault.yaml" >/dev/null # warm: the one provider call
-time_clean 1 VAULT_TOKEN=root -- "$rs" decrypt -- "$work/vault.yaml" >/dev/null # warm-up
+TIMES=1 time_clean 1 VAULT_TOKEN=root -- "$rs" decrypt -- "$work/vault.yaml" >/dev/null # warm-up
 direct_s=$(time_clean "$n_vault" VAULT_TOKEN=root -- "$rs" decrypt -- "$work/vault.yaml")
 sops_vault_s=$(time_clean "$n_vault" VAULT_TOKEN=root -- "$sops" decrypt -- "$work/vault.yaml")
 # shellcheck disable=SC2046 # the flags are words without spaces
@@ -173,6 +183,12 @@ remote_direct_s=$(time_clean "$n_vault" VAULT_TOKEN=root -- "$rs" decrypt -- "$w
 # shellcheck disable=SC2046
 remote_agent_s=$(time_clean "$n_vault" -- "$rs" decrypt $(via vault) -- "$work/vault-remote.yaml")
 row "(a'') same, Vault +${delay_ms} ms away" "sops-rs direct" "$remote_direct_s" "$remote_agent_s" "-"
+# The real sops as the agent's client (it speaks the same protocol), Vault +50 ms away.
+remote_sops_s=$(time_clean "$n_vault" VAULT_TOKEN=root -- "$sops" decrypt -- "$work/vault-remote.yaml")
+# shellcheck disable=SC2046
+remote_sops_agent_s=$(time_clean "$n_vault" -- "$sops" decrypt $(via vault) -- "$work/vault-remote.yaml")
+row "(a''') the real sops through the agent, Vault +${delay_ms} ms away" "real sops 3.12.2 direct" \
+  "$remote_sops_s" "$remote_sops_agent_s" "-"
 
 # --- (b) AWS KMS (moto) behind a 50 ms delay ----------------------------------------------
 moto_port=$(free_port)
@@ -197,14 +213,22 @@ for ((i = 0; i < kms_files; i++)); do
   kms_list+=("$work/kms-$i.yaml")
 done
 kms_via_proxy=("${aws_env[@]}" AWS_ENDPOINT_URL="http://127.0.0.1:$proxy_port")
-start_agent kms "${aws_env[@]}" AWS_ENDPOINT_URL="http://127.0.0.1:$proxy_port"
 n_kms=$((kms_files * kms_rounds))
 sops_s=$(time_clean "$kms_rounds" "${kms_via_proxy[@]}" -- "$sops" decrypt -- "${kms_list[@]}")
 rs_s=$(time_clean "$kms_rounds" "${kms_via_proxy[@]}" -- "$rs" decrypt -- "${kms_list[@]}")
-# shellcheck disable=SC2046
-agent_kms_s=$(time_clean "$kms_rounds" -- "$rs" decrypt $(via kms) -- "${kms_list[@]}")
-# shellcheck disable=SC2046
-warm_kms_s=$(time_clean "$kms_rounds" -- "$rs" decrypt $(via kms) -- "${kms_list[@]}")
+# Cold: a new agent for each of the $repeat runs, timed once as it fills; warm: the same
+# agent right after, timed as the other rows are.
+cold_runs=()
+warm_runs=()
+for ((k = 1; k <= repeat; k++)); do
+  start_agent "kms$k" "${aws_env[@]}" AWS_ENDPOINT_URL="http://127.0.0.1:$proxy_port"
+  # shellcheck disable=SC2046
+  cold_runs+=("$(TIMES=1 time_clean "$kms_rounds" -- "$rs" decrypt $(via "kms$k") -- "${kms_list[@]}")")
+  # shellcheck disable=SC2046
+  warm_runs+=("$(time_clean "$kms_rounds" -- "$rs" decrypt $(via "kms$k") -- "${kms_list[@]}")")
+done
+agent_kms_s=$(median "${cold_runs[@]}")
+warm_kms_s=$(median "${warm_runs[@]}")
 row "(b) AWS KMS +${delay_ms} ms, $n_kms decrypts of $kms_files files, cold agent" "real sops 3.12.2" "$sops_s" "$agent_kms_s" "≥ 20x"
 row "(b) same, warm agent" "real sops 3.12.2" "$sops_s" "$warm_kms_s" "≥ 20x"
 row "(b') cold agent, against sops-rs direct" "sops-rs direct" "$rs_s" "$agent_kms_s" "-"
@@ -214,8 +238,8 @@ count() {
 print(sum(1 for line in open(sys.argv[2])
           if (r := json.loads(line)).get("event") == "keyservice.request" and r["source"] == sys.argv[1]))' "$1" "$2"
 }
-provider_calls=$(count provider "$logs/kms.log")
-cache_hits=$(count cache "$logs/kms.log")
+provider_calls=$(count provider "$logs/kms1.log")
+cache_hits=$(count cache "$logs/kms1.log")
 
 # --- (c) age only: the agent's own overhead -------------------------------------------------
 age-keygen -o "$work/age.txt" 2>/dev/null
@@ -223,7 +247,7 @@ recipient=$(grep -o 'age1[0-9a-z]*' "$work/age.txt" | head -1)
 "$rs" encrypt --age "$recipient" "$work/plain.yaml" >"$work/age.yaml"
 start_agent age SOPS_AGE_KEY_FILE="$work/age.txt"
 through age "$work/age.yaml" >/dev/null
-time_clean 1 SOPS_AGE_KEY_FILE="$work/age.txt" -- "$rs" decrypt -- "$work/age.yaml" >/dev/null
+TIMES=1 time_clean 1 SOPS_AGE_KEY_FILE="$work/age.txt" -- "$rs" decrypt -- "$work/age.yaml" >/dev/null
 age_direct_s=$(time_clean "$n_age" SOPS_AGE_KEY_FILE="$work/age.txt" -- "$rs" decrypt -- "$work/age.yaml")
 # shellcheck disable=SC2046
 age_agent_s=$(time_clean "$n_age" -- "$rs" decrypt $(via age) -- "$work/age.yaml")
@@ -236,7 +260,8 @@ printf '%s\n' "${rows[@]}"
 printf '| (c) age only, %d decrypts | sops-rs direct %s s | %s s | overhead %s ms per decrypt | < 1 ms |\n' \
   "$n_age" "$age_direct_s" "$age_agent_s" "$overhead_ms"
 echo
-echo "(b) agent request log (cold and warm runs): $provider_calls provider calls, $cache_hits cache answers"
+echo "(b) the first agent's request log (one cold run, then $repeat warm ones): $provider_calls provider calls, $cache_hits cache answers"
+echo "(b) cold runs: ${cold_runs[*]} s; warm runs (medians of $repeat): ${warm_runs[*]} s"
 # A cold agent must make one provider call per distinct data key, each at least the added
 # delay, one after the other in this loop: that floor bounds the cold speed-up.
 floor_s=$(echo "scale=3; $kms_files * $delay_ms / 1000" | bc)
