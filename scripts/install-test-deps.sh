@@ -65,6 +65,11 @@ venv_ok() {
     && [ -x "$tools/venv/bin/ansible-playbook" ] && [ -x "$tools/venv/bin/gcp-storage-emulator" ] \
     && "$tools/venv/bin/python" -c 'import moto, boto3, sopsy' 2>/dev/null
 }
+# A venv's scripts name its path in their first line, so a venv moved with its clone cannot run
+# them (pip included): it is made again.
+if [ -d "$tools/venv" ] && ! head -1 "$tools/venv/bin/pip" 2>/dev/null | grep -qxF "#!$tools/venv/bin/python3"; then
+  rm -rf "$tools/venv"
+fi
 if ! venv_ok; then
   [ -x "$tools/venv/bin/python" ] || python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]' boto3 \
