@@ -65,9 +65,15 @@ venv_ok() {
     && [ -x "$tools/venv/bin/ansible-playbook" ] && [ -x "$tools/venv/bin/gcp-storage-emulator" ] \
     && "$tools/venv/bin/python" -c 'import moto, boto3, sopsy' 2>/dev/null
 }
-# A venv's scripts name its path in their first line, so a venv moved with its clone cannot run
-# them (pip included): it is made again.
-if [ -d "$tools/venv" ] && ! head -1 "$tools/venv/bin/pip" 2>/dev/null | grep -qxF "#!$tools/venv/bin/python3"; then
+# A venv's scripts name its interpreter by path (in the #! line, or in an `exec` line after a
+# /bin/sh one when the path is too long for #!), so a venv moved with its clone cannot run them,
+# pip included: it is made again.
+venv_in_place() {
+  local start
+  start=$(head -2 "$tools/venv/bin/pip" 2>/dev/null) || return 1
+  [[ $start == "#!$tools/venv/bin/python"* || $start == *"exec' $tools/venv/bin/python"* ]]
+}
+if [ -d "$tools/venv" ] && ! venv_in_place; then
   rm -rf "$tools/venv"
 fi
 if ! venv_ok; then
